@@ -1,0 +1,36 @@
+# The two set-up commands: `make serve` and `make test`. Both install what is
+# missing first (scripts/install-deps.sh is idempotent), then build.
+BUILD_DIR ?= build
+JOBS ?= $(shell nproc)
+LISTEN ?= 127.0.0.1:8080
+DATA ?= $(CURDIR)/data
+
+.PHONY: all deps configure build test serve bench clean format
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+$(BUILD_DIR)/CMakeCache.txt:
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+configure: deps $(BUILD_DIR)/CMakeCache.txt
+
+build: configure
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+test: build
+	bash scripts/run-tests.sh $(BUILD_DIR)
+
+serve: build
+	$(BUILD_DIR)/src/cli/vox serve --listen $(LISTEN) --data $(DATA)
+
+bench: build
+	bash bench/run.sh $(BUILD_DIR)
+
+format:
+	git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'bench/*.cc' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD_DIR)

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs every Debian package Vox's build, tests and benchmarks need.
+# Idempotent: packages already present are skipped, so a second run is fast.
+set -euo pipefail
+
+packages=(
+  # toolchain and test frameworks
+  build-essential cmake pkg-config git curl ca-certificates
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # common
+  nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libabsl-dev
+  libssl-dev libsodium-dev
+  # audio and engines
+  libsndfile1-dev libsoxr-dev libebur128-dev
+  libflite1 flite1-dev libespeak-ng-dev espeak-ng-data
+  # server and storage
+  libboost-dev libsqlite3-dev libcurl4-openssl-dev
+  # tests and benchmarks: reference engines, an ASR nobody here wrote, load tools
+  flite espeak-ng pocketsphinx pocketsphinx-en-us libpocketsphinx-dev
+  sox wrk nginx-light procps
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
