@@ -1,0 +1,131 @@
+// One conformance suite every BlobStore backend passes. A backend joins by
+// adding a factory to the INSTANTIATE_TEST_SUITE_P list below.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <thread>
+
+#include "blob/blob_store.h"
+#include "blob/file_blob_store.h"
+
+namespace vox::blob {
+namespace {
+namespace fs = std::filesystem;
+
+struct Backend {
+  std::string name;
+  std::function<std::unique_ptr<BlobStore>(const fs::path& tmp)> open;
+};
+
+class BlobStoreConformance : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/vox-blob-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    tmp_ = tmpl;
+    store_ = GetParam().open(tmp_);
+    ASSERT_NE(store_, nullptr);
+  }
+  void TearDown() override {
+    store_.reset();
+    fs::remove_all(tmp_);
+  }
+  fs::path tmp_;
+  std::unique_ptr<BlobStore> store_;
+};
+
+TEST_P(BlobStoreConformance, PutGetHeadRoundTrip) {
+  std::string data(100000, '\0');
+  for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>(i * 7);
+  ASSERT_TRUE(store_->Put("audio/a.wav", data, "audio/wav"));
+  auto got = store_->Get("audio/a.wav");
+  ASSERT_TRUE(got) << got.error().ToString();
+  EXPECT_EQ(*got, data);
+  auto info = store_->Head("audio/a.wav");
+  ASSERT_TRUE(info);
+  EXPECT_EQ(info->size, data.size());
+  EXPECT_EQ(info->content_type, "audio/wav");
+}
+
+TEST_P(BlobStoreConformance, RangesAreClippedToTheBlob) {
+  ASSERT_TRUE(store_->Put("r.bin", "0123456789", "application/octet-stream"));
+  EXPECT_EQ(*store_->GetRange("r.bin", 2, 3), "234");
+  EXPECT_EQ(*store_->GetRange("r.bin", 8, 100), "89");
+  EXPECT_EQ(*store_->GetRange("r.bin", 20, 5), "");
+}
+
+TEST_P(BlobStoreConformance, PutFileStreamsALocalFile) {
+  fs::path local = tmp_ / "local.bin";
+  {
+    std::ofstream out(local, std::ios::binary);
+    out << std::string(1 << 20, 'x');
+  }
+  ASSERT_TRUE(store_->PutFile("big/file.bin", local.string(), "application/octet-stream"));
+  EXPECT_EQ(store_->Head("big/file.bin")->size, 1u << 20);
+}
+
+TEST_P(BlobStoreConformance, MissingBlobIsNotFoundAndDeleteIsIdempotent) {
+  auto got = store_->Get("nope.wav");
+  ASSERT_FALSE(got);
+  EXPECT_EQ(got.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->Head("nope.wav").error().code, ErrorCode::kNotFound);
+  ASSERT_TRUE(store_->Put("d.wav", "x", "audio/wav"));
+  EXPECT_TRUE(store_->Delete("d.wav"));
+  EXPECT_TRUE(store_->Delete("d.wav"));
+  EXPECT_FALSE(store_->Get("d.wav"));
+}
+
+TEST_P(BlobStoreConformance, ListsByPrefix) {
+  ASSERT_TRUE(store_->Put("audio/1.wav", "a", "audio/wav"));
+  ASSERT_TRUE(store_->Put("audio/2.wav", "b", "audio/wav"));
+  ASSERT_TRUE(store_->Put("voices/v.wav", "c", "audio/wav"));
+  auto keys = store_->List("audio/");
+  ASSERT_TRUE(keys);
+  EXPECT_EQ(*keys, (std::vector<std::string>{"audio/1.wav", "audio/2.wav"}));
+}
+
+TEST_P(BlobStoreConformance, HostileKeysAreRejected) {
+  for (const std::string& key : std::vector<std::string>{"", "../escape", "a/../../b", "/abs", "a//b", "a\nb", "sp ace",
+                          std::string("nul\0x", 5), std::string(600, 'a')}) {
+    auto s = store_->Put(key, "x", "text/plain");
+    ASSERT_FALSE(s) << "accepted key: " << key;
+    EXPECT_EQ(s.error().code, ErrorCode::kInvalidArgument);
+  }
+}
+
+TEST_P(BlobStoreConformance, ConcurrentWritersNeverExposeAPartialBlob) {
+  const std::string a(200000, 'a'), b(200000, 'b');
+  std::atomic<bool> stop{false};
+  std::thread writer([&] {
+    for (int i = 0; i < 50; ++i) ASSERT_TRUE(store_->Put("race.bin", i % 2 ? a : b, "x/y"));
+    stop = true;
+  });
+  while (!stop) {
+    auto got = store_->Get("race.bin");
+    if (got) ASSERT_TRUE(*got == a || *got == b) << "partial blob of " << got->size() << " bytes";
+  }
+  writer.join();
+}
+
+TEST_P(BlobStoreConformance, PingSucceeds) { EXPECT_TRUE(store_->Ping()); }
+
+INSTANTIATE_TEST_SUITE_P(
+    Backends, BlobStoreConformance,
+    ::testing::Values(Backend{"file",
+                              [](const fs::path& tmp) -> std::unique_ptr<BlobStore> {
+                                auto s = OpenBlobStore("file://" + (tmp / "blobs").string());
+                                return s ? std::move(*s) : nullptr;
+                              }}),
+    [](const auto& info) { return info.param.name; });
+
+TEST(BlobStoreFactory, RejectsUnknownSchemesNamingTheSetting) {
+  auto s = OpenBlobStore("ftp://x");
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().field, "VOX_STORAGE_URL");
+}
+
+}  // namespace
+}  // namespace vox::blob
