@@ -7,5 +7,7 @@ function(vox_test name)
   target_link_libraries(${name} PRIVATE ${T_LIBS} GTest::gtest GTest::gmock GTest::gtest_main)
   target_compile_definitions(${name} PRIVATE
     VOX_SOURCE_DIR="${PROJECT_SOURCE_DIR}" VOX_BINARY_DIR="${PROJECT_BINARY_DIR}")
-  gtest_discover_tests(${name} PROPERTIES LABELS "${T_LABELS}" DISCOVERY_TIMEOUT 60)
+  # TEST_PREFIX makes `ctest -R <binary prefix>` (e.g. -R audio_) select a module.
+  gtest_discover_tests(${name} TEST_PREFIX "${name}." PROPERTIES LABELS "${T_LABELS}"
+    DISCOVERY_TIMEOUT 60)
 endfunction()

@@ -11,14 +11,21 @@ packages=(
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libabsl-dev
   libssl-dev libsodium-dev
   # audio and engines
-  libsndfile1-dev libsoxr-dev libebur128-dev
+  libsndfile1-dev libsoxr-dev libebur128-dev libmpg123-dev libvorbis-dev
   libflite1 flite1-dev libespeak-ng-dev espeak-ng-data
   # server and storage
-  libboost-dev libsqlite3-dev libcurl4-openssl-dev
+  libboost-dev libsqlite3-dev libcurl4-openssl-dev libexpat1-dev
   # tests and benchmarks: reference engines, an ASR nobody here wrote, load tools
   flite espeak-ng pocketsphinx pocketsphinx-en-us libpocketsphinx-dev
   sox wrk nginx-light procps
+  # S3 tests: an independent S3 client to cross-check against
+  awscli
+  # voice: FFT (BSD kissfft); Festival voices as extra test speakers for the embedding evaluation
+  libkissfft-dev festival festvox-us-slt-hts festvox-kdlpc16k
 )
+# Node.js runs the S3 test server (s3rver, from npm). Debian's nodejs/npm unless
+# a node with npm is already installed (NodeSource's nodejs conflicts with Debian's npm).
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -27,12 +34,14 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"
-  exit 0
+else
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-echo "install-deps: installing ${missing[*]}"
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# npm packages of the test services, pinned by tests/services/package-lock.json.
+bash "$(dirname "$0")/../tests/services/install.sh"

@@ -1,6 +1,7 @@
 #include "blob/blob_store.h"
 
 #include "blob/file_blob_store.h"
+#include "blob/s3/s3_blob_store.h"
 
 namespace vox::blob {
 
@@ -33,7 +34,9 @@ Result<std::unique_ptr<BlobStore>> OpenBlobStore(const std::string& url) {
     return std::unique_ptr<BlobStore>(std::move(store));
   }
   if (url.starts_with("s3://")) {
-    return Unavailable("the s3 storage backend is not built yet (VOX_STORAGE_URL)");
+    VOX_ASSIGN_OR_RETURN(S3Config config, S3Config::FromUrl(url));
+    VOX_ASSIGN_OR_RETURN(auto store, S3BlobStore::Open(std::move(config)));
+    return std::unique_ptr<BlobStore>(std::move(store));
   }
   return InvalidArgument("unsupported storage URL '" + url + "'; use file:///path or s3://bucket",
                          "VOX_STORAGE_URL");

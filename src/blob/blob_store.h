@@ -56,8 +56,9 @@ class BlobStore {
 // Validates a key as described above; `field` names it in the error.
 Status ValidateKey(std::string_view key);
 
-// file:///abs/dir or file://relative/dir; s3://... once that backend exists.
-// Errors name the setting VOX_STORAGE_URL.
+// file:///abs/dir or file://relative/dir, or
+// s3://bucket[/prefix]?endpoint=...&region=... (see s3/s3_config.h).
+// Errors name the setting at fault (VOX_STORAGE_URL or an AWS_* variable).
 Result<std::unique_ptr<BlobStore>> OpenBlobStore(const std::string& url);
 
 }  // namespace vox::blob

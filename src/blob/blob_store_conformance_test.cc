@@ -10,6 +10,8 @@
 
 #include "blob/blob_store.h"
 #include "blob/file_blob_store.h"
+#include "blob/s3/testing/s3rver_process.h"
+#include "common/crypto.h"
 
 namespace vox::blob {
 namespace {
@@ -18,7 +20,12 @@ namespace fs = std::filesystem;
 struct Backend {
   std::string name;
   std::function<std::unique_ptr<BlobStore>(const fs::path& tmp)> open;
+  // Non-empty when the backend's service cannot run here: the test is skipped,
+  // or fails where test services are required (CI).
+  std::function<std::string()> unavailable = [] { return std::string(); };
 };
+// Names the parameter in test output (gtest would otherwise dump its bytes).
+void PrintTo(const Backend& backend, std::ostream* os) { *os << backend.name; }
 
 class BlobStoreConformance : public ::testing::TestWithParam<Backend> {
  protected:
@@ -26,6 +33,10 @@ class BlobStoreConformance : public ::testing::TestWithParam<Backend> {
     char tmpl[] = "/tmp/vox-blob-XXXXXX";
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     tmp_ = tmpl;
+    if (std::string why = GetParam().unavailable(); !why.empty()) {
+      if (testing::TestServicesRequired()) FAIL() << why;
+      GTEST_SKIP() << why;
+    }
     store_ = GetParam().open(tmp_);
     ASSERT_NE(store_, nullptr);
   }
@@ -118,6 +129,19 @@ INSTANTIATE_TEST_SUITE_P(
                               [](const fs::path& tmp) -> std::unique_ptr<BlobStore> {
                                 auto s = OpenBlobStore("file://" + (tmp / "blobs").string());
                                 return s ? std::move(*s) : nullptr;
+                              }},
+                      // A real S3-compatible server (s3rver) on loopback; each test
+                      // gets its own key prefix in the shared bucket.
+                      Backend{"s3",
+                              [](const fs::path&) -> std::unique_ptr<BlobStore> {
+                                testing::S3rverProcess::ExportCredentials();
+                                auto s = OpenBlobStore(testing::SharedS3rver()->StorageUrl(
+                                    "vox-test", "conformance-" + RandomToken(12)));
+                                return s ? std::move(*s) : nullptr;
+                              },
+                              [] {
+                                std::string why;
+                                return testing::SharedS3rver(&why) ? std::string() : why;
                               }}),
     [](const auto& info) { return info.param.name; });
 

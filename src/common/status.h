@@ -11,7 +11,8 @@
 namespace vox {
 
 enum class ErrorCode {
-  kInvalidArgument,     // 400/422: the caller sent something wrong
+  kInvalidArgument,     // 400: malformed input (syntax, type, missing field)
+  kUnprocessable,       // 422: well-formed, but a value the platform cannot serve
   kNotFound,            // 404
   kAlreadyExists,       // 409
   kFailedPrecondition,  // 409: state does not allow it (job already done, ...)
