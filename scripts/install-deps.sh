@@ -16,7 +16,7 @@ packages=(
   # server and storage
   libboost-dev libsqlite3-dev libcurl4-openssl-dev libexpat1-dev
   # tests and benchmarks: reference engines, an ASR nobody here wrote, load tools
-  flite espeak-ng pocketsphinx pocketsphinx-en-us libpocketsphinx-dev
+  flite espeak-ng pocketsphinx pocketsphinx-en-us libpocketsphinx-dev libsphinxbase-dev
   sox wrk nginx-light procps
   # S3 tests: an independent S3 client to cross-check against
   awscli

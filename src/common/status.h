@@ -68,6 +68,7 @@ inline std::unexpected<Error> Unavailable(std::string message) {
   } while (0)
 
 // `VOX_ASSIGN_OR_RETURN(auto x, MakeX());` unwraps a Result or returns its error.
+// It expands to several statements: under an `if`, use braces.
 #define VOX_ASSIGN_OR_RETURN(lhs, expr) \
   VOX_ASSIGN_OR_RETURN_IMPL_(VOX_CONCAT_(vox_result_, __LINE__), lhs, expr)
 #define VOX_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr)                 \

@@ -16,20 +16,25 @@
 
 namespace vox::engines {
 
-// Per-request controls. Validate() checks ranges; engines may assume a valid one.
+// Per-request controls. Engines validate them again, so a bad value is an error, never UB.
 struct SynthesisParams {
-  double speed = 1.0;       // 0.25 .. 4.0; 2.0 speaks twice as fast
-  double pitch = 1.0;       // 0.5 .. 2.0; multiplies the voice's F0
-  std::string language;     // BCP-47 ("de", "pt-BR"); empty: the voice's own
+  static constexpr double kMinSpeed = 0.25, kMaxSpeed = 4.0;
+  static constexpr double kMinPitch = 0.5, kMaxPitch = 2.0;
 
-  Status Validate() const;  // names the bad field: "speed", "pitch"
+  double speed = 1.0;    // 0.25 .. 4.0; 2.0 speaks twice as fast
+  double pitch = 1.0;    // 0.5 .. 2.0; multiplies the voice's F0
+  std::string language;  // BCP-47 ("de", "pt-BR"); empty: the voice's own
+
+  // Names the bad field. Out of range ("speed", "pitch"): kUnprocessable (well-formed but
+  // not servable); a malformed "language" tag: kInvalidArgument.
+  Status Validate() const;
 };
 
 class Engine {
  public:
   virtual ~Engine() = default;
 
-  // Stable engine name ("flite", "espeak-ng"), used as the voice id prefix.
+  // Stable engine name ("flite", "espeak-ng"); VoiceInfo::engine of its voices.
   virtual std::string name() const = 0;
   virtual std::string version() const = 0;
 
@@ -39,8 +44,17 @@ class Engine {
   // Synthesizes one chunk of normalized text in `voice` (one of voices()).
   // Thread-safe: engines that wrap non-reentrant C libraries serialize inside.
   // Returns mono audio at voice.sample_rate; empty text yields an empty buffer.
-  virtual StatusOr<audio::PcmBuffer> Synthesize(std::string_view text, const VoiceInfo& voice,
-                                                const SynthesisParams& params) = 0;
+  // Errors name the field: params as in Validate(), kUnprocessable ("language") for a
+  // language the voice cannot speak, kNotFound ("voice") for a voice this engine does
+  // not serve, kResourceExhausted ("text") for a chunk over the engine's limit (16 KiB
+  // for flite and espeak-ng), kInternal when the library fails.
+  virtual Result<audio::PcmBuffer> Synthesize(std::string_view text, const VoiceInfo& voice,
+                                              const SynthesisParams& params) = 0;
+
+  // Whether `voice` can speak `language` (BCP-47; empty means the voice's own).
+  // Lets callers reject a request before queueing it. The default accepts the
+  // voice's own language and its regional variants ("en-GB" for an "en-US" voice).
+  virtual bool SupportsLanguage(const VoiceInfo& voice, std::string_view language) const;
 };
 
 }  // namespace vox::engines

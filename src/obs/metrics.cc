@@ -121,7 +121,18 @@ Family<Histogram>& Registry::AddHistogram(const std::string& name, const std::st
   return *histograms_.back();
 }
 
+void Registry::AddCollector(std::function<void()> collect) {
+  std::lock_guard lock(mutex_);
+  collectors_.push_back(std::move(collect));
+}
+
 std::string Registry::Render() const {
+  std::vector<std::function<void()>> collectors;
+  {
+    std::lock_guard lock(mutex_);
+    collectors = collectors_;
+  }
+  for (const auto& collect : collectors) collect();  // outside the lock: they may touch gauges
   std::lock_guard lock(mutex_);
   std::ostringstream os;
   for (const auto& f : counters_) {

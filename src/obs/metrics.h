@@ -7,6 +7,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -100,11 +101,15 @@ class Registry {
                                   std::vector<std::string> labels,
                                   std::vector<double> buckets = DefaultLatencyBuckets());
 
+  // Runs before every Render(): for gauges read on demand (queue depth).
+  void AddCollector(std::function<void()> collect);
+
   // The Prometheus text exposition format (version 0.0.4).
   std::string Render() const;
 
  private:
   mutable std::mutex mutex_;
+  std::vector<std::function<void()>> collectors_;
   std::vector<std::unique_ptr<Family<Counter>>> counters_;
   std::vector<std::unique_ptr<Family<Gauge>>> gauges_;
   std::vector<std::unique_ptr<Family<Histogram>>> histograms_;

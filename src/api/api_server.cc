@@ -1,0 +1,239 @@
+#include "api/api_server.h"
+
+#include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+#include "api/http/errors.h"
+#include "api/http/response.h"
+
+namespace vox::api {
+namespace {
+
+using http::Request;
+using http::Responder;
+using http::Response;
+using nlohmann::json;
+
+Response FromError(const Error& e) {
+  int status = 0;
+  if (e.code == ErrorCode::kUnprocessable) status = 422;
+  if (e.code == ErrorCode::kInternal) spdlog::error("internal error: {}", e.ToString());
+  return http::ErrorResponse(e, status);
+}
+
+std::optional<std::string> HeaderCopy(const Request& r, std::string_view name) {
+  auto v = r.Header(name);
+  return v ? std::optional<std::string>(std::string(*v)) : std::nullopt;
+}
+
+}  // namespace
+
+ApiServer::ApiServer(ApiServerConfig config, JobService& jobs, Authenticator& auth,
+                     const engines::EngineRegistry& engines, store::Store& store,
+                     blob::BlobStore& blobs, obs::Registry& metrics,
+                     std::vector<ReadinessCheck> readiness)
+    : config_(std::move(config)), jobs_(jobs), auth_(auth), engines_(engines), store_(store),
+      blobs_(blobs), metrics_(metrics), readiness_(std::move(readiness)),
+      limiter_(config_.submit_rate, config_.submit_burst),
+      requests_(metrics.AddCounter("vox_http_requests_total", "HTTP requests by route and status.",
+                                   {"method", "route", "status"})),
+      latency_(metrics.AddHistogram("vox_http_request_duration_seconds",
+                                    "HTTP request latency by route.", {"method", "route"})),
+      handler_pool_(static_cast<size_t>(std::max(1, config_.handler_threads))) {
+  server_ = std::make_unique<http::HttpServer>(
+      config_.http, BuildRouter(), [this](const http::RequestLog& log) {
+        std::string method(log.method.empty() ? "-" : log.method);
+        std::string route(log.route);
+        requests_.With({method, route, std::to_string(log.status)}).Inc();
+        latency_.With({method, route}).Observe(std::chrono::duration<double>(log.duration).count());
+      });
+}
+
+ApiServer::~ApiServer() {
+  handler_pool_.join();
+}
+
+Status ApiServer::Start() { return server_->Start(); }
+
+void ApiServer::Stop(std::chrono::milliseconds grace) {
+  server_->Stop(grace);
+  handler_pool_.join();
+}
+
+void ApiServer::Offload(Responder respond, std::function<Response()> work) {
+  boost::asio::post(handler_pool_, [respond = std::move(respond), work = std::move(work)] {
+    try {
+      respond(work());
+    } catch (const std::exception& e) {
+      spdlog::error("handler threw: {}", e.what());
+      respond(http::JsonError(500, "internal", "internal error"));
+    }
+  });
+}
+
+void ApiServer::Authed(Request& request, Responder respond,
+                       std::function<Response(const Principal&)> work) {
+  auto authorization = HeaderCopy(request, "Authorization");
+  Offload(std::move(respond), [this, authorization, work = std::move(work)] {
+    auto who = auth_.Authenticate(authorization);
+    if (!who) return FromError(who.error());
+    return work(*who);
+  });
+}
+
+http::Router ApiServer::BuildRouter() {
+  http::Router router;
+  auto add = [&](std::string_view method, std::string_view pattern,
+                 void (ApiServer::*handler)(Request&, Responder), http::RouteOptions options = {}) {
+    auto added = router.Add(
+        method, pattern, [this, handler](Request& r, Responder respond) {
+          (this->*handler)(r, std::move(respond));
+        },
+        options);
+    if (!added) spdlog::critical("route {} {}: {}", method, pattern, added.error().ToString());
+  };
+  add("POST", "/v1/tts/synthesize", &ApiServer::Synthesize,
+      http::RouteOptions{config_.max_submit_body_bytes});
+  add("GET", "/v1/tts/job/{job_id}", &ApiServer::GetJob);
+  add("DELETE", "/v1/tts/job/{job_id}", &ApiServer::CancelJob);
+  add("GET", "/v1/audio/{file}", &ApiServer::GetAudio);
+  add("GET", "/v1/voices", &ApiServer::ListVoices);
+  add("GET", "/v1/models", &ApiServer::ListModels);
+  add("GET", "/readyz", &ApiServer::Ready);
+  (void)router.Add("GET", "/healthz", [](Request&, Responder respond) {
+    respond(http::Json(200, {{"status", "ok"}}));
+  });
+  (void)router.Add("GET", "/metrics", [this](Request&, Responder respond) {
+    respond(http::Text(200, metrics_.Render(), "text/plain; version=0.0.4; charset=utf-8"));
+  });
+  return router;
+}
+
+void ApiServer::Synthesize(Request& request, Responder respond) {
+  auto content_type = request.Header("Content-Type");
+  if (!content_type || content_type->substr(0, 16) != "application/json") {
+    respond(http::JsonError(415, "unsupported_media_type",
+                            "Content-Type must be application/json", "Content-Type"));
+    return;
+  }
+  auto idempotency_key = HeaderCopy(request, "Idempotency-Key");
+  Authed(request, std::move(respond),
+         [this, &request, idempotency_key](const Principal& who) -> Response {
+           int retry_after = 1;
+           if (!limiter_.Allow(who.key_id, &retry_after)) {
+             Response r = http::JsonError(429, "rate_limited",
+                                          "too many submissions; slow down");
+             r.headers.Set("Retry-After", std::to_string(retry_after));
+             return r;
+           }
+           auto parsed = ParseSynthesizeRequest(request.body, SynthesizeLimits{});
+           if (!parsed) return FromError(parsed.error());
+           auto submitted = jobs_.Submit(who, *parsed, idempotency_key, request.request_id);
+           if (!submitted) return FromError(submitted.error());
+           json body = {{"job_id", submitted->job.id},
+                        {"status", store::JobStatusName(submitted->job.status)},
+                        {"cache_hit", submitted->job.cache_hit}};
+           Response r = http::Json(202, body);
+           r.headers.Set("Location", "/v1/tts/job/" + submitted->job.id);
+           if (!submitted->created) r.headers.Set("Idempotent-Replayed", "true");
+           return r;
+         });
+}
+
+void ApiServer::GetJob(Request& request, Responder respond) {
+  std::string id(request.PathParam("job_id"));
+  Authed(request, std::move(respond), [this, id](const Principal& who) -> Response {
+    auto job = jobs_.Describe(who, id);
+    return job ? http::Json(200, *job) : FromError(job.error());
+  });
+}
+
+void ApiServer::CancelJob(Request& request, Responder respond) {
+  std::string id(request.PathParam("job_id"));
+  std::string request_id = request.request_id;
+  Authed(request, std::move(respond), [this, id, request_id](const Principal& who) -> Response {
+    auto job = jobs_.Cancel(who, id, request_id);
+    return job ? http::Json(200, *job) : FromError(job.error());
+  });
+}
+
+void ApiServer::GetAudio(Request& request, Responder respond) {
+  std::string file(request.PathParam("file"));
+  std::string path(request.path);
+  std::string expires(request.Query("expires").value_or(""));
+  std::string signature(request.Query("signature").value_or(""));
+  Offload(std::move(respond), [=, this]() -> Response {
+    if (auto ok = jobs_.signer().Verify(path, expires, signature, NowMs() / 1000); !ok) {
+      return FromError(ok.error());
+    }
+    std::string job_id = file.substr(0, file.find('.'));
+    auto job = jobs_.JobForAudio(job_id);
+    if (!job) return FromError(job.error());
+    auto info = blobs_.Head(*job->audio_key);
+    if (!info) return FromError(info.error());
+    if (auto local = blobs_.LocalPath(*job->audio_key)) {
+      Response r = http::File(*local, info->content_type);
+      r.headers.Set("Cache-Control", "private, max-age=3600");
+      return r;
+    }
+    auto bytes = blobs_.Get(*job->audio_key);
+    if (!bytes) return FromError(bytes.error());
+    Response r = http::Text(200, std::move(*bytes), info->content_type);
+    return r;
+  });
+}
+
+void ApiServer::ListVoices(Request& request, Responder respond) {
+  std::string language(request.Query("language").value_or(""));
+  Authed(request, std::move(respond), [this, language](const Principal& who) -> Response {
+    json voices = json::array();
+    for (const auto& v : engines_.ListVoices(language)) {
+      json j = v.ToJson();
+      j["kind"] = "builtin";
+      voices.push_back(std::move(j));
+    }
+    auto clones = store_.ListVoices(who.user_id, /*include_builtin=*/false);
+    if (!clones) return FromError(clones.error());
+    for (const auto& v : *clones) {
+      voices.push_back({{"id", v.id}, {"name", v.name}, {"kind", "clone"},
+                        {"status", store::VoiceStatusName(v.status)}, {"engine", v.engine},
+                        {"language", v.language}, {"gender", v.gender},
+                        {"base_voice", v.base_voice}, {"created_at", Iso8601(v.created_at)}});
+    }
+    return http::Json(200, {{"voices", voices}});
+  });
+}
+
+void ApiServer::ListModels(Request& request, Responder respond) {
+  Authed(request, std::move(respond), [this](const Principal&) -> Response {
+    auto models = store_.ListModels(std::nullopt);
+    if (!models) return FromError(models.error());
+    json out = json::array();
+    for (const auto& m : *models) {
+      out.push_back({{"id", m.id}, {"engine", m.engine}, {"name", m.name},
+                     {"version", m.version}, {"status", store::ModelStatusName(m.status)},
+                     {"tags", json::parse(m.tags, nullptr, false)},
+                     {"manifest", json::parse(m.manifest, nullptr, false)},
+                     {"created_at", Iso8601(m.created_at)}});
+    }
+    return http::Json(200, {{"models", out}});
+  });
+}
+
+void ApiServer::Ready(Request&, Responder respond) {
+  Offload(std::move(respond), [this]() -> Response {
+    json checks = json::object();
+    bool ready = true;
+    for (const auto& c : readiness_) {
+      auto s = c.check();
+      checks[c.name] = s ? json("ok") : json(s.error().message);
+      ready = ready && s.has_value();
+    }
+    Response r = http::Json(ready ? 200 : 503,
+                            {{"status", ready ? "ready" : "unavailable"}, {"checks", checks}});
+    if (!ready) r.headers.Set("Retry-After", "5");
+    return r;
+  });
+}
+
+}  // namespace vox::api

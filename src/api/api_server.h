@@ -1,0 +1,78 @@
+// ApiServer: the HTTP routes of the public contract, on the http core.
+//
+// The io threads only parse, route and answer; every handler that touches the
+// database, the blob store or an engine runs on `handler_pool`, a bounded
+// pool separate from synthesis, so network I/O never waits on either.
+#pragma once
+
+#include <boost/asio/thread_pool.hpp>
+#include <functional>
+#include <memory>
+
+#include "api/authenticator.h"
+#include "api/http/server.h"
+#include "api/job_service.h"
+#include "api/rate_limiter.h"
+#include "engines/engine_registry.h"
+#include "obs/metrics.h"
+
+namespace vox::api {
+
+struct ApiServerConfig {
+  http::HttpServerConfig http;
+  int handler_threads = 4;        // VOX_API_HANDLER_THREADS
+  double submit_rate = 100;       // VOX_RATE_LIMIT: submissions per second per key; 0 = off
+  double submit_burst = 200;
+  size_t max_submit_body_bytes = 8 * 1024 * 1024;  // 1M characters of UTF-8 plus JSON
+};
+
+// Readiness of one dependency, for /readyz.
+struct ReadinessCheck {
+  std::string name;
+  std::function<Status()> check;
+};
+
+class ApiServer {
+ public:
+  ApiServer(ApiServerConfig config, JobService& jobs, Authenticator& auth,
+            const engines::EngineRegistry& engines, store::Store& store, blob::BlobStore& blobs,
+            obs::Registry& metrics, std::vector<ReadinessCheck> readiness);
+  ~ApiServer();
+
+  Status Start();
+  uint16_t port() const { return server_->port(); }
+  // Stops accepting, lets in-flight requests finish within `grace`.
+  void Stop(std::chrono::milliseconds grace);
+
+ private:
+  http::Router BuildRouter();
+  // Runs `work` on the handler pool; its Result becomes the response.
+  void Offload(http::Responder respond, std::function<http::Response()> work);
+  // Authenticates on the handler pool, then runs `work` with the principal.
+  void Authed(http::Request& request, http::Responder respond,
+              std::function<http::Response(const Principal&)> work);
+
+  void Synthesize(http::Request& request, http::Responder respond);
+  void GetJob(http::Request& request, http::Responder respond);
+  void CancelJob(http::Request& request, http::Responder respond);
+  void GetAudio(http::Request& request, http::Responder respond);
+  void ListVoices(http::Request& request, http::Responder respond);
+  void ListModels(http::Request& request, http::Responder respond);
+  void Ready(http::Request& request, http::Responder respond);
+
+  ApiServerConfig config_;
+  JobService& jobs_;
+  Authenticator& auth_;
+  const engines::EngineRegistry& engines_;
+  store::Store& store_;
+  blob::BlobStore& blobs_;
+  obs::Registry& metrics_;
+  std::vector<ReadinessCheck> readiness_;
+  RateLimiter limiter_;
+  obs::Family<obs::Counter>& requests_;
+  obs::Family<obs::Histogram>& latency_;
+  boost::asio::thread_pool handler_pool_;
+  std::unique_ptr<http::HttpServer> server_;
+};
+
+}  // namespace vox::api

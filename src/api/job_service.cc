@@ -1,0 +1,280 @@
+#include "api/job_service.h"
+
+#include <ctime>
+#include <map>
+
+#include "audio/encode_options.h"
+#include "audio/format.h"
+#include "common/crypto.h"
+#include "store/job_params.h"
+#include "worker/webhook.h"
+
+namespace vox::api {
+namespace {
+
+using nlohmann::json;
+using store::JobStatus;
+
+// Errors about values the platform cannot serve become 422, naming the
+// request's own field names (the engines say "voice", the API "voice_id").
+Error AsUnprocessable(Error e) {
+  if (e.code == ErrorCode::kInvalidArgument || e.code == ErrorCode::kNotFound ||
+      e.code == ErrorCode::kPermissionDenied) {
+    e.code = ErrorCode::kUnprocessable;
+  }
+  if (e.field == "voice") e.field = "voice_id";
+  return e;
+}
+
+Status ValidateIdempotencyKey(const std::string& key) {
+  if (key.empty() || key.size() > 255) {
+    return InvalidArgument("Idempotency-Key must be 1..255 characters", "Idempotency-Key");
+  }
+  for (unsigned char c : key) {
+    if (c < 0x21 || c > 0x7E) {
+      return InvalidArgument("Idempotency-Key must be printable ASCII", "Idempotency-Key");
+    }
+  }
+  return {};
+}
+
+json OptionalTime(const std::optional<int64_t>& ms) {
+  return ms ? json(Iso8601(*ms)) : json(nullptr);
+}
+
+}  // namespace
+
+std::string Iso8601(int64_t unix_ms) {
+  std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[48];
+  std::snprintf(out, sizeof(out), "%s.%03dZ", buf, static_cast<int>(unix_ms % 1000));
+  return out;
+}
+
+JobService::JobService(store::Store& store, queue::JobQueue& queue, blob::BlobStore& blobs,
+                       const engines::Synthesizer& synthesizer, const UrlSigner& signer,
+                       obs::Registry& metrics, JobServiceConfig config, const Clock& clock)
+    : store_(store), queue_(queue), blobs_(blobs), synthesizer_(synthesizer), signer_(signer),
+      submitted_(metrics.AddCounter("vox_jobs_submitted_total", "Jobs accepted by the API.",
+                                    {"cache"})),
+      cache_hits_(metrics.AddCounter("vox_api_cache_hits_total",
+                                     "Submissions answered from the audio cache.")),
+      config_(std::move(config)), clock_(clock) {}
+
+Result<SubmitResult> JobService::Submit(const Principal& who, const SynthesizeRequest& request,
+                                        const std::optional<std::string>& idempotency_key,
+                                        const std::string& request_id) {
+  if (idempotency_key) VOX_RETURN_IF_ERROR(ValidateIdempotencyKey(*idempotency_key));
+
+  engines::SynthesisParams params;
+  params.speed = request.speed;
+  params.pitch = request.pitch;
+  params.language = request.language;
+  auto plan = synthesizer_.Prepare(request.text, request.voice_id, params,
+                                   engines::TextLimits{config_.limits.max_text_chars});
+  if (!plan) return std::unexpected(AsUnprocessable(plan.error()));
+
+  auto format = audio::ParseFormat(request.format);
+  if (!format) return std::unexpected(AsUnprocessable(format.error()));
+  audio::EncodeOptions encode;
+  encode.format = *format;
+  encode.sample_rate = request.sample_rate.value_or(0);
+  auto out_rate = audio::OutputSampleRate(encode, plan->voice.sample_rate);
+  if (!out_rate) return std::unexpected(AsUnprocessable(out_rate.error()));
+
+  if (request.webhook_url) {
+    if (auto s = worker::ValidateWebhookUrl(*request.webhook_url, config_.webhook_allow_private);
+        !s) {
+      return std::unexpected(AsUnprocessable(s.error()));
+    }
+  }
+
+  const int64_t now = clock_.NowMs();
+  store::Job job;
+  job.user_id = who.user_id;
+  job.voice_id = plan->voice.id;
+  job.model_version = plan->model_version();
+  job.text = request.text;
+  store::JobParams job_params{plan->params.language, request.sample_rate, request.speed,
+                              request.pitch};
+  job.params = job_params.ToJson();
+  job.format = audio::FormatName(*format);
+  job.webhook_url = request.webhook_url;
+  job.idempotency_key = idempotency_key;
+  job.request_hash = Sha256Hex(request.ToJson().dump());
+  job.cache_key = Sha256Hex(json{{"model", job.model_version},
+                                 {"text", plan->NormalizedText()},
+                                 {"format", job.format},
+                                 {"sample_rate", *out_rate},
+                                 {"speed", request.speed},
+                                 {"pitch", request.pitch},
+                                 {"language", plan->params.language}}
+                                .dump());
+  job.max_attempts = config_.max_attempts;
+  job.created_at = job.updated_at = job.next_attempt_at = now;
+
+  std::vector<store::JobEvent> events = {{0, "", JobStatus::kReceived, now, 0, ""}};
+  std::optional<store::CacheEntry> cached;
+  if (auto entry = store_.GetCacheEntry(job.cache_key); entry && *entry && blobs_.Head((*entry)->audio_key)) {
+    cached = **entry;
+  }
+  if (cached) {
+    job.status = JobStatus::kDone;
+    job.cache_hit = true;
+    job.audio_key = cached->audio_key;
+    job.audio_bytes = cached->audio_bytes;
+    job.duration_s = cached->duration_s;
+    job.started_at = job.finished_at = now;
+    events.push_back({0, "", JobStatus::kDone, now, 0, "cache hit"});
+  } else {
+    job.status = JobStatus::kQueued;
+    events.push_back({0, "", JobStatus::kQueued, now, 0, ""});
+  }
+
+  VOX_ASSIGN_OR_RETURN(store::CreateJobResult created, store_.CreateJob(job, events));
+  if (!created.created) {
+    if (created.job.request_hash != job.request_hash) {
+      return MakeError(ErrorCode::kAlreadyExists,
+                       "Idempotency-Key was already used with a different request body",
+                       "Idempotency-Key");
+    }
+    return SubmitResult{std::move(created.job), false};
+  }
+  if (cached) {
+    (void)store_.TouchCacheEntry(job.cache_key, now);
+    cache_hits_.With({}).Inc();
+  } else if (auto enqueued = queue_.Enqueue(created.job.id); !enqueued) {
+    // Never leave an accepted-looking job that no worker will see.
+    store::JobTransition t;
+    t.job_id = created.job.id;
+    t.to = JobStatus::kFailed;
+    t.error_code = "unavailable";
+    t.error_message = "the job queue was unavailable: " + enqueued.error().message;
+    t.message = *t.error_message;
+    (void)store_.TransitionJob(t);
+    return Unavailable("the job queue is unavailable; retry later");
+  }
+  submitted_.With({cached ? "hit" : "miss"}).Inc();
+
+  store::AuditEvent audit;
+  audit.at = now;
+  audit.actor_user_id = who.user_id;
+  audit.actor_key_id = who.key_id;
+  audit.action = "job.create";
+  audit.target_type = "job";
+  audit.target_id = created.job.id;
+  audit.request_id = request_id;
+  audit.detail = json{{"voice_id", job.voice_id}, {"format", job.format},
+                      {"chars", plan->text_chars}, {"cache_hit", job.cache_hit}}
+                     .dump();
+  (void)store_.AppendAudit(audit);  // the job row itself is the durable record
+  return SubmitResult{std::move(created.job), true};
+}
+
+Result<store::Job> JobService::OwnedJob(const Principal& who, const std::string& job_id) {
+  auto job = store_.GetJob(job_id);
+  if (!job) {
+    if (job.error().code == ErrorCode::kNotFound) return NotFound("no such job", "job_id");
+    return std::unexpected(job.error());
+  }
+  if (job->user_id != who.user_id && !who.is_admin) return NotFound("no such job", "job_id");
+  return job;
+}
+
+Result<std::string> JobService::AudioUrl(const store::Job& job) {
+  VOX_ASSIGN_OR_RETURN(auto presigned, blobs_.PresignedGetUrl(*job.audio_key, config_.audio_url_ttl_s));
+  if (presigned) return *presigned;
+  auto format = audio::ParseFormat(job.format);
+  std::string path = "/v1/audio/" + job.id + "." + (format ? audio::FileExtension(*format) : "bin");
+  return signer_.Sign(path, clock_.NowMs() / 1000 + config_.audio_url_ttl_s);
+}
+
+Result<json> JobService::DescribeJob(const store::Job& job) {
+  VOX_ASSIGN_OR_RETURN(auto events, store_.ListJobEvents(job.id));
+  // Time spent in each status: from entering it to entering the next one.
+  std::map<std::string, int64_t> timings;
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (store::IsTerminal(events[i].status)) continue;
+    int64_t end = i + 1 < events.size() ? events[i + 1].at : clock_.NowMs();
+    timings[std::string(store::JobStatusName(events[i].status))] += end - events[i].at;
+  }
+  json out = {{"job_id", job.id},
+              {"status", store::JobStatusName(job.status)},
+              {"stage", store::JobStatusName(job.status)},
+              {"voice_id", job.voice_id},
+              {"format", job.format},
+              {"model_version", job.model_version},
+              {"cache_hit", job.cache_hit},
+              {"attempts", job.attempts},
+              {"created_at", Iso8601(job.created_at)},
+              {"started_at", OptionalTime(job.started_at)},
+              {"finished_at", OptionalTime(job.finished_at)},
+              {"updated_at", Iso8601(job.updated_at)},
+              {"timings_ms", timings}};
+  if (job.status == JobStatus::kDone && job.audio_key) {
+    VOX_ASSIGN_OR_RETURN(out["audio_url"], AudioUrl(job));
+    out["duration_s"] = job.duration_s.value_or(0);
+    out["audio_bytes"] = job.audio_bytes.value_or(0);
+  }
+  if (job.error_code || job.error_message) {
+    json error = {{"code", job.error_code.value_or("internal")},
+                  {"message", job.error_message.value_or("")}};
+    // A retried job keeps its last error for the record while it runs again.
+    if (job.status == JobStatus::kFailed) out["error"] = error;
+    else out["last_error"] = error;
+  }
+  return out;
+}
+
+Result<json> JobService::Describe(const Principal& who, const std::string& job_id) {
+  VOX_ASSIGN_OR_RETURN(store::Job job, OwnedJob(who, job_id));
+  return DescribeJob(job);
+}
+
+Result<json> JobService::Cancel(const Principal& who, const std::string& job_id,
+                                const std::string& request_id) {
+  VOX_ASSIGN_OR_RETURN(store::Job job, OwnedJob(who, job_id));
+  store::JobTransition t;
+  t.job_id = job.id;
+  t.to = JobStatus::kCanceled;
+  t.at = clock_.NowMs();
+  t.message = "canceled by request " + request_id;
+  VOX_ASSIGN_OR_RETURN(bool moved, store_.TransitionJob(t));
+  VOX_ASSIGN_OR_RETURN(job, store_.GetJob(job_id));
+  if (!moved) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "job already ended with status " + std::string(store::JobStatusName(job.status)),
+                     "job_id");
+  }
+  store::AuditEvent audit;
+  audit.at = t.at;
+  audit.actor_user_id = who.user_id;
+  audit.actor_key_id = who.key_id;
+  audit.action = "job.cancel";
+  audit.target_type = "job";
+  audit.target_id = job.id;
+  audit.request_id = request_id;
+  (void)store_.AppendAudit(audit);
+  return DescribeJob(job);
+}
+
+Result<json> JobService::WebhookPayload(const store::Job& job) {
+  VOX_ASSIGN_OR_RETURN(json description, DescribeJob(job));
+  description["event"] = "job." + std::string(store::JobStatusName(job.status));
+  return description;
+}
+
+Result<store::Job> JobService::JobForAudio(const std::string& job_id) {
+  auto job = store_.GetJob(job_id);
+  if (!job || job->status != JobStatus::kDone || !job->audio_key) {
+    if (job || job.error().code == ErrorCode::kNotFound) return NotFound("no such audio", "job_id");
+    return std::unexpected(job.error());
+  }
+  return job;
+}
+
+}  // namespace vox::api

@@ -1,0 +1,84 @@
+// JobService: the job API's logic, independent of HTTP.
+//
+// Submit validates a request against what the platform can serve, answers
+// from the audio cache when an identical request was already synthesized,
+// and otherwise records the job (received → queued, one transaction) and
+// enqueues it. Describe and Cancel act only on the caller's own jobs (admins
+// see all); another user's job is "not found", so ids leak nothing.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "api/authenticator.h"
+#include "api/signed_url.h"
+#include "api/synthesize_request.h"
+#include "blob/blob_store.h"
+#include "common/clock.h"
+#include "engines/synthesizer.h"
+#include "obs/metrics.h"
+#include "queue/job_queue.h"
+#include "store/store.h"
+
+namespace vox::api {
+
+struct JobServiceConfig {
+  SynthesizeLimits limits;
+  int max_attempts = 3;                // VOX_JOB_MAX_ATTEMPTS
+  bool webhook_allow_private = false;  // VOX_WEBHOOK_ALLOW_PRIVATE
+  int64_t audio_url_ttl_s = 3600;      // VOX_AUDIO_URL_TTL
+};
+
+struct SubmitResult {
+  store::Job job;
+  bool created = true;  // false: an Idempotency-Key replay of an earlier request
+};
+
+class JobService {
+ public:
+  JobService(store::Store& store, queue::JobQueue& queue, blob::BlobStore& blobs,
+             const engines::Synthesizer& synthesizer, const UrlSigner& signer,
+             obs::Registry& metrics, JobServiceConfig config, const Clock& clock = Clock::System());
+
+  Result<SubmitResult> Submit(const Principal& who, const SynthesizeRequest& request,
+                              const std::optional<std::string>& idempotency_key,
+                              const std::string& request_id);
+
+  // The job as the API shows it (see DescribeJob).
+  Result<nlohmann::json> Describe(const Principal& who, const std::string& job_id);
+
+  // Cancels a queued or running job; kFailedPrecondition when it already ended.
+  Result<nlohmann::json> Cancel(const Principal& who, const std::string& job_id,
+                                const std::string& request_id);
+
+  // For the signed audio route: the job's audio blob key (no owner check: the
+  // signature is the capability).
+  Result<store::Job> JobForAudio(const std::string& job_id);
+
+  // The body of the webhook sent when `job` reached a final state.
+  Result<nlohmann::json> WebhookPayload(const store::Job& job);
+
+  const UrlSigner& signer() const { return signer_; }
+
+ private:
+  Result<store::Job> OwnedJob(const Principal& who, const std::string& job_id);
+  Result<nlohmann::json> DescribeJob(const store::Job& job);
+  Result<std::string> AudioUrl(const store::Job& job);
+
+  store::Store& store_;
+  queue::JobQueue& queue_;
+  blob::BlobStore& blobs_;
+  const engines::Synthesizer& synthesizer_;
+  const UrlSigner& signer_;
+  obs::Family<obs::Counter>& submitted_;
+  obs::Family<obs::Counter>& cache_hits_;
+  const JobServiceConfig config_;
+  const Clock& clock_;
+};
+
+// "2026-11-24T21:13:43.123Z"
+std::string Iso8601(int64_t unix_ms);
+
+}  // namespace vox::api

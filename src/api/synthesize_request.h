@@ -1,0 +1,42 @@
+// The body of POST /v1/tts/synthesize, parsed and checked field by field.
+//
+// Malformed JSON, a wrong type, a missing field or an unknown field is a 400
+// naming the field; a well-formed value the platform cannot serve (unknown
+// voice, unsupported format or rate, text over the limit) is a 422. Unknown
+// fields are refused rather than ignored so a typo ("voice" for "voice_id")
+// fails loudly instead of silently using the default voice.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "common/status.h"
+
+namespace vox::api {
+
+struct SynthesizeRequest {
+  std::string text;
+  std::string voice_id;  // empty: the default voice for `language`
+  std::string format = "wav";
+  std::string language;  // empty: the voice's own
+  std::optional<int> sample_rate;
+  double speed = 1.0;
+  double pitch = 1.0;
+  std::optional<std::string> webhook_url;
+
+  // Canonical JSON of every field (sorted keys): hashed for Idempotency-Key
+  // comparison and stored as the job's params.
+  nlohmann::json ToJson() const;
+};
+
+struct SynthesizeLimits {
+  size_t max_text_chars = 1'000'000;  // VOX_MAX_TEXT_CHARS
+};
+
+// Syntax and types only; semantic checks (voice, format...) happen in JobService.
+Result<SynthesizeRequest> ParseSynthesizeRequest(std::string_view body,
+                                                 const SynthesizeLimits& limits);
+
+}  // namespace vox::api

@@ -1,0 +1,153 @@
+// vox synth: text in, audio file out, offline.
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+
+#include "audio/audio_file_writer.h"
+#include "audio/format.h"
+#include "cli/commands.h"
+#include "cli/errors.h"
+#include "engines/engine_registry.h"
+#include "engines/synthesizer.h"
+
+namespace vox::cli {
+namespace {
+
+struct SynthOptions {
+  std::string text;
+  std::string input;
+  std::string voice;
+  std::string language;
+  std::string format;
+  int sample_rate = 0;
+  int bitrate = 0;
+  double speed = 1.0;
+  double pitch = 1.0;
+  double loudness = 0;  // 0: off
+  size_t max_chars = 1'000'000;
+  std::string out;
+};
+
+// Reads at most max_bytes + 1 so an oversized input is refused without
+// loading it whole.
+Result<std::string> ReadInput(const std::string& path, size_t max_bytes) {
+  std::string data;
+  auto read_from = [&](std::istream& in) {
+    data.resize(max_bytes + 1);
+    in.read(data.data(), static_cast<std::streamsize>(data.size()));
+    data.resize(static_cast<size_t>(in.gcount()));
+    return !in.bad();
+  };
+  bool ok;
+  if (path == "-") {
+    ok = read_from(std::cin);
+  } else {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return InvalidArgument("cannot read input file '" + path + "'", "input");
+    ok = read_from(in);
+  }
+  if (!ok) return InvalidArgument("failed reading '" + path + "'", "input");
+  if (data.size() > max_bytes) {
+    return MakeError(ErrorCode::kUnprocessable,
+                     "input is larger than the limit (see --max-chars)", "input");
+  }
+  return data;
+}
+
+// A path for stdout output, removed on every way out.
+struct TempOutput {
+  std::string path = (std::filesystem::temp_directory_path() /
+                      ("vox-synth-" + std::to_string(::getpid()) + ".tmp"))
+                         .string();
+  ~TempOutput() {
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
+  }
+};
+
+Status CopyToStdout(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::cout << in.rdbuf();
+  std::cout.flush();
+  if (!std::cout) return MakeError(ErrorCode::kUnavailable, "failed writing to stdout", "output");
+  return {};
+}
+
+// --format wins; otherwise the output file's extension; otherwise wav.
+std::string ChooseFormat(const SynthOptions& o) {
+  if (!o.format.empty()) return o.format;
+  auto dot = o.out.rfind('.');
+  if (o.out != "-" && dot != std::string::npos) {
+    std::string ext = o.out.substr(dot + 1);
+    if (audio::ParseFormat(ext)) return ext;
+  }
+  return "wav";
+}
+
+Status RunSynth(const SynthOptions& o) {
+  if (o.text.empty() == o.input.empty()) {
+    return InvalidArgument("give exactly one of --text or --input (use --input - for stdin)",
+                           "text");
+  }
+  std::string text = o.text;
+  if (!o.input.empty()) {
+    VOX_ASSIGN_OR_RETURN(text, ReadInput(o.input, o.max_chars * 4));
+  }
+
+  VOX_ASSIGN_OR_RETURN(audio::Format format, audio::ParseFormat(ChooseFormat(o)));
+  VOX_ASSIGN_OR_RETURN(auto registry, engines::EngineRegistry::Create({}));
+  engines::Synthesizer synthesizer(*registry);
+  engines::SynthesisParams params;
+  params.speed = o.speed;
+  params.pitch = o.pitch;
+  params.language = o.language;
+  VOX_ASSIGN_OR_RETURN(engines::SynthesisPlan plan,
+                       synthesizer.Prepare(text, o.voice, params, {o.max_chars}));
+
+  audio::EncodeOptions encode;
+  encode.format = format;
+  encode.sample_rate = o.sample_rate;
+  encode.bitrate_kbps = o.bitrate;
+  if (o.loudness != 0) encode.target_lufs = o.loudness;
+  // libsndfile cannot write WAV/FLAC headers to a pipe, so stdout output is
+  // encoded to a temporary file first and then copied out.
+  TempOutput temp;
+  const std::string path = o.out == "-" ? temp.path : o.out;
+  VOX_ASSIGN_OR_RETURN(auto writer,
+                       audio::AudioFileWriter::Open(path, encode, plan.voice.sample_rate));
+  VOX_RETURN_IF_ERROR(synthesizer.Run(
+      plan, [&](const audio::PcmBuffer& chunk) { return writer->Write(chunk); }));
+  VOX_RETURN_IF_ERROR(writer->Finish());
+  return o.out == "-" ? CopyToStdout(path) : Status{};
+}
+
+}  // namespace
+
+void AddSynthCommand(CLI::App& app) {
+  auto options = std::make_shared<SynthOptions>();
+  CLI::App* cmd = app.add_subcommand("synth", "Synthesize text to an audio file (offline).");
+  cmd->add_option("-t,--text", options->text, "Text to speak");
+  cmd->add_option("-i,--input", options->input, "Read the text from FILE ('-' for stdin)");
+  cmd->add_option("-v,--voice", options->voice,
+                  "Voice id or alias (see `vox voices`); default: the language's default voice");
+  cmd->add_option("-l,--language", options->language,
+                  "BCP-47 language (en, de, fr, es, it, pt, nl, pl, ru, hi, zh, ...)");
+  cmd->add_option("-f,--format", options->format,
+                  "wav, mp3, opus, flac or pcm; default: from --out's extension, else wav");
+  cmd->add_option("-r,--sample-rate", options->sample_rate,
+                  "Output sample rate in Hz (8000..48000); default: the voice's own");
+  cmd->add_option("--bitrate", options->bitrate, "MP3/Opus bitrate in kbps");
+  cmd->add_option("-s,--speed", options->speed, "Speaking rate, 0.25..4.0")->capture_default_str();
+  cmd->add_option("-p,--pitch", options->pitch, "Pitch factor, 0.5..2.0")->capture_default_str();
+  cmd->add_option("--loudness", options->loudness,
+                  "Normalize to this integrated loudness in LUFS (e.g. -16)");
+  cmd->add_option("--max-chars", options->max_chars, "Refuse longer texts")->capture_default_str();
+  cmd->add_option("-o,--out", options->out, "Output file ('-' for stdout)")->required();
+  cmd->callback([options] { ExitOnError("synth", RunSynth(*options)); });
+}
+
+}  // namespace vox::cli

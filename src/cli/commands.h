@@ -1,0 +1,18 @@
+// Each `vox` subcommand registers itself on the app; main() only wires.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace vox::cli {
+
+// Exit codes: 0 ok, 1 runtime failure, 2 bad usage or input.
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+
+void AddSynthCommand(CLI::App& app);
+void AddVoicesCommand(CLI::App& app);
+void AddServeCommand(CLI::App& app);
+void AddMigrateCommand(CLI::App& app);
+void AddKeysCommand(CLI::App& app);
+
+}  // namespace vox::cli

@@ -1,0 +1,225 @@
+#include "cli/platform.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "api/api_keys.h"
+#include "api/api_server.h"
+#include "blob/blob_store.h"
+#include "common/crypto.h"
+#include "engines/engine_registry.h"
+#include "queue/job_queue.h"
+#include "store/store.h"
+#include "worker/webhook_dispatcher.h"
+#include "worker/worker_pool.h"
+
+namespace vox::cli {
+namespace fs = std::filesystem;
+namespace {
+
+// The embedded shape owns its data directory: two `vox serve` on one
+// directory would requeue each other's running jobs.
+Result<int> LockDataDir(const std::string& data_dir) {
+  std::string path = data_dir + "/vox.lock";
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return InvalidArgument("cannot open " + path, "VOX_DATA_DIR");
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "another vox process is serving " + data_dir, "VOX_DATA_DIR");
+  }
+  return fd;
+}
+
+// VOX_SIGNING_SECRET, or a random one kept in DATA/secret (0600) so audio
+// URLs stay valid across restarts.
+Result<std::string> LoadOrCreateSecret(const PlatformConfig& config) {
+  if (!config.signing_secret.empty()) return config.signing_secret;
+  fs::path path = fs::path(config.data_dir) / "secret";
+  if (std::ifstream in(path); in) {
+    std::string secret;
+    std::getline(in, secret);
+    if (secret.size() >= 32) return secret;
+  }
+  std::string secret = RandomToken(48);
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return InvalidArgument("cannot write " + path.string(), "VOX_DATA_DIR");
+  bool ok = ::write(fd, secret.data(), secret.size()) == static_cast<ssize_t>(secret.size());
+  ::close(fd);
+  if (!ok) return InvalidArgument("cannot write " + path.string(), "VOX_DATA_DIR");
+  return secret;
+}
+
+Status SeedModels(store::Store& store, const engines::EngineRegistry& engines) {
+  for (const auto& voice : engines.ListVoices()) {
+    store::Model model;
+    model.engine = voice.engine;
+    model.name = voice.id;
+    model.version = voice.engine_version;
+    model.tags = nlohmann::json::array({"builtin", voice.language}).dump();
+    model.manifest = voice.ToJson().dump();
+    VOX_RETURN_IF_ERROR(store.UpsertModel(std::move(model)));
+  }
+  return {};
+}
+
+int WaitForStopSignal(const sigset_t& signals) {
+  int sig = 0;
+  sigwait(&signals, &sig);
+  return sig;
+}
+
+}  // namespace
+
+Status MigrateDatabase(const PlatformConfig& config) {
+  std::error_code ec;
+  fs::create_directories(config.data_dir, ec);
+  VOX_ASSIGN_OR_RETURN(auto store, store::OpenStore(config.database_url));
+  return store->Migrate();
+}
+
+Status RunPlatform(const PlatformConfig& config, Role role) {
+  // Block the stop signals before any thread starts, so every thread inherits
+  // the mask and only sigwait() below sees them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  spdlog::set_level(spdlog::level::from_str(config.log_level));
+
+  std::error_code ec;
+  fs::create_directories(config.data_dir, ec);
+  if (ec) return InvalidArgument("cannot create " + config.data_dir + ": " + ec.message(), "VOX_DATA_DIR");
+  std::optional<int> lock_fd;
+  if (role == Role::kAll) {
+    VOX_ASSIGN_OR_RETURN(lock_fd, LockDataDir(config.data_dir));
+  }
+  spdlog::info("vox starting: {}", config.ToString());
+
+  VOX_ASSIGN_OR_RETURN(auto store, store::OpenStore(config.database_url));
+  VOX_RETURN_IF_ERROR(store->Migrate());
+  VOX_ASSIGN_OR_RETURN(std::string secret, LoadOrCreateSecret(config));
+  VOX_ASSIGN_OR_RETURN(auto engines, engines::EngineRegistry::Create({}));
+  VOX_RETURN_IF_ERROR(SeedModels(*store, *engines));
+  VOX_ASSIGN_OR_RETURN(auto blobs, blob::OpenBlobStore(config.storage_url));
+  VOX_ASSIGN_OR_RETURN(auto queue, queue::OpenQueue(config.queue_url, *store));
+
+  if (role != Role::kWorker) {
+    VOX_ASSIGN_OR_RETURN(auto admin, api::BootstrapAdminKey(*store, NowMs()));
+    if (admin) {
+      std::cout << "Created the admin API key. It is shown only this once; keep it safe:\n"
+                << admin->plaintext << std::endl;
+    }
+  }
+
+  obs::Registry metrics;
+  auto& queue_depth = metrics.AddGauge("vox_queue_depth", "Jobs waiting for a worker.");
+  metrics.AddCollector([&] {
+    if (auto depth = queue->Depth()) queue_depth.With({}).Set(static_cast<double>(*depth));
+  });
+
+  engines::Synthesizer synthesizer(*engines);
+  api::UrlSigner signer(secret);
+  api::JobServiceConfig job_config;
+  job_config.limits.max_text_chars = config.max_text_chars;
+  job_config.max_attempts = config.job_max_attempts;
+  job_config.webhook_allow_private = config.webhook_allow_private;
+  job_config.audio_url_ttl_s = config.audio_url_ttl_s;
+  api::JobService jobs(*store, *queue, *blobs, synthesizer, signer, metrics, job_config);
+
+  std::unique_ptr<worker::WorkerMetrics> worker_metrics;
+  std::unique_ptr<worker::JobRunner> runner;
+  std::unique_ptr<worker::WebhookDispatcher> webhooks;
+  std::unique_ptr<worker::WorkerPool> pool;
+  if (role != Role::kApi) {
+    worker_metrics = std::make_unique<worker::WorkerMetrics>(metrics);
+    worker::JobRunnerConfig runner_config;
+    runner_config.temp_dir = (fs::path(config.data_dir) / "tmp").string();
+    fs::create_directories(runner_config.temp_dir, ec);
+    runner_config.retry_base_ms = config.job_retry_base_ms;
+    if (config.target_lufs != 0) runner_config.target_lufs = config.target_lufs;
+    runner = std::make_unique<worker::JobRunner>(*store, *blobs, synthesizer, *worker_metrics,
+                                                 runner_config);
+    worker::WebhookConfig webhook_config;
+    webhook_config.secret = secret;
+    webhook_config.allow_private = config.webhook_allow_private;
+    webhook_config.max_attempts = config.webhook_max_attempts;
+    webhooks = std::make_unique<worker::WebhookDispatcher>(worker::WebhookSender(webhook_config),
+                                                           *worker_metrics);
+    worker::WorkerPoolConfig pool_config;
+    pool_config.threads = config.workers;
+    pool_config.worker_id = "worker-" + std::to_string(::getpid()) + "-" + RandomToken(6);
+    pool = std::make_unique<worker::WorkerPool>(
+        *queue, *store, *runner, *worker_metrics, pool_config, [&](const store::Job& job) {
+          if (!job.webhook_url) return;
+          auto payload = jobs.WebhookPayload(job);
+          if (payload) webhooks->Enqueue(*job.webhook_url, payload->dump());
+        });
+    pool->Start();
+  }
+
+  std::unique_ptr<api::ApiServer> server;
+  if (role != Role::kWorker) {
+    std::vector<api::ReadinessCheck> checks = {
+        {"database", [&] { return store->Ping(); }},
+        {"storage", [&] { return blobs->Ping(); }},
+        {"queue", [&]() -> Status {
+           VOX_RETURN_IF_ERROR(queue->Depth());
+           return {};
+         }},
+        {"engines", [&]() -> Status {
+           if (engines->ListVoices().empty()) return Unavailable("no voices loaded");
+           return {};
+         }}};
+    if (pool) {
+      checks.push_back({"workers", [&]() -> Status {
+                          if (NowMs() - pool->last_heartbeat_ms() > 10 * 60'000) {
+                            return Unavailable("workers have not checked in for 10 minutes");
+                          }
+                          return {};
+                        }});
+    }
+    api::ApiServerConfig api_config;
+    api_config.http.listen = config.listen;
+    api_config.http.io_threads = config.io_threads;
+    api_config.http.header_timeout = std::chrono::milliseconds(config.header_timeout_ms);
+    api_config.handler_threads = config.handler_threads;
+    api_config.submit_rate = config.rate_limit;
+    api_config.submit_burst = config.rate_limit * 2;
+    VOX_RETURN_IF_ERROR(api_config.http.Validate());
+    auto authenticator = std::make_unique<api::Authenticator>(*store);
+    server = std::make_unique<api::ApiServer>(api_config, jobs, *authenticator, *engines, *store,
+                                              *blobs, metrics, std::move(checks));
+    VOX_RETURN_IF_ERROR(server->Start());
+    std::cout << "vox: listening on http://" << config.listen.substr(0, config.listen.rfind(':'))
+              << ":" << server->port() << std::endl;
+    int sig = WaitForStopSignal(signals);
+    spdlog::info("received signal {}: draining", sig);
+    server->Stop(std::chrono::seconds(5));
+    server.reset();
+    authenticator.reset();
+  } else {
+    std::cout << "vox: worker running with " << config.workers << " thread(s)" << std::endl;
+    int sig = WaitForStopSignal(signals);
+    spdlog::info("received signal {}: draining", sig);
+  }
+  if (pool) pool->Drain(std::chrono::seconds(config.drain_grace_s));
+  queue->Shutdown();
+  pool.reset();
+  webhooks.reset();
+  if (lock_fd) ::close(*lock_fd);
+  spdlog::info("vox stopped cleanly");
+  return {};
+}
+
+}  // namespace vox::cli

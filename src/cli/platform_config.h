@@ -1,0 +1,44 @@
+// PlatformConfig: every setting of `vox serve` (and later `vox api` / `vox
+// worker`), from flags, then VOX_* environment variables, then defaults.
+// Validated once at start-up; errors name the setting.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+
+#include "common/status.h"
+
+namespace vox::cli {
+
+struct PlatformConfig {
+  std::string data_dir = "data";  // VOX_DATA_DIR
+  std::string database_url;       // VOX_DATABASE_URL; default sqlite://DATA/vox.db
+  std::string queue_url = "local://";  // VOX_QUEUE_URL
+  std::string storage_url;        // VOX_STORAGE_URL; default file://DATA/blobs
+  std::string model_dir;          // VOX_MODEL_DIR (neural models; none needed by default)
+  std::string listen = "127.0.0.1:8080";  // VOX_LISTEN
+  int workers = 0;                // VOX_WORKERS; 0 = number of cores
+  int io_threads = 1;             // VOX_IO_THREADS
+  int handler_threads = 4;        // VOX_API_HANDLER_THREADS
+  int header_timeout_ms = 10'000; // VOX_HTTP_HEADER_TIMEOUT_MS: slow clients are cut off
+  std::string signing_secret;     // VOX_SIGNING_SECRET; default: generated into DATA/secret
+  bool webhook_allow_private = false;  // VOX_WEBHOOK_ALLOW_PRIVATE
+  int webhook_max_attempts = 5;   // VOX_WEBHOOK_MAX_ATTEMPTS
+  size_t max_text_chars = 1'000'000;  // VOX_MAX_TEXT_CHARS
+  int job_max_attempts = 3;       // VOX_JOB_MAX_ATTEMPTS
+  int64_t job_retry_base_ms = 1000;   // VOX_JOB_RETRY_BASE_MS
+  double rate_limit = 100;        // VOX_RATE_LIMIT: submissions/s per key; 0 = off
+  int drain_grace_s = 30;         // VOX_DRAIN_GRACE_S
+  double target_lufs = 0;         // VOX_TARGET_LUFS; 0 = no loudness normalization
+  int64_t audio_url_ttl_s = 3600; // VOX_AUDIO_URL_TTL_S
+  std::string log_level = "info"; // VOX_LOG_LEVEL
+
+  // Registers the options on `cmd` (flags override environment variables).
+  void AddOptions(CLI::App& cmd);
+  // Fills defaults that depend on other settings; checks ranges.
+  Status Finalize();
+  std::string ToString() const;  // for the start-up log; secrets redacted
+};
+
+}  // namespace vox::cli

@@ -1,0 +1,273 @@
+#include "engines/espeak_engine.h"
+
+#include <espeak-ng/espeak_ng.h>
+#include <espeak-ng/speak_lib.h>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cmath>
+#include <mutex>
+
+#include "engines/language.h"
+
+namespace vox::engines {
+namespace {
+
+struct LanguageSpec {
+  const char* key;     // voice id suffix and the language's short name: "en-us"
+  const char* espeak;  // espeak-ng voice name: "en-us", "cmn"
+  const char* tag;     // BCP-47 tag clients see: "en-US"
+  const char* label;
+  bool female_variant;  // also offer "espeak-<key>-f"
+};
+
+// Order matters: lookups by primary language ("pt", "es") take the first match.
+constexpr LanguageSpec kLanguages[] = {
+    {"en", "en", "en-GB", "English (Great Britain)", true},
+    {"en-us", "en-us", "en-US", "English (America)", true},
+    {"de", "de", "de", "German", true},
+    {"fr", "fr", "fr-FR", "French (France)", true},
+    {"es", "es", "es-ES", "Spanish (Spain)", true},
+    {"es-419", "es-419", "es-419", "Spanish (Latin America)", false},
+    {"it", "it", "it", "Italian", false},
+    {"pt", "pt", "pt-PT", "Portuguese (Portugal)", false},
+    {"pt-br", "pt-br", "pt-BR", "Portuguese (Brazil)", false},
+    {"nl", "nl", "nl", "Dutch", false},
+    {"pl", "pl", "pl", "Polish", false},
+    {"ru", "ru", "ru", "Russian", false},
+    {"uk", "uk", "uk", "Ukrainian", false},
+    {"cs", "cs", "cs", "Czech", false},
+    {"sv", "sv", "sv", "Swedish", false},
+    {"tr", "tr", "tr", "Turkish", false},
+    {"ar", "ar", "ar", "Arabic", false},
+    {"hi", "hi", "hi", "Hindi", false},
+    {"zh", "cmn", "zh", "Chinese (Mandarin)", false},
+    {"ja", "ja", "ja", "Japanese (kana only: kanji are announced, not read)", false},
+    {"ko", "ko", "ko", "Korean", false},
+    {"vi", "vi", "vi", "Vietnamese (Northern)", false},
+};
+constexpr char kFemaleVariant[] = "+f3";
+
+constexpr double kNormalWordsPerMinute = 175.0;
+constexpr int kMinWordsPerMinute = 80;   // espeak-ng clamps anything slower
+constexpr int kMaxWordsPerMinute = 700;  // 4x; above 450 espeak-ng speeds up with libsonic
+
+// espeakPITCH moves the base pitch, espeakRANGE the excursions around it.
+// Scaling both by these factors moves the median F0 by ~pitch (measured with
+// espeak-ng 1.51 on en-us, de and en-us+f3: 1.5 -> 1.45x, 0.75 -> 0.78x).
+int PitchParameter(double pitch) {
+  return std::clamp(static_cast<int>(std::lround(50 + 88 * std::log(pitch))), 0, 100);
+}
+int RangeParameter(double pitch) {
+  return std::clamp(static_cast<int>(std::lround(50 * pitch)), 0, 100);
+}
+int RateParameter(double speed) {
+  return std::clamp(static_cast<int>(std::lround(kNormalWordsPerMinute * speed)),
+                    kMinWordsPerMinute, kMaxWordsPerMinute);
+}
+
+// libespeak-ng's process-wide state and the one mutex that guards it.
+struct Runtime {
+  std::mutex mu;
+  bool initialized = false;
+  std::string data_dir;
+  std::string version;
+  int sample_rate = 0;
+  std::string current_voice;           // espeak voice selected last; "" if unknown
+  std::vector<float>* sink = nullptr;  // where the synth callback appends samples
+};
+
+Runtime& GetRuntime() {
+  static Runtime* runtime = new Runtime;  // never destroyed: other statics may still synthesize
+  return *runtime;
+}
+
+// Synchronous mode calls back on the synthesizing thread, which holds the mutex.
+int OnSamples(short* wav, int count, espeak_EVENT*) {
+  std::vector<float>* sink = GetRuntime().sink;
+  if (wav != nullptr && sink != nullptr) {
+    for (int i = 0; i < count; ++i) sink->push_back(wav[i] / 32768.0f);
+  }
+  return 0;  // continue
+}
+
+std::string StatusMessage(espeak_ng_STATUS status) {
+  char buffer[256] = {};
+  espeak_ng_GetStatusCodeMessage(status, buffer, sizeof(buffer));
+  return buffer;
+}
+
+Status InitializeLocked(Runtime& rt, const std::string& data_dir) {
+  if (rt.initialized) {
+    if (data_dir == rt.data_dir) return {};
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     fmt::format("espeak-ng is already initialized with data dir '{}' in this "
+                                 "process; it cannot also use '{}'",
+                                 rt.data_dir, data_dir),
+                     "espeak_data_dir");
+  }
+  espeak_ng_InitializePath(data_dir.empty() ? nullptr : data_dir.c_str());
+  espeak_ng_ERROR_CONTEXT context = nullptr;
+  espeak_ng_STATUS status = espeak_ng_Initialize(&context);
+  espeak_ng_ClearErrorContext(&context);
+  if (status != ENS_OK) {
+    return Unavailable(fmt::format("espeak-ng failed to load its data{}: {}",
+                                   data_dir.empty() ? "" : " from '" + data_dir + "'",
+                                   StatusMessage(status)));
+  }
+  status = espeak_ng_InitializeOutput(ENOUTPUT_MODE_SYNCHRONOUS, 0, nullptr);
+  if (status != ENS_OK) {
+    return Unavailable("espeak-ng output setup failed: " + StatusMessage(status));
+  }
+  espeak_SetSynthCallback(OnSamples);
+  const char* path = nullptr;
+  rt.version = espeak_Info(&path);
+  rt.sample_rate = espeak_ng_GetSampleRate();
+  rt.data_dir = data_dir;
+  rt.initialized = true;
+  return {};
+}
+
+bool IsBlank(std::string_view text) {
+  return text.find_first_not_of(" \t\r\n\f\v") == std::string_view::npos;
+}
+
+}  // namespace
+
+EspeakEngine::EspeakEngine(std::string version, std::vector<VoiceInfo> voices,
+                           std::vector<VoiceEntry> entries)
+    : version_(std::move(version)), voices_(std::move(voices)), entries_(std::move(entries)) {}
+
+EspeakEngine::~EspeakEngine() = default;
+
+Result<std::unique_ptr<EspeakEngine>> EspeakEngine::Create(const std::string& data_dir) {
+  Runtime& rt = GetRuntime();
+  std::lock_guard<std::mutex> lock(rt.mu);
+  VOX_RETURN_IF_ERROR(InitializeLocked(rt, data_dir));
+
+  std::vector<VoiceInfo> voices;
+  std::vector<VoiceEntry> entries;
+  auto add = [&](const LanguageSpec& spec, bool female) {
+    const std::string espeak_voice = std::string(spec.espeak) + (female ? kFemaleVariant : "");
+    // A data directory may lack some languages; offer only what loads.
+    const espeak_ng_STATUS status = espeak_ng_SetVoiceByName(espeak_voice.c_str());
+    rt.current_voice.clear();
+    if (status != ENS_OK) {
+      spdlog::warn("espeak-ng: voice '{}' unavailable ({}); not offered", espeak_voice,
+                   StatusMessage(status));
+      return;
+    }
+    VoiceInfo info;
+    info.id = fmt::format("espeak-{}{}", spec.key, female ? "-f" : "");
+    info.engine = "espeak-ng";
+    info.engine_version = rt.version;
+    info.name = espeak_voice;
+    info.language = spec.tag;
+    info.gender = female ? "female" : "male";
+    info.sample_rate = rt.sample_rate;
+    info.description = fmt::format("eSpeak NG {}{}: formant synthesis, robotic but intelligible",
+                                   spec.label, female ? ", female variant" : "");
+    voices.push_back(std::move(info));
+    entries.push_back({spec.espeak, female ? kFemaleVariant : ""});
+  };
+  for (const LanguageSpec& spec : kLanguages) add(spec, false);
+  for (const LanguageSpec& spec : kLanguages) {
+    if (spec.female_variant) add(spec, true);
+  }
+  if (voices.empty()) return Unavailable("espeak-ng loaded no voices from its data directory");
+  return std::unique_ptr<EspeakEngine>(
+      new EspeakEngine(rt.version, std::move(voices), std::move(entries)));
+}
+
+const VoiceInfo* EspeakEngine::FindLanguageVoice(std::string_view language) const {
+  // RFC 4647 lookup over the male language voices: the exact tag (or our key,
+  // "en" being espeak's British English), then ever shorter prefixes ("de-AT" -> "de").
+  std::string wanted = NormalizeLanguageTag(language);
+  while (!wanted.empty()) {
+    for (size_t i = 0; i < voices_.size(); ++i) {
+      if (!entries_[i].variant.empty()) continue;
+      const std::string key = voices_[i].id.substr(voices_[i].id.find('-') + 1);
+      if (NormalizeLanguageTag(voices_[i].language) == wanted || key == wanted) return &voices_[i];
+    }
+    const size_t dash = wanted.rfind('-');
+    wanted = dash == std::string::npos ? "" : wanted.substr(0, dash);
+  }
+  for (size_t i = 0; i < voices_.size(); ++i) {
+    if (entries_[i].variant.empty() && SamePrimaryLanguage(voices_[i].language, language)) {
+      return &voices_[i];
+    }
+  }
+  return nullptr;
+}
+
+bool EspeakEngine::SupportsLanguage(const VoiceInfo& voice, std::string_view language) const {
+  return language.empty() || FindLanguageVoice(language) != nullptr;
+}
+
+Result<audio::PcmBuffer> EspeakEngine::Synthesize(std::string_view text, const VoiceInfo& voice,
+                                                  const SynthesisParams& params) {
+  VOX_RETURN_IF_ERROR(params.Validate());
+  size_t index = 0;
+  while (index < voices_.size() && voices_[index].id != voice.id) ++index;
+  if (index == voices_.size()) {
+    return NotFound(fmt::format("espeak-ng has no voice '{}'", voice.id), "voice");
+  }
+  const VoiceEntry& entry = entries_[index];
+  std::string espeak_voice = entry.espeak_language + entry.variant;
+  if (!params.language.empty()) {
+    const VoiceInfo* language_voice = FindLanguageVoice(params.language);
+    if (language_voice == nullptr) {
+      return MakeError(ErrorCode::kUnprocessable,
+                       fmt::format("espeak-ng cannot speak language '{}'", params.language),
+                       "language");
+    }
+    espeak_voice = entries_[language_voice - voices_.data()].espeak_language + entry.variant;
+  }
+  if (text.size() > kMaxTextBytes) {
+    return MakeError(ErrorCode::kResourceExhausted,
+                     fmt::format("text chunk of {} bytes exceeds espeak-ng's limit of {}; split "
+                                 "it into sentences",
+                                 text.size(), kMaxTextBytes),
+                     "text");
+  }
+
+  audio::PcmBuffer out;
+  out.channels = 1;
+  out.sample_rate = voices_[index].sample_rate;
+  if (IsBlank(text)) return out;
+  std::string input(text);
+  std::replace(input.begin(), input.end(), '\0', ' ');
+
+  Runtime& rt = GetRuntime();
+  std::lock_guard<std::mutex> lock(rt.mu);
+  if (rt.current_voice != espeak_voice) {
+    // Switching language reloads its dictionary: skip it when the voice is unchanged.
+    rt.current_voice.clear();
+    const espeak_ng_STATUS status = espeak_ng_SetVoiceByName(espeak_voice.c_str());
+    if (status != ENS_OK) {
+      return Internal(fmt::format("espeak-ng could not select voice '{}': {}", espeak_voice,
+                                  StatusMessage(status)));
+    }
+    rt.current_voice = espeak_voice;
+  }
+  for (const auto& [parameter, value] : {std::pair{espeakRATE, RateParameter(params.speed)},
+                                         std::pair{espeakPITCH, PitchParameter(params.pitch)},
+                                         std::pair{espeakRANGE, RangeParameter(params.pitch)}}) {
+    const espeak_ng_STATUS status = espeak_ng_SetParameter(parameter, value, 0);
+    if (status != ENS_OK) {
+      return Internal("espeak-ng rejected a parameter: " + StatusMessage(status));
+    }
+  }
+  rt.sink = &out.samples;
+  const espeak_ng_STATUS status = espeak_ng_Synthesize(
+      input.c_str(), input.size() + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, nullptr, nullptr);
+  rt.sink = nullptr;
+  if (status != ENS_OK) {
+    return Internal(fmt::format("espeak-ng synthesis failed with voice '{}': {}", espeak_voice,
+                                StatusMessage(status)));
+  }
+  return out;
+}
+
+}  // namespace vox::engines

@@ -1,0 +1,60 @@
+// FliteEngine: CMU Flite in process, with the English voices Debian ships.
+//
+// Voices (ids "flite-<name>"): slt (US female), rms (US male), awb (Scottish
+// male) are clustergen statistical voices at 16 kHz; kal (8 kHz) and kal16
+// (16 kHz) are US male diphone voices. Debian's cmu_time_awb is a
+// limited-domain talking clock that cannot read arbitrary text, so it is not
+// offered (nor linked).
+//
+// Thread safety: Synthesize() may run concurrently on any voices, with no lock.
+// The cst_voice objects are shared read-only; every per-request setting
+// (duration_stretch, f0_shift, a pitch-shifted model copy) lives in the
+// utterance's own feature set, which shadows the voice's (flite links voice
+// features into each utterance for exactly this). Flite's one process-wide
+// mutable state in synthesis, rand(), is replaced by a per-thread generator
+// (flite_random.h), which also makes output deterministic. Voice registration
+// mutates globals and happens once, under std::call_once, in Create().
+//
+// Speed: the utterance's duration_stretch = the voice's own stretch / speed.
+// Pitch: f0_shift scales the F0 target mean (clustergen slt/awb, diphone
+// kal/kal16). rms predicts F0 with SPAM accent models that ignore f0_shift, so
+// it gets a per-request model copy with every accent peak raised by log(pitch).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engines/engine.h"
+
+namespace vox::engines {
+
+class FliteEngine final : public Engine {
+ public:
+  // Registers the voices (once per process). Fails only if flite does.
+  static Result<std::unique_ptr<FliteEngine>> Create();
+  ~FliteEngine() override;
+
+  std::string name() const override { return "flite"; }
+  std::string version() const override;
+  const std::vector<VoiceInfo>& voices() const override { return voices_; }
+
+  Result<audio::PcmBuffer> Synthesize(std::string_view text, const VoiceInfo& voice,
+                                      const SynthesisParams& params) override;
+
+  // English only: flite's text analysis and lexicon are US English.
+  bool SupportsLanguage(const VoiceInfo& voice, std::string_view language) const override;
+
+  // Longest text accepted in one call; the caller splits documents into sentences.
+  static constexpr size_t kMaxTextBytes = 16 * 1024;
+
+ private:
+  struct LoadedVoice;  // flite types stay out of this header
+  FliteEngine(std::vector<VoiceInfo> voices, std::vector<LoadedVoice> loaded);
+
+  std::vector<VoiceInfo> voices_;
+  std::vector<LoadedVoice> loaded_;  // parallel to voices_
+};
+
+}  // namespace vox::engines

@@ -1,0 +1,59 @@
+// Synthesizer: raw text in, audio chunks out, one sentence at a time.
+//
+// The one pipeline behind `vox synth` and the job worker: split the raw text
+// into sentences, normalize each, resolve the voice, and call the engine per
+// sentence, handing every chunk to a sink as soon as it exists. Memory stays
+// bounded by one sentence of audio, whatever the text's length.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "audio/pcm_buffer.h"
+#include "common/status.h"
+#include "engines/engine.h"
+#include "engines/engine_registry.h"
+
+namespace vox::engines {
+
+struct SynthesisPlan {
+  Engine* engine = nullptr;
+  VoiceInfo voice;
+  SynthesisParams params;
+  std::vector<std::string> sentences;  // normalized, in order
+  size_t text_chars = 0;               // code points of the raw text
+
+  // "<engine>/<voice>@<engine version>": recorded with every job.
+  std::string model_version() const;
+  // Normalized text, one sentence per line: what the listener will hear.
+  std::string NormalizedText() const;
+};
+
+struct TextLimits {
+  size_t max_chars = 1'000'000;  // VOX_MAX_TEXT_CHARS; the sync API uses 5,000
+};
+
+class Synthesizer {
+ public:
+  explicit Synthesizer(const EngineRegistry& registry) : registry_(registry) {}
+
+  // Validates params, resolves the voice (empty id: the language's default),
+  // checks the text (UTF-8, not blank, within limits) and prepares sentences.
+  // Errors name the field: "text", "voice", "language", "speed", "pitch".
+  Result<SynthesisPlan> Prepare(std::string_view raw_text, const std::string& voice_id,
+                                const SynthesisParams& params, const TextLimits& limits) const;
+
+  using ChunkSink = std::function<Status(const audio::PcmBuffer&)>;
+  // Synthesizes the plan's sentences in order. Stops at the first failing
+  // chunk or sink, or with kCanceled as soon as `canceled()` returns true
+  // (checked between sentences).
+  Status Run(const SynthesisPlan& plan, const ChunkSink& sink,
+             const std::function<bool()>& canceled = {}) const;
+
+ private:
+  const EngineRegistry& registry_;
+};
+
+}  // namespace vox::engines

@@ -1,0 +1,85 @@
+// JobQueue: hands accepted jobs to workers, at least once.
+//
+// The job itself (its row, status and event log) lives in the Store; the
+// queue only decides which worker runs which job when, and notices workers
+// that died. Backends: LocalQueue (local://, jobs polled from the Store with
+// in-process wake-ups) today; Redis Streams (redis://, a consumer group with
+// XAUTOCLAIM for dead consumers) later, passing the same conformance suite
+// (queue_conformance_test.cc).
+//
+// Contract, shared by every backend:
+// - A job is enqueued after Store::CreateJob stored it with status queued.
+// - Dequeue hands a job to one worker under a lease (visibility timeout). If
+//   the worker neither acks, retries nor heartbeats before the lease ends, the
+//   job is delivered again (delivery_count + 1) to some worker.
+// - A job delivered more than its max_attempts times (its workers keep dying)
+//   is failed with error_code "attempts_exhausted" instead of delivered again.
+// - Workers move the job through its statuses with Store::TransitionJob
+//   (guarded by their lease) and then Ack; or Retry to run it again later.
+// All methods are thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "common/clock.h"
+#include "common/status.h"
+#include "store/store.h"
+
+namespace vox::queue {
+
+struct Delivery {
+  std::string job_id;
+  std::string delivery_id;  // the backend's handle for this delivery
+  int delivery_count = 0;   // 1 the first time; more after a retry or a dead worker
+  std::string worker_id;    // the worker holding the lease
+};
+
+enum class RetryOutcome {
+  kRequeued,      // will be delivered again after the delay
+  kDeadLettered,  // attempts exhausted: the job is now failed with the reason
+  kDropped,       // nothing to do: the job was canceled, or another worker owns it now
+};
+
+class JobQueue {
+ public:
+  virtual ~JobQueue() = default;
+
+  // Makes a stored, queued job available to workers and wakes one waiting here.
+  virtual Status Enqueue(const std::string& job_id) = 0;
+  // Waits up to wait_ms for a job (0: just look). nullopt when none came in
+  // time; kCanceled once Shutdown() was called.
+  virtual Result<std::optional<Delivery>> Dequeue(const std::string& worker_id,
+                                                  int64_t wait_ms) = 0;
+  // The delivery is finished (the worker recorded the job's outcome); it is
+  // never redelivered. Acking a delivery whose lease was lost is a no-op.
+  virtual Status Ack(const Delivery& delivery) = 0;
+  // Delivers the job again after delay_ms, recording `reason`, unless its
+  // attempts are exhausted, in which case the job is failed with `reason`.
+  virtual Result<RetryOutcome> Retry(const Delivery& delivery, int64_t delay_ms,
+                                     const std::string& reason) = 0;
+  // Hands the job back for immediate redelivery without using up an attempt
+  // (a worker draining at shutdown). kDropped when the job was canceled or
+  // another worker owns it now.
+  virtual Result<RetryOutcome> Release(const Delivery& delivery, const std::string& reason) = 0;
+  // Extends the lease by the queue's lease length. kCanceled when the job was
+  // canceled (stop working on it); kFailedPrecondition when the lease was lost.
+  virtual Status Heartbeat(const Delivery& delivery) = 0;
+  // Jobs waiting for a worker (including those delayed by a retry).
+  virtual Result<int64_t> Depth() = 0;
+  // The lease length a worker must heartbeat within.
+  virtual int64_t lease_ms() const = 0;
+  // Wakes every blocked Dequeue; from now on Dequeue returns kCanceled.
+  virtual void Shutdown() = 0;
+};
+
+// Opens a queue by URL (the VOX_QUEUE_URL setting):
+//   local://[?lease_ms=30000&poll_ms=250&requeue_on_start=1]
+//   redis://host:port/db   kUnavailable until that backend exists
+// `store` and `clock` must outlive the queue. Errors name VOX_QUEUE_URL.
+Result<std::unique_ptr<JobQueue>> OpenQueue(const std::string& url, store::Store& store,
+                                            const Clock& clock = Clock::System());
+
+}  // namespace vox::queue

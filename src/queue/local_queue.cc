@@ -1,0 +1,171 @@
+#include "queue/local_queue.h"
+
+#include <algorithm>
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace vox::queue {
+
+using store::Job;
+using store::JobStatus;
+using store::JobTransition;
+
+namespace {
+
+const std::vector<JobStatus> kRunning = {JobStatus::kPicked, JobStatus::kPreprocessing,
+                                         JobStatus::kInference, JobStatus::kVocoding,
+                                         JobStatus::kUploading};
+
+Delivery MakeDelivery(const Job& job, const std::string& worker_id) {
+  return Delivery{job.id, job.id + "#" + std::to_string(job.attempts), job.attempts, worker_id};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<LocalQueue>> LocalQueue::Open(store::Store& store,
+                                                     const LocalQueueOptions& options,
+                                                     const Clock& clock) {
+  if (options.lease_ms <= 0) return InvalidArgument("lease_ms must be positive", "VOX_QUEUE_URL");
+  if (options.poll_ms <= 0) return InvalidArgument("poll_ms must be positive", "VOX_QUEUE_URL");
+  std::unique_ptr<LocalQueue> q(new LocalQueue(store, options, clock));
+  if (options.requeue_on_start) {
+    VOX_RETURN_IF_ERROR(store.RequeueRunningJobs(
+        clock.NowMs(), "requeued at start: the process running it had stopped"));
+  }
+  return q;
+}
+
+void LocalQueue::Wake() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++wakeups_;
+  }
+  cv_.notify_all();
+}
+
+Status LocalQueue::Enqueue(const std::string& job_id) {
+  // The job is already durable and claimable (CreateJob stored it queued);
+  // all that is left is to stop a waiting worker from sleeping through it.
+  Wake();
+  return {};
+}
+
+Result<std::optional<Delivery>> LocalQueue::TryClaim(const std::string& worker_id) {
+  while (true) {
+    VOX_ASSIGN_OR_RETURN(std::optional<Job> job,
+                         store_.ClaimNextJob(worker_id, options_.lease_ms, clock_.NowMs()));
+    if (!job) return std::optional<Delivery>();
+    if (job->attempts <= job->max_attempts) return MakeDelivery(*job, worker_id);
+    // Every earlier delivery died holding the lease (a job that crashes its
+    // worker, say): stop feeding it to workers.
+    JobTransition fail;
+    fail.job_id = job->id;
+    fail.allowed_from = {JobStatus::kPicked};
+    fail.to = JobStatus::kFailed;
+    fail.at = clock_.NowMs();
+    fail.lease_owner = worker_id;
+    fail.error_code = "attempts_exhausted";
+    fail.error_message = "gave up after " + std::to_string(job->max_attempts) +
+                         " deliveries; the worker never finished the job";
+    fail.message = *fail.error_message;
+    VOX_RETURN_IF_ERROR(store_.TransitionJob(fail));
+  }
+}
+
+int64_t LocalQueue::SleepMs(int64_t remaining_ms) {
+  int64_t sleep = std::min(remaining_ms, options_.poll_ms);
+  auto due = store_.NextDueAt();
+  if (due && due->has_value()) {
+    sleep = std::min(sleep, std::max<int64_t>(1, **due - clock_.NowMs()));
+  }
+  return std::max<int64_t>(sleep, 1);
+}
+
+Result<std::optional<Delivery>> LocalQueue::Dequeue(const std::string& worker_id, int64_t wait_ms) {
+  using Steady = std::chrono::steady_clock;
+  const auto deadline = Steady::now() + std::chrono::milliseconds(std::max<int64_t>(0, wait_ms));
+  while (true) {
+    uint64_t seen;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (shutdown_) return MakeError(ErrorCode::kCanceled, "queue is shutting down");
+      seen = wakeups_;  // read before claiming, so an Enqueue during the claim is not missed
+    }
+    VOX_ASSIGN_OR_RETURN(std::optional<Delivery> delivery, TryClaim(worker_id));
+    if (delivery) return delivery;
+
+    auto remaining =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Steady::now());
+    if (remaining.count() <= 0) return std::optional<Delivery>();
+    int64_t sleep_ms = SleepMs(remaining.count());
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait_for(lock, std::chrono::milliseconds(sleep_ms),
+                 [&] { return shutdown_ || wakeups_ != seen; });
+  }
+}
+
+Status LocalQueue::Ack(const Delivery& delivery) {
+  return store_.ReleaseLease(delivery.job_id, delivery.worker_id);
+}
+
+Result<RetryOutcome> LocalQueue::Retry(const Delivery& delivery, int64_t delay_ms,
+                                       const std::string& reason) {
+  VOX_ASSIGN_OR_RETURN(Job job, store_.GetJob(delivery.job_id));
+  const int64_t now = clock_.NowMs();
+  JobTransition t;
+  t.job_id = delivery.job_id;
+  t.allowed_from = kRunning;
+  t.at = now;
+  t.lease_owner = delivery.worker_id;
+  t.error_message = reason;
+  const bool exhausted = job.attempts >= job.max_attempts;
+  if (exhausted) {
+    t.to = JobStatus::kFailed;
+    t.error_code = "attempts_exhausted";
+    t.message = "failed after " + std::to_string(job.attempts) + " attempts: " + reason;
+  } else {
+    t.to = JobStatus::kQueued;
+    t.next_attempt_at = now + std::max<int64_t>(0, delay_ms);
+    t.message = "retry in " + std::to_string(std::max<int64_t>(0, delay_ms)) + " ms: " + reason;
+  }
+  VOX_ASSIGN_OR_RETURN(bool moved, store_.TransitionJob(t));
+  if (!moved) return RetryOutcome::kDropped;
+  if (exhausted) return RetryOutcome::kDeadLettered;
+  if (delay_ms <= 0) Wake();
+  return RetryOutcome::kRequeued;
+}
+
+Result<RetryOutcome> LocalQueue::Release(const Delivery& delivery, const std::string& reason) {
+  const int64_t now = clock_.NowMs();
+  JobTransition t;
+  t.job_id = delivery.job_id;
+  t.allowed_from = kRunning;
+  t.to = JobStatus::kQueued;
+  t.at = now;
+  t.message = "handed back: " + reason;
+  t.lease_owner = delivery.worker_id;
+  t.next_attempt_at = now;
+  t.refund_attempt = true;
+  VOX_ASSIGN_OR_RETURN(bool moved, store_.TransitionJob(t));
+  if (!moved) return RetryOutcome::kDropped;
+  Wake();
+  return RetryOutcome::kRequeued;
+}
+
+Status LocalQueue::Heartbeat(const Delivery& delivery) {
+  return store_.ExtendLease(delivery.job_id, delivery.worker_id,
+                            clock_.NowMs() + options_.lease_ms);
+}
+
+Result<int64_t> LocalQueue::Depth() { return store_.CountJobs(JobStatus::kQueued); }
+
+void LocalQueue::Shutdown() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    shutdown_ = true;
+  }
+  cv_.notify_all();
+}
+
+}  // namespace vox::queue

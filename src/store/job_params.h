@@ -1,0 +1,43 @@
+// The schema of the jobs.params JSON column, shared by the API (which writes
+// it at submit) and the worker (which reads it to run the job).
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "common/status.h"
+
+namespace vox::store {
+
+struct JobParams {
+  std::string language;            // empty: the voice's own
+  std::optional<int> sample_rate;  // empty: the voice's native rate
+  double speed = 1.0;
+  double pitch = 1.0;
+
+  std::string ToJson() const {
+    nlohmann::json j = {{"language", language}, {"speed", speed}, {"pitch", pitch}};
+    j["sample_rate"] = sample_rate ? nlohmann::json(*sample_rate) : nlohmann::json(nullptr);
+    return j.dump();
+  }
+
+  static Result<JobParams> FromJson(const std::string& text) {
+    nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return Internal("job params are not a JSON object");
+    JobParams p;
+    try {
+      p.language = j.value("language", "");
+      if (j.contains("sample_rate") && !j["sample_rate"].is_null()) {
+        p.sample_rate = j["sample_rate"].get<int>();
+      }
+      p.speed = j.value("speed", 1.0);
+      p.pitch = j.value("pitch", 1.0);
+    } catch (const nlohmann::json::exception& e) {
+      return Internal(std::string("job params are malformed: ") + e.what());
+    }
+    return p;
+  }
+};
+
+}  // namespace vox::store

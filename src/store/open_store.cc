@@ -1,0 +1,90 @@
+// OpenStore: the one place a VOX_DATABASE_URL becomes a Store backend.
+#include <algorithm>
+#include <charconv>
+#include <string>
+#include <string_view>
+
+#include "store/sqlite/sqlite_store.h"
+#include "store/store.h"
+
+namespace vox::store {
+namespace {
+
+constexpr const char* kSetting = "VOX_DATABASE_URL";
+
+Result<int> ParseInt(std::string_view name, std::string_view value, int lo, int hi) {
+  int v = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+  if (ec != std::errc() || end != value.data() + value.size() || v < lo || v > hi) {
+    return InvalidArgument("database URL option " + std::string(name) + "=" + std::string(value) +
+                               " must be an integer in [" + std::to_string(lo) + ", " +
+                               std::to_string(hi) + "]",
+                           kSetting);
+  }
+  return v;
+}
+
+// sqlite:///abs/path.db, sqlite://rel/path.db, sqlite::memory: (or
+// sqlite://:memory:), each optionally followed by ?readers=N&busy_timeout_ms=N.
+Result<sqlite::SqliteOptions> ParseSqliteUrl(std::string_view url) {
+  sqlite::SqliteOptions options;
+  std::string_view rest = url;
+  std::string_view query;
+  if (auto q = rest.find('?'); q != std::string_view::npos) {
+    query = rest.substr(q + 1);
+    rest = rest.substr(0, q);
+  }
+  if (rest == "sqlite::memory:" || rest == "sqlite://:memory:") {
+    options.path = ":memory:";
+  } else if (rest.starts_with("sqlite://") && rest.size() > 9) {
+    options.path = std::string(rest.substr(9));  // "/abs" keeps its slash; "rel" stays relative
+  } else {
+    return InvalidArgument("bad SQLite URL '" + std::string(url) +
+                               "': expected sqlite:///abs/path.db, sqlite://relative/path.db "
+                               "or sqlite::memory:",
+                           kSetting);
+  }
+  while (!query.empty()) {
+    std::string_view pair = query.substr(0, query.find('&'));
+    query.remove_prefix(std::min(query.size(), pair.size() + 1));
+    auto eq = pair.find('=');
+    std::string_view key = pair.substr(0, eq);
+    std::string_view value = eq == std::string_view::npos ? "" : pair.substr(eq + 1);
+    if (key == "readers") {
+      VOX_ASSIGN_OR_RETURN(options.readers, ParseInt(key, value, 1, 64));
+    } else if (key == "busy_timeout_ms") {
+      VOX_ASSIGN_OR_RETURN(options.busy_timeout_ms, ParseInt(key, value, 0, 600000));
+    } else {
+      return InvalidArgument("unknown database URL option '" + std::string(key) +
+                                 "' (known: readers, busy_timeout_ms)",
+                             kSetting);
+    }
+  }
+  return options;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenStore(const std::string& url) {
+  if (url.starts_with("sqlite:")) {
+    VOX_ASSIGN_OR_RETURN(sqlite::SqliteOptions options, ParseSqliteUrl(url));
+    auto store = sqlite::SqliteStore::Open(options);
+    if (!store) {
+      Error err = store.error();
+      if (err.field.empty()) err.field = kSetting;
+      return std::unexpected(err);
+    }
+    return std::unique_ptr<Store>(std::move(*store));
+  }
+  if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
+    return MakeError(ErrorCode::kUnavailable, "postgres backend not built yet; use a sqlite:// URL",
+                     kSetting);
+  }
+  // Never echo the URL back whole: a postgres URL may carry a password.
+  std::string scheme = url.substr(0, std::min(url.find(':'), url.size()));
+  return InvalidArgument("unsupported database URL scheme '" + scheme +
+                             "': expected sqlite:///path/vox.db or postgresql://...",
+                         kSetting);
+}
+
+}  // namespace vox::store

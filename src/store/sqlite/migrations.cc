@@ -1,0 +1,190 @@
+#include "store/sqlite/migrations.h"
+
+#include <string>
+
+namespace vox::store::sqlite {
+namespace {
+
+// Tables are STRICT so a wrongly typed value is an error, not a silent
+// conversion. Booleans are INTEGER 0/1; JSON is TEXT; times are epoch ms.
+constexpr const char* kMigration1 = R"sql(
+CREATE TABLE users (
+  id         TEXT PRIMARY KEY,
+  name       TEXT NOT NULL,
+  plan       TEXT NOT NULL DEFAULT 'free',
+  is_admin   INTEGER NOT NULL DEFAULT 0 CHECK (is_admin IN (0, 1)),
+  created_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE api_keys (
+  id           TEXT PRIMARY KEY,
+  user_id      TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  name         TEXT NOT NULL,
+  prefix       TEXT NOT NULL,
+  key_hash     TEXT NOT NULL UNIQUE,
+  created_at   INTEGER NOT NULL,
+  revoked_at   INTEGER,
+  last_used_at INTEGER
+) STRICT;
+CREATE INDEX api_keys_user ON api_keys(user_id);
+CREATE INDEX api_keys_prefix ON api_keys(prefix);
+
+CREATE TABLE voices (
+  id         TEXT PRIMARY KEY,
+  user_id    TEXT REFERENCES users(id) ON DELETE CASCADE,
+  name       TEXT NOT NULL,
+  kind       TEXT NOT NULL CHECK (kind IN ('builtin', 'clone')),
+  status     TEXT NOT NULL CHECK (status IN ('processing', 'ready', 'rejected', 'deleted')),
+  engine     TEXT NOT NULL,
+  base_voice TEXT NOT NULL DEFAULT '',
+  language   TEXT NOT NULL DEFAULT '',
+  gender     TEXT NOT NULL DEFAULT '',
+  metadata   TEXT NOT NULL DEFAULT '{}',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  deleted_at INTEGER
+) STRICT;
+CREATE INDEX voices_user ON voices(user_id);
+
+CREATE TABLE models (
+  id         TEXT PRIMARY KEY,
+  engine     TEXT NOT NULL,
+  name       TEXT NOT NULL,
+  version    TEXT NOT NULL,
+  tags       TEXT NOT NULL DEFAULT '[]',
+  status     TEXT NOT NULL CHECK (status IN ('active', 'canary', 'retired')),
+  manifest   TEXT NOT NULL DEFAULT '{}',
+  created_at INTEGER NOT NULL,
+  UNIQUE (engine, name, version)
+) STRICT;
+
+CREATE TABLE jobs (
+  id               TEXT PRIMARY KEY,
+  user_id          TEXT NOT NULL REFERENCES users(id),
+  status           TEXT NOT NULL CHECK (status IN ('received', 'queued', 'picked',
+                     'preprocessing', 'inference', 'vocoding', 'uploading', 'done',
+                     'failed', 'canceled')),
+  voice_id         TEXT NOT NULL,
+  model_version    TEXT NOT NULL DEFAULT '',
+  text             TEXT NOT NULL,
+  params           TEXT NOT NULL DEFAULT '{}',
+  format           TEXT NOT NULL,
+  webhook_url      TEXT,
+  idempotency_key  TEXT,
+  request_hash     TEXT NOT NULL DEFAULT '',
+  cache_key        TEXT NOT NULL DEFAULT '',
+  cache_hit        INTEGER NOT NULL DEFAULT 0 CHECK (cache_hit IN (0, 1)),
+  attempts         INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+  max_attempts     INTEGER NOT NULL DEFAULT 3 CHECK (max_attempts >= 1),
+  next_attempt_at  INTEGER NOT NULL,
+  lease_owner      TEXT,
+  lease_expires_at INTEGER,
+  error_code       TEXT,
+  error_message    TEXT,
+  audio_key        TEXT,
+  audio_bytes      INTEGER,
+  duration_s       REAL,
+  created_at       INTEGER NOT NULL,
+  started_at       INTEGER,
+  finished_at      INTEGER,
+  updated_at       INTEGER NOT NULL,
+  UNIQUE (user_id, idempotency_key)
+) STRICT;
+-- The index on jobs.status: counts by status use its prefix, and the claim
+-- query ("queued and due, earliest first, then oldest") reads it in order.
+CREATE INDEX jobs_status ON jobs(status, next_attempt_at, created_at);
+CREATE INDEX jobs_created_at ON jobs(created_at);
+CREATE INDEX jobs_user ON jobs(user_id, created_at);
+-- Only leased (running) jobs carry a lease, so the reclaim scan stays small.
+CREATE INDEX jobs_lease ON jobs(lease_expires_at) WHERE lease_expires_at IS NOT NULL;
+
+CREATE TABLE logs (
+  id      INTEGER PRIMARY KEY AUTOINCREMENT,
+  job_id  TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+  status  TEXT NOT NULL,
+  at      INTEGER NOT NULL,
+  attempt INTEGER NOT NULL DEFAULT 0 CHECK (attempt >= 0),
+  message TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX logs_job ON logs(job_id, id);
+
+CREATE TABLE audit (
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
+  at            INTEGER NOT NULL,
+  actor_user_id TEXT,
+  actor_key_id  TEXT,
+  action        TEXT NOT NULL,
+  target_type   TEXT NOT NULL DEFAULT '',
+  target_id     TEXT NOT NULL DEFAULT '',
+  request_id    TEXT NOT NULL DEFAULT '',
+  detail        TEXT NOT NULL DEFAULT '{}'
+) STRICT;
+CREATE INDEX audit_at ON audit(at);
+CREATE INDEX audit_target ON audit(target_type, target_id);
+
+CREATE TABLE cache_entries (
+  cache_key   TEXT PRIMARY KEY,
+  audio_key   TEXT NOT NULL,
+  format      TEXT NOT NULL,
+  duration_s  REAL NOT NULL DEFAULT 0,
+  audio_bytes INTEGER NOT NULL DEFAULT 0,
+  created_at  INTEGER NOT NULL,
+  last_hit_at INTEGER NOT NULL,
+  hits        INTEGER NOT NULL DEFAULT 0
+) STRICT;
+)sql";
+
+constexpr const char* kCreateMigrationsTable =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT";
+
+}  // namespace
+
+const std::vector<Migration>& Migrations() {
+  static const std::vector<Migration> kAll = {
+      {1, "blueprint tables", kMigration1},
+  };
+  return kAll;
+}
+
+int LatestVersion() { return Migrations().back().version; }
+
+Result<int> CurrentVersion(Connection& conn) {
+  VOX_ASSIGN_OR_RETURN(Stmt exists,
+                       conn.Prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                                    "name = 'schema_migrations'"));
+  VOX_ASSIGN_OR_RETURN(bool has_table, exists.Step());
+  if (!has_table) return 0;
+  VOX_ASSIGN_OR_RETURN(Stmt max,
+                       conn.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+  VOX_ASSIGN_OR_RETURN(bool row, max.Step());
+  return row ? static_cast<int>(max.ColInt(0)) : 0;
+}
+
+Status ApplyMigrations(Connection& conn, int64_t now_ms) {
+  for (const Migration& m : Migrations()) {
+    VOX_ASSIGN_OR_RETURN(WriteTxn txn, WriteTxn::Begin(conn));
+    VOX_RETURN_IF_ERROR(conn.Exec(kCreateMigrationsTable));
+    VOX_ASSIGN_OR_RETURN(int current, CurrentVersion(conn));
+    if (current > LatestVersion()) {
+      return MakeError(ErrorCode::kFailedPrecondition,
+                       "database schema version " + std::to_string(current) +
+                           " is newer than this binary's " + std::to_string(LatestVersion()) +
+                           "; upgrade vox");
+    }
+    if (current >= m.version) continue;  // txn rolls back: nothing was written
+    if (auto st = conn.Exec(m.sql); !st) {
+      Error err = st.error();
+      err.message = "migration " + std::to_string(m.version) + " (" + m.name + "): " + err.message;
+      return std::unexpected(err);
+    }
+    VOX_ASSIGN_OR_RETURN(
+        Stmt record,
+        conn.Prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"));
+    VOX_RETURN_IF_ERROR(record.Int(1, m.version).Text(2, m.name).Int(3, now_ms).Run());
+    VOX_RETURN_IF_ERROR(txn.Commit());
+  }
+  return {};
+}
+
+}  // namespace vox::store::sqlite

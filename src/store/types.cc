@@ -1,0 +1,66 @@
+#include "store/types.h"
+
+#include <string>
+
+namespace vox::store {
+namespace {
+
+template <typename E, size_t N>
+Result<E> ParseEnum(std::string_view name, const E (&values)[N], std::string_view (*to_name)(E),
+                    const char* what, const char* field) {
+  for (E v : values) {
+    if (to_name(v) == name) return v;
+  }
+  return InvalidArgument("unknown " + std::string(what) + " '" + std::string(name) + "'", field);
+}
+
+}  // namespace
+
+std::string_view VoiceKindName(VoiceKind kind) {
+  return kind == VoiceKind::kBuiltin ? "builtin" : "clone";
+}
+
+Result<VoiceKind> ParseVoiceKind(std::string_view name) {
+  static constexpr VoiceKind kAll[] = {VoiceKind::kBuiltin, VoiceKind::kClone};
+  return ParseEnum(name, kAll, &VoiceKindName, "voice kind", "kind");
+}
+
+std::string_view VoiceStatusName(VoiceStatus status) {
+  switch (status) {
+    case VoiceStatus::kProcessing:
+      return "processing";
+    case VoiceStatus::kReady:
+      return "ready";
+    case VoiceStatus::kRejected:
+      return "rejected";
+    case VoiceStatus::kDeleted:
+      return "deleted";
+  }
+  return "unknown";
+}
+
+Result<VoiceStatus> ParseVoiceStatus(std::string_view name) {
+  static constexpr VoiceStatus kAll[] = {VoiceStatus::kProcessing, VoiceStatus::kReady,
+                                         VoiceStatus::kRejected, VoiceStatus::kDeleted};
+  return ParseEnum(name, kAll, &VoiceStatusName, "voice status", "status");
+}
+
+std::string_view ModelStatusName(ModelStatus status) {
+  switch (status) {
+    case ModelStatus::kActive:
+      return "active";
+    case ModelStatus::kCanary:
+      return "canary";
+    case ModelStatus::kRetired:
+      return "retired";
+  }
+  return "unknown";
+}
+
+Result<ModelStatus> ParseModelStatus(std::string_view name) {
+  static constexpr ModelStatus kAll[] = {ModelStatus::kActive, ModelStatus::kCanary,
+                                         ModelStatus::kRetired};
+  return ParseEnum(name, kAll, &ModelStatusName, "model status", "status");
+}
+
+}  // namespace vox::store

@@ -1,0 +1,46 @@
+// Test-only: a corpus of synthetic speakers the voice tests make themselves
+// with the command-line TTS tools (flite, espeak-ng, Festival's text2wave) and
+// sox for pitch/formant-shifted renditions. Output is deterministic, so a
+// speaker's utterances are cached on disk by a hash of the exact command.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "audio/pcm_buffer.h"
+#include "common/status.h"
+
+namespace vox::voice::testing {
+
+struct TestSpeaker {
+  std::string id;                  // "flite-slt"
+  std::vector<std::string> tools;  // binaries it needs on PATH
+  // Shell command with {text} (a file holding the sentence) and {out} (the WAV
+  // to write); {tmp} is a scratch WAV path for two-step renditions.
+  std::string command;
+};
+
+// The speakers the equal-error-rate evaluation uses.
+std::vector<TestSpeaker> EvaluationSpeakers();
+// Speakers for fitting the background statistics: disjoint from the above.
+std::vector<TestSpeaker> BackgroundSpeakers();
+// Harvard sentences (IEEE 1969, public domain); the two lists are disjoint.
+const std::vector<std::string>& EvaluationSentences();
+const std::vector<std::string>& BackgroundSentences();
+
+// Looks up one speaker by id in EvaluationSpeakers() plus the extra
+// renditions the tests use (e.g. "flite-slt-f0x1.2"); aborts the test if unknown.
+TestSpeaker SpeakerById(const std::string& id);
+
+bool ToolsAvailable(const TestSpeaker& speaker);
+
+// Synthesizes `text` as `speaker` (or reuses the cached WAV in `cache_dir`,
+// created if missing) and decodes it. Safe across concurrent processes: files
+// are written under a unique name and renamed into place.
+Result<audio::PcmBuffer> Synthesize(const TestSpeaker& speaker, const std::string& text,
+                                    const std::string& cache_dir);
+
+// The cache directory the voice tests share within a build tree.
+std::string DefaultCacheDir();
+
+}  // namespace vox::voice::testing

@@ -1,0 +1,216 @@
+#include "worker/job_runner.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <filesystem>
+
+#include "audio/audio_file_writer.h"
+#include "audio/format.h"
+#include "common/crypto.h"
+#include "store/job_params.h"
+
+namespace vox::worker {
+namespace {
+
+using store::JobStatus;
+using Ms = std::chrono::milliseconds;
+
+bool Retryable(const Error& e) {
+  return e.code == ErrorCode::kUnavailable || e.code == ErrorCode::kInternal;
+}
+
+// Removes the local temporary file on every path out of Run().
+struct TempPath {
+  std::filesystem::path path;
+  ~TempPath() {
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
+  }
+};
+
+}  // namespace
+
+std::string JobRunner::AudioKey(const std::string& job_id, const std::string& format) {
+  auto parsed = audio::ParseFormat(format);
+  return "audio/" + job_id + "." + (parsed ? audio::FileExtension(*parsed) : "bin");
+}
+
+Result<bool> JobRunner::Advance(const store::Job& job, const std::string& worker_id,
+                                JobStatus to, const std::string& message) {
+  store::JobTransition t;
+  t.job_id = job.id;
+  t.to = to;
+  t.at = clock_.NowMs();
+  t.lease_owner = worker_id;
+  t.message = message;
+  return store_.TransitionJob(t);
+}
+
+RunResult JobRunner::Finish(const store::Job& job, const std::string& worker_id,
+                            const Error& error) {
+  if (error.code == ErrorCode::kCanceled) return {Outcome::kCanceled, 0, error.message};
+  store::JobTransition t;
+  t.job_id = job.id;
+  t.at = clock_.NowMs();
+  t.lease_owner = worker_id;
+  t.error_code = ErrorCodeName(error.code);
+  t.error_message = error.message;
+  if (Retryable(error)) {
+    // The queue requeues the job with this delay, or dead-letters it when its
+    // attempts are exhausted (JobQueue::Retry); the store is not touched here.
+    int64_t delay = config_.retry_base_ms;
+    for (int i = 1; i < job.attempts && delay < config_.retry_max_ms; ++i) delay *= 4;
+    delay = std::min(delay, config_.retry_max_ms);
+    metrics_.job_retries.With({}).Inc();
+    return {Outcome::kRetry, t.at + delay, error.message};
+  }
+  t.to = JobStatus::kFailed;
+  t.message = error.message;
+  auto moved = store_.TransitionJob(t);
+  if (!moved || !*moved) return {Outcome::kLeaseLost, 0, "job changed hands before failing"};
+  metrics_.jobs_finished.With({"failed"}).Inc();
+  return {Outcome::kFailed, 0, error.message};
+}
+
+Result<bool> JobRunner::TryCache(const store::Job& job, const std::string& worker_id) {
+  VOX_ASSIGN_OR_RETURN(auto entry, store_.GetCacheEntry(job.cache_key));
+  if (!entry || entry->format != job.format) return false;
+  if (!blobs_.Head(entry->audio_key)) {
+    (void)store_.DeleteCacheEntry(job.cache_key);  // its audio vanished: forget it
+    return false;
+  }
+  store::JobTransition t;
+  t.job_id = job.id;
+  t.to = JobStatus::kDone;
+  t.at = clock_.NowMs();
+  t.lease_owner = worker_id;
+  t.message = "cache hit";
+  t.audio_key = entry->audio_key;
+  t.audio_bytes = entry->audio_bytes;
+  t.duration_s = entry->duration_s;
+  t.cache_hit = true;
+  VOX_ASSIGN_OR_RETURN(bool moved, store_.TransitionJob(t));
+  if (moved) {
+    (void)store_.TouchCacheEntry(job.cache_key, t.at);
+    metrics_.cache_hits.With({"worker"}).Inc();
+    metrics_.jobs_finished.With({"done"}).Inc();
+  }
+  return moved;
+}
+
+RunResult JobRunner::Run(const store::Job& job, const std::string& worker_id,
+                         const Heartbeat& heartbeat) {
+  auto fail = [&](const Error& e) { return Finish(job, worker_id, e); };
+  auto lost = [] { return RunResult{Outcome::kLeaseLost, 0, "lease lost"}; };
+  auto stage_start = std::chrono::steady_clock::now();
+
+  if (!job.cache_key.empty()) {
+    auto cached = TryCache(job, worker_id);
+    if (cached && *cached) return {Outcome::kDone, 0, "cache hit"};
+  }
+
+  // preprocessing
+  auto moved = Advance(job, worker_id, JobStatus::kPreprocessing);
+  if (!moved) return fail(moved.error());
+  if (!*moved) return lost();
+  auto params = store::JobParams::FromJson(job.params);
+  if (!params) return fail(params.error());
+  engines::SynthesisParams synth_params;
+  synth_params.speed = params->speed;
+  synth_params.pitch = params->pitch;
+  synth_params.language = params->language;
+  auto plan = synthesizer_.Prepare(job.text, job.voice_id, synth_params, engines::TextLimits{});
+  if (!plan) return fail(plan.error());
+  auto format = audio::ParseFormat(job.format);
+  if (!format) return fail(format.error());
+  auto record_stage = [&](const char* stage) {
+    auto now = std::chrono::steady_clock::now();
+    metrics_.stage_seconds.With({stage}).Observe(
+        std::chrono::duration<double>(now - stage_start).count());
+    stage_start = now;
+  };
+  record_stage("preprocessing");
+
+  // inference: sentence by sentence into a streaming encoder
+  moved = Advance(job, worker_id, JobStatus::kInference);
+  if (!moved) return fail(moved.error());
+  if (!*moved) return lost();
+  audio::EncodeOptions encode;
+  encode.format = *format;
+  encode.sample_rate = params->sample_rate.value_or(0);
+  encode.target_lufs = config_.target_lufs;
+  TempPath temp{std::filesystem::path(config_.temp_dir) /
+                ("vox-" + job.id + "-" + RandomToken(6) + "." + audio::FileExtension(*format))};
+  auto writer = audio::AudioFileWriter::Open(temp.path.string(), encode, plan->voice.sample_rate);
+  if (!writer) return fail(writer.error());
+  Error heartbeat_error;
+  auto last_beat = std::chrono::steady_clock::now();
+  auto canceled = [&] {
+    if (std::chrono::steady_clock::now() - last_beat < Ms(1000)) return false;
+    last_beat = std::chrono::steady_clock::now();
+    auto beat = heartbeat();
+    if (!beat) heartbeat_error = beat.error();
+    return !beat.has_value();
+  };
+  auto synth_start = std::chrono::steady_clock::now();
+  double audio_s = 0;
+  Status ran = synthesizer_.Run(
+      *plan,
+      [&](const audio::PcmBuffer& chunk) -> Status {
+        audio_s += chunk.duration_s();
+        return (*writer)->Write(chunk);
+      },
+      canceled);
+  if (!ran) {
+    if (heartbeat_error.code == ErrorCode::kCanceled) return {Outcome::kCanceled, 0, "canceled"};
+    if (!heartbeat_error.message.empty()) return lost();
+    return fail(ran.error());
+  }
+  double synth_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - synth_start).count();
+  record_stage("inference");
+
+  // vocoding: post-processing and final encode
+  moved = Advance(job, worker_id, JobStatus::kVocoding);
+  if (!moved) return fail(moved.error());
+  if (!*moved) return lost();
+  if (auto s = (*writer)->Finish(); !s) return fail(s.error());
+  record_stage("vocoding");
+
+  // uploading
+  moved = Advance(job, worker_id, JobStatus::kUploading);
+  if (!moved) return fail(moved.error());
+  if (!*moved) return lost();
+  const std::string key = AudioKey(job.id, job.format);
+  std::error_code ec;
+  const auto bytes = static_cast<int64_t>(std::filesystem::file_size(temp.path, ec));
+  const int out_rate = (*writer)->output_sample_rate();
+  if (auto s = blobs_.PutFile(key, temp.path.string(), audio::ContentType(*format, out_rate)); !s) {
+    return fail(s.error());
+  }
+  record_stage("uploading");
+
+  store::JobTransition done;
+  done.job_id = job.id;
+  done.to = JobStatus::kDone;
+  done.at = clock_.NowMs();
+  done.lease_owner = worker_id;
+  done.audio_key = key;
+  done.audio_bytes = bytes;
+  done.duration_s = audio_s;
+  done.cache_hit = false;
+  auto finished = store_.TransitionJob(done);
+  if (!finished) return fail(finished.error());
+  if (!*finished) return lost();  // canceled or reclaimed meanwhile; the blob is harmless
+
+  metrics_.jobs_finished.With({"done"}).Inc();
+  metrics_.audio_seconds.With({}).Inc(audio_s);
+  if (audio_s > 0) metrics_.realtime_factor.With({plan->voice.engine}).Observe(synth_s / audio_s);
+  if (!job.cache_key.empty()) {
+    store::CacheEntry entry{job.cache_key, key, job.format, audio_s, bytes, done.at, done.at, 0};
+    if (!store_.PutCacheEntry(entry)) metrics_.errors.With({"cache_write"}).Inc();
+  }
+  return {Outcome::kDone, 0, {}};
+}
+
+}  // namespace vox::worker

@@ -1,0 +1,80 @@
+// JobRunner: carries one claimed job through the pipeline of DESIGN.md.
+//
+//   picked → preprocessing (split, normalize, resolve voice)
+//          → inference     (engine, sentence by sentence, streamed to the encoder)
+//          → vocoding      (waveform post-processing: loudness pass, final encode)
+//          → uploading     (blob store) → done
+//
+// For the built-in engines the vocoder runs inside the engine, so the
+// "vocoding" stage covers post-processing and encoding; for cloned voices it
+// is where voice conversion and the MLSA vocoder run.
+//
+// Every transition is guarded by the worker's lease: a job that was canceled,
+// or reclaimed by another worker after this one stalled, is never overwritten.
+// The output key is derived from the job id, so running a job twice
+// (at-least-once delivery) writes the same blob and completes once.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "blob/blob_store.h"
+#include "common/clock.h"
+#include "engines/synthesizer.h"
+#include "store/store.h"
+#include "worker/worker_metrics.h"
+
+namespace vox::worker {
+
+struct JobRunnerConfig {
+  std::string temp_dir = "/tmp";  // where audio is encoded before upload
+  int64_t retry_base_ms = 1000;   // backoff: base * 4^(attempt-1), capped
+  int64_t retry_max_ms = 60'000;
+  std::optional<double> target_lufs;  // VOX_TARGET_LUFS; unset: no loudness pass
+};
+
+enum class Outcome {
+  kDone,       // audio uploaded, job done
+  kFailed,     // permanent failure recorded
+  kRetry,      // transient failure: the caller hands it to JobQueue::Retry (retry_at_ms)
+  kCanceled,   // the job was canceled while running
+  kLeaseLost,  // another worker owns the job now; do nothing more
+};
+
+struct RunResult {
+  Outcome outcome = Outcome::kFailed;
+  int64_t retry_at_ms = 0;
+  std::string message;
+};
+
+class JobRunner {
+ public:
+  // `heartbeat` extends the job's lease; it returns kCanceled once the job
+  // was canceled and another error if the lease is lost.
+  using Heartbeat = std::function<Status()>;
+
+  JobRunner(store::Store& store, blob::BlobStore& blobs, const engines::Synthesizer& synthesizer,
+            WorkerMetrics& metrics, JobRunnerConfig config, const Clock& clock = Clock::System())
+      : store_(store), blobs_(blobs), synthesizer_(synthesizer), metrics_(metrics),
+        config_(std::move(config)), clock_(clock) {}
+
+  RunResult Run(const store::Job& job, const std::string& worker_id, const Heartbeat& heartbeat);
+
+  // The blob key of a job's audio: one key per job, so a rerun overwrites.
+  static std::string AudioKey(const std::string& job_id, const std::string& format);
+
+ private:
+  Result<bool> Advance(const store::Job& job, const std::string& worker_id, store::JobStatus to,
+                       const std::string& message = {});
+  RunResult Finish(const store::Job& job, const std::string& worker_id, const Error& error);
+  Result<bool> TryCache(const store::Job& job, const std::string& worker_id);
+
+  store::Store& store_;
+  blob::BlobStore& blobs_;
+  const engines::Synthesizer& synthesizer_;
+  WorkerMetrics& metrics_;
+  const JobRunnerConfig config_;
+  const Clock& clock_;
+};
+
+}  // namespace vox::worker

@@ -1,0 +1,35 @@
+// The worker's metrics, registered once in the process's registry.
+#pragma once
+
+#include "obs/metrics.h"
+
+namespace vox::worker {
+
+struct WorkerMetrics {
+  explicit WorkerMetrics(obs::Registry& r)
+      : jobs_finished(r.AddCounter("vox_jobs_finished_total", "Jobs that reached a final state.",
+                                   {"status"})),
+        job_retries(r.AddCounter("vox_job_retries_total", "Transient job failures retried.")),
+        stage_seconds(r.AddHistogram("vox_job_stage_duration_seconds",
+                                     "Time jobs spent in each pipeline stage.", {"stage"})),
+        realtime_factor(r.AddHistogram("vox_synthesis_realtime_factor",
+                                       "Synthesis wall time divided by audio duration.", {"engine"},
+                                       {0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5})),
+        audio_seconds(r.AddCounter("vox_audio_seconds_total", "Audio seconds produced.")),
+        cache_hits(r.AddCounter("vox_cache_hits_total", "Jobs served from the audio cache.",
+                                {"where"})),
+        webhooks(r.AddCounter("vox_webhook_deliveries_total", "Webhook deliveries by result.",
+                              {"result"})),
+        errors(r.AddCounter("vox_errors_total", "Degraded paths taken, by kind.", {"kind"})) {}
+
+  obs::Family<obs::Counter>& jobs_finished;
+  obs::Family<obs::Counter>& job_retries;
+  obs::Family<obs::Histogram>& stage_seconds;
+  obs::Family<obs::Histogram>& realtime_factor;
+  obs::Family<obs::Counter>& audio_seconds;
+  obs::Family<obs::Counter>& cache_hits;
+  obs::Family<obs::Counter>& webhooks;
+  obs::Family<obs::Counter>& errors;
+};
+
+}  // namespace vox::worker

@@ -1,0 +1,106 @@
+#include "worker/worker_pool.h"
+
+#include <spdlog/spdlog.h>
+
+#include "common/clock.h"
+
+namespace vox::worker {
+
+using store::JobStatus;
+
+WorkerPool::WorkerPool(queue::JobQueue& queue, store::Store& store, JobRunner& runner,
+                       WorkerMetrics& metrics, WorkerPoolConfig config, OnFinal on_final)
+    : queue_(queue), store_(store), runner_(runner), metrics_(metrics),
+      config_(std::move(config)), on_final_(std::move(on_final)) {}
+
+WorkerPool::~WorkerPool() { Drain(std::chrono::milliseconds(0)); }
+
+void WorkerPool::Start() {
+  last_heartbeat_ms_ = NowMs();
+  for (int i = 0; i < config_.threads; ++i) threads_.emplace_back([this, i] { Loop(i); });
+}
+
+void WorkerPool::Drain(std::chrono::milliseconds grace) {
+  stopping_ = true;
+  const auto deadline = std::chrono::steady_clock::now() + grace;
+  while (busy_.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  interrupt_ = true;
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  threads_.clear();
+}
+
+void WorkerPool::Loop(int index) {
+  const std::string worker_id = config_.worker_id + "-" + std::to_string(index);
+  while (!stopping_) {
+    last_heartbeat_ms_ = NowMs();
+    auto delivery = queue_.Dequeue(worker_id, config_.dequeue_wait_ms);
+    if (!delivery && delivery.error().code == ErrorCode::kCanceled) break;  // queue shut down
+    if (!delivery) {
+      metrics_.errors.With({"dequeue"}).Inc();
+      spdlog::warn("worker {}: dequeue failed: {}", worker_id, delivery.error().ToString());
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      continue;
+    }
+    if (!*delivery) continue;
+    if (stopping_) {  // took one while draining: hand it straight back
+      (void)queue_.Release(**delivery, "worker shutting down");
+      break;
+    }
+    ++busy_;
+    RunOne(**delivery, worker_id);
+    --busy_;
+  }
+}
+
+void WorkerPool::RunOne(const queue::Delivery& delivery, const std::string& worker_id) {
+  auto job = store_.GetJob(delivery.job_id);
+  if (!job) {
+    if (job.error().code == ErrorCode::kNotFound) {
+      (void)queue_.Ack(delivery);  // nothing to run
+    } else {
+      (void)queue_.Retry(delivery, 1000, job.error().message);
+    }
+    return;
+  }
+  if (store::IsTerminal(job->status)) {  // e.g. canceled while it waited
+    (void)queue_.Ack(delivery);
+    return;
+  }
+  spdlog::info("job {} picked by {} (attempt {})", job->id, worker_id, job->attempts);
+  auto heartbeat = [&]() -> Status {
+    if (interrupt_) return MakeError(ErrorCode::kUnavailable, "worker shutting down");
+    last_heartbeat_ms_ = NowMs();
+    return queue_.Heartbeat(delivery);
+  };
+  RunResult result = runner_.Run(*job, worker_id, heartbeat);
+  switch (result.outcome) {
+    case Outcome::kRetry: {
+      auto retried = queue_.Retry(delivery, std::max<int64_t>(0, result.retry_at_ms - NowMs()),
+                                  result.message);
+      if (retried && *retried == queue::RetryOutcome::kDeadLettered && on_final_) {
+        if (auto final_job = store_.GetJob(job->id)) on_final_(*final_job);
+      }
+      return;
+    }
+    case Outcome::kLeaseLost:
+      // When we interrupted it ourselves, give it back now rather than after the lease.
+      if (interrupt_) (void)queue_.Release(delivery, "requeued: worker shut down mid-job");
+      return;
+    case Outcome::kDone:
+    case Outcome::kFailed:
+    case Outcome::kCanceled:
+      (void)queue_.Ack(delivery);
+      spdlog::info("job {} ended: {}", job->id,
+                   result.outcome == Outcome::kDone ? "done" : result.message);
+      if (on_final_) {
+        if (auto final_job = store_.GetJob(job->id)) on_final_(*final_job);
+      }
+      return;
+  }
+}
+
+}  // namespace vox::worker

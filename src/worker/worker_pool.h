@@ -1,0 +1,64 @@
+// WorkerPool: N threads that take jobs from the queue and run them.
+//
+// Drain (SIGTERM): stop taking jobs, let running ones finish within the grace
+// period, then interrupt the rest and put them back in the queue, so nothing
+// accepted is lost and another worker (or this one, restarted) picks them up.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "queue/job_queue.h"
+#include "store/store.h"
+#include "worker/job_runner.h"
+#include "worker/worker_metrics.h"
+
+namespace vox::worker {
+
+struct WorkerPoolConfig {
+  int threads = 2;                 // VOX_WORKERS; default: the number of cores
+  std::string worker_id = "w";     // unique per process; thread index appended
+  int dequeue_wait_ms = 1000;
+};
+
+class WorkerPool {
+ public:
+  // Called after a job reaches a final state (webhooks hang off this).
+  using OnFinal = std::function<void(const store::Job&)>;
+
+  WorkerPool(queue::JobQueue& queue, store::Store& store, JobRunner& runner,
+             WorkerMetrics& metrics, WorkerPoolConfig config, OnFinal on_final = {});
+  ~WorkerPool();
+
+  void Start();
+  // Stops taking jobs and waits up to `grace` for running ones; past it,
+  // running jobs are interrupted and requeued. Returns when all threads ended.
+  void Drain(std::chrono::milliseconds grace);
+
+  // Milliseconds since the Unix epoch of the last loop iteration of any
+  // thread (0 before Start): /readyz and the heartbeat metric use it.
+  int64_t last_heartbeat_ms() const { return last_heartbeat_ms_.load(); }
+  int busy() const { return busy_.load(); }
+
+ private:
+  void Loop(int index);
+  void RunOne(const queue::Delivery& delivery, const std::string& worker_id);
+
+  queue::JobQueue& queue_;
+  store::Store& store_;
+  JobRunner& runner_;
+  WorkerMetrics& metrics_;
+  const WorkerPoolConfig config_;
+  OnFinal on_final_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> interrupt_{false};
+  std::atomic<int64_t> last_heartbeat_ms_{0};
+  std::atomic<int> busy_{0};
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace vox::worker

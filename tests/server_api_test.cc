@@ -1,0 +1,264 @@
+// End-to-end tests of `vox serve` over loopback HTTP: the real binary, a
+// temporary data directory, real synthesis. One server is shared by the
+// tests that do not need their own.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "audio/decode.h"
+#include "common/crypto.h"
+#include "support/api_client.h"
+#include "support/vox_process.h"
+
+namespace vox::testing {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+class ServerApi : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    server_ = new ServerProcess(dir_->path() / "data", {"--workers", "2"});
+    ASSERT_TRUE(server_->Start()) << server_->output();
+    ASSERT_FALSE(server_->admin_key().empty()) << "no admin key printed: " << server_->output();
+  }
+  static void TearDownTestSuite() {
+    EXPECT_EQ(server_->Terminate(), 0);
+    delete server_;
+    delete dir_;
+  }
+  ApiClient Client() { return ApiClient(server_->port(), server_->admin_key()); }
+
+  // Submits, waits for done, downloads the audio; returns {job, audio bytes}.
+  std::pair<json, std::string> SynthesizeAndFetch(const json& body) {
+    ApiClient api = Client();
+    auto submitted = api.Submit(body);
+    EXPECT_TRUE(submitted);
+    if (!submitted) return {};
+    EXPECT_EQ(submitted->status, 202) << submitted->body;
+    std::string id = submitted->JsonBody().value("job_id", "");
+    json job = api.WaitForFinal(id);
+    EXPECT_EQ(job.value("status", ""), "done") << job.dump();
+    ApiClient anonymous(server_->port(), "");  // the signed URL needs no key
+    auto audio = anonymous.Call("GET", job.value("audio_url", ""));
+    EXPECT_TRUE(audio && audio->status == 200);
+    return {job, audio ? audio->body : std::string()};
+  }
+
+  static TempDir* dir_;
+  static ServerProcess* server_;
+};
+TempDir* ServerApi::dir_ = nullptr;
+ServerProcess* ServerApi::server_ = nullptr;
+
+TEST_F(ServerApi, HealthReadinessAndMetrics) {
+  ApiClient api = Client();
+  EXPECT_EQ(api.Call("GET", "/healthz")->status, 200);
+  auto ready = api.Call("GET", "/readyz");
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 200) << ready->body;
+  EXPECT_EQ(ready->JsonBody()["checks"]["database"], "ok");
+  auto metrics = api.Call("GET", "/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("vox_http_requests_total{method=\"GET\",route=\"/readyz\",status=\"200\"}"),
+            std::string::npos);
+  EXPECT_NE(metrics->body.find("vox_queue_depth"), std::string::npos);
+  EXPECT_TRUE(metrics->Header("X-Request-Id").has_value());
+}
+
+TEST_F(ServerApi, EveryFormatRoundTrips) {
+  for (std::string format : {"wav", "mp3", "opus", "flac", "pcm"}) {
+    SCOPED_TRACE(format);
+    auto [job, bytes] = SynthesizeAndFetch(
+        {{"text", "Testing the " + format + " format."}, {"voice_id", "flite-slt"}, {"format", format},
+         {"sample_rate", 24000}});
+    ASSERT_FALSE(bytes.empty());
+    EXPECT_EQ(job["audio_bytes"].get<size_t>(), bytes.size());
+    double duration = job["duration_s"].get<double>();
+    EXPECT_GT(duration, 0.5);
+    EXPECT_LT(duration, 5.0);
+    EXPECT_GT(job["timings_ms"].size(), 3u) << job.dump();
+    if (format == "pcm") {
+      EXPECT_NEAR(bytes.size() / 2.0 / 24000, duration, 0.1);  // 16-bit mono at 24 kHz
+      continue;
+    }
+    auto decoded = audio::Decode(bytes);
+    ASSERT_TRUE(decoded) << decoded.error().ToString();
+    EXPECT_EQ(decoded->sample_rate, 24000);
+    EXPECT_NEAR(decoded->duration_s(), duration, 0.1);
+  }
+}
+
+TEST_F(ServerApi, AudioUrlSupportsRangesAndRejectsTampering) {
+  auto [job, bytes] = SynthesizeAndFetch({{"text", "Range requests work."}, {"format", "wav"}});
+  std::string url = job["audio_url"];
+  ApiClient anonymous(server_->port(), "");
+  auto partial = anonymous.Call("GET", url, {}, {{"Range", "bytes=0-99"}});
+  ASSERT_TRUE(partial);
+  EXPECT_EQ(partial->status, 206);
+  EXPECT_EQ(partial->body, bytes.substr(0, 100));
+  EXPECT_EQ(partial->Header("Content-Type").value_or(""), "audio/wav");
+  std::string tampered = url;
+  tampered[tampered.size() - 1] = tampered.back() == 'a' ? 'b' : 'a';
+  EXPECT_EQ(anonymous.Call("GET", tampered)->status, 403);
+  EXPECT_EQ(anonymous.Call("GET", url.substr(0, url.find('?')))->status, 403);
+}
+
+TEST_F(ServerApi, IdempotencyKeyReturnsTheSameJob) {
+  ApiClient api = Client();
+  json body = {{"text", "Idempotent request."}, {"format", "wav"}};
+  auto first = api.Submit(body, {{"Idempotency-Key", "order-42"}});
+  auto second = api.Submit(body, {{"Idempotency-Key", "order-42"}});
+  ASSERT_TRUE(first && second);
+  EXPECT_EQ(first->status, 202);
+  EXPECT_EQ(second->status, 202);
+  EXPECT_EQ(first->JsonBody()["job_id"], second->JsonBody()["job_id"]);
+  EXPECT_EQ(second->Header("Idempotent-Replayed").value_or(""), "true");
+  body["text"] = "A different body.";
+  auto conflict = api.Submit(body, {{"Idempotency-Key", "order-42"}});
+  EXPECT_EQ(conflict->status, 409);
+  EXPECT_EQ(conflict->JsonBody()["error"]["field"], "Idempotency-Key");
+}
+
+TEST_F(ServerApi, IdenticalRequestIsACacheHit) {
+  json body = {{"text", "Cache me if you can."}, {"voice_id", "flite-rms"}, {"format", "flac"}};
+  auto [first, first_audio] = SynthesizeAndFetch(body);
+  EXPECT_FALSE(first["cache_hit"].get<bool>());
+  ApiClient api = Client();
+  auto again = api.Submit(body);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->JsonBody()["status"], "done");
+  EXPECT_TRUE(again->JsonBody()["cache_hit"].get<bool>());
+  json job = api.WaitForFinal(again->JsonBody()["job_id"]);
+  EXPECT_TRUE(job["cache_hit"].get<bool>());
+  ApiClient anonymous(server_->port(), "");
+  EXPECT_EQ(anonymous.Call("GET", job["audio_url"].get<std::string>())->body, first_audio);
+}
+
+TEST_F(ServerApi, CancelStopsARunningJobAndRefusesAFinishedOne) {
+  ApiClient api = Client();
+  std::string long_text;
+  for (int i = 0; i < 300; ++i) long_text += "This is sentence number " + std::to_string(i) + ". ";
+  auto submitted = api.Submit({{"text", long_text}, {"format", "wav"}});
+  ASSERT_TRUE(submitted);
+  std::string id = submitted->JsonBody()["job_id"];
+  auto canceled = api.Call("DELETE", "/v1/tts/job/" + id);
+  ASSERT_TRUE(canceled);
+  EXPECT_EQ(canceled->status, 200) << canceled->body;
+  EXPECT_EQ(canceled->JsonBody()["status"], "canceled");
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  EXPECT_EQ(api.Call("GET", "/v1/tts/job/" + id)->JsonBody()["status"], "canceled");
+  EXPECT_EQ(api.Call("DELETE", "/v1/tts/job/" + id)->status, 409);
+}
+
+TEST_F(ServerApi, AuthenticationFailures) {
+  ApiClient none(server_->port(), "");
+  auto r = none.Call("GET", "/v1/voices");
+  EXPECT_EQ(r->status, 401);
+  EXPECT_EQ(r->JsonBody()["error"]["field"], "Authorization");
+  ApiClient wrong(server_->port(), "vox_not_a_real_key");
+  EXPECT_EQ(wrong.Call("GET", "/v1/voices")->status, 401);
+  // A key created and revoked from the CLI, while the server runs.
+  fs::path data = dir_->path() / "data";
+  auto created = RunVox({"keys", "create", "--data", data.string(), "--name", "mallory"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  std::string key = created.out.substr(0, created.out.find('\n'));
+  auto revoked = RunVox({"keys", "revoke", "--data", data.string(), key.substr(0, 12)});
+  ASSERT_EQ(revoked.exit_code, 0) << revoked.err;
+  ApiClient mallory(server_->port(), key);
+  EXPECT_EQ(mallory.Call("GET", "/v1/voices")->status, 401);
+}
+
+TEST_F(ServerApi, UsersSeeOnlyTheirOwnJobs) {
+  auto created = RunVox({"keys", "create", "--data", (dir_->path() / "data").string(), "--name", "bob"});
+  ASSERT_EQ(created.exit_code, 0);
+  ApiClient bob(server_->port(), created.out.substr(0, created.out.find('\n')));
+  auto mine = Client().Submit({{"text", "Private."}});
+  std::string id = mine->JsonBody()["job_id"];
+  EXPECT_EQ(bob.Call("GET", "/v1/tts/job/" + id)->status, 404);
+  EXPECT_EQ(bob.Call("DELETE", "/v1/tts/job/" + id)->status, 404);
+}
+
+struct BadRequest {
+  std::string name;
+  std::string content_type;
+  std::string body;
+  int status;
+  std::string field;
+};
+
+TEST_F(ServerApi, BadRequestsGetClearJsonErrors) {
+  const std::vector<BadRequest> cases = {
+      {"not json", "application/json", "{\"text\":", 400, "body"},
+      {"array", "application/json", "[1,2]", 400, "body"},
+      {"missing text", "application/json", "{}", 400, "text"},
+      {"empty text", "application/json", R"({"text":"   "})", 400, "text"},
+      {"text wrong type", "application/json", R"({"text":5})", 400, "text"},
+      {"speed wrong type", "application/json", R"({"text":"hi","speed":"fast"})", 400, "speed"},
+      {"unknown field", "application/json", R"({"text":"hi","voice":"slt"})", 400, "voice"},
+      {"invalid utf8", "application/json", "{\"text\":\"\xff\xfe\"}", 400, "body"},
+      {"unknown voice", "application/json", R"({"text":"hi","voice_id":"nope"})", 422, "voice_id"},
+      {"unknown format", "application/json", R"({"text":"hi","format":"aiff"})", 422, "format"},
+      {"bad sample rate", "application/json", R"({"text":"hi","sample_rate":7})", 422, "sample_rate"},
+      {"speed out of range", "application/json", R"({"text":"hi","speed":10})", 422, "speed"},
+      {"unsupported language", "application/json", R"({"text":"hi","language":"tlh"})", 422, "language"},
+      {"private webhook", "application/json",
+       R"({"text":"hi","webhook_url":"http://127.0.0.1:9/x"})", 422, "webhook_url"},
+      {"form body", "application/x-www-form-urlencoded", "text=hi", 415, "Content-Type"},
+  };
+  ApiClient api = Client();
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    auto r = api.Call("POST", "/v1/tts/synthesize", c.body, {{"Content-Type", c.content_type}});
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, c.status) << r->body;
+    json error = r->JsonBody()["error"];
+    EXPECT_EQ(error.value("field", ""), c.field) << r->body;
+    EXPECT_FALSE(error.value("message", "").empty());
+    EXPECT_TRUE(r->Header("X-Request-Id").has_value());
+  }
+  EXPECT_EQ(api.Call("GET", "/v1/nothing-here")->status, 404);
+  EXPECT_EQ(api.Call("GET", "/v1/tts/job/00000000-0000-4000-8000-000000000000")->status, 404);
+  auto not_allowed = api.Call("PUT", "/v1/tts/synthesize");
+  EXPECT_EQ(not_allowed->status, 405);
+  EXPECT_TRUE(not_allowed->Header("Allow").has_value());
+  std::string huge(9 * 1024 * 1024, 'a');
+  auto too_big = api.Call("POST", "/v1/tts/synthesize", huge, {{"Content-Type", "application/json"}});
+  ASSERT_TRUE(too_big);
+  EXPECT_EQ(too_big->status, 413);
+}
+
+TEST_F(ServerApi, MalformedHttpIsRefusedAndTheServerStaysUp) {
+  auto raw = api::http::RawConnection::Connect("127.0.0.1", server_->port());
+  ASSERT_TRUE(raw);
+  ASSERT_TRUE(raw->Send("GET /healthz HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n"));
+  auto reply = raw->ReadResponse();
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 400);
+  EXPECT_EQ(Client().Call("GET", "/healthz")->status, 200);
+}
+
+TEST_F(ServerApi, VoicesAndModelsAreListed) {
+  ApiClient api = Client();
+  auto voices = api.Call("GET", "/v1/voices");
+  ASSERT_EQ(voices->status, 200);
+  std::set<std::string> ids;
+  const json listed = voices->JsonBody();
+  for (const auto& v : listed["voices"]) ids.insert(v["id"].get<std::string>());
+  for (const char* id : {"flite-slt", "flite-rms", "flite-awb", "flite-kal16", "espeak-de", "espeak-fr"}) {
+    EXPECT_TRUE(ids.count(id)) << id;
+  }
+  auto german = api.Call("GET", "/v1/voices?language=de")->JsonBody()["voices"];
+  ASSERT_FALSE(german.empty());
+  for (const auto& v : german) EXPECT_EQ(v["language"].get<std::string>().substr(0, 2), "de");
+  auto models = api.Call("GET", "/v1/models");
+  ASSERT_EQ(models->status, 200);
+  EXPECT_GE(models->JsonBody()["models"].size(), ids.size());
+}
+
+}  // namespace
+}  // namespace vox::testing

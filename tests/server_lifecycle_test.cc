@@ -1,0 +1,206 @@
+// `vox serve` across crashes, drains, webhooks and rate limits: each test runs
+// its own server process on loopback with a temporary data directory.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <set>
+
+#include "api/http/response.h"
+#include "api/http/server.h"
+#include "audio/decode.h"
+#include "common/crypto.h"
+#include "support/api_client.h"
+#include "support/vox_process.h"
+
+namespace vox::testing {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+std::string Paragraph(int sentences, const std::string& tag) {
+  std::string text;
+  for (int i = 0; i < sentences; ++i) text += "Job " + tag + " says sentence " + std::to_string(i) + ". ";
+  return text;
+}
+
+// The acid test of durability: SIGKILL with jobs queued and running, restart,
+// and every accepted job ends done exactly once, with valid audio.
+TEST(ServerLifecycle, KillDuringJobsLosesNothingAndDuplicatesNothing) {
+  TempDir dir;
+  fs::path data = dir.path() / "data";
+  ServerProcess first(data, {"--workers", "1"});
+  ASSERT_TRUE(first.Start()) << first.output();
+  const std::string key = first.admin_key();
+  std::vector<std::string> ids;
+  {
+    ApiClient api(first.port(), key);
+    for (int i = 0; i < 12; ++i) {
+      auto r = api.Submit({{"text", Paragraph(6, std::to_string(i))}, {"format", "wav"}});
+      ASSERT_TRUE(r && r->status == 202);
+      ids.push_back(r->JsonBody()["job_id"]);
+    }
+    // Wait until one job is mid-flight, so the kill interrupts running work.
+    for (int i = 0; i < 200; ++i) {
+      auto s = api.Call("GET", "/v1/tts/job/" + ids.front())->JsonBody()["status"];
+      if (s != "queued") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  first.Kill();
+
+  ServerProcess second(data, {"--workers", "2"});
+  ASSERT_TRUE(second.Start()) << second.output();
+  ApiClient api(second.port(), key);
+  std::set<std::string> audio_urls;
+  for (const auto& id : ids) {
+    json job = api.WaitForFinal(id);
+    ASSERT_EQ(job["status"], "done") << job.dump();
+    auto audio = ApiClient(second.port(), "").Call("GET", job["audio_url"].get<std::string>());
+    ASSERT_TRUE(audio && audio->status == 200);
+    auto decoded = audio::Decode(audio->body);
+    ASSERT_TRUE(decoded) << id;
+    EXPECT_GT(decoded->duration_s(), 3.0);
+    audio_urls.insert(job["audio_url"].get<std::string>().substr(0, 50));
+  }
+  EXPECT_EQ(audio_urls.size(), ids.size());
+  // Exactly one audio file per job: reruns overwrite, never add.
+  size_t files = 0;
+  for (const auto& e : fs::directory_iterator(data / "blobs" / "audio")) {
+    files += e.path().extension() == ".wav";
+  }
+  EXPECT_EQ(files, ids.size());
+  EXPECT_EQ(second.Terminate(), 0);
+}
+
+TEST(ServerLifecycle, SigtermDrainsAndExitsZero) {
+  TempDir dir;
+  fs::path data = dir.path() / "data";
+  ServerProcess server(data, {"--workers", "1", "--drain-grace", "1"});
+  ASSERT_TRUE(server.Start());
+  const std::string key = server.admin_key();
+  std::vector<std::string> ids;
+  {
+    ApiClient api(server.port(), key);
+    for (int i = 0; i < 4; ++i) {
+      ids.push_back(api.Submit({{"text", Paragraph(20, std::to_string(i))}})->JsonBody()["job_id"]);
+    }
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(server.Terminate(std::chrono::seconds(30)), 0);
+  // Whatever did not finish within the grace period was requeued, and a
+  // restarted server completes it.
+  ServerProcess again(data, {"--workers", "2"});
+  ASSERT_TRUE(again.Start());
+  ApiClient api(again.port(), key);
+  for (const auto& id : ids) EXPECT_EQ(api.WaitForFinal(id)["status"], "done") << id;
+  EXPECT_EQ(again.Terminate(), 0);
+}
+
+TEST(ServerLifecycle, WebhookIsDeliveredSignedOnCompletion) {
+  std::mutex mutex;
+  std::vector<std::pair<std::string, std::string>> received;  // signature, body
+  api::http::Router router;
+  ASSERT_TRUE(router.Add("POST", "/hook", [&](api::http::Request& r, api::http::Responder respond) {
+    std::lock_guard lock(mutex);
+    received.emplace_back(std::string(r.Header("X-Vox-Signature").value_or("")), r.body);
+    respond(api::http::Json(200, {{"ok", true}}));
+  }));
+  api::http::HttpServerConfig config;
+  config.listen = "127.0.0.1:0";
+  api::http::HttpServer receiver(config, std::move(router));
+  ASSERT_TRUE(receiver.Start());
+
+  TempDir dir;
+  const std::string secret = "test-signing-secret-0123456789abcdef";
+  ServerProcess server(dir.path() / "data",
+                       {"--webhook-allow-private", "--signing-secret", secret});
+  ASSERT_TRUE(server.Start());
+  ApiClient api(server.port(), server.admin_key());
+  std::string hook = "http://127.0.0.1:" + std::to_string(receiver.port()) + "/hook";
+  auto r = api.Submit({{"text", "Call me back."}, {"webhook_url", hook}});
+  ASSERT_EQ(r->status, 202) << r->body;
+  std::string id = r->JsonBody()["job_id"];
+  EXPECT_EQ(api.WaitForFinal(id)["status"], "done");
+  for (int i = 0; i < 100; ++i) {
+    {
+      std::lock_guard lock(mutex);
+      if (!received.empty()) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  std::lock_guard lock(mutex);
+  ASSERT_EQ(received.size(), 1u);
+  auto [signature, body] = received.front();
+  json payload = json::parse(body);
+  EXPECT_EQ(payload["event"], "job.done");
+  EXPECT_EQ(payload["job_id"], id);
+  EXPECT_TRUE(payload.contains("audio_url"));
+  // t=<unix>,v1=<hex hmac of "<t>.<body>">
+  std::string t = signature.substr(2, signature.find(',') - 2);
+  EXPECT_EQ(signature, "t=" + t + ",v1=" + HmacSha256Hex(secret, t + "." + body));
+  receiver.Stop(std::chrono::milliseconds(100));
+}
+
+TEST(ServerLifecycle, SubmissionsOverTheRateLimitGet429) {
+  TempDir dir;
+  ServerProcess server(dir.path() / "data", {"--rate-limit", "1"});
+  ASSERT_TRUE(server.Start());
+  ApiClient api(server.port(), server.admin_key());
+  int limited = 0;
+  for (int i = 0; i < 5; ++i) {
+    auto r = api.Submit({{"text", "Rate " + std::to_string(i)}});
+    if (r->status == 429) {
+      ++limited;
+      EXPECT_TRUE(r->Header("Retry-After").has_value());
+    }
+  }
+  EXPECT_GE(limited, 2);  // burst of 2, then about one a second
+  EXPECT_EQ(server.Terminate(), 0);
+}
+
+TEST(ServerLifecycle, ReadinessFailsWhenStorageIsUnusable) {
+  TempDir dir;
+  fs::path data = dir.path() / "data";
+  ServerProcess server(data);
+  ASSERT_TRUE(server.Start());
+  ApiClient api(server.port(), server.admin_key());
+  EXPECT_EQ(api.Call("GET", "/readyz")->status, 200);
+  fs::remove_all(data / "blobs");
+  { std::ofstream(data / "blobs") << "not a directory"; }
+  auto ready = api.Call("GET", "/readyz");
+  EXPECT_EQ(ready->status, 503) << ready->body;
+  EXPECT_NE(ready->JsonBody()["checks"]["storage"], "ok");
+  EXPECT_TRUE(ready->Header("Retry-After").has_value());
+  EXPECT_EQ(server.Terminate(), 0);
+}
+
+TEST(ServerLifecycle, SlowClientIsCutOffWithoutBlockingOthers) {
+  TempDir dir;
+  ServerProcess server(dir.path() / "data", {"--header-timeout-ms", "500"});
+  ASSERT_TRUE(server.Start());
+  auto slow = api::http::RawConnection::Connect("127.0.0.1", server.port());
+  ASSERT_TRUE(slow);
+  ASSERT_TRUE(slow->Send("GET /healthz HTTP/1.1\r\nHost: x\r\n"));  // never finishes
+  ApiClient api(server.port(), server.admin_key());
+  EXPECT_EQ(api.Call("GET", "/healthz")->status, 200);  // others are served meanwhile
+  std::string received;
+  EXPECT_TRUE(slow->WaitForClose(std::chrono::seconds(5), &received));
+  EXPECT_NE(received.find("408"), std::string::npos) << received;
+  EXPECT_EQ(server.Terminate(), 0);
+}
+
+TEST(ServerLifecycle, SecondServerOnTheSameDataDirectoryIsRefused) {
+  TempDir dir;
+  ServerProcess first(dir.path() / "data");
+  ASSERT_TRUE(first.Start());
+  auto second = RunVox({"serve", "--listen", "127.0.0.1:0", "--data", (dir.path() / "data").string()});
+  EXPECT_EQ(second.exit_code, 1);
+  EXPECT_NE(second.err.find("another vox process"), std::string::npos) << second.err;
+  EXPECT_EQ(first.Terminate(), 0);
+}
+
+}  // namespace
+}  // namespace vox::testing

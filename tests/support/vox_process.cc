@@ -1,0 +1,159 @@
+#include "support/vox_process.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <regex>
+#include <thread>
+
+extern char** environ;
+
+namespace vox::testing {
+namespace fs = std::filesystem;
+
+std::string VoxBinary() { return std::string(VOX_BINARY_DIR) + "/src/cli/vox"; }
+
+TempDir::TempDir() {
+  char tmpl[] = "/tmp/vox-test-XXXXXX";
+  path_ = mkdtemp(tmpl);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+namespace {
+
+std::vector<char*> Argv(std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  return argv;
+}
+
+// Reads everything from fd until EOF.
+std::string Drain(int fd) {
+  std::string out;
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof(buf))) > 0) out.append(buf, static_cast<size_t>(n));
+  return out;
+}
+
+}  // namespace
+
+CommandResult RunVox(const std::vector<std::string>& args, const std::string& stdin_data) {
+  std::vector<std::string> full = {VoxBinary()};
+  full.insert(full.end(), args.begin(), args.end());
+  int in_pipe[2], out_pipe[2], err_pipe[2];
+  if (pipe(in_pipe) || pipe(out_pipe) || pipe(err_pipe)) return {};
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
+  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+  posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+  for (int fd : {in_pipe[1], out_pipe[0], err_pipe[0]}) posix_spawn_file_actions_addclose(&actions, fd);
+  pid_t pid;
+  auto argv = Argv(full);
+  int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(in_pipe[0]);
+  close(out_pipe[1]);
+  close(err_pipe[1]);
+  CommandResult result;
+  if (rc != 0) return result;
+  std::thread writer([&] {
+    size_t off = 0;
+    while (off < stdin_data.size()) {
+      ssize_t n = write(in_pipe[1], stdin_data.data() + off, stdin_data.size() - off);
+      if (n <= 0) break;
+      off += static_cast<size_t>(n);
+    }
+    close(in_pipe[1]);
+  });
+  std::thread err_reader([&] { result.err = Drain(err_pipe[0]); });
+  result.out = Drain(out_pipe[0]);
+  writer.join();
+  err_reader.join();
+  close(out_pipe[0]);
+  close(err_pipe[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return result;
+}
+
+ServerProcess::ServerProcess(fs::path data_dir, std::vector<std::string> extra_args)
+    : data_dir_(std::move(data_dir)), extra_args_(std::move(extra_args)) {}
+
+ServerProcess::~ServerProcess() { Kill(); }
+
+bool ServerProcess::Start() {
+  std::vector<std::string> args = {VoxBinary(), "serve", "--listen", "127.0.0.1:0", "--data",
+                                   data_dir_.string(), "--log-level", "warn"};
+  args.insert(args.end(), extra_args_.begin(), extra_args_.end());
+  int out_pipe[2];
+  if (pipe(out_pipe)) return false;
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+  posix_spawn_file_actions_addclose(&actions, out_pipe[0]);
+  auto argv = Argv(args);
+  int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(out_pipe[1]);
+  if (rc != 0) return false;
+  stdout_fd_ = out_pipe[0];
+  // Read until "listening on http://127.0.0.1:PORT" (start-up loads engines: allow time).
+  static const std::regex kListening(R"(listening on http://[^:]+:(\d+))");
+  static const std::regex kKey(R"((vox_[A-Za-z0-9]{40}))");
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    pollfd p{stdout_fd_, POLLIN, 0};
+    if (poll(&p, 1, 200) <= 0) continue;
+    char buf[1024];
+    ssize_t n = read(stdout_fd_, buf, sizeof(buf));
+    if (n <= 0) return false;  // exited
+    output_.append(buf, static_cast<size_t>(n));
+    std::smatch m;
+    if (admin_key_.empty() && std::regex_search(output_, m, kKey)) admin_key_ = m[1];
+    if (std::regex_search(output_, m, kListening)) {
+      port_ = static_cast<uint16_t>(std::stoi(m[1]));
+      return true;
+    }
+  }
+  return false;
+}
+
+int ServerProcess::Terminate(std::chrono::seconds timeout) {
+  if (pid_ <= 0) return -1;
+  kill(pid_, SIGTERM);
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  int status = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      close(stdout_fd_);
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  Kill();
+  return -1;
+}
+
+void ServerProcess::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+  close(stdout_fd_);
+}
+
+}  // namespace vox::testing

@@ -1,0 +1,62 @@
+// Runs the real `vox` binary as a child process for end-to-end tests:
+// `vox serve` on a free loopback port with a temporary data directory, or a
+// one-shot CLI command with its exit code and output.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace vox::testing {
+
+std::string VoxBinary();  // build/src/cli/vox
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out, err;
+};
+// Runs `vox args...` to completion, feeding `stdin_data`.
+CommandResult RunVox(const std::vector<std::string>& args, const std::string& stdin_data = {});
+
+// A fresh temporary directory, removed on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+class ServerProcess {
+ public:
+  // Starts `vox serve --listen 127.0.0.1:0 --data DATA extra_args...` and
+  // waits until it prints its port. The first start of a data directory also
+  // captures the admin key it prints.
+  ServerProcess(std::filesystem::path data_dir, std::vector<std::string> extra_args = {});
+  ~ServerProcess();  // SIGKILL if still running
+
+  bool Start();
+  // SIGTERM, then waits; returns the exit status (exit code, or 128+signal).
+  int Terminate(std::chrono::seconds timeout = std::chrono::seconds(60));
+  void Kill();  // SIGKILL, no drain
+
+  uint16_t port() const { return port_; }
+  const std::string& admin_key() const { return admin_key_; }
+  const std::string& output() const { return output_; }
+
+ private:
+  std::filesystem::path data_dir_;
+  std::vector<std::string> extra_args_;
+  pid_t pid_ = -1;
+  int stdout_fd_ = -1;
+  uint16_t port_ = 0;
+  std::string admin_key_;
+  std::string output_;
+};
+
+}  // namespace vox::testing
