@@ -1,6 +1,7 @@
 // vox synth: text in, audio file out, offline.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +14,7 @@
 #include "cli/errors.h"
 #include "engines/engine_registry.h"
 #include "engines/synthesizer.h"
+#include "text/normalizer.h"
 
 namespace vox::cli {
 namespace {
@@ -88,6 +90,23 @@ std::string ChooseFormat(const SynthOptions& o) {
   return "wav";
 }
 
+// Loads only the engine a request can need: starting eSpeak NG costs more
+// than synthesizing a short sentence with Flite. Aliases ("slt", "de") and
+// anything ambiguous load both.
+engines::EnginesConfig EnginesFor(const SynthOptions& o) {
+  engines::EnginesConfig config;
+  std::string voice = o.voice;
+  std::transform(voice.begin(), voice.end(), voice.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (voice.starts_with("espeak-")) {
+    config.flite = false;
+  } else if (voice.starts_with("flite-") ||
+             (voice.empty() && (o.language.empty() || text::IsEnglish(o.language)))) {
+    config.espeak = false;
+  }
+  return config;
+}
+
 Status RunSynth(const SynthOptions& o) {
   if (o.text.empty() == o.input.empty()) {
     return InvalidArgument("give exactly one of --text or --input (use --input - for stdin)",
@@ -99,7 +118,7 @@ Status RunSynth(const SynthOptions& o) {
   }
 
   VOX_ASSIGN_OR_RETURN(audio::Format format, audio::ParseFormat(ChooseFormat(o)));
-  VOX_ASSIGN_OR_RETURN(auto registry, engines::EngineRegistry::Create({}));
+  VOX_ASSIGN_OR_RETURN(auto registry, engines::EngineRegistry::Create(EnginesFor(o)));
   engines::Synthesizer synthesizer(*registry);
   engines::SynthesisParams params;
   params.speed = o.speed;
