@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Runs every benchmark and prints machine-readable results (JSON) on stdout.
-# Usage: bench/run.sh [BUILD_DIR] [which...]   which: synth (default: all)
+# Usage: bench/run.sh [BUILD_DIR] [which...]   which: synth, platform (default: all)
 set -euo pipefail
 build_dir=${1:-build}
 shift || true
-which=${*:-synth}
+which=${*:-synth platform}
 for b in $which; do
   case "$b" in
     synth) "$build_dir/bench/vox_synth_bench" "$build_dir/src/cli/vox" "${VOX_BENCH_REPEATS:-5}" ;;
+    platform) bash "$(dirname "$0")/platform.sh" "$build_dir" ;;
     *) echo "unknown benchmark: $b" >&2; exit 2 ;;
   esac
 done

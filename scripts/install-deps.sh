@@ -15,11 +15,17 @@ packages=(
   libflite1 flite1-dev libespeak-ng-dev espeak-ng-data
   # server and storage
   libboost-dev libsqlite3-dev libcurl4-openssl-dev libexpat1-dev
+  # PostgreSQL store: the client library, and the server its tests start on loopback
+  libpq-dev postgresql
+  # Redis Streams queue: the client library, and the server its tests start on loopback
+  libhiredis-dev redis-server
   # tests and benchmarks: reference engines, an ASR nobody here wrote, load tools
   flite espeak-ng pocketsphinx pocketsphinx-en-us libpocketsphinx-dev libsphinxbase-dev
-  sox wrk nginx-light procps
+  sox wrk nginx-light procps jq
   # S3 tests: an independent S3 client to cross-check against
   awscli
+  # deploy test: validates deploy/compose.yaml offline (no Docker engine needed)
+  docker-compose
   # voice: FFT (BSD kissfft); Festival voices as extra test speakers for the embedding evaluation
   libkissfft-dev festival festvox-us-slt-hts festvox-kdlpc16k
 )

@@ -54,6 +54,13 @@ void AddKeysCommand(CLI::App& app) {
     auto store = OpenMigratedStore(*create, "keys create");
     auto key = api::CreateUserWithKey(*store, create->name, create->name, create->admin, NowMs());
     if (!key) Fail("keys create", key.error());
+    store::AuditEvent audit;
+    audit.action = "key.create";
+    audit.target_type = "api_key";
+    audit.target_id = key->key.id;
+    audit.detail = nlohmann::json{{"via", "cli"}, {"prefix", key->key.prefix},
+                                  {"admin", create->admin}}.dump();
+    (void)store->AppendAudit(audit);
     std::cout << key->plaintext << std::endl;
   });
 

@@ -9,7 +9,8 @@
 
 namespace vox::engines::internal {
 
-// Restarts the calling thread's flite noise stream.
+// Restarts the calling thread's flite noise stream. FliteEngine's call to this is
+// also what links flite_random.o (and so vox_flite_rand) out of libvox_engines.a.
 void SeedFliteRandom(unsigned long seed);
 
 // The next value of the calling thread's stream, uniform in [0, RAND_MAX].

@@ -3,9 +3,9 @@
 // The job itself (its row, status and event log) lives in the Store; the
 // queue only decides which worker runs which job when, and notices workers
 // that died. Backends: LocalQueue (local://, jobs polled from the Store with
-// in-process wake-ups) today; Redis Streams (redis://, a consumer group with
-// XAUTOCLAIM for dead consumers) later, passing the same conformance suite
-// (queue_conformance_test.cc).
+// in-process wake-ups) and RedisQueue (redis://, a Streams consumer group with
+// XAUTOCLAIM for dead consumers; redis/), both passing the same conformance
+// suite (queue_conformance_test.cc).
 //
 // Contract, shared by every backend:
 // - A job is enqueued after Store::CreateJob stored it with status queued.
@@ -77,7 +77,8 @@ class JobQueue {
 
 // Opens a queue by URL (the VOX_QUEUE_URL setting):
 //   local://[?lease_ms=30000&poll_ms=250&requeue_on_start=1]
-//   redis://host:port/db   kUnavailable until that backend exists
+//   redis://[:password@]host:port/db[?lease_ms=30000&poll_ms=250&stream=vox:jobs]
+//     (kUnavailable when Redis is unreachable, or in a build without hiredis)
 // `store` and `clock` must outlive the queue. Errors name VOX_QUEUE_URL.
 Result<std::unique_ptr<JobQueue>> OpenQueue(const std::string& url, store::Store& store,
                                             const Clock& clock = Clock::System());

@@ -168,10 +168,10 @@ TEST(OpenQueueTest, RejectsBadUrlsNamingTheSetting) {
     EXPECT_EQ(q.error().code, ErrorCode::kInvalidArgument) << url;
     EXPECT_EQ(q.error().field, "VOX_QUEUE_URL") << url;
   }
-  auto redis = OpenQueue("redis://:secret@localhost:6379/0", **s);
+  // Nothing listens on port 1: unavailable (or not built), never echoing the password.
+  auto redis = OpenQueue("redis://:secret@127.0.0.1:1/0", **s);
   ASSERT_FALSE(redis);
   EXPECT_EQ(redis.error().code, ErrorCode::kUnavailable);
-  EXPECT_NE(redis.error().message.find("not built yet"), std::string::npos);
   EXPECT_EQ(redis.error().message.find("secret"), std::string::npos);
 }
 

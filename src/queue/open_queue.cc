@@ -6,6 +6,9 @@
 
 #include "queue/job_queue.h"
 #include "queue/local_queue.h"
+#if VOX_HAVE_REDIS_QUEUE
+#include "queue/redis/redis_queue.h"
+#endif
 
 namespace vox::queue {
 namespace {
@@ -65,8 +68,16 @@ Result<std::unique_ptr<JobQueue>> OpenQueue(const std::string& url, store::Store
     return std::unique_ptr<JobQueue>(std::move(queue));
   }
   if (url.starts_with("redis://") || url.starts_with("rediss://")) {
-    return MakeError(ErrorCode::kUnavailable, "redis queue backend not built yet; use local://",
+#if VOX_HAVE_REDIS_QUEUE
+    VOX_ASSIGN_OR_RETURN(redis::RedisQueueOptions options, redis::ParseRedisUrl(url));
+    VOX_ASSIGN_OR_RETURN(auto queue, redis::RedisQueue::Open(store, options, clock));
+    return std::unique_ptr<JobQueue>(std::move(queue));
+#else
+    return MakeError(ErrorCode::kUnavailable,
+                     "this build has no redis queue backend (hiredis was not installed); use "
+                     "local://",
                      kSetting);
+#endif
   }
   // Only the scheme: a redis URL may carry a password.
   std::string scheme = url.substr(0, std::min(url.find(':'), url.size()));

@@ -13,6 +13,9 @@
 #include <thread>
 
 #include "queue/job_queue.h"
+#if VOX_HAVE_REDIS_QUEUE
+#include "queue/redis/redis_test_server.h"
+#endif
 
 namespace vox::queue {
 namespace {
@@ -38,7 +41,17 @@ std::vector<QueueBackend> QueueBackends() {
        [](store::Store& s, int64_t lease_ms) {
          return OpenQueue("local://?poll_ms=20&lease_ms=" + std::to_string(lease_ms), s);
        }},
-      // Redis Streams adds one line here.
+#if VOX_HAVE_REDIS_QUEUE
+      {"redis",
+       [](store::Store& s, int64_t lease_ms) -> Result<std::unique_ptr<JobQueue>> {
+         // One server per test binary; a fresh stream per test keeps tests apart.
+         static std::atomic<int> streams{0};
+         VOX_ASSIGN_OR_RETURN(auto* server, redis::testing::SharedRedisTestServer());
+         return OpenQueue(server->Url("?poll_ms=50&lease_ms=" + std::to_string(lease_ms) +
+                                      "&stream=conformance-" + std::to_string(++streams)),
+                          s);
+       }},
+#endif
   };
 }
 

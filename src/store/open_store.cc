@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include "store/postgres/pg_store.h"
+#include "store/postgres/pg_url.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
 
@@ -77,8 +79,14 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& url) {
     return std::unique_ptr<Store>(std::move(*store));
   }
   if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
-    return MakeError(ErrorCode::kUnavailable, "postgres backend not built yet; use a sqlite:// URL",
-                     kSetting);
+    VOX_ASSIGN_OR_RETURN(postgres::PoolOptions options, postgres::ParsePostgresUrl(url));
+    auto store = postgres::PostgresStore::Open(options);
+    if (!store) {
+      Error err = store.error();
+      if (err.field.empty()) err.field = kSetting;
+      return std::unexpected(err);
+    }
+    return std::unique_ptr<Store>(std::move(*store));
   }
   // Never echo the URL back whole: a postgres URL may carry a password.
   std::string scheme = url.substr(0, std::min(url.find(':'), url.size()));

@@ -1,7 +1,7 @@
 // Store: Vox's metadata database behind one backend-neutral interface.
 //
-// Backends: SQLite (embedded, src/store/sqlite) today; PostgreSQL later, in
-// its own folder, passing the same conformance suite (store_conformance.h).
+// Backends: SQLite (embedded, src/store/sqlite) and PostgreSQL (scale-out,
+// src/store/postgres), both passing one conformance suite (store_conformance.h).
 // Every method is thread-safe and returns vox::Result/Status; database
 // failures map to ErrorCode as follows: busy/locked/unreachable → kUnavailable
 // (retrying may help), unique-key violation → kAlreadyExists, other
@@ -93,6 +93,14 @@ class Store {
   // Two concurrent claimers never get the same job. nullopt when none is due.
   virtual Result<std::optional<Job>> ClaimNextJob(const std::string& worker_id, int64_t lease_ms,
                                                   int64_t now) = 0;
+  // Claims the job `job_id` exactly as ClaimNextJob would (picked, lease,
+  // attempts + 1, a log row), but only when it is queued and due
+  // (next_attempt_at <= now) or running with an expired lease
+  // (lease_expires_at < now). nullopt (writing nothing) otherwise, or when the
+  // job does not exist. For queues that pick the job id themselves (Redis).
+  virtual Result<std::optional<Job>> ClaimJob(const std::string& job_id,
+                                              const std::string& worker_id, int64_t lease_ms,
+                                              int64_t now) = 0;
   // Moves lease_expires_at to `until` while `worker_id` holds the lease of a
   // running job. kCanceled when the job was canceled meanwhile (stop work);
   // kFailedPrecondition when the lease is lost otherwise; kNotFound if absent.
@@ -152,7 +160,8 @@ class Store {
 //   sqlite:///abs/path/vox.db    absolute path
 //   sqlite://relative/path.db    relative to the working directory
 //   sqlite::memory:              a private in-memory database (tests)
-//   postgresql://... | postgres://...  kUnavailable until that backend exists
+//   postgresql://user[:password]@host[:port]/db[?pool_size=N&...]  (or postgres://);
+//                                see store/postgres/pg_url.h; kUnavailable when unreachable
 // Creates the file (not its directory) if missing; does not migrate: call
 // Migrate(). Errors name the setting VOX_DATABASE_URL.
 Result<std::unique_ptr<Store>> OpenStore(const std::string& url);

@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "store/postgres/pg_test_server.h"
+
 namespace vox::store::testing {
 
 std::vector<StoreBackend> StoreBackends() {
@@ -9,7 +11,13 @@ std::vector<StoreBackend> StoreBackends() {
       {"sqlite_file",
        [](const std::string& dir) { return OpenStore("sqlite://" + dir + "/vox.db"); }, true},
       {"sqlite_memory", [](const std::string&) { return OpenStore("sqlite::memory:"); }, false},
-      // PostgreSQL adds one line here.
+      // A database per test directory on a throwaway server (pg_test_server.h).
+      {"postgres",
+       [](const std::string& dir) -> Result<std::unique_ptr<Store>> {
+         VOX_ASSIGN_OR_RETURN(std::string url, postgres::testing::SharedTestDatabase(dir));
+         return OpenStore(url);
+       },
+       true},
   };
 }
 

@@ -244,6 +244,33 @@ Result<std::optional<Job>> SqliteStore::ClaimNextJob(const string& worker_id, in
   });
 }
 
+Result<std::optional<Job>> SqliteStore::ClaimJob(const string& job_id, const string& worker_id,
+                                                 int64_t lease_ms, int64_t now) {
+  if (job_id.empty()) return InvalidArgument("a claim needs a job id", "job_id");
+  if (worker_id.empty()) return InvalidArgument("a claim needs a worker id", "worker_id");
+  if (lease_ms <= 0) return InvalidArgument("lease must be positive", "lease_ms");
+  return WithWriter([&](Connection& c) -> Result<std::optional<Job>> {
+    VOX_ASSIGN_OR_RETURN(WriteTxn txn, WriteTxn::Begin(c));
+    string message;
+    {
+      VOX_ASSIGN_OR_RETURN(
+          Stmt s, c.Prepare(string("SELECT status, lease_owner FROM jobs WHERE id = ?1 AND ("
+                                   "(status = 'queued' AND next_attempt_at <= ?2) OR "
+                                   "(lease_expires_at < ?2 AND ") +
+                            kLeasedAndRunning + "))"));
+      VOX_ASSIGN_OR_RETURN(bool row, s.Text(1, job_id).Int(2, now).Step());
+      if (!row) return std::optional<Job>();
+      message = s.ColText(0) == "queued" ? "claimed by " + worker_id
+                                         : "reclaimed by " + worker_id + " after lease of " +
+                                               s.ColText(1) + " expired";
+    }
+    VOX_RETURN_IF_ERROR(PickJob(c, job_id, worker_id, lease_ms, now, message));
+    VOX_ASSIGN_OR_RETURN(Job job, LoadJob(c, job_id));
+    VOX_RETURN_IF_ERROR(txn.Commit());
+    return std::optional<Job>(std::move(job));
+  });
+}
+
 Status SqliteStore::ExtendLease(const string& job_id, const string& worker_id, int64_t until) {
   return WithWriter([&](Connection& c) -> Status {
     {

@@ -54,6 +54,8 @@ class SqliteStore final : public Store {
 
   Result<std::optional<Job>> ClaimNextJob(const std::string& worker_id, int64_t lease_ms,
                                           int64_t now) override;
+  Result<std::optional<Job>> ClaimJob(const std::string& job_id, const std::string& worker_id,
+                                      int64_t lease_ms, int64_t now) override;
   Status ExtendLease(const std::string& job_id, const std::string& worker_id,
                      int64_t until) override;
   Status ReleaseLease(const std::string& job_id, const std::string& worker_id) override;

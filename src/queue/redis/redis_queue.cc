@@ -1,0 +1,277 @@
+#include "queue/redis/redis_queue.h"
+
+#include <hiredis/hiredis.h>
+
+#include <algorithm>
+#include <chrono>
+#include <vector>
+
+#include "queue/redis/redis_scripts.h"
+
+namespace vox::queue::redis {
+
+using store::Job;
+using store::JobStatus;
+using store::JobTransition;
+
+namespace {
+
+const std::vector<JobStatus> kRunning = {JobStatus::kPicked, JobStatus::kPreprocessing,
+                                         JobStatus::kInference, JobStatus::kVocoding,
+                                         JobStatus::kUploading};
+
+// The `job` field of a stream entry [id, [field, value, ...]].
+std::string JobField(const redisReply* entry) {
+  const redisReply* fields = Element(entry, 1);
+  for (size_t i = 0; i + 1 < ArraySize(fields); i += 2) {
+    if (Str(Element(fields, i)) == "job") return Str(Element(fields, i + 1));
+  }
+  return "";
+}
+
+}  // namespace
+
+RedisQueue::RedisQueue(store::Store& store, const RedisQueueOptions& options, const Clock& clock)
+    : store_(store),
+      options_(options),
+      clock_(clock),
+      group_(options.stream + ":workers"),
+      delayed_(options.stream + ":delayed"),
+      dead_(options.stream + ":dead"),
+      pool_(options.endpoint, 16, [this](RedisConnection& c) -> Status {
+        // Every new connection makes sure the group exists: after Redis lost
+        // its data (no AOF), the queue heals instead of failing with NOGROUP.
+        auto r = c.Command({"XGROUP", "CREATE", options_.stream, group_, "0", "MKSTREAM"});
+        if (!r && !r.error().message.starts_with("BUSYGROUP")) return std::unexpected(r.error());
+        return {};
+      }) {}
+
+Result<std::unique_ptr<RedisQueue>> RedisQueue::Open(store::Store& store,
+                                                     const RedisQueueOptions& options,
+                                                     const Clock& clock) {
+  if (options.lease_ms <= 0) return InvalidArgument("lease_ms must be positive", "VOX_QUEUE_URL");
+  if (options.poll_ms <= 0) return InvalidArgument("poll_ms must be positive", "VOX_QUEUE_URL");
+  std::unique_ptr<RedisQueue> q(new RedisQueue(store, options, clock));
+  VOX_RETURN_IF_ERROR(q->Run({"PING"}));  // fail fast on a wrong URL
+  return q;
+}
+
+Result<Reply> RedisQueue::Run(const std::vector<std::string>& args) {
+  return pool_.With<Reply>([&](RedisConnection& c) { return c.Command(args); });
+}
+
+Status RedisQueue::Enqueue(const std::string& job_id) {
+  VOX_RETURN_IF_ERROR(Run({"XADD", options_.stream, "*", "job", job_id}));
+  return {};
+}
+
+Status RedisQueue::Promote() {
+  VOX_RETURN_IF_ERROR(Run({"EVAL", scripts::kPromote, "2", delayed_, options_.stream,
+                           std::to_string(clock_.NowMs()), "100"}));
+  return {};
+}
+
+Status RedisQueue::AckEntry(const std::string& entry_id, const std::string& owner) {
+  VOX_RETURN_IF_ERROR(Run({"EVAL", scripts::kAck, "1", options_.stream, group_, entry_id, owner}));
+  return {};
+}
+
+Status RedisQueue::Reschedule(const std::string& entry_id, const std::string& job_id, int64_t due) {
+  VOX_RETURN_IF_ERROR(Run({"EVAL", scripts::kReschedule, "2", options_.stream, delayed_, group_,
+                           entry_id, job_id, std::to_string(due), std::to_string(clock_.NowMs())}));
+  return {};
+}
+
+Status RedisQueue::DeadLetter(const std::string& entry_id, const std::string& job_id,
+                              const std::string& reason, int attempts) {
+  VOX_RETURN_IF_ERROR(Run({"EVAL", scripts::kDeadLetter, "2", options_.stream, dead_, group_,
+                           entry_id, job_id, reason, std::to_string(attempts)}));
+  return {};
+}
+
+Result<std::optional<Delivery>> RedisQueue::Accept(const std::string& worker_id,
+                                                   const std::string& entry_id,
+                                                   const std::string& job_id) {
+  if (job_id.empty()) {  // not ours: an entry without a job field
+    VOX_RETURN_IF_ERROR(AckEntry(entry_id, ""));
+    return std::optional<Delivery>();
+  }
+  const int64_t now = clock_.NowMs();
+  VOX_ASSIGN_OR_RETURN(std::optional<Job> job,
+                       store_.ClaimJob(job_id, worker_id, options_.lease_ms, now));
+  if (job) {
+    if (job->attempts <= job->max_attempts) {
+      return Delivery{job_id, entry_id, job->attempts, worker_id};
+    }
+    // Every earlier delivery died holding the lease: stop feeding it to workers.
+    JobTransition fail;
+    fail.job_id = job_id;
+    fail.allowed_from = {JobStatus::kPicked};
+    fail.to = JobStatus::kFailed;
+    fail.at = now;
+    fail.lease_owner = worker_id;
+    fail.error_code = "attempts_exhausted";
+    fail.error_message = "gave up after " + std::to_string(job->max_attempts) +
+                         " deliveries; the worker never finished the job";
+    fail.message = *fail.error_message;
+    VOX_RETURN_IF_ERROR(store_.TransitionJob(fail));
+    VOX_RETURN_IF_ERROR(DeadLetter(entry_id, job_id, *fail.error_message, job->attempts));
+    return std::optional<Delivery>();
+  }
+  auto stored = store_.GetJob(job_id);
+  if (!stored && stored.error().code != ErrorCode::kNotFound)
+    return std::unexpected(stored.error());
+  // A job that is gone, finished, or waiting for a delayed retry (whose own
+  // entry is in the delayed set) needs nothing from this entry. A running
+  // job whose lease is still alive keeps its entry pending: its holder acks
+  // it, or it is reclaimed again later if that holder dies.
+  if (!stored || store::IsTerminal(stored->status) || stored->status == JobStatus::kQueued) {
+    VOX_RETURN_IF_ERROR(AckEntry(entry_id, ""));
+  }
+  return std::optional<Delivery>();
+}
+
+Result<std::optional<Delivery>> RedisQueue::TryTake(const std::string& worker_id,
+                                                    int64_t block_ms) {
+  VOX_RETURN_IF_ERROR(Promote());
+  // Dead workers' entries first: they have waited longest. The margin keeps
+  // Redis's idle clock (started at delivery) from beating the Store's lease
+  // (started a moment later, at the claim).
+  const std::string min_idle = std::to_string(options_.lease_ms + options_.lease_ms / 20 + 5);
+  std::string cursor = "0-0";
+  for (int page = 0; page < 100; ++page) {
+    VOX_ASSIGN_OR_RETURN(Reply r, Run({"XAUTOCLAIM", options_.stream, group_, worker_id, min_idle,
+                                       cursor, "COUNT", "1"}));
+    cursor = Str(Element(r.get(), 0));
+    const redisReply* entries = Element(r.get(), 1);
+    for (size_t i = 0; i < ArraySize(entries); ++i) {
+      const redisReply* e = Element(entries, i);
+      if (IsNil(e)) continue;  // deleted meanwhile (Redis 6.2 reports nil)
+      VOX_ASSIGN_OR_RETURN(auto d, Accept(worker_id, Str(Element(e, 0)), JobField(e)));
+      if (d) return d;
+    }
+    if (cursor.empty() || cursor == "0-0") break;
+  }
+
+  std::vector<std::string> args = {"XREADGROUP", "GROUP", group_, worker_id, "COUNT", "1"};
+  if (block_ms > 0) {
+    args.push_back("BLOCK");
+    args.push_back(std::to_string(block_ms));
+  }
+  args.insert(args.end(), {"STREAMS", options_.stream, ">"});
+  VOX_ASSIGN_OR_RETURN(Reply r, Run(args));
+  // [[stream, [[id, [field, value]]]]] or nil on timeout.
+  const redisReply* entries = Element(Element(r.get(), 0), 1);
+  for (size_t i = 0; i < ArraySize(entries); ++i) {
+    const redisReply* e = Element(entries, i);
+    VOX_ASSIGN_OR_RETURN(auto d, Accept(worker_id, Str(Element(e, 0)), JobField(e)));
+    if (d) return d;
+  }
+  return std::optional<Delivery>();
+}
+
+Result<std::optional<Delivery>> RedisQueue::Dequeue(const std::string& worker_id, int64_t wait_ms) {
+  if (worker_id.empty()) return InvalidArgument("a dequeue needs a worker id", "worker_id");
+  using Steady = std::chrono::steady_clock;
+  const auto deadline = Steady::now() + std::chrono::milliseconds(std::max<int64_t>(0, wait_ms));
+  while (true) {
+    if (shutdown_) return MakeError(ErrorCode::kCanceled, "queue is shutting down");
+    auto remaining =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Steady::now()).count();
+    // Stay well inside the socket timeout, which a blocking read counts against.
+    int64_t block = std::clamp<int64_t>(
+        remaining, 0, std::min(options_.poll_ms, options_.endpoint.io_timeout_ms / 2));
+    VOX_ASSIGN_OR_RETURN(std::optional<Delivery> d, TryTake(worker_id, block));
+    if (d) return d;
+    if (Steady::now() >= deadline) return std::optional<Delivery>();
+  }
+}
+
+Status RedisQueue::Ack(const Delivery& delivery) {
+  VOX_RETURN_IF_ERROR(store_.ReleaseLease(delivery.job_id, delivery.worker_id));
+  return AckEntry(delivery.delivery_id, delivery.worker_id);
+}
+
+Result<RetryOutcome> RedisQueue::Retry(const Delivery& delivery, int64_t delay_ms,
+                                       const std::string& reason) {
+  VOX_ASSIGN_OR_RETURN(Job job, store_.GetJob(delivery.job_id));
+  const int64_t now = clock_.NowMs();
+  const int64_t delay = std::max<int64_t>(0, delay_ms);
+  JobTransition t;
+  t.job_id = delivery.job_id;
+  t.allowed_from = kRunning;
+  t.at = now;
+  t.lease_owner = delivery.worker_id;
+  t.error_message = reason;
+  const bool exhausted = job.attempts >= job.max_attempts;
+  if (exhausted) {
+    t.to = JobStatus::kFailed;
+    t.error_code = "attempts_exhausted";
+    t.message = "failed after " + std::to_string(job.attempts) + " attempts: " + reason;
+  } else {
+    t.to = JobStatus::kQueued;
+    t.next_attempt_at = now + delay;
+    t.message = "retry in " + std::to_string(delay) + " ms: " + reason;
+  }
+  VOX_ASSIGN_OR_RETURN(bool moved, store_.TransitionJob(t));
+  if (!moved) {
+    // Canceled, or no longer ours: end this entry only if we still hold it.
+    VOX_RETURN_IF_ERROR(AckEntry(delivery.delivery_id, delivery.worker_id));
+    return RetryOutcome::kDropped;
+  }
+  if (exhausted) {
+    VOX_RETURN_IF_ERROR(DeadLetter(delivery.delivery_id, delivery.job_id, reason, job.attempts));
+    return RetryOutcome::kDeadLettered;
+  }
+  // If Redis is down now, the job is queued in the Store but not scheduled
+  // here; the old entry stays pending and is reclaimed after the lease, and
+  // ClaimJob honours next_attempt_at, so the delay still holds.
+  VOX_RETURN_IF_ERROR(Reschedule(delivery.delivery_id, delivery.job_id, now + delay));
+  return RetryOutcome::kRequeued;
+}
+
+Result<RetryOutcome> RedisQueue::Release(const Delivery& delivery, const std::string& reason) {
+  const int64_t now = clock_.NowMs();
+  JobTransition t;
+  t.job_id = delivery.job_id;
+  t.allowed_from = kRunning;
+  t.to = JobStatus::kQueued;
+  t.at = now;
+  t.message = "handed back: " + reason;
+  t.lease_owner = delivery.worker_id;
+  t.next_attempt_at = now;
+  t.refund_attempt = true;
+  VOX_ASSIGN_OR_RETURN(bool moved, store_.TransitionJob(t));
+  if (!moved) {
+    VOX_RETURN_IF_ERROR(AckEntry(delivery.delivery_id, delivery.worker_id));
+    return RetryOutcome::kDropped;
+  }
+  VOX_RETURN_IF_ERROR(Reschedule(delivery.delivery_id, delivery.job_id, now));
+  return RetryOutcome::kRequeued;
+}
+
+Status RedisQueue::Heartbeat(const Delivery& delivery) {
+  VOX_RETURN_IF_ERROR(
+      store_.ExtendLease(delivery.job_id, delivery.worker_id, clock_.NowMs() + options_.lease_ms));
+  // Reset the entry's idle time so XAUTOCLAIM leaves it alone (JUSTID: this
+  // is not a new delivery, so the delivery counter stays).
+  VOX_RETURN_IF_ERROR(Run({"XCLAIM", options_.stream, group_, delivery.worker_id, "0",
+                           delivery.delivery_id, "JUSTID"}));
+  return {};
+}
+
+Result<RedisQueueStats> RedisQueue::Stats() {
+  VOX_ASSIGN_OR_RETURN(
+      Reply r, Run({"EVAL", scripts::kStats, "3", options_.stream, delayed_, dead_, group_}));
+  return RedisQueueStats{Int(Element(r.get(), 0)), Int(Element(r.get(), 1)),
+                         Int(Element(r.get(), 2)), Int(Element(r.get(), 3))};
+}
+
+Result<int64_t> RedisQueue::Depth() {
+  VOX_ASSIGN_OR_RETURN(RedisQueueStats s, Stats());
+  return s.backlog + s.delayed;
+}
+
+void RedisQueue::Shutdown() { shutdown_ = true; }
+
+}  // namespace vox::queue::redis

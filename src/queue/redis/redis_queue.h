@@ -1,0 +1,99 @@
+// RedisQueue: the scale-out JobQueue over Redis Streams.
+//
+// Keys (prefix = the `stream` option, default "vox:jobs"):
+//   <stream>          the stream of deliveries (field `job` = job id), read by
+//                     the consumer group <stream>:workers, one consumer per worker id
+//   <stream>:delayed  a ZSET of job ids scored by due time (retries with a delay),
+//                     moved into the stream by whichever Dequeue sees them due
+//   <stream>:dead     the dead-letter stream (job, reason, attempts)
+// The Store stays the truth about a job: after the stream hands a job id to a
+// worker, Store::ClaimJob claims that row (picked, lease, attempts + 1, a log
+// row), exactly as LocalQueue's ClaimNextJob does, so workers cannot tell the
+// backends apart. Entries are XACKed and XDELed when their delivery ends, so
+// the stream holds only waiting and pending entries.
+// A worker that stops heartbeating leaves its entry pending; after lease_ms of
+// idleness XAUTOCLAIM hands it to another worker (attempts + 1 in the Store).
+// Thread-safe: calls borrow connections from a pool.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "common/clock.h"
+#include "queue/job_queue.h"
+#include "queue/redis/redis_connection.h"
+
+namespace vox::queue::redis {
+
+struct RedisQueueOptions {
+  RedisEndpoint endpoint;
+  std::string stream = "vox:jobs";
+  int64_t lease_ms = 30'000;
+  // Longest single blocking read: bounds how late a Dequeue notices a due
+  // retry, an expired lease or Shutdown().
+  int64_t poll_ms = 250;
+};
+
+// Parses redis://[:password@]host:port/db?lease_ms=..&poll_ms=..&stream=..
+// Errors name VOX_QUEUE_URL and never echo the password.
+Result<RedisQueueOptions> ParseRedisUrl(const std::string& url);
+
+// What is in the queue now, for metrics.
+struct RedisQueueStats {
+  int64_t backlog = 0;  // in the stream, not yet delivered
+  int64_t pending = 0;  // delivered, not yet acked (running, or its worker died)
+  int64_t delayed = 0;  // waiting for a retry delay
+  int64_t dead = 0;     // entries in the dead-letter stream
+};
+
+class RedisQueue final : public JobQueue {
+ public:
+  // Connects once (kUnavailable when Redis is down) and creates the group.
+  static Result<std::unique_ptr<RedisQueue>> Open(store::Store& store,
+                                                  const RedisQueueOptions& options,
+                                                  const Clock& clock = Clock::System());
+
+  Status Enqueue(const std::string& job_id) override;
+  Result<std::optional<Delivery>> Dequeue(const std::string& worker_id, int64_t wait_ms) override;
+  Status Ack(const Delivery& delivery) override;
+  Result<RetryOutcome> Retry(const Delivery& delivery, int64_t delay_ms,
+                             const std::string& reason) override;
+  Result<RetryOutcome> Release(const Delivery& delivery, const std::string& reason) override;
+  Status Heartbeat(const Delivery& delivery) override;
+  // backlog + delayed: jobs waiting for a worker (pending ones have one).
+  Result<int64_t> Depth() override;
+  int64_t lease_ms() const override { return options_.lease_ms; }
+  void Shutdown() override;
+
+  Result<RedisQueueStats> Stats();
+  const RedisQueueOptions& options() const { return options_; }
+
+ private:
+  RedisQueue(store::Store& store, const RedisQueueOptions& options, const Clock& clock);
+
+  // One look: due retries into the stream, then a dead worker's entry, then a
+  // new entry (blocking up to block_ms when > 0).
+  Result<std::optional<Delivery>> TryTake(const std::string& worker_id, int64_t block_ms);
+  // Claims the entry's job in the Store; nullopt when the entry was stale.
+  Result<std::optional<Delivery>> Accept(const std::string& worker_id, const std::string& entry_id,
+                                         const std::string& job_id);
+  Status Promote();
+  // XACK + XDEL; when `owner` is set only if that consumer still holds it.
+  Status AckEntry(const std::string& entry_id, const std::string& owner);
+  // Acks the entry and schedules the job's next delivery at `due`.
+  Status Reschedule(const std::string& entry_id, const std::string& job_id, int64_t due);
+  Status DeadLetter(const std::string& entry_id, const std::string& job_id,
+                    const std::string& reason, int attempts);
+  Result<Reply> Run(const std::vector<std::string>& args);
+
+  store::Store& store_;
+  const RedisQueueOptions options_;
+  const Clock& clock_;
+  const std::string group_, delayed_, dead_;
+  RedisPool pool_;
+  std::atomic<bool> shutdown_{false};
+};
+
+}  // namespace vox::queue::redis

@@ -1,0 +1,193 @@
+#include "store/postgres/pg_migrations.h"
+
+#include <string>
+
+namespace vox::store::postgres {
+namespace {
+
+// Dialect differences from SQLite: BIGINT epoch-ms timestamps, BOOLEAN flags,
+// DOUBLE PRECISION for REAL, BIGSERIAL for the append-only logs/audit ids.
+// JSON stays TEXT: the store passes JSON through byte for byte (JSONB would
+// reorder keys and drop whitespace).
+constexpr const char* kMigration1 = R"sql(
+CREATE TABLE users (
+  id         TEXT PRIMARY KEY,
+  name       TEXT NOT NULL,
+  plan       TEXT NOT NULL DEFAULT 'free',
+  is_admin   BOOLEAN NOT NULL DEFAULT FALSE,
+  created_at BIGINT NOT NULL
+);
+
+CREATE TABLE api_keys (
+  id           TEXT PRIMARY KEY,
+  user_id      TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  name         TEXT NOT NULL,
+  prefix       TEXT NOT NULL,
+  key_hash     TEXT NOT NULL UNIQUE,
+  created_at   BIGINT NOT NULL,
+  revoked_at   BIGINT,
+  last_used_at BIGINT
+);
+CREATE INDEX api_keys_user ON api_keys(user_id);
+CREATE INDEX api_keys_prefix ON api_keys(prefix);
+
+CREATE TABLE voices (
+  id         TEXT PRIMARY KEY,
+  user_id    TEXT REFERENCES users(id) ON DELETE CASCADE,
+  name       TEXT NOT NULL,
+  kind       TEXT NOT NULL CHECK (kind IN ('builtin', 'clone')),
+  status     TEXT NOT NULL CHECK (status IN ('processing', 'ready', 'rejected', 'deleted')),
+  engine     TEXT NOT NULL,
+  base_voice TEXT NOT NULL DEFAULT '',
+  language   TEXT NOT NULL DEFAULT '',
+  gender     TEXT NOT NULL DEFAULT '',
+  metadata   TEXT NOT NULL DEFAULT '{}',
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  deleted_at BIGINT
+);
+CREATE INDEX voices_user ON voices(user_id);
+
+CREATE TABLE models (
+  id         TEXT PRIMARY KEY,
+  engine     TEXT NOT NULL,
+  name       TEXT NOT NULL,
+  version    TEXT NOT NULL,
+  tags       TEXT NOT NULL DEFAULT '[]',
+  status     TEXT NOT NULL CHECK (status IN ('active', 'canary', 'retired')),
+  manifest   TEXT NOT NULL DEFAULT '{}',
+  created_at BIGINT NOT NULL,
+  -- Insertion order, the tie-break SQLite gets from its rowid.
+  seq        BIGSERIAL NOT NULL,
+  UNIQUE (engine, name, version)
+);
+
+CREATE TABLE jobs (
+  id               TEXT PRIMARY KEY,
+  user_id          TEXT NOT NULL REFERENCES users(id),
+  status           TEXT NOT NULL CHECK (status IN ('received', 'queued', 'picked',
+                     'preprocessing', 'inference', 'vocoding', 'uploading', 'done',
+                     'failed', 'canceled')),
+  voice_id         TEXT NOT NULL,
+  model_version    TEXT NOT NULL DEFAULT '',
+  text             TEXT NOT NULL,
+  params           TEXT NOT NULL DEFAULT '{}',
+  format           TEXT NOT NULL,
+  webhook_url      TEXT,
+  idempotency_key  TEXT,
+  request_hash     TEXT NOT NULL DEFAULT '',
+  cache_key        TEXT NOT NULL DEFAULT '',
+  cache_hit        BOOLEAN NOT NULL DEFAULT FALSE,
+  attempts         INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+  max_attempts     INTEGER NOT NULL DEFAULT 3 CHECK (max_attempts >= 1),
+  next_attempt_at  BIGINT NOT NULL,
+  lease_owner      TEXT,
+  lease_expires_at BIGINT,
+  error_code       TEXT,
+  error_message    TEXT,
+  audio_key        TEXT,
+  audio_bytes      BIGINT,
+  duration_s       DOUBLE PRECISION,
+  created_at       BIGINT NOT NULL,
+  started_at       BIGINT,
+  finished_at      BIGINT,
+  updated_at       BIGINT NOT NULL,
+  UNIQUE (user_id, idempotency_key)
+);
+CREATE INDEX jobs_status ON jobs(status, next_attempt_at, created_at);
+CREATE INDEX jobs_created_at ON jobs(created_at);
+CREATE INDEX jobs_user ON jobs(user_id, created_at);
+CREATE INDEX jobs_lease ON jobs(lease_expires_at) WHERE lease_expires_at IS NOT NULL;
+
+CREATE TABLE logs (
+  id      BIGSERIAL PRIMARY KEY,
+  job_id  TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+  status  TEXT NOT NULL,
+  at      BIGINT NOT NULL,
+  attempt INTEGER NOT NULL DEFAULT 0 CHECK (attempt >= 0),
+  message TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX logs_job ON logs(job_id, id);
+
+CREATE TABLE audit (
+  id            BIGSERIAL PRIMARY KEY,
+  at            BIGINT NOT NULL,
+  actor_user_id TEXT,
+  actor_key_id  TEXT,
+  action        TEXT NOT NULL,
+  target_type   TEXT NOT NULL DEFAULT '',
+  target_id     TEXT NOT NULL DEFAULT '',
+  request_id    TEXT NOT NULL DEFAULT '',
+  detail        TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX audit_at ON audit(at);
+CREATE INDEX audit_target ON audit(target_type, target_id);
+
+CREATE TABLE cache_entries (
+  cache_key   TEXT PRIMARY KEY,
+  audio_key   TEXT NOT NULL,
+  format      TEXT NOT NULL,
+  duration_s  DOUBLE PRECISION NOT NULL DEFAULT 0,
+  audio_bytes BIGINT NOT NULL DEFAULT 0,
+  created_at  BIGINT NOT NULL,
+  last_hit_at BIGINT NOT NULL,
+  hits        BIGINT NOT NULL DEFAULT 0
+);
+)sql";
+
+constexpr const char* kCreateMigrationsTable =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
+
+// Any constant works as long as every Vox process uses the same one: "vox\0mig".
+constexpr const char* kLockSql = "SELECT pg_advisory_xact_lock(8534397935364710503)";
+
+}  // namespace
+
+const std::vector<Migration>& Migrations() {
+  static const std::vector<Migration> kAll = {
+      {1, "blueprint tables", kMigration1},
+  };
+  return kAll;
+}
+
+int LatestVersion() { return Migrations().back().version; }
+
+Result<int> CurrentVersion(Connection& conn) {
+  VOX_ASSIGN_OR_RETURN(Rows exists,
+                       conn.Query("SELECT to_regclass('schema_migrations') IS NOT NULL"));
+  if (!exists.Bool(0, 0)) return 0;
+  VOX_ASSIGN_OR_RETURN(Rows max, conn.Query("SELECT COALESCE(MAX(version), 0) FROM "
+                                            "schema_migrations"));
+  return static_cast<int>(max.Int(0, 0));
+}
+
+Status ApplyMigrations(Connection& conn, int64_t now_ms) {
+  for (const Migration& m : Migrations()) {
+    VOX_ASSIGN_OR_RETURN(Txn txn, Txn::Begin(conn));
+    // Serializes migrating processes; released at COMMIT/ROLLBACK.
+    VOX_RETURN_IF_ERROR(conn.Exec(kLockSql));
+    VOX_RETURN_IF_ERROR(conn.Exec(kCreateMigrationsTable));
+    VOX_ASSIGN_OR_RETURN(int current, CurrentVersion(conn));
+    if (current > LatestVersion()) {
+      return MakeError(ErrorCode::kFailedPrecondition,
+                       "database schema version " + std::to_string(current) +
+                           " is newer than this binary's " + std::to_string(LatestVersion()) +
+                           "; upgrade vox");
+    }
+    if (current >= m.version) continue;  // txn rolls back: nothing was written
+    if (auto st = conn.Exec(m.sql); !st) {
+      Error err = st.error();
+      err.message = "migration " + std::to_string(m.version) + " (" + m.name + "): " + err.message;
+      return std::unexpected(err);
+    }
+    VOX_RETURN_IF_ERROR(
+        conn.Query("INSERT INTO schema_migrations (version, name, applied_at) "
+                   "VALUES ($1, $2, $3)",
+                   Params().Int(m.version).Text(m.name).Int(now_ms)));
+    VOX_RETURN_IF_ERROR(txn.Commit());
+  }
+  return {};
+}
+
+}  // namespace vox::store::postgres
