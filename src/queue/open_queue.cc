@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/url_options.h"
 #include "queue/job_queue.h"
 #include "queue/local_queue.h"
 #if VOX_HAVE_REDIS_QUEUE
@@ -15,18 +16,6 @@ namespace {
 
 constexpr const char* kSetting = "VOX_QUEUE_URL";
 
-Result<int64_t> ParseMs(std::string_view name, std::string_view value, int64_t lo, int64_t hi) {
-  int64_t v = 0;
-  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
-  if (ec != std::errc() || end != value.data() + value.size() || v < lo || v > hi) {
-    return InvalidArgument("queue URL option " + std::string(name) + "=" + std::string(value) +
-                               " must be an integer in [" + std::to_string(lo) + ", " +
-                               std::to_string(hi) + "]",
-                           kSetting);
-  }
-  return v;
-}
-
 Result<LocalQueueOptions> ParseLocalUrl(std::string_view url) {
   LocalQueueOptions options;
   std::string_view rest = url.substr(std::string_view("local://").size());
@@ -36,18 +25,13 @@ Result<LocalQueueOptions> ParseLocalUrl(std::string_view url) {
         kSetting);
   }
   std::string_view query = rest.empty() ? rest : rest.substr(1);
-  while (!query.empty()) {
-    std::string_view pair = query.substr(0, query.find('&'));
-    query.remove_prefix(std::min(query.size(), pair.size() + 1));
-    auto eq = pair.find('=');
-    std::string_view key = pair.substr(0, eq);
-    std::string_view value = eq == std::string_view::npos ? "" : pair.substr(eq + 1);
+  for (auto [key, value] : SplitUrlQuery(query)) {
     if (key == "lease_ms") {
-      VOX_ASSIGN_OR_RETURN(options.lease_ms, ParseMs(key, value, 1, 86'400'000));
+      VOX_ASSIGN_OR_RETURN(options.lease_ms, ParseIntOption(key, value, 1, 86'400'000, kSetting));
     } else if (key == "poll_ms") {
-      VOX_ASSIGN_OR_RETURN(options.poll_ms, ParseMs(key, value, 1, 60'000));
+      VOX_ASSIGN_OR_RETURN(options.poll_ms, ParseIntOption(key, value, 1, 60'000, kSetting));
     } else if (key == "requeue_on_start") {
-      VOX_ASSIGN_OR_RETURN(int64_t flag, ParseMs(key, value, 0, 1));
+      VOX_ASSIGN_OR_RETURN(int64_t flag, ParseIntOption(key, value, 0, 1, kSetting));
       options.requeue_on_start = flag == 1;
     } else {
       return InvalidArgument("unknown queue URL option '" + std::string(key) +

@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/url_options.h"
 #include "store/postgres/pg_store.h"
 #include "store/postgres/pg_url.h"
 #include "store/sqlite/sqlite_store.h"
@@ -13,18 +14,6 @@ namespace vox::store {
 namespace {
 
 constexpr const char* kSetting = "VOX_DATABASE_URL";
-
-Result<int> ParseInt(std::string_view name, std::string_view value, int lo, int hi) {
-  int v = 0;
-  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
-  if (ec != std::errc() || end != value.data() + value.size() || v < lo || v > hi) {
-    return InvalidArgument("database URL option " + std::string(name) + "=" + std::string(value) +
-                               " must be an integer in [" + std::to_string(lo) + ", " +
-                               std::to_string(hi) + "]",
-                           kSetting);
-  }
-  return v;
-}
 
 // sqlite:///abs/path.db, sqlite://rel/path.db, sqlite::memory: (or
 // sqlite://:memory:), each optionally followed by ?readers=N&busy_timeout_ms=N.
@@ -46,16 +35,12 @@ Result<sqlite::SqliteOptions> ParseSqliteUrl(std::string_view url) {
                                "or sqlite::memory:",
                            kSetting);
   }
-  while (!query.empty()) {
-    std::string_view pair = query.substr(0, query.find('&'));
-    query.remove_prefix(std::min(query.size(), pair.size() + 1));
-    auto eq = pair.find('=');
-    std::string_view key = pair.substr(0, eq);
-    std::string_view value = eq == std::string_view::npos ? "" : pair.substr(eq + 1);
+  for (auto [key, value] : SplitUrlQuery(query)) {
     if (key == "readers") {
-      VOX_ASSIGN_OR_RETURN(options.readers, ParseInt(key, value, 1, 64));
+      VOX_ASSIGN_OR_RETURN(options.readers, ParseIntOption(key, value, 1, 64, kSetting));
     } else if (key == "busy_timeout_ms") {
-      VOX_ASSIGN_OR_RETURN(options.busy_timeout_ms, ParseInt(key, value, 0, 600000));
+      VOX_ASSIGN_OR_RETURN(options.busy_timeout_ms,
+                           ParseIntOption(key, value, 0, 600000, kSetting));
     } else {
       return InvalidArgument("unknown database URL option '" + std::string(key) +
                                  "' (known: readers, busy_timeout_ms)",
