@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "queue/job_transitions.h"
+
 namespace vox::queue {
 
 using store::Job;
@@ -12,10 +14,6 @@ using store::JobStatus;
 using store::JobTransition;
 
 namespace {
-
-const std::vector<JobStatus> kRunning = {JobStatus::kPicked, JobStatus::kPreprocessing,
-                                         JobStatus::kInference, JobStatus::kVocoding,
-                                         JobStatus::kUploading};
 
 Delivery MakeDelivery(const Job& job, const std::string& worker_id) {
   return Delivery{job.id, job.id + "#" + std::to_string(job.attempts), job.attempts, worker_id};
@@ -113,22 +111,8 @@ Result<RetryOutcome> LocalQueue::Retry(const Delivery& delivery, int64_t delay_m
                                        const std::string& reason) {
   VOX_ASSIGN_OR_RETURN(Job job, store_.GetJob(delivery.job_id));
   const int64_t now = clock_.NowMs();
-  JobTransition t;
-  t.job_id = delivery.job_id;
-  t.allowed_from = kRunning;
-  t.at = now;
-  t.lease_owner = delivery.worker_id;
-  t.error_message = reason;
-  const bool exhausted = job.attempts >= job.max_attempts;
-  if (exhausted) {
-    t.to = JobStatus::kFailed;
-    t.error_code = "attempts_exhausted";
-    t.message = "failed after " + std::to_string(job.attempts) + " attempts: " + reason;
-  } else {
-    t.to = JobStatus::kQueued;
-    t.next_attempt_at = now + std::max<int64_t>(0, delay_ms);
-    t.message = "retry in " + std::to_string(std::max<int64_t>(0, delay_ms)) + " ms: " + reason;
-  }
+  const bool exhausted = AttemptsExhausted(job);
+  JobTransition t = RetryTransition(delivery, job, delay_ms, reason, now);
   VOX_ASSIGN_OR_RETURN(bool moved, store_.TransitionJob(t));
   if (!moved) return RetryOutcome::kDropped;
   if (exhausted) return RetryOutcome::kDeadLettered;
@@ -137,16 +121,7 @@ Result<RetryOutcome> LocalQueue::Retry(const Delivery& delivery, int64_t delay_m
 }
 
 Result<RetryOutcome> LocalQueue::Release(const Delivery& delivery, const std::string& reason) {
-  const int64_t now = clock_.NowMs();
-  JobTransition t;
-  t.job_id = delivery.job_id;
-  t.allowed_from = kRunning;
-  t.to = JobStatus::kQueued;
-  t.at = now;
-  t.message = "handed back: " + reason;
-  t.lease_owner = delivery.worker_id;
-  t.next_attempt_at = now;
-  t.refund_attempt = true;
+  JobTransition t = ReleaseTransition(delivery, reason, clock_.NowMs());
   VOX_ASSIGN_OR_RETURN(bool moved, store_.TransitionJob(t));
   if (!moved) return RetryOutcome::kDropped;
   Wake();

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <vector>
 
+#include "queue/job_transitions.h"
 #include "queue/redis/redis_scripts.h"
 
 namespace vox::queue::redis {
@@ -15,10 +16,6 @@ using store::JobStatus;
 using store::JobTransition;
 
 namespace {
-
-const std::vector<JobStatus> kRunning = {JobStatus::kPicked, JobStatus::kPreprocessing,
-                                         JobStatus::kInference, JobStatus::kVocoding,
-                                         JobStatus::kUploading};
 
 // The `job` field of a stream entry [id, [field, value, ...]].
 std::string JobField(const redisReply* entry) {
@@ -197,22 +194,8 @@ Result<RetryOutcome> RedisQueue::Retry(const Delivery& delivery, int64_t delay_m
   VOX_ASSIGN_OR_RETURN(Job job, store_.GetJob(delivery.job_id));
   const int64_t now = clock_.NowMs();
   const int64_t delay = std::max<int64_t>(0, delay_ms);
-  JobTransition t;
-  t.job_id = delivery.job_id;
-  t.allowed_from = kRunning;
-  t.at = now;
-  t.lease_owner = delivery.worker_id;
-  t.error_message = reason;
-  const bool exhausted = job.attempts >= job.max_attempts;
-  if (exhausted) {
-    t.to = JobStatus::kFailed;
-    t.error_code = "attempts_exhausted";
-    t.message = "failed after " + std::to_string(job.attempts) + " attempts: " + reason;
-  } else {
-    t.to = JobStatus::kQueued;
-    t.next_attempt_at = now + delay;
-    t.message = "retry in " + std::to_string(delay) + " ms: " + reason;
-  }
+  const bool exhausted = AttemptsExhausted(job);
+  JobTransition t = RetryTransition(delivery, job, delay_ms, reason, now);
   VOX_ASSIGN_OR_RETURN(bool moved, store_.TransitionJob(t));
   if (!moved) {
     // Canceled, or no longer ours: end this entry only if we still hold it.
@@ -232,15 +215,7 @@ Result<RetryOutcome> RedisQueue::Retry(const Delivery& delivery, int64_t delay_m
 
 Result<RetryOutcome> RedisQueue::Release(const Delivery& delivery, const std::string& reason) {
   const int64_t now = clock_.NowMs();
-  JobTransition t;
-  t.job_id = delivery.job_id;
-  t.allowed_from = kRunning;
-  t.to = JobStatus::kQueued;
-  t.at = now;
-  t.message = "handed back: " + reason;
-  t.lease_owner = delivery.worker_id;
-  t.next_attempt_at = now;
-  t.refund_attempt = true;
+  JobTransition t = ReleaseTransition(delivery, reason, now);
   VOX_ASSIGN_OR_RETURN(bool moved, store_.TransitionJob(t));
   if (!moved) {
     VOX_RETURN_IF_ERROR(AckEntry(delivery.delivery_id, delivery.worker_id));
