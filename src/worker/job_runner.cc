@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <limits>
 
 #include "audio/audio_file_writer.h"
 #include "audio/format.h"
@@ -120,7 +121,10 @@ RunResult JobRunner::Run(const store::Job& job, const std::string& worker_id,
   synth_params.speed = params->speed;
   synth_params.pitch = params->pitch;
   synth_params.language = params->language;
-  auto plan = synthesizer_.Prepare(job.text, job.voice_id, synth_params, engines::TextLimits{});
+  // The API enforced VOX_MAX_TEXT_CHARS when it accepted the job; an accepted
+  // job is never refused here for its length.
+  const engines::TextLimits no_limit{std::numeric_limits<size_t>::max()};
+  auto plan = synthesizer_.Prepare(job.text, job.voice_id, synth_params, no_limit);
   if (!plan) return fail(plan.error());
   auto format = audio::ParseFormat(job.format);
   if (!format) return fail(format.error());
