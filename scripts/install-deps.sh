@@ -25,7 +25,7 @@ packages=(
   # S3 tests: an independent S3 client to cross-check against
   awscli
   # deploy test: validates deploy/compose.yaml offline (no Docker engine needed)
-  docker-compose
+  docker-compose python3-yaml
   # voice: FFT (BSD kissfft); Festival voices as extra test speakers for the embedding evaluation
   libkissfft-dev festival festvox-us-slt-hts festvox-kdlpc16k
 )

@@ -32,12 +32,6 @@ Result<double> NumberField(const json& body, const std::string& field) {
   return d;
 }
 
-size_t CountCodePoints(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
 }  // namespace
 
 json SynthesizeRequest::ToJson() const {
@@ -71,7 +65,7 @@ Result<SynthesizeRequest> ParseSynthesizeRequest(std::string_view body,
   if (r.text.find_first_not_of(" \t\r\n\f\v") == std::string::npos) {
     return InvalidArgument("'text' is empty", "text");
   }
-  if (CountCodePoints(r.text) > limits.max_text_chars) {
+  if (text::CountCodePoints(r.text) > limits.max_text_chars) {
     return MakeError(ErrorCode::kUnprocessable,
                      "'text' is longer than " + std::to_string(limits.max_text_chars) +
                          " characters",

@@ -5,15 +5,6 @@
 #include "text/utf8.h"
 
 namespace vox::engines {
-namespace {
-
-size_t CountCodePoints(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
-}  // namespace
 
 std::string SynthesisPlan::model_version() const {
   return voice.engine + "/" + voice.id + "@" + voice.engine_version;
@@ -34,7 +25,7 @@ Result<SynthesisPlan> Synthesizer::Prepare(std::string_view raw_text, const std:
   VOX_RETURN_IF_ERROR(params.Validate());
   VOX_RETURN_IF_ERROR(text::ValidateUtf8(raw_text));
   SynthesisPlan plan;
-  plan.text_chars = CountCodePoints(raw_text);
+  plan.text_chars = text::CountCodePoints(raw_text);
   if (plan.text_chars > limits.max_chars) {
     return MakeError(
         ErrorCode::kUnprocessable,

@@ -32,4 +32,11 @@ void AppendUtf8(char32_t cp, std::string& out);
 // sequence of `text` (backs off over at most three continuation bytes).
 std::size_t Utf8SafeCut(std::string_view text, std::size_t max);
 
+// Characters (code points) in valid UTF-8: what text limits count.
+inline std::size_t CountCodePoints(std::string_view text) {
+  std::size_t n = 0;
+  for (unsigned char c : text) n += (c & 0xC0) != 0x80;  // every byte but continuations
+  return n;
+}
+
 }  // namespace vox::text

@@ -12,7 +12,9 @@ set -euo pipefail
 
 src=$(cd "${1:-$(dirname "$0")/../..}" && pwd)
 vox=${2:-}
-check="python3 $src/tests/deploy/check_deploy.py"
+# Debian's interpreter: its python3-yaml comes from install-deps.sh, not from
+# whatever python3 happens to be first on PATH.
+check="/usr/bin/python3 $src/tests/deploy/check_deploy.py"
 env_file=$src/deploy/.env.example
 
 if ! command -v docker-compose >/dev/null 2>&1; then

@@ -6,16 +6,12 @@
 #include <cmath>
 #include <vector>
 
+#include "audio/dsp.h"
 #include "audio/pcm_buffer.h"
 
 namespace vox::engines::testing {
 
-inline double Rms(const audio::PcmBuffer& pcm) {
-  if (pcm.samples.empty()) return 0.0;
-  double sum = 0.0;
-  for (float s : pcm.samples) sum += static_cast<double>(s) * s;
-  return std::sqrt(sum / pcm.samples.size());
-}
+using audio::Rms;  // the audio module's; tests link vox_audio
 
 // Median F0 in Hz over voiced 40 ms frames (normalized autocorrelation peak
 // above 0.5, energy above half the clip's RMS), searched in [min_hz, max_hz].
