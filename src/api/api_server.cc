@@ -226,8 +226,15 @@ void ApiServer::Ready(Request&, Responder respond) {
     bool ready = true;
     for (const auto& c : readiness_) {
       auto s = c.check();
-      checks[c.name] = s ? json("ok") : json(s.error().message);
-      ready = ready && s.has_value();
+      json status = s ? json("ok") : json(s.error().message);
+      if (c.detail) {
+        json detail = c.detail();
+        detail["status"] = status;
+        checks[c.name] = detail;
+      } else {
+        checks[c.name] = status;
+      }
+      ready = ready && (s.has_value() || !c.required);
     }
     Response r = http::Json(ready ? 200 : 503,
                             {{"status", ready ? "ready" : "unavailable"}, {"checks", checks}});

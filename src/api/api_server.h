@@ -9,6 +9,8 @@
 #include <functional>
 #include <memory>
 
+#include <nlohmann/json.hpp>
+
 #include "api/authenticator.h"
 #include "api/http/server.h"
 #include "api/job_service.h"
@@ -30,6 +32,11 @@ struct ApiServerConfig {
 struct ReadinessCheck {
   std::string name;
   std::function<Status()> check;
+  // A failing optional check is reported but leaves the process ready (an
+  // API process with no live workers still accepts jobs: they wait queued).
+  bool required = true;
+  // Extra facts shown under the check's name: {"status": ..., ...detail}.
+  std::function<nlohmann::json()> detail;
 };
 
 class ApiServer {

@@ -15,6 +15,7 @@
 #include "api/api_keys.h"
 #include "api/api_server.h"
 #include "blob/blob_store.h"
+#include "cli/platform_health.h"
 #include "common/crypto.h"
 #include "engines/engine_registry.h"
 #include "queue/job_queue.h"
@@ -127,6 +128,7 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
   metrics.AddCollector([&] {
     if (auto depth = queue->Depth()) queue_depth.With({}).Set(static_cast<double>(*depth));
   });
+  RegisterQueueMetrics(metrics, *queue);
 
   engines::Synthesizer synthesizer(*engines);
   api::UrlSigner signer(secret);
@@ -170,25 +172,7 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
 
   std::unique_ptr<api::ApiServer> server;
   if (role != Role::kWorker) {
-    std::vector<api::ReadinessCheck> checks = {
-        {"database", [&] { return store->Ping(); }},
-        {"storage", [&] { return blobs->Ping(); }},
-        {"queue", [&]() -> Status {
-           VOX_RETURN_IF_ERROR(queue->Depth());
-           return {};
-         }},
-        {"engines", [&]() -> Status {
-           if (engines->ListVoices().empty()) return Unavailable("no voices loaded");
-           return {};
-         }}};
-    if (pool) {
-      checks.push_back({"workers", [&]() -> Status {
-                          if (NowMs() - pool->last_heartbeat_ms() > 10 * 60'000) {
-                            return Unavailable("workers have not checked in for 10 minutes");
-                          }
-                          return {};
-                        }});
-    }
+    auto checks = ReadinessChecks(*store, *blobs, *queue, *engines, pool.get());
     api::ApiServerConfig api_config;
     api_config.http.listen = config.listen;
     api_config.http.io_threads = config.io_threads;

@@ -23,9 +23,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/status.h"
+#include "queue/worker_presence.h"
 #include "store/store.h"
 
 namespace vox::queue {
@@ -35,6 +37,14 @@ struct Delivery {
   std::string delivery_id;  // the backend's handle for this delivery
   int delivery_count = 0;   // 1 the first time; more after a retry or a dead worker
   std::string worker_id;    // the worker holding the lease
+};
+
+// What is in the queue now, for metrics.
+struct QueueStats {
+  int64_t backlog = 0;  // waiting for a worker
+  int64_t pending = 0;  // delivered, not yet acked (running, or its worker died)
+  int64_t delayed = 0;  // waiting for a retry delay (the local queue counts them in backlog)
+  int64_t dead = 0;     // dead-lettered deliveries (the local queue keeps none: 0)
 };
 
 enum class RetryOutcome {
@@ -69,6 +79,14 @@ class JobQueue {
   virtual Status Heartbeat(const Delivery& delivery) = 0;
   // Jobs waiting for a worker (including those delayed by a retry).
   virtual Result<int64_t> Depth() = 0;
+  virtual Result<QueueStats> Stats() = 0;
+
+  // Worker heartbeats: a worker process reports itself every few seconds and
+  // removes itself when it stops; ListWorkers returns those seen within
+  // `max_age_ms` (and forgets ones long gone).
+  virtual Status ReportWorker(const WorkerPresence& presence) = 0;
+  virtual Status RemoveWorker(const std::string& worker_id) = 0;
+  virtual Result<std::vector<WorkerPresence>> ListWorkers(int64_t max_age_ms) = 0;
   // The lease length a worker must heartbeat within.
   virtual int64_t lease_ms() const = 0;
   // Wakes every blocked Dequeue; from now on Dequeue returns kCanceled.

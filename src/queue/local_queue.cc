@@ -135,6 +135,38 @@ Status LocalQueue::Heartbeat(const Delivery& delivery) {
 
 Result<int64_t> LocalQueue::Depth() { return store_.CountJobs(JobStatus::kQueued); }
 
+Result<QueueStats> LocalQueue::Stats() {
+  VOX_ASSIGN_OR_RETURN(auto counts, store_.CountJobsByStatus());
+  QueueStats stats;
+  for (const auto& [status, n] : counts) {
+    if (status == JobStatus::kQueued) stats.backlog = n;
+    else if (store::IsRunning(status)) stats.pending += n;
+  }
+  return stats;
+}
+
+Status LocalQueue::ReportWorker(const WorkerPresence& presence) {
+  std::lock_guard lock(mu_);
+  workers_[presence.worker_id] = presence;
+  return {};
+}
+
+Status LocalQueue::RemoveWorker(const std::string& worker_id) {
+  std::lock_guard lock(mu_);
+  workers_.erase(worker_id);
+  return {};
+}
+
+Result<std::vector<WorkerPresence>> LocalQueue::ListWorkers(int64_t max_age_ms) {
+  std::lock_guard lock(mu_);
+  std::vector<WorkerPresence> live;
+  const int64_t now = clock_.NowMs();
+  for (const auto& [id, p] : workers_) {
+    if (now - p.last_seen_at <= max_age_ms) live.push_back(p);
+  }
+  return live;
+}
+
 void LocalQueue::Shutdown() {
   {
     std::lock_guard<std::mutex> lock(mu_);

@@ -7,6 +7,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <map>
 #include <mutex>
 
 #include "queue/job_queue.h"
@@ -37,6 +38,12 @@ class LocalQueue final : public JobQueue {
   Result<RetryOutcome> Release(const Delivery& delivery, const std::string& reason) override;
   Status Heartbeat(const Delivery& delivery) override;
   Result<int64_t> Depth() override;
+  Result<QueueStats> Stats() override;
+  // Presence lives in this process's memory: the embedded shape's workers
+  // are its own threads.
+  Status ReportWorker(const WorkerPresence& presence) override;
+  Status RemoveWorker(const std::string& worker_id) override;
+  Result<std::vector<WorkerPresence>> ListWorkers(int64_t max_age_ms) override;
   int64_t lease_ms() const override { return options_.lease_ms; }
   void Shutdown() override;
 
@@ -58,6 +65,7 @@ class LocalQueue final : public JobQueue {
   std::condition_variable cv_;
   uint64_t wakeups_ = 0;  // bumped by Enqueue and Retry; waiters compare it
   bool shutdown_ = false;
+  std::map<std::string, WorkerPresence> workers_;  // guarded by mu_
 };
 
 }  // namespace vox::queue

@@ -118,6 +118,14 @@ class Store {
   // pending. Lets a waiting queue sleep exactly as long as it needs to.
   virtual Result<std::optional<int64_t>> NextDueAt() = 0;
 
+  // Ids of jobs a queue could have lost track of (its service lost data): the
+  // queued ones due by `queued_due_by`, then the running ones whose lease
+  // ended before `lease_expired_before`; oldest first, at most `limit`.
+  // Re-enqueueing them is safe: ClaimJob hands each to one worker only.
+  virtual Result<std::vector<std::string>> ListStrandedJobs(int64_t queued_due_by,
+                                                            int64_t lease_expired_before,
+                                                            int limit) = 0;
+
   // --- cache of identical requests -----------------------------------------
   virtual Result<std::optional<CacheEntry>> GetCacheEntry(const std::string& cache_key) = 0;
   // Insert or replace by cache_key; an existing entry keeps its hit count.

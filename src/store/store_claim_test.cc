@@ -199,5 +199,22 @@ TEST_P(StoreConformance, NextDueAtTracksDelaysAndLeases) {
   VOX_ASSERT_OK(store_->TransitionJob({.job_id = delayed.id, .to = JobStatus::kCanceled}));
 }
 
+TEST_P(StoreConformance, ListStrandedJobsFindsDueQueuedAndExpiredLeases) {
+  User u = AddUser();
+  Job due = AddQueuedJob(u.id, kT0);
+  Job delayed = AddQueuedJob(u.id, kT0 + 300);
+  Job leased = AddQueuedJob(u.id, kT0 - 10);
+  VOX_ASSERT_OK(store_->ClaimJob(leased.id, "w", 100, kT0));  // lease ends at kT0 + 100
+  Job done = AddQueuedJob(u.id, kT0);
+  VOX_ASSERT_OK(store_->TransitionJob({.job_id = done.id, .to = JobStatus::kCanceled}));
+
+  VOX_ASSERT_OK_AND_ASSIGN(auto ids, store_->ListStrandedJobs(kT0, kT0, 10));
+  EXPECT_EQ(ids, std::vector<std::string>{due.id});  // the lease still runs
+  VOX_ASSERT_OK_AND_ASSIGN(ids, store_->ListStrandedJobs(kT0 + 300, kT0 + 101, 10));
+  EXPECT_EQ(ids, (std::vector<std::string>{due.id, delayed.id, leased.id}));
+  VOX_ASSERT_OK_AND_ASSIGN(ids, store_->ListStrandedJobs(kT0 + 300, kT0 + 101, 2));
+  EXPECT_EQ(ids.size(), 2u);
+}
+
 }  // namespace
 }  // namespace vox::store::testing

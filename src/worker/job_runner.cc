@@ -190,7 +190,9 @@ RunResult JobRunner::Run(const store::Job& job, const std::string& worker_id,
   const auto bytes = static_cast<int64_t>(std::filesystem::file_size(temp.path, ec));
   const int out_rate = (*writer)->output_sample_rate();
   if (auto s = blobs_.PutFile(key, temp.path.string(), audio::ContentType(*format, out_rate)); !s) {
-    return fail(s.error());
+    Error error = s.error();
+    error.message = "storing the audio failed: " + error.message;  // the job's reason says where
+    return fail(error);
   }
   record_stage("uploading");
 

@@ -1,5 +1,7 @@
 #include "worker/worker_pool.h"
 
+#include <unistd.h>
+
 #include <spdlog/spdlog.h>
 
 #include "common/clock.h"
@@ -16,8 +18,36 @@ WorkerPool::WorkerPool(queue::JobQueue& queue, store::Store& store, JobRunner& r
 WorkerPool::~WorkerPool() { Drain(std::chrono::milliseconds(0)); }
 
 void WorkerPool::Start() {
-  last_heartbeat_ms_ = NowMs();
+  started_at_ = last_heartbeat_ms_ = NowMs();
   for (int i = 0; i < config_.threads; ++i) threads_.emplace_back([this, i] { Loop(i); });
+  presence_thread_ = std::thread([this] { ReportPresence(); });
+}
+
+queue::WorkerPresence WorkerPool::Presence() const {
+  char host[256] = {};
+  ::gethostname(host, sizeof(host) - 1);
+  return {.worker_id = config_.worker_id,
+          .host = host,
+          .pid = ::getpid(),
+          .threads = config_.threads,
+          .busy = busy_.load(),
+          .started_at = started_at_,
+          .last_seen_at = NowMs(),
+          .jobs_finished = jobs_finished_.load()};
+}
+
+void WorkerPool::ReportPresence() {
+  std::unique_lock lock(presence_mu_);
+  while (!stopping_) {
+    lock.unlock();
+    if (auto s = queue_.ReportWorker(Presence()); !s) {
+      metrics_.errors.With({"heartbeat"}).Inc();
+      spdlog::warn("worker {}: heartbeat failed: {}", config_.worker_id, s.error().ToString());
+    }
+    lock.lock();
+    presence_cv_.wait_for(lock, std::chrono::milliseconds(config_.heartbeat_ms),
+                          [this] { return stopping_.load(); });
+  }
 }
 
 void WorkerPool::Drain(std::chrono::milliseconds grace) {
@@ -31,6 +61,12 @@ void WorkerPool::Drain(std::chrono::milliseconds grace) {
     if (t.joinable()) t.join();
   }
   threads_.clear();
+  if (presence_thread_.joinable()) {
+    { std::lock_guard lock(presence_mu_); }  // the reporter is waiting or will see stopping_
+    presence_cv_.notify_all();
+    presence_thread_.join();
+    (void)queue_.RemoveWorker(config_.worker_id);  // a clean goodbye; silence says the rest
+  }
 }
 
 void WorkerPool::Loop(int index) {
@@ -94,6 +130,7 @@ void WorkerPool::RunOne(const queue::Delivery& delivery, const std::string& work
     case Outcome::kFailed:
     case Outcome::kCanceled:
       (void)queue_.Ack(delivery);
+      ++jobs_finished_;
       spdlog::info("job {} ended: {}", job->id,
                    result.outcome == Outcome::kDone ? "done" : result.message);
       if (on_final_) {

@@ -7,7 +7,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -23,6 +25,8 @@ struct WorkerPoolConfig {
   int threads = 2;                 // VOX_WORKERS; default: the number of cores
   std::string worker_id = "w";     // unique per process; thread index appended
   int dequeue_wait_ms = 1000;
+  // How often the process reports itself to the queue (JobQueue::ReportWorker).
+  int heartbeat_ms = 2000;
 };
 
 class WorkerPool {
@@ -43,9 +47,12 @@ class WorkerPool {
   // thread (0 before Start): /readyz and the heartbeat metric use it.
   int64_t last_heartbeat_ms() const { return last_heartbeat_ms_.load(); }
   int busy() const { return busy_.load(); }
+  // What this process reports to the queue on each heartbeat.
+  queue::WorkerPresence Presence() const;
 
  private:
   void Loop(int index);
+  void ReportPresence();
   void RunOne(const queue::Delivery& delivery, const std::string& worker_id);
 
   queue::JobQueue& queue_;
@@ -58,7 +65,12 @@ class WorkerPool {
   std::atomic<bool> interrupt_{false};
   std::atomic<int64_t> last_heartbeat_ms_{0};
   std::atomic<int> busy_{0};
+  std::atomic<int64_t> jobs_finished_{0};
+  int64_t started_at_ = 0;
   std::vector<std::thread> threads_;
+  std::thread presence_thread_;
+  std::mutex presence_mu_;
+  std::condition_variable presence_cv_;
 };
 
 }  // namespace vox::worker

@@ -89,14 +89,17 @@ CommandResult RunVox(const std::vector<std::string>& args, const std::string& st
   return result;
 }
 
-ServerProcess::ServerProcess(fs::path data_dir, std::vector<std::string> extra_args)
-    : data_dir_(std::move(data_dir)), extra_args_(std::move(extra_args)) {}
+ServerProcess::ServerProcess(fs::path data_dir, std::vector<std::string> extra_args,
+                             std::string role)
+    : data_dir_(std::move(data_dir)), extra_args_(std::move(extra_args)), role_(std::move(role)) {}
 
 ServerProcess::~ServerProcess() { Kill(); }
 
 bool ServerProcess::Start() {
-  std::vector<std::string> args = {VoxBinary(), "serve", "--listen", "127.0.0.1:0", "--data",
-                                   data_dir_.string(), "--log-level", "warn"};
+  const bool listens = role_ != "worker";
+  std::vector<std::string> args = {VoxBinary(), role_, "--data", data_dir_.string(),
+                                   "--log-level", "warn"};
+  if (listens) args.insert(args.end(), {"--listen", "127.0.0.1:0"});
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   int out_pipe[2];
   if (pipe(out_pipe)) return false;
@@ -113,6 +116,7 @@ bool ServerProcess::Start() {
   // Read until "listening on http://127.0.0.1:PORT" (start-up loads engines: allow time).
   static const std::regex kListening(R"(listening on http://[^:]+:(\d+))");
   static const std::regex kKey(R"((vox_[A-Za-z0-9]{40}))");
+  static const std::regex kWorking(R"(worker running)");
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (std::chrono::steady_clock::now() < deadline) {
     pollfd p{stdout_fd_, POLLIN, 0};
@@ -123,7 +127,8 @@ bool ServerProcess::Start() {
     output_.append(buf, static_cast<size_t>(n));
     std::smatch m;
     if (admin_key_.empty() && std::regex_search(output_, m, kKey)) admin_key_ = m[1];
-    if (std::regex_search(output_, m, kListening)) {
+    if (!listens && std::regex_search(output_, m, kWorking)) return true;
+    if (listens && std::regex_search(output_, m, kListening)) {
       port_ = static_cast<uint16_t>(std::stoi(m[1]));
       return true;
     }

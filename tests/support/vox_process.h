@@ -34,16 +34,20 @@ class TempDir {
 
 class ServerProcess {
  public:
-  // Starts `vox serve --listen 127.0.0.1:0 --data DATA extra_args...` and
-  // waits until it prints its port. The first start of a data directory also
-  // captures the admin key it prints.
-  ServerProcess(std::filesystem::path data_dir, std::vector<std::string> extra_args = {});
+  // Starts `vox ROLE --data DATA extra_args...` (ROLE: serve, api or worker;
+  // serve and api also get --listen 127.0.0.1:0) and waits until it says it
+  // is up: the port it listens on, or for a worker that it runs. The first
+  // start against an empty database also captures the admin key it prints.
+  ServerProcess(std::filesystem::path data_dir, std::vector<std::string> extra_args = {},
+                std::string role = "serve");
   ~ServerProcess();  // SIGKILL if still running
 
   bool Start();
   // SIGTERM, then waits; returns the exit status (exit code, or 128+signal).
   int Terminate(std::chrono::seconds timeout = std::chrono::seconds(60));
   void Kill();  // SIGKILL, no drain
+  bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
 
   uint16_t port() const { return port_; }
   const std::string& admin_key() const { return admin_key_; }
@@ -52,6 +56,7 @@ class ServerProcess {
  private:
   std::filesystem::path data_dir_;
   std::vector<std::string> extra_args_;
+  std::string role_;
   pid_t pid_ = -1;
   int stdout_fd_ = -1;
   uint16_t port_ = 0;

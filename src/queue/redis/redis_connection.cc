@@ -93,10 +93,11 @@ int64_t Int(const redisReply* r) {
   return 0;
 }
 
-Result<std::unique_ptr<RedisConnection>> RedisPool::Borrow() {
+Result<std::unique_ptr<RedisConnection>> RedisPool::Borrow(bool* reused) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (!idle_.empty()) {
+    *reused = !idle_.empty();
+    if (*reused) {
       auto conn = std::move(idle_.back());
       idle_.pop_back();
       return conn;

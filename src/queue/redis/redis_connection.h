@@ -67,18 +67,28 @@ class RedisPool {
             std::function<Status(RedisConnection&)> on_connect)
       : endpoint_(std::move(endpoint)), max_idle_(max_idle), on_connect_(std::move(on_connect)) {}
 
-  // Runs `fn` on a borrowed connection, dialing one if none is idle.
+  // Runs `fn` on a borrowed connection, dialing one if none is idle. When an
+  // idle connection turns out dead (Redis restarted since it was last used),
+  // `fn` runs once more on a fresh one, so a restart costs callers nothing.
+  // The queue's commands tolerate that repeat: a duplicated XADD is a
+  // duplicate delivery, which the Store's claim absorbs; its scripts are idempotent.
   template <typename T>
   Result<T> With(const std::function<Result<T>(RedisConnection&)>& fn) {
-    VOX_ASSIGN_OR_RETURN(std::unique_ptr<RedisConnection> conn, Borrow());
+    bool reused = false;
+    VOX_ASSIGN_OR_RETURN(std::unique_ptr<RedisConnection> conn, Borrow(&reused));
     Result<T> out = fn(*conn);
+    const bool stale = reused && conn->broken();
+    GiveBack(std::move(conn));
+    if (!stale) return out;
+    VOX_ASSIGN_OR_RETURN(conn, Borrow(&reused));
+    out = fn(*conn);
     GiveBack(std::move(conn));
     return out;
   }
   const RedisEndpoint& endpoint() const { return endpoint_; }
 
  private:
-  Result<std::unique_ptr<RedisConnection>> Borrow();
+  Result<std::unique_ptr<RedisConnection>> Borrow(bool* reused);
   void GiveBack(std::unique_ptr<RedisConnection> conn);
 
   const RedisEndpoint endpoint_;

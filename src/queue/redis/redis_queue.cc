@@ -2,8 +2,11 @@
 
 #include <hiredis/hiredis.h>
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <vector>
 
 #include "queue/job_transitions.h"
@@ -35,6 +38,8 @@ RedisQueue::RedisQueue(store::Store& store, const RedisQueueOptions& options, co
       group_(options.stream + ":workers"),
       delayed_(options.stream + ":delayed"),
       dead_(options.stream + ":dead"),
+      workers_(options.stream + ":workers-seen"),
+      generation_(options.stream + ":generation"),
       pool_(options.endpoint, 16, [this](RedisConnection& c) -> Status {
         // Every new connection makes sure the group exists: after Redis lost
         // its data (no AOF), the queue heals instead of failing with NOGROUP.
@@ -50,6 +55,8 @@ Result<std::unique_ptr<RedisQueue>> RedisQueue::Open(store::Store& store,
   if (options.poll_ms <= 0) return InvalidArgument("poll_ms must be positive", "VOX_QUEUE_URL");
   std::unique_ptr<RedisQueue> q(new RedisQueue(store, options, clock));
   VOX_RETURN_IF_ERROR(q->Run({"PING"}));  // fail fast on a wrong URL
+  // Every process, API or worker, checks the dataset once at start.
+  if (options.reconcile_ms > 0) VOX_RETURN_IF_ERROR(q->Reconcile());
   return q;
 }
 
@@ -173,6 +180,7 @@ Result<std::optional<Delivery>> RedisQueue::Dequeue(const std::string& worker_id
   const auto deadline = Steady::now() + std::chrono::milliseconds(std::max<int64_t>(0, wait_ms));
   while (true) {
     if (shutdown_) return MakeError(ErrorCode::kCanceled, "queue is shutting down");
+    MaybeReconcile();
     auto remaining =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Steady::now()).count();
     // Stay well inside the socket timeout, which a blocking read counts against.
@@ -235,16 +243,91 @@ Status RedisQueue::Heartbeat(const Delivery& delivery) {
   return {};
 }
 
-Result<RedisQueueStats> RedisQueue::Stats() {
+Result<QueueStats> RedisQueue::Stats() {
   VOX_ASSIGN_OR_RETURN(
       Reply r, Run({"EVAL", scripts::kStats, "3", options_.stream, delayed_, dead_, group_}));
-  return RedisQueueStats{Int(Element(r.get(), 0)), Int(Element(r.get(), 1)),
-                         Int(Element(r.get(), 2)), Int(Element(r.get(), 3))};
+  return QueueStats{Int(Element(r.get(), 0)), Int(Element(r.get(), 1)), Int(Element(r.get(), 2)),
+                    Int(Element(r.get(), 3))};
 }
 
 Result<int64_t> RedisQueue::Depth() {
-  VOX_ASSIGN_OR_RETURN(RedisQueueStats s, Stats());
+  VOX_ASSIGN_OR_RETURN(QueueStats s, Stats());
   return s.backlog + s.delayed;
+}
+
+Status RedisQueue::ReportWorker(const WorkerPresence& presence) {
+  VOX_RETURN_IF_ERROR(Run({"HSET", workers_, presence.worker_id, presence.ToJson().dump()}));
+  return {};
+}
+
+Status RedisQueue::RemoveWorker(const std::string& worker_id) {
+  VOX_RETURN_IF_ERROR(Run({"HDEL", workers_, worker_id}));
+  return {};
+}
+
+Result<std::vector<WorkerPresence>> RedisQueue::ListWorkers(int64_t max_age_ms) {
+  VOX_ASSIGN_OR_RETURN(Reply r, Run({"HGETALL", workers_}));
+  const int64_t now = clock_.NowMs();
+  // Workers killed without a goodbye are forgotten after a day of silence.
+  const int64_t forget_before = now - std::max<int64_t>(max_age_ms, 86'400'000);
+  std::vector<WorkerPresence> live;
+  for (size_t i = 0; i + 1 < ArraySize(r.get()); i += 2) {
+    auto presence = WorkerPresence::FromJson(
+        nlohmann::json::parse(Str(Element(r.get(), i + 1)), nullptr, /*allow_exceptions=*/false));
+    if (!presence || presence->last_seen_at < forget_before) {
+      VOX_RETURN_IF_ERROR(Run({"HDEL", workers_, Str(Element(r.get(), i))}));
+    } else if (now - presence->last_seen_at <= max_age_ms) {
+      live.push_back(std::move(*presence));
+    }
+  }
+  return live;
+}
+
+void RedisQueue::MaybeReconcile() {
+  if (options_.reconcile_ms <= 0) return;
+  const int64_t now = clock_.NowMs();
+  int64_t due = next_reconcile_at_.load();
+  if (now < due || !next_reconcile_at_.compare_exchange_strong(due, now + options_.reconcile_ms)) {
+    return;  // not yet, or another thread of this process took this round
+  }
+  auto put_back = Reconcile();
+  if (!put_back) {
+    spdlog::warn("queue reconcile failed: {}", put_back.error().ToString());
+  } else if (*put_back > 0) {
+    spdlog::warn("queue reconcile: put {} job(s) back that Redis had lost", *put_back);
+  }
+}
+
+Result<int64_t> RedisQueue::Reconcile() {
+  const int64_t now = clock_.NowMs();
+  // SET NX succeeds only where the marker is missing: this dataset is new to
+  // Vox, so anything the Store still has waiting or running may be missing.
+  VOX_ASSIGN_OR_RETURN(Reply fresh, Run({"SET", generation_, std::to_string(now), "NX"}));
+  const bool lost_everything = !IsNil(fresh.get());
+  int64_t due_by = now - options_.stranded_after_ms;
+  int64_t expired_before = now - options_.stranded_after_ms;
+  if (lost_everything) {
+    due_by = std::numeric_limits<int64_t>::max();
+    expired_before = now;
+  } else {
+    // While Redis still has jobs waiting, a long wait is a backlog, not a
+    // loss; strays are put back once it has drained.
+    VOX_ASSIGN_OR_RETURN(QueueStats stats, Stats());
+    if (stats.backlog > 0 || stats.delayed > 0) return 0;
+  }
+  constexpr int kBatch = 10'000;
+  VOX_ASSIGN_OR_RETURN(auto ids, store_.ListStrandedJobs(due_by, expired_before, kBatch));
+  for (const auto& id : ids) {
+    auto job = store_.GetJob(id);
+    if (!job) continue;  // deleted meanwhile
+    if (job->status == JobStatus::kQueued && job->next_attempt_at > now) {
+      VOX_RETURN_IF_ERROR(
+          Run({"ZADD", delayed_, std::to_string(job->next_attempt_at), job->id}));
+    } else {
+      VOX_RETURN_IF_ERROR(Enqueue(id));
+    }
+  }
+  return static_cast<int64_t>(ids.size());
 }
 
 void RedisQueue::Shutdown() { shutdown_ = true; }

@@ -6,6 +6,8 @@
 //   <stream>:delayed  a ZSET of job ids scored by due time (retries with a delay),
 //                     moved into the stream by whichever Dequeue sees them due
 //   <stream>:dead     the dead-letter stream (job, reason, attempts)
+//   <stream>:workers-seen   a HASH of worker heartbeats (WorkerPresence JSON)
+//   <stream>:generation     a marker set once per Redis dataset; see Reconcile()
 // The Store stays the truth about a job: after the stream hands a job id to a
 // worker, Store::ClaimJob claims that row (picked, lease, attempts + 1, a log
 // row), exactly as LocalQueue's ClaimNextJob does, so workers cannot tell the
@@ -34,19 +36,17 @@ struct RedisQueueOptions {
   // Longest single blocking read: bounds how late a Dequeue notices a due
   // retry, an expired lease or Shutdown().
   int64_t poll_ms = 250;
+  // How often a process looks for jobs Redis lost (Reconcile); 0: never.
+  int64_t reconcile_ms = 10'000;
+  // A job queued and due for this long, or running with a lease expired this
+  // long ago, is taken to be missing from Redis and enqueued again.
+  int64_t stranded_after_ms = 600'000;
 };
 
 // Parses redis://[:password@]host:port/db?lease_ms=..&poll_ms=..&stream=..
+//   &reconcile_ms=..&stranded_after_ms=..
 // Errors name VOX_QUEUE_URL and never echo the password.
 Result<RedisQueueOptions> ParseRedisUrl(const std::string& url);
-
-// What is in the queue now, for metrics.
-struct RedisQueueStats {
-  int64_t backlog = 0;  // in the stream, not yet delivered
-  int64_t pending = 0;  // delivered, not yet acked (running, or its worker died)
-  int64_t delayed = 0;  // waiting for a retry delay
-  int64_t dead = 0;     // entries in the dead-letter stream
-};
 
 class RedisQueue final : public JobQueue {
  public:
@@ -64,10 +64,22 @@ class RedisQueue final : public JobQueue {
   Status Heartbeat(const Delivery& delivery) override;
   // backlog + delayed: jobs waiting for a worker (pending ones have one).
   Result<int64_t> Depth() override;
+  Result<QueueStats> Stats() override;
+  Status ReportWorker(const WorkerPresence& presence) override;
+  Status RemoveWorker(const std::string& worker_id) override;
+  Result<std::vector<WorkerPresence>> ListWorkers(int64_t max_age_ms) override;
   int64_t lease_ms() const override { return options_.lease_ms; }
   void Shutdown() override;
 
-  Result<RedisQueueStats> Stats();
+  // Puts back jobs the Store has waiting but Redis may have lost: all of them
+  // when the dataset's generation marker is missing (a Redis restarted
+  // without its data, or a fresh one), else those stranded for
+  // stranded_after_ms (writes lost in the last second before a crash with
+  // appendfsync everysec), once Redis has nothing else waiting. A job
+  // enqueued twice is harmless: Store::ClaimJob gives it to one worker. Open
+  // calls this once, Dequeue every reconcile_ms (one thread per process);
+  // returns how many jobs were put back.
+  Result<int64_t> Reconcile();
   const RedisQueueOptions& options() const { return options_; }
 
  private:
@@ -87,13 +99,15 @@ class RedisQueue final : public JobQueue {
   Status DeadLetter(const std::string& entry_id, const std::string& job_id,
                     const std::string& reason, int attempts);
   Result<Reply> Run(const std::vector<std::string>& args);
+  void MaybeReconcile();
 
   store::Store& store_;
   const RedisQueueOptions options_;
   const Clock& clock_;
-  const std::string group_, delayed_, dead_;
+  const std::string group_, delayed_, dead_, workers_, generation_;
   RedisPool pool_;
   std::atomic<bool> shutdown_{false};
+  std::atomic<int64_t> next_reconcile_at_{0};
 };
 
 }  // namespace vox::queue::redis

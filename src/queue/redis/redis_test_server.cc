@@ -142,6 +142,15 @@ Status RedisTestServer::Restart() {
   return last;
 }
 
+Status RedisTestServer::RestartEmpty() {
+  Kill();
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_, ec)) {
+    std::filesystem::remove_all(entry.path(), ec);
+  }
+  return Restart();
+}
+
 RedisTestServer::~RedisTestServer() {
   if (pid_ > 0) {
     kill(pid_, SIGTERM);

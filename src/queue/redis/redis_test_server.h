@@ -31,6 +31,9 @@ class RedisTestServer {
   void Kill();
   // Starts it again on the same port and data directory; waits until it serves.
   Status Restart();
+  // Kills it, deletes its data (AOF and RDB files) and starts it empty: a
+  // Redis that lost everything, as one without persistence does on restart.
+  Status RestartEmpty();
 
  private:
   RedisTestServer() = default;

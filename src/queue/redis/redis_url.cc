@@ -55,12 +55,17 @@ Result<RedisQueueOptions> ParseRedisUrl(const std::string& url) {
       VOX_ASSIGN_OR_RETURN(o.lease_ms, ParseIntOption(key, value, 1, 86'400'000, kSetting));
     } else if (key == "poll_ms") {
       VOX_ASSIGN_OR_RETURN(o.poll_ms, ParseIntOption(key, value, 1, 60'000, kSetting));
+    } else if (key == "reconcile_ms") {
+      VOX_ASSIGN_OR_RETURN(o.reconcile_ms, ParseIntOption(key, value, 0, 86'400'000, kSetting));
+    } else if (key == "stranded_after_ms") {
+      VOX_ASSIGN_OR_RETURN(o.stranded_after_ms,
+                           ParseIntOption(key, value, 1, 86'400'000, kSetting));
     } else if (key == "stream") {
       if (value.empty()) return InvalidArgument("redis queue URL: stream is empty", kSetting);
       o.stream = std::string(value);
     } else {
       return InvalidArgument("unknown redis queue URL option '" + std::string(key) +
-                                 "' (known: lease_ms, poll_ms, stream)",
+                                 "' (known: lease_ms, poll_ms, reconcile_ms, stranded_after_ms, stream)",
                              kSetting);
     }
   }

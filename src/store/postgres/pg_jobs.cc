@@ -326,4 +326,21 @@ Result<std::optional<int64_t>> PostgresStore::NextDueAt() {
   });
 }
 
+Result<std::vector<std::string>> PostgresStore::ListStrandedJobs(int64_t queued_due_by,
+                                                                 int64_t lease_expired_before,
+                                                                 int limit) {
+  return WithConn([&](Connection& c) -> Result<std::vector<std::string>> {
+    VOX_ASSIGN_OR_RETURN(
+        Rows r, c.Query(string("(SELECT id, 0 AS k, created_at AS t FROM jobs WHERE status = "
+                               "'queued' AND next_attempt_at <= $1 ORDER BY created_at LIMIT $3) "
+                               "UNION ALL (SELECT id, 1, lease_expires_at FROM jobs WHERE "
+                               "lease_expires_at < $2 AND status IN ") +
+                            kRunningIn + " ORDER BY lease_expires_at LIMIT $3) ORDER BY 2, 3 LIMIT $3",
+                        Params().Int(queued_due_by).Int(lease_expired_before).Int(limit)));
+    std::vector<std::string> ids;
+    for (int i = 0; i < r.size(); ++i) ids.push_back(r.Text(i, 0));
+    return ids;
+  });
+}
+
 }  // namespace vox::store::postgres

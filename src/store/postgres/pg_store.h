@@ -51,6 +51,9 @@ class PostgresStore final : public Store {
   Status ReleaseLease(const std::string& job_id, const std::string& worker_id) override;
   Result<int64_t> RequeueRunningJobs(int64_t now, const std::string& message) override;
   Result<std::optional<int64_t>> NextDueAt() override;
+  Result<std::vector<std::string>> ListStrandedJobs(int64_t queued_due_by,
+                                                    int64_t lease_expired_before,
+                                                    int limit) override;
 
   Result<std::optional<CacheEntry>> GetCacheEntry(const std::string& cache_key) override;
   Status PutCacheEntry(const CacheEntry& entry) override;

@@ -343,4 +343,32 @@ Result<std::optional<int64_t>> SqliteStore::NextDueAt() {
   });
 }
 
+Result<std::vector<std::string>> SqliteStore::ListStrandedJobs(int64_t queued_due_by,
+                                                               int64_t lease_expired_before,
+                                                               int limit) {
+  return WithReader([&](Connection& c) -> Result<std::vector<std::string>> {
+    std::vector<std::string> ids;
+    VOX_ASSIGN_OR_RETURN(
+        Stmt queued, c.Prepare("SELECT id FROM jobs WHERE status = 'queued' AND next_attempt_at <= ?"
+                               " ORDER BY created_at LIMIT ?"));
+    queued.Int(1, queued_due_by).Int(2, limit);
+    while (true) {
+      VOX_ASSIGN_OR_RETURN(bool row, queued.Step());
+      if (!row) break;
+      ids.push_back(queued.ColText(0));
+    }
+    VOX_ASSIGN_OR_RETURN(Stmt running, c.Prepare(string("SELECT id FROM jobs WHERE ") +
+                                                 kLeasedAndRunning +
+                                                 " AND lease_expires_at < ? "
+                                                 "ORDER BY lease_expires_at LIMIT ?"));
+    running.Int(1, lease_expired_before).Int(2, limit - static_cast<int>(ids.size()));
+    while (static_cast<int>(ids.size()) < limit) {
+      VOX_ASSIGN_OR_RETURN(bool row, running.Step());
+      if (!row) break;
+      ids.push_back(running.ColText(0));
+    }
+    return ids;
+  });
+}
+
 }  // namespace vox::store::sqlite

@@ -1,0 +1,33 @@
+// What a running platform process says about its dependencies and workers:
+// the /readyz checks and the queue and worker gauges in /metrics.
+#pragma once
+
+#include <vector>
+
+#include "api/api_server.h"
+#include "blob/blob_store.h"
+#include "engines/engine_registry.h"
+#include "obs/metrics.h"
+#include "queue/job_queue.h"
+#include "store/store.h"
+#include "worker/worker_pool.h"
+
+namespace vox::cli {
+
+// A worker that has not reported for this long is taken for dead.
+inline constexpr int64_t kWorkerSilenceMs = 10'000;
+
+// Database, storage, queue and engines must answer. The workers check shows
+// every live worker process; it is required only where `own_pool` is given
+// (the embedded shape, whose own threads must not be stuck), since an API
+// process without workers still accepts jobs.
+std::vector<api::ReadinessCheck> ReadinessChecks(store::Store& store, blob::BlobStore& blobs,
+                                                 queue::JobQueue& queue,
+                                                 const engines::EngineRegistry& engines,
+                                                 const worker::WorkerPool* own_pool);
+
+// vox_queue_jobs{state}, vox_workers_live and the workers' busy and total
+// threads, read from the queue at each scrape.
+void RegisterQueueMetrics(obs::Registry& metrics, queue::JobQueue& queue);
+
+}  // namespace vox::cli
