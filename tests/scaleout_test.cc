@@ -276,6 +276,12 @@ TEST(ScaleOut, TwoApisTwoWorkersBurstOf500AllDoneNoneTwice) {
   EXPECT_NE(metrics.find("vox_queue_jobs{state=\"backlog\"}"), std::string::npos);
   for (const auto& id : ids) ASSERT_EQ(api.WaitForFinal(id, seconds(300))["status"], "done") << id;
   ExpectDoneOnceWithAudio(cluster, ids);
+  // The cache of identical requests is shared (in Redis): a job done through
+  // one API is a cache hit through the other.
+  ApiClient other(api_b.port(), cluster.admin_key());
+  auto repeat = other.Submit({{"text", "Burst job 0."}, {"format", "wav"}});
+  ASSERT_TRUE(repeat && repeat->status == 202);
+  EXPECT_EQ(repeat->JsonBody()["cache_hit"], true) << repeat->body;
 }
 
 }  // namespace

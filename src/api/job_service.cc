@@ -56,9 +56,9 @@ std::string Iso8601(int64_t unix_ms) {
 }
 
 JobService::JobService(store::Store& store, queue::JobQueue& queue, blob::BlobStore& blobs,
-                       const engines::Synthesizer& synthesizer, const UrlSigner& signer,
+                       cache::AudioCache& cache, const engines::Synthesizer& synthesizer, const UrlSigner& signer,
                        obs::Registry& metrics, JobServiceConfig config, const Clock& clock)
-    : store_(store), queue_(queue), blobs_(blobs), synthesizer_(synthesizer), signer_(signer),
+    : store_(store), queue_(queue), blobs_(blobs), cache_(cache), synthesizer_(synthesizer), signer_(signer),
       submitted_(metrics.AddCounter("vox_jobs_submitted_total", "Jobs accepted by the API.",
                                     {"cache"})),
       cache_hits_(metrics.AddCounter("vox_api_cache_hits_total",
@@ -119,7 +119,7 @@ Result<SubmitResult> JobService::Submit(const Principal& who, const SynthesizeRe
 
   std::vector<store::JobEvent> events = {{0, "", JobStatus::kReceived, now, 0, ""}};
   std::optional<store::CacheEntry> cached;
-  if (auto entry = store_.GetCacheEntry(job.cache_key); entry && *entry && blobs_.Head((*entry)->audio_key)) {
+  if (auto entry = cache_.Get(job.cache_key); entry && *entry && blobs_.Head((*entry)->audio_key)) {
     cached = **entry;
   }
   if (cached) {
@@ -145,7 +145,7 @@ Result<SubmitResult> JobService::Submit(const Principal& who, const SynthesizeRe
     return SubmitResult{std::move(created.job), false};
   }
   if (cached) {
-    (void)store_.TouchCacheEntry(job.cache_key, now);
+    (void)cache_.Touch(job.cache_key, now);
     cache_hits_.With({}).Inc();
   } else if (auto enqueued = queue_.Enqueue(created.job.id); !enqueued) {
     // Never leave an accepted-looking job that no worker will see.

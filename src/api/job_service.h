@@ -16,6 +16,7 @@
 #include "api/signed_url.h"
 #include "api/synthesize_request.h"
 #include "blob/blob_store.h"
+#include "cache/audio_cache.h"
 #include "common/clock.h"
 #include "engines/synthesizer.h"
 #include "obs/metrics.h"
@@ -39,6 +40,7 @@ struct SubmitResult {
 class JobService {
  public:
   JobService(store::Store& store, queue::JobQueue& queue, blob::BlobStore& blobs,
+             cache::AudioCache& cache,
              const engines::Synthesizer& synthesizer, const UrlSigner& signer,
              obs::Registry& metrics, JobServiceConfig config, const Clock& clock = Clock::System());
 
@@ -70,6 +72,7 @@ class JobService {
   store::Store& store_;
   queue::JobQueue& queue_;
   blob::BlobStore& blobs_;
+  cache::AudioCache& cache_;
   const engines::Synthesizer& synthesizer_;
   const UrlSigner& signer_;
   obs::Family<obs::Counter>& submitted_;

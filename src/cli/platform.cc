@@ -15,6 +15,7 @@
 #include "api/api_keys.h"
 #include "api/api_server.h"
 #include "blob/blob_store.h"
+#include "cache/audio_cache.h"
 #include "cli/platform_health.h"
 #include "common/crypto.h"
 #include "engines/engine_registry.h"
@@ -114,6 +115,7 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
   VOX_RETURN_IF_ERROR(SeedModels(*store, *engines));
   VOX_ASSIGN_OR_RETURN(auto blobs, blob::OpenBlobStore(config.storage_url));
   VOX_ASSIGN_OR_RETURN(auto queue, queue::OpenQueue(config.queue_url, *store));
+  VOX_ASSIGN_OR_RETURN(auto cache, cache::OpenAudioCache(config.cache_url, *store));
 
   if (role != Role::kWorker) {
     VOX_ASSIGN_OR_RETURN(auto admin, api::BootstrapAdminKey(*store, NowMs()));
@@ -137,7 +139,7 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
   job_config.max_attempts = config.job_max_attempts;
   job_config.webhook_allow_private = config.webhook_allow_private;
   job_config.audio_url_ttl_s = config.audio_url_ttl_s;
-  api::JobService jobs(*store, *queue, *blobs, synthesizer, signer, metrics, job_config);
+  api::JobService jobs(*store, *queue, *blobs, *cache, synthesizer, signer, metrics, job_config);
 
   std::unique_ptr<worker::WorkerMetrics> worker_metrics;
   std::unique_ptr<worker::JobRunner> runner;
@@ -150,8 +152,8 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
     fs::create_directories(runner_config.temp_dir, ec);
     runner_config.retry_base_ms = config.job_retry_base_ms;
     if (config.target_lufs != 0) runner_config.target_lufs = config.target_lufs;
-    runner = std::make_unique<worker::JobRunner>(*store, *blobs, synthesizer, *worker_metrics,
-                                                 runner_config);
+    runner = std::make_unique<worker::JobRunner>(*store, *blobs, *cache, synthesizer,
+                                                 *worker_metrics, runner_config);
     worker::WebhookConfig webhook_config;
     webhook_config.secret = secret;
     webhook_config.allow_private = config.webhook_allow_private;

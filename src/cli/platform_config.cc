@@ -13,6 +13,9 @@ void PlatformConfig::AddOptions(CLI::App& cmd) {
       ->envname("VOX_DATABASE_URL");
   cmd.add_option("--queue-url", queue_url, "local:// or redis://host:port/db")
       ->envname("VOX_QUEUE_URL")->capture_default_str();
+  cmd.add_option("--cache-url", cache_url,
+                 "Cache of identical requests: database or redis://... (default: follows the queue)")
+      ->envname("VOX_CACHE_URL");
   cmd.add_option("--storage-url", storage_url, "file://DIR or s3://bucket?endpoint=...")
       ->envname("VOX_STORAGE_URL");
   cmd.add_option("--model-dir", model_dir, "Directory of neural models")->envname("VOX_MODEL_DIR");
@@ -56,6 +59,11 @@ Status PlatformConfig::Finalize() {
   if (data_dir.empty()) return InvalidArgument("must not be empty", "VOX_DATA_DIR");
   if (database_url.empty()) database_url = "sqlite://" + data_dir + "/vox.db";
   if (storage_url.empty()) storage_url = "file://" + data_dir + "/blobs";
+  if (cache_url.empty()) {
+    // The queue's server, without the queue's own options.
+    cache_url = queue_url.starts_with("redis://") ? queue_url.substr(0, queue_url.find('?'))
+                                                  : "database";
+  }
   if (workers == 0) workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (workers < 0 || workers > 256) return InvalidArgument("must be 0..256", "VOX_WORKERS");
   if (io_threads < 1 || io_threads > 64) return InvalidArgument("must be 1..64", "VOX_IO_THREADS");
@@ -85,6 +93,7 @@ std::string RedactUrl(const std::string& url) {
 std::string PlatformConfig::ToString() const {
   return nlohmann::json{{"data_dir", data_dir},     {"database_url", RedactUrl(database_url)},
                         {"queue_url", RedactUrl(queue_url)},   {"storage_url", RedactUrl(storage_url)},
+                        {"cache_url", RedactUrl(cache_url)},
                         {"listen", listen},         {"workers", workers},
                         {"io_threads", io_threads}, {"signing_secret", signing_secret.empty() ? "(generated)" : "(set)"},
                         {"max_text_chars", max_text_chars},

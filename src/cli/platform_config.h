@@ -15,6 +15,9 @@ struct PlatformConfig {
   std::string data_dir = "data";  // VOX_DATA_DIR
   std::string database_url;       // VOX_DATABASE_URL; default sqlite://DATA/vox.db
   std::string queue_url = "local://";  // VOX_QUEUE_URL
+  // VOX_CACHE_URL: "database" or redis://...; empty: Redis when the queue is
+  // in Redis (the same server), else the database.
+  std::string cache_url;
   std::string storage_url;        // VOX_STORAGE_URL; default file://DATA/blobs
   std::string model_dir;          // VOX_MODEL_DIR (neural models; none needed by default)
   std::string listen = "127.0.0.1:8080";  // VOX_LISTEN

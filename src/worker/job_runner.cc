@@ -75,10 +75,10 @@ RunResult JobRunner::Finish(const store::Job& job, const std::string& worker_id,
 }
 
 Result<bool> JobRunner::TryCache(const store::Job& job, const std::string& worker_id) {
-  VOX_ASSIGN_OR_RETURN(auto entry, store_.GetCacheEntry(job.cache_key));
+  VOX_ASSIGN_OR_RETURN(auto entry, cache_.Get(job.cache_key));
   if (!entry || entry->format != job.format) return false;
   if (!blobs_.Head(entry->audio_key)) {
-    (void)store_.DeleteCacheEntry(job.cache_key);  // its audio vanished: forget it
+    (void)cache_.Remove(job.cache_key);  // its audio vanished: forget it
     return false;
   }
   store::JobTransition t;
@@ -93,7 +93,7 @@ Result<bool> JobRunner::TryCache(const store::Job& job, const std::string& worke
   t.cache_hit = true;
   VOX_ASSIGN_OR_RETURN(bool moved, store_.TransitionJob(t));
   if (moved) {
-    (void)store_.TouchCacheEntry(job.cache_key, t.at);
+    (void)cache_.Touch(job.cache_key, t.at);
     metrics_.cache_hits.With({"worker"}).Inc();
     metrics_.jobs_finished.With({"done"}).Inc();
   }
@@ -214,7 +214,7 @@ RunResult JobRunner::Run(const store::Job& job, const std::string& worker_id,
   if (audio_s > 0) metrics_.realtime_factor.With({plan->voice.engine}).Observe(synth_s / audio_s);
   if (!job.cache_key.empty()) {
     store::CacheEntry entry{job.cache_key, key, job.format, audio_s, bytes, done.at, done.at, 0};
-    if (!store_.PutCacheEntry(entry)) metrics_.errors.With({"cache_write"}).Inc();
+    if (!cache_.Put(entry)) metrics_.errors.With({"cache_write"}).Inc();
   }
   return {Outcome::kDone, 0, {}};
 }

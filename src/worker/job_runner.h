@@ -19,6 +19,7 @@
 #include <string>
 
 #include "blob/blob_store.h"
+#include "cache/audio_cache.h"
 #include "common/clock.h"
 #include "engines/synthesizer.h"
 #include "store/store.h"
@@ -53,9 +54,10 @@ class JobRunner {
   // was canceled and another error if the lease is lost.
   using Heartbeat = std::function<Status()>;
 
-  JobRunner(store::Store& store, blob::BlobStore& blobs, const engines::Synthesizer& synthesizer,
-            WorkerMetrics& metrics, JobRunnerConfig config, const Clock& clock = Clock::System())
-      : store_(store), blobs_(blobs), synthesizer_(synthesizer), metrics_(metrics),
+  JobRunner(store::Store& store, blob::BlobStore& blobs, cache::AudioCache& cache,
+            const engines::Synthesizer& synthesizer, WorkerMetrics& metrics,
+            JobRunnerConfig config, const Clock& clock = Clock::System())
+      : store_(store), blobs_(blobs), cache_(cache), synthesizer_(synthesizer), metrics_(metrics),
         config_(std::move(config)), clock_(clock) {}
 
   RunResult Run(const store::Job& job, const std::string& worker_id, const Heartbeat& heartbeat);
@@ -71,6 +73,7 @@ class JobRunner {
 
   store::Store& store_;
   blob::BlobStore& blobs_;
+  cache::AudioCache& cache_;
   const engines::Synthesizer& synthesizer_;
   WorkerMetrics& metrics_;
   const JobRunnerConfig config_;

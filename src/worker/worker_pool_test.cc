@@ -47,7 +47,9 @@ class WorkerPoolTest : public ::testing::Test {
     JobRunnerConfig config;
     config.temp_dir = tmp_.string();
     config.retry_base_ms = 10;
-    runner_ = std::make_unique<JobRunner>(*store_, *blobs_, *synthesizer_, *metrics_, config);
+    cache_ = cache::MakeStoreCache(*store_);
+    runner_ = std::make_unique<JobRunner>(*store_, *blobs_, *cache_, *synthesizer_, *metrics_,
+                                          config);
     WorkerPoolConfig pool_config;
     pool_config.threads = 2;
     pool_config.dequeue_wait_ms = 50;
@@ -97,6 +99,7 @@ class WorkerPoolTest : public ::testing::Test {
   std::unique_ptr<engines::Synthesizer> synthesizer_;
   obs::Registry registry_;
   std::unique_ptr<WorkerMetrics> metrics_;
+  std::unique_ptr<cache::AudioCache> cache_;
   std::unique_ptr<JobRunner> runner_;
   std::unique_ptr<WorkerPool> pool_;
   std::vector<std::string> finals_;  // written by one pool thread at a time in these tests

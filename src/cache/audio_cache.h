@@ -1,0 +1,42 @@
+// AudioCache: remembers the audio of a request already synthesized, so an
+// identical request (same normalized text, voice, format and parameters) is
+// answered without synthesis. Shared by every API and worker process.
+//
+// Backends: the Store's cache table (embedded default) and Redis (scale-out:
+// the hot read path of every submission stays off PostgreSQL, and entries
+// expire by themselves). An entry only points at a blob; callers check the
+// blob still exists and Remove the entry when it does not.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "common/status.h"
+#include "store/store.h"
+
+namespace vox::cache {
+
+class AudioCache {
+ public:
+  virtual ~AudioCache() = default;
+  virtual Result<std::optional<store::CacheEntry>> Get(const std::string& cache_key) = 0;
+  // Insert or replace by cache_key; an existing entry keeps its hit count.
+  virtual Status Put(const store::CacheEntry& entry) = 0;
+  // hits + 1, last_hit_at = at; a no-op when the entry is gone.
+  virtual Status Touch(const std::string& cache_key, int64_t at) = 0;
+  virtual Status Remove(const std::string& cache_key) = 0;  // idempotent
+  virtual std::string name() const = 0;                    // "database" or "redis"
+};
+
+// The cache in the Store's table. `store` must outlive it.
+std::unique_ptr<AudioCache> MakeStoreCache(store::Store& store);
+
+// Opens the cache by URL (the VOX_CACHE_URL setting):
+//   "" or "database"   the Store's table
+//   redis://[:password@]host:port/db[?ttl_s=604800&prefix=vox:cache]
+//                      Redis; each entry expires ttl_s after its last use
+// Errors name VOX_CACHE_URL; kUnavailable when Redis is unreachable.
+Result<std::unique_ptr<AudioCache>> OpenAudioCache(const std::string& url, store::Store& store);
+
+}  // namespace vox::cache
