@@ -14,29 +14,7 @@ for tool in "$vox" "$driver" wrk nginx jq python3; do
   command -v "$tool" > /dev/null || { echo "platform.sh: missing $tool" >&2; exit 2; }
 done
 
-tmp=$(mktemp -d /tmp/vox-platform-bench.XXXXXX)
-chmod 755 "$tmp"  # nginx workers (user nobody) read the static file from here
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -TERM "$p" 2> /dev/null || true; done
-  for p in "${pids[@]}"; do
-    for _ in $(seq 50); do exited "$p" && break; sleep 0.1; done
-    kill -KILL "$p" 2> /dev/null || true
-  done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-log() { echo "platform.sh: $*" >&2; }
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
-# A child that ended but was not reaped yet is a zombie: kill -0 still succeeds on it.
-exited() {
-  ! kill -0 "$1" 2> /dev/null || grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2> /dev/null
-}
+source "$(dirname "$0")/common.sh"
 
 # start_vox NAME WORKERS IO_THREADS: sets vox_pid, vox_port, vox_key.
 start_vox() {
@@ -53,30 +31,6 @@ start_vox() {
   vox_port=$(sed -n 's|^vox: listening on http://127.0.0.1:\([0-9]*\)$|\1|p' "$out")
   vox_key=$(grep -oE '^vox_[A-Za-z0-9_-]{40}$' "$out" | head -1)
   [[ -n "$vox_port" && -n "$vox_key" ]] || { log "vox $name did not start"; return 1; }
-}
-stop_pid() {
-  kill -TERM "$1" 2> /dev/null || true
-  for _ in $(seq 100); do exited "$1" && break; sleep 0.1; done
-  kill -KILL "$1" 2> /dev/null || true
-  wait "$1" 2> /dev/null || true
-}
-
-# run_wrk URL [AUTH_KEY]: prints {"requests_per_s","p50_ms","p99_ms","errors","non_2xx"}.
-run_wrk() {
-  local script="$tmp/wrk.lua"
-  {
-    [[ -n "${2:-}" ]] && echo "wrk.headers[\"Authorization\"] = \"Bearer $2\""
-    cat << 'EOF'
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    'WRKJSON {"requests_per_s":%.1f,"p50_ms":%.3f,"p99_ms":%.3f,"errors":%d,"non_2xx":%d}\n',
-    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
-    latency:percentile(99) / 1000, e.connect + e.read + e.write + e.timeout, e.status))
-end
-EOF
-  } > "$script"
-  timeout $((wrk_s + 30)) wrk -t2 -c64 -d"${wrk_s}s" -s "$script" "$1" | sed -n 's/^WRKJSON //p'
 }
 
 # 1. Submit-to-done latency and 1-worker throughput, then GET throughput with 1 I/O thread.

@@ -3,9 +3,13 @@
 //
 //   platform_bench latency    PORT KEY JOBS         sequential short jobs, submit-to-done, beside
 //                                                  Synthesizer::Prepare+Run of the same texts
-//   platform_bench throughput PORT KEY JOBS CONC    medium jobs, CONC submitters: audio s / wall s
+//   platform_bench throughput PORT KEY JOBS CONC [TAG]  medium jobs, CONC submitters: audio s /
+//                                                  wall s (a new TAG for each run on one server)
 //   platform_bench jobs       PORT KEY JOBS CONC TAG  short distinct jobs, all waited for
 //   platform_bench make-job   PORT KEY              one finished job; prints its id (for wrk)
+//   platform_bench pickup     PORT KEY JOBS TAG     sequential short jobs on idle workers: the
+//                                                  submit round trip and the queue pick-up
+//                                                  latency (created_at -> started_at)
 //
 // Every wait is bounded: a job not done within kJobTimeout fails the run (exit 1).
 #include <algorithm>
@@ -39,8 +43,8 @@ std::string ShortText(const std::string& tag, int i) {
          " jumps over the lazy dog.";
 }
 
-std::string MediumText(int i) {
-  return "Vox turns text into natural speech on a single machine, and request number " +
+std::string MediumText(const std::string& tag, int i) {
+  return "Vox turns text into natural speech on a single machine, and " + tag + " request number " +
          std::to_string(i) +
          " is split into sentences, normalized, synthesized and encoded before it is stored.";
 }
@@ -208,8 +212,11 @@ BatchResult RunBatch(uint16_t port, const std::string& key, int jobs, int conc,
   return result;
 }
 
-int Throughput(uint16_t port, const std::string& key, int jobs, int conc) {
-  BatchResult r = RunBatch(port, key, jobs, conc, MediumText, std::chrono::milliseconds(20));
+int Throughput(uint16_t port, const std::string& key, int jobs, int conc, const std::string& tag) {
+  // A tag per run keeps a later run on the same server from hitting the cache.
+  BatchResult r = RunBatch(
+      port, key, jobs, conc, [&](int i) { return MediumText(tag, i); },
+      std::chrono::milliseconds(20));
   if (!r.ok) return 1;
   double server_wall_s = static_cast<double>(r.last_finished_ms - r.first_created_ms) / 1000;
   json out = {{"jobs", jobs},
@@ -240,11 +247,33 @@ int MakeJob(uint16_t port, const std::string& key) {
   return 0;
 }
 
+int Pickup(uint16_t port, const std::string& key, int jobs, const std::string& tag) {
+  Session s(port, key);
+  std::vector<double> submit_ms, pickup_ms;
+  for (int i = 0; i < jobs; ++i) {
+    auto start = Clock::now();
+    std::string id = s.Submit(ShortText(tag, i));
+    if (id.empty()) return 1;
+    submit_ms.push_back(Seconds(Clock::now() - start) * 1000);
+    json job = s.Wait(id, std::chrono::microseconds(2000));
+    if (job.is_null()) return 1;
+    pickup_ms.push_back(static_cast<double>(ParseIsoMs(job["started_at"]) -
+                                            ParseIsoMs(job["created_at"])));
+  }
+  auto summary = [](const std::vector<double>& v) {
+    return json{{"p50", Percentile(v, 0.5)}, {"p99", Percentile(v, 0.99)}};
+  };
+  std::cout << json{{"jobs", jobs}, {"submit_ms", summary(submit_ms)},
+                    {"pickup_ms", summary(pickup_ms)}}.dump()
+            << std::endl;
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 4) {
-    std::cerr << "usage: platform_bench latency|throughput|jobs|make-job PORT KEY"
+    std::cerr << "usage: platform_bench latency|throughput|jobs|make-job|pickup PORT KEY"
                  " [JOBS [CONC [TAG]]]\n";
     return 2;
   }
@@ -255,9 +284,10 @@ int main(int argc, char** argv) {
   const int conc = argc > 5 ? std::clamp(std::atoi(argv[5]), 1, 256) : 32;
   const std::string tag = argc > 6 ? argv[6] : "batch";
   if (mode == "latency") return Latency(port, key, jobs);
-  if (mode == "throughput") return Throughput(port, key, jobs, conc);
+  if (mode == "throughput") return Throughput(port, key, jobs, conc, tag);
   if (mode == "jobs") return Jobs(port, key, jobs, conc, tag);
   if (mode == "make-job") return MakeJob(port, key);
+  if (mode == "pickup") return Pickup(port, key, jobs, argc > 5 ? argv[5] : "pickup");
   std::cerr << "unknown mode: " << mode << "\n";
   return 2;
 }

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Runs every benchmark and prints machine-readable results (JSON) on stdout.
-# Usage: bench/run.sh [BUILD_DIR] [which...]   which: synth, platform (default: all)
+# Usage: bench/run.sh [BUILD_DIR] [which...]   which: synth, platform, scaleout, clone
+# (default: all)
 set -euo pipefail
 build_dir=${1:-build}
 shift || true
-which=${*:-synth platform}
+which=${*:-synth platform scaleout clone}
 for b in $which; do
   case "$b" in
     synth) "$build_dir/bench/vox_synth_bench" "$build_dir/src/cli/vox" "${VOX_BENCH_REPEATS:-5}" ;;
     platform) bash "$(dirname "$0")/platform.sh" "$build_dir" ;;
+    scaleout) bash "$(dirname "$0")/scaleout.sh" "$build_dir" ;;
+    clone) "$build_dir/bench/vox_clone_bench" ;;
     *) echo "unknown benchmark: $b" >&2; exit 2 ;;
   esac
 done
