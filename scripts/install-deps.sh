@@ -28,6 +28,11 @@ packages=(
   docker-compose python3-yaml
   # voice: FFT (BSD kissfft); Festival voices as extra test speakers for the embedding evaluation
   libkissfft-dev festival festvox-us-slt-hts festvox-kdlpc16k
+  # uploads: WebM/MP4 decoding (only the demuxers and decoders whitelisted in
+  # src/audio/ffmpeg_decoder.h run) and WebRTC voice activity detection
+  libavformat-dev libavcodec-dev libavutil-dev libwebrtc-audio-processing-dev
+  # bounded libFuzzer runs in the suite (tests/fuzz): clang 16 with libc++ and its runtimes
+  clang-16 libc++-16-dev libc++abi-16-dev libclang-rt-16-dev
 )
 # Node.js runs the S3 test server (s3rver, from npm). Debian's nodejs/npm unless
 # a node with npm is already installed (NodeSource's nodejs conflicts with Debian's npm).

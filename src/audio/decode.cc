@@ -10,6 +10,7 @@
 
 #include "audio/decode_sink.h"
 #include "audio/dsp.h"
+#include "audio/ffmpeg_decoder.h"
 #include "audio/mp3_decoder.h"
 #include "audio/sndfile_io.h"
 #include "audio/vorbis_decoder.h"
@@ -89,6 +90,10 @@ std::string_view SniffContainer(std::string_view bytes) {
   if (StartsWith(bytes, "fLaC")) return "flac";
   if (StartsWith(bytes, "OggS")) return "ogg";
   if (StartsWith(bytes, "ID3") || IsMpegFrameHeader(bytes)) return "mp3";
+  // EBML magic: Matroska, of which WebM is a subset.
+  if (StartsWith(bytes, "\x1A\x45\xDF\xA3")) return "webm";
+  // ISO base media (MP4, M4A, 3GP, QuickTime with an ftyp box): the first box is "ftyp".
+  if (StartsWith(bytes, "ftyp", 4)) return "mp4";
   return "";
 }
 
@@ -103,10 +108,18 @@ Result<PcmBuffer> Decode(std::string_view bytes, const DecodeOptions& options) {
   const std::string_view container = SniffContainer(bytes);
   if (container.empty()) {
     return InvalidArgument(
-        "unrecognized audio format; accepted: WAV, AIFF, FLAC, Ogg (Opus, Vorbis), MP3", kField);
+        "unrecognized audio format; accepted: WAV, AIFF, FLAC, Ogg (Opus, Vorbis), MP3, "
+        "WebM/Matroska (Opus, Vorbis), MP4/M4A (AAC)",
+        kField);
   }
 
   if (container == "mp3") return internal::DecodeMp3(bytes, options);
+  if (container == "webm") {
+    return internal::DecodeWithFfmpeg(bytes, internal::FfmpegContainer::kMatroska, options);
+  }
+  if (container == "mp4") {
+    return internal::DecodeWithFfmpeg(bytes, internal::FfmpegContainer::kMp4, options);
+  }
   if (container == "ogg") {
     switch (internal::ClassifyOgg(bytes)) {
       case internal::OggCodec::kVorbis:

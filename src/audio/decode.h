@@ -3,9 +3,10 @@
 // Accepts WAV (PCM/float/A-law/u-law, RIFF/RF64), AIFF, FLAC and Ogg/Opus
 // through libsndfile, MP3 through libmpg123 and Ogg/Vorbis through
 // libvorbisfile (see mp3_decoder.h and vorbis_decoder.h for why those two
-// bypass libsndfile). Anything else (M4A/AAC, WebM, Ogg/FLAC, Speex, raw codec
-// streams) is refused by sniffing the magic bytes before any parser runs;
-// those need an ffmpeg-based decoder.
+// bypass libsndfile), and WebM/Matroska (Opus, Vorbis) and MP4/M4A (AAC)
+// through a narrowed-down ffmpeg (ffmpeg_decoder.h). Anything else (Ogg/FLAC,
+// Speex, raw codec streams, other codecs inside WebM/MP4) is refused by
+// sniffing the magic bytes, or the codec id, before any codec parser runs.
 //
 // Hostile input is expected: every header value is checked against
 // DecodeOptions before samples are read, output grows only as samples are
@@ -32,7 +33,8 @@ struct DecodeOptions {
 };
 
 // Container detected from magic bytes: "wav", "aiff", "flac", "ogg", "mp3",
-// or "" when unrecognized.
+// "webm" (any Matroska), "mp4" (any ISO media file starting with an ftyp box:
+// MP4, M4A, 3GP, MOV), or "" when unrecognized.
 std::string_view SniffContainer(std::string_view bytes);
 
 // Decodes a complete file image. Errors (all with field "audio"):

@@ -1,7 +1,7 @@
-// Throws thousands of mutated versions of valid WAV, FLAC, MP3, Ogg/Opus and
-// Ogg/Vorbis files at Decode(): each must return a buffer or an error, never
-// crash, hang or return an inconsistent buffer. (The libFuzzer target
-// fuzz_decode.cc explores further; this runs in every test pass.)
+// Throws thousands of mutated versions of valid WAV, FLAC, MP3, Ogg/Opus,
+// Ogg/Vorbis, WebM (Opus, Vorbis) and M4A (AAC) files at Decode(): each must return a buffer or an
+// error, never crash, hang or return an inconsistent buffer. (The libFuzzer target fuzz_decode.cc
+// explores further; this runs in every test pass.)
 #include <gtest/gtest.h>
 #include <sndfile.h>
 #include <unistd.h>
@@ -143,7 +143,19 @@ std::string Mutate(const std::string& seed, std::mt19937& rng) {
   return s;
 }
 
+// WebM and M4A seeds are committed fixtures (testdata/make_fixtures.sh).
+std::string Fixture(const std::string& name) {
+  std::ifstream in(std::string(VOX_SOURCE_DIR) + "/src/audio/testdata/" + name, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
 std::string SeedFor(const std::string& name) {
+  if (name == "webm_opus") return Fixture("sine440_opus.webm");
+  if (name == "webm_live") return Fixture("live_opus.webm");
+  if (name == "webm_vorbis") return Fixture("stereo_vorbis.webm");
+  if (name == "m4a_aac") return Fixture("sine440_aac.m4a");
   if (name == "wav") return Seed(Format::kWav);
   if (name == "flac") return Seed(Format::kFlac);
   if (name == "mp3") return Seed(Format::kMp3);
@@ -193,7 +205,8 @@ TEST_P(AudioDecodeMutation, MutantsNeverCrash) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, AudioDecodeMutation,
-                         ::testing::Values("wav", "flac", "mp3", "opus", "vorbis"),
+                         ::testing::Values("wav", "flac", "mp3", "opus", "vorbis", "webm_opus",
+                                           "webm_live", "webm_vorbis", "m4a_aac"),
                          [](const auto& info) { return std::string(info.param); });
 
 }  // namespace

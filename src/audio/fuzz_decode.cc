@@ -14,9 +14,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (result) {
     // A successful decode must be self-consistent.
     const auto& pcm = *result;
-    if (pcm.channels < 1 || pcm.samples.size() % pcm.channels != 0 || pcm.sample_rate <= 0) {
+    if (pcm.channels < 1 || pcm.samples.size() % pcm.channels != 0 || pcm.sample_rate <= 0 ||
+        pcm.duration_s() > options.max_seconds) {
       __builtin_trap();
     }
+    for (float s : pcm.samples) {
+      if (!(s >= -1.0f && s <= 1.0f)) __builtin_trap();
+    }
+  } else if (result.error().field != "audio" ||
+             (result.error().code != vox::ErrorCode::kInvalidArgument &&
+              result.error().code != vox::ErrorCode::kResourceExhausted)) {
+    __builtin_trap();  // every error a file can cause is one of these two, on "audio"
   }
   return 0;
 }

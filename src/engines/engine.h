@@ -16,6 +16,8 @@
 
 namespace vox::engines {
 
+struct VoiceConversion;  // voice_conversion.h
+
 // Per-request controls. Engines validate them again, so a bad value is an error, never UB.
 struct SynthesisParams {
   static constexpr double kMinSpeed = 0.25, kMaxSpeed = 4.0;
@@ -24,6 +26,10 @@ struct SynthesisParams {
   double speed = 1.0;    // 0.25 .. 4.0; 2.0 speaks twice as fast
   double pitch = 1.0;    // 0.5 .. 2.0; multiplies the voice's F0
   std::string language;  // BCP-47 ("de", "pt-BR"); empty: the voice's own
+  // A cloned voice: parameter-level conversion of a flite clustergen voice
+  // (voice_conversion.h); nullptr = none. Engines that cannot apply it refuse
+  // the request (kUnprocessable, "voice"); Validate() does not look inside it.
+  std::shared_ptr<const VoiceConversion> conversion;
 
   // Names the bad field. Out of range ("speed", "pitch"): kUnprocessable (well-formed but
   // not servable); a malformed "language" tag: kInvalidArgument.

@@ -213,6 +213,14 @@ Result<audio::PcmBuffer> EspeakEngine::Synthesize(std::string_view text, const V
   if (index == voices_.size()) {
     return NotFound(fmt::format("espeak-ng has no voice '{}'", voice.id), "voice");
   }
+  if (params.conversion != nullptr) {
+    // Voice conversion works on flite's clustergen parameter track; eSpeak has none.
+    return MakeError(ErrorCode::kUnprocessable,
+                     fmt::format("voice '{}' cannot carry a cloned voice; voice conversion needs "
+                                 "a flite clustergen voice",
+                                 voice.id),
+                     "voice");
+  }
   const VoiceEntry& entry = entries_[index];
   std::string espeak_voice = entry.espeak_language + entry.variant;
   if (!params.language.empty()) {

@@ -8,8 +8,10 @@
 #include <mutex>
 #include <optional>
 
+#include "engines/flite_cg_vocoder.h"
 #include "engines/flite_random.h"
 #include "engines/language.h"
+#include "engines/voice_conversion.h"
 
 extern "C" {
 #include <flite/cst_cg.h>
@@ -170,6 +172,13 @@ Result<std::unique_ptr<FliteEngine>> FliteEngine::Create() {
 
 std::string FliteEngine::version() const { return FLITE_PROJECT_VERSION; }
 
+std::optional<double> FliteEngine::MelCepstrumAlpha(std::string_view voice_id) const {
+  for (size_t i = 0; i < voices_.size(); ++i) {
+    if (voices_[i].id == voice_id && loaded_[i].cg_db != nullptr) return loaded_[i].cg_db->mlsa_alpha;
+  }
+  return std::nullopt;
+}
+
 bool FliteEngine::SupportsLanguage(const VoiceInfo& voice, std::string_view language) const {
   return language.empty() || PrimaryLanguage(language) == "en";
 }
@@ -198,6 +207,25 @@ Result<audio::PcmBuffer> FliteEngine::Synthesize(std::string_view text, const Vo
                      "text");
   }
 
+  const VoiceConversion* conversion = params.conversion.get();
+  if (conversion != nullptr) {
+    // Only the clustergen voices expose a parameter track to convert.
+    if (lv.cg_db == nullptr || !IsConversionBaseVoice(info.id)) {
+      return MakeError(ErrorCode::kUnprocessable,
+                       fmt::format("voice '{}' cannot carry a cloned voice; voice conversion "
+                                   "needs a clustergen voice (flite-slt, flite-rms, flite-awb)",
+                                   info.id),
+                       "voice");
+    }
+    VOX_RETURN_IF_ERROR(conversion->Validate());
+    if (conversion->base_voice != info.id) {
+      return MakeError(ErrorCode::kUnprocessable,
+                       fmt::format("the cloned voice was fitted on '{}', not '{}'",
+                                   conversion->base_voice, info.id),
+                       "voice");
+    }
+  }
+
   audio::PcmBuffer out;
   out.sample_rate = info.sample_rate;
   out.channels = 1;
@@ -214,7 +242,8 @@ Result<audio::PcmBuffer> FliteEngine::Synthesize(std::string_view text, const Vo
   // Per-request settings go into the utterance's features only (see the header).
   flite_feat_set_float(utt->features, "duration_stretch",
                        static_cast<float>(lv.duration_stretch / params.speed));
-  if (params.pitch != 1.0) {
+  // With a conversion the pitch factor applies after its F0 mapping, in the vocoder hook.
+  if (params.pitch != 1.0 && conversion == nullptr) {
     if (lv.pitch == PitchControl::kSpamAccents) {
       shifted_model.emplace(*lv.cg_db, params.pitch);
       flite_feat_set(utt->features, "cg_db", cg_db_val(shifted_model->db()));
@@ -224,7 +253,14 @@ Result<audio::PcmBuffer> FliteEngine::Synthesize(std::string_view text, const Vo
   }
 
   internal::SeedFliteRandom(kNoiseSeed);
-  if (utt_synth(utt.get()) == nullptr) {
+  const internal::CgVocodeEdit edit{conversion, params.pitch};
+  cst_utterance* synthesized = nullptr;
+  {
+    std::optional<internal::ScopedCgVocodeEdit> scope;
+    if (conversion != nullptr) scope.emplace(edit);
+    synthesized = utt_synth(utt.get());
+  }
+  if (synthesized == nullptr) {
     return Internal(fmt::format("flite failed to synthesize with voice '{}'", info.id));
   }
   const cst_wave* wave = utt_wave(utt.get());

@@ -19,9 +19,17 @@
 // Pitch: f0_shift scales the F0 target mean (clustergen slt/awb, diphone
 // kal/kal16). rms predicts F0 with SPAM accent models that ignore f0_shift, so
 // it gets a per-request model copy with every accent peak raised by log(pitch).
+//
+// Voice conversion (SynthesisParams::conversion, voice_conversion.h): on the
+// clustergen voices only, and only on the conversion's own base voice. Flite
+// predicts the parameter track as usual; the vocoding call is intercepted
+// (flite_cg_vocoder.h) and vocodes an edited copy: F0 mapped (then multiplied
+// by `pitch`), mel-cepstrum biased, all-pass constant warped. No lock either:
+// the edit travels in a thread-local scoped to the one utt_synth() call.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,8 +48,15 @@ class FliteEngine final : public Engine {
   std::string version() const override;
   const std::vector<VoiceInfo>& voices() const override { return voices_; }
 
+  // As Engine::Synthesize. With params.conversion: kUnprocessable ("voice") unless the
+  // voice is the conversion's base voice (a clustergen voice), invalid_argument
+  // ("conversion.<name>") for values out of bounds.
   Result<audio::PcmBuffer> Synthesize(std::string_view text, const VoiceInfo& voice,
                                       const SynthesisParams& params) override;
+
+  // The all-pass constant (MLSA alpha) of a clustergen voice's mel-cepstrum, which
+  // voice conversion fits its bias on; nullopt for other voices.
+  std::optional<double> MelCepstrumAlpha(std::string_view voice_id) const;
 
   // English only: flite's text analysis and lexicon are US English.
   bool SupportsLanguage(const VoiceInfo& voice, std::string_view language) const override;

@@ -1,0 +1,76 @@
+// Consent for voice cloning: the statement a speaker reads aloud, and the check that a
+// recording of it is (1) that statement and (2) the voice of the samples to be cloned.
+//
+// The check is only as strong as its two instruments, both measured in consent_test.cc:
+// pocketsphinx (a small 2016 US-English model) mishears synthetic and accented speech, and the
+// stats/1 speaker embedding has an EER near 4% on synthetic speakers. It stops the obvious
+// abuses -- uploading someone else's consent, or a recording that says something else -- not a
+// determined attacker with a voice-cloning tool of their own (replay and synthesis detection are
+// out of scope).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "asr/transcriber.h"
+#include "audio/pcm_buffer.h"
+#include "common/status.h"
+#include "voice/speaker_encoder.h"
+
+namespace vox::voice {
+
+// "I, NAME, agree that recordings of my voice will be used by PLATFORM to create a synthetic
+// version of my voice." The name is trimmed and inner runs of spaces collapsed; it must then be
+// 1..100 characters of letters (ASCII or Latin accented), spaces, hyphens, apostrophes and
+// periods, with at least one letter (InvalidArgument, field "speaker_name"). The platform name
+// follows the same rules plus digits (field "platform_name").
+Result<std::string> ConsentStatement(std::string_view speaker_name,
+                                     std::string_view platform_name = "Vox");
+
+struct ConsentOptions {
+  // Word error rate of the transcript against the statement, over the statement's 20 words
+  // without the speaker's name (see VerifyConsent). Measured in consent_eval_test.cc with
+  // flite slt, rms and awb reading it with 8 names: mean 0.13, worst 0.25; slt reading other
+  // sentences 0.75 (a paraphrase sharing "recordings of my voice") to 1.0. 0.5 sits in the
+  // middle of that gap, leaving room for real microphones, which the ASR hears worse.
+  double max_wer = 0.5;
+  // Cosine between the recording's embedding and the samples'. The stats/1 equal-error point
+  // is 0.885 (src/voice/README.md: about 4% false accepts and rejects); consent takes it
+  // rounded down. Measured: the same voice 0.908 (awb) to 0.993; other voices against slt's
+  // samples 0.43 and below. Accepting a stranger's recording is the costly error here, so the
+  // threshold stays at the equal-error point rather than below it.
+  double min_similarity = 0.88;
+
+  Status Validate() const;  // both in (0, 1]; fields "max_wer" and "min_similarity"
+};
+
+struct ConsentCheck {
+  std::string transcript;            // what the ASR heard
+  double wer = 1.0;                  // against the statement, the name not counted
+  std::optional<double> similarity;  // nullopt when the recording had too little speech
+  bool passed = false;
+  std::string reason;  // why not, with the measured values; empty when passed
+};
+
+// Checks a consent recording. The statement is compared as the words the ASR would produce
+// (text::Normalize, then asr::WordsForScoring). When it has the shape ConsentStatement makes,
+// the speaker's name is a free slot: names are mostly outside the ASR's vocabulary and come
+// back as any few words, so up to 2 x (name words) + 2 recognized words there cost nothing and
+// the WER is over the other words. A transcript that adds a negation the statement lacks
+// ("not", "never", "don't", ...) fails whatever its WER: "I do not agree ..." is 2 words off.
+//
+// Errors are for unusable inputs, not for a failed check: an empty or malformed recording
+// (field "audio"), an empty statement ("statement"), a sample embedding from another encoder
+// than `encoder` ("embedding"), bad options, and ASR failures. A recording with too little
+// speech is a failed check. `encoder` is not const because SpeakerEncoder::Embed is not;
+// both it and the transcriber are thread-safe.
+Result<ConsentCheck> VerifyConsent(const audio::PcmBuffer& recording, std::string_view statement,
+                                   const Embedding& sample_embedding, asr::Transcriber& transcriber,
+                                   SpeakerEncoder& encoder, const ConsentOptions& options = {});
+
+// The scoring step on its own (for tests and tuning): word errors of `transcript` against
+// `statement` as VerifyConsent counts them.
+Result<double> ConsentWordErrorRate(std::string_view statement, std::string_view transcript);
+
+}  // namespace vox::voice

@@ -1,0 +1,79 @@
+// The consent statement and the transcript scoring, without audio (consent_eval_test.cc runs
+// the whole check on synthesized recordings).
+#include "voice/consent.h"
+
+#include <gtest/gtest.h>
+
+namespace vox::voice {
+namespace {
+
+TEST(ConsentStatementTest, ExactText) {
+  EXPECT_EQ(*ConsentStatement("Jane Doe"),
+            "I, Jane Doe, agree that recordings of my voice will be used by Vox to create a "
+            "synthetic version of my voice.");
+  EXPECT_EQ(*ConsentStatement("  Mary   O'Neil-Smith Jr. ", "Acme Voice 2"),
+            "I, Mary O'Neil-Smith Jr., agree that recordings of my voice will be used by Acme "
+            "Voice 2 to create a synthetic version of my voice.");
+  EXPECT_EQ(*ConsentStatement("Zo\xc3\xab \xc5\x81ukasz"),  // Zoë Łukasz
+            "I, Zo\xc3\xab \xc5\x81ukasz, agree that recordings of my voice will be used by Vox "
+            "to create a synthetic version of my voice.");
+  EXPECT_TRUE(ConsentStatement(std::string(100, 'a')));
+}
+
+TEST(ConsentStatementTest, RejectedNames) {
+  for (const std::string& bad : std::vector<std::string>{
+           "", "   ", std::string(101, 'a'), "Jane, Doe", "Jane2", "R2-D2", "-'.", "Jane\nDoe",
+           "\xe4\xb8\xad\xe6\x96\x87",  // CJK: not a Latin letter
+           "Jane \xc3\x97", "\xff\xfe", "Bobby\"); DROP TABLE voices;--"}) {
+    auto r = ConsentStatement(bad);
+    ASSERT_FALSE(r) << ::testing::PrintToString(bad);
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(r.error().field, "speaker_name") << bad;
+  }
+  auto r = ConsentStatement("Jane", "Vox!");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().field, "platform_name");
+  EXPECT_FALSE(ConsentStatement("Jane", ""));
+}
+
+TEST(ConsentWerTest, NameIsAFreeSlot) {
+  const std::string s = *ConsentStatement("Siobhan Nguyen");
+  // 20 words besides the name. Exact reading: 0.
+  EXPECT_DOUBLE_EQ(*ConsentWordErrorRate(
+                       s,
+                       "i siobhan nguyen agree that recordings of my voice will be used by vox "
+                       "to create a synthetic version of my voice"),
+                   0.0);
+  // pocketsphinx on flite slt: the name became five words (free), and "i'm", "i'll", "box",
+  // "bias" are 4 substitutions of 20.
+  EXPECT_NEAR(*ConsentWordErrorRate(s,
+                                    "i'm shannon and g y n agree that recordings of my voice "
+                                    "i'll be used by box to create a synthetic version of my "
+                                    "bias"),
+              4.0 / 20, 1e-12);
+  // The slot holds at most 2 x 2 + 2 = 6 words; more are insertions.
+  EXPECT_NEAR(*ConsentWordErrorRate(s,
+                                    "i a b c d e f g h agree that recordings of my voice will "
+                                    "be used by vox to create a synthetic version of my voice"),
+              2.0 / 20, 1e-12);
+  EXPECT_DOUBLE_EQ(*ConsentWordErrorRate(s, ""), 1.0);
+  EXPECT_GT(*ConsentWordErrorRate(s, "the birch canoe slid on the smooth planks"), 0.9);
+}
+
+TEST(ConsentWerTest, StatementsOfAnotherShapeAreComparedWhole) {
+  EXPECT_DOUBLE_EQ(*ConsentWordErrorRate("I agree to 2 things.", "i agree to two things"), 0.0);
+  EXPECT_DOUBLE_EQ(*ConsentWordErrorRate("I agree to 2 things.", "i agree to things"), 0.2);
+  auto r = ConsentWordErrorRate("...", "x");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().field, "statement");
+}
+
+TEST(ConsentOptionsTest, Validate) {
+  EXPECT_TRUE(ConsentOptions{}.Validate());
+  EXPECT_EQ(ConsentOptions{.max_wer = 1.5}.Validate().error().field, "max_wer");
+  EXPECT_EQ(ConsentOptions{.min_similarity = -0.1}.Validate().error().field, "min_similarity");
+  EXPECT_FALSE((ConsentOptions{.max_wer = 0.3, .min_similarity = std::nan("")}.Validate()));
+}
+
+}  // namespace
+}  // namespace vox::voice

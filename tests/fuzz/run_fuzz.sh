@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Bounded fuzzing inside the test suite (CTest label "fuzz").
+#
+# Configures a separate clang build (libFuzzer needs clang; see the VOX_FUZZ
+# blocks in src/audio and src/text), builds only the fuzz targets, and runs
+# each for a fixed time on a seed corpus. Any crash, sanitizer report
+# (ASan, UBSan, LeakSanitizer), timeout or out-of-memory fails the test, and
+# the input that caused it is kept under <build>/artifacts/.
+#
+#   run_fuzz.sh SOURCE_DIR FUZZ_BUILD_DIR [SECONDS_PER_TARGET]
+set -euo pipefail
+src=$(cd "$1" && pwd)
+build=$2
+seconds=${3:-25}
+cc=${VOX_FUZZ_CC:-clang-16}
+cxx=${VOX_FUZZ_CXX:-clang++-16}
+
+for tool in "$cc" "$cxx"; do
+  command -v "$tool" >/dev/null || {
+    echo "run_fuzz: $tool not found; run scripts/install-deps.sh" >&2
+    exit 1
+  }
+done
+
+if [ ! -f "$build/CMakeCache.txt" ]; then
+  cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVOX_FUZZ=ON \
+    -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" >"$build.configure.log" 2>&1 || {
+    cat "$build.configure.log" >&2
+    exit 1
+  }
+fi
+targets=(audio_fuzz_decode text_fuzz_normalize)
+cmake --build "$build" --target "${targets[@]}" -j "$(nproc)"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$build/artifacts"
+
+# Text seeds: the inputs of the golden normalization and splitting cases, one per file.
+mkdir -p "$work/text_seeds"
+n=0
+for tsv in "$src"/src/text/testdata/*.tsv; do
+  while IFS=$'\t' read -r input _; do
+    case "$input" in '' | '#'*) continue ;; esac
+    printf '%s' "$input" >"$work/text_seeds/$n"
+    n=$((n + 1))
+  done <"$tsv"
+done
+
+# Audio seeds are committed (tests/fuzz/make_seeds.sh): one tiny file per container.
+status=0
+run() {
+  local name=$1 binary=$2 max_len=$3 seeds=$4
+  mkdir -p "$work/$name"
+  echo "== $name: ${seconds}s"
+  # New inputs go to the scratch directory (the first one); the seeds stay untouched.
+  if UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=0 \
+    "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=512 \
+      -max_len="$max_len" -print_final_stats=1 -artifact_prefix="$build/artifacts/$name-" \
+      "$work/$name" "$seeds" >"$work/$name.log" 2>&1; then
+    grep -E '^(Done|stat::(number_of_executed_units|new_units_added|peak_rss_mb))' \
+      "$work/$name.log" || true
+  else
+    echo "== $name FAILED; last lines of its log:"
+    tail -n 60 "$work/$name.log"
+    ls -l "$build/artifacts" | grep "$name-" || true
+    status=1
+  fi
+}
+run audio_decode "$build/src/audio/audio_fuzz_decode" 8192 "$src/tests/fuzz/corpus/audio"
+run text_normalize "$build/src/text/text_fuzz_normalize" 2048 "$work/text_seeds"
+exit $status
