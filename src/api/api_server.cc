@@ -3,37 +3,21 @@
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
-#include "api/http/errors.h"
-#include "api/http/response.h"
+#include "api/api_responses.h"
 
 namespace vox::api {
-namespace {
 
 using http::Request;
 using http::Responder;
 using http::Response;
 using nlohmann::json;
 
-Response FromError(const Error& e) {
-  int status = 0;
-  if (e.code == ErrorCode::kUnprocessable) status = 422;
-  if (e.code == ErrorCode::kInternal) spdlog::error("internal error: {}", e.ToString());
-  return http::ErrorResponse(e, status);
-}
-
-std::optional<std::string> HeaderCopy(const Request& r, std::string_view name) {
-  auto v = r.Header(name);
-  return v ? std::optional<std::string>(std::string(*v)) : std::nullopt;
-}
-
-}  // namespace
-
 ApiServer::ApiServer(ApiServerConfig config, JobService& jobs, Authenticator& auth,
                      const engines::EngineRegistry& engines, store::Store& store,
                      blob::BlobStore& blobs, obs::Registry& metrics,
-                     std::vector<ReadinessCheck> readiness)
+                     std::vector<ReadinessCheck> readiness, cloning::VoiceCloner* cloner)
     : config_(std::move(config)), jobs_(jobs), auth_(auth), engines_(engines), store_(store),
-      blobs_(blobs), metrics_(metrics), readiness_(std::move(readiness)),
+      blobs_(blobs), metrics_(metrics), readiness_(std::move(readiness)), cloner_(cloner),
       limiter_(config_.submit_rate, config_.submit_burst),
       requests_(metrics.AddCounter("vox_http_requests_total", "HTTP requests by route and status.",
                                    {"method", "route", "status"})),
@@ -98,6 +82,15 @@ http::Router ApiServer::BuildRouter() {
   add("DELETE", "/v1/tts/job/{job_id}", &ApiServer::CancelJob);
   add("GET", "/v1/audio/{file}", &ApiServer::GetAudio);
   add("GET", "/v1/voices", &ApiServer::ListVoices);
+  add("GET", "/v1/voices/{voice_id}", &ApiServer::GetVoice);
+  add("DELETE", "/v1/voices/{voice_id}", &ApiServer::DeleteVoice);
+  add("POST", "/v1/voice/create", &ApiServer::CreateVoice,
+      http::RouteOptions{config_.max_upload_bytes});
+  add("GET", "/v1/voice/consent-statement", &ApiServer::ConsentStatement);
+  add("POST", "/v1/admin/protected-voices", &ApiServer::AddProtectedVoice,
+      http::RouteOptions{config_.max_upload_bytes});
+  add("GET", "/v1/admin/protected-voices", &ApiServer::ListProtectedVoices);
+  add("DELETE", "/v1/admin/protected-voices/{id}", &ApiServer::RemoveProtectedVoice);
   add("GET", "/v1/models", &ApiServer::ListModels);
   add("GET", "/readyz", &ApiServer::Ready);
   (void)router.Add("GET", "/healthz", [](Request&, Responder respond) {
@@ -180,27 +173,6 @@ void ApiServer::GetAudio(Request& request, Responder respond) {
     if (!bytes) return FromError(bytes.error());
     Response r = http::Text(200, std::move(*bytes), info->content_type);
     return r;
-  });
-}
-
-void ApiServer::ListVoices(Request& request, Responder respond) {
-  std::string language(request.Query("language").value_or(""));
-  Authed(request, std::move(respond), [this, language](const Principal& who) -> Response {
-    json voices = json::array();
-    for (const auto& v : engines_.ListVoices(language)) {
-      json j = v.ToJson();
-      j["kind"] = "builtin";
-      voices.push_back(std::move(j));
-    }
-    auto clones = store_.ListVoices(who.user_id, /*include_builtin=*/false);
-    if (!clones) return FromError(clones.error());
-    for (const auto& v : *clones) {
-      voices.push_back({{"id", v.id}, {"name", v.name}, {"kind", "clone"},
-                        {"status", store::VoiceStatusName(v.status)}, {"engine", v.engine},
-                        {"language", v.language}, {"gender", v.gender},
-                        {"base_voice", v.base_voice}, {"created_at", Iso8601(v.created_at)}});
-    }
-    return http::Json(200, {{"voices", voices}});
   });
 }
 

@@ -15,6 +15,7 @@
 #include "api/http/server.h"
 #include "api/job_service.h"
 #include "api/rate_limiter.h"
+#include "cloning/voice_cloner.h"
 #include "engines/engine_registry.h"
 #include "obs/metrics.h"
 
@@ -26,6 +27,7 @@ struct ApiServerConfig {
   double submit_rate = 100;       // VOX_RATE_LIMIT: submissions per second per key; 0 = off
   double submit_burst = 200;
   size_t max_submit_body_bytes = 8 * 1024 * 1024;  // 1M characters of UTF-8 plus JSON
+  size_t max_upload_bytes = 50u << 20;  // VOX_MAX_UPLOAD_BYTES: a voice upload, all parts
 };
 
 // Readiness of one dependency, for /readyz.
@@ -43,7 +45,8 @@ class ApiServer {
  public:
   ApiServer(ApiServerConfig config, JobService& jobs, Authenticator& auth,
             const engines::EngineRegistry& engines, store::Store& store, blob::BlobStore& blobs,
-            obs::Registry& metrics, std::vector<ReadinessCheck> readiness);
+            obs::Registry& metrics, std::vector<ReadinessCheck> readiness,
+            cloning::VoiceCloner* cloner = nullptr);
   ~ApiServer();
 
   Status Start();
@@ -63,7 +66,16 @@ class ApiServer {
   void GetJob(http::Request& request, http::Responder respond);
   void CancelJob(http::Request& request, http::Responder respond);
   void GetAudio(http::Request& request, http::Responder respond);
+  // Voices and cloning (api_server_voices.cc). Without a cloner (no ASR model
+  // on this host), the cloning routes answer 503 and the rest still work.
   void ListVoices(http::Request& request, http::Responder respond);
+  void GetVoice(http::Request& request, http::Responder respond);
+  void DeleteVoice(http::Request& request, http::Responder respond);
+  void CreateVoice(http::Request& request, http::Responder respond);
+  void ConsentStatement(http::Request& request, http::Responder respond);
+  void AddProtectedVoice(http::Request& request, http::Responder respond);
+  void ListProtectedVoices(http::Request& request, http::Responder respond);
+  void RemoveProtectedVoice(http::Request& request, http::Responder respond);
   void ListModels(http::Request& request, http::Responder respond);
   void Ready(http::Request& request, http::Responder respond);
 
@@ -75,6 +87,7 @@ class ApiServer {
   blob::BlobStore& blobs_;
   obs::Registry& metrics_;
   std::vector<ReadinessCheck> readiness_;
+  cloning::VoiceCloner* cloner_;
   RateLimiter limiter_;
   obs::Family<obs::Counter>& requests_;
   obs::Family<obs::Histogram>& latency_;

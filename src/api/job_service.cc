@@ -5,6 +5,7 @@
 
 #include "audio/encode_options.h"
 #include "audio/format.h"
+#include "cloning/clone_binding.h"
 #include "common/crypto.h"
 #include "store/job_params.h"
 #include "worker/webhook.h"
@@ -74,7 +75,16 @@ Result<SubmitResult> JobService::Submit(const Principal& who, const SynthesizeRe
   params.speed = request.speed;
   params.pitch = request.pitch;
   params.language = request.language;
-  auto plan = synthesizer_.Prepare(request.text, request.voice_id, params,
+  // A clone of the caller's (admins included: a clone is its owner's only)
+  // runs as its base voice with the stored conversion.
+  auto clone = cloning::BindCloneVoice(store_, request.voice_id, who.user_id);
+  if (!clone) return std::unexpected(AsUnprocessable(clone.error()));
+  std::string engine_voice = request.voice_id;
+  if (*clone) {
+    params.conversion = (*clone)->conversion;
+    engine_voice = (*clone)->base_voice;
+  }
+  auto plan = synthesizer_.Prepare(request.text, engine_voice, params,
                                    engines::TextLimits{config_.limits.max_text_chars});
   if (!plan) return std::unexpected(AsUnprocessable(plan.error()));
 
@@ -96,8 +106,11 @@ Result<SubmitResult> JobService::Submit(const Principal& who, const SynthesizeRe
   const int64_t now = clock_.NowMs();
   store::Job job;
   job.user_id = who.user_id;
-  job.voice_id = plan->voice.id;
+  job.voice_id = *clone ? (*clone)->voice.id : plan->voice.id;
   job.model_version = plan->model_version();
+  if (*clone) {
+    job.model_version += "+conversion/" + std::to_string(params.conversion->version);
+  }
   job.text = request.text;
   store::JobParams job_params{plan->params.language, request.sample_rate, request.speed,
                               request.pitch};
@@ -106,14 +119,13 @@ Result<SubmitResult> JobService::Submit(const Principal& who, const SynthesizeRe
   job.webhook_url = request.webhook_url;
   job.idempotency_key = idempotency_key;
   job.request_hash = Sha256Hex(request.ToJson().dump());
-  job.cache_key = Sha256Hex(json{{"model", job.model_version},
-                                 {"text", plan->NormalizedText()},
-                                 {"format", job.format},
-                                 {"sample_rate", *out_rate},
-                                 {"speed", request.speed},
-                                 {"pitch", request.pitch},
-                                 {"language", plan->params.language}}
-                                .dump());
+  json cache_input = {{"model", job.model_version},  {"text", plan->NormalizedText()},
+                     {"format", job.format},          {"sample_rate", *out_rate},
+                     {"speed", request.speed},        {"pitch", request.pitch},
+                     {"language", plan->params.language}};
+  // A clone's conversion never changes after creation: its id stands for it.
+  if (*clone) cache_input["clone"] = job.voice_id;
+  job.cache_key = Sha256Hex(cache_input.dump());
   job.max_attempts = config_.max_attempts;
   job.created_at = job.updated_at = job.next_attempt_at = now;
 
@@ -220,6 +232,7 @@ Result<json> JobService::DescribeJob(const store::Job& job) {
     out["duration_s"] = job.duration_s.value_or(0);
     out["audio_bytes"] = job.audio_bytes.value_or(0);
   }
+  if (job.voice_similarity) out["voice_similarity"] = *job.voice_similarity;
   if (job.error_code || job.error_message) {
     json error = {{"code", job.error_code.value_or("internal")},
                   {"message", job.error_message.value_or("")}};

@@ -12,6 +12,9 @@
 #include "audio/format.h"
 #include "cli/commands.h"
 #include "cli/errors.h"
+#include "cli/platform_config.h"
+#include "cloning/clone_binding.h"
+#include "common/uuid.h"
 #include "engines/engine_registry.h"
 #include "engines/synthesizer.h"
 #include "text/normalizer.h"
@@ -32,7 +35,25 @@ struct SynthOptions {
   double loudness = 0;  // 0: off
   size_t max_chars = 1'000'000;
   std::string out;
+  std::string data_dir = "data";  // where cloned voices live (`vox clone`)
+  std::string database_url;
 };
+
+// A cloned voice id: its base voice and conversion, from the data directory.
+Status BindClone(SynthOptions& o, engines::SynthesisParams& params) {
+  if (!IsUuid(o.voice)) return {};
+  PlatformConfig config;
+  config.data_dir = o.data_dir;
+  config.database_url = o.database_url;
+  VOX_RETURN_IF_ERROR(config.Finalize());
+  VOX_ASSIGN_OR_RETURN(auto store, store::OpenStore(config.database_url));
+  VOX_RETURN_IF_ERROR(store->Migrate());
+  VOX_ASSIGN_OR_RETURN(auto clone, cloning::BindCloneVoice(*store, o.voice, std::nullopt));
+  if (!clone) return {};
+  params.conversion = clone->conversion;
+  o.voice = clone->base_voice;
+  return {};
+}
 
 // Reads at most max_bytes + 1 so an oversized input is refused without
 // loading it whole.
@@ -107,7 +128,7 @@ engines::EnginesConfig EnginesFor(const SynthOptions& o) {
   return config;
 }
 
-Status RunSynth(const SynthOptions& o) {
+Status RunSynth(SynthOptions& o) {
   if (o.text.empty() == o.input.empty()) {
     return InvalidArgument("give exactly one of --text or --input (use --input - for stdin)",
                            "text");
@@ -118,9 +139,10 @@ Status RunSynth(const SynthOptions& o) {
   }
 
   VOX_ASSIGN_OR_RETURN(audio::Format format, audio::ParseFormat(ChooseFormat(o)));
+  engines::SynthesisParams params;
+  VOX_RETURN_IF_ERROR(BindClone(o, params));
   VOX_ASSIGN_OR_RETURN(auto registry, engines::EngineRegistry::Create(EnginesFor(o)));
   engines::Synthesizer synthesizer(*registry);
-  engines::SynthesisParams params;
   params.speed = o.speed;
   params.pitch = o.pitch;
   params.language = o.language;
@@ -152,7 +174,13 @@ void AddSynthCommand(CLI::App& app) {
   cmd->add_option("-t,--text", options->text, "Text to speak");
   cmd->add_option("-i,--input", options->input, "Read the text from FILE ('-' for stdin)");
   cmd->add_option("-v,--voice", options->voice,
-                  "Voice id or alias (see `vox voices`); default: the language's default voice");
+                  "Voice id or alias (see `vox voices`), or a cloned voice's id (`vox clone`); "
+                  "default: the language's default voice");
+  cmd->add_option("--data", options->data_dir, "Data directory holding cloned voices")
+      ->envname("VOX_DATA_DIR")->capture_default_str();
+  cmd->add_option("--database-url", options->database_url,
+                  "Database of cloned voices (default: sqlite://DATA/vox.db)")
+      ->envname("VOX_DATABASE_URL");
   cmd->add_option("-l,--language", options->language,
                   "BCP-47 language (en, de, fr, es, it, pt, nl, pl, ru, hi, zh, ...)");
   cmd->add_option("-f,--format", options->format,

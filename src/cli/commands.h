@@ -14,5 +14,6 @@ void AddVoicesCommand(CLI::App& app);
 void AddServeCommand(CLI::App& app);
 void AddMigrateCommand(CLI::App& app);
 void AddKeysCommand(CLI::App& app);
+void AddCloneCommand(CLI::App& app);  // clone, consent-statement, protected
 
 }  // namespace vox::cli

@@ -18,6 +18,9 @@ inline std::string OptionFor(const std::string& field) {
   if (field == "output") return "--out";
   if (field == "bitrate") return "--bitrate";
   if (field == "target_lufs") return "--loudness";
+  if (field == "consent_audio") return "--consent";
+  if (field == "speaker_name") return "--speaker-name";
+  if (field == "files") return "FILES";
   if (field.empty() || field.starts_with("--") || field.starts_with("VOX_")) return field;
   return "--" + field;
 }

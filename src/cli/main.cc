@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   vox::cli::AddServeCommand(app);
   vox::cli::AddMigrateCommand(app);
   vox::cli::AddKeysCommand(app);
+  vox::cli::AddCloneCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

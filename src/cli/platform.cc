@@ -16,6 +16,7 @@
 #include "api/api_server.h"
 #include "blob/blob_store.h"
 #include "cache/audio_cache.h"
+#include "cli/cloning_setup.h"
 #include "cli/platform_health.h"
 #include "common/crypto.h"
 #include "engines/engine_registry.h"
@@ -141,6 +142,8 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
   job_config.audio_url_ttl_s = config.audio_url_ttl_s;
   api::JobService jobs(*store, *queue, *blobs, *cache, synthesizer, signer, metrics, job_config);
 
+  // Workers score cloned output with the same encoder the voices were made with.
+  auto speaker_encoder = MakeSpeakerEncoder();
   std::unique_ptr<worker::WorkerMetrics> worker_metrics;
   std::unique_ptr<worker::JobRunner> runner;
   std::unique_ptr<worker::WebhookDispatcher> webhooks;
@@ -152,6 +155,7 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
     fs::create_directories(runner_config.temp_dir, ec);
     runner_config.retry_base_ms = config.job_retry_base_ms;
     if (config.target_lufs != 0) runner_config.target_lufs = config.target_lufs;
+    runner_config.speaker_encoder = speaker_encoder.get();
     runner = std::make_unique<worker::JobRunner>(*store, *blobs, *cache, synthesizer,
                                                  *worker_metrics, runner_config);
     worker::WebhookConfig webhook_config;
@@ -174,6 +178,9 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
 
   std::unique_ptr<api::ApiServer> server;
   if (role != Role::kWorker) {
+    // Cloning is optional for the API: without it, everything else serves.
+    auto cloning_kit = MakeCloningKit(*store, *blobs, *engines, config);
+    if (!cloning_kit) spdlog::warn("voice cloning disabled: {}", cloning_kit.error().message);
     auto checks = ReadinessChecks(*store, *blobs, *queue, *engines, pool.get());
     api::ApiServerConfig api_config;
     api_config.http.listen = config.listen;
@@ -182,10 +189,12 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
     api_config.handler_threads = config.handler_threads;
     api_config.submit_rate = config.rate_limit;
     api_config.submit_burst = config.rate_limit * 2;
+    api_config.max_upload_bytes = config.max_upload_bytes;
     VOX_RETURN_IF_ERROR(api_config.http.Validate());
     auto authenticator = std::make_unique<api::Authenticator>(*store);
     server = std::make_unique<api::ApiServer>(api_config, jobs, *authenticator, *engines, *store,
-                                              *blobs, metrics, std::move(checks));
+                                              *blobs, metrics, std::move(checks),
+                                              cloning_kit ? cloning_kit->cloner.get() : nullptr);
     VOX_RETURN_IF_ERROR(server->Start());
     std::cout << "vox: listening on http://" << config.listen.substr(0, config.listen.rfind(':'))
               << ":" << server->port() << std::endl;

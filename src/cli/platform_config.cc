@@ -53,6 +53,18 @@ void PlatformConfig::AddOptions(CLI::App& cmd) {
       ->envname("VOX_AUDIO_URL_TTL_S")->capture_default_str();
   cmd.add_option("--log-level", log_level, "trace, debug, info, warn, error")
       ->envname("VOX_LOG_LEVEL")->capture_default_str();
+  cmd.add_option("--clone-require-consent", clone_require_consent,
+                 "Require a verified consent recording for every cloned voice")
+      ->envname("VOX_CLONE_REQUIRE_CONSENT")->capture_default_str();
+  cmd.add_option("--clone-check-protected", clone_check_protected,
+                 "Refuse uploads that match a protected voice")
+      ->envname("VOX_CLONE_CHECK_PROTECTED")->capture_default_str();
+  cmd.add_option("--clone-concurrency", clone_concurrency, "Voice creations at once (more: 503)")
+      ->envname("VOX_CLONE_CONCURRENCY")->capture_default_str();
+  cmd.add_option("--max-upload-bytes", max_upload_bytes, "Largest voice upload (all files)")
+      ->envname("VOX_MAX_UPLOAD_BYTES")->capture_default_str();
+  cmd.add_option("--asr-model-dir", asr_model_dir, "pocketsphinx model (consent checks)")
+      ->envname("VOX_ASR_MODEL_DIR")->capture_default_str();
 }
 
 Status PlatformConfig::Finalize() {
@@ -77,6 +89,10 @@ Status PlatformConfig::Finalize() {
   }
   if (drain_grace_s < 0) return InvalidArgument("must be >= 0", "VOX_DRAIN_GRACE_S");
   if (audio_url_ttl_s < 1) return InvalidArgument("must be >= 1", "VOX_AUDIO_URL_TTL_S");
+  if (clone_concurrency < 1 || clone_concurrency > 64) {
+    return InvalidArgument("must be 1..64", "VOX_CLONE_CONCURRENCY");
+  }
+  if (max_upload_bytes < 1024) return InvalidArgument("must be >= 1024", "VOX_MAX_UPLOAD_BYTES");
   return {};
 }
 
@@ -97,7 +113,9 @@ std::string PlatformConfig::ToString() const {
                         {"listen", listen},         {"workers", workers},
                         {"io_threads", io_threads}, {"signing_secret", signing_secret.empty() ? "(generated)" : "(set)"},
                         {"max_text_chars", max_text_chars},
-                        {"rate_limit", rate_limit}, {"drain_grace_s", drain_grace_s}}
+                        {"rate_limit", rate_limit}, {"drain_grace_s", drain_grace_s},
+                        {"clone_require_consent", clone_require_consent},
+                        {"clone_check_protected", clone_check_protected}}
       .dump();
 }
 

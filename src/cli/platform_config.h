@@ -36,6 +36,12 @@ struct PlatformConfig {
   double target_lufs = 0;         // VOX_TARGET_LUFS; 0 = no loudness normalization
   int64_t audio_url_ttl_s = 3600; // VOX_AUDIO_URL_TTL_S
   std::string log_level = "info"; // VOX_LOG_LEVEL
+  // Voice cloning.
+  bool clone_require_consent = true;  // VOX_CLONE_REQUIRE_CONSENT
+  bool clone_check_protected = true;  // VOX_CLONE_CHECK_PROTECTED
+  int clone_concurrency = 2;          // VOX_CLONE_CONCURRENCY: creations at once per process
+  size_t max_upload_bytes = 50u << 20;  // VOX_MAX_UPLOAD_BYTES: one voice upload
+  std::string asr_model_dir = "/usr/share/pocketsphinx/model/en-us";  // VOX_ASR_MODEL_DIR
 
   // Registers the options on `cmd` (flags override environment variables).
   void AddOptions(CLI::App& cmd);

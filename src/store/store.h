@@ -144,8 +144,20 @@ class Store {
   virtual Result<std::vector<Voice>> ListVoices(const std::optional<std::string>& user_id,
                                                 bool include_builtin) = 0;
   virtual Result<Voice> UpdateVoice(const VoiceUpdate& update) = 0;
-  // Soft delete: status deleted, deleted_at = at. Idempotent; kNotFound if absent.
+  // Soft delete: status deleted, deleted_at = updated_at = at (0 = now), and
+  // metadata replaced by '{}': the embedding, profile and consent details go
+  // with the voice (the audit log keeps the record). Idempotent: deleting
+  // again keeps the first deleted_at and updated_at. kNotFound if absent.
   virtual Status DeleteVoice(const std::string& id, int64_t at) = 0;
+
+  // --- protected voices ------------------------------------------------------
+  // Fills an empty id / zero created_at. kInvalidArgument when name or
+  // embedding is empty; kAlreadyExists when the id is taken.
+  virtual Result<ProtectedVoiceRecord> CreateProtectedVoice(ProtectedVoiceRecord voice) = 0;
+  // All of them, oldest first (created_at, then id).
+  virtual Result<std::vector<ProtectedVoiceRecord>> ListProtectedVoices() = 0;
+  // Removes it for good. kNotFound when absent.
+  virtual Status DeleteProtectedVoice(const std::string& id) = 0;
 
   // --- models ----------------------------------------------------------------
   // Insert, or update tags/status/manifest of the row with the same

@@ -80,11 +80,16 @@ TEST_P(StoreConformance, VoicesUpdateAndSoftDelete) {
   VOX_ASSERT_OK_AND_ASSIGN(got, store_->GetVoice(v.id));
   EXPECT_EQ(got.status, VoiceStatus::kDeleted);
   EXPECT_EQ(got.deleted_at, 4000);
+  EXPECT_EQ(got.updated_at, 4000);
+  EXPECT_EQ(got.metadata, "{}");  // the embedding and consent details go with the voice
+  EXPECT_EQ(got.name, "clone");   // the row itself stays (soft delete)
   VOX_ASSERT_OK_AND_ASSIGN(auto listed, store_->ListVoices(a.id, true));
   EXPECT_TRUE(listed.empty());
   VOX_ASSERT_OK(store_->DeleteVoice(v.id, 5000));  // idempotent, keeps the first time
   VOX_ASSERT_OK_AND_ASSIGN(got, store_->GetVoice(v.id));
   EXPECT_EQ(got.deleted_at, 4000);
+  EXPECT_EQ(got.updated_at, 4000);
+  EXPECT_EQ(got.metadata, "{}");
 
   EXPECT_EQ(CodeOf(store_->DeleteVoice(NewUuid(), 1)), ErrorCode::kNotFound);
   EXPECT_EQ(CodeOf(store_->GetVoice(NewUuid())), ErrorCode::kNotFound);

@@ -38,7 +38,7 @@ TEST_P(StoreConformance, CreateJobStoresEveryFieldAndItsEvents) {
   EXPECT_EQ(got.next_attempt_at, kT0);
   EXPECT_FALSE(got.lease_owner || got.lease_expires_at || got.error_code || got.error_message ||
                got.audio_key || got.audio_bytes || got.duration_s || got.started_at ||
-               got.finished_at);
+               got.finished_at || got.voice_similarity);
   EXPECT_EQ(got.created_at, j.created_at);
   EXPECT_EQ(got.updated_at, j.created_at);
 

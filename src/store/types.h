@@ -73,6 +73,16 @@ struct VoiceUpdate {
   int64_t at = 0;  // becomes updated_at (0 = now)
 };
 
+// A voice nobody may clone (e.g. a public figure's): uploads whose speaker
+// embedding is too close to one of these are rejected. Admin-curated.
+struct ProtectedVoiceRecord {
+  std::string id;
+  std::string name;
+  std::string embedding = "{}";  // JSON (the cloning module's format), passed through untouched
+  std::optional<std::string> created_by;  // a user id; not a foreign key (see migrations)
+  int64_t created_at = 0;
+};
+
 enum class ModelStatus { kActive, kCanary, kRetired };
 std::string_view ModelStatusName(ModelStatus status);  // "active" | "canary" | "retired"
 Result<ModelStatus> ParseModelStatus(std::string_view name);
@@ -112,6 +122,9 @@ struct Job {
   std::optional<std::string> audio_key;
   std::optional<int64_t> audio_bytes;
   std::optional<double> duration_s;
+  // Speaker similarity of a cloned voice's output to its reference (set on
+  // completion by the worker); nullopt for built-in voices and until then.
+  std::optional<double> voice_similarity;
   int64_t created_at = 0;
   std::optional<int64_t> started_at;
   std::optional<int64_t> finished_at;
@@ -150,6 +163,7 @@ struct JobTransition {
   std::optional<std::string> audio_key;
   std::optional<int64_t> audio_bytes;
   std::optional<double> duration_s;
+  std::optional<double> voice_similarity;
   std::optional<bool> cache_hit;
   std::optional<int64_t> started_at;
   std::optional<int64_t> finished_at;  // default for a terminal `to`: `at`

@@ -8,6 +8,7 @@
 
 #include "audio/audio_file_writer.h"
 #include "audio/format.h"
+#include "cloning/clone_binding.h"
 #include "common/crypto.h"
 #include "store/job_params.h"
 
@@ -74,6 +75,18 @@ RunResult JobRunner::Finish(const store::Job& job, const std::string& worker_id,
   return {Outcome::kFailed, 0, error.message};
 }
 
+std::optional<double> JobRunner::VoiceSimilarity(const audio::PcmBuffer& output,
+                                                 const voice::Embedding& reference) {
+  auto embedding = config_.speaker_encoder->Embed(output);
+  if (!embedding) return std::nullopt;  // too little speech to tell (a one-word text)
+  auto cosine = voice::CosineSimilarity(*embedding, reference);
+  if (!cosine) {
+    spdlog::warn("voice similarity not recorded: {}", cosine.error().message);
+    return std::nullopt;
+  }
+  return *cosine;
+}
+
 Result<bool> JobRunner::TryCache(const store::Job& job, const std::string& worker_id) {
   VOX_ASSIGN_OR_RETURN(auto entry, cache_.Get(job.cache_key));
   if (!entry || entry->format != job.format) return false;
@@ -121,10 +134,18 @@ RunResult JobRunner::Run(const store::Job& job, const std::string& worker_id,
   synth_params.speed = params->speed;
   synth_params.pitch = params->pitch;
   synth_params.language = params->language;
+  // A clone deleted since the job was accepted fails the job: its voice is gone.
+  auto clone = cloning::BindCloneVoice(store_, job.voice_id, std::nullopt);
+  if (!clone) return fail(clone.error());
+  std::string engine_voice = job.voice_id;
+  if (*clone) {
+    synth_params.conversion = (*clone)->conversion;
+    engine_voice = (*clone)->base_voice;
+  }
   // The API enforced VOX_MAX_TEXT_CHARS when it accepted the job; an accepted
   // job is never refused here for its length.
   const engines::TextLimits no_limit{std::numeric_limits<size_t>::max()};
-  auto plan = synthesizer_.Prepare(job.text, job.voice_id, synth_params, no_limit);
+  auto plan = synthesizer_.Prepare(job.text, engine_voice, synth_params, no_limit);
   if (!plan) return fail(plan.error());
   auto format = audio::ParseFormat(job.format);
   if (!format) return fail(format.error());
@@ -159,10 +180,17 @@ RunResult JobRunner::Run(const store::Job& job, const std::string& worker_id,
   };
   auto synth_start = std::chrono::steady_clock::now();
   double audio_s = 0;
+  audio::PcmBuffer scored;  // the first seconds of a clone's output, for its similarity
+  const bool score = *clone && config_.speaker_encoder;
   Status ran = synthesizer_.Run(
       *plan,
       [&](const audio::PcmBuffer& chunk) -> Status {
         audio_s += chunk.duration_s();
+        if (score && scored.duration_s() < config_.similarity_max_seconds) {
+          scored.sample_rate = chunk.sample_rate;
+          scored.channels = chunk.channels;
+          scored.samples.insert(scored.samples.end(), chunk.samples.begin(), chunk.samples.end());
+        }
         return (*writer)->Write(chunk);
       },
       canceled);
@@ -205,6 +233,7 @@ RunResult JobRunner::Run(const store::Job& job, const std::string& worker_id,
   done.audio_bytes = bytes;
   done.duration_s = audio_s;
   done.cache_hit = false;
+  if (score) done.voice_similarity = VoiceSimilarity(scored, (*clone)->embedding);
   auto finished = store_.TransitionJob(done);
   if (!finished) return fail(finished.error());
   if (!*finished) return lost();  // canceled or reclaimed meanwhile; the blob is harmless

@@ -6,8 +6,10 @@
 //          → uploading     (blob store) → done
 //
 // For the built-in engines the vocoder runs inside the engine, so the
-// "vocoding" stage covers post-processing and encoding; for cloned voices it
-// is where voice conversion and the MLSA vocoder run.
+// "vocoding" stage covers post-processing and encoding. A cloned voice runs
+// its base voice with the stored conversion (cloning/clone_binding.h; the
+// conversion and MLSA vocoding happen inside the engine, during inference),
+// and its output's speaker similarity to the voice is recorded with the job.
 //
 // Every transition is guarded by the worker's lease: a job that was canceled,
 // or reclaimed by another worker after this one stalled, is never overwritten.
@@ -23,6 +25,7 @@
 #include "common/clock.h"
 #include "engines/synthesizer.h"
 #include "store/store.h"
+#include "voice/speaker_encoder.h"
 #include "worker/worker_metrics.h"
 
 namespace vox::worker {
@@ -32,6 +35,11 @@ struct JobRunnerConfig {
   int64_t retry_base_ms = 1000;   // backoff: base * 4^(attempt-1), capped
   int64_t retry_max_ms = 60'000;
   std::optional<double> target_lufs;  // VOX_TARGET_LUFS; unset: no loudness pass
+  // Scores the output of cloned-voice jobs against the voice's reference
+  // (jobs.voice_similarity); null: not scored. Not owned; thread-safe.
+  voice::SpeakerEncoder* speaker_encoder = nullptr;
+  // Output scored: enough for a stable embedding, bounded for long texts.
+  double similarity_max_seconds = 30.0;
 };
 
 enum class Outcome {
@@ -70,6 +78,8 @@ class JobRunner {
                        const std::string& message = {});
   RunResult Finish(const store::Job& job, const std::string& worker_id, const Error& error);
   Result<bool> TryCache(const store::Job& job, const std::string& worker_id);
+  std::optional<double> VoiceSimilarity(const audio::PcmBuffer& output,
+                                        const voice::Embedding& reference);
 
   store::Store& store_;
   blob::BlobStore& blobs_;

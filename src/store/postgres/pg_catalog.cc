@@ -138,11 +138,56 @@ Status PostgresStore::DeleteVoice(const string& id, int64_t at) {
   if (at == 0) at = NowMs();
   return WithConn([&](Connection& c) -> Status {
     VOX_ASSIGN_OR_RETURN(
-        Rows s, c.Query("UPDATE voices SET status = 'deleted', "
+        Rows s, c.Query("UPDATE voices SET status = 'deleted', metadata = '{}', "
                         "updated_at = CASE WHEN deleted_at IS NULL THEN $1 ELSE updated_at END, "
                         "deleted_at = COALESCE(deleted_at, $1) WHERE id = $2",
                         Params().Int(at).Text(id)));
     if (s.affected() == 0) return NotFound("no voice '" + id + "'", "voice_id");
+    return {};
+  });
+}
+
+// --- protected voices ----------------------------------------------------------
+
+Result<ProtectedVoiceRecord> PostgresStore::CreateProtectedVoice(ProtectedVoiceRecord v) {
+  if (v.name.empty()) return InvalidArgument("a protected voice needs a name", "name");
+  if (v.embedding.empty()) {
+    return InvalidArgument("a protected voice needs an embedding", "embedding");
+  }
+  if (v.id.empty()) v.id = NewUuid();
+  if (v.created_at == 0) v.created_at = NowMs();
+  return WithConn([&](Connection& c) -> Result<ProtectedVoiceRecord> {
+    Params p;
+    p.Text(v.id).Text(v.name).Text(v.embedding).OptText(v.created_by).Int(v.created_at);
+    if (auto run = c.Query(string("INSERT INTO protected_voices (") + kProtectedVoiceColumns +
+                               ") VALUES ($1, $2, $3, $4, $5)",
+                           p);
+        !run) {
+      Error err = run.error();
+      if (err.code == ErrorCode::kAlreadyExists) err.field = "id";
+      return std::unexpected(err);
+    }
+    return v;
+  });
+}
+
+Result<std::vector<ProtectedVoiceRecord>> PostgresStore::ListProtectedVoices() {
+  return WithConn([&](Connection& c) -> Result<std::vector<ProtectedVoiceRecord>> {
+    // COLLATE "C": byte order for the id tie-break, as in SQLite.
+    VOX_ASSIGN_OR_RETURN(Rows s, c.Query(string("SELECT ") + kProtectedVoiceColumns +
+                                         " FROM protected_voices ORDER BY created_at, "
+                                         "id COLLATE \"C\""));
+    std::vector<ProtectedVoiceRecord> voices;
+    for (int r = 0; r < s.size(); ++r) voices.push_back(ReadProtectedVoice(s, r));
+    return voices;
+  });
+}
+
+Status PostgresStore::DeleteProtectedVoice(const string& id) {
+  return WithConn([&](Connection& c) -> Status {
+    VOX_ASSIGN_OR_RETURN(Rows s,
+                         c.Query("DELETE FROM protected_voices WHERE id = $1", Params().Text(id)));
+    if (s.affected() == 0) return NotFound("no protected voice '" + id + "'", "id");
     return {};
   });
 }

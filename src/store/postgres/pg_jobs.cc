@@ -26,12 +26,14 @@ Status InsertJob(Connection& c, const Job& j) {
   p.OptInt(j.lease_expires_at).OptText(j.error_code).OptText(j.error_message);
   p.OptText(j.audio_key).OptInt(j.audio_bytes).OptReal(j.duration_s);
   p.Int(j.created_at).OptInt(j.started_at).OptInt(j.finished_at).Int(j.updated_at);
+  p.OptReal(j.voice_similarity);
   // A concurrent twin with the same idempotency key inserts nothing here;
   // the caller then reads the winner.
   VOX_ASSIGN_OR_RETURN(
       Rows r, c.Query(string("INSERT INTO jobs (") + kJobColumns +
                           ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
-                          "$15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27) "
+                          "$15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, "
+                          "$28) "
                           "ON CONFLICT (user_id, idempotency_key) DO NOTHING",
                       p));
   if (r.affected() == 0) return MakeError(ErrorCode::kAlreadyExists, "idempotency key taken");
@@ -132,7 +134,7 @@ Result<bool> PostgresStore::TransitionJob(const JobTransition& t) {
     p.OptText(t.error_code).OptText(t.error_message).OptText(t.audio_key);
     p.OptInt(t.audio_bytes).OptReal(t.duration_s).OptBool(t.cache_hit);
     p.OptInt(t.started_at).OptInt(finished_at).OptInt(t.next_attempt_at);
-    p.Bool(clear_lease).Text(t.job_id).Int(t.refund_attempt ? 1 : 0);
+    p.Bool(clear_lease).Text(t.job_id).Int(t.refund_attempt ? 1 : 0).OptReal(t.voice_similarity);
     VOX_RETURN_IF_ERROR(c.Query(
         "UPDATE jobs SET status = $1, updated_at = $2, "
         "error_code = CASE WHEN $3 THEN $4::text ELSE COALESCE($4::text, error_code) END, "
@@ -146,7 +148,8 @@ Result<bool> PostgresStore::TransitionJob(const JobTransition& t) {
         "next_attempt_at = COALESCE($12::bigint, next_attempt_at), "
         "lease_owner = CASE WHEN $13 THEN NULL ELSE lease_owner END, "
         "lease_expires_at = CASE WHEN $13 THEN NULL ELSE lease_expires_at END, "
-        "attempts = GREATEST(0, attempts - $15::integer) WHERE id = $14",
+        "attempts = GREATEST(0, attempts - $15::integer), "
+        "voice_similarity = COALESCE($16::double precision, voice_similarity) WHERE id = $14",
         p));
     VOX_RETURN_IF_ERROR(
         InsertEvent(c, t.job_id, t.to, at, t.attempt.value_or(attempts), t.message));
@@ -331,12 +334,13 @@ Result<std::vector<std::string>> PostgresStore::ListStrandedJobs(int64_t queued_
                                                                  int limit) {
   return WithConn([&](Connection& c) -> Result<std::vector<std::string>> {
     VOX_ASSIGN_OR_RETURN(
-        Rows r, c.Query(string("(SELECT id, 0 AS k, created_at AS t FROM jobs WHERE status = "
-                               "'queued' AND next_attempt_at <= $1 ORDER BY created_at LIMIT $3) "
-                               "UNION ALL (SELECT id, 1, lease_expires_at FROM jobs WHERE "
-                               "lease_expires_at < $2 AND status IN ") +
-                            kRunningIn + " ORDER BY lease_expires_at LIMIT $3) ORDER BY 2, 3 LIMIT $3",
-                        Params().Int(queued_due_by).Int(lease_expired_before).Int(limit)));
+        Rows r,
+        c.Query(string("(SELECT id, 0 AS k, created_at AS t FROM jobs WHERE status = "
+                       "'queued' AND next_attempt_at <= $1 ORDER BY created_at LIMIT $3) "
+                       "UNION ALL (SELECT id, 1, lease_expires_at FROM jobs WHERE "
+                       "lease_expires_at < $2 AND status IN ") +
+                    kRunningIn + " ORDER BY lease_expires_at LIMIT $3) ORDER BY 2, 3 LIMIT $3",
+                Params().Int(queued_due_by).Int(lease_expired_before).Int(limit)));
     std::vector<std::string> ids;
     for (int i = 0; i < r.size(); ++i) ids.push_back(r.Text(i, 0));
     return ids;

@@ -135,6 +135,20 @@ CREATE TABLE cache_entries (
 );
 )sql";
 
+// Voice cloning (see sqlite/migrations.cc): the protected-voice registry and
+// the speaker similarity a cloned job reached. created_by is not a foreign key.
+constexpr const char* kMigration2 = R"sql(
+CREATE TABLE protected_voices (
+  id         TEXT PRIMARY KEY,
+  name       TEXT NOT NULL,
+  embedding  TEXT NOT NULL,
+  created_by TEXT,
+  created_at BIGINT NOT NULL
+);
+
+ALTER TABLE jobs ADD COLUMN voice_similarity DOUBLE PRECISION;
+)sql";
+
 constexpr const char* kCreateMigrationsTable =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("
     " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
@@ -147,6 +161,7 @@ constexpr const char* kLockSql = "SELECT pg_advisory_xact_lock(85343979353647105
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kAll = {
       {1, "blueprint tables", kMigration1},
+      {2, "voice cloning", kMigration2},
   };
   return kAll;
 }
@@ -162,8 +177,9 @@ Result<int> CurrentVersion(Connection& conn) {
   return static_cast<int>(max.Int(0, 0));
 }
 
-Status ApplyMigrations(Connection& conn, int64_t now_ms) {
+Status ApplyMigrations(Connection& conn, int64_t now_ms, int up_to) {
   for (const Migration& m : Migrations()) {
+    if (m.version > up_to) break;
     VOX_ASSIGN_OR_RETURN(Txn txn, Txn::Begin(conn));
     // Serializes migrating processes; released at COMMIT/ROLLBACK.
     VOX_RETURN_IF_ERROR(conn.Exec(kLockSql));

@@ -22,7 +22,8 @@ int LatestVersion();
 Result<int> CurrentVersion(Connection& conn);
 // Applies the missing migrations, each in its own transaction that first
 // takes a transaction-scoped advisory lock, so processes migrating at once
-// apply each migration exactly once.
-Status ApplyMigrations(Connection& conn, int64_t now_ms);
+// apply each migration exactly once. `up_to` stops after that version
+// (tests build an old database with it, to check upgrades keep the data).
+Status ApplyMigrations(Connection& conn, int64_t now_ms, int up_to = LatestVersion());
 
 }  // namespace vox::store::postgres

@@ -86,6 +86,7 @@ Result<Job> ReadJob(const Rows& s, int r) {
   j.started_at = s.OptInt(r, 24);
   j.finished_at = s.OptInt(r, 25);
   j.updated_at = s.Int(r, 26);
+  j.voice_similarity = s.OptReal(r, 27);
   return j;
 }
 
@@ -125,6 +126,16 @@ AuditEvent ReadAuditEvent(const Rows& s, int r) {
   a.request_id = s.Text(r, 7);
   a.detail = s.Text(r, 8);
   return a;
+}
+
+ProtectedVoiceRecord ReadProtectedVoice(const Rows& s, int r) {
+  ProtectedVoiceRecord v;
+  v.id = s.Text(r, 0);
+  v.name = s.Text(r, 1);
+  v.embedding = s.Text(r, 2);
+  v.created_by = s.OptText(r, 3);
+  v.created_at = s.Int(r, 4);
+  return v;
 }
 
 }  // namespace vox::store::postgres

@@ -20,7 +20,8 @@ inline constexpr const char* kJobColumns =
     "id, user_id, status, voice_id, model_version, text, params, format, webhook_url, "
     "idempotency_key, request_hash, cache_key, cache_hit, attempts, max_attempts, "
     "next_attempt_at, lease_owner, lease_expires_at, error_code, error_message, audio_key, "
-    "audio_bytes, duration_s, created_at, started_at, finished_at, updated_at";
+    "audio_bytes, duration_s, created_at, started_at, finished_at, updated_at, voice_similarity";
+inline constexpr const char* kProtectedVoiceColumns = "id, name, embedding, created_by, created_at";
 inline constexpr const char* kJobEventColumns = "id, job_id, status, at, attempt, message";
 inline constexpr const char* kCacheColumns =
     "cache_key, audio_key, format, duration_s, audio_bytes, created_at, last_hit_at, hits";
@@ -36,5 +37,6 @@ Result<Job> ReadJob(const Rows& s, int r);
 Result<JobEvent> ReadJobEvent(const Rows& s, int r);
 CacheEntry ReadCacheEntry(const Rows& s, int r);
 AuditEvent ReadAuditEvent(const Rows& s, int r);
+ProtectedVoiceRecord ReadProtectedVoice(const Rows& s, int r);
 
 }  // namespace vox::store::postgres

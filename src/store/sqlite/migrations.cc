@@ -134,6 +134,22 @@ CREATE TABLE cache_entries (
 ) STRICT;
 )sql";
 
+// Voice cloning: the registry of voices nobody may clone, and the speaker
+// similarity a cloned job reached. created_by is deliberately not a foreign
+// key: the registry outlives its curators, and users are never deleted anyway.
+// No index beyond the key: the list is small and always read whole.
+constexpr const char* kMigration2 = R"sql(
+CREATE TABLE protected_voices (
+  id         TEXT PRIMARY KEY,
+  name       TEXT NOT NULL,
+  embedding  TEXT NOT NULL,
+  created_by TEXT,
+  created_at INTEGER NOT NULL
+) STRICT;
+
+ALTER TABLE jobs ADD COLUMN voice_similarity REAL;
+)sql";
+
 constexpr const char* kCreateMigrationsTable =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("
     " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT";
@@ -143,6 +159,7 @@ constexpr const char* kCreateMigrationsTable =
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kAll = {
       {1, "blueprint tables", kMigration1},
+      {2, "voice cloning", kMigration2},
   };
   return kAll;
 }
@@ -161,8 +178,9 @@ Result<int> CurrentVersion(Connection& conn) {
   return row ? static_cast<int>(max.ColInt(0)) : 0;
 }
 
-Status ApplyMigrations(Connection& conn, int64_t now_ms) {
+Status ApplyMigrations(Connection& conn, int64_t now_ms, int up_to) {
   for (const Migration& m : Migrations()) {
+    if (m.version > up_to) break;
     VOX_ASSIGN_OR_RETURN(WriteTxn txn, WriteTxn::Begin(conn));
     VOX_RETURN_IF_ERROR(conn.Exec(kCreateMigrationsTable));
     VOX_ASSIGN_OR_RETURN(int current, CurrentVersion(conn));

@@ -27,7 +27,8 @@ Result<int> CurrentVersion(Connection& conn);
 
 // Applies each missing migration in its own BEGIN IMMEDIATE transaction (DDL
 // is transactional in SQLite), re-reading the version inside it so concurrent
-// migrators apply each migration once.
-Status ApplyMigrations(Connection& conn, int64_t now_ms);
+// migrators apply each migration once. `up_to` stops after that version
+// (tests build an old database with it, to check upgrades keep the data).
+Status ApplyMigrations(Connection& conn, int64_t now_ms, int up_to = LatestVersion());
 
 }  // namespace vox::store::sqlite

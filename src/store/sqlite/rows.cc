@@ -85,6 +85,7 @@ Result<Job> ReadJob(const Stmt& s) {
   j.started_at = s.ColOptInt(24);
   j.finished_at = s.ColOptInt(25);
   j.updated_at = s.ColInt(26);
+  j.voice_similarity = s.ColOptReal(27);
   return j;
 }
 
@@ -124,6 +125,16 @@ AuditEvent ReadAuditEvent(const Stmt& s) {
   a.request_id = s.ColText(7);
   a.detail = s.ColText(8);
   return a;
+}
+
+ProtectedVoiceRecord ReadProtectedVoice(const Stmt& s) {
+  ProtectedVoiceRecord v;
+  v.id = s.ColText(0);
+  v.name = s.ColText(1);
+  v.embedding = s.ColText(2);
+  v.created_by = s.ColOptText(3);
+  v.created_at = s.ColInt(4);
+  return v;
 }
 
 }  // namespace vox::store::sqlite

@@ -137,11 +137,56 @@ Status SqliteStore::DeleteVoice(const string& id, int64_t at) {
   if (at == 0) at = NowMs();
   return WithWriter([&](Connection& c) -> Status {
     VOX_ASSIGN_OR_RETURN(
-        Stmt s, c.Prepare("UPDATE voices SET status = 'deleted', "
+        Stmt s, c.Prepare("UPDATE voices SET status = 'deleted', metadata = '{}', "
                           "updated_at = CASE WHEN deleted_at IS NULL THEN ?1 ELSE updated_at END, "
                           "deleted_at = COALESCE(deleted_at, ?1) WHERE id = ?2"));
     VOX_ASSIGN_OR_RETURN(int changed, s.Int(1, at).Text(2, id).Run());
     if (changed == 0) return NotFound("no voice '" + id + "'", "voice_id");
+    return {};
+  });
+}
+
+// --- protected voices ----------------------------------------------------------
+
+Result<ProtectedVoiceRecord> SqliteStore::CreateProtectedVoice(ProtectedVoiceRecord v) {
+  if (v.name.empty()) return InvalidArgument("a protected voice needs a name", "name");
+  if (v.embedding.empty()) {
+    return InvalidArgument("a protected voice needs an embedding", "embedding");
+  }
+  if (v.id.empty()) v.id = NewUuid();
+  if (v.created_at == 0) v.created_at = NowMs();
+  return WithWriter([&](Connection& c) -> Result<ProtectedVoiceRecord> {
+    VOX_ASSIGN_OR_RETURN(Stmt s, c.Prepare(string("INSERT INTO protected_voices (") +
+                                           kProtectedVoiceColumns + ") VALUES (?, ?, ?, ?, ?)"));
+    s.Text(1, v.id).Text(2, v.name).Text(3, v.embedding).OptText(4, v.created_by);
+    if (auto run = s.Int(5, v.created_at).Run(); !run) {
+      Error err = run.error();
+      if (err.code == ErrorCode::kAlreadyExists) err.field = "id";
+      return std::unexpected(err);
+    }
+    return v;
+  });
+}
+
+Result<std::vector<ProtectedVoiceRecord>> SqliteStore::ListProtectedVoices() {
+  return WithReader([&](Connection& c) -> Result<std::vector<ProtectedVoiceRecord>> {
+    VOX_ASSIGN_OR_RETURN(Stmt s, c.Prepare(string("SELECT ") + kProtectedVoiceColumns +
+                                           " FROM protected_voices ORDER BY created_at, id"));
+    std::vector<ProtectedVoiceRecord> voices;
+    while (true) {
+      VOX_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      voices.push_back(ReadProtectedVoice(s));
+    }
+    return voices;
+  });
+}
+
+Status SqliteStore::DeleteProtectedVoice(const string& id) {
+  return WithWriter([&](Connection& c) -> Status {
+    VOX_ASSIGN_OR_RETURN(Stmt s, c.Prepare("DELETE FROM protected_voices WHERE id = ?"));
+    VOX_ASSIGN_OR_RETURN(int changed, s.Text(1, id).Run());
+    if (changed == 0) return NotFound("no protected voice '" + id + "'", "id");
     return {};
   });
 }

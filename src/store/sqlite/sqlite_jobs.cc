@@ -26,7 +26,7 @@ Status InsertJob(Connection& c, const Job& j) {
   VOX_ASSIGN_OR_RETURN(
       Stmt s, c.Prepare(string("INSERT INTO jobs (") + kJobColumns +
                         ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                        "?, ?, ?, ?, ?, ?, ?)"));
+                        "?, ?, ?, ?, ?, ?, ?, ?)"));
   s.Text(1, j.id).Text(2, j.user_id).Text(3, JobStatusName(j.status)).Text(4, j.voice_id);
   s.Text(5, j.model_version).Text(6, j.text).Text(7, j.params).Text(8, j.format);
   s.OptText(9, j.webhook_url).OptText(10, j.idempotency_key).Text(11, j.request_hash);
@@ -35,7 +35,7 @@ Status InsertJob(Connection& c, const Job& j) {
   s.OptInt(18, j.lease_expires_at).OptText(19, j.error_code).OptText(20, j.error_message);
   s.OptText(21, j.audio_key).OptInt(22, j.audio_bytes).OptReal(23, j.duration_s);
   s.Int(24, j.created_at).OptInt(25, j.started_at).OptInt(26, j.finished_at);
-  auto run = s.Int(27, j.updated_at).Run();
+  auto run = s.Int(27, j.updated_at).OptReal(28, j.voice_similarity).Run();
   if (!run) return std::unexpected(run.error());
   return {};
 }
@@ -154,7 +154,8 @@ Result<bool> SqliteStore::TransitionJob(const JobTransition& t) {
                   "next_attempt_at = COALESCE(?12, next_attempt_at), "
                   "lease_owner = CASE WHEN ?13 THEN NULL ELSE lease_owner END, "
                   "lease_expires_at = CASE WHEN ?13 THEN NULL ELSE lease_expires_at END, "
-                  "attempts = MAX(0, attempts - ?15) "
+                  "attempts = MAX(0, attempts - ?15), "
+                  "voice_similarity = COALESCE(?16, voice_similarity) "
                   "WHERE id = ?14"));
     u.Text(1, JobStatusName(t.to)).Int(2, at).Int(3, clear_error ? 1 : 0);
     u.OptText(4, t.error_code).OptText(5, t.error_message).OptText(6, t.audio_key);
@@ -162,6 +163,7 @@ Result<bool> SqliteStore::TransitionJob(const JobTransition& t) {
     u.OptInt(9, t.cache_hit ? std::optional<int64_t>(*t.cache_hit ? 1 : 0) : std::nullopt);
     u.OptInt(10, t.started_at).OptInt(11, finished_at).OptInt(12, t.next_attempt_at);
     u.Int(13, clear_lease ? 1 : 0).Text(14, t.job_id).Int(15, t.refund_attempt ? 1 : 0);
+    u.OptReal(16, t.voice_similarity);
     VOX_RETURN_IF_ERROR(u.Run());
     VOX_RETURN_IF_ERROR(
         InsertEvent(c, t.job_id, t.to, at, t.attempt.value_or(attempts), t.message));
@@ -260,9 +262,9 @@ Result<std::optional<Job>> SqliteStore::ClaimJob(const string& job_id, const str
                             kLeasedAndRunning + "))"));
       VOX_ASSIGN_OR_RETURN(bool row, s.Text(1, job_id).Int(2, now).Step());
       if (!row) return std::optional<Job>();
-      message = s.ColText(0) == "queued" ? "claimed by " + worker_id
-                                         : "reclaimed by " + worker_id + " after lease of " +
-                                               s.ColText(1) + " expired";
+      message = s.ColText(0) == "queued"
+                    ? "claimed by " + worker_id
+                    : "reclaimed by " + worker_id + " after lease of " + s.ColText(1) + " expired";
     }
     VOX_RETURN_IF_ERROR(PickJob(c, job_id, worker_id, lease_ms, now, message));
     VOX_ASSIGN_OR_RETURN(Job job, LoadJob(c, job_id));
@@ -349,18 +351,19 @@ Result<std::vector<std::string>> SqliteStore::ListStrandedJobs(int64_t queued_du
   return WithReader([&](Connection& c) -> Result<std::vector<std::string>> {
     std::vector<std::string> ids;
     VOX_ASSIGN_OR_RETURN(
-        Stmt queued, c.Prepare("SELECT id FROM jobs WHERE status = 'queued' AND next_attempt_at <= ?"
-                               " ORDER BY created_at LIMIT ?"));
+        Stmt queued,
+        c.Prepare("SELECT id FROM jobs WHERE status = 'queued' AND next_attempt_at <= ?"
+                  " ORDER BY created_at LIMIT ?"));
     queued.Int(1, queued_due_by).Int(2, limit);
     while (true) {
       VOX_ASSIGN_OR_RETURN(bool row, queued.Step());
       if (!row) break;
       ids.push_back(queued.ColText(0));
     }
-    VOX_ASSIGN_OR_RETURN(Stmt running, c.Prepare(string("SELECT id FROM jobs WHERE ") +
-                                                 kLeasedAndRunning +
-                                                 " AND lease_expires_at < ? "
-                                                 "ORDER BY lease_expires_at LIMIT ?"));
+    VOX_ASSIGN_OR_RETURN(Stmt running,
+                         c.Prepare(string("SELECT id FROM jobs WHERE ") + kLeasedAndRunning +
+                                   " AND lease_expires_at < ? "
+                                   "ORDER BY lease_expires_at LIMIT ?"));
     running.Int(1, lease_expired_before).Int(2, limit - static_cast<int>(ids.size()));
     while (static_cast<int>(ids.size()) < limit) {
       VOX_ASSIGN_OR_RETURN(bool row, running.Step());

@@ -77,6 +77,10 @@ class SqliteStore final : public Store {
   Result<Voice> UpdateVoice(const VoiceUpdate& update) override;
   Status DeleteVoice(const std::string& id, int64_t at) override;
 
+  Result<ProtectedVoiceRecord> CreateProtectedVoice(ProtectedVoiceRecord voice) override;
+  Result<std::vector<ProtectedVoiceRecord>> ListProtectedVoices() override;
+  Status DeleteProtectedVoice(const std::string& id) override;
+
   Result<Model> UpsertModel(Model model) override;
   Result<std::vector<Model>> ListModels(const std::optional<std::string>& engine) override;
   Result<Model> GetModel(const std::string& engine, const std::string& name,

@@ -1,0 +1,32 @@
+// Small helpers the ApiServer's route files share (internal to src/api).
+#pragma once
+
+#include <spdlog/spdlog.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "api/http/errors.h"
+#include "api/http/request.h"
+#include "api/http/response.h"
+#include "common/status.h"
+
+namespace vox::api {
+
+// An Error as an HTTP answer: errors.h's mapping, plus 422 for unprocessable;
+// internal errors are logged here (the client sees a generic message).
+inline http::Response FromError(const Error& e) {
+  int status = 0;
+  if (e.code == ErrorCode::kUnprocessable) status = 422;
+  if (e.code == ErrorCode::kInternal) spdlog::error("internal error: {}", e.ToString());
+  return http::ErrorResponse(e, status);
+}
+
+// A header's value copied out of the request (handlers outlive nothing of it).
+inline std::optional<std::string> HeaderCopy(const http::Request& r, std::string_view name) {
+  auto v = r.Header(name);
+  return v ? std::optional<std::string>(std::string(*v)) : std::nullopt;
+}
+
+}  // namespace vox::api

@@ -1,0 +1,41 @@
+#include "cli/cloning_setup.h"
+
+#include "engines/flite_engine.h"
+
+namespace vox::cli {
+
+std::unique_ptr<voice::StatsSpeakerEncoder> MakeSpeakerEncoder() {
+  return std::make_unique<voice::StatsSpeakerEncoder>();
+}
+
+Result<CloningKit> MakeCloningKit(store::Store& store, blob::BlobStore& blobs,
+                                  const engines::EngineRegistry& engines,
+                                  const PlatformConfig& config) {
+  engines::FliteEngine* flite = nullptr;
+  for (const auto& engine : engines.engines()) {
+    if (auto* f = dynamic_cast<engines::FliteEngine*>(engine.get())) flite = f;
+  }
+  if (!flite) return Unavailable("voice cloning needs the flite engine, which is not loaded");
+  CloningKit kit;
+  kit.encoder = MakeSpeakerEncoder();
+  if (config.clone_require_consent) {
+    asr::TranscriberConfig asr_config;
+    asr_config.model_dir = config.asr_model_dir;
+    auto transcriber = asr::Transcriber::Create(asr_config);
+    if (!transcriber) {
+      return Unavailable("consent checks need the pocketsphinx model (VOX_ASR_MODEL_DIR): " +
+                         transcriber.error().message);
+    }
+    kit.transcriber = std::move(*transcriber);
+  }
+  cloning::ClonerConfig clone_config;
+  clone_config.require_consent = config.clone_require_consent;
+  clone_config.check_protected = config.clone_check_protected;
+  clone_config.max_concurrent = config.clone_concurrency;
+  clone_config.max_file_bytes = config.max_upload_bytes;
+  kit.cloner = std::make_unique<cloning::VoiceCloner>(store, blobs, *flite, kit.transcriber.get(),
+                                                      *kit.encoder, clone_config);
+  return kit;
+}
+
+}  // namespace vox::cli

@@ -1,0 +1,49 @@
+// What a cloned voice stores in voices.metadata (JSON), in one place: the
+// writer (VoiceCloner) and the readers (BindCloneVoice, the API's voice
+// object) agree on the keys through these functions only.
+//
+// {
+//   "description": "...", "labels": ["..."], "speaker_name": "...",
+//   "embedding": {...},            voice::Embedding::ToJson
+//   "profile": {...},              voice::VoiceProfile::ToJson
+//   "conversion": {...},           engines::VoiceConversion::ToJson
+//   "sample": {"key": "voices/<id>/sample.wav", "seconds": 61.2, "preprocess": {...}},
+//   "consent": {"required": true, "statement": "...", "transcript": "...", "wer": 0.1,
+//               "similarity": 0.97, "recording_key": "voices/<id>/consent.wav",
+//               "verified_at": 1764000000000, "verified_by": "<user id>"},
+//   "fit": {"base_voice": "flite-slt", "similarity": 0.93, "base_similarity": 0.71,
+//           "seconds": 3.1, "candidates": [...]}
+// }
+// Raw audio never goes here: the processed sample and the consent recording
+// live in the blob store under the keys above.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "common/status.h"
+#include "engines/voice_conversion.h"
+#include "voice/speaker_encoder.h"
+
+namespace vox::cloning {
+
+// Blob keys of a voice's audio. Derived from the id, so a cleanup never needs the row.
+std::string SampleKey(const std::string& voice_id);
+std::string ConsentKey(const std::string& voice_id);
+
+// The parts synthesis needs, read back strictly: a stored JSON that does not
+// parse, or values out of bounds, are an error (internal: the row is damaged),
+// never a silently different voice.
+struct CloneSynthesisData {
+  engines::VoiceConversion conversion;
+  voice::Embedding embedding;
+};
+Result<CloneSynthesisData> ReadCloneSynthesisData(const std::string& metadata_json);
+
+// The public part of the metadata for the API's voice object: description,
+// labels, speaker_name, sample seconds, consent (statement, scores, time) and
+// fit scores; never the embedding, the conversion or blob keys.
+nlohmann::json PublicCloneMetadata(const std::string& metadata_json);
+
+}  // namespace vox::cloning

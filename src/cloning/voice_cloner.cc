@@ -1,0 +1,375 @@
+#include "cloning/voice_cloner.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "audio/encode.h"
+#include "cloning/clone_metadata.h"
+#include "common/uuid.h"
+#include "text/utf8.h"
+#include "voice/voice_profile.h"
+
+namespace vox::cloning {
+namespace {
+
+using nlohmann::json;
+
+constexpr size_t kMaxNameChars = 100;
+constexpr size_t kMaxDescriptionChars = 1000;
+constexpr size_t kMaxLabels = 20;
+constexpr size_t kMaxLabelChars = 64;
+
+// Printable UTF-8 of 1..max_chars code points (0.. when optional).
+Status ValidateText(std::string_view value, const std::string& field, size_t max_chars,
+                    bool required) {
+  if (required && value.find_first_not_of(" \t") == std::string_view::npos) {
+    return InvalidArgument(field + " is required", field);
+  }
+  if (!text::ValidateUtf8(value)) return InvalidArgument(field + " is not valid UTF-8", field);
+  for (unsigned char c : value) {
+    if (c < 0x20 || c == 0x7F) return InvalidArgument(field + " contains control characters", field);
+  }
+  if (text::CountCodePoints(value) > max_chars) {
+    return InvalidArgument(field + " is longer than " + std::to_string(max_chars) + " characters",
+                           field);
+  }
+  return {};
+}
+
+Status ValidateInput(const CloneInput& in) {
+  VOX_RETURN_IF_ERROR(ValidateText(in.name, "name", kMaxNameChars, true));
+  VOX_RETURN_IF_ERROR(ValidateText(in.description, "description", kMaxDescriptionChars, false));
+  if (in.labels.size() > kMaxLabels) {
+    return InvalidArgument("at most " + std::to_string(kMaxLabels) + " labels", "labels");
+  }
+  for (const std::string& label : in.labels) {
+    VOX_RETURN_IF_ERROR(ValidateText(label, "labels", kMaxLabelChars, true));
+  }
+  if (in.files.empty()) return InvalidArgument("at least one audio file is required", "files");
+  return {};
+}
+
+// An audio problem as the API reports it: 422 naming the upload field.
+Error AudioError(Error e, std::string_view field, std::string_view what) {
+  e.message = std::string(what) + ": " + e.message;
+  e.field = std::string(field);
+  if (e.code != ErrorCode::kUnavailable && e.code != ErrorCode::kInternal) {
+    e.code = ErrorCode::kUnprocessable;
+  }
+  return e;
+}
+
+json StatsJson(const voice::PreprocessStats& s) {
+  return {{"files", s.files},
+          {"input_seconds", s.input_seconds},
+          {"speech_seconds", s.speech_seconds},
+          {"output_seconds", s.output_seconds},
+          {"clipping_fraction", s.clipping_fraction},
+          {"snr_db", s.snr_db},
+          {"loudness_before_lufs", s.loudness_before_lufs},
+          {"loudness_after_lufs", s.loudness_after_lufs},
+          {"gain_db", s.gain_db}};
+}
+
+Result<std::string> Wav(const audio::PcmBuffer& pcm) {
+  audio::EncodeOptions options;
+  options.format = audio::Format::kWav;
+  return audio::Encode(pcm, options);
+}
+
+// Deletes the blobs written so far unless released: the cleanup on every
+// early return of Create.
+class BlobRollback {
+ public:
+  explicit BlobRollback(blob::BlobStore& blobs) : blobs_(blobs) {}
+  ~BlobRollback() {
+    for (const auto& key : keys_) {
+      if (auto s = blobs_.Delete(key); !s) {
+        spdlog::error("voice cloning: could not remove {} after a failure: {}", key,
+                      s.error().message);
+      }
+    }
+  }
+  void Add(std::string key) { keys_.push_back(std::move(key)); }
+  void Release() { keys_.clear(); }
+
+ private:
+  blob::BlobStore& blobs_;
+  std::vector<std::string> keys_;
+};
+
+// A slot among max_concurrent, or nothing.
+class Slot {
+ public:
+  Slot(std::atomic<int>& running, int max) : running_(running) {
+    acquired_ = running_.fetch_add(1) < max;
+  }
+  ~Slot() { running_.fetch_sub(1); }
+  bool acquired() const { return acquired_; }
+
+ private:
+  std::atomic<int>& running_;
+  bool acquired_ = false;
+};
+
+}  // namespace
+
+VoiceCloner::VoiceCloner(store::Store& store, blob::BlobStore& blobs, engines::FliteEngine& flite,
+                         asr::Transcriber* transcriber, voice::SpeakerEncoder& encoder,
+                         ClonerConfig config, const Clock& clock)
+    : store_(store), blobs_(blobs), flite_(flite), transcriber_(transcriber), encoder_(encoder),
+      config_(std::move(config)), clock_(clock) {}
+
+Result<std::string> VoiceCloner::ConsentStatement(std::string_view speaker_name) const {
+  return voice::ConsentStatement(speaker_name, config_.platform_name);
+}
+
+void VoiceCloner::Audit(const Actor& actor, std::string action, const std::string& target_id,
+                        json detail) {
+  store::AuditEvent event;
+  event.at = clock_.NowMs();
+  if (!actor.user_id.empty()) event.actor_user_id = actor.user_id;
+  event.actor_key_id = actor.key_id;
+  event.action = std::move(action);
+  event.target_type = event.action.starts_with("protected_voice") ? "protected_voice" : "voice";
+  event.target_id = target_id;
+  event.request_id = actor.request_id;
+  detail["via"] = actor.via;
+  event.detail = detail.dump();
+  if (auto s = store_.AppendAudit(event); !s) {
+    spdlog::error("audit {} {}: {}", event.action, target_id, s.error().message);
+  }
+}
+
+Result<std::vector<audio::PcmBuffer>> VoiceCloner::DecodeAll(
+    const std::vector<UploadedAudio>& files, std::string_view field) const {
+  audio::DecodeOptions options;
+  options.max_bytes = config_.max_file_bytes;
+  options.max_seconds = config_.preprocess.max_input_seconds;
+  std::vector<audio::PcmBuffer> decoded;
+  for (size_t i = 0; i < files.size(); ++i) {
+    std::string what = std::string(field) + "[" + std::to_string(i) + "]";
+    if (!files[i].filename.empty()) what += " (" + files[i].filename + ")";
+    auto pcm = audio::Decode(files[i].bytes, options);
+    if (!pcm) return std::unexpected(AudioError(pcm.error(), field, what));
+    decoded.push_back(std::move(*pcm));
+  }
+  return decoded;
+}
+
+Status VoiceCloner::CheckProtected(const voice::Embedding& embedding, const Actor& actor) {
+  if (!config_.check_protected) return {};
+  VOX_ASSIGN_OR_RETURN(auto records, store_.ListProtectedVoices());
+  std::vector<voice::ProtectedVoice> list;
+  for (const auto& r : records) {
+    auto stored = voice::Embedding::FromJson(json::parse(r.embedding, nullptr, false));
+    if (!stored) return Internal("protected voice " + r.id + " has a damaged embedding");
+    list.push_back({r.id, r.name, std::move(*stored)});
+  }
+  // An encoder change makes the list incomparable: FindProtectedMatch refuses
+  // (internal here), which stops cloning until the list is re-enrolled.
+  auto match = voice::FindProtectedMatch(embedding, list, config_.protected_threshold);
+  if (!match) return Internal("checking protected voices: " + match.error().message);
+  if (!*match) return {};
+  Audit(actor, "voice.create.refused_protected", "",
+        {{"protected_voice_id", (*match)->id}, {"protected_voice_name", (*match)->name},
+         {"similarity", (*match)->similarity}, {"threshold", config_.protected_threshold}});
+  return MakeError(ErrorCode::kPermissionDenied,
+                   "the uploaded voice matches a protected voice (a person whose voice may not "
+                   "be cloned); the upload was refused and recorded",
+                   "files");
+}
+
+Result<store::Voice> VoiceCloner::Create(const CloneInput& input, const Actor& actor) {
+  const auto started = std::chrono::steady_clock::now();
+  VOX_RETURN_IF_ERROR(ValidateInput(input));
+  std::string statement;
+  if (config_.require_consent) {
+    if (!transcriber_) return Unavailable("consent checks need a speech recognizer");
+    VOX_ASSIGN_OR_RETURN(statement, ConsentStatement(input.speaker_name));
+    if (!input.consent_audio) {
+      return InvalidArgument("consent_audio is required: a recording of the speaker reading the "
+                             "consent statement (GET /v1/voice/consent-statement)",
+                             "consent_audio");
+    }
+  } else if (!input.speaker_name.empty()) {
+    VOX_RETURN_IF_ERROR(ConsentStatement(input.speaker_name));  // still validate the name
+  }
+  Slot slot(running_, config_.max_concurrent);
+  if (!slot.acquired()) {
+    return Unavailable("voice creation is at capacity; retry in a few seconds");
+  }
+
+  // 2. Decode and preprocess the samples.
+  VOX_ASSIGN_OR_RETURN(auto decoded, DecodeAll(input.files, "files"));
+  auto sample = voice::PreprocessVoiceSample(decoded, config_.preprocess);
+  if (!sample) return std::unexpected(AudioError(sample.error(), "files", "files"));
+  decoded.clear();
+
+  // 3. Who is this? Refuse protected voices before anything else is learned.
+  auto embedding = encoder_.Embed(sample->audio);
+  if (!embedding) return std::unexpected(AudioError(embedding.error(), "files", "files"));
+  VOX_RETURN_IF_ERROR(CheckProtected(*embedding, actor));
+
+  // 4. Consent, by the same speaker.
+  json consent_record = {{"required", config_.require_consent}};
+  std::optional<audio::PcmBuffer> consent_audio;
+  if (config_.require_consent) {
+    VOX_ASSIGN_OR_RETURN(auto consent_decoded, DecodeAll({*input.consent_audio}, "consent_audio"));
+    auto consent = voice::PreprocessVoiceSample(consent_decoded,
+                                                voice::PreprocessOptions::ForConsent());
+    if (!consent) {
+      return std::unexpected(AudioError(consent.error(), "consent_audio", "consent_audio"));
+    }
+    VOX_ASSIGN_OR_RETURN(voice::ConsentCheck check,
+                         voice::VerifyConsent(consent->audio, statement, *embedding, *transcriber_,
+                                              encoder_, config_.consent));
+    consent_record.update({{"statement", statement},
+                           {"transcript", check.transcript},
+                           {"wer", check.wer},
+                           {"similarity", check.similarity ? json(*check.similarity) : json()},
+                           {"max_wer", config_.consent.max_wer},
+                           {"min_similarity", config_.consent.min_similarity},
+                           {"verified_at", clock_.NowMs()},
+                           {"verified_by", actor.user_id}});
+    if (!check.passed) {
+      json detail = consent_record;
+      detail["reason"] = check.reason;
+      detail["name"] = input.name;
+      Audit(actor, "voice.create.consent_failed", "", detail);
+      return MakeError(ErrorCode::kUnprocessable,
+                       "the consent recording was not accepted: " + check.reason, "consent_audio");
+    }
+    consent_audio = std::move(consent->audio);
+  }
+
+  // 5. What the voice is like, and how to get there from a built-in voice.
+  auto profile = voice::AnalyzeVoice(sample->audio);
+  if (!profile) return std::unexpected(AudioError(profile.error(), "files", "files"));
+  voice::ConversionFitReport report;
+  auto conversion = voice::FitConversion(*profile, sample->audio, flite_, config_.fit, &report);
+  if (!conversion) return std::unexpected(AudioError(conversion.error(), "files", "files"));
+
+  // 6. Blobs first, then the row: a row never points at missing audio.
+  const std::string id = NewUuid();
+  BlobRollback rollback(blobs_);
+  VOX_ASSIGN_OR_RETURN(std::string sample_wav, Wav(sample->audio));
+  rollback.Add(SampleKey(id));
+  VOX_RETURN_IF_ERROR(blobs_.Put(SampleKey(id), sample_wav, "audio/wav"));
+  if (consent_audio) {
+    VOX_ASSIGN_OR_RETURN(std::string consent_wav, Wav(*consent_audio));
+    rollback.Add(ConsentKey(id));
+    VOX_RETURN_IF_ERROR(blobs_.Put(ConsentKey(id), consent_wav, "audio/wav"));
+    consent_record["recording_key"] = ConsentKey(id);
+  }
+
+  json candidates = json::array();
+  double chosen_similarity = 0;
+  for (const auto& c : report.candidates) {
+    candidates.push_back({{"base_voice", c.base_voice}, {"similarity", c.similarity},
+                          {"score", c.score}, {"f0_median_hz", c.f0_median_hz},
+                          {"formant_scale", c.formant_scale}});
+    if (c.base_voice == conversion->base_voice) chosen_similarity = c.similarity;
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  json metadata = {
+      {"description", input.description},
+      {"labels", input.labels},
+      {"speaker_name", input.speaker_name},
+      {"embedding", embedding->ToJson()},
+      {"profile", profile->ToJson()},
+      {"conversion", conversion->ToJson()},
+      {"sample", {{"key", SampleKey(id)}, {"seconds", sample->audio.duration_s()},
+                  {"preprocess", StatsJson(sample->stats)}}},
+      {"consent", consent_record},
+      {"fit", {{"base_voice", conversion->base_voice}, {"similarity", chosen_similarity},
+               {"base_similarity", report.target_similarity_to_base}, {"seconds", seconds},
+               {"candidates", candidates}}}};
+
+  store::Voice voice;
+  voice.id = id;
+  voice.user_id = actor.user_id;
+  voice.name = input.name;
+  voice.kind = store::VoiceKind::kClone;
+  voice.status = store::VoiceStatus::kReady;
+  voice.engine = "flite";
+  voice.base_voice = conversion->base_voice;
+  voice.language = "en-US";  // the conversion keeps the base voice's English front end
+  voice.metadata = metadata.dump();
+  voice.created_at = voice.updated_at = clock_.NowMs();
+  VOX_ASSIGN_OR_RETURN(store::Voice created, store_.CreateVoice(voice));
+  rollback.Release();
+
+  Audit(actor, "voice.create", id,
+        {{"name", input.name}, {"speaker_name", input.speaker_name},
+         {"base_voice", conversion->base_voice}, {"sample_seconds", sample->audio.duration_s()},
+         {"consent", consent_record}, {"seconds", seconds}});
+  return created;
+}
+
+Status VoiceCloner::Delete(const std::string& voice_id, const Actor& actor, bool as_admin) {
+  if (!IsUuid(voice_id)) {
+    return MakeError(ErrorCode::kPermissionDenied, "built-in voices cannot be deleted",
+                     "voice_id");
+  }
+  auto voice = store_.GetVoice(voice_id);
+  if (!voice) {
+    if (voice.error().code == ErrorCode::kNotFound) return NotFound("no such voice", "voice_id");
+    return std::unexpected(voice.error());
+  }
+  if (voice->kind != store::VoiceKind::kClone) {
+    return MakeError(ErrorCode::kPermissionDenied, "built-in voices cannot be deleted",
+                     "voice_id");
+  }
+  if (!as_admin && voice->user_id != actor.user_id) return NotFound("no such voice", "voice_id");
+  const bool first = voice->status != store::VoiceStatus::kDeleted;
+  // The row first: from here on the id is unusable, whatever happens to the blobs.
+  VOX_RETURN_IF_ERROR(store_.DeleteVoice(voice_id, clock_.NowMs()));
+  for (const std::string& key : {SampleKey(voice_id), ConsentKey(voice_id)}) {
+    VOX_RETURN_IF_ERROR(blobs_.Delete(key));  // idempotent: absent is fine
+  }
+  if (first) Audit(actor, "voice.delete", voice_id, {{"name", voice->name}});
+  return {};
+}
+
+Result<store::ProtectedVoiceRecord> VoiceCloner::AddProtected(
+    const std::string& name, const std::vector<UploadedAudio>& files, const Actor& actor) {
+  VOX_RETURN_IF_ERROR(ValidateText(name, "name", kMaxNameChars, true));
+  if (files.empty()) return InvalidArgument("at least one audio file is required", "files");
+  VOX_ASSIGN_OR_RETURN(auto decoded, DecodeAll(files, "files"));
+  voice::PreprocessOptions options = config_.preprocess;
+  options.min_speech_seconds = config_.protected_min_speech_seconds;
+  std::vector<voice::Embedding> embeddings;
+  for (size_t i = 0; i < decoded.size(); ++i) {
+    std::string what = "files[" + std::to_string(i) + "]";
+    auto sample = voice::PreprocessVoiceSample({&decoded[i], 1}, options);
+    if (!sample) return std::unexpected(AudioError(sample.error(), "files", what));
+    auto embedding = encoder_.Embed(sample->audio);
+    if (!embedding) return std::unexpected(AudioError(embedding.error(), "files", what));
+    embeddings.push_back(std::move(*embedding));
+  }
+  VOX_ASSIGN_OR_RETURN(voice::Embedding enrolled, voice::AverageEmbeddings(embeddings));
+  store::ProtectedVoiceRecord record;
+  record.name = name;
+  record.embedding = enrolled.ToJson().dump();
+  record.created_by = actor.user_id.empty() ? std::nullopt : std::optional(actor.user_id);
+  record.created_at = clock_.NowMs();
+  VOX_ASSIGN_OR_RETURN(store::ProtectedVoiceRecord created, store_.CreateProtectedVoice(record));
+  Audit(actor, "protected_voice.add", created.id,
+        {{"name", name}, {"recordings", files.size()}, {"encoder", enrolled.encoder}});
+  return created;
+}
+
+Status VoiceCloner::RemoveProtected(const std::string& id, const Actor& actor) {
+  auto removed = store_.DeleteProtectedVoice(id);
+  if (!removed) {
+    if (removed.error().code == ErrorCode::kNotFound) return NotFound("no such protected voice", "id");
+    return removed;
+  }
+  Audit(actor, "protected_voice.remove", id, json::object());
+  return {};
+}
+
+}  // namespace vox::cloning

@@ -1,0 +1,129 @@
+// VoiceCloner: creating and deleting cloned voices, and the protected-voice
+// list, behind both the HTTP API and `vox clone` / `vox protected`.
+//
+// Create runs the whole pipeline synchronously, in this order, and refuses as
+// early as it can so a refused upload costs little and leaves nothing behind:
+//   1. fields (name, speaker_name, labels, description);
+//   2. decode every file (WAV, FLAC, MP3, Ogg, WebM, M4A) and preprocess
+//      (voice/preprocess.h: mono 16 kHz, VAD trim, pauses, loudness; refusals);
+//   3. speaker embedding; protected-voice check (kPermissionDenied, audited);
+//   4. consent: decode, preprocess, VerifyConsent against the statement for
+//      speaker_name (kUnprocessable "consent_audio", audited with the scores);
+//   5. voice profile and conversion fit (a few seconds of CPU);
+//   6. blobs (processed sample, consent recording), then the voice row, ready.
+// A failure after step 6 began deletes the blobs written, so a refusal or an
+// error never leaves a row or an orphan blob. Nothing is stored for refused
+// uploads but the audit event: a refused person's voice is not kept.
+//
+// Thread-safe. At most `max_concurrent` creations run at once; more are
+// kUnavailable (503, retry) rather than queued, so cloning cannot starve the
+// API's handler threads.
+#pragma once
+
+#include <atomic>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "asr/transcriber.h"
+#include "audio/decode.h"
+#include "blob/blob_store.h"
+#include "common/clock.h"
+#include "engines/flite_engine.h"
+#include "store/store.h"
+#include "voice/consent.h"
+#include "voice/conversion_fit.h"
+#include "voice/preprocess.h"
+#include "voice/protected_voices.h"
+#include "voice/speaker_encoder.h"
+
+namespace vox::cloning {
+
+struct ClonerConfig {
+  bool require_consent = true;   // VOX_CLONE_REQUIRE_CONSENT; off only for trusted offline use
+  bool check_protected = true;   // VOX_CLONE_CHECK_PROTECTED
+  double protected_threshold = voice::kProtectedVoiceThreshold;
+  std::string platform_name = "Vox";  // named in the consent statement
+  int max_concurrent = 2;             // VOX_CLONE_CONCURRENCY
+  size_t max_file_bytes = 50u << 20;  // VOX_MAX_UPLOAD_BYTES, per file
+  voice::PreprocessOptions preprocess;
+  voice::ConsentOptions consent;
+  voice::ConversionFitOptions fit;
+  // Enrolling a protected voice: a few seconds per recording suffice.
+  double protected_min_speech_seconds = 3.0;
+};
+
+// Who acts, for ownership and the audit log.
+struct Actor {
+  std::string user_id;
+  std::optional<std::string> key_id;
+  std::string request_id;
+  std::string via = "api";  // "api" | "cli"
+};
+
+struct UploadedAudio {
+  std::string filename;    // as the client named it (for messages only)
+  std::string_view bytes;  // must outlive the call
+};
+
+struct CloneInput {
+  std::string name;
+  std::string speaker_name;
+  std::string description;
+  std::vector<std::string> labels;
+  std::vector<UploadedAudio> files;
+  std::optional<UploadedAudio> consent_audio;
+};
+
+class VoiceCloner {
+ public:
+  // `transcriber` may be null only when consent is not required.
+  VoiceCloner(store::Store& store, blob::BlobStore& blobs, engines::FliteEngine& flite,
+              asr::Transcriber* transcriber, voice::SpeakerEncoder& encoder, ClonerConfig config,
+              const Clock& clock = Clock::System());
+
+  // The statement `speaker_name` must read (field "speaker_name" when invalid).
+  Result<std::string> ConsentStatement(std::string_view speaker_name) const;
+
+  // Creates a ready clone owned by actor.user_id. Errors: kInvalidArgument for
+  // a missing or malformed field; kUnprocessable for audio that cannot be
+  // cloned ("files", "consent_audio") or a failed consent check
+  // ("consent_audio"); kPermissionDenied for a protected voice ("files");
+  // kUnavailable when busy or a dependency is down.
+  Result<store::Voice> Create(const CloneInput& input, const Actor& actor);
+
+  // Deletes actor's clone (any clone when `as_admin`): the row becomes
+  // deleted with its embedding and profile cleared, its blobs are removed,
+  // and an audit event remains. Deleting again retries the blob removal.
+  // kNotFound (field "voice_id") for an unknown or foreign id;
+  // kPermissionDenied for a built-in voice.
+  Status Delete(const std::string& voice_id, const Actor& actor, bool as_admin);
+
+  // Enrols a protected voice from one or more recordings (the average
+  // embedding). Errors as Create's for the audio, field "files"; "name".
+  Result<store::ProtectedVoiceRecord> AddProtected(const std::string& name,
+                                                   const std::vector<UploadedAudio>& files,
+                                                   const Actor& actor);
+  Status RemoveProtected(const std::string& id, const Actor& actor);
+
+  const ClonerConfig& config() const { return config_; }
+
+ private:
+  Result<std::vector<audio::PcmBuffer>> DecodeAll(const std::vector<UploadedAudio>& files,
+                                                  std::string_view field) const;
+  Status CheckProtected(const voice::Embedding& embedding, const Actor& actor);
+  void Audit(const Actor& actor, std::string action, const std::string& target_id,
+             nlohmann::json detail);
+
+  store::Store& store_;
+  blob::BlobStore& blobs_;
+  engines::FliteEngine& flite_;
+  asr::Transcriber* transcriber_;
+  voice::SpeakerEncoder& encoder_;
+  const ClonerConfig config_;
+  const Clock& clock_;
+  std::atomic<int> running_{0};
+};
+
+}  // namespace vox::cloning
