@@ -11,7 +11,7 @@ for b in $which; do
     synth) "$build_dir/bench/vox_synth_bench" "$build_dir/src/cli/vox" "${VOX_BENCH_REPEATS:-5}" ;;
     platform) bash "$(dirname "$0")/platform.sh" "$build_dir" ;;
     scaleout) bash "$(dirname "$0")/scaleout.sh" "$build_dir" ;;
-    clone) "$build_dir/bench/vox_clone_bench" ;;
+    clone) "$build_dir/bench/vox_clone_bench" && "$build_dir/bench/vox_clone_create_bench" ;;
     *) echo "unknown benchmark: $b" >&2; exit 2 ;;
   esac
 done

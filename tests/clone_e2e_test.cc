@@ -9,11 +9,9 @@
 #include <set>
 
 #include "audio/decode.h"
-#include "audio/encode.h"
 #include "support/api_client.h"
+#include "support/clone_upload.h"
 #include "support/vox_process.h"
-#include "voice/consent.h"
-#include "voice/test_corpus.h"
 
 namespace vox::testing {
 namespace {
@@ -23,61 +21,6 @@ namespace fs = std::filesystem;
 
 const char* kTarget = "flite-slt-f0x1.2";
 const char* kSpeakerName = "Jane Doe";
-
-audio::PcmBuffer Speak(const std::string& speaker_id, const std::vector<std::string>& sentences) {
-  auto speaker = voice::testing::SpeakerById(speaker_id);
-  audio::PcmBuffer out;
-  for (const auto& s : sentences) {
-    auto pcm = voice::testing::Synthesize(speaker, s, voice::testing::DefaultCacheDir());
-    EXPECT_TRUE(pcm) << pcm.error().ToString();
-    if (!pcm) return out;
-    out.sample_rate = pcm->sample_rate;
-    out.channels = pcm->channels;
-    out.samples.insert(out.samples.end(), pcm->samples.begin(), pcm->samples.end());
-  }
-  return out;
-}
-
-// A 16-bit PCM WAV written by hand, for headers no encoder would write.
-std::string RawWav(int channels, uint32_t rate, size_t frames) {
-  auto le = [](uint32_t v, int bytes) {
-    std::string out;
-    for (int i = 0; i < bytes; ++i) out += static_cast<char>((v >> (8 * i)) & 0xFF);
-    return out;
-  };
-  const uint32_t data_bytes = static_cast<uint32_t>(frames * channels * 2);
-  std::string wav = "RIFF" + le(36 + data_bytes, 4) + "WAVEfmt " + le(16, 4) + le(1, 2) +
-                    le(channels, 2) + le(rate, 4) + le(rate * channels * 2, 4) +
-                    le(channels * 2, 2) + le(16, 2) + "data" + le(data_bytes, 4);
-  for (size_t i = 0; i < frames * channels; ++i) wav += le(static_cast<uint32_t>((i * 7919) % 20000), 2);
-  return wav;
-}
-
-std::string Encode(const audio::PcmBuffer& pcm, audio::Format format = audio::Format::kWav) {
-  audio::EncodeOptions options;
-  options.format = format;
-  auto bytes = audio::Encode(pcm, options);
-  EXPECT_TRUE(bytes) << bytes.error().ToString();
-  return bytes ? *bytes : std::string();
-}
-
-struct Part {
-  std::string name;
-  std::string content;
-  std::string filename;  // empty: a text field
-};
-
-std::string Multipart(const std::vector<Part>& parts, const std::string& boundary) {
-  std::string body;
-  for (const auto& p : parts) {
-    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + p.name + "\"";
-    if (!p.filename.empty()) {
-      body += "; filename=\"" + p.filename + "\"\r\nContent-Type: application/octet-stream";
-    }
-    body += "\r\n\r\n" + p.content + "\r\n";
-  }
-  return body + "--" + boundary + "--\r\n";
-}
 
 class CloneE2E : public ::testing::Test {
  protected:
@@ -105,13 +48,6 @@ class CloneE2E : public ::testing::Test {
     auto created = RunVox({"keys", "create", "--data", DataDir().string(), "--name", name});
     EXPECT_EQ(created.exit_code, 0) << created.err;
     return created.out.substr(0, created.out.find('\n'));
-  }
-
-  static Result<api::http::ClientResponse> Upload(ApiClient& api, const std::string& target,
-                                                  const std::vector<Part>& parts) {
-    const std::string boundary = "vox-test-boundary-7d9f";
-    return api.Call("POST", target, Multipart(parts, boundary),
-                    {{"Content-Type", "multipart/form-data; boundary=" + boundary}});
   }
 
   static std::vector<Part> GoodParts() {
@@ -221,6 +157,8 @@ TEST_F(CloneE2E, BadUploadsAreClearErrorsAndLeaveNothing) {
   const std::string sixteen_channels = RawWav(16, 16000, 16000 * 3);
   const std::string one_hz = RawWav(1, 1, 20);
   const std::string ten_mhz = RawWav(1, 10'000'000, 100'000);
+  std::string claims_hours = RawWav(1, 16000, 16000);  // 1 s of data, a header saying 37 h
+  claims_hours.replace(40, 4, std::string("\xF0\xFF\xFF\xFF", 4));
   const std::string other_voice_consent =
       Encode(Speak("flite-rms", {*voice::ConsentStatement(kSpeakerName)}));
 
@@ -240,6 +178,7 @@ TEST_F(CloneE2E, BadUploadsAreClearErrorsAndLeaveNothing) {
       {"truncated file", with(GoodParts(), "files", samples_->substr(0, 3000)), 422, "files"},
       {"1 Hz", with(GoodParts(), "files", one_hz), 422, "files"},
       {"10 MHz", with(GoodParts(), "files", ten_mhz), 422, "files"},
+      {"header claiming hours", with(GoodParts(), "files", claims_hours), 422, "files"},
       {"16 channels", with(GoodParts(), "files", sixteen_channels), 422, "files"},
       {"silence", with(GoodParts(), "files",
                        Encode(audio::PcmBuffer{16000, 1, std::vector<float>(16000 * 15, 0.f)})),

@@ -17,6 +17,7 @@
 #include "store/postgres/pg_test_server.h"
 #include "store/store.h"
 #include "support/api_client.h"
+#include "support/clone_upload.h"
 #include "support/vox_process.h"
 
 namespace vox::testing {
@@ -282,6 +283,47 @@ TEST(ScaleOut, TwoApisTwoWorkersBurstOf500AllDoneNoneTwice) {
   auto repeat = other.Submit({{"text", "Burst job 0."}, {"format", "wav"}});
   ASSERT_TRUE(repeat && repeat->status == 202);
   EXPECT_EQ(repeat->JsonBody()["cache_hit"], true) << repeat->body;
+}
+
+// A voice cloned through one API process is used through another and
+// synthesized by a worker process: metadata in PostgreSQL, audio in S3.
+TEST(ScaleOut, CloneMadeThroughOneApiServesThroughAnotherAndDeletesFromS3) {
+  Cluster cluster;
+  START_CLUSTER_OR_SKIP(cluster);
+  auto& api1 = cluster.Launch("api");
+  auto& api2 = cluster.Launch("api");
+  cluster.Launch("worker", {"--workers", "1"});
+  ApiClient first(api1.port(), cluster.admin_key());
+  ApiClient second(api2.port(), cluster.admin_key());
+
+  const std::string statement = *voice::ConsentStatement("Jane Doe");
+  auto created = Upload(
+      first, "/v1/voice/create",
+      {{"name", "Jane"},
+       {"speaker_name", "Jane Doe"},
+       {"files", Encode(Speak("flite-slt-f0x1.2", voice::testing::EvaluationSentences())), "a.wav"},
+       {"consent_audio", Encode(Speak("flite-slt-f0x1.2", {statement})), "c.wav"}});
+  ASSERT_TRUE(created);
+  ASSERT_EQ(created->status, 201) << created->body;
+  const std::string id = created->JsonBody()["voice_id"];
+  auto blobs = cluster.OpenBlobs();
+  ASSERT_TRUE(blobs);
+  auto keys = blobs->List("voices/" + id + "/");
+  ASSERT_TRUE(keys);
+  EXPECT_EQ(keys->size(), 2u);  // sample.wav and consent.wav
+
+  auto submitted = second.Submit({{"text", "Spoken through the other API process."},
+                                  {"voice_id", id}, {"format", "wav"}});
+  ASSERT_TRUE(submitted && submitted->status == 202) << (submitted ? submitted->body : "");
+  json job = second.WaitForFinal(submitted->JsonBody()["job_id"], seconds(60));
+  ASSERT_EQ(job["status"], "done") << job.dump();
+  EXPECT_TRUE(job.contains("voice_similarity")) << job.dump();
+
+  ASSERT_EQ(second.Call("DELETE", "/v1/voices/" + id)->status, 204);
+  keys = blobs->List("voices/" + id + "/");
+  ASSERT_TRUE(keys);
+  EXPECT_TRUE(keys->empty());
+  EXPECT_EQ(first.Submit({{"text", "Gone."}, {"voice_id", id}})->status, 422);
 }
 
 }  // namespace

@@ -2,8 +2,8 @@
 # Bounded fuzzing inside the test suite (CTest label "fuzz").
 #
 # Configures a separate clang build (libFuzzer needs clang; see the VOX_FUZZ
-# blocks in src/audio and src/text), builds only the fuzz targets, and runs
-# each for a fixed time on a seed corpus. Any crash, sanitizer report
+# blocks in src/audio, src/text and src/api/http), builds only the fuzz targets,
+# and runs each for a fixed time on a seed corpus. Any crash, sanitizer report
 # (ASan, UBSan, LeakSanitizer), timeout or out-of-memory fails the test, and
 # the input that caused it is kept under <build>/artifacts/.
 #
@@ -29,7 +29,7 @@ if [ ! -f "$build/CMakeCache.txt" ]; then
     exit 1
   }
 fi
-targets=(audio_fuzz_decode text_fuzz_normalize)
+targets=(audio_fuzz_decode text_fuzz_normalize http_fuzz_multipart)
 cmake --build "$build" --target "${targets[@]}" -j "$(nproc)"
 
 work=$(mktemp -d)
@@ -47,10 +47,11 @@ for tsv in "$src"/src/text/testdata/*.tsv; do
   done <"$tsv"
 done
 
-# Audio seeds are committed (tests/fuzz/make_seeds.sh): one tiny file per container.
+# Audio and multipart seeds are committed (tests/fuzz/make_seeds.sh).
 status=0
 run() {
   local name=$1 binary=$2 max_len=$3 seeds=$4
+  shift 4  # the rest: extra libFuzzer flags
   mkdir -p "$work/$name"
   echo "== $name: ${seconds}s"
   # New inputs go to the scratch directory (the first one); the seeds stay untouched.
@@ -58,7 +59,7 @@ run() {
     ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=0 \
     "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=512 \
       -max_len="$max_len" -print_final_stats=1 -artifact_prefix="$build/artifacts/$name-" \
-      "$work/$name" "$seeds" >"$work/$name.log" 2>&1; then
+      "$@" "$work/$name" "$seeds" >"$work/$name.log" 2>&1; then
     grep -E '^(Done|stat::(number_of_executed_units|new_units_added|peak_rss_mb))' \
       "$work/$name.log" || true
   else
@@ -70,4 +71,6 @@ run() {
 }
 run audio_decode "$build/src/audio/audio_fuzz_decode" 8192 "$src/tests/fuzz/corpus/audio"
 run text_normalize "$build/src/text/text_fuzz_normalize" 2048 "$work/text_seeds"
+run http_multipart "$build/src/api/http/http_fuzz_multipart" 4096 "$src/tests/fuzz/corpus/multipart" \
+  -dict="$src/tests/fuzz/multipart.dict"
 exit $status
