@@ -139,6 +139,29 @@ TEST_F(CloneE2E, UploadSynthesizeInTheCloneAndDelete) {
   EXPECT_EQ(refused->status, 422);
   EXPECT_TRUE(Clones(alice).empty());
   EXPECT_EQ(alice.Call("DELETE", "/v1/voices/flite-slt")->status, 403);
+
+  ApiClient anonymous(server_->port(), "");
+  auto metrics = anonymous.Call("GET", "/metrics");
+  EXPECT_NE(metrics->body.find("vox_voice_creations_total{outcome=\"created\"}"),
+            std::string::npos);
+  auto ready = anonymous.Call("GET", "/readyz");
+  EXPECT_EQ(ready->JsonBody()["checks"]["cloning"], "ok") << ready->body;
+}
+
+TEST_F(CloneE2E, WithoutTheSpeechModelCloningIsOffAndTheRestServes) {
+  TempDir dir;
+  ServerProcess server(dir.path() / "data", {"--asr-model-dir", "/nonexistent/model"});
+  ASSERT_TRUE(server.Start()) << server.output();
+  ApiClient api(server.port(), server.admin_key());
+  auto ready = api.Call("GET", "/readyz");
+  ASSERT_EQ(ready->status, 200) << ready->body;
+  EXPECT_NE(ready->JsonBody()["checks"]["cloning"].get<std::string>().find("VOX_ASR_MODEL_DIR"),
+            std::string::npos)
+      << ready->body;
+  auto refused = Upload(api, "/v1/voice/create", GoodParts());
+  EXPECT_EQ(refused->status, 503);
+  EXPECT_EQ(api.Submit({{"text", "Still speaking."}})->status, 202);
+  EXPECT_EQ(server.Terminate(), 0);
 }
 
 TEST_F(CloneE2E, BadUploadsAreClearErrorsAndLeaveNothing) {

@@ -23,6 +23,11 @@ ApiServer::ApiServer(ApiServerConfig config, JobService& jobs, Authenticator& au
                                    {"method", "route", "status"})),
       latency_(metrics.AddHistogram("vox_http_request_duration_seconds",
                                     "HTTP request latency by route.", {"method", "route"})),
+      voice_creations_(metrics.AddCounter(
+          "vox_voice_creations_total",
+          "Voice uploads by outcome: created, invalid, unprocessable (audio or consent), "
+          "protected, busy, error.",
+          {"outcome"})),
       handler_pool_(static_cast<size_t>(std::max(1, config_.handler_threads))) {
   server_ = std::make_unique<http::HttpServer>(
       config_.http, BuildRouter(), [this](const http::RequestLog& log) {

@@ -91,6 +91,7 @@ class ApiServer {
   RateLimiter limiter_;
   obs::Family<obs::Counter>& requests_;
   obs::Family<obs::Histogram>& latency_;
+  obs::Family<obs::Counter>& voice_creations_;
   boost::asio::thread_pool handler_pool_;
   std::unique_ptr<http::HttpServer> server_;
 };

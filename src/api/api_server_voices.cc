@@ -60,6 +60,18 @@ cloning::Actor ActorOf(const Principal& who, const std::string& request_id) {
   return cloning::Actor{who.user_id, who.key_id, request_id, "api"};
 }
 
+// The vox_voice_creations_total label of a create's result.
+const char* CreationOutcome(const Result<store::Voice>& voice) {
+  if (voice) return "created";
+  switch (voice.error().code) {
+    case ErrorCode::kInvalidArgument: return "invalid";
+    case ErrorCode::kUnprocessable: return "unprocessable";
+    case ErrorCode::kPermissionDenied: return "protected";
+    case ErrorCode::kUnavailable: return "busy";
+    default: return "error";
+  }
+}
+
 Response AdminOnly() {
   return http::JsonError(403, "permission_denied", "this route needs an admin API key");
 }
@@ -129,8 +141,12 @@ void ApiServer::CreateVoice(Request& request, Responder respond) {
              return r;
            }
            auto input = ParseCloneForm(request.body, content_type);
-           if (!input) return FromError(input.error());
+           if (!input) {
+             voice_creations_.With({"invalid"}).Inc();
+             return FromError(input.error());
+           }
            auto voice = cloner_->Create(*input, ActorOf(who, request.request_id));
+           voice_creations_.With({CreationOutcome(voice)}).Inc();
            if (!voice) return FromError(voice.error());
            json body = CloneJson(*voice);
            body["voice_id"] = voice->id;

@@ -178,10 +178,13 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
 
   std::unique_ptr<api::ApiServer> server;
   if (role != Role::kWorker) {
-    // Cloning is optional for the API: without it, everything else serves.
+    auto checks = ReadinessChecks(*store, *blobs, *queue, *engines, pool.get());
+    // Cloning is optional for the API: without it, everything else serves, and
+    // /readyz says why cloning is off without making the process unready.
     auto cloning_kit = MakeCloningKit(*store, *blobs, *engines, config);
     if (!cloning_kit) spdlog::warn("voice cloning disabled: {}", cloning_kit.error().message);
-    auto checks = ReadinessChecks(*store, *blobs, *queue, *engines, pool.get());
+    Status cloning_status = cloning_kit ? Status{} : Status(std::unexpected(cloning_kit.error()));
+    checks.push_back({"cloning", [cloning_status] { return cloning_status; }, /*required=*/false});
     api::ApiServerConfig api_config;
     api_config.http.listen = config.listen;
     api_config.http.io_threads = config.io_threads;
