@@ -39,9 +39,18 @@ std::string AvError(int code) {
   return text;
 }
 
-void SilenceLogging() {
+// No legitimate upload (50 MB at most, ten minutes) needs one allocation
+// this big; the MP4 demuxer sizes tables from counts a file declares, and a
+// 1.4 KB file found by fuzzing asked for 1.2 GB. Process-wide: ffmpeg is used
+// for nothing else here.
+constexpr std::size_t kMaxFfmpegAllocation = 64u << 20;
+
+void ConfigureFfmpegOnce() {
   static std::once_flag once;
-  std::call_once(once, [] { av_log_set_level(AV_LOG_QUIET); });
+  std::call_once(once, [] {
+    av_log_set_level(AV_LOG_QUIET);
+    av_max_alloc(kMaxFfmpegAllocation);
+  });
 }
 
 // Read-only cursor over the caller's bytes, served to ffmpeg through AVIO.
@@ -300,7 +309,7 @@ Status Drain(AVCodecContext* ctx, AVFrame* frame, FrameCollector& collector, con
 
 Result<PcmBuffer> DecodeWithFfmpeg(std::string_view bytes, FfmpegContainer container,
                                    const DecodeOptions& options) {
-  SilenceLogging();
+  ConfigureFfmpegOnce();
   const char* name = ContainerName(container);
   if (container == FfmpegContainer::kMatroska && MatroskaSegmentTruncated(bytes)) {
     return InvalidArgument("truncated webm audio: the file ends before its stated size", kField);

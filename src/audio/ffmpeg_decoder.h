@@ -12,7 +12,9 @@
 //   - the stream's channel count and rate are checked before the decoder is
 //     opened, and the duration limit is enforced on decoded samples;
 //   - ffmpeg's logging is silenced process-wide (a damaged file would
-//     otherwise print a line per bad packet to stderr).
+//     otherwise print a line per bad packet to stderr);
+//   - every single ffmpeg allocation is capped at 64 MB process-wide
+//     (av_max_alloc): MP4 tables are sized from counts the file declares.
 // Every error a file can cause is invalid_argument (or resource_exhausted
 // over a limit) with field "audio".
 #pragma once

@@ -161,6 +161,13 @@ TEST(AudioFfmpegDecode, CorruptHeadersAreInvalid) {
   }
 }
 
+// Found by libFuzzer: a 1.4 KB M4A whose tables made the demuxer ask for
+// 1.2 GB in one allocation. Now refused by the allocation cap.
+TEST(AudioFfmpegDecode, HugeDeclaredTablesAreInvalid) {
+  ExpectError(Decode(Fixture("fuzz_m4a_huge_alloc.m4a")), ErrorCode::kResourceExhausted,
+              "fuzz_m4a_huge_alloc.m4a");
+}
+
 TEST(AudioFfmpegDecode, UnsupportedCodecNamesIt) {
   auto r = Decode(Fixture("pcm_in.mkv"));
   ExpectError(r, ErrorCode::kInvalidArgument, "pcm in mkv");
