@@ -31,6 +31,8 @@ packages=(
   # uploads: WebM/MP4 decoding (only the demuxers and decoders whitelisted in
   # src/audio/ffmpeg_decoder.h run) and WebRTC voice activity detection
   libavformat-dev libavcodec-dev libavutil-dev libwebrtc-audio-processing-dev
+  # e2e tests upload speech as browsers (WebM/Opus) and phones (M4A/AAC) record it
+  ffmpeg
   # bounded libFuzzer runs in the suite (tests/fuzz): clang 16 with libc++ and its runtimes
   clang-16 libc++-16-dev libc++abi-16-dev libclang-rt-16-dev
 )

@@ -6,6 +6,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <cstdlib>
+#include <iterator>
 #include <set>
 
 #include "audio/decode.h"
@@ -162,6 +164,34 @@ TEST_F(CloneE2E, WithoutTheSpeechModelCloningIsOffAndTheRestServes) {
   EXPECT_EQ(refused->status, 503);
   EXPECT_EQ(api.Submit({{"text", "Still speaking."}})->status, 202);
   EXPECT_EQ(server.Terminate(), 0);
+}
+
+// What browsers (MediaRecorder: WebM/Opus) and phones (M4A/AAC) record, made
+// from the same speech with the ffmpeg CLI.
+std::string Transcode(const std::string& wav, const std::string& ext, const std::string& codec) {
+  TempDir dir;
+  const fs::path in = dir.path() / "in.wav", out = dir.path() / ("out." + ext);
+  std::ofstream(in, std::ios::binary) << wav;
+  const std::string command = "ffmpeg -hide_banner -loglevel error -y -i '" + in.string() +
+                              "' -c:a " + codec + " '" + out.string() + "'";
+  EXPECT_EQ(std::system(command.c_str()), 0) << command << " (scripts/install-deps.sh installs ffmpeg)";
+  std::ifstream file(out, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(file), {});
+}
+
+TEST_F(CloneE2E, PhoneAndBrowserRecordingsAreAccepted) {
+  ApiClient erin(server_->port(), NewUserKey("erin"));
+  const std::string m4a = Transcode(*samples_, "m4a", "aac");
+  const std::string webm = Transcode(Encode(Speak(kTarget, {*voice::ConsentStatement(kSpeakerName)})),
+                                     "webm", "libopus");
+  ASSERT_FALSE(m4a.empty() || webm.empty());
+  auto created = Upload(erin, "/v1/voice/create",
+                        {{"name", "from a phone"},
+                         {"speaker_name", kSpeakerName},
+                         {"files", m4a, "memo.m4a"},
+                         {"consent_audio", webm, "consent.webm"}});
+  ASSERT_TRUE(created);
+  EXPECT_EQ(created->status, 201) << created->body;
 }
 
 TEST_F(CloneE2E, BadUploadsAreClearErrorsAndLeaveNothing) {
