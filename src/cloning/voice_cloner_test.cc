@@ -29,17 +29,10 @@ const char* kOtherSpeaker = "flite-rms";
 const char* kSpeakerName = "Jane Doe";
 
 audio::PcmBuffer Speak(const std::string& speaker_id, const std::vector<std::string>& sentences) {
-  auto speaker = voice::testing::SpeakerById(speaker_id);
-  audio::PcmBuffer out;
-  for (const auto& s : sentences) {
-    auto pcm = voice::testing::Synthesize(speaker, s, voice::testing::DefaultCacheDir());
-    EXPECT_TRUE(pcm) << pcm.error().ToString();
-    if (!pcm) return out;
-    out.sample_rate = pcm->sample_rate;
-    out.channels = pcm->channels;
-    out.samples.insert(out.samples.end(), pcm->samples.begin(), pcm->samples.end());
-  }
-  return out;
+  auto pcm = voice::testing::SynthesizeAll(voice::testing::SpeakerById(speaker_id), sentences,
+                                           voice::testing::DefaultCacheDir());
+  EXPECT_TRUE(pcm) << pcm.error().ToString();
+  return pcm ? *pcm : audio::PcmBuffer{};
 }
 
 std::string Wav(const audio::PcmBuffer& pcm) {

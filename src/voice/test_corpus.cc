@@ -149,6 +149,19 @@ bool ToolsAvailable(const TestSpeaker& speaker) {
   return true;
 }
 
+Result<audio::PcmBuffer> SynthesizeAll(const TestSpeaker& speaker,
+                                       const std::vector<std::string>& sentences,
+                                       const std::string& cache_dir) {
+  audio::PcmBuffer out;
+  for (const std::string& sentence : sentences) {
+    VOX_ASSIGN_OR_RETURN(audio::PcmBuffer pcm, Synthesize(speaker, sentence, cache_dir));
+    out.sample_rate = pcm.sample_rate;
+    out.channels = pcm.channels;
+    out.samples.insert(out.samples.end(), pcm.samples.begin(), pcm.samples.end());
+  }
+  return out;
+}
+
 std::string DefaultCacheDir() { return std::string(VOX_BINARY_DIR) + "/voice_test_corpus"; }
 
 Result<audio::PcmBuffer> Synthesize(const TestSpeaker& speaker, const std::string& text,

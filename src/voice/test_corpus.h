@@ -40,6 +40,11 @@ bool ToolsAvailable(const TestSpeaker& speaker);
 Result<audio::PcmBuffer> Synthesize(const TestSpeaker& speaker, const std::string& text,
                                     const std::string& cache_dir);
 
+// Synthesize() of each sentence in order, joined into one buffer.
+Result<audio::PcmBuffer> SynthesizeAll(const TestSpeaker& speaker,
+                                       const std::vector<std::string>& sentences,
+                                       const std::string& cache_dir);
+
 // The cache directory the voice tests share within a build tree.
 std::string DefaultCacheDir();
 

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "audio/encode.h"
@@ -20,17 +21,10 @@ namespace vox::testing {
 // `speaker_id` reading `sentences`, one buffer (cached under the build tree).
 inline audio::PcmBuffer Speak(const std::string& speaker_id,
                               const std::vector<std::string>& sentences) {
-  auto speaker = voice::testing::SpeakerById(speaker_id);
-  audio::PcmBuffer out;
-  for (const auto& s : sentences) {
-    auto pcm = voice::testing::Synthesize(speaker, s, voice::testing::DefaultCacheDir());
-    EXPECT_TRUE(pcm) << pcm.error().ToString();
-    if (!pcm) return out;
-    out.sample_rate = pcm->sample_rate;
-    out.channels = pcm->channels;
-    out.samples.insert(out.samples.end(), pcm->samples.begin(), pcm->samples.end());
-  }
-  return out;
+  auto pcm = voice::testing::SynthesizeAll(voice::testing::SpeakerById(speaker_id), sentences,
+                                           voice::testing::DefaultCacheDir());
+  EXPECT_TRUE(pcm) << pcm.error().ToString();
+  return pcm ? *pcm : audio::PcmBuffer{};
 }
 
 inline std::string Encode(const audio::PcmBuffer& pcm, audio::Format format = audio::Format::kWav) {
@@ -59,6 +53,8 @@ inline std::string RawWav(int channels, uint32_t rate, size_t frames) {
 }
 
 struct Part {
+  Part(std::string name, std::string content, std::string filename = {})
+      : name(std::move(name)), content(std::move(content)), filename(std::move(filename)) {}
   std::string name;
   std::string content;
   std::string filename;  // empty: a text field
