@@ -143,6 +143,8 @@ class Store {
   // when include_builtin; built-ins first, then by name.
   virtual Result<std::vector<Voice>> ListVoices(const std::optional<std::string>& user_id,
                                                 bool include_builtin) = 0;
+  // kNotFound when absent; kFailedPrecondition for a deleted voice (deleted
+  // stays deleted); kInvalidArgument for status deleted (use DeleteVoice).
   virtual Result<Voice> UpdateVoice(const VoiceUpdate& update) = 0;
   // Soft delete: status deleted, deleted_at = updated_at = at (0 = now), and
   // metadata replaced by '{}': the embedding, profile and consent details go

@@ -90,6 +90,20 @@ TEST_P(StoreConformance, VoicesUpdateAndSoftDelete) {
   EXPECT_EQ(got.deleted_at, 4000);
   EXPECT_EQ(got.updated_at, 4000);
   EXPECT_EQ(got.metadata, "{}");
+  // Deleted stays deleted: no revival, no metadata written back.
+  VoiceUpdate revive;
+  revive.id = v.id;
+  revive.status = VoiceStatus::kReady;
+  revive.metadata = R"({"embedding":[1]})";
+  EXPECT_EQ(CodeOf(store_->UpdateVoice(revive)), ErrorCode::kFailedPrecondition);
+  VOX_ASSERT_OK_AND_ASSIGN(got, store_->GetVoice(v.id));
+  EXPECT_EQ(got.status, VoiceStatus::kDeleted);
+  EXPECT_EQ(got.metadata, "{}");
+  VOX_ASSERT_OK_AND_ASSIGN(Voice other, store_->CreateVoice(MakeVoice(a.id, "other")));
+  VoiceUpdate delete_by_update;
+  delete_by_update.id = other.id;
+  delete_by_update.status = VoiceStatus::kDeleted;
+  EXPECT_EQ(CodeOf(store_->UpdateVoice(delete_by_update)), ErrorCode::kInvalidArgument);
 
   EXPECT_EQ(CodeOf(store_->DeleteVoice(NewUuid(), 1)), ErrorCode::kNotFound);
   EXPECT_EQ(CodeOf(store_->GetVoice(NewUuid())), ErrorCode::kNotFound);

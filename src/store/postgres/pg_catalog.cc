@@ -117,21 +117,28 @@ Result<std::vector<Voice>> PostgresStore::ListVoices(const std::optional<string>
 }
 
 Result<Voice> PostgresStore::UpdateVoice(const VoiceUpdate& update) {
+  if (update.status == VoiceStatus::kDeleted) {
+    return InvalidArgument("a voice is deleted with DeleteVoice, not UpdateVoice", "status");
+  }
   const int64_t at = update.at != 0 ? update.at : NowMs();
   std::optional<string> status;
   if (update.status) status = string(VoiceStatusName(*update.status));
-  return WithConn([&](Connection& c) -> Result<Voice> {
+  auto updated = WithConn([&](Connection& c) -> Result<Voice> {
     VOX_ASSIGN_OR_RETURN(
         Rows s, c.Query(string("UPDATE voices SET status = COALESCE($1::text, status), "
-                               "metadata = COALESCE($2::text, metadata), updated_at = $3, "
-                               "deleted_at = CASE WHEN $1::text = 'deleted' THEN "
-                               "COALESCE(deleted_at, $3) WHEN $1::text IS NULL THEN deleted_at "
-                               "ELSE NULL END WHERE id = $4 RETURNING ") +
+                               "metadata = COALESCE($2::text, metadata), updated_at = $3 "
+                               "WHERE id = $4 AND status <> 'deleted' RETURNING ") +
                             kVoiceColumns,
                         Params().OptText(status).OptText(update.metadata).Int(at).Text(update.id)));
     if (s.empty()) return NotFound("no voice '" + update.id + "'", "voice_id");
     return ReadVoice(s, 0);
   });
+  // A deleted voice stays deleted: its row exists but takes no more updates.
+  if (!updated && updated.error().code == ErrorCode::kNotFound && GetVoice(update.id)) {
+    return MakeError(ErrorCode::kFailedPrecondition, "voice '" + update.id + "' was deleted",
+                     "voice_id");
+  }
+  return updated;
 }
 
 Status PostgresStore::DeleteVoice(const string& id, int64_t at) {

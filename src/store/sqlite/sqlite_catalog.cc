@@ -113,16 +113,17 @@ Result<std::vector<Voice>> SqliteStore::ListVoices(const std::optional<string>& 
 }
 
 Result<Voice> SqliteStore::UpdateVoice(const VoiceUpdate& update) {
+  if (update.status == VoiceStatus::kDeleted) {
+    return InvalidArgument("a voice is deleted with DeleteVoice, not UpdateVoice", "status");
+  }
   const int64_t at = update.at != 0 ? update.at : NowMs();
   std::optional<string> status;
   if (update.status) status = string(VoiceStatusName(*update.status));
-  return WithWriter([&](Connection& c) -> Result<Voice> {
+  auto updated = WithWriter([&](Connection& c) -> Result<Voice> {
     VOX_ASSIGN_OR_RETURN(
         Stmt s, c.Prepare(string("UPDATE voices SET status = COALESCE(?1, status), "
-                                 "metadata = COALESCE(?2, metadata), updated_at = ?3, "
-                                 "deleted_at = CASE WHEN ?1 = 'deleted' THEN "
-                                 "COALESCE(deleted_at, ?3) WHEN ?1 IS NULL THEN deleted_at "
-                                 "ELSE NULL END WHERE id = ?4 RETURNING ") +
+                                 "metadata = COALESCE(?2, metadata), updated_at = ?3 "
+                                 "WHERE id = ?4 AND status <> 'deleted' RETURNING ") +
                           kVoiceColumns));
     s.OptText(1, status).OptText(2, update.metadata).Int(3, at).Text(4, update.id);
     VOX_ASSIGN_OR_RETURN(bool row, s.Step());
@@ -131,6 +132,12 @@ Result<Voice> SqliteStore::UpdateVoice(const VoiceUpdate& update) {
     VOX_RETURN_IF_ERROR(s.Run());
     return v;
   });
+  // A deleted voice stays deleted: its row exists but takes no more updates.
+  if (!updated && updated.error().code == ErrorCode::kNotFound && GetVoice(update.id)) {
+    return MakeError(ErrorCode::kFailedPrecondition, "voice '" + update.id + "' was deleted",
+                     "voice_id");
+  }
+  return updated;
 }
 
 Status SqliteStore::DeleteVoice(const string& id, int64_t at) {
