@@ -40,6 +40,10 @@ json BuiltinJson(const engines::VoiceInfo& v) {
   return j;
 }
 
+Response NoSuchVoice() {
+  return http::JsonError(404, "not_found", "no such voice", "voice_id");
+}
+
 Response CloningUnavailable() {
   return http::JsonError(503, "unavailable",
                          "voice cloning is not available on this server (the speech recognizer "
@@ -99,19 +103,19 @@ void ApiServer::GetVoice(Request& request, Responder respond) {
   Authed(request, std::move(respond), [this, id](const Principal& who) -> Response {
     if (!IsUuid(id)) {
       auto builtin = engines_.FindVoice(id);
-      if (!builtin) return http::JsonError(404, "not_found", "no such voice", "voice_id");
+      if (!builtin) return NoSuchVoice();
       return http::Json(200, BuiltinJson(builtin->voice));
     }
     auto voice = store_.GetVoice(id);
     if (!voice) {
       if (voice.error().code == ErrorCode::kNotFound) {
-        return http::JsonError(404, "not_found", "no such voice", "voice_id");
+        return NoSuchVoice();
       }
       return FromError(voice.error());
     }
     if (voice->kind == store::VoiceKind::kClone && voice->user_id != who.user_id &&
         !who.is_admin) {
-      return http::JsonError(404, "not_found", "no such voice", "voice_id");
+      return NoSuchVoice();
     }
     return http::Json(200, CloneJson(*voice));
   });
@@ -148,9 +152,7 @@ void ApiServer::CreateVoice(Request& request, Responder respond) {
            auto voice = cloner_->Create(*input, ActorOf(who, request.request_id));
            voice_creations_.With({CreationOutcome(voice)}).Inc();
            if (!voice) return FromError(voice.error());
-           json body = CloneJson(*voice);
-           body["voice_id"] = voice->id;
-           Response r = http::Json(201, body);
+           Response r = http::Json(201, CloneJson(*voice));
            r.headers.Set("Location", "/v1/voices/" + voice->id);
            return r;
          });

@@ -79,12 +79,8 @@ Result<SubmitResult> JobService::Submit(const Principal& who, const SynthesizeRe
   // runs as its base voice with the stored conversion.
   auto clone = cloning::BindCloneVoice(store_, request.voice_id, who.user_id);
   if (!clone) return std::unexpected(AsUnprocessable(clone.error()));
-  std::string engine_voice = request.voice_id;
-  if (*clone) {
-    params.conversion = (*clone)->conversion;
-    engine_voice = (*clone)->base_voice;
-  }
-  auto plan = synthesizer_.Prepare(request.text, engine_voice, params,
+  auto plan = synthesizer_.Prepare(request.text,
+                                   cloning::EngineVoice(*clone, request.voice_id, params), params,
                                    engines::TextLimits{config_.limits.max_text_chars});
   if (!plan) return std::unexpected(AsUnprocessable(plan.error()));
 

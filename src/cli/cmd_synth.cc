@@ -49,9 +49,7 @@ Status BindClone(SynthOptions& o, engines::SynthesisParams& params) {
   VOX_ASSIGN_OR_RETURN(auto store, store::OpenStore(config.database_url));
   VOX_RETURN_IF_ERROR(store->Migrate());
   VOX_ASSIGN_OR_RETURN(auto clone, cloning::BindCloneVoice(*store, o.voice, std::nullopt));
-  if (!clone) return {};
-  params.conversion = clone->conversion;
-  o.voice = clone->base_voice;
+  o.voice = cloning::EngineVoice(clone, o.voice, params);
   return {};
 }
 

@@ -36,4 +36,11 @@ Result<std::optional<CloneBinding>> BindCloneVoice(store::Store& store, const st
   return binding;
 }
 
+std::string EngineVoice(const std::optional<CloneBinding>& clone, const std::string& voice_id,
+                        engines::SynthesisParams& params) {
+  if (!clone) return voice_id;
+  params.conversion = clone->conversion;
+  return clone->base_voice;
+}
+
 }  // namespace vox::cloning

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "engines/engine.h"
 #include "engines/voice_conversion.h"
 #include "store/store.h"
 #include "voice/speaker_encoder.h"
@@ -32,5 +33,10 @@ struct CloneBinding {
 // kUnprocessable naming "voice_id"; a damaged row is kInternal.
 Result<std::optional<CloneBinding>> BindCloneVoice(store::Store& store, const std::string& voice_id,
                                                    const std::optional<std::string>& owner);
+
+// The voice id to hand the engines: the clone's base voice, with its
+// conversion set on `params`; or `voice_id` itself when `clone` is nullopt.
+std::string EngineVoice(const std::optional<CloneBinding>& clone, const std::string& voice_id,
+                        engines::SynthesisParams& params);
 
 }  // namespace vox::cloning

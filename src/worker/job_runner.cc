@@ -137,11 +137,7 @@ RunResult JobRunner::Run(const store::Job& job, const std::string& worker_id,
   // A clone deleted since the job was accepted fails the job: its voice is gone.
   auto clone = cloning::BindCloneVoice(store_, job.voice_id, std::nullopt);
   if (!clone) return fail(clone.error());
-  std::string engine_voice = job.voice_id;
-  if (*clone) {
-    synth_params.conversion = (*clone)->conversion;
-    engine_voice = (*clone)->base_voice;
-  }
+  const std::string engine_voice = cloning::EngineVoice(*clone, job.voice_id, synth_params);
   // The API enforced VOX_MAX_TEXT_CHARS when it accepted the job; an accepted
   // job is never refused here for its length.
   const engines::TextLimits no_limit{std::numeric_limits<size_t>::max()};
