@@ -26,14 +26,14 @@
 
 #include <nlohmann/json.hpp>
 
-#include "api/http/test_client.h"
+#include "http/testing/test_client.h"
 #include "engines/engine_registry.h"
 #include "engines/synthesizer.h"
 
 namespace {
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
-using vox::api::http::HttpClient;
+using vox::http::HttpClient;
 
 constexpr auto kJobTimeout = std::chrono::seconds(120);
 const char* kVoice = "flite-slt";

@@ -13,7 +13,7 @@
 #include "audio/decode.h"
 #include "blob/blob_store.h"
 #include "blob/s3/testing/s3rver_process.h"
-#include "queue/redis/redis_test_server.h"
+#include "redis/testing/redis_test_server.h"
 #include "store/postgres/pg_test_server.h"
 #include "store/store.h"
 #include "support/api_client.h"
@@ -38,7 +38,7 @@ class Cluster {
     auto pg = store::postgres::testing::PgTestServer::Start();
     if (!pg) return "PostgreSQL: " + pg.error().message;
     pg_ = std::move(*pg);
-    auto redis = queue::redis::testing::RedisTestServer::Start();
+    auto redis = vox::redis::testing::RedisTestServer::Start();
     if (!redis) return "Redis: " + redis.error().message;
     redis_ = std::move(*redis);
     auto s3 = blob::testing::S3rverProcess::Start({"vox-audio"});
@@ -78,14 +78,14 @@ class Cluster {
   }
 
   store::postgres::testing::PgTestServer& pg() { return *pg_; }
-  queue::redis::testing::RedisTestServer& redis() { return *redis_; }
+  vox::redis::testing::RedisTestServer& redis() { return *redis_; }
   void StopS3() { s3_.reset(); }
   const std::string& admin_key() const { return admin_key_; }
 
  private:
   TempDir dir_;
   std::unique_ptr<store::postgres::testing::PgTestServer> pg_;
-  std::unique_ptr<queue::redis::testing::RedisTestServer> redis_;
+  std::unique_ptr<vox::redis::testing::RedisTestServer> redis_;
   std::unique_ptr<blob::testing::S3rverProcess> s3_;
   std::string storage_url_;
   std::string admin_key_;

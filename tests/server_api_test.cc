@@ -233,7 +233,7 @@ TEST_F(ServerApi, BadRequestsGetClearJsonErrors) {
 }
 
 TEST_F(ServerApi, MalformedHttpIsRefusedAndTheServerStaysUp) {
-  auto raw = api::http::RawConnection::Connect("127.0.0.1", server_->port());
+  auto raw = http::RawConnection::Connect("127.0.0.1", server_->port());
   ASSERT_TRUE(raw);
   ASSERT_TRUE(raw->Send("GET /healthz HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n"));
   auto reply = raw->ReadResponse();

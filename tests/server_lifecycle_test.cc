@@ -7,8 +7,8 @@
 #include <mutex>
 #include <set>
 
-#include "api/http/response.h"
-#include "api/http/server.h"
+#include "http/response.h"
+#include "http/server.h"
 #include "audio/decode.h"
 #include "common/crypto.h"
 #include "support/api_client.h"
@@ -102,15 +102,15 @@ TEST(ServerLifecycle, SigtermDrainsAndExitsZero) {
 TEST(ServerLifecycle, WebhookIsDeliveredSignedOnCompletion) {
   std::mutex mutex;
   std::vector<std::pair<std::string, std::string>> received;  // signature, body
-  api::http::Router router;
-  ASSERT_TRUE(router.Add("POST", "/hook", [&](api::http::Request& r, api::http::Responder respond) {
+  http::Router router;
+  ASSERT_TRUE(router.Add("POST", "/hook", [&](http::Request& r, http::Responder respond) {
     std::lock_guard lock(mutex);
     received.emplace_back(std::string(r.Header("X-Vox-Signature").value_or("")), r.body);
-    respond(api::http::Json(200, {{"ok", true}}));
+    respond(http::Json(200, {{"ok", true}}));
   }));
-  api::http::HttpServerConfig config;
+  http::HttpServerConfig config;
   config.listen = "127.0.0.1:0";
-  api::http::HttpServer receiver(config, std::move(router));
+  http::HttpServer receiver(config, std::move(router));
   ASSERT_TRUE(receiver.Start());
 
   TempDir dir;
@@ -181,7 +181,7 @@ TEST(ServerLifecycle, SlowClientIsCutOffWithoutBlockingOthers) {
   TempDir dir;
   ServerProcess server(dir.path() / "data", {"--header-timeout-ms", "500"});
   ASSERT_TRUE(server.Start());
-  auto slow = api::http::RawConnection::Connect("127.0.0.1", server.port());
+  auto slow = http::RawConnection::Connect("127.0.0.1", server.port());
   ASSERT_TRUE(slow);
   ASSERT_TRUE(slow->Send("GET /healthz HTTP/1.1\r\nHost: x\r\n"));  // never finishes
   ApiClient api(server.port(), server.admin_key());

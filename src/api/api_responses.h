@@ -7,9 +7,9 @@
 #include <string>
 #include <string_view>
 
-#include "api/http/errors.h"
-#include "api/http/request.h"
-#include "api/http/response.h"
+#include "http/errors.h"
+#include "http/request.h"
+#include "http/response.h"
 #include "common/status.h"
 
 namespace vox::api {

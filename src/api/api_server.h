@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/authenticator.h"
-#include "api/http/server.h"
+#include "http/server.h"
 #include "api/job_service.h"
 #include "api/rate_limiter.h"
 #include "cloning/voice_cloner.h"

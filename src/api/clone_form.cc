@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "api/http/multipart.h"
+#include "http/multipart.h"
 
 namespace vox::api {
 namespace {

@@ -8,7 +8,7 @@
 #include "cloning/clone_binding.h"
 #include "common/crypto.h"
 #include "store/job_params.h"
-#include "worker/webhook.h"
+#include "webhook/webhook.h"
 
 namespace vox::api {
 namespace {
@@ -93,7 +93,7 @@ Result<SubmitResult> JobService::Submit(const Principal& who, const SynthesizeRe
   if (!out_rate) return std::unexpected(AsUnprocessable(out_rate.error()));
 
   if (request.webhook_url) {
-    if (auto s = worker::ValidateWebhookUrl(*request.webhook_url, config_.webhook_allow_private);
+    if (auto s = webhook::ValidateWebhookUrl(*request.webhook_url, config_.webhook_allow_private);
         !s) {
       return std::unexpected(AsUnprocessable(s.error()));
     }

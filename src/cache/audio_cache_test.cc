@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "queue/redis/redis_test_server.h"
+#include "redis/testing/redis_test_server.h"
 
 namespace vox::cache {
 namespace {
@@ -24,7 +24,7 @@ class AudioCacheTest : public ::testing::TestWithParam<Backend> {
     ASSERT_TRUE(store_->Migrate());
     std::string url = "database";
     if (GetParam().name == "redis") {
-      auto server = queue::redis::testing::RedisTestServer::Start();
+      auto server = vox::redis::testing::RedisTestServer::Start();
       if (!server) GTEST_SKIP() << server.error().ToString();
       redis_ = std::move(*server);
       url = redis_->Url("?ttl_s=60&prefix=test:cache");
@@ -35,7 +35,7 @@ class AudioCacheTest : public ::testing::TestWithParam<Backend> {
     EXPECT_EQ(cache_->name(), GetParam().name);
   }
 
-  std::unique_ptr<queue::redis::testing::RedisTestServer> redis_;
+  std::unique_ptr<vox::redis::testing::RedisTestServer> redis_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<AudioCache> cache_;
 };

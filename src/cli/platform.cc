@@ -22,7 +22,7 @@
 #include "engines/engine_registry.h"
 #include "queue/job_queue.h"
 #include "store/store.h"
-#include "worker/webhook_dispatcher.h"
+#include "webhook/webhook_dispatcher.h"
 #include "worker/worker_pool.h"
 
 namespace vox::cli {
@@ -146,7 +146,7 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
   auto speaker_encoder = MakeSpeakerEncoder();
   std::unique_ptr<worker::WorkerMetrics> worker_metrics;
   std::unique_ptr<worker::JobRunner> runner;
-  std::unique_ptr<worker::WebhookDispatcher> webhooks;
+  std::unique_ptr<webhook::WebhookDispatcher> webhooks;
   std::unique_ptr<worker::WorkerPool> pool;
   if (role != Role::kApi) {
     worker_metrics = std::make_unique<worker::WorkerMetrics>(metrics);
@@ -158,12 +158,12 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
     runner_config.speaker_encoder = speaker_encoder.get();
     runner = std::make_unique<worker::JobRunner>(*store, *blobs, *cache, synthesizer,
                                                  *worker_metrics, runner_config);
-    worker::WebhookConfig webhook_config;
+    webhook::WebhookConfig webhook_config;
     webhook_config.secret = secret;
     webhook_config.allow_private = config.webhook_allow_private;
     webhook_config.max_attempts = config.webhook_max_attempts;
-    webhooks = std::make_unique<worker::WebhookDispatcher>(worker::WebhookSender(webhook_config),
-                                                           *worker_metrics);
+    webhooks = std::make_unique<webhook::WebhookDispatcher>(
+        webhook::WebhookSender(webhook_config), webhook::AddWebhookDeliveriesMetric(metrics));
     worker::WorkerPoolConfig pool_config;
     pool_config.threads = config.workers;
     pool_config.worker_id = "worker-" + std::to_string(::getpid()) + "-" + RandomToken(6);

@@ -53,7 +53,7 @@ Result<std::unique_ptr<JobQueue>> OpenQueue(const std::string& url, store::Store
   }
   if (url.starts_with("redis://") || url.starts_with("rediss://")) {
 #if VOX_HAVE_REDIS_QUEUE
-    VOX_ASSIGN_OR_RETURN(redis::RedisQueueOptions options, redis::ParseRedisUrl(url));
+    VOX_ASSIGN_OR_RETURN(redis::RedisQueueOptions options, redis::ParseRedisQueueUrl(url));
     VOX_ASSIGN_OR_RETURN(auto queue, redis::RedisQueue::Open(store, options, clock));
     return std::unique_ptr<JobQueue>(std::move(queue));
 #else

@@ -14,7 +14,7 @@
 
 #include "queue/job_queue.h"
 #if VOX_HAVE_REDIS_QUEUE
-#include "queue/redis/redis_test_server.h"
+#include "redis/testing/redis_test_server.h"
 #endif
 
 namespace vox::queue {
@@ -46,7 +46,7 @@ std::vector<QueueBackend> QueueBackends() {
        [](store::Store& s, int64_t lease_ms) -> Result<std::unique_ptr<JobQueue>> {
          // One server per test binary; a fresh stream per test keeps tests apart.
          static std::atomic<int> streams{0};
-         VOX_ASSIGN_OR_RETURN(auto* server, redis::testing::SharedRedisTestServer());
+         VOX_ASSIGN_OR_RETURN(auto* server, vox::redis::testing::SharedRedisTestServer());
          return OpenQueue(server->Url("?poll_ms=50&lease_ms=" + std::to_string(lease_ms) +
                                       "&stream=conformance-" + std::to_string(++streams)),
                           s);

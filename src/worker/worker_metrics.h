@@ -18,8 +18,6 @@ struct WorkerMetrics {
         audio_seconds(r.AddCounter("vox_audio_seconds_total", "Audio seconds produced.")),
         cache_hits(r.AddCounter("vox_cache_hits_total", "Jobs served from the audio cache.",
                                 {"where"})),
-        webhooks(r.AddCounter("vox_webhook_deliveries_total", "Webhook deliveries by result.",
-                              {"result"})),
         errors(r.AddCounter("vox_errors_total", "Degraded paths taken, by kind.", {"kind"})) {}
 
   obs::Family<obs::Counter>& jobs_finished;
@@ -28,7 +26,6 @@ struct WorkerMetrics {
   obs::Family<obs::Histogram>& realtime_factor;
   obs::Family<obs::Counter>& audio_seconds;
   obs::Family<obs::Counter>& cache_hits;
-  obs::Family<obs::Counter>& webhooks;
   obs::Family<obs::Counter>& errors;
 };
 

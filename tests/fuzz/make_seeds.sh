@@ -4,7 +4,7 @@
 # audio: one tiny valid file per container and codec Decode() accepts (0.1 s, so
 #   the fuzzer runs thousands of mutants a second). Needs the ffmpeg and sox CLIs.
 # multipart: valid multipart/form-data inputs for http_fuzz_multipart, each
-#   "Content-Type line\n" + body (see src/api/http/multipart_fuzz.cc). Needs nothing.
+#   "Content-Type line\n" + body (see src/http/multipart_fuzz.cc). Needs nothing.
 set -euo pipefail
 what=${1:-all}
 here="$(dirname "$0")"

@@ -2,7 +2,7 @@
 # Bounded fuzzing inside the test suite (CTest label "fuzz").
 #
 # Configures a separate clang build (libFuzzer needs clang; see the VOX_FUZZ
-# blocks in src/audio, src/text and src/api/http), builds only the fuzz targets,
+# blocks in src/audio, src/text and src/http), builds only the fuzz targets,
 # and runs each for a fixed time on a seed corpus. Any crash, sanitizer report
 # (ASan, UBSan, LeakSanitizer), timeout or out-of-memory fails the test, and
 # the input that caused it is kept under <build>/artifacts/.
@@ -71,6 +71,6 @@ run() {
 }
 run audio_decode "$build/src/audio/audio_fuzz_decode" 8192 "$src/tests/fuzz/corpus/audio"
 run text_normalize "$build/src/text/text_fuzz_normalize" 2048 "$work/text_seeds"
-run http_multipart "$build/src/api/http/http_fuzz_multipart" 4096 "$src/tests/fuzz/corpus/multipart" \
+run http_multipart "$build/src/http/http_fuzz_multipart" 4096 "$src/tests/fuzz/corpus/multipart" \
   -dict="$src/tests/fuzz/multipart.dict"
 exit $status

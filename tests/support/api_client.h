@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "api/http/test_client.h"
+#include "http/testing/test_client.h"
 
 namespace vox::testing {
 
@@ -17,15 +17,15 @@ class ApiClient {
   ApiClient(uint16_t port, std::string key)
       : http_("127.0.0.1", port, std::chrono::seconds(30)), key_(std::move(key)) {}
 
-  Result<api::http::ClientResponse> Submit(const nlohmann::json& body,
-                                           api::http::HttpClient::HeaderList extra = {}) {
+  Result<http::ClientResponse> Submit(const nlohmann::json& body,
+                                           http::HttpClient::HeaderList extra = {}) {
     extra.emplace_back("Content-Type", "application/json");
     return Call("POST", "/v1/tts/synthesize", body.dump(), std::move(extra));
   }
 
-  Result<api::http::ClientResponse> Call(std::string_view method, std::string_view target,
+  Result<http::ClientResponse> Call(std::string_view method, std::string_view target,
                                          std::string_view body = {},
-                                         api::http::HttpClient::HeaderList headers = {}) {
+                                         http::HttpClient::HeaderList headers = {}) {
     if (!key_.empty()) headers.emplace_back("Authorization", "Bearer " + key_);
     return http_.Request(method, target, body, headers);
   }
@@ -47,10 +47,10 @@ class ApiClient {
     return job;
   }
 
-  api::http::HttpClient& http() { return http_; }
+  http::HttpClient& http() { return http_; }
 
  private:
-  api::http::HttpClient http_;
+  http::HttpClient http_;
   std::string key_;
 };
 

@@ -73,7 +73,7 @@ inline std::string Multipart(const std::vector<Part>& parts, const std::string& 
 }
 
 // POSTs `parts` as multipart/form-data to `target`.
-inline Result<api::http::ClientResponse> Upload(ApiClient& api, const std::string& target,
+inline Result<http::ClientResponse> Upload(ApiClient& api, const std::string& target,
                                                 const std::vector<Part>& parts) {
   const std::string boundary = "vox-test-boundary-7d9f";
   return api.Call("POST", target, Multipart(parts, boundary),

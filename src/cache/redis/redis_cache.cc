@@ -3,14 +3,14 @@
 #include <hiredis/hiredis.h>
 
 #include "common/url_options.h"
-#include "queue/redis/redis_queue.h"
+#include "redis/redis_url.h"
 
 namespace vox::cache::redis {
 namespace {
 
-using queue::redis::Reply;
-using queue::redis::RedisConnection;
-using queue::redis::RedisPool;
+using vox::redis::Reply;
+using vox::redis::RedisConnection;
+using vox::redis::RedisPool;
 
 constexpr char kSetting[] = "VOX_CACHE_URL";
 
@@ -45,19 +45,19 @@ class RedisCache final : public AudioCache {
   Result<std::optional<store::CacheEntry>> Get(const std::string& cache_key) override {
     VOX_ASSIGN_OR_RETURN(Reply r, Run({"HGETALL", Key(cache_key)}));
     const redisReply* fields = r.get();
-    if (queue::redis::ArraySize(fields) == 0) return std::optional<store::CacheEntry>();
+    if (vox::redis::ArraySize(fields) == 0) return std::optional<store::CacheEntry>();
     store::CacheEntry e;
     e.cache_key = cache_key;
-    for (size_t i = 0; i + 1 < queue::redis::ArraySize(fields); i += 2) {
-      const std::string name = queue::redis::Str(queue::redis::Element(fields, i));
-      const redisReply* value = queue::redis::Element(fields, i + 1);
-      if (name == "audio_key") e.audio_key = queue::redis::Str(value);
-      else if (name == "format") e.format = queue::redis::Str(value);
-      else if (name == "duration_s") e.duration_s = std::strtod(queue::redis::Str(value).c_str(), nullptr);
-      else if (name == "audio_bytes") e.audio_bytes = queue::redis::Int(value);
-      else if (name == "created_at") e.created_at = queue::redis::Int(value);
-      else if (name == "last_hit_at") e.last_hit_at = queue::redis::Int(value);
-      else if (name == "hits") e.hits = queue::redis::Int(value);
+    for (size_t i = 0; i + 1 < vox::redis::ArraySize(fields); i += 2) {
+      const std::string name = vox::redis::Str(vox::redis::Element(fields, i));
+      const redisReply* value = vox::redis::Element(fields, i + 1);
+      if (name == "audio_key") e.audio_key = vox::redis::Str(value);
+      else if (name == "format") e.format = vox::redis::Str(value);
+      else if (name == "duration_s") e.duration_s = std::strtod(vox::redis::Str(value).c_str(), nullptr);
+      else if (name == "audio_bytes") e.audio_bytes = vox::redis::Int(value);
+      else if (name == "created_at") e.created_at = vox::redis::Int(value);
+      else if (name == "last_hit_at") e.last_hit_at = vox::redis::Int(value);
+      else if (name == "hits") e.hits = vox::redis::Int(value);
     }
     // A hash someone else wrote under our prefix is not an entry.
     if (e.audio_key.empty()) return std::optional<store::CacheEntry>();
@@ -101,26 +101,17 @@ class RedisCache final : public AudioCache {
 }  // namespace
 
 Result<RedisCacheOptions> ParseRedisCacheUrl(const std::string& url) {
-  std::string base = url;
-  std::string_view query;
-  if (auto q = url.find('?'); q != std::string::npos) {
-    base = url.substr(0, q);
-    query = std::string_view(url).substr(q + 1);
-  }
-  // The address part is the queue's syntax; reuse its parser, then our options.
-  auto parsed = queue::redis::ParseRedisUrl(base);
-  if (!parsed) return InvalidArgument(parsed.error().message, kSetting);
+  VOX_ASSIGN_OR_RETURN(vox::redis::RedisUrl parsed, vox::redis::ParseRedisUrl(url, kSetting));
   RedisCacheOptions o;
-  o.endpoint = parsed->endpoint;
-  for (auto [key, value] : SplitUrlQuery(query)) {
+  o.endpoint = parsed.endpoint;
+  for (const auto& [key, value] : parsed.options) {
     if (key == "ttl_s") {
       VOX_ASSIGN_OR_RETURN(o.ttl_s, ParseIntOption(key, value, 1, 365 * 86'400, kSetting));
     } else if (key == "prefix") {
       if (value.empty()) return InvalidArgument("redis cache URL: prefix is empty", kSetting);
-      o.prefix = std::string(value);
+      o.prefix = value;
     } else {
-      return InvalidArgument("unknown redis cache URL option '" + std::string(key) +
-                                 "' (known: ttl_s, prefix)",
+      return InvalidArgument("unknown redis cache URL option '" + key + "' (known: ttl_s, prefix)",
                              kSetting);
     }
   }

@@ -6,12 +6,12 @@
 #include <string>
 
 #include "cache/audio_cache.h"
-#include "queue/redis/redis_connection.h"
+#include "redis/redis_connection.h"
 
 namespace vox::cache::redis {
 
 struct RedisCacheOptions {
-  queue::redis::RedisEndpoint endpoint;
+  vox::redis::RedisEndpoint endpoint;
   std::string prefix = "vox:cache";
   int64_t ttl_s = 7 * 86'400;
 };

@@ -14,6 +14,8 @@
 
 namespace vox::queue::redis {
 
+using namespace ::vox::redis;  // the Redis adapter: connections and reply helpers
+
 using store::Job;
 using store::JobStatus;
 using store::JobTransition;

@@ -25,9 +25,13 @@
 
 #include "common/clock.h"
 #include "queue/job_queue.h"
-#include "queue/redis/redis_connection.h"
+#include "redis/redis_connection.h"
 
 namespace vox::queue::redis {
+
+using ::vox::redis::RedisEndpoint;
+using ::vox::redis::RedisPool;
+using ::vox::redis::Reply;
 
 struct RedisQueueOptions {
   RedisEndpoint endpoint;
@@ -46,7 +50,7 @@ struct RedisQueueOptions {
 // Parses redis://[:password@]host:port/db?lease_ms=..&poll_ms=..&stream=..
 //   &reconcile_ms=..&stranded_after_ms=..
 // Errors name VOX_QUEUE_URL and never echo the password.
-Result<RedisQueueOptions> ParseRedisUrl(const std::string& url);
+Result<RedisQueueOptions> ParseRedisQueueUrl(const std::string& url);
 
 class RedisQueue final : public JobQueue {
  public:

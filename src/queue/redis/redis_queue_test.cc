@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "queue/job_queue.h"
-#include "queue/redis/redis_test_server.h"
+#include "redis/testing/redis_test_server.h"
 
 namespace vox::queue::redis {
 namespace {
@@ -46,7 +46,7 @@ class RedisQueueTest : public ::testing::Test {
 
   std::unique_ptr<RedisQueue> Open() {
     auto o =
-        ParseRedisUrl(server_->Url("?poll_ms=30&stream=jobs&lease_ms=" + std::to_string(kLeaseMs)));
+        ParseRedisQueueUrl(server_->Url("?poll_ms=30&stream=jobs&lease_ms=" + std::to_string(kLeaseMs)));
     EXPECT_TRUE(o);
     auto q = RedisQueue::Open(*store_, *o);
     EXPECT_TRUE(q) << q.error().ToString();
@@ -111,7 +111,7 @@ TEST_F(RedisQueueTest, RedisThatLostItsDataIsRefilledFromTheStore) {
   EXPECT_EQ(*queue_->Reconcile(), 0);  // marker set again, nothing stranded yet
 
   std::this_thread::sleep_for(std::chrono::milliseconds(kLeaseMs + 50));
-  auto o = ParseRedisUrl(server_->Url("?stream=jobs&stranded_after_ms=1&lease_ms=" +
+  auto o = ParseRedisQueueUrl(server_->Url("?stream=jobs&stranded_after_ms=1&lease_ms=" +
                                       std::to_string(kLeaseMs)));
   ASSERT_TRUE(o);
   auto sweeper = RedisQueue::Open(*store_, *o);

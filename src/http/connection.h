@@ -1,0 +1,171 @@
+// Internal: one accepted TCP connection, a state machine on its own strand.
+//
+// read header -> route -> (100 Continue) -> read body -> handler -> write -> next request.
+// One request at a time per connection: pipelined bytes wait in the buffer until the previous
+// response is written, which keeps ordering trivially correct.
+//
+// Lifetime: the connection is owned by shared_ptrs held by pending asio operations and by the
+// ResponseSlot of an in-flight request. It never owns the io_context (that would make a cycle
+// through the io_context's queue); the ResponseSlot does, so a late Responder can still post.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/serializer.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include "http/config.h"
+#include "http/request.h"
+#include "http/request_log.h"
+#include "http/router.h"
+#include "http/wire_response.h"
+
+namespace vox::http::internal {
+
+namespace asio = boost::asio;
+using Strand = asio::strand<asio::io_context::executor_type>;
+using Clock = std::chrono::steady_clock;
+
+class Connection;
+
+// State shared by the server and its connections; immutable after start except where noted.
+struct ServerShared {
+  HttpServerConfig config;
+  Router router;
+  RequestObserver observer;
+  std::weak_ptr<asio::io_context> io;
+
+  std::mutex mu;  // guards the members below
+  std::condition_variable cv;  // notified when a connection unregisters
+  bool draining = false;
+  size_t active = 0;  // counted (non-rejected) connections
+  struct Tracked {
+    std::weak_ptr<Connection> connection;
+    bool counted;  // toward max_connections (false: being rejected with 503)
+  };
+  std::unordered_map<Connection*, Tracked> connections;
+
+  enum class Admission { kAccepted, kRejected, kDraining };
+  // Tracks the connection; counts it unless over max_connections (then: kRejected).
+  // kDraining: not tracked, the server is stopping.
+  Admission Register(const std::shared_ptr<Connection>& connection);
+  // Idempotent; wakes Stop().
+  void Unregister(Connection* connection);
+};
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(asio::ip::tcp::socket socket, Strand strand, std::shared_ptr<ServerShared> shared);
+  ~Connection();
+
+  const Strand& strand() const { return strand_; }
+
+  // Everything below runs on strand().
+  void Start();          // serve requests
+  void StartRejected();  // answer 503 (over max_connections) and close
+  void Drain();          // server stopping: finish the current exchange, then close
+  void ForceClose();
+  // A handler's response for request `seq`; `dropped` when its Responder died unused.
+  void Deliver(uint64_t seq, Response response, bool dropped);
+
+ private:
+  enum class Phase { kIdle, kHeader, kContinue, kBody, kHandler, kWrite, kLinger, kClosed };
+  using Parser = boost::beast::http::request_parser<boost::beast::http::string_body>;
+  using error_code = boost::beast::error_code;
+
+  void ReadNextRequest();
+  void OnIdleRead(error_code ec, size_t n);
+  void ReadHeader();
+  void OnHeader(error_code ec);
+  void HandleHeader();
+  void ReadBody();
+  void OnBody(error_code ec);
+  void Dispatch();
+  // Answers from the core (errors); `close` when the connection cannot be reused.
+  void SendCoreResponse(Response response, bool close);
+  void WriteResponse(Response&& response);
+  void WriteSome();
+  void OnWrite(error_code ec, size_t n);
+  void Linger();
+  void LingerRead();
+  void Close();
+  void Report();
+
+  // Deadlines are lazy: moving one later just stores it; the timer re-arms itself when it
+  // fires early. Only an earlier deadline touches the timer. Keeps the hot path cheap.
+  void SetDeadline(Clock::duration timeout);
+  void ClearDeadline();
+  void ArmTimer();
+  void OnTimer(uint64_t generation);
+  void OnTimeout();
+
+  asio::ip::tcp::socket socket_;
+  Strand strand_;
+  asio::steady_timer timer_;
+  std::shared_ptr<ServerShared> shared_;
+  const HttpServerConfig& config_;
+  std::string remote_;
+
+  boost::beast::flat_buffer buffer_;
+  std::optional<Parser> parser_;
+  Request request_;
+  const Handler* handler_ = nullptr;
+  WireResponse response_;
+  std::optional<boost::beast::http::serializer<false, ResponseBody>> serializer_;
+
+  Phase phase_ = Phase::kHeader;
+  bool first_request_ = true;
+  bool keep_alive_ = false;     // the request allows reuse
+  bool close_after_ = false;    // close after the current response
+  bool draining_ = false;
+  bool timed_out_ = false;
+  uint64_t seq_ = 0;
+
+  Clock::time_point started_;
+  int status_ = 0;
+  uint64_t bytes_in_ = 0;
+  uint64_t bytes_out_ = 0;
+
+  Clock::time_point deadline_ = Clock::time_point::max();
+  Clock::time_point timer_expiry_;
+  bool timer_armed_ = false;
+  uint64_t timer_generation_ = 0;
+};
+
+class ResponseSlot {
+ public:
+  ResponseSlot(std::shared_ptr<asio::io_context> io, std::shared_ptr<Connection> connection,
+               uint64_t seq)
+      : io_(std::move(io)), connection_(std::move(connection)), seq_(seq) {}
+  ~ResponseSlot();
+  ResponseSlot(const ResponseSlot&) = delete;
+  ResponseSlot& operator=(const ResponseSlot&) = delete;
+
+  bool Send(Response&& response);  // false when a response was already sent
+  bool sent() const { return sent_.load(std::memory_order_acquire); }
+
+ private:
+  void Post(Response&& response, bool dropped);
+
+  // Declared first so it is destroyed last: posting needs the io_context alive.
+  std::shared_ptr<asio::io_context> io_;
+  std::shared_ptr<Connection> connection_;
+  uint64_t seq_;
+  std::atomic<bool> sent_{false};
+};
+
+}  // namespace vox::http::internal

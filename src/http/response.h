@@ -1,0 +1,46 @@
+// Response: what a handler hands back through its Responder.
+//
+// Either an in-memory body, or a file streamed from disk (file_path non-empty) with byte-range
+// support. The core always computes Content-Length, Connection, Date and X-Request-Id itself:
+// a handler's own values for those (and for Transfer-Encoding) are ignored, except that a
+// handler's "Connection: close" closes the connection after the response.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "http/headers.h"
+
+namespace vox::http {
+
+struct Response {
+  int status = 200;  // 200..599; anything else is answered 500
+  Headers headers;   // Content-Type defaults (text/plain, or application/octet-stream for files)
+  std::string body;  // ignored when file_path is set
+
+  // Serve this file instead of `body`. On a 200 response to GET/HEAD, a "Range: bytes=a-b",
+  // "bytes=a-" or "bytes=-n" request header yields 206 + Content-Range; an unsatisfiable range
+  // yields 416 with "Content-Range: bytes */size". Full responses carry "Accept-Ranges: bytes".
+  // Multi-range requests, and any Range with If-Range (we have no validators), get the whole
+  // file. A file that cannot be opened at write time gives 404 (missing) or 500 JSON errors.
+  // Bytes are read with pread() on the io thread in 64 KiB steps: fine for local disks.
+  std::string file_path;
+};
+
+// `body` serialized as JSON (invalid UTF-8 is replaced, never thrown), Content-Type
+// application/json.
+Response Json(int status, const nlohmann::json& body);
+
+// {"error":{"code":code,"message":message,"field":field}}; "field" omitted when empty.
+Response JsonError(int status, std::string_view code, std::string_view message,
+                   std::string_view field = {});
+
+Response Text(int status, std::string body,
+              std::string_view content_type = "text/plain; charset=utf-8");
+
+// A file response (see Response::file_path).
+Response File(std::string path, std::string_view content_type = "application/octet-stream");
+
+}  // namespace vox::http
