@@ -1,12 +1,15 @@
 // `vox synth` and `vox voices` as a user runs them: exit codes, messages that
 // name the option at fault, and no partial output files on failure.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
 
 #include "audio/decode.h"
 #include "support/vox_process.h"
@@ -29,7 +32,8 @@ TEST(CliSynth, WritesEveryFormatAtTheRequestedRate) {
     EXPECT_LT(audio->duration_s(), 4.0) << format;
   }
   fs::path raw = dir.path() / "hello.pcm";
-  ASSERT_EQ(RunVox({"synth", "--text", "Raw.", "--format", "pcm", "--out", raw.string()}).exit_code, 0);
+  ASSERT_EQ(RunVox({"synth", "--text", "Raw.", "--format", "pcm", "--out", raw.string()}).exit_code,
+            0);
   EXPECT_GT(fs::file_size(raw), 4000u);
 }
 
@@ -86,7 +90,40 @@ TEST(CliSynth, BadInputExitsNonZeroNamesTheOptionAndWritesNothing) {
     EXPECT_EQ(leftovers, 1u) << "temporary files left behind";  // bad.txt only
   }
   auto unknown = RunVox({"synth", "--text", "hi", "--voice", "nobody", "--out", out.string()});
-  EXPECT_NE(unknown.err.find("flite-slt"), std::string::npos) << "should list valid voices: " << unknown.err;
+  EXPECT_NE(unknown.err.find("flite-slt"), std::string::npos)
+      << "should list valid voices: " << unknown.err;
+}
+
+// SIGTERM mid-synthesis: the process dies of the signal and leaves no partial
+// or temporary file behind.
+TEST(CliSynth, SigtermLeavesNoFilesBehind) {
+  TempDir dir;
+  const fs::path out = dir.path() / "long.wav";
+  std::string text;
+  for (int i = 0; i < 400; ++i) text += "This is sentence number " + std::to_string(i) + ". ";
+  const std::string binary = VoxBinary();
+  pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::execl(binary.c_str(), binary.c_str(), "synth", "--text", text.c_str(), "--out", out.c_str(),
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  // Wait for the temporary output to appear: synthesis is under way.
+  bool started = false;
+  for (int i = 0; i < 1000 && !started; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    started = !fs::is_empty(dir.path());
+  }
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(started) << "synthesis never wrote its temporary file";
+  ASSERT_TRUE(WIFSIGNALED(status)) << "exit status " << status;
+  EXPECT_EQ(WTERMSIG(status), SIGTERM);
+  std::vector<std::string> left;
+  for (const auto& e : fs::directory_iterator(dir.path())) left.push_back(e.path().string());
+  EXPECT_TRUE(left.empty()) << left.front();
 }
 
 TEST(CliVoices, ListsEveryVoiceWithMetadata) {
@@ -95,7 +132,8 @@ TEST(CliVoices, ListsEveryVoiceWithMetadata) {
   auto voices = nlohmann::json::parse(r.out);
   std::set<std::string> languages;
   for (const auto& v : voices) {
-    for (const char* field : {"id", "engine", "engine_version", "language", "gender", "sample_rate"}) {
+    for (const char* field :
+         {"id", "engine", "engine_version", "language", "gender", "sample_rate"}) {
       EXPECT_TRUE(v.contains(field)) << v.dump();
     }
     languages.insert(v["language"].get<std::string>().substr(0, 2));

@@ -4,13 +4,14 @@
 // is checked to leave no voice row and no blob behind.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <cstdlib>
 #include <iterator>
 #include <set>
 
 #include "audio/decode.h"
+#include "common/uuid.h"
 #include "support/api_client.h"
 #include "support/clone_upload.h"
 #include "support/vox_process.h"
@@ -111,8 +112,9 @@ TEST_F(CloneE2E, UploadSynthesizeInTheCloneAndDelete) {
   EXPECT_EQ(VoiceBlobDirs().count(id), 1u);
 
   // A job in the clone, like any voice; its output's similarity is recorded.
-  auto submitted = alice.Submit({{"text", "The quick brown fox jumps over the lazy dog. "
-                                          "A journey of a thousand miles begins with one step."},
+  auto submitted = alice.Submit({{"text",
+                                  "The quick brown fox jumps over the lazy dog. "
+                                  "A journey of a thousand miles begins with one step."},
                                  {"voice_id", id}});
   ASSERT_EQ(submitted->status, 202) << submitted->body;
   json job = alice.WaitForFinal(submitted->JsonBody()["job_id"]);
@@ -174,7 +176,8 @@ std::string Transcode(const std::string& wav, const std::string& ext, const std:
   std::ofstream(in, std::ios::binary) << wav;
   const std::string command = "ffmpeg -hide_banner -loglevel error -y -i '" + in.string() +
                               "' -c:a " + codec + " '" + out.string() + "'";
-  EXPECT_EQ(std::system(command.c_str()), 0) << command << " (scripts/install-deps.sh installs ffmpeg)";
+  EXPECT_EQ(std::system(command.c_str()), 0)
+      << command << " (scripts/install-deps.sh installs ffmpeg)";
   std::ifstream file(out, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(file), {});
 }
@@ -182,8 +185,8 @@ std::string Transcode(const std::string& wav, const std::string& ext, const std:
 TEST_F(CloneE2E, PhoneAndBrowserRecordingsAreAccepted) {
   ApiClient erin(server_->port(), NewUserKey("erin"));
   const std::string m4a = Transcode(*samples_, "m4a", "aac");
-  const std::string webm = Transcode(Encode(Speak(kTarget, {*voice::ConsentStatement(kSpeakerName)})),
-                                     "webm", "libopus");
+  const std::string webm = Transcode(
+      Encode(Speak(kTarget, {*voice::ConsentStatement(kSpeakerName)})), "webm", "libopus");
   ASSERT_FALSE(m4a.empty() || webm.empty());
   auto created = Upload(erin, "/v1/voice/create",
                         {{"name", "from a phone"},
@@ -233,8 +236,9 @@ TEST_F(CloneE2E, BadUploadsAreClearErrorsAndLeaveNothing) {
       {"10 MHz", with(GoodParts(), "files", ten_mhz), 422, "files"},
       {"header claiming hours", with(GoodParts(), "files", claims_hours), 422, "files"},
       {"16 channels", with(GoodParts(), "files", sixteen_channels), 422, "files"},
-      {"silence", with(GoodParts(), "files",
-                       Encode(audio::PcmBuffer{16000, 1, std::vector<float>(16000 * 15, 0.f)})),
+      {"silence",
+       with(GoodParts(), "files",
+            Encode(audio::PcmBuffer{16000, 1, std::vector<float>(16000 * 15, 0.f)})),
        422, "files"},
       {"consent in another voice", with(GoodParts(), "consent_audio", other_voice_consent), 422,
        "consent_audio"},
@@ -248,10 +252,11 @@ TEST_F(CloneE2E, BadUploadsAreClearErrorsAndLeaveNothing) {
     EXPECT_EQ(r->JsonBody()["error"]["field"], c.field) << c.what << ": " << r->body;
   }
   // Not multipart at all, and a body over the upload limit.
-  auto json_body = carol.Call("POST", "/v1/voice/create", "{}", {{"Content-Type", "application/json"}});
+  auto json_body =
+      carol.Call("POST", "/v1/voice/create", "{}", {{"Content-Type", "application/json"}});
   EXPECT_EQ(json_body->status, 415);
-  auto huge = Upload(carol, "/v1/voice/create",
-                     with(GoodParts(), "files", std::string(4'100'000, 'a')));
+  auto huge =
+      Upload(carol, "/v1/voice/create", with(GoodParts(), "files", std::string(4'100'000, 'a')));
   ASSERT_TRUE(huge);
   EXPECT_EQ(huge->status, 413);
 
@@ -293,9 +298,19 @@ TEST_F(CloneE2E, CliClonesOfflineAndSynthesizesInTheClone) {
   auto made = RunVox({"clone", "--data", data.string(), "--name", "jane", "--speaker-name",
                       kSpeakerName, "--consent", consent.string(), samples.string()});
   ASSERT_EQ(made.exit_code, 0) << made.err;
-  const json voice = json::parse(made.out);
-  const std::string id = voice["voice_id"];
+  // The id alone on stdout, for scripts; the whole voice with --json.
+  ASSERT_TRUE(made.out.ends_with("\n")) << made.out;
+  const std::string id = made.out.substr(0, made.out.size() - 1);
+  EXPECT_TRUE(IsUuid(id)) << made.out;
+  auto described =
+      RunVox({"clone", "--data", data.string(), "--name", "jane2", "--speaker-name", kSpeakerName,
+              "--consent", consent.string(), "--json", samples.string()});
+  ASSERT_EQ(described.exit_code, 0) << described.err;
+  const json voice = json::parse(described.out);
   EXPECT_EQ(voice["status"], "ready");
+  EXPECT_EQ(voice["name"], "jane2");
+  EXPECT_TRUE(IsUuid(voice["voice_id"].get<std::string>()));
+  EXPECT_NE(voice["voice_id"], id);
 
   const fs::path out = cli.path() / "hello.wav";
   auto synth = RunVox({"synth", "--data", data.string(), "--voice", id, "--text",
@@ -309,17 +324,17 @@ TEST_F(CloneE2E, CliClonesOfflineAndSynthesizesInTheClone) {
   const fs::path famous = cli.path() / "famous.wav";
   std::ofstream(famous, std::ios::binary)
       << Encode(Speak(kTarget, voice::testing::BackgroundSentences()));
-  auto added = RunVox({"protected", "add", "--data", data.string(), "A Famous Person",
-                       famous.string()});
+  auto added =
+      RunVox({"protected", "add", "--data", data.string(), "A Famous Person", famous.string()});
   ASSERT_EQ(added.exit_code, 0) << added.err;
   auto refused = RunVox({"clone", "--data", data.string(), "--name", "again", "--speaker-name",
                          kSpeakerName, "--consent", consent.string(), samples.string()});
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_NE(refused.err.find("protected voice"), std::string::npos) << refused.err;
 
-  auto unknown = RunVox({"synth", "--data", data.string(), "--voice",
-                         "5b0f3e1c-8a55-4b0e-9f1e-2a3b4c5d6e7f", "--text", "Hi.", "--out",
-                         out.string()});
+  auto unknown =
+      RunVox({"synth", "--data", data.string(), "--voice", "5b0f3e1c-8a55-4b0e-9f1e-2a3b4c5d6e7f",
+              "--text", "Hi.", "--out", out.string()});
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_NE(unknown.err.find("--voice"), std::string::npos) << unknown.err;
 }

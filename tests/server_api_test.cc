@@ -11,6 +11,7 @@
 #include "common/crypto.h"
 #include "support/api_client.h"
 #include "support/vox_process.h"
+#include "text/utf8.h"
 
 namespace vox::testing {
 namespace {
@@ -62,9 +63,18 @@ TEST_F(ServerApi, HealthReadinessAndMetrics) {
   ASSERT_TRUE(ready);
   EXPECT_EQ(ready->status, 200) << ready->body;
   EXPECT_EQ(ready->JsonBody()["checks"]["database"], "ok");
+  // Made-up methods on made-up paths (no key needed) must not become metric labels.
+  for (int i = 0; i < 50; ++i) {
+    ASSERT_TRUE(api.Call("M" + std::to_string(i) + "X", "/no/such/path/" + std::to_string(i)));
+  }
   auto metrics = api.Call("GET", "/metrics");
   ASSERT_TRUE(metrics);
-  EXPECT_NE(metrics->body.find("vox_http_requests_total{method=\"GET\",route=\"/readyz\",status=\"200\"}"),
+  EXPECT_EQ(metrics->body.find("M7X"), std::string::npos);
+  EXPECT_EQ(metrics->body.find("/no/such/path"), std::string::npos);
+  EXPECT_NE(metrics->body.find("method=\"other\",route=\"unmatched\",status=\"404\""),
+            std::string::npos);
+  EXPECT_NE(metrics->body.find(
+                "vox_http_requests_total{method=\"GET\",route=\"/readyz\",status=\"200\"}"),
             std::string::npos);
   EXPECT_NE(metrics->body.find("vox_queue_depth"), std::string::npos);
   EXPECT_TRUE(metrics->Header("X-Request-Id").has_value());
@@ -73,9 +83,10 @@ TEST_F(ServerApi, HealthReadinessAndMetrics) {
 TEST_F(ServerApi, EveryFormatRoundTrips) {
   for (std::string format : {"wav", "mp3", "opus", "flac", "pcm"}) {
     SCOPED_TRACE(format);
-    auto [job, bytes] = SynthesizeAndFetch(
-        {{"text", "Testing the " + format + " format."}, {"voice_id", "flite-slt"}, {"format", format},
-         {"sample_rate", 24000}});
+    auto [job, bytes] = SynthesizeAndFetch({{"text", "Testing the " + format + " format."},
+                                            {"voice_id", "flite-slt"},
+                                            {"format", format},
+                                            {"sample_rate", 24000}});
     ASSERT_FALSE(bytes.empty());
     EXPECT_EQ(job["audio_bytes"].get<size_t>(), bytes.size());
     double duration = job["duration_s"].get<double>();
@@ -137,6 +148,18 @@ TEST_F(ServerApi, IdenticalRequestIsACacheHit) {
   EXPECT_TRUE(job["cache_hit"].get<bool>());
   ApiClient anonymous(server_->port(), "");
   EXPECT_EQ(anonymous.Call("GET", job["audio_url"].get<std::string>())->body, first_audio);
+
+  // Another user's identical request is not answered from this user's cache: a hit
+  // would confirm to them that someone asked for exactly this text.
+  auto other_key =
+      RunVox({"keys", "create", "--data", (dir_->path() / "data").string(), "--name", "eve"}).out;
+  ASSERT_FALSE(other_key.empty());
+  ApiClient eve(server_->port(), other_key.substr(0, other_key.size() - 1));
+  auto guessed = eve.Submit(body);
+  ASSERT_TRUE(guessed);
+  EXPECT_EQ(guessed->status, 202) << guessed->body;
+  EXPECT_EQ(guessed->JsonBody()["status"], "queued");
+  EXPECT_FALSE(guessed->JsonBody()["cache_hit"].get<bool>());
 }
 
 TEST_F(ServerApi, CancelStopsARunningJobAndRefusesAFinishedOne) {
@@ -153,6 +176,38 @@ TEST_F(ServerApi, CancelStopsARunningJobAndRefusesAFinishedOne) {
   std::this_thread::sleep_for(std::chrono::seconds(2));
   EXPECT_EQ(api.Call("GET", "/v1/tts/job/" + id)->JsonBody()["status"], "canceled");
   EXPECT_EQ(api.Call("DELETE", "/v1/tts/job/" + id)->status, 409);
+}
+
+// Routes with bodies refuse a bad key from the headers alone: a 49 MB upload that
+// is never sent still gets its answer, so refused bodies cost the server nothing.
+TEST_F(ServerApi, BodiesOfUnauthenticatedOrUnauthorisedRequestsAreNeverRead) {
+  struct Case {
+    std::string route, key;
+    int status;
+    size_t length = 49u << 20;  // announced, never sent
+  };
+  const std::string user_key =
+      RunVox({"keys", "create", "--data", (dir_->path() / "data").string(), "--name", "bob"}).out;
+  ASSERT_FALSE(user_key.empty());
+  const std::vector<Case> cases = {
+      {"/v1/voice/create", "", 401},
+      {"/v1/tts/synthesize", "vox_wrong", 401, 10u << 20},  // within its body limit
+      {"/v1/admin/protected-voices", user_key.substr(0, user_key.size() - 1), 403},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.route);
+    auto raw = http::RawConnection::Connect("127.0.0.1", server_->port());
+    ASSERT_TRUE(raw);
+    std::string head = "POST " + c.route +
+                       " HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(c.length) +
+                       "\r\nContent-Type: multipart/form-data; " + "boundary=b\r\n";
+    if (!c.key.empty()) head += "Authorization: Bearer " + c.key + "\r\n";
+    ASSERT_TRUE(raw->Send(head + "\r\n"));
+    auto reply = raw->ReadResponse();
+    ASSERT_TRUE(reply) << reply.error().ToString();
+    EXPECT_EQ(reply->status, c.status) << reply->body;
+    EXPECT_TRUE(raw->WaitForClose(std::chrono::seconds(5)));
+  }
 }
 
 TEST_F(ServerApi, AuthenticationFailures) {
@@ -174,7 +229,8 @@ TEST_F(ServerApi, AuthenticationFailures) {
 }
 
 TEST_F(ServerApi, UsersSeeOnlyTheirOwnJobs) {
-  auto created = RunVox({"keys", "create", "--data", (dir_->path() / "data").string(), "--name", "bob"});
+  auto created =
+      RunVox({"keys", "create", "--data", (dir_->path() / "data").string(), "--name", "bob"});
   ASSERT_EQ(created.exit_code, 0);
   ApiClient bob(server_->port(), created.out.substr(0, created.out.find('\n')));
   auto mine = Client().Submit({{"text", "Private."}});
@@ -203,9 +259,11 @@ TEST_F(ServerApi, BadRequestsGetClearJsonErrors) {
       {"invalid utf8", "application/json", "{\"text\":\"\xff\xfe\"}", 400, "body"},
       {"unknown voice", "application/json", R"({"text":"hi","voice_id":"nope"})", 422, "voice_id"},
       {"unknown format", "application/json", R"({"text":"hi","format":"aiff"})", 422, "format"},
-      {"bad sample rate", "application/json", R"({"text":"hi","sample_rate":7})", 422, "sample_rate"},
+      {"bad sample rate", "application/json", R"({"text":"hi","sample_rate":7})", 422,
+       "sample_rate"},
       {"speed out of range", "application/json", R"({"text":"hi","speed":10})", 422, "speed"},
-      {"unsupported language", "application/json", R"({"text":"hi","language":"tlh"})", 422, "language"},
+      {"unsupported language", "application/json", R"({"text":"hi","language":"tlh"})", 422,
+       "language"},
       {"private webhook", "application/json",
        R"({"text":"hi","webhook_url":"http://127.0.0.1:9/x"})", 422, "webhook_url"},
       {"form body", "application/x-www-form-urlencoded", "text=hi", 415, "Content-Type"},
@@ -226,10 +284,47 @@ TEST_F(ServerApi, BadRequestsGetClearJsonErrors) {
   auto not_allowed = api.Call("PUT", "/v1/tts/synthesize");
   EXPECT_EQ(not_allowed->status, 405);
   EXPECT_TRUE(not_allowed->Header("Allow").has_value());
-  std::string huge(9 * 1024 * 1024, 'a');
-  auto too_big = api.Call("POST", "/v1/tts/synthesize", huge, {{"Content-Type", "application/json"}});
+  // The body limit follows VOX_MAX_TEXT_CHARS (default 1M): 12 bytes a character + 64 KiB.
+  std::string huge(12 * 1'000'000 + 64 * 1024 + 1, 'a');
+  auto too_big =
+      api.Call("POST", "/v1/tts/synthesize", huge, {{"Content-Type", "application/json"}});
   ASSERT_TRUE(too_big);
   EXPECT_EQ(too_big->status, 413);
+}
+
+// VOX_MAX_TEXT_CHARS is honoured at any value: above 1,000,000 too, with the
+// request-body limit derived from it (a text of 4-byte characters escaped as
+// JSON \uXXXX\uXXXX pairs still fits).
+TEST(ServerTextLimit, IsHonouredAboveOneMillionCharacters) {
+  TempDir dir;
+  ServerProcess server(dir.path() / "data", {"--workers", "0", "--max-text-chars", "2000000"});
+  ASSERT_TRUE(server.Start()) << server.output();
+  ApiClient api(server.port(), server.admin_key());
+
+  std::string text;
+  text.reserve(1'300'000 * 6);
+  for (int i = 0; i < 1'300'000 / 6; ++i) text += "Hello ";
+  while (text::CountCodePoints(text) < 1'300'000) text += 'a';
+  auto accepted = api.Submit({{"text", text}, {"voice_id", "flite-slt"}});
+  ASSERT_TRUE(accepted);
+  EXPECT_EQ(accepted->status, 202) << accepted->body.substr(0, 300);
+
+  // Nearly 2,000,000 characters outside the BMP, each escaped as 12 bytes of JSON: 24 MB.
+  std::string escaped = "{\"text\":\"Hello world. ";
+  for (int i = 0; i < 1'999'000; ++i) escaped += "\\ud83d\\ude00";
+  escaped += "\"}";
+  auto astral =
+      api.Call("POST", "/v1/tts/synthesize", escaped, {{"Content-Type", "application/json"}});
+  ASSERT_TRUE(astral);
+  EXPECT_EQ(astral->status, 202) << astral->body.substr(0, 300);
+
+  std::string over = text;
+  while (text::CountCodePoints(over) <= 2'000'000) over += std::string(100'000, 'b');
+  auto refused = api.Submit({{"text", over}});
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 422) << refused->body.substr(0, 300);
+  EXPECT_EQ(refused->JsonBody()["error"].value("field", ""), "text");
+  EXPECT_EQ(server.Terminate(), 0);
 }
 
 TEST_F(ServerApi, MalformedHttpIsRefusedAndTheServerStaysUp) {
@@ -249,7 +344,8 @@ TEST_F(ServerApi, VoicesAndModelsAreListed) {
   std::set<std::string> ids;
   const json listed = voices->JsonBody();
   for (const auto& v : listed["voices"]) ids.insert(v["id"].get<std::string>());
-  for (const char* id : {"flite-slt", "flite-rms", "flite-awb", "flite-kal16", "espeak-de", "espeak-fr"}) {
+  for (const char* id :
+       {"flite-slt", "flite-rms", "flite-awb", "flite-kal16", "espeak-de", "espeak-fr"}) {
     EXPECT_TRUE(ids.count(id)) << id;
   }
   auto german = api.Call("GET", "/v1/voices?language=de")->JsonBody()["voices"];

@@ -7,10 +7,10 @@
 #include <mutex>
 #include <set>
 
-#include "http/response.h"
-#include "http/server.h"
 #include "audio/decode.h"
 #include "common/crypto.h"
+#include "http/response.h"
+#include "http/server.h"
 #include "support/api_client.h"
 #include "support/vox_process.h"
 
@@ -22,7 +22,8 @@ namespace fs = std::filesystem;
 
 std::string Paragraph(int sentences, const std::string& tag) {
   std::string text;
-  for (int i = 0; i < sentences; ++i) text += "Job " + tag + " says sentence " + std::to_string(i) + ". ";
+  for (int i = 0; i < sentences; ++i)
+    text += "Job " + tag + " says sentence " + std::to_string(i) + ". ";
   return text;
 }
 
@@ -50,6 +51,9 @@ TEST(ServerLifecycle, KillDuringJobsLosesNothingAndDuplicatesNothing) {
     }
   }
   first.Kill();
+  // What a job killed mid-write leaves behind (the kill above may or may not have).
+  fs::create_directories(data / "tmp");
+  std::ofstream(data / "tmp" / "vox-killed-job-abc123.wav") << "partial audio";
 
   ServerProcess second(data, {"--workers", "2"});
   ASSERT_TRUE(second.Start()) << second.output();
@@ -70,9 +74,63 @@ TEST(ServerLifecycle, KillDuringJobsLosesNothingAndDuplicatesNothing) {
   size_t files = 0;
   for (const auto& e : fs::directory_iterator(data / "blobs" / "audio")) {
     files += e.path().extension() == ".wav";
+    // Audio and everything else in the data directory is the owner's alone.
+    EXPECT_EQ(fs::status(e.path()).permissions() & fs::perms::all,
+              fs::perms::owner_read | fs::perms::owner_write)
+        << e.path();
   }
   EXPECT_EQ(files, ids.size());
+  EXPECT_EQ(fs::status(data).permissions() & fs::perms::all, fs::perms::owner_all);
+  EXPECT_EQ(fs::status(data / "vox.db").permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
   EXPECT_EQ(second.Terminate(), 0);
+  // The dead job's temp file was swept at start; finished jobs leave none.
+  std::vector<std::string> left;
+  for (const auto& e : fs::directory_iterator(data / "tmp")) left.push_back(e.path().string());
+  EXPECT_TRUE(left.empty()) << left.front();
+}
+
+// VOX_LOG_FORMAT=json: every line one JSON object; one access line per request
+// with the route template, status, the client's request id and the key's id,
+// never the key; a job's lines name the job.
+TEST(ServerLifecycle, JsonLogsCarryRequestAndJobIds) {
+  TempDir dir;
+  const fs::path log = dir.path() / "vox.log";
+  ServerProcess server(dir.path() / "data",
+                       {"--workers", "1", "--log-level", "info", "--log-format", "json"});
+  server.set_stderr_file(log);
+  ASSERT_TRUE(server.Start()) << server.output();
+  ApiClient api(server.port(), server.admin_key());
+  auto submitted = api.Call("POST", "/v1/tts/synthesize", R"({"text":"Log me."})",
+                            {{"Content-Type", "application/json"}, {"X-Request-Id", "trace-me-1"}});
+  ASSERT_TRUE(submitted);
+  ASSERT_EQ(submitted->status, 202) << submitted->body;
+  EXPECT_EQ(submitted->Header("X-Request-Id"), "trace-me-1");
+  const std::string job_id = submitted->JsonBody()["job_id"];
+  EXPECT_EQ(api.WaitForFinal(job_id)["status"], "done");
+  EXPECT_EQ(server.Terminate(), 0);
+
+  std::ifstream in(log);
+  bool access_line = false, job_line = false;
+  std::string all;
+  for (std::string line; std::getline(in, line);) {
+    all += line + "\n";
+    json j = json::parse(line, nullptr, false);
+    ASSERT_FALSE(j.is_discarded()) << line;
+    ASSERT_TRUE(j.contains("time") && j.contains("level") && j.contains("message")) << line;
+    if (j["message"] == "request" && j.value("request_id", "") == "trace-me-1") {
+      access_line = true;
+      EXPECT_EQ(j["method"], "POST");
+      EXPECT_EQ(j["route"], "/v1/tts/synthesize");
+      EXPECT_EQ(j["status"], 202);
+      EXPECT_TRUE(j.contains("duration_ms"));
+      EXPECT_FALSE(j.value("key_id", "").empty()) << line;
+    }
+    if (j.value("job_id", "") == job_id) job_line = true;
+  }
+  EXPECT_TRUE(access_line) << all;
+  EXPECT_TRUE(job_line) << all;
+  EXPECT_EQ(all.find(server.admin_key()), std::string::npos) << "a key reached the logs";
 }
 
 TEST(ServerLifecycle, SigtermDrainsAndExitsZero) {
@@ -196,7 +254,8 @@ TEST(ServerLifecycle, SecondServerOnTheSameDataDirectoryIsRefused) {
   TempDir dir;
   ServerProcess first(dir.path() / "data");
   ASSERT_TRUE(first.Start());
-  auto second = RunVox({"serve", "--listen", "127.0.0.1:0", "--data", (dir.path() / "data").string()});
+  auto second =
+      RunVox({"serve", "--listen", "127.0.0.1:0", "--data", (dir.path() / "data").string()});
   EXPECT_EQ(second.exit_code, 1);
   EXPECT_NE(second.err.find("another vox process"), std::string::npos) << second.err;
   EXPECT_EQ(first.Terminate(), 0);

@@ -7,10 +7,10 @@
 #include <string>
 #include <string_view>
 
+#include "common/status.h"
 #include "http/errors.h"
 #include "http/request.h"
 #include "http/response.h"
-#include "common/status.h"
 
 namespace vox::api {
 
@@ -21,6 +21,10 @@ inline http::Response FromError(const Error& e) {
   if (e.code == ErrorCode::kUnprocessable) status = 422;
   if (e.code == ErrorCode::kInternal) spdlog::error("internal error: {}", e.ToString());
   return http::ErrorResponse(e, status);
+}
+
+inline http::Response AdminOnly() {
+  return http::JsonError(403, "permission_denied", "this route needs an admin API key");
 }
 
 // A header's value copied out of the request (handlers outlive nothing of it).

@@ -1,9 +1,12 @@
 #include "api/api_server.h"
 
-#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/post.hpp>
+#include <cmath>
+
 #include "api/api_responses.h"
+#include "obs/log.h"
 
 namespace vox::api {
 
@@ -12,12 +15,39 @@ using http::Responder;
 using http::Response;
 using nlohmann::json;
 
+namespace {
+
+// One line per request: what an operator greps for. Never a key or a token:
+// the principal is the key's id.
+void LogAccess(const http::RequestLog& log, const std::string& method, const std::string& route,
+               double seconds) {
+  json fields = {{"method", method},
+                 {"route", route},
+                 {"status", log.status},
+                 {"duration_ms", std::round(seconds * 1e5) / 100},
+                 {"bytes_in", log.bytes_received},
+                 {"bytes_out", log.bytes_sent},
+                 {"remote", log.remote_address}};
+  if (!log.principal.empty()) fields["key_id"] = log.principal;
+  obs::LogContext context(log.request_id, "");
+  obs::LogWithFields(spdlog::level::info, "request", fields);
+}
+
+}  // namespace
+
 ApiServer::ApiServer(ApiServerConfig config, JobService& jobs, Authenticator& auth,
                      const engines::EngineRegistry& engines, store::Store& store,
                      blob::BlobStore& blobs, obs::Registry& metrics,
                      std::vector<ReadinessCheck> readiness, cloning::VoiceCloner* cloner)
-    : config_(std::move(config)), jobs_(jobs), auth_(auth), engines_(engines), store_(store),
-      blobs_(blobs), metrics_(metrics), readiness_(std::move(readiness)), cloner_(cloner),
+    : config_(std::move(config)),
+      jobs_(jobs),
+      auth_(auth),
+      engines_(engines),
+      store_(store),
+      blobs_(blobs),
+      metrics_(metrics),
+      readiness_(std::move(readiness)),
+      cloner_(cloner),
       limiter_(config_.submit_rate, config_.submit_burst),
       requests_(metrics.AddCounter("vox_http_requests_total", "HTTP requests by route and status.",
                                    {"method", "route", "status"})),
@@ -34,13 +64,13 @@ ApiServer::ApiServer(ApiServerConfig config, JobService& jobs, Authenticator& au
         std::string method(log.method.empty() ? "-" : log.method);
         std::string route(log.route);
         requests_.With({method, route, std::to_string(log.status)}).Inc();
-        latency_.With({method, route}).Observe(std::chrono::duration<double>(log.duration).count());
+        const double seconds = std::chrono::duration<double>(log.duration).count();
+        latency_.With({method, route}).Observe(seconds);
+        LogAccess(log, method, route, seconds);
       });
 }
 
-ApiServer::~ApiServer() {
-  handler_pool_.join();
-}
+ApiServer::~ApiServer() { handler_pool_.join(); }
 
 Status ApiServer::Start() { return server_->Start(); }
 
@@ -49,8 +79,10 @@ void ApiServer::Stop(std::chrono::milliseconds grace) {
   handler_pool_.join();
 }
 
-void ApiServer::Offload(Responder respond, std::function<Response()> work) {
-  boost::asio::post(handler_pool_, [respond = std::move(respond), work = std::move(work)] {
+void ApiServer::Offload(const Request& request, Responder respond, std::function<Response()> work) {
+  boost::asio::post(handler_pool_, [request_id = request.request_id, respond = std::move(respond),
+                                    work = std::move(work)] {
+    obs::LogContext context(request_id, "");
     try {
       respond(work());
     } catch (const std::exception& e) {
@@ -60,13 +92,27 @@ void ApiServer::Offload(Responder respond, std::function<Response()> work) {
   });
 }
 
+http::Gate ApiServer::AuthGate(bool admin_only) {
+  return [this, admin_only](const Request& request, http::GateDecision decide) {
+    auto authorization = HeaderCopy(request, "Authorization");
+    boost::asio::post(handler_pool_, [this, admin_only, authorization, decide] {
+      auto who = auth_.Authenticate(authorization);
+      if (!who) return decide(FromError(who.error()));
+      if (admin_only && !who->is_admin) return decide(AdminOnly());
+      decide(std::nullopt);
+    });
+  };
+}
+
 void ApiServer::Authed(Request& request, Responder respond,
                        std::function<Response(const Principal&)> work) {
   auto authorization = HeaderCopy(request, "Authorization");
-  Offload(std::move(respond), [this, authorization, work = std::move(work)] {
+  Offload(request, std::move(respond), [this, authorization, work = std::move(work)] {
     auto who = auth_.Authenticate(authorization);
     if (!who) return FromError(who.error());
-    return work(*who);
+    Response response = work(*who);
+    response.log_principal = who->key_id;
+    return response;
   });
 }
 
@@ -75,14 +121,15 @@ http::Router ApiServer::BuildRouter() {
   auto add = [&](std::string_view method, std::string_view pattern,
                  void (ApiServer::*handler)(Request&, Responder), http::RouteOptions options = {}) {
     auto added = router.Add(
-        method, pattern, [this, handler](Request& r, Responder respond) {
-          (this->*handler)(r, std::move(respond));
-        },
+        method, pattern,
+        [this, handler](Request& r, Responder respond) { (this->*handler)(r, std::move(respond)); },
         options);
     if (!added) spdlog::critical("route {} {}: {}", method, pattern, added.error().ToString());
   };
+  // Routes with bodies authenticate from the headers first: a refused client's
+  // body is never read (the handler authenticates again, from the key cache).
   add("POST", "/v1/tts/synthesize", &ApiServer::Synthesize,
-      http::RouteOptions{config_.max_submit_body_bytes});
+      {.max_body_bytes = jobs_.limits().MaxJsonBodyBytes(), .gate = AuthGate(false)});
   add("GET", "/v1/tts/job/{job_id}", &ApiServer::GetJob);
   add("DELETE", "/v1/tts/job/{job_id}", &ApiServer::CancelJob);
   add("GET", "/v1/audio/{file}", &ApiServer::GetAudio);
@@ -90,10 +137,10 @@ http::Router ApiServer::BuildRouter() {
   add("GET", "/v1/voices/{voice_id}", &ApiServer::GetVoice);
   add("DELETE", "/v1/voices/{voice_id}", &ApiServer::DeleteVoice);
   add("POST", "/v1/voice/create", &ApiServer::CreateVoice,
-      http::RouteOptions{config_.max_upload_bytes});
+      {.max_body_bytes = config_.max_upload_bytes, .gate = AuthGate(false)});
   add("GET", "/v1/voice/consent-statement", &ApiServer::ConsentStatement);
   add("POST", "/v1/admin/protected-voices", &ApiServer::AddProtectedVoice,
-      http::RouteOptions{config_.max_upload_bytes});
+      {.max_body_bytes = config_.max_upload_bytes, .gate = AuthGate(true)});
   add("GET", "/v1/admin/protected-voices", &ApiServer::ListProtectedVoices);
   add("DELETE", "/v1/admin/protected-voices/{id}", &ApiServer::RemoveProtectedVoice);
   add("GET", "/v1/models", &ApiServer::ListModels);
@@ -101,8 +148,11 @@ http::Router ApiServer::BuildRouter() {
   (void)router.Add("GET", "/healthz", [](Request&, Responder respond) {
     respond(http::Json(200, {{"status", "ok"}}));
   });
-  (void)router.Add("GET", "/metrics", [this](Request&, Responder respond) {
-    respond(http::Text(200, metrics_.Render(), "text/plain; version=0.0.4; charset=utf-8"));
+  // Rendering walks every series: on the handler pool, never on an io thread.
+  (void)router.Add("GET", "/metrics", [this](Request& request, Responder respond) {
+    Offload(request, std::move(respond), [this] {
+      return http::Text(200, metrics_.Render(), "text/plain; version=0.0.4; charset=utf-8");
+    });
   });
   return router;
 }
@@ -110,8 +160,8 @@ http::Router ApiServer::BuildRouter() {
 void ApiServer::Synthesize(Request& request, Responder respond) {
   auto content_type = request.Header("Content-Type");
   if (!content_type || content_type->substr(0, 16) != "application/json") {
-    respond(http::JsonError(415, "unsupported_media_type",
-                            "Content-Type must be application/json", "Content-Type"));
+    respond(http::JsonError(415, "unsupported_media_type", "Content-Type must be application/json",
+                            "Content-Type"));
     return;
   }
   auto idempotency_key = HeaderCopy(request, "Idempotency-Key");
@@ -119,12 +169,11 @@ void ApiServer::Synthesize(Request& request, Responder respond) {
          [this, &request, idempotency_key](const Principal& who) -> Response {
            int retry_after = 1;
            if (!limiter_.Allow(who.key_id, &retry_after)) {
-             Response r = http::JsonError(429, "rate_limited",
-                                          "too many submissions; slow down");
+             Response r = http::JsonError(429, "rate_limited", "too many submissions; slow down");
              r.headers.Set("Retry-After", std::to_string(retry_after));
              return r;
            }
-           auto parsed = ParseSynthesizeRequest(request.body, SynthesizeLimits{});
+           auto parsed = ParseSynthesizeRequest(request.body, jobs_.limits());
            if (!parsed) return FromError(parsed.error());
            auto submitted = jobs_.Submit(who, *parsed, idempotency_key, request.request_id);
            if (!submitted) return FromError(submitted.error());
@@ -160,7 +209,7 @@ void ApiServer::GetAudio(Request& request, Responder respond) {
   std::string path(request.path);
   std::string expires(request.Query("expires").value_or(""));
   std::string signature(request.Query("signature").value_or(""));
-  Offload(std::move(respond), [=, this]() -> Response {
+  Offload(request, std::move(respond), [=, this]() -> Response {
     if (auto ok = jobs_.signer().Verify(path, expires, signature, NowMs() / 1000); !ok) {
       return FromError(ok.error());
     }
@@ -187,8 +236,11 @@ void ApiServer::ListModels(Request& request, Responder respond) {
     if (!models) return FromError(models.error());
     json out = json::array();
     for (const auto& m : *models) {
-      out.push_back({{"id", m.id}, {"engine", m.engine}, {"name", m.name},
-                     {"version", m.version}, {"status", store::ModelStatusName(m.status)},
+      out.push_back({{"id", m.id},
+                     {"engine", m.engine},
+                     {"name", m.name},
+                     {"version", m.version},
+                     {"status", store::ModelStatusName(m.status)},
                      {"tags", json::parse(m.tags, nullptr, false)},
                      {"manifest", json::parse(m.manifest, nullptr, false)},
                      {"created_at", Iso8601(m.created_at)}});
@@ -197,8 +249,8 @@ void ApiServer::ListModels(Request& request, Responder respond) {
   });
 }
 
-void ApiServer::Ready(Request&, Responder respond) {
-  Offload(std::move(respond), [this]() -> Response {
+void ApiServer::Ready(Request& request, Responder respond) {
+  Offload(request, std::move(respond), [this]() -> Response {
     json checks = json::object();
     bool ready = true;
     for (const auto& c : readiness_) {

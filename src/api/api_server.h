@@ -8,25 +8,23 @@
 #include <boost/asio/thread_pool.hpp>
 #include <functional>
 #include <memory>
-
 #include <nlohmann/json.hpp>
 
 #include "api/authenticator.h"
-#include "http/server.h"
 #include "api/job_service.h"
 #include "api/rate_limiter.h"
 #include "cloning/voice_cloner.h"
 #include "engines/engine_registry.h"
+#include "http/server.h"
 #include "obs/metrics.h"
 
 namespace vox::api {
 
 struct ApiServerConfig {
   http::HttpServerConfig http;
-  int handler_threads = 4;        // VOX_API_HANDLER_THREADS
-  double submit_rate = 100;       // VOX_RATE_LIMIT: submissions per second per key; 0 = off
+  int handler_threads = 4;   // VOX_API_HANDLER_THREADS
+  double submit_rate = 100;  // VOX_RATE_LIMIT: submissions per second per key; 0 = off
   double submit_burst = 200;
-  size_t max_submit_body_bytes = 8 * 1024 * 1024;  // 1M characters of UTF-8 plus JSON
   size_t max_upload_bytes = 50u << 20;  // VOX_MAX_UPLOAD_BYTES: a voice upload, all parts
 };
 
@@ -57,7 +55,12 @@ class ApiServer {
  private:
   http::Router BuildRouter();
   // Runs `work` on the handler pool; its Result becomes the response.
-  void Offload(http::Responder respond, std::function<http::Response()> work);
+  // Logs from `work` carry the request's id.
+  void Offload(const http::Request& request, http::Responder respond,
+               std::function<http::Response()> work);
+  // A route gate: authenticates from the headers (on the handler pool) and,
+  // with `admin_only`, checks the role, before a byte of the body is read.
+  http::Gate AuthGate(bool admin_only);
   // Authenticates on the handler pool, then runs `work` with the principal.
   void Authed(http::Request& request, http::Responder respond,
               std::function<http::Response(const Principal&)> work);

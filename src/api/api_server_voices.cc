@@ -40,9 +40,7 @@ json BuiltinJson(const engines::VoiceInfo& v) {
   return j;
 }
 
-Response NoSuchVoice() {
-  return http::JsonError(404, "not_found", "no such voice", "voice_id");
-}
+Response NoSuchVoice() { return http::JsonError(404, "not_found", "no such voice", "voice_id"); }
 
 Response CloningUnavailable() {
   return http::JsonError(503, "unavailable",
@@ -56,8 +54,8 @@ bool IsMultipart(const Request& request) {
 }
 
 Response NotMultipart() {
-  return http::JsonError(415, "unsupported_media_type",
-                         "Content-Type must be multipart/form-data", "Content-Type");
+  return http::JsonError(415, "unsupported_media_type", "Content-Type must be multipart/form-data",
+                         "Content-Type");
 }
 
 cloning::Actor ActorOf(const Principal& who, const std::string& request_id) {
@@ -68,16 +66,17 @@ cloning::Actor ActorOf(const Principal& who, const std::string& request_id) {
 const char* CreationOutcome(const Result<store::Voice>& voice) {
   if (voice) return "created";
   switch (voice.error().code) {
-    case ErrorCode::kInvalidArgument: return "invalid";
-    case ErrorCode::kUnprocessable: return "unprocessable";
-    case ErrorCode::kPermissionDenied: return "protected";
-    case ErrorCode::kUnavailable: return "busy";
-    default: return "error";
+    case ErrorCode::kInvalidArgument:
+      return "invalid";
+    case ErrorCode::kUnprocessable:
+      return "unprocessable";
+    case ErrorCode::kPermissionDenied:
+      return "protected";
+    case ErrorCode::kUnavailable:
+      return "busy";
+    default:
+      return "error";
   }
-}
-
-Response AdminOnly() {
-  return http::JsonError(403, "permission_denied", "this route needs an admin API key");
 }
 
 }  // namespace
@@ -113,8 +112,7 @@ void ApiServer::GetVoice(Request& request, Responder respond) {
       }
       return FromError(voice.error());
     }
-    if (voice->kind == store::VoiceKind::kClone && voice->user_id != who.user_id &&
-        !who.is_admin) {
+    if (voice->kind == store::VoiceKind::kClone && voice->user_id != who.user_id && !who.is_admin) {
       return NoSuchVoice();
     }
     return http::Json(200, CloneJson(*voice));
@@ -163,8 +161,8 @@ void ApiServer::ConsentStatement(Request& request, Responder respond) {
   std::optional<std::string> speaker = name ? std::optional(std::string(*name)) : std::nullopt;
   Authed(request, std::move(respond), [this, speaker](const Principal&) -> Response {
     if (!speaker) return http::JsonError(400, "invalid_argument", "name is required", "name");
-    auto statement = cloner_ ? cloner_->ConsentStatement(*speaker)
-                             : voice::ConsentStatement(*speaker);
+    auto statement =
+        cloner_ ? cloner_->ConsentStatement(*speaker) : voice::ConsentStatement(*speaker);
     if (!statement) {
       Error e = statement.error();
       if (e.field == "speaker_name") e.field = "name";  // this route's parameter
@@ -183,10 +181,11 @@ void ApiServer::AddProtectedVoice(Request& request, Responder respond) {
            if (!cloner_) return CloningUnavailable();
            auto form = ParseProtectedVoiceForm(request.body, content_type);
            if (!form) return FromError(form.error());
-           auto added = cloner_->AddProtected(form->name, form->files,
-                                              ActorOf(who, request.request_id));
+           auto added =
+               cloner_->AddProtected(form->name, form->files, ActorOf(who, request.request_id));
            if (!added) return FromError(added.error());
-           return http::Json(201, {{"id", added->id}, {"name", added->name},
+           return http::Json(201, {{"id", added->id},
+                                   {"name", added->name},
                                    {"created_at", Iso8601(added->created_at)}});
          });
 }
@@ -198,7 +197,9 @@ void ApiServer::ListProtectedVoices(Request& request, Responder respond) {
     if (!all) return FromError(all.error());
     json out = json::array();
     for (const auto& p : *all) {
-      out.push_back({{"id", p.id}, {"name", p.name}, {"created_at", Iso8601(p.created_at)},
+      out.push_back({{"id", p.id},
+                     {"name", p.name},
+                     {"created_at", Iso8601(p.created_at)},
                      {"created_by", p.created_by ? json(*p.created_by) : json()}});
     }
     return http::Json(200, {{"protected_voices", out}});

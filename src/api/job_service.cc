@@ -57,14 +57,21 @@ std::string Iso8601(int64_t unix_ms) {
 }
 
 JobService::JobService(store::Store& store, queue::JobQueue& queue, blob::BlobStore& blobs,
-                       cache::AudioCache& cache, const engines::Synthesizer& synthesizer, const UrlSigner& signer,
-                       obs::Registry& metrics, JobServiceConfig config, const Clock& clock)
-    : store_(store), queue_(queue), blobs_(blobs), cache_(cache), synthesizer_(synthesizer), signer_(signer),
-      submitted_(metrics.AddCounter("vox_jobs_submitted_total", "Jobs accepted by the API.",
-                                    {"cache"})),
+                       cache::AudioCache& cache, const engines::Synthesizer& synthesizer,
+                       const UrlSigner& signer, obs::Registry& metrics, JobServiceConfig config,
+                       const Clock& clock)
+    : store_(store),
+      queue_(queue),
+      blobs_(blobs),
+      cache_(cache),
+      synthesizer_(synthesizer),
+      signer_(signer),
+      submitted_(
+          metrics.AddCounter("vox_jobs_submitted_total", "Jobs accepted by the API.", {"cache"})),
       cache_hits_(metrics.AddCounter("vox_api_cache_hits_total",
                                      "Submissions answered from the audio cache.")),
-      config_(std::move(config)), clock_(clock) {}
+      config_(std::move(config)),
+      clock_(clock) {}
 
 Result<SubmitResult> JobService::Submit(const Principal& who, const SynthesizeRequest& request,
                                         const std::optional<std::string>& idempotency_key,
@@ -79,9 +86,8 @@ Result<SubmitResult> JobService::Submit(const Principal& who, const SynthesizeRe
   // runs as its base voice with the stored conversion.
   auto clone = cloning::BindCloneVoice(store_, request.voice_id, who.user_id);
   if (!clone) return std::unexpected(AsUnprocessable(clone.error()));
-  auto plan = synthesizer_.Prepare(request.text,
-                                   cloning::EngineVoice(*clone, request.voice_id, params), params,
-                                   engines::TextLimits{config_.limits.max_text_chars});
+  auto plan = synthesizer_.Prepare(
+      request.text, cloning::EngineVoice(*clone, request.voice_id, params), params, config_.limits);
   if (!plan) return std::unexpected(AsUnprocessable(plan.error()));
 
   auto format = audio::ParseFormat(request.format);
@@ -115,10 +121,12 @@ Result<SubmitResult> JobService::Submit(const Principal& who, const SynthesizeRe
   job.webhook_url = request.webhook_url;
   job.idempotency_key = idempotency_key;
   job.request_hash = Sha256Hex(request.ToJson().dump());
-  json cache_input = {{"model", job.model_version},  {"text", plan->NormalizedText()},
-                     {"format", job.format},          {"sample_rate", *out_rate},
-                     {"speed", request.speed},        {"pitch", request.pitch},
-                     {"language", plan->params.language}};
+  // Scoped to the caller: a hit on another tenant's entry would tell them what
+  // someone else asked for (guess a text, submit it, read cache_hit).
+  json cache_input = {{"tenant", who.user_id},          {"model", job.model_version},
+                      {"text", plan->NormalizedText()}, {"format", job.format},
+                      {"sample_rate", *out_rate},       {"speed", request.speed},
+                      {"pitch", request.pitch},         {"language", plan->params.language}};
   // A clone's conversion never changes after creation: its id stands for it.
   if (*clone) cache_input["clone"] = job.voice_id;
   job.cache_key = Sha256Hex(cache_input.dump());
@@ -176,8 +184,10 @@ Result<SubmitResult> JobService::Submit(const Principal& who, const SynthesizeRe
   audit.target_type = "job";
   audit.target_id = created.job.id;
   audit.request_id = request_id;
-  audit.detail = json{{"voice_id", job.voice_id}, {"format", job.format},
-                      {"chars", plan->text_chars}, {"cache_hit", job.cache_hit}}
+  audit.detail = json{{"voice_id", job.voice_id},
+                      {"format", job.format},
+                      {"chars", plan->text_chars},
+                      {"cache_hit", job.cache_hit}}
                      .dump();
   (void)store_.AppendAudit(audit);  // the job row itself is the durable record
   return SubmitResult{std::move(created.job), true};
@@ -194,7 +204,8 @@ Result<store::Job> JobService::OwnedJob(const Principal& who, const std::string&
 }
 
 Result<std::string> JobService::AudioUrl(const store::Job& job) {
-  VOX_ASSIGN_OR_RETURN(auto presigned, blobs_.PresignedGetUrl(*job.audio_key, config_.audio_url_ttl_s));
+  VOX_ASSIGN_OR_RETURN(auto presigned,
+                       blobs_.PresignedGetUrl(*job.audio_key, config_.audio_url_ttl_s));
   if (presigned) return *presigned;
   auto format = audio::ParseFormat(job.format);
   std::string path = "/v1/audio/" + job.id + "." + (format ? audio::FileExtension(*format) : "bin");
@@ -233,8 +244,10 @@ Result<json> JobService::DescribeJob(const store::Job& job) {
     json error = {{"code", job.error_code.value_or("internal")},
                   {"message", job.error_message.value_or("")}};
     // A retried job keeps its last error for the record while it runs again.
-    if (job.status == JobStatus::kFailed) out["error"] = error;
-    else out["last_error"] = error;
+    if (job.status == JobStatus::kFailed)
+      out["error"] = error;
+    else
+      out["last_error"] = error;
   }
   return out;
 }
@@ -255,9 +268,9 @@ Result<json> JobService::Cancel(const Principal& who, const std::string& job_id,
   VOX_ASSIGN_OR_RETURN(bool moved, store_.TransitionJob(t));
   VOX_ASSIGN_OR_RETURN(job, store_.GetJob(job_id));
   if (!moved) {
-    return MakeError(ErrorCode::kFailedPrecondition,
-                     "job already ended with status " + std::string(store::JobStatusName(job.status)),
-                     "job_id");
+    return MakeError(
+        ErrorCode::kFailedPrecondition,
+        "job already ended with status " + std::string(store::JobStatusName(job.status)), "job_id");
   }
   store::AuditEvent audit;
   audit.at = t.at;

@@ -7,10 +7,9 @@
 // see all); another user's job is "not found", so ids leak nothing.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "api/authenticator.h"
 #include "api/signed_url.h"
@@ -26,7 +25,7 @@
 namespace vox::api {
 
 struct JobServiceConfig {
-  SynthesizeLimits limits;
+  text::TextLimits limits;             // VOX_MAX_TEXT_CHARS
   int max_attempts = 3;                // VOX_JOB_MAX_ATTEMPTS
   bool webhook_allow_private = false;  // VOX_WEBHOOK_ALLOW_PRIVATE
   int64_t audio_url_ttl_s = 3600;      // VOX_AUDIO_URL_TTL
@@ -40,9 +39,12 @@ struct SubmitResult {
 class JobService {
  public:
   JobService(store::Store& store, queue::JobQueue& queue, blob::BlobStore& blobs,
-             cache::AudioCache& cache,
-             const engines::Synthesizer& synthesizer, const UrlSigner& signer,
-             obs::Registry& metrics, JobServiceConfig config, const Clock& clock = Clock::System());
+             cache::AudioCache& cache, const engines::Synthesizer& synthesizer,
+             const UrlSigner& signer, obs::Registry& metrics, JobServiceConfig config,
+             const Clock& clock = Clock::System());
+
+  // VOX_MAX_TEXT_CHARS, from which the API derives its request-body limit.
+  const text::TextLimits& limits() const { return config_.limits; }
 
   Result<SubmitResult> Submit(const Principal& who, const SynthesizeRequest& request,
                               const std::optional<std::string>& idempotency_key,

@@ -35,22 +35,21 @@ Result<double> NumberField(const json& body, const std::string& field) {
 }  // namespace
 
 json SynthesizeRequest::ToJson() const {
-  json j = {{"text", text},   {"voice_id", voice_id}, {"format", format},
-            {"language", language}, {"speed", speed},     {"pitch", pitch}};
+  json j = {{"text", text},         {"voice_id", voice_id}, {"format", format},
+            {"language", language}, {"speed", speed},       {"pitch", pitch}};
   j["sample_rate"] = sample_rate ? json(*sample_rate) : json(nullptr);
   j["webhook_url"] = webhook_url ? json(*webhook_url) : json(nullptr);
   return j;
 }
 
 Result<SynthesizeRequest> ParseSynthesizeRequest(std::string_view body,
-                                                 const SynthesizeLimits& limits) {
+                                                 const text::TextLimits& limits) {
   json parsed = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) return InvalidArgument("request body is not valid JSON", "body");
   if (!parsed.is_object()) return InvalidArgument("request body must be a JSON object", "body");
 
-  static const std::vector<std::string> kKnown = {"text",     "voice_id", "format",
-                                                  "language", "sample_rate", "speed",
-                                                  "pitch",    "webhook_url"};
+  static const std::vector<std::string> kKnown = {
+      "text", "voice_id", "format", "language", "sample_rate", "speed", "pitch", "webhook_url"};
   for (const auto& [key, value] : parsed.items()) {
     if (std::find(kKnown.begin(), kKnown.end(), key) == kKnown.end()) {
       return InvalidArgument("unknown field '" + key + "'", key);
@@ -59,16 +58,14 @@ Result<SynthesizeRequest> ParseSynthesizeRequest(std::string_view body,
 
   SynthesizeRequest r;
   if (!parsed.contains("text")) return InvalidArgument("'text' is required", "text");
-  // 4 bytes per code point is the UTF-8 worst case.
-  VOX_ASSIGN_OR_RETURN(r.text, StringField(parsed, "text", limits.max_text_chars * 4));
+  VOX_ASSIGN_OR_RETURN(r.text, StringField(parsed, "text", limits.MaxUtf8Bytes()));
   VOX_RETURN_IF_ERROR(text::ValidateUtf8(r.text));
   if (r.text.find_first_not_of(" \t\r\n\f\v") == std::string::npos) {
     return InvalidArgument("'text' is empty", "text");
   }
-  if (text::CountCodePoints(r.text) > limits.max_text_chars) {
+  if (text::CountCodePoints(r.text) > limits.max_chars) {
     return MakeError(ErrorCode::kUnprocessable,
-                     "'text' is longer than " + std::to_string(limits.max_text_chars) +
-                         " characters",
+                     "'text' is longer than " + std::to_string(limits.max_chars) + " characters",
                      "text");
   }
   if (parsed.contains("voice_id")) {

@@ -7,12 +7,12 @@
 // fails loudly instead of silently using the default voice.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "common/status.h"
+#include "text/text_limits.h"
 
 namespace vox::api {
 
@@ -31,12 +31,8 @@ struct SynthesizeRequest {
   nlohmann::json ToJson() const;
 };
 
-struct SynthesizeLimits {
-  size_t max_text_chars = 1'000'000;  // VOX_MAX_TEXT_CHARS
-};
-
 // Syntax and types only; semantic checks (voice, format...) happen in JobService.
 Result<SynthesizeRequest> ParseSynthesizeRequest(std::string_view body,
-                                                 const SynthesizeLimits& limits);
+                                                 const text::TextLimits& limits);
 
 }  // namespace vox::api

@@ -3,7 +3,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-
 #include <nlohmann/json.hpp>
 
 #include "blob/blob_store.h"
@@ -67,9 +66,9 @@ Result<std::string> ReadAudioFile(const std::string& path, size_t max_bytes,
   auto size = std::filesystem::file_size(path, ec);
   if (ec) return InvalidArgument("cannot read '" + path + "': " + ec.message(), option);
   if (size > max_bytes) {
-    return InvalidArgument("'" + path + "' is larger than the upload limit of " +
-                               std::to_string(max_bytes) + " bytes",
-                           option);
+    return InvalidArgument(
+        "'" + path + "' is larger than the upload limit of " + std::to_string(max_bytes) + " bytes",
+        option);
   }
   std::ifstream in(path, std::ios::binary);
   std::string data(size, '\0');
@@ -116,11 +115,18 @@ Status RunClone(CloneOptions& o) {
   }
   cloning::Actor actor{owner, std::nullopt, "", "cli"};
   VOX_ASSIGN_OR_RETURN(store::Voice voice, off.kit.cloner->Create(input, actor));
-  json out = {{"voice_id", voice.id}, {"name", voice.name},
-              {"status", store::VoiceStatusName(voice.status)}, {"base_voice", voice.base_voice},
+  json out = {{"voice_id", voice.id},
+              {"name", voice.name},
+              {"status", store::VoiceStatusName(voice.status)},
+              {"base_voice", voice.base_voice},
               {"owner", owner}};
   out.update(cloning::PublicCloneMetadata(voice.metadata));
-  std::cout << out.dump(2) << std::endl;
+  // Scripts want the id alone on stdout (as `vox keys create` prints a key).
+  if (o.json_output) {
+    std::cout << out.dump(2) << std::endl;
+  } else {
+    std::cout << voice.id << std::endl;
+  }
   return {};
 }
 
@@ -134,8 +140,8 @@ Status RunProtectedAdd(CloneOptions& o) {
                          ReadAudioFile(path, o.config.max_upload_bytes, "files"));
     files.push_back({path, contents.back()});
   }
-  VOX_ASSIGN_OR_RETURN(auto added, off.kit.cloner->AddProtected(o.name, files, {"", std::nullopt,
-                                                                                 "", "cli"}));
+  VOX_ASSIGN_OR_RETURN(auto added,
+                       off.kit.cloner->AddProtected(o.name, files, {"", std::nullopt, "", "cli"}));
   std::cout << json{{"id", added.id}, {"name", added.name}}.dump() << std::endl;
   return {};
 }
@@ -146,7 +152,8 @@ Status RunProtectedList(CloneOptions& o) {
   VOX_ASSIGN_OR_RETURN(auto store, store::OpenStore(o.config.database_url));
   VOX_ASSIGN_OR_RETURN(auto all, store->ListProtectedVoices());
   json out = json::array();
-  for (const auto& p : all) out.push_back({{"id", p.id}, {"name", p.name}, {"created_at", p.created_at}});
+  for (const auto& p : all)
+    out.push_back({{"id", p.id}, {"name", p.name}, {"created_at", p.created_at}});
   std::cout << out.dump(2) << std::endl;
   return {};
 }
@@ -174,12 +181,15 @@ void AddCloneCommand(CLI::App& app) {
   c->add_option("--description", clone->description, "Free text");
   c->add_option("--label", clone->labels, "A label (repeatable)");
   c->add_option("--owner", clone->owner, "User id owning the voice (default: the local user)");
+  c->add_flag(
+      "--json", clone->json_output,
+      "Print the voice (id, status, consent scores, fit quality) as JSON instead of its id");
   c->add_option("files", clone->files, "Recordings of the speaker (WAV, FLAC, MP3, Ogg, WebM, M4A)")
       ->required();
   c->callback([clone] { ExitOnError("clone", RunClone(*clone)); });
 
-  CLI::App* statement = app.add_subcommand("consent-statement",
-                                           "Print the consent statement a speaker must read.");
+  CLI::App* statement =
+      app.add_subcommand("consent-statement", "Print the consent statement a speaker must read.");
   auto speaker = std::make_shared<std::string>();
   statement->add_option("name", *speaker, "The speaker's full name")->required();
   statement->callback([speaker] {

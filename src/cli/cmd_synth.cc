@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -32,8 +33,8 @@ struct SynthOptions {
   int bitrate = 0;
   double speed = 1.0;
   double pitch = 1.0;
-  double loudness = 0;  // 0: off
-  size_t max_chars = 1'000'000;
+  double loudness = 0;      // 0: off
+  text::TextLimits limits;  // --max-chars / VOX_MAX_TEXT_CHARS
   std::string out;
   std::string data_dir = "data";  // where cloned voices live (`vox clone`)
   std::string database_url;
@@ -73,11 +74,42 @@ Result<std::string> ReadInput(const std::string& path, size_t max_bytes) {
   }
   if (!ok) return InvalidArgument("failed reading '" + path + "'", "input");
   if (data.size() > max_bytes) {
-    return MakeError(ErrorCode::kUnprocessable,
-                     "input is larger than the limit (see --max-chars)", "input");
+    return MakeError(ErrorCode::kUnprocessable, "input is larger than the limit (see --max-chars)",
+                     "input");
   }
   return data;
 }
+
+// SIGTERM/SIGINT stop the synthesis between sentences, so the temporary files
+// are removed on the way out; the signal is then re-raised for the caller.
+volatile std::sig_atomic_t g_stop_signal = 0;
+
+class StopSignals {
+ public:
+  StopSignals() {
+    for (int sig : {SIGTERM, SIGINT}) {
+      struct sigaction action {};
+      action.sa_handler = [](int s) { g_stop_signal = s; };
+      sigemptyset(&action.sa_mask);
+      ::sigaction(sig, &action, sig == SIGTERM ? &old_term_ : &old_int_);
+    }
+  }
+  ~StopSignals() {
+    ::sigaction(SIGTERM, &old_term_, nullptr);
+    ::sigaction(SIGINT, &old_int_, nullptr);
+  }
+  static bool stopped() { return g_stop_signal != 0; }
+  // After cleanup: die of the signal, as if it had never been caught.
+  static void ReRaise() {
+    if (g_stop_signal == 0) return;
+    std::signal(g_stop_signal, SIG_DFL);
+    std::raise(g_stop_signal);
+  }
+
+ private:
+  struct sigaction old_term_ {
+  }, old_int_{};
+};
 
 // A path for stdout output, removed on every way out.
 struct TempOutput {
@@ -131,9 +163,12 @@ Status RunSynth(SynthOptions& o) {
     return InvalidArgument("give exactly one of --text or --input (use --input - for stdin)",
                            "text");
   }
+  if (auto s = o.limits.Validate(); !s) {
+    return InvalidArgument(s.error().message, "max-chars");
+  }
   std::string text = o.text;
   if (!o.input.empty()) {
-    VOX_ASSIGN_OR_RETURN(text, ReadInput(o.input, o.max_chars * 4));
+    VOX_ASSIGN_OR_RETURN(text, ReadInput(o.input, o.limits.MaxUtf8Bytes()));
   }
 
   VOX_ASSIGN_OR_RETURN(audio::Format format, audio::ParseFormat(ChooseFormat(o)));
@@ -145,7 +180,7 @@ Status RunSynth(SynthOptions& o) {
   params.pitch = o.pitch;
   params.language = o.language;
   VOX_ASSIGN_OR_RETURN(engines::SynthesisPlan plan,
-                       synthesizer.Prepare(text, o.voice, params, {o.max_chars}));
+                       synthesizer.Prepare(text, o.voice, params, o.limits));
 
   audio::EncodeOptions encode;
   encode.format = format;
@@ -159,9 +194,17 @@ Status RunSynth(SynthOptions& o) {
   VOX_ASSIGN_OR_RETURN(auto writer,
                        audio::AudioFileWriter::Open(path, encode, plan.voice.sample_rate));
   VOX_RETURN_IF_ERROR(synthesizer.Run(
-      plan, [&](const audio::PcmBuffer& chunk) { return writer->Write(chunk); }));
+      plan, [&](const audio::PcmBuffer& chunk) { return writer->Write(chunk); },
+      [] { return StopSignals::stopped(); }));
   VOX_RETURN_IF_ERROR(writer->Finish());
   return o.out == "-" ? CopyToStdout(path) : Status{};
+}
+
+Status RunSynthUntilStopped(SynthOptions& o) {
+  StopSignals signals;
+  Status result = RunSynth(o);  // its temporary files are gone when it returns
+  StopSignals::ReRaise();
+  return result;
 }
 
 }  // namespace
@@ -175,7 +218,8 @@ void AddSynthCommand(CLI::App& app) {
                   "Voice id or alias (see `vox voices`), or a cloned voice's id (`vox clone`); "
                   "default: the language's default voice");
   cmd->add_option("--data", options->data_dir, "Data directory holding cloned voices")
-      ->envname("VOX_DATA_DIR")->capture_default_str();
+      ->envname("VOX_DATA_DIR")
+      ->capture_default_str();
   cmd->add_option("--database-url", options->database_url,
                   "Database of cloned voices (default: sqlite://DATA/vox.db)")
       ->envname("VOX_DATABASE_URL");
@@ -190,9 +234,11 @@ void AddSynthCommand(CLI::App& app) {
   cmd->add_option("-p,--pitch", options->pitch, "Pitch factor, 0.5..2.0")->capture_default_str();
   cmd->add_option("--loudness", options->loudness,
                   "Normalize to this integrated loudness in LUFS (e.g. -16)");
-  cmd->add_option("--max-chars", options->max_chars, "Refuse longer texts")->capture_default_str();
+  cmd->add_option("--max-chars", options->limits.max_chars, "Refuse longer texts")
+      ->envname("VOX_MAX_TEXT_CHARS")
+      ->capture_default_str();
   cmd->add_option("-o,--out", options->out, "Output file ('-' for stdout)")->required();
-  cmd->callback([options] { ExitOnError("synth", RunSynth(*options)); });
+  cmd->callback([options] { ExitOnError("synth", RunSynthUntilStopped(*options)); });
 }
 
 }  // namespace vox::cli

@@ -2,11 +2,10 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <spdlog/spdlog.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <spdlog/spdlog.h>
 
 #include <filesystem>
 #include <fstream>
@@ -17,9 +16,11 @@
 #include "blob/blob_store.h"
 #include "cache/audio_cache.h"
 #include "cli/cloning_setup.h"
+#include "cli/data_dir.h"
 #include "cli/platform_health.h"
 #include "common/crypto.h"
 #include "engines/engine_registry.h"
+#include "obs/log.h"
 #include "queue/job_queue.h"
 #include "store/store.h"
 #include "webhook/webhook_dispatcher.h"
@@ -37,8 +38,8 @@ Result<int> LockDataDir(const std::string& data_dir) {
   if (fd < 0) return InvalidArgument("cannot open " + path, "VOX_DATA_DIR");
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     ::close(fd);
-    return MakeError(ErrorCode::kFailedPrecondition,
-                     "another vox process is serving " + data_dir, "VOX_DATA_DIR");
+    return MakeError(ErrorCode::kFailedPrecondition, "another vox process is serving " + data_dir,
+                     "VOX_DATA_DIR");
   }
   return fd;
 }
@@ -84,8 +85,7 @@ int WaitForStopSignal(const sigset_t& signals) {
 }  // namespace
 
 Status MigrateDatabase(const PlatformConfig& config) {
-  std::error_code ec;
-  fs::create_directories(config.data_dir, ec);
+  VOX_RETURN_IF_ERROR(PrepareDataDir(config.data_dir));
   VOX_ASSIGN_OR_RETURN(auto store, store::OpenStore(config.database_url));
   return store->Migrate();
 }
@@ -98,11 +98,12 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  spdlog::set_level(spdlog::level::from_str(config.log_level));
+  // Finalize() validated both settings.
+  obs::ConfigureLogging(*obs::ParseLogFormat(config.log_format),
+                        *obs::ParseLogLevel(config.log_level));
 
+  VOX_RETURN_IF_ERROR(PrepareDataDir(config.data_dir));
   std::error_code ec;
-  fs::create_directories(config.data_dir, ec);
-  if (ec) return InvalidArgument("cannot create " + config.data_dir + ": " + ec.message(), "VOX_DATA_DIR");
   std::optional<int> lock_fd;
   if (role == Role::kAll) {
     VOX_ASSIGN_OR_RETURN(lock_fd, LockDataDir(config.data_dir));
@@ -136,7 +137,7 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
   engines::Synthesizer synthesizer(*engines);
   api::UrlSigner signer(secret);
   api::JobServiceConfig job_config;
-  job_config.limits.max_text_chars = config.max_text_chars;
+  job_config.limits.max_chars = config.max_text_chars;
   job_config.max_attempts = config.job_max_attempts;
   job_config.webhook_allow_private = config.webhook_allow_private;
   job_config.audio_url_ttl_s = config.audio_url_ttl_s;
@@ -153,6 +154,10 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
     worker::JobRunnerConfig runner_config;
     runner_config.temp_dir = (fs::path(config.data_dir) / "tmp").string();
     fs::create_directories(runner_config.temp_dir, ec);
+    // The embedded shape holds the data-directory lock: every temp file there is
+    // a dead process's. Other workers may share the directory: only stale ones.
+    SweepJobTempFiles(runner_config.temp_dir,
+                      role == Role::kAll ? std::chrono::seconds(0) : std::chrono::seconds(900));
     runner_config.retry_base_ms = config.job_retry_base_ms;
     if (config.target_lufs != 0) runner_config.target_lufs = config.target_lufs;
     runner_config.speaker_encoder = speaker_encoder.get();

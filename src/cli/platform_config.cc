@@ -1,70 +1,97 @@
 #include "cli/platform_config.h"
 
+#include <nlohmann/json.hpp>
 #include <thread>
 
-#include <nlohmann/json.hpp>
+#include "obs/log.h"
+#include "text/text_limits.h"
 
 namespace vox::cli {
 
 void PlatformConfig::AddOptions(CLI::App& cmd) {
   cmd.add_option("--data", data_dir, "Data directory (database, audio, secret)")
-      ->envname("VOX_DATA_DIR")->capture_default_str();
+      ->envname("VOX_DATA_DIR")
+      ->capture_default_str();
   cmd.add_option("--database-url", database_url, "sqlite://PATH or postgresql://...")
       ->envname("VOX_DATABASE_URL");
   cmd.add_option("--queue-url", queue_url, "local:// or redis://host:port/db")
-      ->envname("VOX_QUEUE_URL")->capture_default_str();
-  cmd.add_option("--cache-url", cache_url,
-                 "Cache of identical requests: database or redis://... (default: follows the queue)")
+      ->envname("VOX_QUEUE_URL")
+      ->capture_default_str();
+  cmd.add_option(
+         "--cache-url", cache_url,
+         "Cache of identical requests: database or redis://... (default: follows the queue)")
       ->envname("VOX_CACHE_URL");
   cmd.add_option("--storage-url", storage_url, "file://DIR or s3://bucket?endpoint=...")
       ->envname("VOX_STORAGE_URL");
   cmd.add_option("--model-dir", model_dir, "Directory of neural models")->envname("VOX_MODEL_DIR");
   cmd.add_option("--listen", listen, "HOST:PORT to serve HTTP on")
-      ->envname("VOX_LISTEN")->capture_default_str();
+      ->envname("VOX_LISTEN")
+      ->capture_default_str();
   cmd.add_option("--workers", workers, "Synthesis worker threads (0: number of cores)")
-      ->envname("VOX_WORKERS")->capture_default_str();
-  cmd.add_option("--io-threads", io_threads, "Network threads")->envname("VOX_IO_THREADS")
+      ->envname("VOX_WORKERS")
+      ->capture_default_str();
+  cmd.add_option("--io-threads", io_threads, "Network threads")
+      ->envname("VOX_IO_THREADS")
       ->capture_default_str();
   cmd.add_option("--handler-threads", handler_threads, "API handler threads")
-      ->envname("VOX_API_HANDLER_THREADS")->capture_default_str();
+      ->envname("VOX_API_HANDLER_THREADS")
+      ->capture_default_str();
   cmd.add_option("--header-timeout-ms", header_timeout_ms,
                  "Time a client has to send a request's headers")
-      ->envname("VOX_HTTP_HEADER_TIMEOUT_MS")->capture_default_str();
+      ->envname("VOX_HTTP_HEADER_TIMEOUT_MS")
+      ->capture_default_str();
   cmd.add_option("--signing-secret", signing_secret, "Secret for audio URLs and webhooks")
       ->envname("VOX_SIGNING_SECRET");
   cmd.add_flag("--webhook-allow-private", webhook_allow_private,
                "Allow webhooks to loopback/private addresses")
       ->envname("VOX_WEBHOOK_ALLOW_PRIVATE");
   cmd.add_option("--webhook-max-attempts", webhook_max_attempts, "Webhook delivery attempts")
-      ->envname("VOX_WEBHOOK_MAX_ATTEMPTS")->capture_default_str();
+      ->envname("VOX_WEBHOOK_MAX_ATTEMPTS")
+      ->capture_default_str();
   cmd.add_option("--max-text-chars", max_text_chars, "Longest text a job may carry")
-      ->envname("VOX_MAX_TEXT_CHARS")->capture_default_str();
+      ->envname("VOX_MAX_TEXT_CHARS")
+      ->capture_default_str();
   cmd.add_option("--job-max-attempts", job_max_attempts, "Attempts before a job fails")
-      ->envname("VOX_JOB_MAX_ATTEMPTS")->capture_default_str();
+      ->envname("VOX_JOB_MAX_ATTEMPTS")
+      ->capture_default_str();
   cmd.add_option("--job-retry-base-ms", job_retry_base_ms, "First retry delay (x4 per attempt)")
-      ->envname("VOX_JOB_RETRY_BASE_MS")->capture_default_str();
+      ->envname("VOX_JOB_RETRY_BASE_MS")
+      ->capture_default_str();
   cmd.add_option("--rate-limit", rate_limit, "Submissions per second per key (0: off)")
-      ->envname("VOX_RATE_LIMIT")->capture_default_str();
+      ->envname("VOX_RATE_LIMIT")
+      ->capture_default_str();
   cmd.add_option("--drain-grace", drain_grace_s, "Seconds to finish jobs on SIGTERM")
-      ->envname("VOX_DRAIN_GRACE_S")->capture_default_str();
+      ->envname("VOX_DRAIN_GRACE_S")
+      ->capture_default_str();
   cmd.add_option("--target-lufs", target_lufs, "Loudness-normalize output (e.g. -16; 0: off)")
       ->envname("VOX_TARGET_LUFS");
   cmd.add_option("--audio-url-ttl", audio_url_ttl_s, "Seconds an audio URL stays valid")
-      ->envname("VOX_AUDIO_URL_TTL_S")->capture_default_str();
+      ->envname("VOX_AUDIO_URL_TTL_S")
+      ->capture_default_str();
   cmd.add_option("--log-level", log_level, "trace, debug, info, warn, error")
-      ->envname("VOX_LOG_LEVEL")->capture_default_str();
+      ->envname("VOX_LOG_LEVEL")
+      ->capture_default_str();
+  cmd.add_option("--log-format", log_format,
+                 "text, or json: one object per line with level, time, message, request_id, job_id")
+      ->envname("VOX_LOG_FORMAT")
+      ->capture_default_str();
   cmd.add_option("--clone-require-consent", clone_require_consent,
                  "Require a verified consent recording for every cloned voice")
-      ->envname("VOX_CLONE_REQUIRE_CONSENT")->capture_default_str();
+      ->envname("VOX_CLONE_REQUIRE_CONSENT")
+      ->capture_default_str();
   cmd.add_option("--clone-check-protected", clone_check_protected,
                  "Refuse uploads that match a protected voice")
-      ->envname("VOX_CLONE_CHECK_PROTECTED")->capture_default_str();
+      ->envname("VOX_CLONE_CHECK_PROTECTED")
+      ->capture_default_str();
   cmd.add_option("--clone-concurrency", clone_concurrency, "Voice creations at once (more: 503)")
-      ->envname("VOX_CLONE_CONCURRENCY")->capture_default_str();
+      ->envname("VOX_CLONE_CONCURRENCY")
+      ->capture_default_str();
   cmd.add_option("--max-upload-bytes", max_upload_bytes, "Largest voice upload (all files)")
-      ->envname("VOX_MAX_UPLOAD_BYTES")->capture_default_str();
+      ->envname("VOX_MAX_UPLOAD_BYTES")
+      ->capture_default_str();
   cmd.add_option("--asr-model-dir", asr_model_dir, "pocketsphinx model (consent checks)")
-      ->envname("VOX_ASR_MODEL_DIR")->capture_default_str();
+      ->envname("VOX_ASR_MODEL_DIR")
+      ->capture_default_str();
 }
 
 Status PlatformConfig::Finalize() {
@@ -73,8 +100,8 @@ Status PlatformConfig::Finalize() {
   if (storage_url.empty()) storage_url = "file://" + data_dir + "/blobs";
   if (cache_url.empty()) {
     // The queue's server, without the queue's own options.
-    cache_url = queue_url.starts_with("redis://") ? queue_url.substr(0, queue_url.find('?'))
-                                                  : "database";
+    cache_url =
+        queue_url.starts_with("redis://") ? queue_url.substr(0, queue_url.find('?')) : "database";
   }
   if (workers == 0) workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (workers < 0 || workers > 256) return InvalidArgument("must be 0..256", "VOX_WORKERS");
@@ -83,7 +110,9 @@ Status PlatformConfig::Finalize() {
     return InvalidArgument("must be 1..256", "VOX_API_HANDLER_THREADS");
   }
   if (header_timeout_ms < 50) return InvalidArgument("must be >= 50", "VOX_HTTP_HEADER_TIMEOUT_MS");
-  if (max_text_chars < 1) return InvalidArgument("must be positive", "VOX_MAX_TEXT_CHARS");
+  VOX_RETURN_IF_ERROR(text::TextLimits{max_text_chars}.Validate());
+  VOX_RETURN_IF_ERROR(obs::ParseLogLevel(log_level));
+  VOX_RETURN_IF_ERROR(obs::ParseLogFormat(log_format));
   if (job_max_attempts < 1 || job_max_attempts > 100) {
     return InvalidArgument("must be 1..100", "VOX_JOB_MAX_ATTEMPTS");
   }
@@ -107,13 +136,18 @@ std::string RedactUrl(const std::string& url) {
 }  // namespace
 
 std::string PlatformConfig::ToString() const {
-  return nlohmann::json{{"data_dir", data_dir},     {"database_url", RedactUrl(database_url)},
-                        {"queue_url", RedactUrl(queue_url)},   {"storage_url", RedactUrl(storage_url)},
+  return nlohmann::json{{"data_dir", data_dir},
+                        {"database_url", RedactUrl(database_url)},
+                        {"queue_url", RedactUrl(queue_url)},
+                        {"storage_url", RedactUrl(storage_url)},
                         {"cache_url", RedactUrl(cache_url)},
-                        {"listen", listen},         {"workers", workers},
-                        {"io_threads", io_threads}, {"signing_secret", signing_secret.empty() ? "(generated)" : "(set)"},
+                        {"listen", listen},
+                        {"workers", workers},
+                        {"io_threads", io_threads},
+                        {"signing_secret", signing_secret.empty() ? "(generated)" : "(set)"},
                         {"max_text_chars", max_text_chars},
-                        {"rate_limit", rate_limit}, {"drain_grace_s", drain_grace_s},
+                        {"rate_limit", rate_limit},
+                        {"drain_grace_s", drain_grace_s},
                         {"clone_require_consent", clone_require_consent},
                         {"clone_check_protected", clone_check_protected}}
       .dump();

@@ -12,34 +12,35 @@
 namespace vox::cli {
 
 struct PlatformConfig {
-  std::string data_dir = "data";  // VOX_DATA_DIR
-  std::string database_url;       // VOX_DATABASE_URL; default sqlite://DATA/vox.db
+  std::string data_dir = "data";       // VOX_DATA_DIR
+  std::string database_url;            // VOX_DATABASE_URL; default sqlite://DATA/vox.db
   std::string queue_url = "local://";  // VOX_QUEUE_URL
   // VOX_CACHE_URL: "database" or redis://...; empty: Redis when the queue is
   // in Redis (the same server), else the database.
   std::string cache_url;
-  std::string storage_url;        // VOX_STORAGE_URL; default file://DATA/blobs
-  std::string model_dir;          // VOX_MODEL_DIR (neural models; none needed by default)
+  std::string storage_url;                // VOX_STORAGE_URL; default file://DATA/blobs
+  std::string model_dir;                  // VOX_MODEL_DIR (neural models; none needed by default)
   std::string listen = "127.0.0.1:8080";  // VOX_LISTEN
-  int workers = 0;                // VOX_WORKERS; 0 = number of cores
-  int io_threads = 1;             // VOX_IO_THREADS
-  int handler_threads = 4;        // VOX_API_HANDLER_THREADS
-  int header_timeout_ms = 10'000; // VOX_HTTP_HEADER_TIMEOUT_MS: slow clients are cut off
-  std::string signing_secret;     // VOX_SIGNING_SECRET; default: generated into DATA/secret
-  bool webhook_allow_private = false;  // VOX_WEBHOOK_ALLOW_PRIVATE
-  int webhook_max_attempts = 5;   // VOX_WEBHOOK_MAX_ATTEMPTS
-  size_t max_text_chars = 1'000'000;  // VOX_MAX_TEXT_CHARS
-  int job_max_attempts = 3;       // VOX_JOB_MAX_ATTEMPTS
-  int64_t job_retry_base_ms = 1000;   // VOX_JOB_RETRY_BASE_MS
-  double rate_limit = 100;        // VOX_RATE_LIMIT: submissions/s per key; 0 = off
-  int drain_grace_s = 30;         // VOX_DRAIN_GRACE_S
-  double target_lufs = 0;         // VOX_TARGET_LUFS; 0 = no loudness normalization
-  int64_t audio_url_ttl_s = 3600; // VOX_AUDIO_URL_TTL_S
-  std::string log_level = "info"; // VOX_LOG_LEVEL
+  int workers = 0;                        // VOX_WORKERS; 0 = number of cores
+  int io_threads = 1;                     // VOX_IO_THREADS
+  int handler_threads = 4;                // VOX_API_HANDLER_THREADS
+  int header_timeout_ms = 10'000;         // VOX_HTTP_HEADER_TIMEOUT_MS: slow clients are cut off
+  std::string signing_secret;             // VOX_SIGNING_SECRET; default: generated into DATA/secret
+  bool webhook_allow_private = false;     // VOX_WEBHOOK_ALLOW_PRIVATE
+  int webhook_max_attempts = 5;           // VOX_WEBHOOK_MAX_ATTEMPTS
+  size_t max_text_chars = 1'000'000;      // VOX_MAX_TEXT_CHARS
+  int job_max_attempts = 3;               // VOX_JOB_MAX_ATTEMPTS
+  int64_t job_retry_base_ms = 1000;       // VOX_JOB_RETRY_BASE_MS
+  double rate_limit = 100;                // VOX_RATE_LIMIT: submissions/s per key; 0 = off
+  int drain_grace_s = 30;                 // VOX_DRAIN_GRACE_S
+  double target_lufs = 0;                 // VOX_TARGET_LUFS; 0 = no loudness normalization
+  int64_t audio_url_ttl_s = 3600;         // VOX_AUDIO_URL_TTL_S
+  std::string log_level = "info";         // VOX_LOG_LEVEL
+  std::string log_format = "text";        // VOX_LOG_FORMAT: text or json (one object per line)
   // Voice cloning.
-  bool clone_require_consent = true;  // VOX_CLONE_REQUIRE_CONSENT
-  bool clone_check_protected = true;  // VOX_CLONE_CHECK_PROTECTED
-  int clone_concurrency = 2;          // VOX_CLONE_CONCURRENCY: creations at once per process
+  bool clone_require_consent = true;    // VOX_CLONE_REQUIRE_CONSENT
+  bool clone_check_protected = true;    // VOX_CLONE_CHECK_PROTECTED
+  int clone_concurrency = 2;            // VOX_CLONE_CONCURRENCY: creations at once per process
   size_t max_upload_bytes = 50u << 20;  // VOX_MAX_UPLOAD_BYTES: one voice upload
   std::string asr_model_dir = "/usr/share/pocketsphinx/model/en-us";  // VOX_ASR_MODEL_DIR
 

@@ -15,6 +15,7 @@
 #include "common/status.h"
 #include "engines/engine.h"
 #include "engines/engine_registry.h"
+#include "text/text_limits.h"
 
 namespace vox::engines {
 
@@ -31,9 +32,7 @@ struct SynthesisPlan {
   std::string NormalizedText() const;
 };
 
-struct TextLimits {
-  size_t max_chars = 1'000'000;  // VOX_MAX_TEXT_CHARS; the sync API uses 5,000
-};
+using TextLimits = text::TextLimits;
 
 class Synthesizer {
  public:

@@ -56,7 +56,12 @@ Status HttpServerConfig::Validate() const {
   for (const auto& [value, name] : timeouts) {
     if (value.count() <= 0) return InvalidArgument(std::string(name) + " must be > 0", name);
   }
-  if (max_connections < 1) return InvalidArgument("max_connections must be >= 1", "max_connections");
+  if (max_connections < 1)
+    return InvalidArgument("max_connections must be >= 1", "max_connections");
+  if (max_body_bytes_in_flight < max_body_bytes) {
+    return InvalidArgument("max_body_bytes_in_flight must be >= max_body_bytes",
+                           "max_body_bytes_in_flight");
+  }
   return {};
 }
 
@@ -68,8 +73,8 @@ std::string HttpServerConfig::ToString() const {
       << " body_timeout_ms=" << body_timeout.count()
       << " keep_alive_idle_timeout_ms=" << keep_alive_idle_timeout.count()
       << " write_timeout_ms=" << write_timeout.count()
-      << " linger_timeout_ms=" << linger_timeout.count()
-      << " max_connections=" << max_connections;
+      << " linger_timeout_ms=" << linger_timeout.count() << " max_connections=" << max_connections
+      << " max_body_bytes_in_flight=" << max_body_bytes_in_flight;
   return out.str();
 }
 

@@ -25,7 +25,8 @@ struct HttpServerConfig {
   int io_threads = 1;  // threads running the network io_context; never blocked by handlers
 
   size_t max_header_bytes = 16 * 1024;  // request line + headers; over it: 431 and close
-  size_t max_body_bytes = 1024 * 1024;  // default per request; a route may allow more (RouteOptions)
+  size_t max_body_bytes =
+      1024 * 1024;  // default per request; a route may allow more (RouteOptions)
 
   // A request's header must be complete within header_timeout of its first byte (or of the
   // accept, for the first request); its body within body_timeout after the header. Both are
@@ -43,6 +44,11 @@ struct HttpServerConfig {
 
   // Open connections; beyond it a new connection is answered 503 and closed.
   size_t max_connections = 10'000;
+  // Request-body bytes all connections together may hold at once (a body is counted from when
+  // its reading starts until its response is written: Content-Length, or the route's limit for
+  // a chunked body). A request that would go over it is answered 503 + Retry-After and closed,
+  // unless nothing else is in flight, so one maximal upload always gets through.
+  size_t max_body_bytes_in_flight = 512u << 20;
 
   // Fails with invalid_argument naming the bad setting (field = "listen", "io_threads", ...).
   Status Validate() const;

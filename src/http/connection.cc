@@ -1,13 +1,13 @@
 #include "http/connection.h"
 
-#include <limits>
+#include <spdlog/spdlog.h>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
-#include <spdlog/spdlog.h>
+#include <limits>
 
 #include "http/request_id.h"
 #include "http/responder.h"
@@ -52,6 +52,7 @@ Connection::Connection(asio::ip::tcp::socket socket, Strand strand,
 }
 
 Connection::~Connection() {
+  ReleaseBody();
   if (phase_ != Phase::kClosed) shared_->Unregister(this);  // io_context torn down under us
 }
 
@@ -83,12 +84,18 @@ void Connection::ReadNextRequest() {
   request_.method.clear();
   request_.target.clear();
   request_.path.clear();
-  request_.body.clear();
+  // A large body's buffer goes back now, not when the keep-alive connection closes.
+  if (request_.body.capacity() > kReadChunk * 16) {
+    std::string().swap(request_.body);
+  } else {
+    request_.body.clear();
+  }
   request_.query.clear();
   request_.path_params.clear();
   request_.headers.Clear();
   request_.request_id.clear();
   request_.route = {};
+  ReleaseBody();
   handler_ = nullptr;
   bytes_in_ = bytes_out_ = 0;
   close_after_ = false;
@@ -96,10 +103,9 @@ void Connection::ReadNextRequest() {
     // Between requests: the idle timeout applies until the first byte, then header_timeout.
     phase_ = Phase::kIdle;
     SetDeadline(config_.keep_alive_idle_timeout);
-    socket_.async_read_some(buffer_.prepare(kReadChunk),
-                            [self = shared_from_this()](error_code ec, size_t n) {
-                              self->OnIdleRead(ec, n);
-                            });
+    socket_.async_read_some(
+        buffer_.prepare(kReadChunk),
+        [self = shared_from_this()](error_code ec, size_t n) { self->OnIdleRead(ec, n); });
     return;
   }
   phase_ = Phase::kHeader;
@@ -117,10 +123,9 @@ void Connection::OnIdleRead(error_code ec, size_t n) {
 }
 
 void Connection::ReadHeader() {
-  bhttp::async_read_header(socket_, buffer_, *parser_,
-                           [self = shared_from_this()](error_code ec, size_t) {
-                             self->OnHeader(ec);
-                           });
+  bhttp::async_read_header(
+      socket_, buffer_, *parser_,
+      [self = shared_from_this()](error_code ec, size_t) { self->OnHeader(ec); });
 }
 
 void Connection::OnHeader(error_code ec) {
@@ -134,18 +139,16 @@ void Connection::OnHeader(error_code ec) {
         JsonError(408, "request_timeout", "request header not received in time"), true);
   }
   if (ec == bhttp::error::header_limit) {
-    return SendCoreResponse(JsonError(431, "header_too_large",
-                                      "request header exceeds " +
-                                          std::to_string(config_.max_header_bytes) + " bytes"),
-                            true);
+    return SendCoreResponse(
+        JsonError(431, "header_too_large",
+                  "request header exceeds " + std::to_string(config_.max_header_bytes) + " bytes"),
+        true);
   }
   if (ec == bhttp::error::bad_version) {  // Beast accepts exactly HTTP/1.0 and HTTP/1.1
-    return SendCoreResponse(JsonError(505, "version_not_supported",
-                                      "only HTTP/1.0 and HTTP/1.1 are supported"),
-                            true);
+    return SendCoreResponse(
+        JsonError(505, "version_not_supported", "only HTTP/1.0 and HTTP/1.1 are supported"), true);
   }
-  if (IsHttpError(ec) && ec != bhttp::error::end_of_stream &&
-      ec != bhttp::error::partial_message) {
+  if (IsHttpError(ec) && ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
     return SendCoreResponse(JsonError(400, "bad_request", "malformed request: " + ec.message()),
                             true);
   }
@@ -157,7 +160,8 @@ void Connection::HandleHeader() {
   request_.method.assign(View(msg.method_string()));
   request_.target.assign(View(msg.target()));
   request_.version = msg.version();
-  for (const auto& field : msg) request_.headers.Add(View(field.name_string()), View(field.value()));
+  for (const auto& field : msg)
+    request_.headers.Add(View(field.name_string()), View(field.value()));
   auto incoming_id = request_.headers.Get("X-Request-Id");
   if (incoming_id && IsValidRequestId(*incoming_id)) {
     request_.request_id.assign(*incoming_id);
@@ -165,7 +169,8 @@ void Connection::HandleHeader() {
     request_.request_id = GenerateRequestId();
   }
   keep_alive_ = msg.keep_alive();
-  const bool body_pending = !parser_->is_done();
+  body_pending_ = !parser_->is_done();
+  const bool body_pending = body_pending_;
 
   auto te = request_.headers.Get("Transfer-Encoding");
   if (te && !EqualsIgnoreCase(Trim(*te), "chunked")) {
@@ -213,9 +218,51 @@ void Connection::HandleHeader() {
                             true);
   }
   parser_->body_limit(limit);
+  body_limit_ = limit;
+  if (match.options->gate) return RunGate(match.options->gate);
+  StartBody();
+}
 
+void Connection::RunGate(const Gate& gate) {
+  phase_ = Phase::kGate;
+  ClearDeadline();  // like a handler's time: a dropped decision ends it
+  auto io = shared_->io.lock();
+  if (!io) return Close();
+  auto slot = std::make_shared<GateSlot>(std::move(io), shared_from_this(), ++seq_);
+  try {
+    gate(request_, [slot](std::optional<Response> refusal) { slot->Decide(std::move(refusal)); });
+  } catch (const std::exception& e) {
+    spdlog::error("http: gate for {} {} threw: {} (request {})", request_.method, request_.route,
+                  e.what(), request_.request_id);
+  }
+}
+
+void Connection::OnGateDecision(uint64_t seq, std::optional<Response> refusal, bool dropped) {
+  if (seq != seq_ || phase_ != Phase::kGate) return;
+  if (dropped) {
+    spdlog::warn("http: gate for {} {} dropped its decision (request {})", request_.method,
+                 request_.route, request_.request_id);
+    refusal = JsonError(500, "internal", "request check did not complete");
+  }
+  // Refused: answer without reading the body; a pending body means the connection cannot
+  // be reused (Linger drains a little so the client reads the answer, not a reset).
+  if (refusal) return SendCoreResponse(std::move(*refusal), body_pending_);
+  StartBody();
+}
+
+void Connection::StartBody() {
+  if (body_pending_) {
+    auto content_length = parser_->content_length();
+    const uint64_t want = content_length ? *content_length : body_limit_;
+    if (!shared_->ReserveBodyBytes(want)) {
+      Response r = JsonError(503, "unavailable", "server is busy receiving other uploads");
+      r.headers.Set("Retry-After", "1");
+      return SendCoreResponse(std::move(r), true);
+    }
+    body_reserved_ = want;
+  }
   auto expect = request_.headers.Get("Expect");
-  if (body_pending && request_.version >= 11 && expect &&
+  if (body_pending_ && request_.version >= 11 && expect &&
       EqualsIgnoreCase(Trim(*expect), "100-continue")) {
     phase_ = Phase::kContinue;
     SetDeadline(config_.write_timeout);
@@ -234,23 +281,21 @@ void Connection::ReadBody() {
   phase_ = Phase::kBody;
   if (parser_->is_done()) return Dispatch();
   SetDeadline(config_.body_timeout);
-  bhttp::async_read(socket_, buffer_, *parser_, [self = shared_from_this()](error_code ec, size_t) {
-    self->OnBody(ec);
-  });
+  bhttp::async_read(socket_, buffer_, *parser_,
+                    [self = shared_from_this()](error_code ec, size_t) { self->OnBody(ec); });
 }
 
 void Connection::OnBody(error_code ec) {
   if (phase_ == Phase::kClosed) return;
   if (!ec) return Dispatch();
   if (timed_out_) {
-    return SendCoreResponse(
-        JsonError(408, "request_timeout", "request body not received in time"), true);
+    return SendCoreResponse(JsonError(408, "request_timeout", "request body not received in time"),
+                            true);
   }
   if (ec == bhttp::error::body_limit) {
     return SendCoreResponse(JsonError(413, "payload_too_large", "request body too large"), true);
   }
-  if (IsHttpError(ec) && ec != bhttp::error::end_of_stream &&
-      ec != bhttp::error::partial_message) {
+  if (IsHttpError(ec) && ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
     return SendCoreResponse(
         JsonError(400, "bad_request", "malformed request body: " + ec.message()), true);
   }
@@ -269,8 +314,8 @@ void Connection::Dispatch() {
     (*handler_)(request_, Responder(std::move(slot)));
   } catch (const std::exception& e) {
     // The Responder died with the stack, so the client already has (or will get) a 500.
-    spdlog::error("http: handler for {} {} threw: {} (request {})", request_.method,
-                  request_.route, e.what(), request_.request_id);
+    spdlog::error("http: handler for {} {} threw: {} (request {})", request_.method, request_.route,
+                  e.what(), request_.request_id);
   } catch (...) {
     spdlog::error("http: handler for {} {} threw (request {})", request_.method, request_.route,
                   request_.request_id);
@@ -303,6 +348,7 @@ void Connection::WriteResponse(Response&& response) {
   }
   ctx.request_id = request_.request_id;
   ctx.keep_alive = keep_alive_ && !close_after_ && !draining_ && !request_.method.empty();
+  principal_ = std::move(response.log_principal);
   status_ = BuildWireResponse(std::move(response), ctx, response_);
   close_after_ = !ctx.keep_alive;
   serializer_.emplace(response_);
@@ -312,10 +358,9 @@ void Connection::WriteResponse(Response&& response) {
 
 void Connection::WriteSome() {
   SetDeadline(config_.write_timeout);  // per write: a slow but moving download is fine
-  bhttp::async_write_some(socket_, *serializer_,
-                          [self = shared_from_this()](error_code ec, size_t n) {
-                            self->OnWrite(ec, n);
-                          });
+  bhttp::async_write_some(
+      socket_, *serializer_,
+      [self = shared_from_this()](error_code ec, size_t n) { self->OnWrite(ec, n); });
 }
 
 void Connection::OnWrite(error_code ec, size_t n) {
@@ -353,9 +398,16 @@ void Connection::LingerRead() {
                           });
 }
 
+void Connection::ReleaseBody() {
+  if (body_reserved_ == 0) return;
+  shared_->ReleaseBodyBytes(body_reserved_);
+  body_reserved_ = 0;
+}
+
 void Connection::Close() {
   if (phase_ == Phase::kClosed) return;
   phase_ = Phase::kClosed;
+  ReleaseBody();
   error_code ec;
   socket_.close(ec);
   timer_.cancel();
@@ -367,7 +419,7 @@ void Connection::Close() {
 void Connection::Report() {
   if (!shared_->observer) return;
   RequestLog log;
-  log.method = request_.method;
+  log.method = request_.method.empty() ? std::string_view() : MethodLabel(request_.method);
   log.route = request_.route.empty() ? std::string_view("unmatched") : request_.route;
   log.status = status_;
   log.bytes_received = bytes_in_;
@@ -375,6 +427,7 @@ void Connection::Report() {
   log.duration = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started_);
   log.request_id = request_.request_id;
   log.remote_address = remote_;
+  log.principal = principal_;
   try {
     shared_->observer(log);
   } catch (const std::exception& e) {

@@ -10,15 +10,6 @@
 #pragma once
 
 #include <atomic>
-#include <chrono>
-#include <condition_variable>
-#include <cstdint>
-#include <memory>
-#include <mutex>
-#include <optional>
-#include <string>
-#include <unordered_map>
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -27,6 +18,14 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
 
 #include "http/config.h"
 #include "http/request.h"
@@ -49,7 +48,7 @@ struct ServerShared {
   RequestObserver observer;
   std::weak_ptr<asio::io_context> io;
 
-  std::mutex mu;  // guards the members below
+  std::mutex mu;               // guards the members below
   std::condition_variable cv;  // notified when a connection unregisters
   bool draining = false;
   size_t active = 0;  // counted (non-rejected) connections
@@ -58,6 +57,12 @@ struct ServerShared {
     bool counted;  // toward max_connections (false: being rejected with 503)
   };
   std::unordered_map<Connection*, Tracked> connections;
+
+  // Request-body bytes reserved by connections (HttpServerConfig::max_body_bytes_in_flight).
+  std::atomic<uint64_t> body_bytes_in_flight{0};
+  // Reserves `bytes` unless that would pass the budget while other bodies are in flight.
+  bool ReserveBodyBytes(uint64_t bytes);
+  void ReleaseBodyBytes(uint64_t bytes);
 
   enum class Admission { kAccepted, kRejected, kDraining };
   // Tracks the connection; counts it unless over max_connections (then: kRejected).
@@ -81,9 +86,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void ForceClose();
   // A handler's response for request `seq`; `dropped` when its Responder died unused.
   void Deliver(uint64_t seq, Response response, bool dropped);
+  // A route gate's verdict for request `seq` (see Gate in router.h).
+  void OnGateDecision(uint64_t seq, std::optional<Response> refusal, bool dropped);
 
  private:
-  enum class Phase { kIdle, kHeader, kContinue, kBody, kHandler, kWrite, kLinger, kClosed };
+  enum class Phase { kIdle, kHeader, kGate, kContinue, kBody, kHandler, kWrite, kLinger, kClosed };
   using Parser = boost::beast::http::request_parser<boost::beast::http::string_body>;
   using error_code = boost::beast::error_code;
 
@@ -92,6 +99,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void ReadHeader();
   void OnHeader(error_code ec);
   void HandleHeader();
+  void RunGate(const Gate& gate);
+  void StartBody();  // after the header (and gate): budget, 100 Continue, then ReadBody
   void ReadBody();
   void OnBody(error_code ec);
   void Dispatch();
@@ -104,6 +113,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void LingerRead();
   void Close();
   void Report();
+  void ReleaseBody();  // gives the body's bytes back to the server's budget
 
   // Deadlines are lazy: moving one later just stores it; the timer re-arms itself when it
   // fires early. Only an earlier deadline touches the timer. Keeps the hot path cheap.
@@ -129,14 +139,18 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   Phase phase_ = Phase::kHeader;
   bool first_request_ = true;
-  bool keep_alive_ = false;     // the request allows reuse
-  bool close_after_ = false;    // close after the current response
+  bool keep_alive_ = false;   // the request allows reuse
+  bool close_after_ = false;  // close after the current response
   bool draining_ = false;
   bool timed_out_ = false;
+  bool body_pending_ = false;   // the request has body bytes still to read
+  size_t body_limit_ = 0;       // the route's limit
+  uint64_t body_reserved_ = 0;  // bytes of the server's body budget this request holds
   uint64_t seq_ = 0;
 
   Clock::time_point started_;
   int status_ = 0;
+  std::string principal_;  // Response::log_principal of the response being written
   uint64_t bytes_in_ = 0;
   uint64_t bytes_out_ = 0;
 
@@ -144,6 +158,27 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Clock::time_point timer_expiry_;
   bool timer_armed_ = false;
   uint64_t timer_generation_ = 0;
+};
+
+// Carries a gate's decision back to the connection's strand; a 500 if dropped undecided.
+class GateSlot {
+ public:
+  GateSlot(std::shared_ptr<asio::io_context> io, std::shared_ptr<Connection> connection,
+           uint64_t seq)
+      : io_(std::move(io)), connection_(std::move(connection)), seq_(seq) {}
+  ~GateSlot();
+  GateSlot(const GateSlot&) = delete;
+  GateSlot& operator=(const GateSlot&) = delete;
+
+  void Decide(std::optional<Response> refusal);
+
+ private:
+  void Post(std::optional<Response> refusal, bool dropped);
+
+  std::shared_ptr<asio::io_context> io_;  // first: destroyed last
+  std::shared_ptr<Connection> connection_;
+  uint64_t seq_;
+  std::atomic<bool> decided_{false};
 };
 
 class ResponseSlot {

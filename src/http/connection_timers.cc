@@ -43,6 +43,7 @@ void Connection::OnTimeout() {
       socket_.cancel(ec);
       return;
     }
+    case Phase::kGate:
     case Phase::kHandler:
     case Phase::kClosed:
       return;

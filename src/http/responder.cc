@@ -1,7 +1,8 @@
 #include "http/responder.h"
 
-#include <boost/asio/dispatch.hpp>
 #include <spdlog/spdlog.h>
+
+#include <boost/asio/dispatch.hpp>
 
 #include "http/connection.h"
 
@@ -23,6 +24,25 @@ void ResponseSlot::Post(Response&& response, bool dropped) {
   asio::dispatch(connection_->strand(),
                  [connection = connection_, seq = seq_, response = std::move(response),
                   dropped]() mutable { connection->Deliver(seq, std::move(response), dropped); });
+}
+
+GateSlot::~GateSlot() {
+  if (!decided_.load(std::memory_order_acquire)) Post(std::nullopt, true);
+}
+
+void GateSlot::Decide(std::optional<Response> refusal) {
+  if (decided_.exchange(true, std::memory_order_acq_rel)) {
+    spdlog::warn("http: gate decided more than once; ignored");
+    return;
+  }
+  Post(std::move(refusal), false);
+}
+
+void GateSlot::Post(std::optional<Response> refusal, bool dropped) {
+  asio::dispatch(connection_->strand(), [connection = connection_, seq = seq_,
+                                         refusal = std::move(refusal), dropped]() mutable {
+    connection->OnGateDecision(seq, std::move(refusal), dropped);
+  });
 }
 
 }  // namespace vox::http::internal

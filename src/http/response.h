@@ -6,10 +6,9 @@
 // handler's "Connection: close" closes the connection after the response.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "http/headers.h"
 
@@ -27,6 +26,10 @@ struct Response {
   // file. A file that cannot be opened at write time gives 404 (missing) or 500 JSON errors.
   // Bytes are read with pread() on the io thread in 64 KiB steps: fine for local disks.
   std::string file_path;
+
+  // Who the request was served for (e.g. an API key's id), for the access log only; never
+  // sent. Must not be a secret.
+  std::string log_principal;
 };
 
 // `body` serialized as JSON (invalid UTF-8 is replaced, never thrown), Content-Type

@@ -22,9 +22,10 @@
 #include <utility>
 #include <vector>
 
+#include "common/status.h"
 #include "http/request.h"
 #include "http/responder.h"
-#include "common/status.h"
+#include "http/response.h"
 
 namespace vox::http {
 
@@ -36,18 +37,31 @@ namespace vox::http {
 // asynchronous job needs before it responds.
 using Handler = std::function<void(Request& request, Responder respond)>;
 
+// A gate's verdict, invoked exactly once from any thread: nullopt reads the body and runs the
+// handler; a Response answers at once and closes the connection with the body unread. If every
+// copy is destroyed uninvoked, the client gets a 500.
+using GateDecision = std::function<void(std::optional<Response> refusal)>;
+
+// Checks a request when its headers are complete, before any byte of its body is read
+// (request.body is empty): authentication and permissions, so a refused client's upload costs
+// the server nothing. Runs on an io thread like a Handler: decide at once, or move `decide` (and
+// copies of what it needs from `request`) to another executor for slow work. The handler still
+// runs with the whole request afterwards and repeats any check it relies on.
+using Gate = std::function<void(const Request& request, GateDecision decide)>;
+
 struct RouteOptions {
   // Largest accepted request body; nullopt: HttpServerConfig::max_body_bytes.
   std::optional<size_t> max_body_bytes;
+  Gate gate;  // optional
 };
 
 struct RouteMatch {
   enum class Kind { kFound, kNotFound, kMethodNotAllowed, kBadPath };
   Kind kind = Kind::kNotFound;
-  const Handler* handler = nullptr;         // kFound
-  const RouteOptions* options = nullptr;    // kFound
-  std::string_view pattern;                 // kFound, kMethodNotAllowed: the pattern text
-  std::string allow;                        // kMethodNotAllowed: "GET, HEAD, POST"
+  const Handler* handler = nullptr;       // kFound
+  const RouteOptions* options = nullptr;  // kFound
+  std::string_view pattern;               // kFound, kMethodNotAllowed: the pattern text
+  std::string allow;                      // kMethodNotAllowed: "GET, HEAD, POST"
 };
 
 class Router {

@@ -1,12 +1,12 @@
 #include "http/server.h"
 
-#include <future>
-#include <thread>
+#include <spdlog/spdlog.h>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
-#include <spdlog/spdlog.h>
+#include <future>
+#include <thread>
 
 #include "http/connection.h"
 
@@ -40,6 +40,19 @@ void ServerShared::Unregister(Connection* connection) {
   cv.notify_all();
 }
 
+bool ServerShared::ReserveBodyBytes(uint64_t bytes) {
+  uint64_t held = body_bytes_in_flight.load(std::memory_order_relaxed);
+  do {
+    if (held != 0 && held + bytes > config.max_body_bytes_in_flight) return false;
+  } while (
+      !body_bytes_in_flight.compare_exchange_weak(held, held + bytes, std::memory_order_relaxed));
+  return true;
+}
+
+void ServerShared::ReleaseBodyBytes(uint64_t bytes) {
+  body_bytes_in_flight.fetch_sub(bytes, std::memory_order_relaxed);
+}
+
 }  // namespace internal
 
 class HttpServer::Impl {
@@ -64,6 +77,7 @@ class HttpServer::Impl {
     std::lock_guard lock(shared_->mu);
     return shared_->active;
   }
+  uint64_t body_bytes_in_flight() const { return shared_->body_bytes_in_flight.load(); }
 
  private:
   Result<tcp::endpoint> ResolveListen() const;
@@ -257,5 +271,6 @@ void HttpServer::Wait() { impl_->Wait(); }
 void HttpServer::Stop(std::chrono::milliseconds grace) { impl_->Stop(grace); }
 uint16_t HttpServer::port() const { return impl_->port(); }
 size_t HttpServer::open_connections() const { return impl_->open_connections(); }
+uint64_t HttpServer::body_bytes_in_flight() const { return impl_->body_bytes_in_flight(); }
 
 }  // namespace vox::http

@@ -18,10 +18,10 @@
 #include <cstdint>
 #include <memory>
 
+#include "common/status.h"
 #include "http/config.h"
 #include "http/request_log.h"
 #include "http/router.h"
-#include "common/status.h"
 
 namespace vox::http {
 
@@ -52,6 +52,8 @@ class HttpServer {
   uint16_t port() const;
   // Connections currently open and counted against max_connections.
   size_t open_connections() const;
+  // Request-body bytes reserved right now (see HttpServerConfig::max_body_bytes_in_flight).
+  uint64_t body_bytes_in_flight() const;
 
  private:
   class Impl;  // keeps Asio out of this header

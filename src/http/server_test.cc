@@ -14,9 +14,8 @@ Router MakeRouter() {
   EXPECT_TRUE(r.Add("GET", "/v1/tts/job/{job_id}", Echo()));
   EXPECT_TRUE(r.Add("DELETE", "/v1/tts/job/{job_id}", Echo()));
   EXPECT_TRUE(r.Add("POST", "/echo", Echo()));
-  EXPECT_TRUE(r.Add("GET", "/text", [](Request&, Responder respond) {
-    respond(Text(200, "hello"));
-  }));
+  EXPECT_TRUE(
+      r.Add("GET", "/text", [](Request&, Responder respond) { respond(Text(200, "hello")); }));
   EXPECT_TRUE(r.Add("GET", "/nocontent", [](Request&, Responder respond) {
     Response res;
     res.status = 204;
@@ -83,8 +82,9 @@ TEST(http_server, KeepAliveServesManyRequestsOnOneConnection) {
 TEST(http_server, PipelinedRequestsAnsweredInOrder) {
   TestServer ts(MakeRouter());
   RawConnection raw = ts.Raw();
-  ASSERT_TRUE(raw.Send("GET /v1/tts/job/one HTTP/1.1\r\nHost: x\r\n\r\n"
-                       "GET /v1/tts/job/two HTTP/1.1\r\nHost: x\r\n\r\n"));
+  ASSERT_TRUE(
+      raw.Send("GET /v1/tts/job/one HTTP/1.1\r\nHost: x\r\n\r\n"
+               "GET /v1/tts/job/two HTTP/1.1\r\nHost: x\r\n\r\n"));
   auto first = raw.ReadResponse();
   auto second = raw.ReadResponse();
   ASSERT_TRUE(first && second);
@@ -175,8 +175,9 @@ TEST(http_server, HeadAndNoContent) {
 TEST(http_server, ExpectContinue) {
   TestServer ts(MakeRouter());
   RawConnection raw = ts.Raw();
-  ASSERT_TRUE(raw.Send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
-                       "Expect: 100-continue\r\n\r\n"));
+  ASSERT_TRUE(
+      raw.Send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+               "Expect: 100-continue\r\n\r\n"));
   auto interim = raw.ReadResponse();
   ASSERT_TRUE(interim) << interim.error().ToString();
   EXPECT_EQ(interim->status, 100) << interim->body;
@@ -203,6 +204,22 @@ TEST(http_server, ObserverSeesRoutePatternStatusAndId) {
   EXPECT_EQ(logs[1].route, "unmatched");
   EXPECT_EQ(logs[1].status, 404);
   EXPECT_EQ(logs[2].bytes_received, 5u);
+}
+
+// Metric labels come from the log: a made-up method must not become one (an attacker
+// could otherwise grow /metrics without bound with unauthenticated 404s).
+TEST(http_server, ObserverSeesOnlyAClosedSetOfMethods) {
+  TestServer ts(MakeRouter());
+  HttpClient client = ts.Client();
+  ASSERT_TRUE(client.Request("XYZZY", "/nope"));
+  ASSERT_TRUE(client.Request("get", "/nope"));
+  ASSERT_TRUE(client.Request("PATCH", "/nope"));
+  ASSERT_TRUE(testing::WaitFor([&] { return ts.logs().size() == 3; }));
+  auto logs = ts.logs();
+  EXPECT_EQ(logs[0].method, "other");
+  EXPECT_EQ(logs[1].method, "other");  // methods are case-sensitive
+  EXPECT_EQ(logs[2].method, "PATCH");
+  for (const auto& l : logs) EXPECT_EQ(l.route, "unmatched");
 }
 
 TEST(http_server, StartFailsOnBadConfigOrBusyPort) {

@@ -1,10 +1,10 @@
 #include "worker/worker_pool.h"
 
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
-#include <spdlog/spdlog.h>
-
 #include "common/clock.h"
+#include "obs/log.h"
 
 namespace vox::worker {
 
@@ -12,8 +12,12 @@ using store::JobStatus;
 
 WorkerPool::WorkerPool(queue::JobQueue& queue, store::Store& store, JobRunner& runner,
                        WorkerMetrics& metrics, WorkerPoolConfig config, OnFinal on_final)
-    : queue_(queue), store_(store), runner_(runner), metrics_(metrics),
-      config_(std::move(config)), on_final_(std::move(on_final)) {}
+    : queue_(queue),
+      store_(store),
+      runner_(runner),
+      metrics_(metrics),
+      config_(std::move(config)),
+      on_final_(std::move(on_final)) {}
 
 WorkerPool::~WorkerPool() { Drain(std::chrono::milliseconds(0)); }
 
@@ -93,6 +97,7 @@ void WorkerPool::Loop(int index) {
 }
 
 void WorkerPool::RunOne(const queue::Delivery& delivery, const std::string& worker_id) {
+  obs::LogContext log_context("", delivery.job_id);  // every line about this job names it
   auto job = store_.GetJob(delivery.job_id);
   if (!job) {
     if (job.error().code == ErrorCode::kNotFound) {

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <regex>
 #include <thread>
 
@@ -58,7 +59,8 @@ CommandResult RunVox(const std::vector<std::string>& args, const std::string& st
   posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
   posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
   posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
-  for (int fd : {in_pipe[1], out_pipe[0], err_pipe[0]}) posix_spawn_file_actions_addclose(&actions, fd);
+  for (int fd : {in_pipe[1], out_pipe[0], err_pipe[0]})
+    posix_spawn_file_actions_addclose(&actions, fd);
   pid_t pid;
   auto argv = Argv(full);
   int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
@@ -97,8 +99,11 @@ ServerProcess::~ServerProcess() { Kill(); }
 
 bool ServerProcess::Start() {
   const bool listens = role_ != "worker";
-  std::vector<std::string> args = {VoxBinary(), role_, "--data", data_dir_.string(),
-                                   "--log-level", "warn"};
+  std::vector<std::string> args = {VoxBinary(), role_, "--data", data_dir_.string()};
+  // Quiet by default; a test that reads the logs asks for its own level.
+  if (std::find(extra_args_.begin(), extra_args_.end(), "--log-level") == extra_args_.end()) {
+    args.insert(args.end(), {"--log-level", "warn"});
+  }
   if (listens) args.insert(args.end(), {"--listen", "127.0.0.1:0"});
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   int out_pipe[2];
@@ -107,6 +112,10 @@ bool ServerProcess::Start() {
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
   posix_spawn_file_actions_addclose(&actions, out_pipe[0]);
+  if (!stderr_file_.empty()) {
+    posix_spawn_file_actions_addopen(&actions, 2, stderr_file_.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  }
   auto argv = Argv(args);
   int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);

@@ -42,6 +42,8 @@ class ServerProcess {
                 std::string role = "serve");
   ~ServerProcess();  // SIGKILL if still running
 
+  // Where the process's stderr (its logs) goes; by default the test's own stderr.
+  void set_stderr_file(std::filesystem::path path) { stderr_file_ = std::move(path); }
   bool Start();
   // SIGTERM, then waits; returns the exit status (exit code, or 128+signal).
   int Terminate(std::chrono::seconds timeout = std::chrono::seconds(60));
@@ -57,6 +59,7 @@ class ServerProcess {
   std::filesystem::path data_dir_;
   std::vector<std::string> extra_args_;
   std::string role_;
+  std::filesystem::path stderr_file_;
   pid_t pid_ = -1;
   int stdout_fd_ = -1;
   uint16_t port_ = 0;

@@ -17,6 +17,7 @@
 namespace vox::queue::redis {
 namespace {
 
+using namespace ::vox::redis;  // connection, reply helpers, testing::RedisTestServer
 using store::Job;
 using store::JobStatus;
 using Steady = std::chrono::steady_clock;
@@ -45,8 +46,8 @@ class RedisQueueTest : public ::testing::Test {
   }
 
   std::unique_ptr<RedisQueue> Open() {
-    auto o =
-        ParseRedisQueueUrl(server_->Url("?poll_ms=30&stream=jobs&lease_ms=" + std::to_string(kLeaseMs)));
+    auto o = ParseRedisQueueUrl(
+        server_->Url("?poll_ms=30&stream=jobs&lease_ms=" + std::to_string(kLeaseMs)));
     EXPECT_TRUE(o);
     auto q = RedisQueue::Open(*store_, *o);
     EXPECT_TRUE(q) << q.error().ToString();
@@ -111,8 +112,8 @@ TEST_F(RedisQueueTest, RedisThatLostItsDataIsRefilledFromTheStore) {
   EXPECT_EQ(*queue_->Reconcile(), 0);  // marker set again, nothing stranded yet
 
   std::this_thread::sleep_for(std::chrono::milliseconds(kLeaseMs + 50));
-  auto o = ParseRedisQueueUrl(server_->Url("?stream=jobs&stranded_after_ms=1&lease_ms=" +
-                                      std::to_string(kLeaseMs)));
+  auto o = ParseRedisQueueUrl(
+      server_->Url("?stream=jobs&stranded_after_ms=1&lease_ms=" + std::to_string(kLeaseMs)));
   ASSERT_TRUE(o);
   auto sweeper = RedisQueue::Open(*store_, *o);
   ASSERT_TRUE(sweeper);
@@ -138,8 +139,14 @@ TEST_F(RedisQueueTest, RedisThatLostItsDataIsRefilledFromTheStore) {
 TEST_F(RedisQueueTest, WorkerPresenceIsSharedAndExpires) {
   auto other = Open();  // another process's view of the same Redis
   ASSERT_TRUE(other);
-  WorkerPresence p{.worker_id = "worker-a", .host = "h", .pid = 7, .threads = 2, .busy = 1,
-                   .started_at = 1, .last_seen_at = NowMs(), .jobs_finished = 3};
+  WorkerPresence p{.worker_id = "worker-a",
+                   .host = "h",
+                   .pid = 7,
+                   .threads = 2,
+                   .busy = 1,
+                   .started_at = 1,
+                   .last_seen_at = NowMs(),
+                   .jobs_finished = 3};
   ASSERT_TRUE(queue_->ReportWorker(p));
   auto seen = other->ListWorkers(5'000);
   ASSERT_TRUE(seen) << seen.error().ToString();
