@@ -63,16 +63,17 @@ std::optional<double> Rows::OptReal(int r, int c) const {
 }
 bool Rows::Bool(int r, int c) const { return PQgetvalue(res_.get(), r, c)[0] == 't'; }
 
-ErrorCode CodeForSqlState(std::string_view s) {
-  if (s == "23505") return ErrorCode::kAlreadyExists;           // unique_violation
-  if (s.starts_with("23")) return ErrorCode::kInvalidArgument;  // other integrity constraints
-  if (s.starts_with("22")) return ErrorCode::kInvalidArgument;  // data exception
+DbErrc CodeForSqlState(std::string_view s) {
+  if (s == "23505") return DbErrc::kUniqueViolation;
+  if (s == "23503") return DbErrc::kForeignKeyViolation;
+  if (s.starts_with("23")) return DbErrc::kConstraintViolation;  // other integrity constraints
+  if (s.starts_with("22")) return DbErrc::kConstraintViolation;  // data exception
   if (s.starts_with("08") || s.starts_with("53") || s.starts_with("57P") ||
       s == "57014" ||                                  // statement timeout / canceled
       s == "40001" || s == "40P01" || s == "55P03") {  // serialization, deadlock, lock timeout
-    return ErrorCode::kUnavailable;
+    return DbErrc::kUnavailable;
   }
-  return ErrorCode::kInternal;
+  return DbErrc::kInternal;
 }
 
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& conninfo,
@@ -102,24 +103,24 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& conninfo
 
 Connection::~Connection() { PQfinish(conn_); }
 
-Error Connection::ToError(PGresult* res, std::string_view what) const {
+DbError Connection::ToError(PGresult* res, std::string_view what) const {
   const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
   std::string msg = res ? PQresultErrorMessage(res) : "";
   if (msg.empty()) msg = PQerrorMessage(conn_);
   while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
-  ErrorCode code = state ? CodeForSqlState(state) : ErrorCode::kInternal;
-  // No SQLSTATE and a dead socket: the server went away mid-call.
-  if (broken()) code = ErrorCode::kUnavailable;
-  return Error{code, "PostgreSQL " + std::string(what) + ": " + msg, ""};
+  DbErrc code = state ? CodeForSqlState(state) : DbErrc::kInternal;
+  // A dead socket: the server went away mid-call (retrying may help).
+  if (broken()) code = DbErrc::kUnavailable;
+  return DbError{code, "PostgreSQL " + std::string(what) + ": " + msg};
 }
 
-Result<Rows> Connection::Query(const std::string& sql, const Params& params) {
+DbResult<Rows> Connection::Query(const std::string& sql, const Params& params) {
   auto it = prepared_.find(sql);
   if (it == prepared_.end()) {
     std::string name = "vox_" + std::to_string(prepared_.size());
     PGresult* prep = PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr);
     if (PQresultStatus(prep) != PGRES_COMMAND_OK) {
-      Error err = ToError(prep, "prepare");
+      DbError err = ToError(prep, "prepare");
       PQclear(prep);
       return std::unexpected(err);
     }
@@ -133,18 +134,18 @@ Result<Rows> Connection::Query(const std::string& sql, const Params& params) {
                                  values.data(), nullptr, nullptr, 0);
   ExecStatusType st = PQresultStatus(res);
   if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
-    Error err = ToError(res, "query");
+    DbError err = ToError(res, "query");
     PQclear(res);
     return std::unexpected(err);
   }
   return Rows(res);
 }
 
-Status Connection::Exec(const std::string& sql) {
+DbStatus Connection::Exec(const std::string& sql) {
   PGresult* res = PQexec(conn_, sql.c_str());
   ExecStatusType st = PQresultStatus(res);
   if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
-    Error err = ToError(res, "statement");
+    DbError err = ToError(res, "statement");
     PQclear(res);
     return std::unexpected(err);
   }
@@ -152,7 +153,7 @@ Status Connection::Exec(const std::string& sql) {
   return {};
 }
 
-Result<Txn> Txn::Begin(Connection& c) {
+DbResult<Txn> Txn::Begin(Connection& c) {
   VOX_RETURN_IF_ERROR(c.Exec("BEGIN"));
   return Txn(&c);
 }
@@ -161,7 +162,7 @@ Txn::~Txn() {
   if (conn_ != nullptr && !conn_->broken()) (void)conn_->Exec("ROLLBACK");
 }
 
-Status Txn::Commit() {
+DbStatus Txn::Commit() {
   Connection* c = conn_;
   conn_ = nullptr;
   return c->Exec("COMMIT");

@@ -1,5 +1,6 @@
 // One libpq connection with a per-connection cache of prepared statements,
-// and the mapping of PostgreSQL errors (SQLSTATE) onto vox::ErrorCode.
+// and the mapping of PostgreSQL errors (SQLSTATE) onto typed DbErrors
+// (../sql/sql_backend.h).
 //
 // Plain libpq, not libpqxx: Debian 12's libpqxx 6.4 predates C++20 and
 // throws; libpq's C API returns status codes, which map directly onto
@@ -17,8 +18,15 @@
 #include <vector>
 
 #include "common/status.h"
+#include "store/sql/sql_backend.h"
 
 namespace vox::store::postgres {
+
+using sql::DbErrc;
+using sql::DbError;
+template <typename T>
+using DbResult = sql::DbResult<T>;
+using sql::DbStatus;
 
 // Positional parameters ($1, $2, ...) in text format; nullopt is SQL NULL.
 class Params {
@@ -44,6 +52,8 @@ class Rows {
  public:
   explicit Rows(PGresult* res) : res_(res, &PQclear) {}
   int size() const { return PQntuples(res_.get()); }
+  int columns() const { return PQnfields(res_.get()); }
+  Oid type(int c) const { return PQftype(res_.get(), c); }
   bool empty() const { return size() == 0; }
   // Rows changed by an INSERT/UPDATE/DELETE without RETURNING.
   int64_t affected() const;
@@ -74,31 +84,33 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
 
   // Runs a prepared statement (prepared on this connection on first use).
-  Result<Rows> Query(const std::string& sql, const Params& params = {});
+  DbResult<Rows> Query(const std::string& sql, const Params& params = {});
   // Runs one or more statements without parameters (DDL, BEGIN, ...).
-  Status Exec(const std::string& sql);
+  DbStatus Exec(const std::string& sql);
 
   // True once the server side went away; the pool then discards it.
   bool broken() const { return PQstatus(conn_) != CONNECTION_OK; }
 
  private:
   explicit Connection(PGconn* conn) : conn_(conn) {}
-  Error ToError(PGresult* res, std::string_view what) const;
+  DbError ToError(PGresult* res, std::string_view what) const;
 
   PGconn* conn_;
   std::unordered_map<std::string, std::string> prepared_;  // sql -> statement name
 };
 
-// Maps a SQLSTATE to an ErrorCode (see store.h for the contract).
-ErrorCode CodeForSqlState(std::string_view sqlstate);
+// Maps a SQLSTATE to its kind: 23505 → kUniqueViolation, 23503 →
+// kForeignKeyViolation, other 23xxx and 22xxx → kConstraintViolation;
+// connection loss, timeouts, deadlocks, serialization failures → kUnavailable.
+DbErrc CodeForSqlState(std::string_view sqlstate);
 
 // BEGIN on construction; ROLLBACK unless Commit() was called.
 class Txn {
  public:
-  static Result<Txn> Begin(Connection& c);
+  static DbResult<Txn> Begin(Connection& c);
   Txn(Txn&& other) noexcept : conn_(other.conn_) { other.conn_ = nullptr; }
   ~Txn();
-  Status Commit();
+  DbStatus Commit();
 
  private:
   explicit Txn(Connection* c) : conn_(c) {}

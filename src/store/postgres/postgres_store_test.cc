@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "store/postgres/pg_backend.h"
 #include "store/postgres/pg_connection.h"
 #include "store/postgres/pg_migrations.h"
-#include "store/postgres/pg_store.h"
 #include "store/postgres/pg_test_server.h"
 #include "store/postgres/pg_url.h"
 #include "store/store.h"
@@ -42,12 +42,13 @@ TEST(PostgresUrlTest, VoxOptionsAreStrippedAndOthersPassThrough) {
 }
 
 TEST(PostgresUrlTest, SqlStatesMapToErrorCodes) {
-  EXPECT_EQ(CodeForSqlState("23505"), ErrorCode::kAlreadyExists);
-  EXPECT_EQ(CodeForSqlState("23503"), ErrorCode::kInvalidArgument);
-  EXPECT_EQ(CodeForSqlState("08006"), ErrorCode::kUnavailable);
-  EXPECT_EQ(CodeForSqlState("57P01"), ErrorCode::kUnavailable);
-  EXPECT_EQ(CodeForSqlState("40P01"), ErrorCode::kUnavailable);
-  EXPECT_EQ(CodeForSqlState("42601"), ErrorCode::kInternal);
+  EXPECT_EQ(CodeForSqlState("23505"), DbErrc::kUniqueViolation);
+  EXPECT_EQ(CodeForSqlState("23503"), DbErrc::kForeignKeyViolation);
+  EXPECT_EQ(CodeForSqlState("23514"), DbErrc::kConstraintViolation);
+  EXPECT_EQ(CodeForSqlState("08006"), DbErrc::kUnavailable);
+  EXPECT_EQ(CodeForSqlState("57P01"), DbErrc::kUnavailable);
+  EXPECT_EQ(CodeForSqlState("40P01"), DbErrc::kUnavailable);
+  EXPECT_EQ(CodeForSqlState("42601"), DbErrc::kInternal);
 }
 
 TEST(PostgresStoreTest, UnreachableServerIsUnavailableAndHidesThePassword) {
@@ -87,7 +88,7 @@ TEST_F(PostgresServerTest, StatementTimeoutEndsALongQueryAsUnavailable) {
   ASSERT_TRUE(conn) << conn.error().ToString();
   auto slow = (*conn)->Query("SELECT pg_sleep(5)");
   ASSERT_FALSE(slow);
-  EXPECT_EQ(slow.error().code, ErrorCode::kUnavailable) << slow.error().ToString();
+  EXPECT_EQ(slow.error().code, DbErrc::kUnavailable) << slow.error().ToString();
   EXPECT_TRUE((*conn)->Query("SELECT 1"));  // the connection is still usable
 }
 
@@ -201,9 +202,9 @@ TEST_F(PostgresServerTest, TwoStoresClaimEachJobExactlyOnce) {
 }
 
 TEST_F(PostgresServerTest, PoolNeverOpensMoreThanItsBound) {
-  auto opened = PostgresStore::Open(PoolOptions{.conninfo = server_->url(), .max_size = 2});
+  auto opened = PostgresBackend::Open(PoolOptions{.conninfo = server_->url(), .max_size = 2});
   ASSERT_TRUE(opened) << opened.error().ToString();
-  PostgresStore& store = **opened;
+  PostgresBackend& store = **opened;
   std::vector<std::thread> threads;
   std::atomic<int> failures = 0, max_open = 0;
   for (int t = 0; t < 6; ++t) {

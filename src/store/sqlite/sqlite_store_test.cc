@@ -262,17 +262,24 @@ TEST_F(SqliteStoreTest, ReadersSeeCommittedWritesAndAreNotBlockedByAWriter) {
 }
 
 TEST(SqliteErrorTest, MapsResultCodes) {
+  using sql::DbErrc;
   using sqlite::SqliteError;
-  EXPECT_EQ(SqliteError(nullptr, SQLITE_BUSY, "x").code, ErrorCode::kUnavailable);
-  EXPECT_EQ(SqliteError(nullptr, SQLITE_LOCKED, "x").code, ErrorCode::kUnavailable);
-  EXPECT_EQ(SqliteError(nullptr, SQLITE_IOERR_WRITE, "x").code, ErrorCode::kUnavailable);
-  EXPECT_EQ(SqliteError(nullptr, SQLITE_CONSTRAINT_UNIQUE, "x").code, ErrorCode::kAlreadyExists);
-  EXPECT_EQ(SqliteError(nullptr, SQLITE_CONSTRAINT_PRIMARYKEY, "x").code,
-            ErrorCode::kAlreadyExists);
+  EXPECT_EQ(SqliteError(nullptr, SQLITE_BUSY, "x").code, DbErrc::kUnavailable);
+  EXPECT_EQ(SqliteError(nullptr, SQLITE_LOCKED, "x").code, DbErrc::kUnavailable);
+  EXPECT_EQ(SqliteError(nullptr, SQLITE_IOERR_WRITE, "x").code, DbErrc::kUnavailable);
+  EXPECT_EQ(SqliteError(nullptr, SQLITE_CONSTRAINT_UNIQUE, "x").code, DbErrc::kUniqueViolation);
+  EXPECT_EQ(SqliteError(nullptr, SQLITE_CONSTRAINT_PRIMARYKEY, "x").code, DbErrc::kUniqueViolation);
   EXPECT_EQ(SqliteError(nullptr, SQLITE_CONSTRAINT_FOREIGNKEY, "x").code,
+            DbErrc::kForeignKeyViolation);
+  EXPECT_EQ(SqliteError(nullptr, SQLITE_CONSTRAINT_CHECK, "x").code, DbErrc::kConstraintViolation);
+  EXPECT_EQ(SqliteError(nullptr, SQLITE_MISUSE, "x").code, DbErrc::kInternal);
+  // The store's contract for each kind (store.h).
+  EXPECT_EQ(Error(SqliteError(nullptr, SQLITE_BUSY, "x")).code, ErrorCode::kUnavailable);
+  EXPECT_EQ(Error(SqliteError(nullptr, SQLITE_CONSTRAINT_UNIQUE, "x")).code,
+            ErrorCode::kAlreadyExists);
+  EXPECT_EQ(Error(SqliteError(nullptr, SQLITE_CONSTRAINT_FOREIGNKEY, "x")).code,
             ErrorCode::kInvalidArgument);
-  EXPECT_EQ(SqliteError(nullptr, SQLITE_CONSTRAINT_CHECK, "x").code, ErrorCode::kInvalidArgument);
-  EXPECT_EQ(SqliteError(nullptr, SQLITE_MISUSE, "x").code, ErrorCode::kInternal);
+  EXPECT_EQ(Error(SqliteError(nullptr, SQLITE_MISUSE, "x")).code, ErrorCode::kInternal);
   EXPECT_NE(SqliteError(nullptr, SQLITE_BUSY, "claim").message.find("claim"), std::string::npos);
 }
 

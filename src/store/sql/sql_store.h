@@ -1,41 +1,35 @@
-// SqliteStore: the embedded Store backend.
+// SqlStore: the one implementation of Store's rules over any SQL Backend
+// (sql_backend.h). Transitions and their guards, claims and leases,
+// idempotency, cancellation and event recording are written here once; the
+// sqlite/ and postgres/ folders only run statements and spell a few
+// fragments of dialect.
 //
-// One writer connection guarded by a mutex (SQLite allows one writer at a
-// time anyway; serializing in-process avoids busy-waiting) plus a pool of
-// reader connections, so reads such as GetJob run in parallel with each
-// other and with a writer (WAL gives each read a consistent snapshot).
-// Statements are prepared once per connection and cached. Several processes
-// may open the same file: write transactions are BEGIN IMMEDIATE and wait up
-// to busy_timeout_ms for the file lock before failing with kUnavailable.
-// An in-memory database has no readers (a private :memory: database exists
-// only on its one connection): everything runs on the writer.
+// Files: sql_store.cc (opening, schema, users, keys, audit), sql_jobs.cc
+// (jobs and their events), sql_queue.cc (claims and leases), sql_voices.cc
+// (voices, protected voices), sql_catalog.cc (models, cache).
 #pragma once
 
-#include <condition_variable>
 #include <memory>
-#include <mutex>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "store/sqlite/connection.h"
+#include "store/sql/sql_backend.h"
 #include "store/store.h"
 
-namespace vox::store::sqlite {
+namespace vox::store::sql {
 
-struct SqliteOptions {
-  std::string path;  // a file path, or ":memory:"
-  int readers = 4;
-  int busy_timeout_ms = 5000;
-};
-
-class SqliteStore final : public Store {
+class SqlStore final : public Store {
  public:
-  static Result<std::unique_ptr<SqliteStore>> Open(const SqliteOptions& options);
+  explicit SqlStore(std::unique_ptr<Backend> backend) : backend_(std::move(backend)) {}
 
-  Status Migrate() override;
-  Result<int> SchemaVersion() override;
-  int LatestSchemaVersion() const override;
-  Status Ping() override;
+  Backend& backend() { return *backend_; }
+
+  Status Migrate() override { return backend_->Migrate(); }
+  Result<int> SchemaVersion() override { return backend_->SchemaVersion(); }
+  int LatestSchemaVersion() const override { return backend_->LatestSchemaVersion(); }
+  Status Ping() override { return backend_->Ping(); }
 
   Result<User> CreateUser(User user) override;
   Result<User> GetUser(const std::string& id) override;
@@ -44,6 +38,8 @@ class SqliteStore final : public Store {
   Result<std::vector<ApiKey>> ListApiKeys(const std::optional<std::string>& user_id) override;
   Result<ApiKey> RevokeApiKey(const std::string& id_or_prefix, int64_t at) override;
   Status TouchApiKey(const std::string& id, int64_t at) override;
+  Result<int64_t> AppendAudit(AuditEvent event) override;
+  Result<std::vector<AuditEvent>> ListAudit(const AuditQuery& query) override;
 
   Result<CreateJobResult> CreateJob(Job job, std::vector<JobEvent> events) override;
   Result<Job> GetJob(const std::string& id) override;
@@ -65,18 +61,12 @@ class SqliteStore final : public Store {
                                                     int64_t lease_expired_before,
                                                     int limit) override;
 
-  Result<std::optional<CacheEntry>> GetCacheEntry(const std::string& cache_key) override;
-  Status PutCacheEntry(const CacheEntry& entry) override;
-  Status TouchCacheEntry(const std::string& cache_key, int64_t at) override;
-  Status DeleteCacheEntry(const std::string& cache_key) override;
-
   Result<Voice> CreateVoice(Voice voice) override;
   Result<Voice> GetVoice(const std::string& id) override;
   Result<std::vector<Voice>> ListVoices(const std::optional<std::string>& user_id,
                                         bool include_builtin) override;
   Result<Voice> UpdateVoice(const VoiceUpdate& update) override;
   Status DeleteVoice(const std::string& id, int64_t at) override;
-
   Result<ProtectedVoiceRecord> CreateProtectedVoice(ProtectedVoiceRecord voice) override;
   Result<std::vector<ProtectedVoiceRecord>> ListProtectedVoices() override;
   Status DeleteProtectedVoice(const std::string& id) override;
@@ -86,42 +76,42 @@ class SqliteStore final : public Store {
   Result<Model> GetModel(const std::string& engine, const std::string& name,
                          const std::optional<std::string>& version) override;
 
-  Result<int64_t> AppendAudit(AuditEvent event) override;
-  Result<std::vector<AuditEvent>> ListAudit(const AuditQuery& query) override;
+  Result<std::optional<CacheEntry>> GetCacheEntry(const std::string& cache_key) override;
+  Status PutCacheEntry(const CacheEntry& entry) override;
+  Status TouchCacheEntry(const std::string& cache_key, int64_t at) override;
+  Status DeleteCacheEntry(const std::string& cache_key) override;
 
  private:
-  SqliteStore() = default;
-
-  // Runs `fn(Connection&)` on the writer, holding the writer mutex.
+  // Runs `fn(Session&) -> Result<T>` on a reader (Read) or where writes may
+  // run (Write), and returns its result.
   template <typename F>
-  auto WithWriter(F&& fn) {
-    std::lock_guard<std::mutex> lock(write_mu_);
-    return fn(*writer_);
+  auto Read(F&& fn) {
+    return RunOn(Access::kRead, std::forward<F>(fn));
   }
-  // Runs `fn(Connection&)` on a free reader (the writer when there are none).
   template <typename F>
-  auto WithReader(F&& fn) {
-    if (all_readers_.empty()) return WithWriter(std::forward<F>(fn));
-    struct Lease {
-      SqliteStore* store;
-      Connection* conn;
-      ~Lease() { store->ReleaseReader(conn); }
-    } lease{this, AcquireReader()};
-    return fn(*lease.conn);
+  auto Write(F&& fn) {
+    return RunOn(Access::kWrite, std::forward<F>(fn));
   }
-  Connection* AcquireReader();
-  void ReleaseReader(Connection* conn);
+  template <typename F>
+  auto RunOn(Access access, F&& fn) -> decltype(fn(std::declval<Session&>())) {
+    std::optional<decltype(fn(std::declval<Session&>()))> out;
+    Status ran = backend_->Run(access, [&](Session& s) { out.emplace(fn(s)); });
+    if (!ran) return std::unexpected(ran.error());
+    return std::move(*out);
+  }
 
-  // Shared by GetJob and the write paths that return the updated job.
-  static Result<Job> LoadJob(Connection& conn, const std::string& id);
+  const Dialect& dialect() const { return backend_->dialect(); }
 
-  std::mutex write_mu_;
-  std::unique_ptr<Connection> writer_;
+  // Shared by GetJob, the claims and ExtendLease.
+  static Result<Job> LoadJob(Session& s, const std::string& id);
+  // Marks `id` picked by `worker_id`, logs it, and returns the job; the
+  // caller holds the write transaction.
+  static Result<Job> PickJob(Session& s, const std::string& id, const std::string& worker_id,
+                             int64_t lease_ms, int64_t now, const std::string& message);
+  static DbStatus InsertEvent(Session& s, const std::string& job_id, JobStatus status, int64_t at,
+                              int attempt, const std::string& message);
 
-  std::mutex pool_mu_;
-  std::condition_variable pool_cv_;
-  std::vector<Connection*> free_readers_;
-  std::vector<std::unique_ptr<Connection>> all_readers_;
+  std::unique_ptr<Backend> backend_;
 };
 
-}  // namespace vox::store::sqlite
+}  // namespace vox::store::sql

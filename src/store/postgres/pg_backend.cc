@@ -1,0 +1,135 @@
+#include "store/postgres/pg_backend.h"
+
+#include <charconv>
+
+#include "common/clock.h"
+#include "store/postgres/pg_migrations.h"
+
+namespace vox::store::postgres {
+namespace {
+
+// Type OIDs of pg_type, for reading cells in their own kind.
+constexpr Oid kBoolOid = 16, kInt8Oid = 20, kInt2Oid = 21, kInt4Oid = 23;
+constexpr Oid kFloat4Oid = 700, kFloat8Oid = 701, kNumericOid = 1700;
+
+constexpr sql::Dialect kDialect = {
+    .for_update = " FOR UPDATE",
+    .skip_locked = " FOR UPDATE SKIP LOCKED",
+    .byte_order = " COLLATE \"C\"",  // byte order, as in SQLite, whatever the locale
+    .leased_and_running =
+        "lease_expires_at IS NOT NULL AND status IN "
+        "('picked', 'preprocessing', 'inference', 'vocoding', 'uploading')",
+    .insertion_order = "seq",  // BIGSERIAL, standing in for SQLite's rowid
+};
+
+sql::Value Cell(const Rows& rows, int r, int c) {
+  if (rows.IsNull(r, c)) return std::monostate{};
+  switch (rows.type(c)) {
+    case kBoolOid:
+      return static_cast<int64_t>(rows.Bool(r, c) ? 1 : 0);
+    case kInt2Oid:
+    case kInt4Oid:
+    case kInt8Oid:
+      return rows.Int(r, c);
+    case kFloat4Oid:
+    case kFloat8Oid:
+    case kNumericOid:
+      return rows.Real(r, c);
+    default:
+      return rows.Text(r, c);
+  }
+}
+
+class PgSession final : public sql::Session {
+ public:
+  explicit PgSession(Connection& conn) : conn_(conn) {}
+
+  DbResult<sql::Rows> Query(const std::string& text, const sql::Params& params) override {
+    Params p;
+    for (const sql::Value& v : params.values()) {
+      if (const auto* n = std::get_if<int64_t>(&v)) {
+        p.Int(*n);
+      } else if (const auto* d = std::get_if<double>(&v)) {
+        p.Real(*d);
+      } else if (const auto* t = std::get_if<std::string>(&v)) {
+        p.Text(*t);
+      } else {
+        p.Null();
+      }
+    }
+    VOX_ASSIGN_OR_RETURN(Rows rows, conn_.Query(ToPostgresPlaceholders(text), p));
+    const int columns = rows.columns();
+    std::vector<sql::Value> cells;
+    cells.reserve(static_cast<size_t>(rows.size() * columns));
+    for (int r = 0; r < rows.size(); ++r) {
+      for (int c = 0; c < columns; ++c) cells.push_back(Cell(rows, r, c));
+    }
+    return sql::Rows(columns, std::move(cells), rows.affected());
+  }
+
+  DbStatus Begin() override { return conn_.Exec("BEGIN"); }
+  DbStatus Commit() override { return conn_.Exec("COMMIT"); }
+  void Rollback() override {
+    if (!conn_.broken()) (void)conn_.Exec("ROLLBACK");
+  }
+
+ private:
+  Connection& conn_;
+};
+
+}  // namespace
+
+std::string ToPostgresPlaceholders(std::string_view sql) {
+  std::string out;
+  out.reserve(sql.size());
+  char quote = 0;  // inside '...' or "..."
+  for (size_t i = 0; i < sql.size(); ++i) {
+    const char ch = sql[i];
+    if (quote != 0) {
+      if (ch == quote) quote = 0;  // a doubled quote closes and reopens: same result
+    } else if (ch == '\'' || ch == '"') {
+      quote = ch;
+    } else if (ch == '?' && i + 1 < sql.size() && sql[i + 1] >= '0' && sql[i + 1] <= '9') {
+      out += '$';
+      continue;
+    }
+    out += ch;
+  }
+  return out;
+}
+
+Result<std::unique_ptr<PostgresBackend>> PostgresBackend::Open(const PoolOptions& options) {
+  if (options.max_size < 1) return InvalidArgument("pool size must be >= 1", "VOX_DATABASE_URL");
+  std::unique_ptr<PostgresBackend> backend(new PostgresBackend(std::make_unique<Pool>(options)));
+  VOX_RETURN_IF_ERROR(backend->Ping());
+  return backend;
+}
+
+const sql::Dialect& PostgresBackend::dialect() const { return kDialect; }
+
+Status PostgresBackend::Run(sql::Access, const std::function<void(sql::Session&)>& fn) {
+  VOX_ASSIGN_OR_RETURN(Pool::Lease lease, pool_->Acquire());
+  PgSession session(*lease);
+  fn(session);
+  return {};
+}
+
+Status PostgresBackend::Migrate() {
+  VOX_ASSIGN_OR_RETURN(Pool::Lease lease, pool_->Acquire());
+  return ApplyMigrations(*lease, NowMs());
+}
+
+Result<int> PostgresBackend::SchemaVersion() {
+  VOX_ASSIGN_OR_RETURN(Pool::Lease lease, pool_->Acquire());
+  return CurrentVersion(*lease);
+}
+
+int PostgresBackend::LatestSchemaVersion() const { return LatestVersion(); }
+
+Status PostgresBackend::Ping() {
+  VOX_ASSIGN_OR_RETURN(Pool::Lease lease, pool_->Acquire());
+  VOX_RETURN_IF_ERROR(lease->Query("SELECT 1"));
+  return {};
+}
+
+}  // namespace vox::store::postgres
