@@ -40,44 +40,22 @@ sql::Value Cell(const Rows& rows, int r, int c) {
   }
 }
 
-class PgSession final : public sql::Session {
- public:
-  explicit PgSession(Connection& conn) : conn_(conn) {}
-
-  DbResult<sql::Rows> Query(const std::string& text, const sql::Params& params) override {
-    Params p;
-    for (const sql::Value& v : params.values()) {
-      if (const auto* n = std::get_if<int64_t>(&v)) {
-        p.Int(*n);
-      } else if (const auto* d = std::get_if<double>(&v)) {
-        p.Real(*d);
-      } else if (const auto* t = std::get_if<std::string>(&v)) {
-        p.Text(*t);
-      } else {
-        p.Null();
-      }
-    }
-    VOX_ASSIGN_OR_RETURN(Rows rows, conn_.Query(ToPostgresPlaceholders(text), p));
-    const int columns = rows.columns();
-    std::vector<sql::Value> cells;
-    cells.reserve(static_cast<size_t>(rows.size() * columns));
-    for (int r = 0; r < rows.size(); ++r) {
-      for (int c = 0; c < columns; ++c) cells.push_back(Cell(rows, r, c));
-    }
-    return sql::Rows(columns, std::move(cells), rows.affected());
-  }
-
-  DbStatus Begin() override { return conn_.Exec("BEGIN"); }
-  DbStatus Commit() override { return conn_.Exec("COMMIT"); }
-  void Rollback() override {
-    if (!conn_.broken()) (void)conn_.Exec("ROLLBACK");
-  }
-
- private:
-  Connection& conn_;
-};
-
 }  // namespace
+
+sql::DbResult<sql::Rows> PgSession::Query(const std::string& text, const sql::Params& params) {
+  VOX_ASSIGN_OR_RETURN(Rows rows, conn_.Query(ToPostgresPlaceholders(text), params));
+  const int columns = rows.columns();
+  std::vector<sql::Value> cells;
+  cells.reserve(static_cast<size_t>(rows.size() * columns));
+  for (int r = 0; r < rows.size(); ++r) {
+    for (int c = 0; c < columns; ++c) cells.push_back(Cell(rows, r, c));
+  }
+  return sql::Rows(columns, std::move(cells), rows.affected());
+}
+
+void PgSession::Rollback() {
+  if (!conn_.broken()) (void)conn_.Exec("ROLLBACK");
+}
 
 std::string ToPostgresPlaceholders(std::string_view sql) {
   std::string out;
@@ -116,15 +94,17 @@ Status PostgresBackend::Run(sql::Access, const std::function<void(sql::Session&)
 
 Status PostgresBackend::Migrate() {
   VOX_ASSIGN_OR_RETURN(Pool::Lease lease, pool_->Acquire());
-  return ApplyMigrations(*lease, NowMs());
+  PgSession session(*lease);
+  return sql::ApplyMigrations(session, PostgresSchema(), NowMs(), PostgresSchema().latest());
 }
 
 Result<int> PostgresBackend::SchemaVersion() {
   VOX_ASSIGN_OR_RETURN(Pool::Lease lease, pool_->Acquire());
-  return CurrentVersion(*lease);
+  PgSession session(*lease);
+  return sql::CurrentVersion(session, PostgresSchema());
 }
 
-int PostgresBackend::LatestSchemaVersion() const { return LatestVersion(); }
+int PostgresBackend::LatestSchemaVersion() const { return PostgresSchema().latest(); }
 
 Status PostgresBackend::Ping() {
   VOX_ASSIGN_OR_RETURN(Pool::Lease lease, pool_->Acquire());

@@ -17,6 +17,21 @@
 
 namespace vox::store::postgres {
 
+// A Session on one pooled connection (the caller holds its lease). Rewrites
+// the store's ?N placeholders and reads cells by their column type.
+class PgSession final : public sql::Session {
+ public:
+  explicit PgSession(Connection& conn) : conn_(conn) {}
+  sql::DbResult<sql::Rows> Query(const std::string& sql, const sql::Params& params) override;
+  sql::DbStatus Exec(const std::string& script) override { return conn_.Exec(script); }
+  sql::DbStatus Begin() override { return conn_.Exec("BEGIN"); }
+  sql::DbStatus Commit() override { return conn_.Exec("COMMIT"); }
+  void Rollback() override;
+
+ private:
+  Connection& conn_;
+};
+
 class PostgresBackend final : public sql::Backend {
  public:
   // Connects once, so a wrong URL or an unreachable server fails here

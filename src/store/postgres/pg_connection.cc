@@ -5,36 +5,25 @@
 
 namespace vox::store::postgres {
 
-Params& Params::Text(std::string_view v) {
-  values_.emplace_back(std::string(v));
-  return *this;
+using sql::DbErrc;
+using sql::DbError;
+
+namespace {
+
+// A parameter in libpq's text format; nullopt is SQL NULL.
+std::optional<std::string> ParamText(const sql::Value& v) {
+  if (const auto* n = std::get_if<int64_t>(&v)) return std::to_string(*n);
+  if (const auto* d = std::get_if<double>(&v)) {
+    char buf[64];
+    // Shortest text that reads back as the same double.
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, *d);
+    return std::string(buf, end);
+  }
+  if (const auto* t = std::get_if<std::string>(&v)) return *t;
+  return std::nullopt;
 }
-Params& Params::OptText(const std::optional<std::string>& v) {
-  values_.push_back(v);
-  return *this;
-}
-Params& Params::Int(int64_t v) {
-  values_.emplace_back(std::to_string(v));
-  return *this;
-}
-Params& Params::OptInt(const std::optional<int64_t>& v) { return v ? Int(*v) : Null(); }
-Params& Params::Real(double v) {
-  char buf[64];
-  // Shortest text that reads back as the same double.
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  values_.emplace_back(std::string(buf, end));
-  return *this;
-}
-Params& Params::OptReal(const std::optional<double>& v) { return v ? Real(*v) : Null(); }
-Params& Params::Bool(bool v) {
-  values_.emplace_back(v ? "true" : "false");
-  return *this;
-}
-Params& Params::OptBool(const std::optional<bool>& v) { return v ? Bool(*v) : Null(); }
-Params& Params::Null() {
-  values_.emplace_back(std::nullopt);
-  return *this;
-}
+
+}  // namespace
 
 int64_t Rows::affected() const {
   const char* n = PQcmdTuples(res_.get());
@@ -66,6 +55,8 @@ bool Rows::Bool(int r, int c) const { return PQgetvalue(res_.get(), r, c)[0] == 
 DbErrc CodeForSqlState(std::string_view s) {
   if (s == "23505") return DbErrc::kUniqueViolation;
   if (s == "23503") return DbErrc::kForeignKeyViolation;
+  // duplicate_database, duplicate_table, duplicate_object: the name is taken.
+  if (s == "42P04" || s == "42P07" || s == "42710") return DbErrc::kUniqueViolation;
   if (s.starts_with("23")) return DbErrc::kConstraintViolation;  // other integrity constraints
   if (s.starts_with("22")) return DbErrc::kConstraintViolation;  // data exception
   if (s.starts_with("08") || s.starts_with("53") || s.starts_with("57P") ||
@@ -114,7 +105,7 @@ DbError Connection::ToError(PGresult* res, std::string_view what) const {
   return DbError{code, "PostgreSQL " + std::string(what) + ": " + msg};
 }
 
-DbResult<Rows> Connection::Query(const std::string& sql, const Params& params) {
+sql::DbResult<Rows> Connection::Query(const std::string& sql, const sql::Params& params) {
   auto it = prepared_.find(sql);
   if (it == prepared_.end()) {
     std::string name = "vox_" + std::to_string(prepared_.size());
@@ -127,9 +118,12 @@ DbResult<Rows> Connection::Query(const std::string& sql, const Params& params) {
     PQclear(prep);
     it = prepared_.emplace(sql, std::move(name)).first;
   }
+  std::vector<std::optional<std::string>> texts;
+  texts.reserve(params.values().size());
+  for (const sql::Value& v : params.values()) texts.push_back(ParamText(v));
   std::vector<const char*> values;
-  values.reserve(params.values().size());
-  for (const auto& v : params.values()) values.push_back(v ? v->c_str() : nullptr);
+  values.reserve(texts.size());
+  for (const auto& v : texts) values.push_back(v ? v->c_str() : nullptr);
   PGresult* res = PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(values.size()),
                                  values.data(), nullptr, nullptr, 0);
   ExecStatusType st = PQresultStatus(res);
@@ -141,7 +135,7 @@ DbResult<Rows> Connection::Query(const std::string& sql, const Params& params) {
   return Rows(res);
 }
 
-DbStatus Connection::Exec(const std::string& sql) {
+sql::DbStatus Connection::Exec(const std::string& sql) {
   PGresult* res = PQexec(conn_, sql.c_str());
   ExecStatusType st = PQresultStatus(res);
   if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
@@ -151,21 +145,6 @@ DbStatus Connection::Exec(const std::string& sql) {
   }
   PQclear(res);
   return {};
-}
-
-DbResult<Txn> Txn::Begin(Connection& c) {
-  VOX_RETURN_IF_ERROR(c.Exec("BEGIN"));
-  return Txn(&c);
-}
-
-Txn::~Txn() {
-  if (conn_ != nullptr && !conn_->broken()) (void)conn_->Exec("ROLLBACK");
-}
-
-DbStatus Txn::Commit() {
-  Connection* c = conn_;
-  conn_ = nullptr;
-  return c->Exec("COMMIT");
 }
 
 }  // namespace vox::store::postgres

@@ -22,31 +22,6 @@
 
 namespace vox::store::postgres {
 
-using sql::DbErrc;
-using sql::DbError;
-template <typename T>
-using DbResult = sql::DbResult<T>;
-using sql::DbStatus;
-
-// Positional parameters ($1, $2, ...) in text format; nullopt is SQL NULL.
-class Params {
- public:
-  Params& Text(std::string_view v);
-  Params& OptText(const std::optional<std::string>& v);
-  Params& Int(int64_t v);
-  Params& OptInt(const std::optional<int64_t>& v);
-  Params& Real(double v);
-  Params& OptReal(const std::optional<double>& v);
-  Params& Bool(bool v);
-  Params& OptBool(const std::optional<bool>& v);
-  Params& Null();
-
-  const std::vector<std::optional<std::string>>& values() const { return values_; }
-
- private:
-  std::vector<std::optional<std::string>> values_;
-};
-
 // A query's result rows (text format). Column accessors take (row, column).
 class Rows {
  public:
@@ -83,17 +58,18 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  // Runs a prepared statement (prepared on this connection on first use).
-  DbResult<Rows> Query(const std::string& sql, const Params& params = {});
+  // Runs a prepared statement (prepared on this connection on first use),
+  // with $1, $2, ... placeholders; parameters go as text.
+  sql::DbResult<Rows> Query(const std::string& sql, const sql::Params& params = {});
   // Runs one or more statements without parameters (DDL, BEGIN, ...).
-  DbStatus Exec(const std::string& sql);
+  sql::DbStatus Exec(const std::string& sql);
 
   // True once the server side went away; the pool then discards it.
   bool broken() const { return PQstatus(conn_) != CONNECTION_OK; }
 
  private:
   explicit Connection(PGconn* conn) : conn_(conn) {}
-  DbError ToError(PGresult* res, std::string_view what) const;
+  sql::DbError ToError(PGresult* res, std::string_view what) const;
 
   PGconn* conn_;
   std::unordered_map<std::string, std::string> prepared_;  // sql -> statement name
@@ -102,19 +78,6 @@ class Connection {
 // Maps a SQLSTATE to its kind: 23505 → kUniqueViolation, 23503 →
 // kForeignKeyViolation, other 23xxx and 22xxx → kConstraintViolation;
 // connection loss, timeouts, deadlocks, serialization failures → kUnavailable.
-DbErrc CodeForSqlState(std::string_view sqlstate);
-
-// BEGIN on construction; ROLLBACK unless Commit() was called.
-class Txn {
- public:
-  static DbResult<Txn> Begin(Connection& c);
-  Txn(Txn&& other) noexcept : conn_(other.conn_) { other.conn_ = nullptr; }
-  ~Txn();
-  DbStatus Commit();
-
- private:
-  explicit Txn(Connection* c) : conn_(c) {}
-  Connection* conn_;
-};
+sql::DbErrc CodeForSqlState(std::string_view sqlstate);
 
 }  // namespace vox::store::postgres

@@ -22,6 +22,7 @@
 namespace vox::store::postgres {
 namespace {
 
+using sql::DbErrc;
 using testing::PgTestServer;
 
 TEST(PostgresUrlTest, VoxOptionsAreStrippedAndOthersPassThrough) {
@@ -49,6 +50,15 @@ TEST(PostgresUrlTest, SqlStatesMapToErrorCodes) {
   EXPECT_EQ(CodeForSqlState("57P01"), DbErrc::kUnavailable);
   EXPECT_EQ(CodeForSqlState("40P01"), DbErrc::kUnavailable);
   EXPECT_EQ(CodeForSqlState("42601"), DbErrc::kInternal);
+}
+
+TEST(PostgresUrlTest, PlaceholdersBecomeDollarsOutsideQuotes) {
+  EXPECT_EQ(ToPostgresPlaceholders("SELECT a FROM t WHERE b = ?1 AND c = CAST(?12 AS TEXT)"),
+            "SELECT a FROM t WHERE b = $1 AND c = CAST($12 AS TEXT)");
+  EXPECT_EQ(ToPostgresPlaceholders("SELECT '?1', \"?2\" FROM t WHERE x = ?3"),
+            "SELECT '?1', \"?2\" FROM t WHERE x = $3");
+  EXPECT_EQ(ToPostgresPlaceholders("SELECT 'it''s ?1' WHERE y = ?2"),
+            "SELECT 'it''s ?1' WHERE y = $2");
 }
 
 TEST(PostgresStoreTest, UnreachableServerIsUnavailableAndHidesThePassword) {
@@ -126,7 +136,8 @@ TEST_F(PostgresServerTest, UpgradesAVersion1DatabaseKeepingItsRows) {
   {
     auto conn = Connection::Open(server_->url(), 3, 10000);
     ASSERT_TRUE(conn) << conn.error().ToString();
-    auto v1 = ApplyMigrations(**conn, 1, /*up_to=*/1);
+    PgSession session(**conn);
+    auto v1 = sql::ApplyMigrations(session, PostgresSchema(), 1, /*up_to=*/1);
     ASSERT_TRUE(v1) << v1.error().ToString();
     auto rows = (*conn)->Exec(kVersion1Rows);
     ASSERT_TRUE(rows) << rows.error().ToString();

@@ -125,6 +125,8 @@ class Session {
   virtual ~Session() = default;
   // Runs one statement and reads all of its rows.
   virtual DbResult<Rows> Query(const std::string& sql, const Params& params = {}) = 0;
+  // Runs a script of statements without parameters (DDL, locks).
+  virtual DbStatus Exec(const std::string& script) = 0;
   // A write transaction: serializable against other writers as the dialect
   // provides (SQLite: BEGIN IMMEDIATE; PostgreSQL: row locks via for_update).
   virtual DbStatus Begin() = 0;

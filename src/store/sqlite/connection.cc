@@ -4,6 +4,9 @@
 
 namespace vox::store::sqlite {
 
+using sql::DbErrc;
+using sql::DbError;
+
 DbError SqliteError(sqlite3* db, int rc, std::string_view what) {
   std::string detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   std::string message = std::string(what) + ": " + detail;
@@ -59,7 +62,7 @@ Stmt& Stmt::Null(int i) {
   return *this;
 }
 
-DbResult<bool> Stmt::Step() {
+sql::DbResult<bool> Stmt::Step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
@@ -67,7 +70,7 @@ DbResult<bool> Stmt::Step() {
   return std::unexpected(SqliteError(db_, rc, "sqlite step"));
 }
 
-DbResult<int> Stmt::Run() {
+sql::DbResult<int> Stmt::Run() {
   while (true) {
     VOX_ASSIGN_OR_RETURN(bool row, Step());
     if (!row) break;
@@ -146,7 +149,7 @@ Connection::~Connection() {
   sqlite3_close_v2(db_);
 }
 
-DbResult<Stmt> Connection::Prepare(const std::string& sql) {
+sql::DbResult<Stmt> Connection::Prepare(const std::string& sql) {
   auto it = cache_.find(sql);
   if (it == cache_.end()) {
     sqlite3_stmt* stmt = nullptr;
@@ -158,29 +161,12 @@ DbResult<Stmt> Connection::Prepare(const std::string& sql) {
   return Stmt(db_, it->second);
 }
 
-DbStatus Connection::Exec(const char* sql) {
+sql::DbStatus Connection::Exec(const char* sql) {
   char* err = nullptr;
   int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &err);
   sqlite3_free(err);  // sqlite3_errmsg(db_) carries the same text
   if (rc != SQLITE_OK) return std::unexpected(SqliteError(db_, rc, "sqlite exec"));
   return {};
-}
-
-DbResult<WriteTxn> WriteTxn::Begin(Connection& conn) {
-  VOX_RETURN_IF_ERROR(conn.Exec("BEGIN IMMEDIATE"));
-  return WriteTxn(&conn);
-}
-
-WriteTxn::~WriteTxn() {
-  if (conn_ != nullptr) (void)conn_->Exec("ROLLBACK");
-}
-
-DbStatus WriteTxn::Commit() {
-  Connection* conn = conn_;
-  conn_ = nullptr;
-  auto st = conn->Exec("COMMIT");
-  if (!st) (void)conn->Exec("ROLLBACK");  // COMMIT can fail with BUSY and leave the txn open
-  return st;
 }
 
 }  // namespace vox::store::sqlite

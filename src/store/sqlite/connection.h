@@ -30,7 +30,7 @@ using sql::DbStatus;
 // → kUnavailable, UNIQUE/PRIMARYKEY → kUniqueViolation, FOREIGNKEY →
 // kForeignKeyViolation, other CONSTRAINT → kConstraintViolation, anything
 // else → kInternal. `what` says what we were doing.
-DbError SqliteError(sqlite3* db, int rc, std::string_view what);
+sql::DbError SqliteError(sqlite3* db, int rc, std::string_view what);
 
 // A borrowed, cached prepared statement; reset (bindings cleared) on destruction
 // so the next user starts clean. Bind indexes and column indexes are 1- and
@@ -53,9 +53,9 @@ class Stmt {
   Stmt& Null(int i);
 
   // Steps once: true when a row is available, false when done.
-  DbResult<bool> Step();
+  sql::DbResult<bool> Step();
   // Steps to completion, ignoring rows; returns the number of rows changed.
-  DbResult<int> Run();
+  sql::DbResult<int> Run();
 
   std::string ColText(int c) const;
   int64_t ColInt(int c) const;
@@ -88,9 +88,9 @@ class Connection {
 
   // The cached statement for `sql` (prepared on first use). `sql` must be a
   // single statement. Never hold two Stmt of the same SQL at once.
-  DbResult<Stmt> Prepare(const std::string& sql);
+  sql::DbResult<Stmt> Prepare(const std::string& sql);
   // Runs one or more statements without caching (DDL, BEGIN/COMMIT).
-  DbStatus Exec(const char* sql);
+  sql::DbStatus Exec(const char* sql);
 
   sqlite3* handle() const { return db_; }
 
@@ -98,24 +98,6 @@ class Connection {
   explicit Connection(sqlite3* db) : db_(db) {}
   sqlite3* db_;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
-};
-
-// A write transaction: BEGIN IMMEDIATE takes the write lock up front, so two
-// writers never deadlock upgrading from read to write; rolled back unless
-// Commit() succeeds.
-class WriteTxn {
- public:
-  static DbResult<WriteTxn> Begin(Connection& conn);
-  WriteTxn(WriteTxn&& other) noexcept : conn_(other.conn_) { other.conn_ = nullptr; }
-  WriteTxn(const WriteTxn&) = delete;
-  WriteTxn& operator=(const WriteTxn&) = delete;
-  WriteTxn& operator=(WriteTxn&&) = delete;
-  ~WriteTxn();
-  DbStatus Commit();
-
- private:
-  explicit WriteTxn(Connection* conn) : conn_(conn) {}
-  Connection* conn_;
 };
 
 }  // namespace vox::store::sqlite

@@ -22,48 +22,38 @@ constexpr sql::Dialect kDialect = {
     .insertion_order = "rowid",
 };
 
-class SqliteSession final : public sql::Session {
- public:
-  explicit SqliteSession(Connection& conn) : conn_(conn) {}
-
-  DbResult<Rows> Query(const std::string& text, const Params& params) override {
-    VOX_ASSIGN_OR_RETURN(Stmt s, conn_.Prepare(text));
-    int i = 0;
-    for (const Value& v : params.values()) {
-      ++i;
-      if (const auto* n = std::get_if<int64_t>(&v)) {
-        s.Int(i, *n);
-      } else if (const auto* d = std::get_if<double>(&v)) {
-        s.Real(i, *d);
-      } else if (const auto* t = std::get_if<std::string>(&v)) {
-        s.Text(i, *t);
-      } else {
-        s.Null(i);
-      }
-    }
-    const int columns = s.ColumnCount();
-    std::vector<Value> cells;
-    while (true) {
-      VOX_ASSIGN_OR_RETURN(bool row, s.Step());
-      if (!row) break;
-      for (int c = 0; c < columns; ++c) cells.push_back(s.ColValue(c));
-    }
-    return Rows(columns, std::move(cells), s.Changes());
-  }
-
-  DbStatus Begin() override { return conn_.Exec("BEGIN IMMEDIATE"); }
-  DbStatus Commit() override {
-    auto st = conn_.Exec("COMMIT");
-    if (!st) (void)conn_.Exec("ROLLBACK");  // COMMIT can fail with BUSY and leave the txn open
-    return st;
-  }
-  void Rollback() override { (void)conn_.Exec("ROLLBACK"); }
-
- private:
-  Connection& conn_;
-};
-
 }  // namespace
+
+sql::DbResult<Rows> SqliteSession::Query(const std::string& text, const Params& params) {
+  VOX_ASSIGN_OR_RETURN(Stmt s, conn_.Prepare(text));
+  int i = 0;
+  for (const Value& v : params.values()) {
+    ++i;
+    if (const auto* n = std::get_if<int64_t>(&v)) {
+      s.Int(i, *n);
+    } else if (const auto* d = std::get_if<double>(&v)) {
+      s.Real(i, *d);
+    } else if (const auto* t = std::get_if<std::string>(&v)) {
+      s.Text(i, *t);
+    } else {
+      s.Null(i);
+    }
+  }
+  const int columns = s.ColumnCount();
+  std::vector<Value> cells;
+  while (true) {
+    VOX_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    for (int c = 0; c < columns; ++c) cells.push_back(s.ColValue(c));
+  }
+  return Rows(columns, std::move(cells), s.Changes());
+}
+
+sql::DbStatus SqliteSession::Commit() {
+  auto st = conn_.Exec("COMMIT");
+  if (!st) (void)conn_.Exec("ROLLBACK");  // COMMIT can fail with BUSY and leave the txn open
+  return st;
+}
 
 Result<std::unique_ptr<SqliteBackend>> SqliteBackend::Open(const SqliteOptions& options) {
   if (options.path.empty()) return InvalidArgument("empty database path", "VOX_DATABASE_URL");
@@ -119,15 +109,17 @@ void SqliteBackend::ReleaseReader(Connection* conn) {
 
 Status SqliteBackend::Migrate() {
   std::lock_guard<std::mutex> lock(write_mu_);
-  return ApplyMigrations(*writer_, NowMs());
+  SqliteSession session(*writer_);
+  return sql::ApplyMigrations(session, SqliteSchema(), NowMs(), SqliteSchema().latest());
 }
 
 Result<int> SqliteBackend::SchemaVersion() {
   std::lock_guard<std::mutex> lock(write_mu_);
-  return CurrentVersion(*writer_);
+  SqliteSession session(*writer_);
+  return sql::CurrentVersion(session, SqliteSchema());
 }
 
-int SqliteBackend::LatestSchemaVersion() const { return LatestVersion(); }
+int SqliteBackend::LatestSchemaVersion() const { return SqliteSchema().latest(); }
 
 Status SqliteBackend::Ping() {
   Status result;

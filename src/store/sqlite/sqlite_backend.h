@@ -29,6 +29,20 @@ struct SqliteOptions {
   int busy_timeout_ms = 5000;
 };
 
+// A Session on one connection (the caller guards it).
+class SqliteSession final : public sql::Session {
+ public:
+  explicit SqliteSession(Connection& conn) : conn_(conn) {}
+  sql::DbResult<sql::Rows> Query(const std::string& sql, const sql::Params& params) override;
+  sql::DbStatus Exec(const std::string& script) override { return conn_.Exec(script.c_str()); }
+  sql::DbStatus Begin() override { return conn_.Exec("BEGIN IMMEDIATE"); }
+  sql::DbStatus Commit() override;
+  void Rollback() override { (void)conn_.Exec("ROLLBACK"); }
+
+ private:
+  Connection& conn_;
+};
+
 class SqliteBackend final : public sql::Backend {
  public:
   static Result<std::unique_ptr<SqliteBackend>> Open(const SqliteOptions& options);

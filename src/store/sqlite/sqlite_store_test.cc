@@ -11,6 +11,7 @@
 #include "common/uuid.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/migrations.h"
+#include "store/sqlite/sqlite_backend.h"
 #include "store/store.h"
 #include "store/store_conformance.h"
 
@@ -102,7 +103,8 @@ TEST_F(SqliteStoreTest, UpgradesAVersion1DatabaseKeepingItsRows) {
   {
     auto conn = sqlite::Connection::Open(path, false, 1000);
     ASSERT_TRUE(conn) << conn.error().ToString();
-    auto v1 = sqlite::ApplyMigrations(**conn, 1, /*up_to=*/1);
+    sqlite::SqliteSession session(**conn);
+    auto v1 = sql::ApplyMigrations(session, sqlite::SqliteSchema(), 1, /*up_to=*/1);
     ASSERT_TRUE(v1) << v1.error().ToString();
     auto rows = (*conn)->Exec(kVersion1Rows);
     ASSERT_TRUE(rows) << rows.error().ToString();
