@@ -18,6 +18,7 @@
 #include "store/postgres/pg_test_server.h"
 #include "store/postgres/pg_url.h"
 #include "store/store.h"
+#include "store/store_upgrade_check.h"
 
 namespace vox::store::postgres {
 namespace {
@@ -120,58 +121,11 @@ TEST_F(PostgresServerTest, ConcurrentMigrationsFromSeveralStoresApplyOnce) {
   EXPECT_TRUE(stores[1]->Migrate());  // idempotent afterwards too
 }
 
-// Rows written by a version-1 binary (only columns that existed then).
-constexpr const char* kVersion1Rows = R"sql(
-INSERT INTO users (id, name, created_at) VALUES ('u1', 'old user', 1000);
-INSERT INTO voices (id, user_id, name, kind, status, engine, metadata, created_at, updated_at)
-  VALUES ('v1', 'u1', 'old clone', 'clone', 'ready', 'flite', '{"embedding":[1,2]}', 1000, 1000);
-INSERT INTO jobs (id, user_id, status, voice_id, text, format, duration_s, next_attempt_at,
-                  created_at, updated_at)
-  VALUES ('j1', 'u1', 'done', 'v1', 'hello from v1', 'wav', 1.5, 1000, 1000, 2000),
-         ('j2', 'u1', 'queued', 'v1', 'still queued', 'wav', NULL, 1000, 1001, 1001);
-INSERT INTO logs (job_id, status, at) VALUES ('j1', 'done', 2000);
-)sql";
-
 TEST_F(PostgresServerTest, UpgradesAVersion1DatabaseKeepingItsRows) {
-  {
-    auto conn = Connection::Open(server_->url(), 3, 10000);
-    ASSERT_TRUE(conn) << conn.error().ToString();
-    PgSession session(**conn);
-    auto v1 = sql::ApplyMigrations(session, PostgresSchema(), 1, /*up_to=*/1);
-    ASSERT_TRUE(v1) << v1.error().ToString();
-    auto rows = (*conn)->Exec(kVersion1Rows);
-    ASSERT_TRUE(rows) << rows.error().ToString();
-  }
-  auto store = Open();
-  ASSERT_TRUE(store);
-  EXPECT_EQ(store->SchemaVersion().value_or(-1), 1);
-  auto migrated = store->Migrate();
-  ASSERT_TRUE(migrated) << migrated.error().ToString();
-  EXPECT_EQ(store->SchemaVersion().value_or(-1), 2);
-
-  auto user = store->GetUser("u1");
-  ASSERT_TRUE(user) << user.error().ToString();
-  EXPECT_EQ(user->name, "old user");
-  auto voice = store->GetVoice("v1");
-  ASSERT_TRUE(voice) << voice.error().ToString();
-  EXPECT_EQ(voice->metadata, R"({"embedding":[1,2]})");
-  auto job = store->GetJob("j1");
-  ASSERT_TRUE(job) << job.error().ToString();
-  EXPECT_EQ(job->text, "hello from v1");
-  EXPECT_EQ(job->duration_s, 1.5);
-  EXPECT_FALSE(job->voice_similarity.has_value());  // the new column is NULL on old rows
-  EXPECT_EQ(store->ListJobEvents("j1").value_or(std::vector<JobEvent>{}).size(), 1u);
-
-  // Old rows take part in the new features.
-  auto claimed = store->ClaimNextJob("w", 1000, 5000);
-  ASSERT_TRUE(claimed && claimed->has_value());
-  EXPECT_EQ((*claimed)->id, "j2");
-  JobTransition done{.job_id = "j2", .to = JobStatus::kDone, .voice_similarity = 0.75};
-  ASSERT_TRUE(store->TransitionJob(done).value_or(false));
-  EXPECT_EQ(store->GetJob("j2")->voice_similarity, 0.75);
-  ASSERT_TRUE(store->CreateProtectedVoice(
-      ProtectedVoiceRecord{.name = "someone famous", .created_by = "u1"}));
-  EXPECT_EQ(store->ListProtectedVoices()->size(), 1u);
+  auto conn = Connection::Open(server_->url(), 3, 10000);
+  ASSERT_TRUE(conn) << conn.error().ToString();
+  PgSession session(**conn);
+  store::testing::ExpectVersion1Upgrade(session, PostgresSchema(), [&] { return Open(); });
 }
 
 TEST_F(PostgresServerTest, TwoStoresClaimEachJobExactlyOnce) {

@@ -14,6 +14,7 @@
 #include "store/sqlite/sqlite_backend.h"
 #include "store/store.h"
 #include "store/store_conformance.h"
+#include "store/store_upgrade_check.h"
 
 namespace vox::store {
 namespace {
@@ -86,65 +87,16 @@ TEST_F(SqliteStoreTest, AbsoluteUrlCreatesAWalDatabaseWithTheSchema) {
             "voice cloning");
 }
 
-// Rows written by a version-1 binary (only columns that existed then).
-constexpr const char* kVersion1Rows = R"sql(
-INSERT INTO users (id, name, created_at) VALUES ('u1', 'old user', 1000);
-INSERT INTO voices (id, user_id, name, kind, status, engine, metadata, created_at, updated_at)
-  VALUES ('v1', 'u1', 'old clone', 'clone', 'ready', 'flite', '{"embedding":[1,2]}', 1000, 1000);
-INSERT INTO jobs (id, user_id, status, voice_id, text, format, duration_s, next_attempt_at,
-                  created_at, updated_at)
-  VALUES ('j1', 'u1', 'done', 'v1', 'hello from v1', 'wav', 1.5, 1000, 1000, 2000),
-         ('j2', 'u1', 'queued', 'v1', 'still queued', 'wav', NULL, 1000, 1001, 1001);
-INSERT INTO logs (job_id, status, at) VALUES ('j1', 'done', 2000);
-)sql";
-
 TEST_F(SqliteStoreTest, UpgradesAVersion1DatabaseKeepingItsRows) {
   std::string path = dir_ + "/vox.db";
-  {
-    auto conn = sqlite::Connection::Open(path, false, 1000);
-    ASSERT_TRUE(conn) << conn.error().ToString();
-    sqlite::SqliteSession session(**conn);
-    auto v1 = sql::ApplyMigrations(session, sqlite::SqliteSchema(), 1, /*up_to=*/1);
-    ASSERT_TRUE(v1) << v1.error().ToString();
-    auto rows = (*conn)->Exec(kVersion1Rows);
-    ASSERT_TRUE(rows) << rows.error().ToString();
-  }
-  auto opened = OpenStore("sqlite://" + path);
-  ASSERT_TRUE(opened) << opened.error().ToString();
-  Store& store = **opened;
-  EXPECT_EQ(store.SchemaVersion().value_or(-1), 1);
-  auto migrated = store.Migrate();
-  ASSERT_TRUE(migrated) << migrated.error().ToString();
-  EXPECT_EQ(store.SchemaVersion().value_or(-1), 2);
-
-  auto user = store.GetUser("u1");
-  ASSERT_TRUE(user) << user.error().ToString();
-  EXPECT_EQ(user->name, "old user");
-  auto voice = store.GetVoice("v1");
-  ASSERT_TRUE(voice) << voice.error().ToString();
-  EXPECT_EQ(voice->metadata, R"({"embedding":[1,2]})");
-  auto job = store.GetJob("j1");
-  ASSERT_TRUE(job) << job.error().ToString();
-  EXPECT_EQ(job->text, "hello from v1");
-  EXPECT_EQ(job->duration_s, 1.5);
-  EXPECT_FALSE(job->voice_similarity.has_value());  // the new column is NULL on old rows
-  EXPECT_EQ(store.ListJobEvents("j1").value_or(std::vector<JobEvent>{}).size(), 1u);
-
-  // Old rows take part in the new features.
-  auto claimed = store.ClaimNextJob("w", 1000, 5000);
-  ASSERT_TRUE(claimed && claimed->has_value());
-  EXPECT_EQ((*claimed)->id, "j2");
-  JobTransition done;
-  done.job_id = "j2";
-  done.to = JobStatus::kDone;
-  done.voice_similarity = 0.75;
-  ASSERT_TRUE(store.TransitionJob(done).value_or(false));
-  EXPECT_EQ(store.GetJob("j2")->voice_similarity, 0.75);
-  ProtectedVoiceRecord pv;
-  pv.name = "someone famous";
-  pv.created_by = "u1";
-  ASSERT_TRUE(store.CreateProtectedVoice(pv));
-  EXPECT_EQ(store.ListProtectedVoices()->size(), 1u);
+  auto conn = sqlite::Connection::Open(path, false, 1000);
+  ASSERT_TRUE(conn) << conn.error().ToString();
+  sqlite::SqliteSession session(**conn);
+  testing::ExpectVersion1Upgrade(session, sqlite::SqliteSchema(), [&] {
+    auto opened = OpenStore("sqlite://" + path);
+    EXPECT_TRUE(opened) << opened.error().ToString();
+    return opened ? std::move(*opened) : nullptr;
+  });
 }
 
 TEST_F(SqliteStoreTest, RelativeUrlIsRelativeToTheWorkingDirectory) {
