@@ -7,18 +7,16 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
-#include <set>
 #include <thread>
 #include <vector>
 
-#include "common/clock.h"
 #include "store/postgres/pg_backend.h"
 #include "store/postgres/pg_connection.h"
 #include "store/postgres/pg_migrations.h"
 #include "store/postgres/pg_test_server.h"
 #include "store/postgres/pg_url.h"
 #include "store/store.h"
-#include "store/store_upgrade_check.h"
+#include "store/store_backend_checks.h"
 
 namespace vox::store::postgres {
 namespace {
@@ -133,37 +131,7 @@ TEST_F(PostgresServerTest, TwoStoresClaimEachJobExactlyOnce) {
   auto b = Open("?pool_size=4");
   ASSERT_TRUE(a && b);
   ASSERT_TRUE(a->Migrate());
-  auto user = a->CreateUser(User{.name = "u"});
-  ASSERT_TRUE(user);
-  constexpr int kJobs = 40;
-  for (int i = 0; i < kJobs; ++i) {
-    Job j;
-    j.user_id = user->id;
-    j.status = JobStatus::kQueued;
-    j.voice_id = "v";
-    j.text = "t" + std::to_string(i);
-    j.format = "wav";
-    j.next_attempt_at = 1;
-    ASSERT_TRUE(a->CreateJob(j, {}));
-  }
-  std::mutex mu;
-  std::multiset<std::string> claimed;
-  std::vector<std::thread> threads;
-  for (int t = 0; t < 8; ++t) {
-    Store* s = t % 2 ? a.get() : b.get();
-    threads.emplace_back([&, s, t] {
-      while (true) {
-        auto job = s->ClaimNextJob("w" + std::to_string(t), 60000, NowMs());
-        ASSERT_TRUE(job) << job.error().ToString();
-        if (!job->has_value()) return;
-        std::lock_guard<std::mutex> lock(mu);
-        claimed.insert((*job)->id);
-      }
-    });
-  }
-  for (auto& th : threads) th.join();
-  EXPECT_EQ(claimed.size(), static_cast<size_t>(kJobs));
-  EXPECT_EQ(std::set<std::string>(claimed.begin(), claimed.end()).size(), claimed.size());
+  store::testing::ExpectTwoStoresClaimEachJobOnce(*a, *b, 8);
 }
 
 TEST_F(PostgresServerTest, PoolNeverOpensMoreThanItsBound) {

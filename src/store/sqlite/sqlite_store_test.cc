@@ -4,8 +4,6 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <map>
-#include <mutex>
 #include <thread>
 
 #include "common/uuid.h"
@@ -13,8 +11,8 @@
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite_backend.h"
 #include "store/store.h"
+#include "store/store_backend_checks.h"
 #include "store/store_conformance.h"
-#include "store/store_upgrade_check.h"
 
 namespace vox::store {
 namespace {
@@ -156,37 +154,7 @@ TEST_F(SqliteStoreTest, TwoHandlesOnOneFileNeverClaimTheSameJob) {
   auto a = OpenMigrated(url);
   auto b = OpenMigrated(url);  // a second "process": its own connections and mutex
   ASSERT_TRUE(a && b);
-  auto user = a->CreateUser(NamedUser("u"));
-  ASSERT_TRUE(user);
-  constexpr int kJobs = 40;
-  for (int i = 0; i < kJobs; ++i) {
-    Job j;
-    j.user_id = user->id;
-    j.status = JobStatus::kQueued;
-    j.voice_id = "v";
-    j.text = "t";
-    j.format = "wav";
-    j.next_attempt_at = 1;
-    ASSERT_TRUE((i % 2 ? a : b)->CreateJob(j, {}));
-  }
-  std::mutex mu;
-  std::map<std::string, int> claims;
-  std::vector<std::thread> threads;
-  for (int t = 0; t < 4; ++t) {
-    threads.emplace_back([&, t] {
-      Store& s = t % 2 ? *a : *b;
-      while (true) {
-        auto c = s.ClaimNextJob("w" + std::to_string(t), 60000, 1000);
-        ASSERT_TRUE(c) << c.error().ToString();
-        if (!c->has_value()) return;
-        std::lock_guard<std::mutex> lock(mu);
-        ++claims[(*c)->id];
-      }
-    });
-  }
-  for (auto& th : threads) th.join();
-  EXPECT_EQ(claims.size(), static_cast<size_t>(kJobs));
-  for (const auto& [id, n] : claims) EXPECT_EQ(n, 1) << id;
+  testing::ExpectTwoStoresClaimEachJobOnce(*a, *b, 4);
 }
 
 TEST_F(SqliteStoreTest, ReadersSeeCommittedWritesAndAreNotBlockedByAWriter) {

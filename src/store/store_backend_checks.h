@@ -1,13 +1,18 @@
-// Test helper: every backend's upgrade from schema version 1 keeps old rows
-// and lets them take part in later features. The rows are plain SQL both
-// dialects accept; each backend's test supplies a session on a fresh
-// database and a way to open it as a Store.
+// Test helpers for what each backend's own test checks the same way but
+// cannot express through the conformance fixture: an upgrade from schema
+// version 1 (it needs a raw session on a fresh database) and two Store
+// handles on one database (two processes).
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "store/sql/migrator.h"
 #include "store/store.h"
@@ -69,6 +74,42 @@ inline void ExpectVersion1Upgrade(sql::Session& fresh, const sql::Schema& schema
   pv.created_by = "u1";
   ASSERT_TRUE(store->CreateProtectedVoice(pv));
   EXPECT_EQ(store->ListProtectedVoices()->size(), 1u);
+}
+
+// `a` and `b` reach one migrated database. Jobs created through either are
+// each claimed exactly once by `threads` workers claiming through both.
+inline void ExpectTwoStoresClaimEachJobOnce(Store& a, Store& b, int threads) {
+  auto user = a.CreateUser(User{.name = "u"});
+  ASSERT_TRUE(user) << user.error().ToString();
+  constexpr int kJobs = 40;
+  for (int i = 0; i < kJobs; ++i) {
+    Job j;
+    j.user_id = user->id;
+    j.status = JobStatus::kQueued;
+    j.voice_id = "v";
+    j.text = "t" + std::to_string(i);
+    j.format = "wav";
+    j.next_attempt_at = 1;
+    ASSERT_TRUE((i % 2 ? a : b).CreateJob(j, {}));
+  }
+  std::mutex mu;
+  std::map<std::string, int> claims;
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      Store& s = t % 2 ? a : b;
+      while (true) {
+        auto c = s.ClaimNextJob("w" + std::to_string(t), 60000, 1000);
+        ASSERT_TRUE(c) << c.error().ToString();
+        if (!c->has_value()) return;
+        std::lock_guard<std::mutex> lock(mu);
+        ++claims[(*c)->id];
+      }
+    });
+  }
+  for (auto& w : workers) w.join();
+  EXPECT_EQ(claims.size(), static_cast<size_t>(kJobs));
+  for (const auto& [id, n] : claims) EXPECT_EQ(n, 1) << id;
 }
 
 }  // namespace vox::store::testing
