@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <thread>
 
 #include "common/uuid.h"
 #include "store/sqlite/connection.h"
