@@ -2,7 +2,6 @@
 
 #include <charconv>
 
-#include "common/clock.h"
 #include "store/postgres/pg_migrations.h"
 
 namespace vox::store::postgres {
@@ -20,6 +19,7 @@ constexpr sql::Dialect kDialect = {
         "lease_expires_at IS NOT NULL AND status IN "
         "('picked', 'preprocessing', 'inference', 'vocoding', 'uploading')",
     .insertion_order = "seq",  // BIGSERIAL, standing in for SQLite's rowid
+    .ping = "SELECT 1",
 };
 
 sql::Value Cell(const Rows& rows, int r, int c) {
@@ -79,36 +79,20 @@ std::string ToPostgresPlaceholders(std::string_view sql) {
 Result<std::unique_ptr<PostgresBackend>> PostgresBackend::Open(const PoolOptions& options) {
   if (options.max_size < 1) return InvalidArgument("pool size must be >= 1", "VOX_DATABASE_URL");
   std::unique_ptr<PostgresBackend> backend(new PostgresBackend(std::make_unique<Pool>(options)));
-  VOX_RETURN_IF_ERROR(backend->Ping());
+  VOX_RETURN_IF_ERROR(sql::RunOn(*backend, sql::Access::kRead, [](sql::Session& s) -> Status {
+    VOX_RETURN_IF_ERROR(s.Query(kDialect.ping));
+    return {};
+  }));
   return backend;
 }
 
 const sql::Dialect& PostgresBackend::dialect() const { return kDialect; }
+const sql::Schema& PostgresBackend::schema() const { return PostgresSchema(); }
 
 Status PostgresBackend::Run(sql::Access, const std::function<void(sql::Session&)>& fn) {
   VOX_ASSIGN_OR_RETURN(Pool::Lease lease, pool_->Acquire());
   PgSession session(*lease);
   fn(session);
-  return {};
-}
-
-Status PostgresBackend::Migrate() {
-  VOX_ASSIGN_OR_RETURN(Pool::Lease lease, pool_->Acquire());
-  PgSession session(*lease);
-  return sql::ApplyMigrations(session, PostgresSchema(), NowMs(), PostgresSchema().latest());
-}
-
-Result<int> PostgresBackend::SchemaVersion() {
-  VOX_ASSIGN_OR_RETURN(Pool::Lease lease, pool_->Acquire());
-  PgSession session(*lease);
-  return sql::CurrentVersion(session, PostgresSchema());
-}
-
-int PostgresBackend::LatestSchemaVersion() const { return PostgresSchema().latest(); }
-
-Status PostgresBackend::Ping() {
-  VOX_ASSIGN_OR_RETURN(Pool::Lease lease, pool_->Acquire());
-  VOX_RETURN_IF_ERROR(lease->Query("SELECT 1"));
   return {};
 }
 

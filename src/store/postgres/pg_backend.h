@@ -39,11 +39,8 @@ class PostgresBackend final : public sql::Backend {
   static Result<std::unique_ptr<PostgresBackend>> Open(const PoolOptions& options);
 
   const sql::Dialect& dialect() const override;
+  const sql::Schema& schema() const override;
   Status Run(sql::Access access, const std::function<void(sql::Session&)>& fn) override;
-  Status Migrate() override;
-  Result<int> SchemaVersion() override;
-  int LatestSchemaVersion() const override;
-  Status Ping() override;
 
   Pool& pool() { return *pool_; }
 

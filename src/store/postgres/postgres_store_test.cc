@@ -15,6 +15,7 @@
 #include "store/postgres/pg_migrations.h"
 #include "store/postgres/pg_test_server.h"
 #include "store/postgres/pg_url.h"
+#include "store/sql/sql_store.h"
 #include "store/store.h"
 #include "store/store_backend_checks.h"
 
@@ -137,14 +138,15 @@ TEST_F(PostgresServerTest, TwoStoresClaimEachJobExactlyOnce) {
 TEST_F(PostgresServerTest, PoolNeverOpensMoreThanItsBound) {
   auto opened = PostgresBackend::Open(PoolOptions{.conninfo = server_->url(), .max_size = 2});
   ASSERT_TRUE(opened) << opened.error().ToString();
-  PostgresBackend& store = **opened;
+  Pool& pool = (*opened)->pool();
+  sql::SqlStore store(std::move(*opened));
   std::vector<std::thread> threads;
   std::atomic<int> failures = 0, max_open = 0;
   for (int t = 0; t < 6; ++t) {
     threads.emplace_back([&] {
       for (int i = 0; i < 20; ++i) {
         if (!store.Ping()) ++failures;
-        int n = store.pool().open_count();
+        int n = pool.open_count();
         int prev = max_open.load();
         while (n > prev && !max_open.compare_exchange_weak(prev, n)) {
         }

@@ -117,7 +117,11 @@ struct Dialect {
   const char* leased_and_running;
   // A column increasing in insertion order (tie-break for equal created_at).
   const char* insertion_order;
+  // The cheapest statement that proves the database is there and readable.
+  const char* ping;
 };
+
+struct Schema;  // migrator.h
 
 // One connection for one unit of work; not thread-safe.
 class Session {
@@ -157,16 +161,21 @@ class Backend {
  public:
   virtual ~Backend() = default;
   virtual const Dialect& dialect() const = 0;
+  virtual const Schema& schema() const = 0;
   // Runs `fn` on a session. kRead may run on a reader concurrently with a
   // writer (and sees a consistent snapshot); kWrite runs where writes may.
   // Fails only when no connection can be had (kUnavailable).
   virtual Status Run(Access access, const std::function<void(Session&)>& fn) = 0;
-
-  // See Store::Migrate, SchemaVersion, LatestSchemaVersion and Ping.
-  virtual Status Migrate() = 0;
-  virtual Result<int> SchemaVersion() = 0;
-  virtual int LatestSchemaVersion() const = 0;
-  virtual Status Ping() = 0;
 };
+
+// Runs `fn(Session&)`, which returns a Result or Status, through
+// backend.Run, and returns what it returned (or why it could not run).
+template <typename F>
+auto RunOn(Backend& backend, Access access, F&& fn) -> decltype(fn(std::declval<Session&>())) {
+  std::optional<decltype(fn(std::declval<Session&>()))> out;
+  Status ran = backend.Run(access, [&](Session& s) { out.emplace(fn(s)); });
+  if (!ran) return std::unexpected(ran.error());
+  return std::move(*out);
+}
 
 }  // namespace vox::store::sql

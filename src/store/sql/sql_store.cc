@@ -1,4 +1,4 @@
-// SqlStore: users, API keys and the audit trail (the AccountStore part).
+// SqlStore: the schema, users, API keys and the audit trail.
 #include "store/sql/sql_store.h"
 
 #include <algorithm>
@@ -6,11 +6,32 @@
 
 #include "common/clock.h"
 #include "common/uuid.h"
+#include "store/sql/migrator.h"
 #include "store/sql/sql_rows.h"
 
 namespace vox::store::sql {
 
 using std::string;
+
+// --- schema ------------------------------------------------------------------
+
+Status SqlStore::Migrate() {
+  const Schema& schema = backend_->schema();
+  return Write([&](Session& s) { return ApplyMigrations(s, schema, NowMs(), schema.latest()); });
+}
+
+Result<int> SqlStore::SchemaVersion() {
+  return Write([&](Session& s) { return CurrentVersion(s, backend_->schema()); });
+}
+
+int SqlStore::LatestSchemaVersion() const { return backend_->schema().latest(); }
+
+Status SqlStore::Ping() {
+  return Read([&](Session& s) -> Status {
+    VOX_RETURN_IF_ERROR(s.Query(dialect().ping));
+    return {};
+  });
+}
 
 // --- users -----------------------------------------------------------------
 

@@ -4,7 +4,7 @@
 // sqlite/ and postgres/ folders only run statements and spell a few
 // fragments of dialect.
 //
-// Files: sql_store.cc (opening, schema, users, keys, audit), sql_jobs.cc
+// Files: sql_store.cc (schema, users, keys, audit), sql_jobs.cc
 // (jobs and their events), sql_queue.cc (claims and leases), sql_voices.cc
 // (voices, protected voices), sql_catalog.cc (models, cache).
 #pragma once
@@ -26,10 +26,10 @@ class SqlStore final : public Store {
 
   Backend& backend() { return *backend_; }
 
-  Status Migrate() override { return backend_->Migrate(); }
-  Result<int> SchemaVersion() override { return backend_->SchemaVersion(); }
-  int LatestSchemaVersion() const override { return backend_->LatestSchemaVersion(); }
-  Status Ping() override { return backend_->Ping(); }
+  Status Migrate() override;
+  Result<int> SchemaVersion() override;
+  int LatestSchemaVersion() const override;
+  Status Ping() override;
 
   Result<User> CreateUser(User user) override;
   Result<User> GetUser(const std::string& id) override;
@@ -86,18 +86,11 @@ class SqlStore final : public Store {
   // run (Write), and returns its result.
   template <typename F>
   auto Read(F&& fn) {
-    return RunOn(Access::kRead, std::forward<F>(fn));
+    return RunOn(*backend_, Access::kRead, std::forward<F>(fn));
   }
   template <typename F>
   auto Write(F&& fn) {
-    return RunOn(Access::kWrite, std::forward<F>(fn));
-  }
-  template <typename F>
-  auto RunOn(Access access, F&& fn) -> decltype(fn(std::declval<Session&>())) {
-    std::optional<decltype(fn(std::declval<Session&>()))> out;
-    Status ran = backend_->Run(access, [&](Session& s) { out.emplace(fn(s)); });
-    if (!ran) return std::unexpected(ran.error());
-    return std::move(*out);
+    return RunOn(*backend_, Access::kWrite, std::forward<F>(fn));
   }
 
   const Dialect& dialect() const { return backend_->dialect(); }

@@ -1,6 +1,5 @@
 #include "store/sqlite/sqlite_backend.h"
 
-#include "common/clock.h"
 #include "store/sqlite/migrations.h"
 
 namespace vox::store::sqlite {
@@ -20,6 +19,7 @@ constexpr sql::Dialect kDialect = {
         "lease_expires_at IS NOT NULL AND +status IN "
         "('picked', 'preprocessing', 'inference', 'vocoding', 'uploading')",
     .insertion_order = "rowid",
+    .ping = "SELECT COUNT(*) FROM sqlite_master",  // reads the schema page: the file is there
 };
 
 }  // namespace
@@ -72,6 +72,7 @@ Result<std::unique_ptr<SqliteBackend>> SqliteBackend::Open(const SqliteOptions& 
 }
 
 const sql::Dialect& SqliteBackend::dialect() const { return kDialect; }
+const sql::Schema& SqliteBackend::schema() const { return SqliteSchema(); }
 
 Status SqliteBackend::Run(sql::Access access, const std::function<void(sql::Session&)>& fn) {
   if (access == sql::Access::kWrite || all_readers_.empty()) {
@@ -105,31 +106,6 @@ void SqliteBackend::ReleaseReader(Connection* conn) {
     free_readers_.push_back(conn);
   }
   pool_cv_.notify_one();
-}
-
-Status SqliteBackend::Migrate() {
-  std::lock_guard<std::mutex> lock(write_mu_);
-  SqliteSession session(*writer_);
-  return sql::ApplyMigrations(session, SqliteSchema(), NowMs(), SqliteSchema().latest());
-}
-
-Result<int> SqliteBackend::SchemaVersion() {
-  std::lock_guard<std::mutex> lock(write_mu_);
-  SqliteSession session(*writer_);
-  return sql::CurrentVersion(session, SqliteSchema());
-}
-
-int SqliteBackend::LatestSchemaVersion() const { return SqliteSchema().latest(); }
-
-Status SqliteBackend::Ping() {
-  Status result;
-  VOX_RETURN_IF_ERROR(Run(sql::Access::kRead, [&](sql::Session& s) {
-    // Reads the schema page, so a missing or unreadable file shows up here.
-    if (auto rows = s.Query("SELECT COUNT(*) FROM sqlite_master", {}); !rows) {
-      result = std::unexpected(Error(rows.error()));
-    }
-  }));
-  return result;
 }
 
 }  // namespace vox::store::sqlite

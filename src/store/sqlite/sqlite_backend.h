@@ -48,11 +48,8 @@ class SqliteBackend final : public sql::Backend {
   static Result<std::unique_ptr<SqliteBackend>> Open(const SqliteOptions& options);
 
   const sql::Dialect& dialect() const override;
+  const sql::Schema& schema() const override;
   Status Run(sql::Access access, const std::function<void(sql::Session&)>& fn) override;
-  Status Migrate() override;
-  Result<int> SchemaVersion() override;
-  int LatestSchemaVersion() const override;
-  Status Ping() override;
 
  private:
   SqliteBackend() = default;
