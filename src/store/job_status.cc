@@ -34,7 +34,7 @@ Result<JobStatus> ParseJobStatus(std::string_view name) {
   for (JobStatus s : kAllJobStatuses) {
     if (JobStatusName(s) == name) return s;
   }
-  return InvalidArgument("unknown job status '" + std::string(name) + "'", "status");
+  return InvalidArgument("unknown job status '" + std::string(name) + "'");
 }
 
 bool IsTerminal(JobStatus status) {

@@ -36,7 +36,7 @@ inline constexpr std::array<JobStatus, 10> kAllJobStatuses = {
 
 // "received", "queued", ... (the value stored in jobs.status and logs.status).
 std::string_view JobStatusName(JobStatus status);
-// Inverse of JobStatusName; InvalidArgument (field "status") for anything else.
+// Inverse of JobStatusName; kInvalidArgument for anything else.
 Result<JobStatus> ParseJobStatus(std::string_view name);
 
 bool IsTerminal(JobStatus status);  // done, failed, canceled

@@ -5,9 +5,10 @@
 #include <string_view>
 
 #include "common/url_options.h"
-#include "store/postgres/pg_store.h"
+#include "store/postgres/pg_backend.h"
 #include "store/postgres/pg_url.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/sql/sql_store.h"
+#include "store/sqlite/sqlite_backend.h"
 #include "store/store.h"
 
 namespace vox::store {
@@ -50,28 +51,27 @@ Result<sqlite::SqliteOptions> ParseSqliteUrl(std::string_view url) {
   return options;
 }
 
+// The backend as a Store; open errors name the setting.
+template <typename B>
+Result<std::unique_ptr<Store>> AsStore(Result<std::unique_ptr<B>> backend) {
+  if (!backend) {
+    Error err = backend.error();
+    if (err.field.empty()) err.field = kSetting;
+    return std::unexpected(err);
+  }
+  return std::unique_ptr<Store>(std::make_unique<sql::SqlStore>(std::move(*backend)));
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Store>> OpenStore(const std::string& url) {
   if (url.starts_with("sqlite:")) {
     VOX_ASSIGN_OR_RETURN(sqlite::SqliteOptions options, ParseSqliteUrl(url));
-    auto store = sqlite::SqliteStore::Open(options);
-    if (!store) {
-      Error err = store.error();
-      if (err.field.empty()) err.field = kSetting;
-      return std::unexpected(err);
-    }
-    return std::unique_ptr<Store>(std::move(*store));
+    return AsStore(sqlite::SqliteBackend::Open(options));
   }
   if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
     VOX_ASSIGN_OR_RETURN(postgres::PoolOptions options, postgres::ParsePostgresUrl(url));
-    auto store = postgres::PostgresStore::Open(options);
-    if (!store) {
-      Error err = store.error();
-      if (err.field.empty()) err.field = kSetting;
-      return std::unexpected(err);
-    }
-    return std::unique_ptr<Store>(std::move(*store));
+    return AsStore(postgres::PostgresBackend::Open(options));
   }
   // Never echo the URL back whole: a postgres URL may carry a password.
   std::string scheme = url.substr(0, std::min(url.find(':'), url.size()));

@@ -7,11 +7,11 @@ namespace {
 
 template <typename E, size_t N>
 Result<E> ParseEnum(std::string_view name, const E (&values)[N], std::string_view (*to_name)(E),
-                    const char* what, const char* field) {
+                    const char* what) {
   for (E v : values) {
     if (to_name(v) == name) return v;
   }
-  return InvalidArgument("unknown " + std::string(what) + " '" + std::string(name) + "'", field);
+  return InvalidArgument("unknown " + std::string(what) + " '" + std::string(name) + "'");
 }
 
 }  // namespace
@@ -22,7 +22,7 @@ std::string_view VoiceKindName(VoiceKind kind) {
 
 Result<VoiceKind> ParseVoiceKind(std::string_view name) {
   static constexpr VoiceKind kAll[] = {VoiceKind::kBuiltin, VoiceKind::kClone};
-  return ParseEnum(name, kAll, &VoiceKindName, "voice kind", "kind");
+  return ParseEnum(name, kAll, &VoiceKindName, "voice kind");
 }
 
 std::string_view VoiceStatusName(VoiceStatus status) {
@@ -42,7 +42,7 @@ std::string_view VoiceStatusName(VoiceStatus status) {
 Result<VoiceStatus> ParseVoiceStatus(std::string_view name) {
   static constexpr VoiceStatus kAll[] = {VoiceStatus::kProcessing, VoiceStatus::kReady,
                                          VoiceStatus::kRejected, VoiceStatus::kDeleted};
-  return ParseEnum(name, kAll, &VoiceStatusName, "voice status", "status");
+  return ParseEnum(name, kAll, &VoiceStatusName, "voice status");
 }
 
 std::string_view ModelStatusName(ModelStatus status) {
@@ -60,7 +60,7 @@ std::string_view ModelStatusName(ModelStatus status) {
 Result<ModelStatus> ParseModelStatus(std::string_view name) {
   static constexpr ModelStatus kAll[] = {ModelStatus::kActive, ModelStatus::kCanary,
                                          ModelStatus::kRetired};
-  return ParseEnum(name, kAll, &ModelStatusName, "model status", "status");
+  return ParseEnum(name, kAll, &ModelStatusName, "model status");
 }
 
 }  // namespace vox::store

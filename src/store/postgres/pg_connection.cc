@@ -5,36 +5,25 @@
 
 namespace vox::store::postgres {
 
-Params& Params::Text(std::string_view v) {
-  values_.emplace_back(std::string(v));
-  return *this;
+using sql::DbErrc;
+using sql::DbError;
+
+namespace {
+
+// A parameter in libpq's text format; nullopt is SQL NULL.
+std::optional<std::string> ParamText(const sql::Value& v) {
+  if (const auto* n = std::get_if<int64_t>(&v)) return std::to_string(*n);
+  if (const auto* d = std::get_if<double>(&v)) {
+    char buf[64];
+    // Shortest text that reads back as the same double.
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, *d);
+    return std::string(buf, end);
+  }
+  if (const auto* t = std::get_if<std::string>(&v)) return *t;
+  return std::nullopt;
 }
-Params& Params::OptText(const std::optional<std::string>& v) {
-  values_.push_back(v);
-  return *this;
-}
-Params& Params::Int(int64_t v) {
-  values_.emplace_back(std::to_string(v));
-  return *this;
-}
-Params& Params::OptInt(const std::optional<int64_t>& v) { return v ? Int(*v) : Null(); }
-Params& Params::Real(double v) {
-  char buf[64];
-  // Shortest text that reads back as the same double.
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  values_.emplace_back(std::string(buf, end));
-  return *this;
-}
-Params& Params::OptReal(const std::optional<double>& v) { return v ? Real(*v) : Null(); }
-Params& Params::Bool(bool v) {
-  values_.emplace_back(v ? "true" : "false");
-  return *this;
-}
-Params& Params::OptBool(const std::optional<bool>& v) { return v ? Bool(*v) : Null(); }
-Params& Params::Null() {
-  values_.emplace_back(std::nullopt);
-  return *this;
-}
+
+}  // namespace
 
 int64_t Rows::affected() const {
   const char* n = PQcmdTuples(res_.get());
@@ -63,16 +52,19 @@ std::optional<double> Rows::OptReal(int r, int c) const {
 }
 bool Rows::Bool(int r, int c) const { return PQgetvalue(res_.get(), r, c)[0] == 't'; }
 
-ErrorCode CodeForSqlState(std::string_view s) {
-  if (s == "23505") return ErrorCode::kAlreadyExists;           // unique_violation
-  if (s.starts_with("23")) return ErrorCode::kInvalidArgument;  // other integrity constraints
-  if (s.starts_with("22")) return ErrorCode::kInvalidArgument;  // data exception
+DbErrc CodeForSqlState(std::string_view s) {
+  if (s == "23505") return DbErrc::kUniqueViolation;
+  if (s == "23503") return DbErrc::kForeignKeyViolation;
+  // duplicate_database, duplicate_table, duplicate_object: the name is taken.
+  if (s == "42P04" || s == "42P07" || s == "42710") return DbErrc::kUniqueViolation;
+  if (s.starts_with("23")) return DbErrc::kConstraintViolation;  // other integrity constraints
+  if (s.starts_with("22")) return DbErrc::kConstraintViolation;  // data exception
   if (s.starts_with("08") || s.starts_with("53") || s.starts_with("57P") ||
       s == "57014" ||                                  // statement timeout / canceled
       s == "40001" || s == "40P01" || s == "55P03") {  // serialization, deadlock, lock timeout
-    return ErrorCode::kUnavailable;
+    return DbErrc::kUnavailable;
   }
-  return ErrorCode::kInternal;
+  return DbErrc::kInternal;
 }
 
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& conninfo,
@@ -102,69 +94,57 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& conninfo
 
 Connection::~Connection() { PQfinish(conn_); }
 
-Error Connection::ToError(PGresult* res, std::string_view what) const {
+DbError Connection::ToError(PGresult* res, std::string_view what) const {
   const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
   std::string msg = res ? PQresultErrorMessage(res) : "";
   if (msg.empty()) msg = PQerrorMessage(conn_);
   while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
-  ErrorCode code = state ? CodeForSqlState(state) : ErrorCode::kInternal;
-  // No SQLSTATE and a dead socket: the server went away mid-call.
-  if (broken()) code = ErrorCode::kUnavailable;
-  return Error{code, "PostgreSQL " + std::string(what) + ": " + msg, ""};
+  DbErrc code = state ? CodeForSqlState(state) : DbErrc::kInternal;
+  // A dead socket: the server went away mid-call (retrying may help).
+  if (broken()) code = DbErrc::kUnavailable;
+  return DbError{code, "PostgreSQL " + std::string(what) + ": " + msg};
 }
 
-Result<Rows> Connection::Query(const std::string& sql, const Params& params) {
+sql::DbResult<Rows> Connection::Query(const std::string& sql, const sql::Params& params) {
   auto it = prepared_.find(sql);
   if (it == prepared_.end()) {
     std::string name = "vox_" + std::to_string(prepared_.size());
     PGresult* prep = PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr);
     if (PQresultStatus(prep) != PGRES_COMMAND_OK) {
-      Error err = ToError(prep, "prepare");
+      DbError err = ToError(prep, "prepare");
       PQclear(prep);
       return std::unexpected(err);
     }
     PQclear(prep);
     it = prepared_.emplace(sql, std::move(name)).first;
   }
+  std::vector<std::optional<std::string>> texts;
+  texts.reserve(params.values().size());
+  for (const sql::Value& v : params.values()) texts.push_back(ParamText(v));
   std::vector<const char*> values;
-  values.reserve(params.values().size());
-  for (const auto& v : params.values()) values.push_back(v ? v->c_str() : nullptr);
+  values.reserve(texts.size());
+  for (const auto& v : texts) values.push_back(v ? v->c_str() : nullptr);
   PGresult* res = PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(values.size()),
                                  values.data(), nullptr, nullptr, 0);
   ExecStatusType st = PQresultStatus(res);
   if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
-    Error err = ToError(res, "query");
+    DbError err = ToError(res, "query");
     PQclear(res);
     return std::unexpected(err);
   }
   return Rows(res);
 }
 
-Status Connection::Exec(const std::string& sql) {
+sql::DbStatus Connection::Exec(const std::string& sql) {
   PGresult* res = PQexec(conn_, sql.c_str());
   ExecStatusType st = PQresultStatus(res);
   if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
-    Error err = ToError(res, "statement");
+    DbError err = ToError(res, "statement");
     PQclear(res);
     return std::unexpected(err);
   }
   PQclear(res);
   return {};
-}
-
-Result<Txn> Txn::Begin(Connection& c) {
-  VOX_RETURN_IF_ERROR(c.Exec("BEGIN"));
-  return Txn(&c);
-}
-
-Txn::~Txn() {
-  if (conn_ != nullptr && !conn_->broken()) (void)conn_->Exec("ROLLBACK");
-}
-
-Status Txn::Commit() {
-  Connection* c = conn_;
-  conn_ = nullptr;
-  return c->Exec("COMMIT");
 }
 
 }  // namespace vox::store::postgres

@@ -1,5 +1,6 @@
 // One libpq connection with a per-connection cache of prepared statements,
-// and the mapping of PostgreSQL errors (SQLSTATE) onto vox::ErrorCode.
+// and the mapping of PostgreSQL errors (SQLSTATE) onto typed DbErrors
+// (../sql/sql_backend.h).
 //
 // Plain libpq, not libpqxx: Debian 12's libpqxx 6.4 predates C++20 and
 // throws; libpq's C API returns status codes, which map directly onto
@@ -17,33 +18,17 @@
 #include <vector>
 
 #include "common/status.h"
+#include "store/sql/sql_backend.h"
 
 namespace vox::store::postgres {
-
-// Positional parameters ($1, $2, ...) in text format; nullopt is SQL NULL.
-class Params {
- public:
-  Params& Text(std::string_view v);
-  Params& OptText(const std::optional<std::string>& v);
-  Params& Int(int64_t v);
-  Params& OptInt(const std::optional<int64_t>& v);
-  Params& Real(double v);
-  Params& OptReal(const std::optional<double>& v);
-  Params& Bool(bool v);
-  Params& OptBool(const std::optional<bool>& v);
-  Params& Null();
-
-  const std::vector<std::optional<std::string>>& values() const { return values_; }
-
- private:
-  std::vector<std::optional<std::string>> values_;
-};
 
 // A query's result rows (text format). Column accessors take (row, column).
 class Rows {
  public:
   explicit Rows(PGresult* res) : res_(res, &PQclear) {}
   int size() const { return PQntuples(res_.get()); }
+  int columns() const { return PQnfields(res_.get()); }
+  Oid type(int c) const { return PQftype(res_.get(), c); }
   bool empty() const { return size() == 0; }
   // Rows changed by an INSERT/UPDATE/DELETE without RETURNING.
   int64_t affected() const;
@@ -73,36 +58,26 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  // Runs a prepared statement (prepared on this connection on first use).
-  Result<Rows> Query(const std::string& sql, const Params& params = {});
+  // Runs a prepared statement (prepared on this connection on first use),
+  // with $1, $2, ... placeholders; parameters go as text.
+  sql::DbResult<Rows> Query(const std::string& sql, const sql::Params& params = {});
   // Runs one or more statements without parameters (DDL, BEGIN, ...).
-  Status Exec(const std::string& sql);
+  sql::DbStatus Exec(const std::string& sql);
 
   // True once the server side went away; the pool then discards it.
   bool broken() const { return PQstatus(conn_) != CONNECTION_OK; }
 
  private:
   explicit Connection(PGconn* conn) : conn_(conn) {}
-  Error ToError(PGresult* res, std::string_view what) const;
+  sql::DbError ToError(PGresult* res, std::string_view what) const;
 
   PGconn* conn_;
   std::unordered_map<std::string, std::string> prepared_;  // sql -> statement name
 };
 
-// Maps a SQLSTATE to an ErrorCode (see store.h for the contract).
-ErrorCode CodeForSqlState(std::string_view sqlstate);
-
-// BEGIN on construction; ROLLBACK unless Commit() was called.
-class Txn {
- public:
-  static Result<Txn> Begin(Connection& c);
-  Txn(Txn&& other) noexcept : conn_(other.conn_) { other.conn_ = nullptr; }
-  ~Txn();
-  Status Commit();
-
- private:
-  explicit Txn(Connection* c) : conn_(c) {}
-  Connection* conn_;
-};
+// Maps a SQLSTATE to its kind: 23505 → kUniqueViolation, 23503 →
+// kForeignKeyViolation, other 23xxx and 22xxx → kConstraintViolation;
+// connection loss, timeouts, deadlocks, serialization failures → kUnavailable.
+sql::DbErrc CodeForSqlState(std::string_view sqlstate);
 
 }  // namespace vox::store::postgres

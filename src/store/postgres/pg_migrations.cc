@@ -149,61 +149,20 @@ CREATE TABLE protected_voices (
 ALTER TABLE jobs ADD COLUMN voice_similarity DOUBLE PRECISION;
 )sql";
 
-constexpr const char* kCreateMigrationsTable =
-    "CREATE TABLE IF NOT EXISTS schema_migrations ("
-    " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
-
-// Any constant works as long as every Vox process uses the same one: "vox\0mig".
-constexpr const char* kLockSql = "SELECT pg_advisory_xact_lock(8534397935364710503)";
-
 }  // namespace
 
-const std::vector<Migration>& Migrations() {
-  static const std::vector<Migration> kAll = {
-      {1, "blueprint tables", kMigration1},
-      {2, "voice cloning", kMigration2},
+const sql::Schema& PostgresSchema() {
+  static const sql::Schema kSchema = {
+      .migrations = {{1, "blueprint tables", kMigration1}, {2, "voice cloning", kMigration2}},
+      .create_version_table =
+          "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+          "name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+      .has_version_table = "SELECT to_regclass('schema_migrations') IS NOT NULL",
+      // Serializes migrating processes; released at COMMIT/ROLLBACK. Any
+      // constant works as long as every Vox process uses the same one: "vox\0mig".
+      .lock = "SELECT pg_advisory_xact_lock(8534397935364710503)",
   };
-  return kAll;
-}
-
-int LatestVersion() { return Migrations().back().version; }
-
-Result<int> CurrentVersion(Connection& conn) {
-  VOX_ASSIGN_OR_RETURN(Rows exists,
-                       conn.Query("SELECT to_regclass('schema_migrations') IS NOT NULL"));
-  if (!exists.Bool(0, 0)) return 0;
-  VOX_ASSIGN_OR_RETURN(Rows max, conn.Query("SELECT COALESCE(MAX(version), 0) FROM "
-                                            "schema_migrations"));
-  return static_cast<int>(max.Int(0, 0));
-}
-
-Status ApplyMigrations(Connection& conn, int64_t now_ms, int up_to) {
-  for (const Migration& m : Migrations()) {
-    if (m.version > up_to) break;
-    VOX_ASSIGN_OR_RETURN(Txn txn, Txn::Begin(conn));
-    // Serializes migrating processes; released at COMMIT/ROLLBACK.
-    VOX_RETURN_IF_ERROR(conn.Exec(kLockSql));
-    VOX_RETURN_IF_ERROR(conn.Exec(kCreateMigrationsTable));
-    VOX_ASSIGN_OR_RETURN(int current, CurrentVersion(conn));
-    if (current > LatestVersion()) {
-      return MakeError(ErrorCode::kFailedPrecondition,
-                       "database schema version " + std::to_string(current) +
-                           " is newer than this binary's " + std::to_string(LatestVersion()) +
-                           "; upgrade vox");
-    }
-    if (current >= m.version) continue;  // txn rolls back: nothing was written
-    if (auto st = conn.Exec(m.sql); !st) {
-      Error err = st.error();
-      err.message = "migration " + std::to_string(m.version) + " (" + m.name + "): " + err.message;
-      return std::unexpected(err);
-    }
-    VOX_RETURN_IF_ERROR(
-        conn.Query("INSERT INTO schema_migrations (version, name, applied_at) "
-                   "VALUES ($1, $2, $3)",
-                   Params().Int(m.version).Text(m.name).Int(now_ms)));
-    VOX_RETURN_IF_ERROR(txn.Commit());
-  }
-  return {};
+  return kSchema;
 }
 
 }  // namespace vox::store::postgres

@@ -68,9 +68,8 @@ Result<std::string> PgTestServer::CreateDatabase(const std::string& name) {
 Result<std::string> CreateDatabaseAt(const std::string& server_url, const std::string& name) {
   VOX_ASSIGN_OR_RETURN(auto conn, Connection::Open(server_url, 5, 30000));
   if (auto st = conn->Exec("CREATE DATABASE \"" + name + "\""); !st) {
-    if (st.error().message.find("already exists") == std::string::npos) {
-      return std::unexpected(st.error());
-    }
+    // Another test process created it first: fine.
+    if (st.error().code != sql::DbErrc::kUniqueViolation) return std::unexpected(st.error());
   }
   const size_t query = server_url.find('?');
   const std::string base = server_url.substr(0, query);

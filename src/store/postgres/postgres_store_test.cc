@@ -7,21 +7,22 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
-#include <set>
 #include <thread>
 #include <vector>
 
-#include "common/clock.h"
+#include "store/postgres/pg_backend.h"
 #include "store/postgres/pg_connection.h"
 #include "store/postgres/pg_migrations.h"
-#include "store/postgres/pg_store.h"
 #include "store/postgres/pg_test_server.h"
 #include "store/postgres/pg_url.h"
+#include "store/sql/sql_store.h"
 #include "store/store.h"
+#include "store/store_backend_checks.h"
 
 namespace vox::store::postgres {
 namespace {
 
+using sql::DbErrc;
 using testing::PgTestServer;
 
 TEST(PostgresUrlTest, VoxOptionsAreStrippedAndOthersPassThrough) {
@@ -42,12 +43,22 @@ TEST(PostgresUrlTest, VoxOptionsAreStrippedAndOthersPassThrough) {
 }
 
 TEST(PostgresUrlTest, SqlStatesMapToErrorCodes) {
-  EXPECT_EQ(CodeForSqlState("23505"), ErrorCode::kAlreadyExists);
-  EXPECT_EQ(CodeForSqlState("23503"), ErrorCode::kInvalidArgument);
-  EXPECT_EQ(CodeForSqlState("08006"), ErrorCode::kUnavailable);
-  EXPECT_EQ(CodeForSqlState("57P01"), ErrorCode::kUnavailable);
-  EXPECT_EQ(CodeForSqlState("40P01"), ErrorCode::kUnavailable);
-  EXPECT_EQ(CodeForSqlState("42601"), ErrorCode::kInternal);
+  EXPECT_EQ(CodeForSqlState("23505"), DbErrc::kUniqueViolation);
+  EXPECT_EQ(CodeForSqlState("23503"), DbErrc::kForeignKeyViolation);
+  EXPECT_EQ(CodeForSqlState("23514"), DbErrc::kConstraintViolation);
+  EXPECT_EQ(CodeForSqlState("08006"), DbErrc::kUnavailable);
+  EXPECT_EQ(CodeForSqlState("57P01"), DbErrc::kUnavailable);
+  EXPECT_EQ(CodeForSqlState("40P01"), DbErrc::kUnavailable);
+  EXPECT_EQ(CodeForSqlState("42601"), DbErrc::kInternal);
+}
+
+TEST(PostgresUrlTest, PlaceholdersBecomeDollarsOutsideQuotes) {
+  EXPECT_EQ(ToPostgresPlaceholders("SELECT a FROM t WHERE b = ?1 AND c = CAST(?12 AS TEXT)"),
+            "SELECT a FROM t WHERE b = $1 AND c = CAST($12 AS TEXT)");
+  EXPECT_EQ(ToPostgresPlaceholders("SELECT '?1', \"?2\" FROM t WHERE x = ?3"),
+            "SELECT '?1', \"?2\" FROM t WHERE x = $3");
+  EXPECT_EQ(ToPostgresPlaceholders("SELECT 'it''s ?1' WHERE y = ?2"),
+            "SELECT 'it''s ?1' WHERE y = $2");
 }
 
 TEST(PostgresStoreTest, UnreachableServerIsUnavailableAndHidesThePassword) {
@@ -87,7 +98,7 @@ TEST_F(PostgresServerTest, StatementTimeoutEndsALongQueryAsUnavailable) {
   ASSERT_TRUE(conn) << conn.error().ToString();
   auto slow = (*conn)->Query("SELECT pg_sleep(5)");
   ASSERT_FALSE(slow);
-  EXPECT_EQ(slow.error().code, ErrorCode::kUnavailable) << slow.error().ToString();
+  EXPECT_EQ(slow.error().code, DbErrc::kUnavailable) << slow.error().ToString();
   EXPECT_TRUE((*conn)->Query("SELECT 1"));  // the connection is still usable
 }
 
@@ -109,57 +120,11 @@ TEST_F(PostgresServerTest, ConcurrentMigrationsFromSeveralStoresApplyOnce) {
   EXPECT_TRUE(stores[1]->Migrate());  // idempotent afterwards too
 }
 
-// Rows written by a version-1 binary (only columns that existed then).
-constexpr const char* kVersion1Rows = R"sql(
-INSERT INTO users (id, name, created_at) VALUES ('u1', 'old user', 1000);
-INSERT INTO voices (id, user_id, name, kind, status, engine, metadata, created_at, updated_at)
-  VALUES ('v1', 'u1', 'old clone', 'clone', 'ready', 'flite', '{"embedding":[1,2]}', 1000, 1000);
-INSERT INTO jobs (id, user_id, status, voice_id, text, format, duration_s, next_attempt_at,
-                  created_at, updated_at)
-  VALUES ('j1', 'u1', 'done', 'v1', 'hello from v1', 'wav', 1.5, 1000, 1000, 2000),
-         ('j2', 'u1', 'queued', 'v1', 'still queued', 'wav', NULL, 1000, 1001, 1001);
-INSERT INTO logs (job_id, status, at) VALUES ('j1', 'done', 2000);
-)sql";
-
 TEST_F(PostgresServerTest, UpgradesAVersion1DatabaseKeepingItsRows) {
-  {
-    auto conn = Connection::Open(server_->url(), 3, 10000);
-    ASSERT_TRUE(conn) << conn.error().ToString();
-    auto v1 = ApplyMigrations(**conn, 1, /*up_to=*/1);
-    ASSERT_TRUE(v1) << v1.error().ToString();
-    auto rows = (*conn)->Exec(kVersion1Rows);
-    ASSERT_TRUE(rows) << rows.error().ToString();
-  }
-  auto store = Open();
-  ASSERT_TRUE(store);
-  EXPECT_EQ(store->SchemaVersion().value_or(-1), 1);
-  auto migrated = store->Migrate();
-  ASSERT_TRUE(migrated) << migrated.error().ToString();
-  EXPECT_EQ(store->SchemaVersion().value_or(-1), 2);
-
-  auto user = store->GetUser("u1");
-  ASSERT_TRUE(user) << user.error().ToString();
-  EXPECT_EQ(user->name, "old user");
-  auto voice = store->GetVoice("v1");
-  ASSERT_TRUE(voice) << voice.error().ToString();
-  EXPECT_EQ(voice->metadata, R"({"embedding":[1,2]})");
-  auto job = store->GetJob("j1");
-  ASSERT_TRUE(job) << job.error().ToString();
-  EXPECT_EQ(job->text, "hello from v1");
-  EXPECT_EQ(job->duration_s, 1.5);
-  EXPECT_FALSE(job->voice_similarity.has_value());  // the new column is NULL on old rows
-  EXPECT_EQ(store->ListJobEvents("j1").value_or(std::vector<JobEvent>{}).size(), 1u);
-
-  // Old rows take part in the new features.
-  auto claimed = store->ClaimNextJob("w", 1000, 5000);
-  ASSERT_TRUE(claimed && claimed->has_value());
-  EXPECT_EQ((*claimed)->id, "j2");
-  JobTransition done{.job_id = "j2", .to = JobStatus::kDone, .voice_similarity = 0.75};
-  ASSERT_TRUE(store->TransitionJob(done).value_or(false));
-  EXPECT_EQ(store->GetJob("j2")->voice_similarity, 0.75);
-  ASSERT_TRUE(store->CreateProtectedVoice(
-      ProtectedVoiceRecord{.name = "someone famous", .created_by = "u1"}));
-  EXPECT_EQ(store->ListProtectedVoices()->size(), 1u);
+  auto conn = Connection::Open(server_->url(), 3, 10000);
+  ASSERT_TRUE(conn) << conn.error().ToString();
+  PgSession session(**conn);
+  store::testing::ExpectVersion1Upgrade(session, PostgresSchema(), [&] { return Open(); });
 }
 
 TEST_F(PostgresServerTest, TwoStoresClaimEachJobExactlyOnce) {
@@ -167,50 +132,21 @@ TEST_F(PostgresServerTest, TwoStoresClaimEachJobExactlyOnce) {
   auto b = Open("?pool_size=4");
   ASSERT_TRUE(a && b);
   ASSERT_TRUE(a->Migrate());
-  auto user = a->CreateUser(User{.name = "u"});
-  ASSERT_TRUE(user);
-  constexpr int kJobs = 40;
-  for (int i = 0; i < kJobs; ++i) {
-    Job j;
-    j.user_id = user->id;
-    j.status = JobStatus::kQueued;
-    j.voice_id = "v";
-    j.text = "t" + std::to_string(i);
-    j.format = "wav";
-    j.next_attempt_at = 1;
-    ASSERT_TRUE(a->CreateJob(j, {}));
-  }
-  std::mutex mu;
-  std::multiset<std::string> claimed;
-  std::vector<std::thread> threads;
-  for (int t = 0; t < 8; ++t) {
-    Store* s = t % 2 ? a.get() : b.get();
-    threads.emplace_back([&, s, t] {
-      while (true) {
-        auto job = s->ClaimNextJob("w" + std::to_string(t), 60000, NowMs());
-        ASSERT_TRUE(job) << job.error().ToString();
-        if (!job->has_value()) return;
-        std::lock_guard<std::mutex> lock(mu);
-        claimed.insert((*job)->id);
-      }
-    });
-  }
-  for (auto& th : threads) th.join();
-  EXPECT_EQ(claimed.size(), static_cast<size_t>(kJobs));
-  EXPECT_EQ(std::set<std::string>(claimed.begin(), claimed.end()).size(), claimed.size());
+  store::testing::ExpectTwoStoresClaimEachJobOnce(*a, *b, 8);
 }
 
 TEST_F(PostgresServerTest, PoolNeverOpensMoreThanItsBound) {
-  auto opened = PostgresStore::Open(PoolOptions{.conninfo = server_->url(), .max_size = 2});
+  auto opened = PostgresBackend::Open(PoolOptions{.conninfo = server_->url(), .max_size = 2});
   ASSERT_TRUE(opened) << opened.error().ToString();
-  PostgresStore& store = **opened;
+  Pool& pool = (*opened)->pool();
+  sql::SqlStore store(std::move(*opened));
   std::vector<std::thread> threads;
   std::atomic<int> failures = 0, max_open = 0;
   for (int t = 0; t < 6; ++t) {
     threads.emplace_back([&] {
       for (int i = 0; i < 20; ++i) {
         if (!store.Ping()) ++failures;
-        int n = store.pool().open_count();
+        int n = pool.open_count();
         int prev = max_open.load();
         while (n > prev && !max_open.compare_exchange_weak(prev, n)) {
         }

@@ -4,7 +4,10 @@
 
 namespace vox::store::sqlite {
 
-Error SqliteError(sqlite3* db, int rc, std::string_view what) {
+using sql::DbErrc;
+using sql::DbError;
+
+DbError SqliteError(sqlite3* db, int rc, std::string_view what) {
   std::string detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   std::string message = std::string(what) + ": " + detail;
   switch (rc & 0xff) {
@@ -15,14 +18,18 @@ Error SqliteError(sqlite3* db, int rc, std::string_view what) {
     case SQLITE_CANTOPEN:
     case SQLITE_PROTOCOL:
     case SQLITE_READONLY:
-      return Error{ErrorCode::kUnavailable, message, {}};
+      return DbError{DbErrc::kUnavailable, message};
     case SQLITE_CONSTRAINT:
       if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
-        return Error{ErrorCode::kAlreadyExists, message, {}};
+        return DbError{DbErrc::kUniqueViolation, message};
       }
-      return Error{ErrorCode::kInvalidArgument, message, {}};
+      if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) return DbError{DbErrc::kForeignKeyViolation, message};
+      return DbError{DbErrc::kConstraintViolation, message};
+    case SQLITE_MISMATCH:
+    case SQLITE_TOOBIG:
+      return DbError{DbErrc::kConstraintViolation, message};
     default:
-      return Error{ErrorCode::kInternal, message, {}};
+      return DbError{DbErrc::kInternal, message};
   }
 }
 
@@ -55,7 +62,7 @@ Stmt& Stmt::Null(int i) {
   return *this;
 }
 
-Result<bool> Stmt::Step() {
+sql::DbResult<bool> Stmt::Step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
@@ -63,7 +70,7 @@ Result<bool> Stmt::Step() {
   return std::unexpected(SqliteError(db_, rc, "sqlite step"));
 }
 
-Result<int> Stmt::Run() {
+sql::DbResult<int> Stmt::Run() {
   while (true) {
     VOX_ASSIGN_OR_RETURN(bool row, Step());
     if (!row) break;
@@ -92,6 +99,21 @@ std::optional<double> Stmt::ColOptReal(int c) const {
   if (ColIsNull(c)) return std::nullopt;
   return ColReal(c);
 }
+
+sql::Value Stmt::ColValue(int c) const {
+  switch (sqlite3_column_type(stmt_, c)) {
+    case SQLITE_NULL:
+      return std::monostate{};
+    case SQLITE_INTEGER:
+      return ColInt(c);
+    case SQLITE_FLOAT:
+      return ColReal(c);
+    default:
+      return ColText(c);
+  }
+}
+
+int64_t Stmt::Changes() const { return sqlite3_stmt_readonly(stmt_) ? 0 : sqlite3_changes(db_); }
 
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, bool query_only,
                                                      int busy_timeout_ms) {
@@ -127,7 +149,7 @@ Connection::~Connection() {
   sqlite3_close_v2(db_);
 }
 
-Result<Stmt> Connection::Prepare(const std::string& sql) {
+sql::DbResult<Stmt> Connection::Prepare(const std::string& sql) {
   auto it = cache_.find(sql);
   if (it == cache_.end()) {
     sqlite3_stmt* stmt = nullptr;
@@ -139,29 +161,12 @@ Result<Stmt> Connection::Prepare(const std::string& sql) {
   return Stmt(db_, it->second);
 }
 
-Status Connection::Exec(const char* sql) {
+sql::DbStatus Connection::Exec(const char* sql) {
   char* err = nullptr;
   int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &err);
   sqlite3_free(err);  // sqlite3_errmsg(db_) carries the same text
   if (rc != SQLITE_OK) return std::unexpected(SqliteError(db_, rc, "sqlite exec"));
   return {};
-}
-
-Result<WriteTxn> WriteTxn::Begin(Connection& conn) {
-  VOX_RETURN_IF_ERROR(conn.Exec("BEGIN IMMEDIATE"));
-  return WriteTxn(&conn);
-}
-
-WriteTxn::~WriteTxn() {
-  if (conn_ != nullptr) (void)conn_->Exec("ROLLBACK");
-}
-
-Status WriteTxn::Commit() {
-  Connection* conn = conn_;
-  conn_ = nullptr;
-  auto st = conn->Exec("COMMIT");
-  if (!st) (void)conn->Exec("ROLLBACK");  // COMMIT can fail with BUSY and leave the txn open
-  return st;
 }
 
 }  // namespace vox::store::sqlite

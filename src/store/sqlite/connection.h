@@ -1,9 +1,9 @@
 // A thin RAII layer over one sqlite3 connection: opening with Vox's pragmas,
 // a per-connection cache of prepared statements, typed binding and reading,
-// and mapping of SQLite result codes to vox::Error.
+// and mapping of SQLite result codes to typed DbErrors (sql/sql_backend.h).
 //
 // A Connection is NOT thread-safe (it is opened in SQLite's multi-thread
-// mode, without SQLite's own mutex); SqliteStore guards each one.
+// mode, without SQLite's own mutex); SqliteBackend guards each one.
 #pragma once
 
 #include <sqlite3.h>
@@ -16,13 +16,21 @@
 #include <unordered_map>
 
 #include "common/status.h"
+#include "store/sql/sql_backend.h"
 
 namespace vox::store::sqlite {
 
-// Maps a SQLite result code to vox::Error: BUSY/LOCKED/IO/FULL/CANTOPEN →
-// kUnavailable, UNIQUE/PRIMARYKEY → kAlreadyExists, other CONSTRAINT →
-// kInvalidArgument, anything else → kInternal. `what` says what we were doing.
-Error SqliteError(sqlite3* db, int rc, std::string_view what);
+using sql::DbErrc;
+using sql::DbError;
+template <typename T>
+using DbResult = sql::DbResult<T>;
+using sql::DbStatus;
+
+// Maps a SQLite result code to a typed DbError: BUSY/LOCKED/IO/FULL/CANTOPEN
+// → kUnavailable, UNIQUE/PRIMARYKEY → kUniqueViolation, FOREIGNKEY →
+// kForeignKeyViolation, other CONSTRAINT → kConstraintViolation, anything
+// else → kInternal. `what` says what we were doing.
+sql::DbError SqliteError(sqlite3* db, int rc, std::string_view what);
 
 // A borrowed, cached prepared statement; reset (bindings cleared) on destruction
 // so the next user starts clean. Bind indexes and column indexes are 1- and
@@ -45,9 +53,9 @@ class Stmt {
   Stmt& Null(int i);
 
   // Steps once: true when a row is available, false when done.
-  Result<bool> Step();
+  sql::DbResult<bool> Step();
   // Steps to completion, ignoring rows; returns the number of rows changed.
-  Result<int> Run();
+  sql::DbResult<int> Run();
 
   std::string ColText(int c) const;
   int64_t ColInt(int c) const;
@@ -56,6 +64,11 @@ class Stmt {
   std::optional<std::string> ColOptText(int c) const;
   std::optional<int64_t> ColOptInt(int c) const;
   std::optional<double> ColOptReal(int c) const;
+  int ColumnCount() const { return sqlite3_column_count(stmt_); }
+  // The cell as its storage class: NULL, integer, real or text (blobs as text).
+  sql::Value ColValue(int c) const;
+  // Rows the last run of this statement changed; 0 for a read.
+  int64_t Changes() const;
 
  private:
   sqlite3* db_;
@@ -75,9 +88,9 @@ class Connection {
 
   // The cached statement for `sql` (prepared on first use). `sql` must be a
   // single statement. Never hold two Stmt of the same SQL at once.
-  Result<Stmt> Prepare(const std::string& sql);
+  sql::DbResult<Stmt> Prepare(const std::string& sql);
   // Runs one or more statements without caching (DDL, BEGIN/COMMIT).
-  Status Exec(const char* sql);
+  sql::DbStatus Exec(const char* sql);
 
   sqlite3* handle() const { return db_; }
 
@@ -85,24 +98,6 @@ class Connection {
   explicit Connection(sqlite3* db) : db_(db) {}
   sqlite3* db_;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
-};
-
-// A write transaction: BEGIN IMMEDIATE takes the write lock up front, so two
-// writers never deadlock upgrading from read to write; rolled back unless
-// Commit() succeeds.
-class WriteTxn {
- public:
-  static Result<WriteTxn> Begin(Connection& conn);
-  WriteTxn(WriteTxn&& other) noexcept : conn_(other.conn_) { other.conn_ = nullptr; }
-  WriteTxn(const WriteTxn&) = delete;
-  WriteTxn& operator=(const WriteTxn&) = delete;
-  WriteTxn& operator=(WriteTxn&&) = delete;
-  ~WriteTxn();
-  Status Commit();
-
- private:
-  explicit WriteTxn(Connection* conn) : conn_(conn) {}
-  Connection* conn_;
 };
 
 }  // namespace vox::store::sqlite

@@ -150,59 +150,20 @@ CREATE TABLE protected_voices (
 ALTER TABLE jobs ADD COLUMN voice_similarity REAL;
 )sql";
 
-constexpr const char* kCreateMigrationsTable =
-    "CREATE TABLE IF NOT EXISTS schema_migrations ("
-    " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT";
-
 }  // namespace
 
-const std::vector<Migration>& Migrations() {
-  static const std::vector<Migration> kAll = {
-      {1, "blueprint tables", kMigration1},
-      {2, "voice cloning", kMigration2},
+const sql::Schema& SqliteSchema() {
+  static const sql::Schema kSchema = {
+      .migrations = {{1, "blueprint tables", kMigration1}, {2, "voice cloning", kMigration2}},
+      .create_version_table =
+          "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+          "name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT",
+      .has_version_table =
+          "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND "
+          "name = 'schema_migrations'",
+      .lock = nullptr,  // BEGIN IMMEDIATE already serializes migrators
   };
-  return kAll;
-}
-
-int LatestVersion() { return Migrations().back().version; }
-
-Result<int> CurrentVersion(Connection& conn) {
-  VOX_ASSIGN_OR_RETURN(Stmt exists,
-                       conn.Prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
-                                    "name = 'schema_migrations'"));
-  VOX_ASSIGN_OR_RETURN(bool has_table, exists.Step());
-  if (!has_table) return 0;
-  VOX_ASSIGN_OR_RETURN(Stmt max,
-                       conn.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
-  VOX_ASSIGN_OR_RETURN(bool row, max.Step());
-  return row ? static_cast<int>(max.ColInt(0)) : 0;
-}
-
-Status ApplyMigrations(Connection& conn, int64_t now_ms, int up_to) {
-  for (const Migration& m : Migrations()) {
-    if (m.version > up_to) break;
-    VOX_ASSIGN_OR_RETURN(WriteTxn txn, WriteTxn::Begin(conn));
-    VOX_RETURN_IF_ERROR(conn.Exec(kCreateMigrationsTable));
-    VOX_ASSIGN_OR_RETURN(int current, CurrentVersion(conn));
-    if (current > LatestVersion()) {
-      return MakeError(ErrorCode::kFailedPrecondition,
-                       "database schema version " + std::to_string(current) +
-                           " is newer than this binary's " + std::to_string(LatestVersion()) +
-                           "; upgrade vox");
-    }
-    if (current >= m.version) continue;  // txn rolls back: nothing was written
-    if (auto st = conn.Exec(m.sql); !st) {
-      Error err = st.error();
-      err.message = "migration " + std::to_string(m.version) + " (" + m.name + "): " + err.message;
-      return std::unexpected(err);
-    }
-    VOX_ASSIGN_OR_RETURN(
-        Stmt record,
-        conn.Prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"));
-    VOX_RETURN_IF_ERROR(record.Int(1, m.version).Text(2, m.name).Int(3, now_ms).Run());
-    VOX_RETURN_IF_ERROR(txn.Commit());
-  }
-  return {};
+  return kSchema;
 }
 
 }  // namespace vox::store::sqlite

@@ -4,14 +4,13 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <map>
-#include <mutex>
-#include <thread>
 
 #include "common/uuid.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/migrations.h"
+#include "store/sqlite/sqlite_backend.h"
 #include "store/store.h"
+#include "store/store_backend_checks.h"
 #include "store/store_conformance.h"
 
 namespace vox::store {
@@ -85,64 +84,16 @@ TEST_F(SqliteStoreTest, AbsoluteUrlCreatesAWalDatabaseWithTheSchema) {
             "voice cloning");
 }
 
-// Rows written by a version-1 binary (only columns that existed then).
-constexpr const char* kVersion1Rows = R"sql(
-INSERT INTO users (id, name, created_at) VALUES ('u1', 'old user', 1000);
-INSERT INTO voices (id, user_id, name, kind, status, engine, metadata, created_at, updated_at)
-  VALUES ('v1', 'u1', 'old clone', 'clone', 'ready', 'flite', '{"embedding":[1,2]}', 1000, 1000);
-INSERT INTO jobs (id, user_id, status, voice_id, text, format, duration_s, next_attempt_at,
-                  created_at, updated_at)
-  VALUES ('j1', 'u1', 'done', 'v1', 'hello from v1', 'wav', 1.5, 1000, 1000, 2000),
-         ('j2', 'u1', 'queued', 'v1', 'still queued', 'wav', NULL, 1000, 1001, 1001);
-INSERT INTO logs (job_id, status, at) VALUES ('j1', 'done', 2000);
-)sql";
-
 TEST_F(SqliteStoreTest, UpgradesAVersion1DatabaseKeepingItsRows) {
   std::string path = dir_ + "/vox.db";
-  {
-    auto conn = sqlite::Connection::Open(path, false, 1000);
-    ASSERT_TRUE(conn) << conn.error().ToString();
-    auto v1 = sqlite::ApplyMigrations(**conn, 1, /*up_to=*/1);
-    ASSERT_TRUE(v1) << v1.error().ToString();
-    auto rows = (*conn)->Exec(kVersion1Rows);
-    ASSERT_TRUE(rows) << rows.error().ToString();
-  }
-  auto opened = OpenStore("sqlite://" + path);
-  ASSERT_TRUE(opened) << opened.error().ToString();
-  Store& store = **opened;
-  EXPECT_EQ(store.SchemaVersion().value_or(-1), 1);
-  auto migrated = store.Migrate();
-  ASSERT_TRUE(migrated) << migrated.error().ToString();
-  EXPECT_EQ(store.SchemaVersion().value_or(-1), 2);
-
-  auto user = store.GetUser("u1");
-  ASSERT_TRUE(user) << user.error().ToString();
-  EXPECT_EQ(user->name, "old user");
-  auto voice = store.GetVoice("v1");
-  ASSERT_TRUE(voice) << voice.error().ToString();
-  EXPECT_EQ(voice->metadata, R"({"embedding":[1,2]})");
-  auto job = store.GetJob("j1");
-  ASSERT_TRUE(job) << job.error().ToString();
-  EXPECT_EQ(job->text, "hello from v1");
-  EXPECT_EQ(job->duration_s, 1.5);
-  EXPECT_FALSE(job->voice_similarity.has_value());  // the new column is NULL on old rows
-  EXPECT_EQ(store.ListJobEvents("j1").value_or(std::vector<JobEvent>{}).size(), 1u);
-
-  // Old rows take part in the new features.
-  auto claimed = store.ClaimNextJob("w", 1000, 5000);
-  ASSERT_TRUE(claimed && claimed->has_value());
-  EXPECT_EQ((*claimed)->id, "j2");
-  JobTransition done;
-  done.job_id = "j2";
-  done.to = JobStatus::kDone;
-  done.voice_similarity = 0.75;
-  ASSERT_TRUE(store.TransitionJob(done).value_or(false));
-  EXPECT_EQ(store.GetJob("j2")->voice_similarity, 0.75);
-  ProtectedVoiceRecord pv;
-  pv.name = "someone famous";
-  pv.created_by = "u1";
-  ASSERT_TRUE(store.CreateProtectedVoice(pv));
-  EXPECT_EQ(store.ListProtectedVoices()->size(), 1u);
+  auto conn = sqlite::Connection::Open(path, false, 1000);
+  ASSERT_TRUE(conn) << conn.error().ToString();
+  sqlite::SqliteSession session(**conn);
+  testing::ExpectVersion1Upgrade(session, sqlite::SqliteSchema(), [&] {
+    auto opened = OpenStore("sqlite://" + path);
+    EXPECT_TRUE(opened) << opened.error().ToString();
+    return opened ? std::move(*opened) : nullptr;
+  });
 }
 
 TEST_F(SqliteStoreTest, RelativeUrlIsRelativeToTheWorkingDirectory) {
@@ -202,37 +153,7 @@ TEST_F(SqliteStoreTest, TwoHandlesOnOneFileNeverClaimTheSameJob) {
   auto a = OpenMigrated(url);
   auto b = OpenMigrated(url);  // a second "process": its own connections and mutex
   ASSERT_TRUE(a && b);
-  auto user = a->CreateUser(NamedUser("u"));
-  ASSERT_TRUE(user);
-  constexpr int kJobs = 40;
-  for (int i = 0; i < kJobs; ++i) {
-    Job j;
-    j.user_id = user->id;
-    j.status = JobStatus::kQueued;
-    j.voice_id = "v";
-    j.text = "t";
-    j.format = "wav";
-    j.next_attempt_at = 1;
-    ASSERT_TRUE((i % 2 ? a : b)->CreateJob(j, {}));
-  }
-  std::mutex mu;
-  std::map<std::string, int> claims;
-  std::vector<std::thread> threads;
-  for (int t = 0; t < 4; ++t) {
-    threads.emplace_back([&, t] {
-      Store& s = t % 2 ? *a : *b;
-      while (true) {
-        auto c = s.ClaimNextJob("w" + std::to_string(t), 60000, 1000);
-        ASSERT_TRUE(c) << c.error().ToString();
-        if (!c->has_value()) return;
-        std::lock_guard<std::mutex> lock(mu);
-        ++claims[(*c)->id];
-      }
-    });
-  }
-  for (auto& th : threads) th.join();
-  EXPECT_EQ(claims.size(), static_cast<size_t>(kJobs));
-  for (const auto& [id, n] : claims) EXPECT_EQ(n, 1) << id;
+  testing::ExpectTwoStoresClaimEachJobOnce(*a, *b, 4);
 }
 
 TEST_F(SqliteStoreTest, ReadersSeeCommittedWritesAndAreNotBlockedByAWriter) {
@@ -262,17 +183,24 @@ TEST_F(SqliteStoreTest, ReadersSeeCommittedWritesAndAreNotBlockedByAWriter) {
 }
 
 TEST(SqliteErrorTest, MapsResultCodes) {
+  using sql::DbErrc;
   using sqlite::SqliteError;
-  EXPECT_EQ(SqliteError(nullptr, SQLITE_BUSY, "x").code, ErrorCode::kUnavailable);
-  EXPECT_EQ(SqliteError(nullptr, SQLITE_LOCKED, "x").code, ErrorCode::kUnavailable);
-  EXPECT_EQ(SqliteError(nullptr, SQLITE_IOERR_WRITE, "x").code, ErrorCode::kUnavailable);
-  EXPECT_EQ(SqliteError(nullptr, SQLITE_CONSTRAINT_UNIQUE, "x").code, ErrorCode::kAlreadyExists);
-  EXPECT_EQ(SqliteError(nullptr, SQLITE_CONSTRAINT_PRIMARYKEY, "x").code,
-            ErrorCode::kAlreadyExists);
+  EXPECT_EQ(SqliteError(nullptr, SQLITE_BUSY, "x").code, DbErrc::kUnavailable);
+  EXPECT_EQ(SqliteError(nullptr, SQLITE_LOCKED, "x").code, DbErrc::kUnavailable);
+  EXPECT_EQ(SqliteError(nullptr, SQLITE_IOERR_WRITE, "x").code, DbErrc::kUnavailable);
+  EXPECT_EQ(SqliteError(nullptr, SQLITE_CONSTRAINT_UNIQUE, "x").code, DbErrc::kUniqueViolation);
+  EXPECT_EQ(SqliteError(nullptr, SQLITE_CONSTRAINT_PRIMARYKEY, "x").code, DbErrc::kUniqueViolation);
   EXPECT_EQ(SqliteError(nullptr, SQLITE_CONSTRAINT_FOREIGNKEY, "x").code,
+            DbErrc::kForeignKeyViolation);
+  EXPECT_EQ(SqliteError(nullptr, SQLITE_CONSTRAINT_CHECK, "x").code, DbErrc::kConstraintViolation);
+  EXPECT_EQ(SqliteError(nullptr, SQLITE_MISUSE, "x").code, DbErrc::kInternal);
+  // The store's contract for each kind (store.h).
+  EXPECT_EQ(Error(SqliteError(nullptr, SQLITE_BUSY, "x")).code, ErrorCode::kUnavailable);
+  EXPECT_EQ(Error(SqliteError(nullptr, SQLITE_CONSTRAINT_UNIQUE, "x")).code,
+            ErrorCode::kAlreadyExists);
+  EXPECT_EQ(Error(SqliteError(nullptr, SQLITE_CONSTRAINT_FOREIGNKEY, "x")).code,
             ErrorCode::kInvalidArgument);
-  EXPECT_EQ(SqliteError(nullptr, SQLITE_CONSTRAINT_CHECK, "x").code, ErrorCode::kInvalidArgument);
-  EXPECT_EQ(SqliteError(nullptr, SQLITE_MISUSE, "x").code, ErrorCode::kInternal);
+  EXPECT_EQ(Error(SqliteError(nullptr, SQLITE_MISUSE, "x")).code, ErrorCode::kInternal);
   EXPECT_NE(SqliteError(nullptr, SQLITE_BUSY, "claim").message.find("claim"), std::string::npos);
 }
 

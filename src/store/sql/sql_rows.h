@@ -1,12 +1,12 @@
-// Column lists and row readers shared by the SQLite store's queries, so every
+// Column lists and row readers shared by every backend's queries, so every
 // SELECT of a table reads the same columns in the same order.
 #pragma once
 
 #include "common/status.h"
-#include "store/sqlite/connection.h"
+#include "store/sql/sql_backend.h"
 #include "store/types.h"
 
-namespace vox::store::sqlite {
+namespace vox::store::sql {
 
 inline constexpr const char* kUserColumns = "id, name, plan, is_admin, created_at";
 inline constexpr const char* kApiKeyColumns =
@@ -28,16 +28,16 @@ inline constexpr const char* kCacheColumns =
 inline constexpr const char* kAuditColumns =
     "id, at, actor_user_id, actor_key_id, action, target_type, target_id, request_id, detail";
 
-// Each reads the current row of `s`, selected with the matching column list.
+// Each reads row `r` of `s`, selected with the matching column list.
 // They fail only on an enum value the schema's CHECKs should have prevented.
-User ReadUser(const Stmt& s);
-ApiKey ReadApiKey(const Stmt& s);
-Result<Voice> ReadVoice(const Stmt& s);
-Result<Model> ReadModel(const Stmt& s);
-Result<Job> ReadJob(const Stmt& s);
-Result<JobEvent> ReadJobEvent(const Stmt& s);
-CacheEntry ReadCacheEntry(const Stmt& s);
-AuditEvent ReadAuditEvent(const Stmt& s);
-ProtectedVoiceRecord ReadProtectedVoice(const Stmt& s);
+User ReadUser(const Rows& s, int r);
+ApiKey ReadApiKey(const Rows& s, int r);
+Result<Voice> ReadVoice(const Rows& s, int r);
+Result<Model> ReadModel(const Rows& s, int r);
+Result<Job> ReadJob(const Rows& s, int r);
+Result<JobEvent> ReadJobEvent(const Rows& s, int r);
+CacheEntry ReadCacheEntry(const Rows& s, int r);
+AuditEvent ReadAuditEvent(const Rows& s, int r);
+ProtectedVoiceRecord ReadProtectedVoice(const Rows& s, int r);
 
-}  // namespace vox::store::sqlite
+}  // namespace vox::store::sql

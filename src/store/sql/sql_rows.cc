@@ -1,14 +1,13 @@
-// Row readers of the PostgreSQL store (the same fields as sqlite/rows.cc).
-#include "store/postgres/pg_rows.h"
+#include "store/sql/sql_rows.h"
 
-namespace vox::store::postgres {
+namespace vox::store::sql {
 
 User ReadUser(const Rows& s, int r) {
   User u;
   u.id = s.Text(r, 0);
   u.name = s.Text(r, 1);
   u.plan = s.Text(r, 2);
-  u.is_admin = s.Bool(r, 3);
+  u.is_admin = s.Int(r, 3) != 0;
   u.created_at = s.Int(r, 4);
   return u;
 }
@@ -71,7 +70,7 @@ Result<Job> ReadJob(const Rows& s, int r) {
   j.idempotency_key = s.OptText(r, 9);
   j.request_hash = s.Text(r, 10);
   j.cache_key = s.Text(r, 11);
-  j.cache_hit = s.Bool(r, 12);
+  j.cache_hit = s.Int(r, 12) != 0;
   j.attempts = static_cast<int>(s.Int(r, 13));
   j.max_attempts = static_cast<int>(s.Int(r, 14));
   j.next_attempt_at = s.Int(r, 15);
@@ -138,4 +137,4 @@ ProtectedVoiceRecord ReadProtectedVoice(const Rows& s, int r) {
   return v;
 }
 
-}  // namespace vox::store::postgres
+}  // namespace vox::store::sql

@@ -1,26 +1,30 @@
-// PostgresStore: the scale-out Store backend (VOX_DATABASE_URL=postgresql://...).
+// SqlStore: the one implementation of Store's rules over any SQL Backend
+// (sql_backend.h). Transitions and their guards, claims and leases,
+// idempotency, cancellation and event recording are written here once; the
+// sqlite/ and postgres/ folders only run statements and spell a few
+// fragments of dialect.
 //
-// Every call borrows a connection from a bounded pool (pg_pool.h), runs
-// prepared statements on it, and gives it back. Calls that write more than
-// one row run in one transaction. Any number of processes may share the
-// database: the claim query locks rows with FOR UPDATE SKIP LOCKED, and
-// Migrate serializes on an advisory lock. When the server goes away, calls
-// fail fast with kUnavailable and the pool reconnects on a later call.
+// Files: sql_store.cc (schema, users, keys, audit), sql_jobs.cc
+// (jobs and their events), sql_queue.cc (claims and leases), sql_voices.cc
+// (voices, protected voices), sql_catalog.cc (models, cache).
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
-#include "store/postgres/pg_pool.h"
+#include "store/sql/sql_backend.h"
 #include "store/store.h"
 
-namespace vox::store::postgres {
+namespace vox::store::sql {
 
-class PostgresStore final : public Store {
+class SqlStore final : public Store {
  public:
-  // Connects once, so a wrong URL or an unreachable server fails here
-  // (kUnavailable) rather than on the first request.
-  static Result<std::unique_ptr<PostgresStore>> Open(const PoolOptions& options);
+  explicit SqlStore(std::unique_ptr<Backend> backend) : backend_(std::move(backend)) {}
+
+  Backend& backend() { return *backend_; }
 
   Status Migrate() override;
   Result<int> SchemaVersion() override;
@@ -34,6 +38,8 @@ class PostgresStore final : public Store {
   Result<std::vector<ApiKey>> ListApiKeys(const std::optional<std::string>& user_id) override;
   Result<ApiKey> RevokeApiKey(const std::string& id_or_prefix, int64_t at) override;
   Status TouchApiKey(const std::string& id, int64_t at) override;
+  Result<int64_t> AppendAudit(AuditEvent event) override;
+  Result<std::vector<AuditEvent>> ListAudit(const AuditQuery& query) override;
 
   Result<CreateJobResult> CreateJob(Job job, std::vector<JobEvent> events) override;
   Result<Job> GetJob(const std::string& id) override;
@@ -55,18 +61,12 @@ class PostgresStore final : public Store {
                                                     int64_t lease_expired_before,
                                                     int limit) override;
 
-  Result<std::optional<CacheEntry>> GetCacheEntry(const std::string& cache_key) override;
-  Status PutCacheEntry(const CacheEntry& entry) override;
-  Status TouchCacheEntry(const std::string& cache_key, int64_t at) override;
-  Status DeleteCacheEntry(const std::string& cache_key) override;
-
   Result<Voice> CreateVoice(Voice voice) override;
   Result<Voice> GetVoice(const std::string& id) override;
   Result<std::vector<Voice>> ListVoices(const std::optional<std::string>& user_id,
                                         bool include_builtin) override;
   Result<Voice> UpdateVoice(const VoiceUpdate& update) override;
   Status DeleteVoice(const std::string& id, int64_t at) override;
-
   Result<ProtectedVoiceRecord> CreateProtectedVoice(ProtectedVoiceRecord voice) override;
   Result<std::vector<ProtectedVoiceRecord>> ListProtectedVoices() override;
   Status DeleteProtectedVoice(const std::string& id) override;
@@ -76,32 +76,35 @@ class PostgresStore final : public Store {
   Result<Model> GetModel(const std::string& engine, const std::string& name,
                          const std::optional<std::string>& version) override;
 
-  Result<int64_t> AppendAudit(AuditEvent event) override;
-  Result<std::vector<AuditEvent>> ListAudit(const AuditQuery& query) override;
-
-  Pool& pool() { return *pool_; }
+  Result<std::optional<CacheEntry>> GetCacheEntry(const std::string& cache_key) override;
+  Status PutCacheEntry(const CacheEntry& entry) override;
+  Status TouchCacheEntry(const std::string& cache_key, int64_t at) override;
+  Status DeleteCacheEntry(const std::string& cache_key) override;
 
  private:
-  explicit PostgresStore(std::unique_ptr<Pool> pool) : pool_(std::move(pool)) {}
-
-  // Runs `fn(Connection&)` on a pooled connection. An error on a connection
-  // that broke meanwhile is reported as kUnavailable (retrying may help).
+  // Runs `fn(Session&) -> Result<T>` on a reader (Read) or where writes may
+  // run (Write), and returns its result.
   template <typename F>
-  auto WithConn(F&& fn) -> decltype(fn(std::declval<Connection&>())) {
-    auto lease = pool_->Acquire();
-    if (!lease) return std::unexpected(lease.error());
-    auto result = fn(**lease);
-    if (!result && (*lease)->broken()) {
-      Error err = result.error();
-      err.code = ErrorCode::kUnavailable;
-      return std::unexpected(err);
-    }
-    return result;
+  auto Read(F&& fn) {
+    return RunOn(*backend_, Access::kRead, std::forward<F>(fn));
+  }
+  template <typename F>
+  auto Write(F&& fn) {
+    return RunOn(*backend_, Access::kWrite, std::forward<F>(fn));
   }
 
-  static Result<Job> LoadJob(Connection& c, const std::string& id);
+  const Dialect& dialect() const { return backend_->dialect(); }
 
-  std::unique_ptr<Pool> pool_;
+  // Shared by GetJob, the claims and ExtendLease.
+  static Result<Job> LoadJob(Session& s, const std::string& id);
+  // Marks `id` picked by `worker_id`, logs it, and returns the job; the
+  // caller holds the write transaction.
+  static Result<Job> PickJob(Session& s, const std::string& id, const std::string& worker_id,
+                             int64_t lease_ms, int64_t now, const std::string& message);
+  static DbStatus InsertEvent(Session& s, const std::string& job_id, JobStatus status, int64_t at,
+                              int attempt, const std::string& message);
+
+  std::unique_ptr<Backend> backend_;
 };
 
-}  // namespace vox::store::postgres
+}  // namespace vox::store::sql

@@ -1,0 +1,44 @@
+// AccountStore: users, API keys (hashes only) and the audit trail.
+// Thread-safe; errors as in store.h (typed ErrorCodes, never a driver's text).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "store/types.h"
+
+namespace vox::store {
+
+class AccountStore {
+ public:
+  virtual ~AccountStore() = default;
+
+  // --- users and API keys --------------------------------------------------
+  virtual Result<User> CreateUser(User user) = 0;
+  virtual Result<User> GetUser(const std::string& id) = 0;
+
+  // kAlreadyExists when key_hash is already stored.
+  virtual Result<ApiKey> CreateApiKey(ApiKey key) = 0;
+  // Returns the key whether or not it is revoked (revoked_at is set then):
+  // the caller decides, so it can log "revoked key used" distinctly from an
+  // unknown key. kNotFound when no key has this hash.
+  virtual Result<ApiKey> FindApiKeyByHash(const std::string& key_hash) = 0;
+  // All keys (revoked included), oldest first; only `user_id`'s when given.
+  virtual Result<std::vector<ApiKey>> ListApiKeys(const std::optional<std::string>& user_id) = 0;
+  // Revokes the key whose id or prefix equals `id_or_prefix`. Revoking a
+  // revoked key keeps its first revoked_at and succeeds. kNotFound when none
+  // matches; kInvalidArgument when a prefix matches several keys.
+  virtual Result<ApiKey> RevokeApiKey(const std::string& id_or_prefix, int64_t at) = 0;
+  // Sets last_used_at. A write: the API should call it at most once a minute
+  // per key, not on every request.
+  virtual Status TouchApiKey(const std::string& id, int64_t at) = 0;
+  // --- audit -----------------------------------------------------------------
+  // Returns the event's id.
+  virtual Result<int64_t> AppendAudit(AuditEvent event) = 0;
+  virtual Result<std::vector<AuditEvent>> ListAudit(const AuditQuery& query) = 0;
+};
+
+}  // namespace vox::store

@@ -1,0 +1,187 @@
+// SqlStore: jobs and their event log. The lifecycle rules themselves are in
+// ../job_rules.h; this file applies them in one transaction each.
+#include <string>
+
+#include "common/clock.h"
+#include "store/job_rules.h"
+#include "store/sql/sql_rows.h"
+#include "store/sql/sql_store.h"
+
+namespace vox::store::sql {
+namespace {
+
+using std::string;
+
+DbStatus InsertJob(Session& s, const Job& j) {
+  Params p;
+  p.Text(j.id).Text(j.user_id).Text(JobStatusName(j.status)).Text(j.voice_id);
+  p.Text(j.model_version).Text(j.text).Text(j.params).Text(j.format);
+  p.OptText(j.webhook_url).OptText(j.idempotency_key).Text(j.request_hash);
+  p.Text(j.cache_key).Bool(j.cache_hit).Int(j.attempts);
+  p.Int(j.max_attempts).Int(j.next_attempt_at).OptText(j.lease_owner);
+  p.OptInt(j.lease_expires_at).OptText(j.error_code).OptText(j.error_message);
+  p.OptText(j.audio_key).OptInt(j.audio_bytes).OptReal(j.duration_s);
+  p.Int(j.created_at).OptInt(j.started_at).OptInt(j.finished_at).Int(j.updated_at);
+  p.OptReal(j.voice_similarity);
+  static const string kSql = string("INSERT INTO jobs (") + kJobColumns +
+                             ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+                             "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, "
+                             "?27, ?28)";
+  VOX_RETURN_IF_ERROR(s.Query(kSql, p));
+  return {};
+}
+
+// The job `user_id` created with `key`, if any.
+Result<std::optional<Job>> FindByIdempotencyKey(Session& s, const Job& job) {
+  static const string kSql =
+      string("SELECT ") + kJobColumns + " FROM jobs WHERE user_id = ?1 AND idempotency_key = ?2";
+  VOX_ASSIGN_OR_RETURN(Rows rows,
+                       s.Query(kSql, Params().Text(job.user_id).Text(*job.idempotency_key)));
+  if (rows.empty()) return std::optional<Job>();
+  VOX_ASSIGN_OR_RETURN(Job existing, ReadJob(rows, 0));
+  return std::optional<Job>(std::move(existing));
+}
+
+}  // namespace
+
+DbStatus SqlStore::InsertEvent(Session& s, const string& job_id, JobStatus status, int64_t at,
+                               int attempt, const string& message) {
+  VOX_RETURN_IF_ERROR(s.Query(
+      "INSERT INTO logs (job_id, status, at, attempt, message) VALUES (?1, ?2, ?3, ?4, ?5)",
+      Params().Text(job_id).Text(JobStatusName(status)).Int(at).Int(attempt).Text(message)));
+  return {};
+}
+
+Result<Job> SqlStore::LoadJob(Session& s, const string& id) {
+  // Built once: GetJob is the API's hottest read.
+  static const string kSql = string("SELECT ") + kJobColumns + " FROM jobs WHERE id = ?1";
+  VOX_ASSIGN_OR_RETURN(Rows rows, s.Query(kSql, Params().Text(id)));
+  if (rows.empty()) return NotFound("no job '" + id + "'");
+  return ReadJob(rows, 0);
+}
+
+Result<CreateJobResult> SqlStore::CreateJob(Job job, std::vector<JobEvent> events) {
+  FillNewJob(job, NowMs());
+  return Write([&](Session& s) -> Result<CreateJobResult> {
+    DbStatus inserted;
+    {
+      VOX_ASSIGN_OR_RETURN(Txn txn, Txn::Begin(s));
+      if (job.idempotency_key) {
+        VOX_ASSIGN_OR_RETURN(auto existing, FindByIdempotencyKey(s, job));
+        if (existing) return CreateJobResult{std::move(*existing), false};
+      }
+      inserted = InsertJob(s, job);
+      if (inserted) {
+        for (JobEvent& e : events) {
+          e.job_id = job.id;
+          if (e.at == 0) e.at = job.created_at;
+          VOX_RETURN_IF_ERROR(InsertEvent(s, job.id, e.status, e.at, e.attempt, e.message));
+        }
+        VOX_RETURN_IF_ERROR(txn.Commit());
+        return CreateJobResult{std::move(job), true};
+      }
+    }  // rolled back
+    const DbError& err = inserted.error();
+    if (err.code == DbErrc::kUniqueViolation && job.idempotency_key) {
+      // A concurrent request with the same key committed first: it is the
+      // job, as if this request had come second.
+      VOX_ASSIGN_OR_RETURN(auto existing, FindByIdempotencyKey(s, job));
+      if (existing) return CreateJobResult{std::move(*existing), false};
+    }
+    if (err.code == DbErrc::kUniqueViolation) {
+      return MakeError(ErrorCode::kAlreadyExists, "a job with id '" + job.id + "' exists");
+    }
+    if (err.code == DbErrc::kForeignKeyViolation) {
+      return InvalidArgument("no user '" + job.user_id + "' to own the job");
+    }
+    return std::unexpected(Error(err));
+  });
+}
+
+Result<Job> SqlStore::GetJob(const string& id) {
+  return Read([&](Session& s) { return LoadJob(s, id); });
+}
+
+Result<bool> SqlStore::TransitionJob(const JobTransition& t) {
+  const TransitionPlan plan = PlanTransition(t, NowMs());
+  return Write([&](Session& s) -> Result<bool> {
+    VOX_ASSIGN_OR_RETURN(Txn txn, Txn::Begin(s));
+    VOX_ASSIGN_OR_RETURN(Rows rows, s.Query(string("SELECT status, attempts, lease_owner FROM "
+                                                   "jobs WHERE id = ?1") +
+                                                dialect().for_update,
+                                            Params().Text(t.job_id)));
+    if (rows.empty()) return NotFound("no job '" + t.job_id + "'");
+    VOX_ASSIGN_OR_RETURN(JobStatus current, ParseJobStatus(rows.Text(0, 0)));
+    const int attempts = static_cast<int>(rows.Int(0, 1));
+    if (!TransitionAllowed(t, current, rows.OptText(0, 2))) return false;
+    Params p;
+    p.Text(JobStatusName(t.to)).Int(plan.at).Bool(plan.clear_error);
+    p.OptText(t.error_code).OptText(t.error_message).OptText(t.audio_key);
+    p.OptInt(t.audio_bytes).OptReal(t.duration_s).OptBool(t.cache_hit);
+    p.OptInt(t.started_at).OptInt(plan.finished_at).OptInt(t.next_attempt_at);
+    p.Bool(plan.clear_lease).Text(t.job_id).Int(t.refund_attempt ? 1 : 0);
+    p.OptReal(t.voice_similarity);
+    // Casts give PostgreSQL the types of parameters it cannot infer.
+    static const string kUpdate =
+        "UPDATE jobs SET status = ?1, updated_at = ?2, "
+        "error_code = CASE WHEN CAST(?3 AS BOOLEAN) THEN CAST(?4 AS TEXT) "
+        "ELSE COALESCE(CAST(?4 AS TEXT), error_code) END, "
+        "error_message = CASE WHEN CAST(?3 AS BOOLEAN) THEN CAST(?5 AS TEXT) "
+        "ELSE COALESCE(CAST(?5 AS TEXT), error_message) END, "
+        "audio_key = COALESCE(CAST(?6 AS TEXT), audio_key), "
+        "audio_bytes = COALESCE(CAST(?7 AS BIGINT), audio_bytes), "
+        "duration_s = COALESCE(CAST(?8 AS DOUBLE PRECISION), duration_s), "
+        "cache_hit = COALESCE(CAST(?9 AS BOOLEAN), cache_hit), "
+        "started_at = COALESCE(CAST(?10 AS BIGINT), started_at), "
+        "finished_at = COALESCE(CAST(?11 AS BIGINT), finished_at), "
+        "next_attempt_at = COALESCE(CAST(?12 AS BIGINT), next_attempt_at), "
+        "lease_owner = CASE WHEN CAST(?13 AS BOOLEAN) THEN NULL ELSE lease_owner END, "
+        "lease_expires_at = CASE WHEN CAST(?13 AS BOOLEAN) THEN NULL ELSE lease_expires_at END, "
+        "attempts = CASE WHEN attempts > CAST(?15 AS INTEGER) "
+        "THEN attempts - CAST(?15 AS INTEGER) ELSE 0 END, "
+        "voice_similarity = COALESCE(CAST(?16 AS DOUBLE PRECISION), voice_similarity) "
+        "WHERE id = ?14";
+    VOX_RETURN_IF_ERROR(s.Query(kUpdate, p));
+    VOX_RETURN_IF_ERROR(
+        InsertEvent(s, t.job_id, t.to, plan.at, t.attempt.value_or(attempts), t.message));
+    VOX_RETURN_IF_ERROR(txn.Commit());
+    return true;
+  });
+}
+
+Result<std::vector<JobEvent>> SqlStore::ListJobEvents(const string& job_id) {
+  return Read([&](Session& s) -> Result<std::vector<JobEvent>> {
+    VOX_ASSIGN_OR_RETURN(Rows rows, s.Query(string("SELECT ") + kJobEventColumns +
+                                                " FROM logs WHERE job_id = ?1 ORDER BY id",
+                                            Params().Text(job_id)));
+    std::vector<JobEvent> events;
+    for (int r = 0; r < rows.size(); ++r) {
+      VOX_ASSIGN_OR_RETURN(JobEvent e, ReadJobEvent(rows, r));
+      events.push_back(std::move(e));
+    }
+    return events;
+  });
+}
+
+Result<int64_t> SqlStore::CountJobs(JobStatus status) {
+  return Read([&](Session& s) -> Result<int64_t> {
+    VOX_ASSIGN_OR_RETURN(Rows rows, s.Query("SELECT COUNT(*) FROM jobs WHERE status = ?1",
+                                            Params().Text(JobStatusName(status))));
+    return rows.empty() ? 0 : rows.Int(0, 0);
+  });
+}
+
+Result<std::map<JobStatus, int64_t>> SqlStore::CountJobsByStatus() {
+  return Read([&](Session& s) -> Result<std::map<JobStatus, int64_t>> {
+    std::map<JobStatus, int64_t> counts;
+    for (JobStatus status : kAllJobStatuses) counts[status] = 0;
+    VOX_ASSIGN_OR_RETURN(Rows rows, s.Query("SELECT status, COUNT(*) FROM jobs GROUP BY status"));
+    for (int r = 0; r < rows.size(); ++r) {
+      VOX_ASSIGN_OR_RETURN(JobStatus status, ParseJobStatus(rows.Text(r, 0)));
+      counts[status] = rows.Int(r, 1);
+    }
+    return counts;
+  });
+}
+
+}  // namespace vox::store::sql

@@ -1,0 +1,142 @@
+// SqlStore: voices and the protected-voice registry (the VoiceStore part).
+#include <string>
+
+#include "common/clock.h"
+#include "common/uuid.h"
+#include "store/sql/sql_rows.h"
+#include "store/sql/sql_store.h"
+
+namespace vox::store::sql {
+
+using std::string;
+
+Result<Voice> SqlStore::CreateVoice(Voice v) {
+  if (v.kind == VoiceKind::kBuiltin && v.user_id) {
+    return InvalidArgument("a built-in voice has no owner");
+  }
+  if (v.kind == VoiceKind::kClone && !v.user_id) {
+    return InvalidArgument("a cloned voice needs its owner");
+  }
+  if (v.id.empty()) v.id = NewUuid();
+  if (v.created_at == 0) v.created_at = NowMs();
+  if (v.updated_at == 0) v.updated_at = v.created_at;
+  return Write([&](Session& s) -> Result<Voice> {
+    Params p;
+    p.Text(v.id).OptText(v.user_id).Text(v.name).Text(VoiceKindName(v.kind));
+    p.Text(VoiceStatusName(v.status)).Text(v.engine).Text(v.base_voice);
+    p.Text(v.language).Text(v.gender).Text(v.metadata).Int(v.created_at);
+    p.Int(v.updated_at).OptInt(v.deleted_at);
+    VOX_RETURN_IF_ERROR(s.Query(string("INSERT INTO voices (") + kVoiceColumns +
+                                    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+                                    "?12, ?13)",
+                                p));
+    return v;
+  });
+}
+
+Result<Voice> SqlStore::GetVoice(const string& id) {
+  return Read([&](Session& s) -> Result<Voice> {
+    VOX_ASSIGN_OR_RETURN(Rows rows,
+                         s.Query(string("SELECT ") + kVoiceColumns + " FROM voices WHERE id = ?1",
+                                 Params().Text(id)));
+    if (rows.empty()) return NotFound("no voice '" + id + "'");
+    return ReadVoice(rows, 0);
+  });
+}
+
+Result<std::vector<Voice>> SqlStore::ListVoices(const std::optional<string>& user_id,
+                                                bool include_builtin) {
+  const char* byte_order = dialect().byte_order;
+  return Read([&](Session& s) -> Result<std::vector<Voice>> {
+    VOX_ASSIGN_OR_RETURN(Rows rows,
+                         s.Query(string("SELECT ") + kVoiceColumns +
+                                     " FROM voices WHERE status <> 'deleted' AND "
+                                     "((CAST(?1 AS TEXT) IS NOT NULL AND user_id = ?1) OR "
+                                     "(CAST(?2 AS BOOLEAN) AND user_id IS NULL)) "
+                                     "ORDER BY user_id IS NOT NULL, name" +
+                                     byte_order + ", id" + byte_order,
+                                 Params().OptText(user_id).Bool(include_builtin)));
+    std::vector<Voice> voices;
+    for (int r = 0; r < rows.size(); ++r) {
+      VOX_ASSIGN_OR_RETURN(Voice v, ReadVoice(rows, r));
+      voices.push_back(std::move(v));
+    }
+    return voices;
+  });
+}
+
+Result<Voice> SqlStore::UpdateVoice(const VoiceUpdate& update) {
+  if (update.status == VoiceStatus::kDeleted) {
+    return InvalidArgument("a voice is deleted with DeleteVoice, not UpdateVoice");
+  }
+  const int64_t at = update.at != 0 ? update.at : NowMs();
+  std::optional<string> status;
+  if (update.status) status = string(VoiceStatusName(*update.status));
+  return Write([&](Session& s) -> Result<Voice> {
+    VOX_ASSIGN_OR_RETURN(
+        Rows rows,
+        s.Query(string("UPDATE voices SET status = COALESCE(CAST(?1 AS TEXT), status), "
+                       "metadata = COALESCE(CAST(?2 AS TEXT), metadata), updated_at = ?3 "
+                       "WHERE id = ?4 AND status <> 'deleted' RETURNING ") +
+                    kVoiceColumns,
+                Params().OptText(status).OptText(update.metadata).Int(at).Text(update.id)));
+    if (!rows.empty()) return ReadVoice(rows, 0);
+    // A deleted voice stays deleted: its row exists but takes no more updates.
+    VOX_ASSIGN_OR_RETURN(Rows found,
+                         s.Query("SELECT 1 FROM voices WHERE id = ?1", Params().Text(update.id)));
+    if (found.empty()) return NotFound("no voice '" + update.id + "'");
+    return MakeError(ErrorCode::kFailedPrecondition, "voice '" + update.id + "' was deleted");
+  });
+}
+
+Status SqlStore::DeleteVoice(const string& id, int64_t at) {
+  if (at == 0) at = NowMs();
+  return Write([&](Session& s) -> Status {
+    VOX_ASSIGN_OR_RETURN(
+        Rows rows, s.Query("UPDATE voices SET status = 'deleted', metadata = '{}', "
+                           "updated_at = CASE WHEN deleted_at IS NULL THEN ?1 ELSE updated_at END, "
+                           "deleted_at = COALESCE(deleted_at, ?1) WHERE id = ?2",
+                           Params().Int(at).Text(id)));
+    if (rows.affected() == 0) return NotFound("no voice '" + id + "'");
+    return {};
+  });
+}
+
+// --- protected voices ----------------------------------------------------------
+
+Result<ProtectedVoiceRecord> SqlStore::CreateProtectedVoice(ProtectedVoiceRecord v) {
+  if (v.name.empty()) return InvalidArgument("a protected voice needs a name");
+  if (v.embedding.empty()) return InvalidArgument("a protected voice needs an embedding");
+  if (v.id.empty()) v.id = NewUuid();
+  if (v.created_at == 0) v.created_at = NowMs();
+  return Write([&](Session& s) -> Result<ProtectedVoiceRecord> {
+    Params p;
+    p.Text(v.id).Text(v.name).Text(v.embedding).OptText(v.created_by).Int(v.created_at);
+    VOX_RETURN_IF_ERROR(s.Query(string("INSERT INTO protected_voices (") + kProtectedVoiceColumns +
+                                    ") VALUES (?1, ?2, ?3, ?4, ?5)",
+                                p));
+    return v;
+  });
+}
+
+Result<std::vector<ProtectedVoiceRecord>> SqlStore::ListProtectedVoices() {
+  return Read([&](Session& s) -> Result<std::vector<ProtectedVoiceRecord>> {
+    VOX_ASSIGN_OR_RETURN(Rows rows, s.Query(string("SELECT ") + kProtectedVoiceColumns +
+                                            " FROM protected_voices ORDER BY created_at, id" +
+                                            dialect().byte_order));
+    std::vector<ProtectedVoiceRecord> voices;
+    for (int r = 0; r < rows.size(); ++r) voices.push_back(ReadProtectedVoice(rows, r));
+    return voices;
+  });
+}
+
+Status SqlStore::DeleteProtectedVoice(const string& id) {
+  return Write([&](Session& s) -> Status {
+    VOX_ASSIGN_OR_RETURN(Rows rows,
+                         s.Query("DELETE FROM protected_voices WHERE id = ?1", Params().Text(id)));
+    if (rows.affected() == 0) return NotFound("no protected voice '" + id + "'");
+    return {};
+  });
+}
+
+}  // namespace vox::store::sql

@@ -1,0 +1,46 @@
+// VoiceStore: voices (built-in and cloned) and the protected-voice registry.
+// Thread-safe; errors as in store.h (typed ErrorCodes, never a driver's text).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "store/types.h"
+
+namespace vox::store {
+
+class VoiceStore {
+ public:
+  virtual ~VoiceStore() = default;
+
+  // --- voices ----------------------------------------------------------------
+  virtual Result<Voice> CreateVoice(Voice voice) = 0;
+  // kNotFound when absent; a deleted voice is returned with status deleted.
+  virtual Result<Voice> GetVoice(const std::string& id) = 0;
+  // Non-deleted voices of `user_id` (none when nullopt), plus built-in voices
+  // when include_builtin; built-ins first, then by name.
+  virtual Result<std::vector<Voice>> ListVoices(const std::optional<std::string>& user_id,
+                                                bool include_builtin) = 0;
+  // kNotFound when absent; kFailedPrecondition for a deleted voice (deleted
+  // stays deleted); kInvalidArgument for status deleted (use DeleteVoice).
+  virtual Result<Voice> UpdateVoice(const VoiceUpdate& update) = 0;
+  // Soft delete: status deleted, deleted_at = updated_at = at (0 = now), and
+  // metadata replaced by '{}': the embedding, profile and consent details go
+  // with the voice (the audit log keeps the record). Idempotent: deleting
+  // again keeps the first deleted_at and updated_at. kNotFound if absent.
+  virtual Status DeleteVoice(const std::string& id, int64_t at) = 0;
+
+  // --- protected voices ------------------------------------------------------
+  // Fills an empty id / zero created_at. kInvalidArgument when name or
+  // embedding is empty; kAlreadyExists when the id is taken.
+  virtual Result<ProtectedVoiceRecord> CreateProtectedVoice(ProtectedVoiceRecord voice) = 0;
+  // All of them, oldest first (created_at, then id).
+  virtual Result<std::vector<ProtectedVoiceRecord>> ListProtectedVoices() = 0;
+  // Removes it for good. kNotFound when absent.
+  virtual Status DeleteProtectedVoice(const std::string& id) = 0;
+};
+
+}  // namespace vox::store
