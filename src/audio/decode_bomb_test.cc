@@ -90,6 +90,21 @@ TEST_F(DecodeBombTest, NativePathHoldsEveryChannelAtTheFileRate) {
   EXPECT_GT(run.grown_kib(), 300 * 1024) << run.grown_kib() << " KiB";
 }
 
+// At the limit the output itself is the memory: 600 s at 16 kHz is 38 MB,
+// reserved once, not grown by doubling (which peaked at 100 MB).
+TEST_F(DecodeBombTest, MemoryAtTheBudgetIsTheBudgetsOutput) {
+  const std::string flac = MakeBomb({"flac", 16000, 1, 700, /*unsized=*/true});
+  ASSERT_FALSE(flac.empty());
+  const auto run = RunInChild([&flac] {
+    DecodeBudget budget(600.0, "the recordings");
+    auto pcm = Decode(flac, UploadOptions(&budget));
+    return !pcm && pcm.error().code == ErrorCode::kResourceExhausted ? 0 : 2;
+  });
+  EXPECT_EQ(run.exit_code, 0);
+  std::printf("700 s FLAC at a 600 s budget: peak RSS grew by %ld KiB\n", run.grown_kib());
+  EXPECT_LT(run.grown_kib(), (38 + 12) * 1024) << run.grown_kib() << " KiB";
+}
+
 TEST_F(DecodeBombTest, BudgetIsSharedByTheFilesAndStopsDecoding) {
   DecodeBudget budget(100.0, "the recordings in files");
   auto first = Decode(Get("ogg"), UploadOptions(&budget));

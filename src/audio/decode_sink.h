@@ -53,6 +53,7 @@ class DecodeSink {
   double Seconds(std::uint64_t frames) const;
   // Moves block_ (output channels, stream rate) into out_.
   Status Emit();
+  void ReserveOutput();
 
   std::string container_;
   long rate_ = 0;
@@ -64,6 +65,7 @@ class DecodeSink {
   std::optional<Resampler> resampler_;  // when the output rate differs
   std::vector<float> block_;
   PcmBuffer out_;
+  bool reserved_ = false;  // out_ holds capacity for the longest output the limits allow
 };
 
 }  // namespace vox::audio::internal
