@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -111,6 +112,35 @@ TEST_F(UploadDecoderTest, MultiFileUploadDecodesToTheSameAudioAsTheWholeFilePath
   EXPECT_EQ(after->stats.speech_seconds, before->stats.speech_seconds);
   EXPECT_EQ(after->stats.clipping_fraction, before->stats.clipping_fraction);
   EXPECT_NEAR(after->stats.input_seconds, before->stats.input_seconds, 1e-3);
+}
+
+// Clipping used to be counted on the file's own samples; uploads now reach
+// preprocessing as 16 kHz mono. Hard-clipped speech at 44.1 kHz stereo must
+// still be refused, at about the same measured fraction.
+TEST_F(UploadDecoderTest, ClippedRecordingsAreStillRefused) {
+  const std::string clipped = Convert(uploads_->front().second,
+                                      "-af volume=12dB -ar 44100 -ac 2 -c:a pcm_s16le", "hot.wav");
+  ASSERT_FALSE(clipped.empty());
+  UploadedAudio file{"hot.wav", clipped};
+  auto streamed = DecodeUploads({&file, 1}, "files", UploadLimits{});
+  ASSERT_TRUE(streamed) << streamed.error().ToString();
+  auto whole = audio::Decode(clipped);
+  ASSERT_TRUE(whole);
+  voice::PreprocessOptions lenient;  // to read the measurement instead of the refusal
+  lenient.max_clipping_fraction = 1.0;
+  lenient.min_speech_seconds = 1.0;
+  auto before = voice::PreprocessVoiceSample({&*whole, 1}, lenient);
+  auto after = voice::PreprocessVoiceSample(*streamed, lenient);
+  ASSERT_TRUE(before && after);
+  std::printf("clipping fraction: %.4f whole-file path, %.4f upload path\n",
+              before->stats.clipping_fraction, after->stats.clipping_fraction);
+  EXPECT_GT(after->stats.clipping_fraction, 0.5 * before->stats.clipping_fraction);
+  EXPECT_LT(after->stats.clipping_fraction, 2.0 * before->stats.clipping_fraction);
+  voice::PreprocessOptions strict;
+  strict.min_speech_seconds = 1.0;
+  auto refused = voice::PreprocessVoiceSample(*streamed, strict);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("clipped"), std::string::npos) << refused.error().message;
 }
 
 TEST_F(UploadDecoderTest, OneBudgetCoversEveryFileOfTheField) {
