@@ -76,7 +76,6 @@ void DecodeSink::ReserveOutput() {
   const double samples = (std::max(0.0, seconds) * out_.sample_rate + slack) * out_.channels;
   if (samples > kMaxReservedSamples) return;
   out_.samples.reserve(static_cast<std::size_t>(samples));
-  reserved_ = true;
 }
 
 double DecodeSink::Seconds(std::uint64_t frames) const {
@@ -166,7 +165,9 @@ Result<PcmBuffer> DecodeSink::Finish() && {
     ClampFrom(out_.samples, base);
   }
   if (budget_ != nullptr) budget_->Take(Seconds(frames_));
-  if (!reserved_) out_.samples.shrink_to_fit();  // a reservation's unused pages were never touched
+  // Unused capacity is address space, not memory, but a short file should
+  // not keep a long reservation; copying only pays when most of it is unused.
+  if (out_.samples.size() < out_.samples.capacity() / 2) out_.samples.shrink_to_fit();
   return std::move(out_);
 }
 

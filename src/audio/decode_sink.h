@@ -65,7 +65,6 @@ class DecodeSink {
   std::optional<Resampler> resampler_;  // when the output rate differs
   std::vector<float> block_;
   PcmBuffer out_;
-  bool reserved_ = false;  // out_ holds capacity for the longest output the limits allow
 };
 
 }  // namespace vox::audio::internal
