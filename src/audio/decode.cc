@@ -2,6 +2,7 @@
 
 #include <sndfile.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -9,9 +10,9 @@
 #include <vector>
 
 #include "audio/decode_sink.h"
-#include "audio/dsp.h"
 #include "audio/ffmpeg_decoder.h"
 #include "audio/mp3_decoder.h"
+#include "audio/resampler.h"
 #include "audio/sndfile_io.h"
 #include "audio/vorbis_decoder.h"
 
@@ -33,6 +34,12 @@ bool IsMpegFrameHeader(std::string_view bytes) {
   return static_cast<unsigned char>(bytes[0]) == 0xFF && (b1 & 0xE0) == 0xE0 &&
          ((b1 >> 3) & 0x3) != 0x1 && ((b1 >> 1) & 0x3) != 0 && (b2 >> 4) != 0xF &&
          ((b2 >> 2) & 0x3) != 0x3;
+}
+
+// A bad output rate is the caller's mistake: reported before the file is looked at.
+Status ValidateOutputRate(const DecodeOptions& options) {
+  if (options.output_sample_rate == 0) return {};
+  return ValidateSampleRate(options.output_sample_rate);
 }
 
 // WAV, AIFF, FLAC and Ogg/Opus go through libsndfile.
@@ -98,6 +105,7 @@ std::string_view SniffContainer(std::string_view bytes) {
 }
 
 Result<PcmBuffer> Decode(std::string_view bytes, const DecodeOptions& options) {
+  VOX_RETURN_IF_ERROR(ValidateOutputRate(options));
   if (bytes.empty()) return InvalidArgument("audio is empty", kField);
   if (bytes.size() > options.max_bytes) {
     return MakeError(ErrorCode::kResourceExhausted,
@@ -186,25 +194,28 @@ Result<PcmBuffer> DecodeRawPcm(std::string_view bytes, int sample_rate, int chan
                                " is not a whole number of 16-bit frames",
                            kField);
   }
+  VOX_RETURN_IF_ERROR(ValidateOutputRate(options));
+  VOX_ASSIGN_OR_RETURN(internal::DecodeSink sink,
+                       internal::DecodeSink::Create(sample_rate, channels, options, "raw"));
   const std::size_t frames = bytes.size() / frame_bytes;
-  if (static_cast<double>(frames) / sample_rate > options.max_seconds) {
-    return MakeError(ErrorCode::kResourceExhausted,
-                     "audio is longer than the limit of " +
-                         std::to_string(static_cast<long long>(options.max_seconds)) + " s",
-                     kField);
-  }
-  PcmBuffer out;
-  out.sample_rate = sample_rate;
-  out.channels = channels;
-  out.samples.resize(bytes.size() / 2);
+  VOX_RETURN_IF_ERROR(sink.CheckClaimedFrames(static_cast<std::int64_t>(frames)));
+  // Converted a block at a time, like every other decoder, so the sink can
+  // downmix and resample as it goes.
+  constexpr std::size_t kBlockFrames = 4096;
+  std::vector<float> block;
   const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
-  for (std::size_t i = 0; i < out.samples.size(); ++i) {
-    const auto value = static_cast<std::int16_t>(static_cast<std::uint16_t>(p[2 * i]) |
-                                                 static_cast<std::uint16_t>(p[2 * i + 1]) << 8);
-    out.samples[i] = static_cast<float>(value) / 32768.0f;
+  for (std::size_t first = 0; first < frames; first += kBlockFrames) {
+    const std::size_t n = std::min(kBlockFrames, frames - first);
+    block.resize(n * static_cast<std::size_t>(channels));
+    const unsigned char* in = p + first * frame_bytes;
+    for (std::size_t i = 0; i < block.size(); ++i) {
+      const auto value = static_cast<std::int16_t>(static_cast<std::uint16_t>(in[2 * i]) |
+                                                   static_cast<std::uint16_t>(in[2 * i + 1]) << 8);
+      block[i] = static_cast<float>(value) / 32768.0f;
+    }
+    VOX_RETURN_IF_ERROR(sink.AddInterleaved(block.data(), n));
   }
-  if (options.mix_to_mono && channels > 1) return ToMono(out);
-  return out;
+  return std::move(sink).Finish();
 }
 
 }  // namespace vox::audio

@@ -17,7 +17,6 @@ extern "C" {
 #include <mutex>
 #include <optional>
 #include <string>
-#include <vector>
 
 #include "audio/decode_sink.h"
 
@@ -191,13 +190,9 @@ class FrameCollector {
     const auto frames = static_cast<std::size_t>(frame.nb_samples);
     switch (frame.format) {
       case AV_SAMPLE_FMT_FLTP:
-        return sink_->AddPlanar(reinterpret_cast<float* const*>(frame.extended_data), frames);
-      case AV_SAMPLE_FMT_FLT: {
-        // The sink cleans samples in place; the frame's buffer belongs to the decoder.
-        const auto* data = reinterpret_cast<const float*>(frame.data[0]);
-        scratch_.assign(data, data + frames * static_cast<std::size_t>(channels));
-        return sink_->AddInterleaved(scratch_.data(), frames);
-      }
+        return sink_->AddPlanar(reinterpret_cast<const float* const*>(frame.extended_data), frames);
+      case AV_SAMPLE_FMT_FLT:
+        return sink_->AddInterleaved(reinterpret_cast<const float*>(frame.data[0]), frames);
       default:
         return Internal(std::string("ffmpeg decoder produced unexpected sample format ") +
                         std::to_string(frame.format));
@@ -215,7 +210,6 @@ class FrameCollector {
   std::optional<DecodeSink> sink_;
   int rate_ = 0;
   int channels_ = 0;
-  std::vector<float> scratch_;
 };
 
 Result<FormatPtr> OpenInput(MemoryInput* input, AvioPtr& avio, FfmpegContainer container) {

@@ -50,16 +50,6 @@ Status ValidateInput(const CloneInput& in) {
   return {};
 }
 
-// An audio problem as the API reports it: 422 naming the upload field.
-Error AudioError(Error e, std::string_view field, std::string_view what) {
-  e.message = std::string(what) + ": " + e.message;
-  e.field = std::string(field);
-  if (e.code != ErrorCode::kUnavailable && e.code != ErrorCode::kInternal) {
-    e.code = ErrorCode::kUnprocessable;
-  }
-  return e;
-}
-
 json StatsJson(const voice::PreprocessStats& s) {
   return {{"files", s.files},
           {"input_seconds", s.input_seconds},
@@ -142,20 +132,13 @@ void VoiceCloner::Audit(const Actor& actor, std::string action, const std::strin
   }
 }
 
-Result<std::vector<audio::PcmBuffer>> VoiceCloner::DecodeAll(
-    const std::vector<UploadedAudio>& files, std::string_view field) const {
-  audio::DecodeOptions options;
-  options.max_bytes = config_.max_file_bytes;
-  options.max_seconds = config_.preprocess.max_input_seconds;
-  std::vector<audio::PcmBuffer> decoded;
-  for (size_t i = 0; i < files.size(); ++i) {
-    std::string what = std::string(field) + "[" + std::to_string(i) + "]";
-    if (!files[i].filename.empty()) what += " (" + files[i].filename + ")";
-    auto pcm = audio::Decode(files[i].bytes, options);
-    if (!pcm) return std::unexpected(AudioError(pcm.error(), field, what));
-    decoded.push_back(std::move(*pcm));
-  }
-  return decoded;
+UploadLimits VoiceCloner::Limits(std::string_view field) const {
+  UploadLimits limits;
+  limits.max_file_bytes = config_.max_file_bytes;
+  limits.max_seconds = field == "consent_audio"
+                           ? voice::PreprocessOptions::ForConsent().max_input_seconds
+                           : config_.preprocess.max_input_seconds;
+  return limits;
 }
 
 Status VoiceCloner::CheckProtected(const voice::Embedding& embedding, const Actor& actor) {
@@ -202,7 +185,7 @@ Result<store::Voice> VoiceCloner::Create(const CloneInput& input, const Actor& a
   }
 
   // 2. Decode and preprocess the samples.
-  VOX_ASSIGN_OR_RETURN(auto decoded, DecodeAll(input.files, "files"));
+  VOX_ASSIGN_OR_RETURN(auto decoded, DecodeUploads(input.files, "files", Limits("files")));
   auto sample = voice::PreprocessVoiceSample(decoded, config_.preprocess);
   if (!sample) return std::unexpected(AudioError(sample.error(), "files", "files"));
   decoded.clear();
@@ -216,7 +199,9 @@ Result<store::Voice> VoiceCloner::Create(const CloneInput& input, const Actor& a
   json consent_record = {{"required", config_.require_consent}};
   std::optional<audio::PcmBuffer> consent_audio;
   if (config_.require_consent) {
-    VOX_ASSIGN_OR_RETURN(auto consent_decoded, DecodeAll({*input.consent_audio}, "consent_audio"));
+    VOX_ASSIGN_OR_RETURN(
+        auto consent_decoded,
+        DecodeUploads({&*input.consent_audio, 1}, "consent_audio", Limits("consent_audio")));
     auto consent = voice::PreprocessVoiceSample(consent_decoded,
                                                 voice::PreprocessOptions::ForConsent());
     if (!consent) {
@@ -338,7 +323,7 @@ Result<store::ProtectedVoiceRecord> VoiceCloner::AddProtected(
     const std::string& name, const std::vector<UploadedAudio>& files, const Actor& actor) {
   VOX_RETURN_IF_ERROR(ValidateText(name, "name", kMaxNameChars, true));
   if (files.empty()) return InvalidArgument("at least one audio file is required", "files");
-  VOX_ASSIGN_OR_RETURN(auto decoded, DecodeAll(files, "files"));
+  VOX_ASSIGN_OR_RETURN(auto decoded, DecodeUploads(files, "files", Limits("files")));
   voice::PreprocessOptions options = config_.preprocess;
   options.min_speech_seconds = config_.protected_min_speech_seconds;
   std::vector<voice::Embedding> embeddings;

@@ -4,10 +4,12 @@
 // Create runs the whole pipeline synchronously, in this order, and refuses as
 // early as it can so a refused upload costs little and leaves nothing behind:
 //   1. fields (name, speaker_name, labels, description);
-//   2. decode every file (WAV, FLAC, MP3, Ogg, WebM, M4A) and preprocess
-//      (voice/preprocess.h: mono 16 kHz, VAD trim, pauses, loudness; refusals);
+//   2. decode the files one at a time, straight to mono 16 kHz, under one
+//      budget of decoded seconds for all of them (upload_decoder.h), and
+//      preprocess (voice/preprocess.h: VAD trim, pauses, loudness; refusals);
 //   3. speaker embedding; protected-voice check (kPermissionDenied, audited);
-//   4. consent: decode, preprocess, VerifyConsent against the statement for
+//   4. consent: decode (its own budget: the consent preprocessing's one
+//      minute), preprocess, VerifyConsent against the statement for
 //      speaker_name (kUnprocessable "consent_audio", audited with the scores);
 //   5. voice profile and conversion fit (a few seconds of CPU);
 //   6. blobs (processed sample, consent recording), then the voice row, ready.
@@ -27,8 +29,8 @@
 #include <vector>
 
 #include "asr/transcriber.h"
-#include "audio/decode.h"
 #include "blob/blob_store.h"
+#include "cloning/upload_decoder.h"
 #include "common/clock.h"
 #include "engines/flite_engine.h"
 #include "store/store.h"
@@ -60,11 +62,6 @@ struct Actor {
   std::optional<std::string> key_id;
   std::string request_id;
   std::string via = "api";  // "api" | "cli"
-};
-
-struct UploadedAudio {
-  std::string filename;    // as the client named it (for messages only)
-  std::string_view bytes;  // must outlive the call
 };
 
 struct CloneInput {
@@ -110,8 +107,9 @@ class VoiceCloner {
   const ClonerConfig& config() const { return config_; }
 
  private:
-  Result<std::vector<audio::PcmBuffer>> DecodeAll(const std::vector<UploadedAudio>& files,
-                                                  std::string_view field) const;
+  // The limits for `field`'s recordings: files (preprocess.max_input_seconds
+  // in total) or consent_audio (the consent preprocessing's).
+  UploadLimits Limits(std::string_view field) const;
   Status CheckProtected(const voice::Embedding& embedding, const Actor& actor);
   void Audit(const Actor& actor, std::string action, const std::string& target_id,
              nlohmann::json detail);

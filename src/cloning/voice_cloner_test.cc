@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "audio/encode.h"
+#include "audio/test_bombs.h"
 #include "cloning/clone_binding.h"
 #include "cloning/clone_metadata.h"
 #include "engines/synthesizer.h"
@@ -271,6 +272,36 @@ TEST_F(VoiceClonerTest, BadUploadsAreClearErrorsAndCreateNothing) {
   CloneInput many_labels = Input(*samples_, *consent_);
   many_labels.labels.assign(21, "x");
   EXPECT_EQ(cloner_->Create(many_labels, actor_).error().field, "labels");
+  ExpectNothingCreated();
+}
+
+// Small files of long silence that state no length: decoding stops at the
+// field's budget (600 s for all files, 60 s for consent) instead of holding
+// the whole file, and the refusal names the field.
+TEST_F(VoiceClonerTest, DecompressionBombsStopAtTheFieldsBudget) {
+  if (!audio::testing::HaveFfmpeg()) GTEST_SKIP() << "needs the ffmpeg CLI";
+  const std::string bomb = audio::testing::MakeBomb({"flac", 48000, 2, 700, /*unsized=*/true});
+  const std::string consent_bomb = audio::testing::MakeBomb({"flac", 48000, 2, 90, true});
+  ASSERT_FALSE(bomb.empty() || consent_bomb.empty());
+
+  CloneInput files = Input(*samples_, *consent_);
+  files.files.push_back({"bomb.flac", bomb});
+  auto voice = cloner_->Create(files, actor_);
+  ASSERT_FALSE(voice);
+  EXPECT_EQ(voice.error().code, ErrorCode::kUnprocessable);
+  EXPECT_EQ(voice.error().field, "files");
+  EXPECT_EQ(voice.error().message,
+            "files[1] (bomb.flac): the recordings in files hold more than the limit of 600 s of "
+            "audio; decoding stopped there");
+
+  voice = cloner_->Create(Input(*samples_, consent_bomb), actor_);
+  ASSERT_FALSE(voice);
+  EXPECT_EQ(voice.error().code, ErrorCode::kUnprocessable);
+  EXPECT_EQ(voice.error().field, "consent_audio");
+  EXPECT_NE(voice.error().message.find("the recordings in consent_audio hold more than the limit "
+                                       "of 60 s"),
+            std::string::npos)
+      << voice.error().message;
   ExpectNothingCreated();
 }
 
