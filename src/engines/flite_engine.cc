@@ -8,8 +8,10 @@
 #include <mutex>
 #include <optional>
 
+#include "engines/engine_input.h"
 #include "engines/flite_cg_vocoder.h"
 #include "engines/flite_random.h"
+#include "engines/flite_timings.h"
 #include "engines/language.h"
 #include "engines/voice_conversion.h"
 
@@ -76,9 +78,20 @@ struct UttDeleter {
 };
 using UttPtr = std::unique_ptr<cst_utterance, UttDeleter>;
 
-bool IsBlank(std::string_view text) {
-  return text.find_first_not_of(" \t\r\n\f\v") == std::string_view::npos;
+// Polled from flite's audio streaming callback, which the vocoders (clustergen
+// MLSA and diphone LPC) call every min_buffsize samples they generate.
+struct CancelPoll {
+  const CancelCheck* canceled;
+  bool stopped = false;
+};
+
+int PollCancel(const cst_wave*, int, int, int, cst_audio_streaming_info* asi) {
+  auto* poll = static_cast<CancelPoll*>(asi->userdata);
+  if (!poll->stopped && (*poll->canceled)()) poll->stopped = true;
+  return poll->stopped ? CST_AUDIO_STREAM_STOP : CST_AUDIO_STREAM_CONT;
 }
+
+constexpr int kCancelPollsPerSecond = 20;
 
 }  // namespace
 
@@ -174,7 +187,8 @@ std::string FliteEngine::version() const { return FLITE_PROJECT_VERSION; }
 
 std::optional<double> FliteEngine::MelCepstrumAlpha(std::string_view voice_id) const {
   for (size_t i = 0; i < voices_.size(); ++i) {
-    if (voices_[i].id == voice_id && loaded_[i].cg_db != nullptr) return loaded_[i].cg_db->mlsa_alpha;
+    if (voices_[i].id == voice_id && loaded_[i].cg_db != nullptr)
+      return loaded_[i].cg_db->mlsa_alpha;
   }
   return std::nullopt;
 }
@@ -183,8 +197,23 @@ bool FliteEngine::SupportsLanguage(const VoiceInfo& voice, std::string_view lang
   return language.empty() || PrimaryLanguage(language) == "en";
 }
 
+EngineCapabilities FliteEngine::capabilities() const {
+  EngineCapabilities caps = Engine::capabilities();
+  caps.voice_conversion = true;
+  caps.timing = TimingGranularity::kPhoneme;
+  caps.streaming = StreamingGranularity::kSentence;
+  caps.cancel_within_sentence = true;
+  return caps;
+}
+
 Result<audio::PcmBuffer> FliteEngine::Synthesize(std::string_view text, const VoiceInfo& voice,
                                                  const SynthesisParams& params) {
+  return CollectStream(text, voice, params);
+}
+
+Status FliteEngine::SynthesizeStream(std::string_view text, const VoiceInfo& voice,
+                                     const SynthesisParams& params, const AudioChunkSink& sink,
+                                     const CancelCheck& canceled) {
   VOX_RETURN_IF_ERROR(params.Validate());
   size_t index = 0;
   while (index < voices_.size() && voices_[index].id != voice.id) ++index;
@@ -199,13 +228,7 @@ Result<audio::PcmBuffer> FliteEngine::Synthesize(std::string_view text, const Vo
         fmt::format("voice '{}' speaks English only, not '{}'", info.id, params.language),
         "language");
   }
-  if (text.size() > kMaxTextBytes) {
-    return MakeError(ErrorCode::kResourceExhausted,
-                     fmt::format("text chunk of {} bytes exceeds flite's limit of {}; split it "
-                                 "into sentences",
-                                 text.size(), kMaxTextBytes),
-                     "text");
-  }
+  VOX_RETURN_IF_ERROR(internal::CheckText(text, "flite", kMaxTextBytes));
 
   const VoiceConversion* conversion = params.conversion.get();
   if (conversion != nullptr) {
@@ -226,15 +249,13 @@ Result<audio::PcmBuffer> FliteEngine::Synthesize(std::string_view text, const Vo
     }
   }
 
-  audio::PcmBuffer out;
-  out.sample_rate = info.sample_rate;
-  out.channels = 1;
-  if (IsBlank(text)) return out;
+  if (internal::IsBlank(text)) return {};
+  if (canceled && canceled()) return MakeError(ErrorCode::kCanceled, "synthesis canceled");
 
   // Declared before the utterance so it outlives it: the utterance points into it.
   std::optional<PitchShiftedModel> shifted_model;
-  std::string input(text);                              // flite wants a NUL-terminated string...
-  std::replace(input.begin(), input.end(), '\0', ' ');  // ...and would stop at an inner NUL
+  CancelPoll poll{&canceled};
+  const std::string input = internal::CString(text);
   UttPtr utt(new_utterance());
   utt_set_input_text(utt.get(), input.c_str());
   utt_init(utt.get(), lv.voice);
@@ -252,6 +273,15 @@ Result<audio::PcmBuffer> FliteEngine::Synthesize(std::string_view text, const Vo
     }
   }
 
+  if (canceled) {
+    // The utterance's features own (and free) the streaming info.
+    cst_audio_streaming_info* asi = new_audio_streaming_info();
+    asi->min_buffsize = std::max(1, info.sample_rate / kCancelPollsPerSecond);
+    asi->asc = PollCancel;
+    asi->userdata = &poll;
+    flite_feat_set(utt->features, "streaming_info", audio_streaming_info_val(asi));
+  }
+
   internal::SeedFliteRandom(kNoiseSeed);
   const internal::CgVocodeEdit edit{conversion, params.pitch};
   cst_utterance* synthesized = nullptr;
@@ -260,6 +290,7 @@ Result<audio::PcmBuffer> FliteEngine::Synthesize(std::string_view text, const Vo
     if (conversion != nullptr) scope.emplace(edit);
     synthesized = utt_synth(utt.get());
   }
+  if (poll.stopped) return MakeError(ErrorCode::kCanceled, "synthesis canceled");
   if (synthesized == nullptr) {
     return Internal(fmt::format("flite failed to synthesize with voice '{}'", info.id));
   }
@@ -267,9 +298,14 @@ Result<audio::PcmBuffer> FliteEngine::Synthesize(std::string_view text, const Vo
   if (wave == nullptr || wave->num_channels != 1 || wave->sample_rate != info.sample_rate) {
     return Internal(fmt::format("flite returned unexpected audio for voice '{}'", info.id));
   }
-  out.samples.resize(static_cast<size_t>(wave->num_samples));
-  for (int i = 0; i < wave->num_samples; ++i) out.samples[i] = wave->samples[i] / 32768.0f;
-  return out;
+  AudioChunk chunk;
+  chunk.pcm.sample_rate = info.sample_rate;
+  chunk.pcm.channels = 1;
+  chunk.pcm.samples.resize(static_cast<size_t>(wave->num_samples));
+  for (int i = 0; i < wave->num_samples; ++i) chunk.pcm.samples[i] = wave->samples[i] / 32768.0f;
+  if (chunk.pcm.samples.empty()) return {};
+  chunk.timings = internal::FliteTimings(utt.get(), input, chunk.pcm.duration_s());
+  return sink(std::move(chunk));
 }
 
 }  // namespace vox::engines
