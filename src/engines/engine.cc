@@ -34,7 +34,6 @@ bool Engine::SupportsLanguage(const VoiceInfo& voice, std::string_view language)
   return language.empty() || SamePrimaryLanguage(voice.language, language);
 }
 
-
 std::string_view ToString(TimingGranularity granularity) {
   switch (granularity) {
     case TimingGranularity::kNone:

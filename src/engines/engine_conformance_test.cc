@@ -13,20 +13,14 @@
 
 #include "engines/conversion_engine.h"
 #include "engines/engine_registry.h"
+#include "engines/testing/shared_registry.h"
 
 namespace vox::engines {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-const EngineRegistry& Registry() {
-  static const EngineRegistry* registry = [] {
-    auto created = EngineRegistry::Create(EnginesConfig{});
-    EXPECT_TRUE(created.has_value()) << created.error().ToString();
-    return created->release();
-  }();
-  return *registry;
-}
+const EngineRegistry& Registry() { return testing::SharedRegistry(); }
 
 std::vector<std::string> EngineNames() {
   std::vector<std::string> names;
@@ -61,6 +55,13 @@ class EngineConformance : public ::testing::TestWithParam<std::string> {
     return chunks;
   }
 };
+
+AudioChunkSink CountChunks(int& chunks) {
+  return [&chunks](AudioChunk&&) -> Status {
+    ++chunks;
+    return {};
+  };
+}
 
 void ExpectSoundAudio(const audio::PcmBuffer& pcm, const VoiceInfo& v) {
   EXPECT_EQ(pcm.sample_rate, v.sample_rate) << v.id;
@@ -203,13 +204,9 @@ TEST_P(EngineConformance, CancelStopsALongSentencePromptly) {
   // Canceled 10% into the work it would take: it must stop well before the end.
   const auto start = Clock::now();
   int chunks = 0;
-  const Status s = engine().SynthesizeStream(
-      text, voice(), {},
-      [&](AudioChunk&&) -> Status {
-        ++chunks;
-        return {};
-      },
-      [&] { return Clock::now() - start > std::chrono::duration<double>(0.1 * full_s); });
+  const Status s = engine().SynthesizeStream(text, voice(), {}, CountChunks(chunks), [&] {
+    return Clock::now() - start > std::chrono::duration<double>(0.1 * full_s);
+  });
   const double canceled_s = std::chrono::duration<double>(Clock::now() - start).count();
   std::printf("[ figures  ] %s: full sentence %.3f s, canceled after %.3f s\n",
               engine().name().c_str(), full_s, canceled_s);
@@ -231,13 +228,8 @@ TEST_P(EngineConformance, CancelStopsALongSentencePromptly) {
 
 TEST_P(EngineConformance, CanceledBeforeStartDeliversNothing) {
   int chunks = 0;
-  const Status s = engine().SynthesizeStream(
-      kSentence, voice(), {},
-      [&](AudioChunk&&) -> Status {
-        ++chunks;
-        return {};
-      },
-      [] { return true; });
+  const Status s =
+      engine().SynthesizeStream(kSentence, voice(), {}, CountChunks(chunks), [] { return true; });
   ASSERT_FALSE(s.has_value());
   EXPECT_EQ(s.error().code, ErrorCode::kCanceled);
   EXPECT_EQ(chunks, 0);

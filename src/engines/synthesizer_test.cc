@@ -5,17 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "engines/testing/shared_registry.h"
+
 namespace vox::engines {
 namespace {
 
-const EngineRegistry& Registry() {
-  static const EngineRegistry* registry = [] {
-    auto created = EngineRegistry::Create(EnginesConfig{});
-    EXPECT_TRUE(created.has_value()) << created.error().ToString();
-    return created->release();
-  }();
-  return *registry;
-}
+const EngineRegistry& Registry() { return testing::SharedRegistry(); }
 
 struct Word {
   std::string label;   // as the engine read it
