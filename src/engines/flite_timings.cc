@@ -1,6 +1,7 @@
 #include "engines/flite_timings.h"
 
 #include <algorithm>
+#include <unordered_map>
 #include <utility>
 
 extern "C" {
@@ -10,14 +11,14 @@ extern "C" {
 namespace vox::engines::internal {
 namespace {
 
-struct WordRange {
-  const cst_item* word;  // in the Word relation
+struct ByteRange {
   std::size_t begin, end;
 };
 
-// Every word's byte range in `text`: its token's, found left to right.
-std::vector<WordRange> WordRanges(const cst_utterance* utt, std::string_view text) {
-  std::vector<WordRange> out;
+// Every word's (Word relation item's) byte range in `text`: its token's, found left to right.
+std::unordered_map<const cst_item*, ByteRange> WordRanges(const cst_utterance* utt,
+                                                          std::string_view text) {
+  std::unordered_map<const cst_item*, ByteRange> out;
   cst_relation* tokens = utt_relation(utt, "Token");
   if (tokens == nullptr) return out;
   std::size_t cursor = 0;
@@ -28,7 +29,7 @@ std::vector<WordRange> WordRanges(const cst_utterance* utt, std::string_view tex
     if (begin == std::string_view::npos) begin = end = cursor;  // not verbatim: place it here
     cursor = end;
     for (const cst_item* w = item_daughter(token); w; w = item_next(w)) {
-      out.push_back({item_as(w, "Word"), begin, end});
+      out[item_as(w, "Word")] = {begin, end};
     }
   }
   return out;
@@ -49,7 +50,7 @@ std::vector<TimingItem> FliteTimings(const cst_utterance_struct* utt, std::strin
   std::vector<TimingItem> items;
   cst_relation* segments = utt_relation(utt, "Segment");
   if (segments == nullptr) return items;
-  const std::vector<WordRange> ranges = WordRanges(utt, text);
+  const auto ranges = WordRanges(utt, text);
   const auto clip = [&](double t) { return std::clamp(t, 0.0, duration_s); };
 
   const cst_item* current_word = nullptr;
@@ -61,11 +62,9 @@ std::vector<TimingItem> FliteTimings(const cst_utterance_struct* utt, std::strin
     const cst_item* word = WordOf(seg);
     std::size_t begin_byte = pause_at, end_byte = pause_at;
     if (word != nullptr) {
-      const auto range = std::find_if(ranges.begin(), ranges.end(),
-                                      [&](const WordRange& r) { return r.word == word; });
-      if (range != ranges.end()) {
-        begin_byte = range->begin;
-        end_byte = range->end;
+      if (const auto range = ranges.find(word); range != ranges.end()) {
+        begin_byte = range->second.begin;
+        end_byte = range->second.end;
       }
       if (word != current_word) {
         current_word = word;

@@ -29,8 +29,9 @@ struct SynthesisPlan {
   SynthesisParams params;
   std::vector<std::string> sentences;  // normalized, in order
   size_t text_chars = 0;               // code points of the raw text
-  // Parallel to `sentences`: where the sentence starts in the raw text (bytes)
-  // and where each of its words came from, relative to that start.
+  // Parallel to `sentences` (Prepare fills it): where the sentence starts in
+  // the raw text (bytes) and where each of its words came from, relative to
+  // that start. Without it RunTimed leaves ranges relative to the sentence.
   struct SentenceSource {
     size_t offset = 0;
     std::vector<text::AlignedSpan> spans;
