@@ -137,7 +137,9 @@ TEST_P(EngineConformance, TimingsAreOrderedInsideTheAudioAndPointAtTheWords) {
   const std::vector<AudioChunk> chunks = Stream(text, voice());
   ASSERT_FALSE(chunks.empty());
   std::vector<const TimingItem*> words;
+  double audio_s = 0;
   for (const AudioChunk& c : chunks) {
+    audio_s += c.pcm.duration_s();
     if (caps.timing == TimingGranularity::kNone) {
       EXPECT_TRUE(c.timings.empty());
       continue;
@@ -168,6 +170,7 @@ TEST_P(EngineConformance, TimingsAreOrderedInsideTheAudioAndPointAtTheWords) {
   ASSERT_EQ(words.size(), static_cast<size_t>(kSentenceWords));
   const char* expected[] = {"The", "quick", "brown", "fox", "jumps", "over", "the", "lazy", "dog"};
   double spoken = 0;
+  // (words[i] times are relative to their chunk; durations need no offset)
   for (int i = 0; i < kSentenceWords; ++i) {
     EXPECT_EQ(text.substr(words[i]->text_begin, words[i]->text_end - words[i]->text_begin),
               expected[i]);
@@ -175,16 +178,23 @@ TEST_P(EngineConformance, TimingsAreOrderedInsideTheAudioAndPointAtTheWords) {
     spoken += words[i]->end_s - words[i]->start_s;
   }
   // The words cover most of the audio: the timings describe this audio, not a guess.
-  EXPECT_GT(spoken, 0.6 * chunks.front().pcm.duration_s());
+  EXPECT_GT(spoken, 0.6 * audio_s);
 
   // Twice the speed: every word ends about twice as early.
   SynthesisParams fast;
   fast.speed = 2.0;
   const std::vector<AudioChunk> quick = Stream(text, voice(), fast);
   ASSERT_FALSE(quick.empty());
-  double fast_end = 0;
-  for (const TimingItem& t : quick.front().timings) fast_end = std::max(fast_end, t.end_s);
-  EXPECT_NEAR(fast_end / words.back()->end_s, 0.5, 0.15);
+  const auto last_word_end = [](const std::vector<AudioChunk>& cs) {
+    double end = 0;
+    for (const AudioChunk& c : cs) {
+      for (const TimingItem& t : c.timings) {
+        if (t.unit == TimingItem::Unit::kWord) end = std::max(end, c.offset_s + t.end_s);
+      }
+    }
+    return end;
+  };
+  EXPECT_NEAR(last_word_end(quick) / last_word_end(chunks), 0.5, 0.15);
 }
 
 // A sentence long enough to take a while, with no sentence boundary in it.
@@ -192,6 +202,34 @@ std::string LongSentence() {
   std::string text;
   while (text.size() < 1500) text += "and the quick brown fox jumps over the lazy dog ";
   return text;
+}
+
+TEST_P(EngineConformance, SubSentenceStreamingDeliversEarly) {
+  if (engine().capabilities().streaming != StreamingGranularity::kSubSentence) {
+    GTEST_SKIP() << "one chunk per sentence";
+  }
+  const std::string text = LongSentence();
+  const auto start = Clock::now();
+  double first_chunk_s = -1;
+  std::vector<AudioChunk> chunks;
+  const Status s = engine().SynthesizeStream(text, voice(), {}, [&](AudioChunk&& c) -> Status {
+    if (chunks.empty()) first_chunk_s = std::chrono::duration<double>(Clock::now() - start).count();
+    chunks.push_back(std::move(c));
+    return {};
+  });
+  const double total_s = std::chrono::duration<double>(Clock::now() - start).count();
+  ASSERT_TRUE(s.has_value()) << s.error().ToString();
+  std::printf("[ figures  ] %s: %zu chunks, first after %.3f s of %.3f s\n",
+              engine().name().c_str(), chunks.size(), first_chunk_s, total_s);
+  EXPECT_GT(chunks.size(), 10u);
+  EXPECT_LT(first_chunk_s, 0.8 * total_s);
+  // No word is cut in two: each word item lies inside one chunk, and together
+  // the chunks hold every word of the text once.
+  size_t words = 0;
+  for (const AudioChunk& c : chunks) {
+    for (const TimingItem& t : c.timings) words += t.unit == TimingItem::Unit::kWord;
+  }
+  EXPECT_EQ(words, static_cast<size_t>(std::count(text.begin(), text.end(), ' ')));
 }
 
 TEST_P(EngineConformance, CancelStopsALongSentencePromptly) {

@@ -4,12 +4,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <optional>
 
 #include "engines/engine_input.h"
 #include "engines/flite_cg_vocoder.h"
+#include "engines/flite_chunker.h"
 #include "engines/flite_random.h"
 #include "engines/flite_timings.h"
 #include "engines/language.h"
@@ -78,20 +80,37 @@ struct UttDeleter {
 };
 using UttPtr = std::unique_ptr<cst_utterance, UttDeleter>;
 
-// Polled from flite's audio streaming callback, which the vocoders (clustergen
-// MLSA and diphone LPC) call every min_buffsize samples they generate.
-struct CancelPoll {
-  const CancelCheck* canceled;
-  bool stopped = false;
+// What flite's audio streaming callback works with. The vocoders (clustergen
+// MLSA and diphone LPC) call it every min_buffsize samples they finish: it
+// polls the cancel check and hands finished words to the chunker.
+struct StreamState {
+  const CancelCheck& canceled;
+  internal::FliteChunker& chunker;
+  const cst_utterance* utt;
+  std::string_view text;
+  Status error;
+  bool stopped = false;  // canceled, or the sink failed
 };
 
-int PollCancel(const cst_wave*, int, int, int, cst_audio_streaming_info* asi) {
-  auto* poll = static_cast<CancelPoll*>(asi->userdata);
-  if (!poll->stopped && (*poll->canceled)()) poll->stopped = true;
-  return poll->stopped ? CST_AUDIO_STREAM_STOP : CST_AUDIO_STREAM_CONT;
+int OnAudio(const cst_wave* wave, int start, int size, int, cst_audio_streaming_info* asi) {
+  auto* state = static_cast<StreamState*>(asi->userdata);
+  if (state->stopped) return CST_AUDIO_STREAM_STOP;
+  if (state->canceled && state->canceled()) {
+    state->stopped = true;
+    return CST_AUDIO_STREAM_STOP;
+  }
+  // The timings are final once vocoding runs: take them at the first call.
+  if (!state->chunker.has_timings()) {
+    state->chunker.SetTimings(
+        internal::FliteTimings(state->utt, state->text, std::numeric_limits<double>::max()));
+  }
+  state->error = state->chunker.Advance(wave->samples, static_cast<size_t>(start + size));
+  if (!state->error) state->stopped = true;
+  return state->stopped ? CST_AUDIO_STREAM_STOP : CST_AUDIO_STREAM_CONT;
 }
 
-constexpr int kCancelPollsPerSecond = 20;
+constexpr int kCallbacksPerSecond = 20;
+constexpr double kMinChunkSeconds = 0.5;
 
 }  // namespace
 
@@ -201,7 +220,7 @@ EngineCapabilities FliteEngine::capabilities() const {
   EngineCapabilities caps = Engine::capabilities();
   caps.voice_conversion = true;
   caps.timing = TimingGranularity::kPhoneme;
-  caps.streaming = StreamingGranularity::kSentence;
+  caps.streaming = StreamingGranularity::kSubSentence;
   caps.cancel_within_sentence = true;
   return caps;
 }
@@ -254,9 +273,10 @@ Status FliteEngine::SynthesizeStream(std::string_view text, const VoiceInfo& voi
 
   // Declared before the utterance so it outlives it: the utterance points into it.
   std::optional<PitchShiftedModel> shifted_model;
-  CancelPoll poll{&canceled};
   const std::string input = internal::CString(text);
+  internal::FliteChunker chunker(info.sample_rate, kMinChunkSeconds, sink);
   UttPtr utt(new_utterance());
+  StreamState state{canceled, chunker, utt.get(), input, {}};
   utt_set_input_text(utt.get(), input.c_str());
   utt_init(utt.get(), lv.voice);
 
@@ -273,12 +293,12 @@ Status FliteEngine::SynthesizeStream(std::string_view text, const VoiceInfo& voi
     }
   }
 
-  if (canceled) {
+  {
     // The utterance's features own (and free) the streaming info.
     cst_audio_streaming_info* asi = new_audio_streaming_info();
-    asi->min_buffsize = std::max(1, info.sample_rate / kCancelPollsPerSecond);
-    asi->asc = PollCancel;
-    asi->userdata = &poll;
+    asi->min_buffsize = std::max(1, info.sample_rate / kCallbacksPerSecond);
+    asi->asc = OnAudio;
+    asi->userdata = &state;
     flite_feat_set(utt->features, "streaming_info", audio_streaming_info_val(asi));
   }
 
@@ -290,7 +310,8 @@ Status FliteEngine::SynthesizeStream(std::string_view text, const VoiceInfo& voi
     if (conversion != nullptr) scope.emplace(edit);
     synthesized = utt_synth(utt.get());
   }
-  if (poll.stopped) return MakeError(ErrorCode::kCanceled, "synthesis canceled");
+  VOX_RETURN_IF_ERROR(state.error);
+  if (state.stopped) return MakeError(ErrorCode::kCanceled, "synthesis canceled");
   if (synthesized == nullptr) {
     return Internal(fmt::format("flite failed to synthesize with voice '{}'", info.id));
   }
@@ -298,14 +319,11 @@ Status FliteEngine::SynthesizeStream(std::string_view text, const VoiceInfo& voi
   if (wave == nullptr || wave->num_channels != 1 || wave->sample_rate != info.sample_rate) {
     return Internal(fmt::format("flite returned unexpected audio for voice '{}'", info.id));
   }
-  AudioChunk chunk;
-  chunk.pcm.sample_rate = info.sample_rate;
-  chunk.pcm.channels = 1;
-  chunk.pcm.samples.resize(static_cast<size_t>(wave->num_samples));
-  for (int i = 0; i < wave->num_samples; ++i) chunk.pcm.samples[i] = wave->samples[i] / 32768.0f;
-  if (chunk.pcm.samples.empty()) return {};
-  chunk.timings = internal::FliteTimings(utt.get(), input, chunk.pcm.duration_s());
-  return sink(std::move(chunk));
+  // What the vocoder finished after the last clean cut (all of it if it never
+  // called back), with the remaining timings clipped to the audio.
+  const auto total = static_cast<size_t>(std::max(0, wave->num_samples));
+  if (!chunker.has_timings()) chunker.SetTimings(internal::FliteTimings(utt.get(), input, 1e9));
+  return chunker.Finish(wave->samples, total);
 }
 
 }  // namespace vox::engines

@@ -27,10 +27,11 @@
 // by `pitch`), mel-cepstrum biased, all-pass constant warped. No lock either:
 // the edit travels in a thread-local scoped to the one utt_synth() call.
 //
-// Streaming: one chunk per call, with word and phone timings from flite's
-// Segment relation (flite_timings.h). Cancellation is polled from flite's audio
-// streaming callback every 50 ms of generated audio, so a long sentence stops
-// inside the vocoder.
+// Streaming: flite's audio streaming callback reports the vocoder's progress
+// every 50 ms of audio. It polls cancellation (a long sentence stops inside the
+// vocoder) and delivers chunks of at least 0.5 s cut at word or pause ends
+// (flite_chunker.h), each with its word and phone timings from flite's Segment
+// relation (flite_timings.h). The audio is the same as without streaming.
 #pragma once
 
 #include <memory>
@@ -61,7 +62,7 @@ class FliteEngine final : public VoiceConversionEngine {
   Status SynthesizeStream(std::string_view text, const VoiceInfo& voice,
                           const SynthesisParams& params, const AudioChunkSink& sink,
                           const CancelCheck& canceled = {}) override;
-  // Conversion, phoneme (and word) timings, one chunk per sentence, cancel within it.
+  // Conversion, phoneme (and word) timings, sub-sentence chunks, cancel within a sentence.
   EngineCapabilities capabilities() const override;
 
   // The all-pass constant (MLSA alpha) of a clustergen voice's mel-cepstrum, which

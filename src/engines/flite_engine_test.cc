@@ -181,7 +181,7 @@ TEST(FliteEngine, CancelPollingLeavesAudioAloneAndStopsEveryVoice) {
     const Status s = Engine().SynthesizeStream(
         kSentence, v, {},
         [&](AudioChunk&& c) -> Status {
-          polled = std::move(c.pcm);
+          polled.samples.insert(polled.samples.end(), c.pcm.samples.begin(), c.pcm.samples.end());
           return {};
         },
         [&] { return ++polls < 0; });
