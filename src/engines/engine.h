@@ -78,7 +78,8 @@ struct TimingItem {
 };
 
 // Audio and timings. Within one unit, items are in order: start_s never
-// decreases and units do not overlap.
+// decreases and units do not overlap. An item lies entirely in one chunk
+// (engines cut chunks between words).
 struct AudioChunk {
   audio::PcmBuffer pcm;  // mono, at the voice's sample_rate
   std::vector<TimingItem> timings;
