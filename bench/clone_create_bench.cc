@@ -21,6 +21,7 @@
 
 #include "audio/encode.h"
 #include "cloning/voice_cloner.h"
+#include "engines/flite_engine.h"
 #include "voice/stats_speaker_encoder.h"
 #include "voice/test_corpus.h"
 #include "voice/voice_profile.h"

@@ -1,6 +1,6 @@
 #include "cli/cloning_setup.h"
 
-#include "engines/flite_engine.h"
+#include "engines/conversion_engine.h"
 
 namespace vox::cli {
 
@@ -11,11 +11,10 @@ std::unique_ptr<voice::StatsSpeakerEncoder> MakeSpeakerEncoder() {
 Result<CloningKit> MakeCloningKit(store::Store& store, blob::BlobStore& blobs,
                                   const engines::EngineRegistry& engines,
                                   const PlatformConfig& config) {
-  engines::FliteEngine* flite = nullptr;
-  for (const auto& engine : engines.engines()) {
-    if (auto* f = dynamic_cast<engines::FliteEngine*>(engine.get())) flite = f;
+  engines::VoiceConversionEngine* converter = engines.voice_conversion_engine();
+  if (converter == nullptr) {
+    return Unavailable("voice cloning needs an engine with voice conversion (flite), not loaded");
   }
-  if (!flite) return Unavailable("voice cloning needs the flite engine, which is not loaded");
   CloningKit kit;
   kit.encoder = MakeSpeakerEncoder();
   if (config.clone_require_consent) {
@@ -33,8 +32,8 @@ Result<CloningKit> MakeCloningKit(store::Store& store, blob::BlobStore& blobs,
   clone_config.check_protected = config.clone_check_protected;
   clone_config.max_concurrent = config.clone_concurrency;
   clone_config.max_file_bytes = config.max_upload_bytes;
-  kit.cloner = std::make_unique<cloning::VoiceCloner>(store, blobs, *flite, kit.transcriber.get(),
-                                                      *kit.encoder, clone_config);
+  kit.cloner = std::make_unique<cloning::VoiceCloner>(
+      store, blobs, *converter, kit.transcriber.get(), *kit.encoder, clone_config);
   return kit;
 }
 

@@ -23,9 +23,9 @@ struct CloningKit {
 // The speaker encoder alone (workers score cloned output with it).
 std::unique_ptr<voice::StatsSpeakerEncoder> MakeSpeakerEncoder();
 
-// Fails (kUnavailable) when the flite engine is not loaded or the ASR model is
-// missing: the caller decides whether cloning is optional (the API) or the
-// point of the command (`vox clone`).
+// Fails (kUnavailable) when no engine offers voice conversion (flite) or the
+// ASR model is missing: the caller decides whether cloning is optional (the
+// API) or the point of the command (`vox clone`).
 Result<CloningKit> MakeCloningKit(store::Store& store, blob::BlobStore& blobs,
                                   const engines::EngineRegistry& engines,
                                   const PlatformConfig& config);

@@ -105,7 +105,8 @@ class Slot {
 
 }  // namespace
 
-VoiceCloner::VoiceCloner(store::Store& store, blob::BlobStore& blobs, engines::FliteEngine& flite,
+VoiceCloner::VoiceCloner(store::Store& store, blob::BlobStore& blobs,
+                         engines::VoiceConversionEngine& flite,
                          asr::Transcriber* transcriber, voice::SpeakerEncoder& encoder,
                          ClonerConfig config, const Clock& clock)
     : store_(store), blobs_(blobs), flite_(flite), transcriber_(transcriber), encoder_(encoder),

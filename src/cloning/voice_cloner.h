@@ -32,7 +32,7 @@
 #include "blob/blob_store.h"
 #include "cloning/upload_decoder.h"
 #include "common/clock.h"
-#include "engines/flite_engine.h"
+#include "engines/conversion_engine.h"
 #include "store/store.h"
 #include "voice/consent.h"
 #include "voice/conversion_fit.h"
@@ -76,7 +76,7 @@ struct CloneInput {
 class VoiceCloner {
  public:
   // `transcriber` may be null only when consent is not required.
-  VoiceCloner(store::Store& store, blob::BlobStore& blobs, engines::FliteEngine& flite,
+  VoiceCloner(store::Store& store, blob::BlobStore& blobs, engines::VoiceConversionEngine& flite,
               asr::Transcriber* transcriber, voice::SpeakerEncoder& encoder, ClonerConfig config,
               const Clock& clock = Clock::System());
 
@@ -116,7 +116,7 @@ class VoiceCloner {
 
   store::Store& store_;
   blob::BlobStore& blobs_;
-  engines::FliteEngine& flite_;
+  engines::VoiceConversionEngine& flite_;
   asr::Transcriber* transcriber_;
   voice::SpeakerEncoder& encoder_;
   const ClonerConfig config_;

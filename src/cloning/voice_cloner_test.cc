@@ -14,6 +14,7 @@
 #include "audio/test_bombs.h"
 #include "cloning/clone_binding.h"
 #include "cloning/clone_metadata.h"
+#include "engines/flite_engine.h"
 #include "engines/synthesizer.h"
 #include "voice/stats_speaker_encoder.h"
 #include "voice/test_corpus.h"

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "engines/conversion_engine.h"
 #include "engines/espeak_engine.h"
 #include "engines/flite_engine.h"
 #include "engines/language.h"
@@ -68,6 +69,13 @@ Result<std::unique_ptr<EngineRegistry>> EngineRegistry::FromEngines(
     if (!alias.empty() && alias_count[alias] == 1) registry->by_name_.emplace(alias, i);
   }
   return registry;
+}
+
+VoiceConversionEngine* EngineRegistry::voice_conversion_engine() const {
+  for (const auto& engine : engines_) {
+    if (VoiceConversionEngine* converting = engine->voice_conversion()) return converting;
+  }
+  return nullptr;
 }
 
 VoiceRef EngineRegistry::Ref(size_t index) const {

@@ -38,6 +38,10 @@ class EngineRegistry {
 
   const std::vector<std::unique_ptr<Engine>>& engines() const { return engines_; }
 
+  // The first engine that can carry a cloned voice (Engine::voice_conversion()),
+  // or nullptr when none is loaded.
+  VoiceConversionEngine* voice_conversion_engine() const;
+
   // All voices in registry order; with a language, those whose own language it
   // covers (RFC 4647 filtering: "en" lists en-US and en-GB voices).
   std::vector<VoiceInfo> ListVoices(std::string_view language = {}) const;

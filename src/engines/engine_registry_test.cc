@@ -6,18 +6,12 @@
 #include <string>
 
 #include "engines/testing/audio_metrics.h"
+#include "engines/testing/shared_registry.h"
 
 namespace vox::engines {
 namespace {
 
-const EngineRegistry& Registry() {
-  static EngineRegistry* registry = [] {
-    auto created = EngineRegistry::Create(EnginesConfig{});
-    EXPECT_TRUE(created.has_value()) << created.error().ToString();
-    return created->release();
-  }();
-  return *registry;
-}
+const EngineRegistry& Registry() { return testing::SharedRegistry(); }
 
 std::string DefaultFor(std::string_view language) {
   auto ref = Registry().DefaultVoice(language);

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <mutex>
 
+#include "engines/engine_input.h"
 #include "engines/language.h"
 
 namespace vox::engines {
@@ -67,6 +68,21 @@ int RateParameter(double speed) {
                     kMinWordsPerMinute, kMaxWordsPerMinute);
 }
 
+// One espeak_ng_Synthesize(): where the callback puts samples and events, and
+// whether to abort.
+struct Call {
+  struct Event {
+    espeak_EVENT_TYPE type;
+    int text_position;  // 1-based code point index of a word
+    int length;         // code points
+    int audio_ms;
+  };
+  std::vector<float>* samples;
+  std::vector<Event> events;
+  const CancelCheck* canceled;
+  bool stopped = false;
+};
+
 // libespeak-ng's process-wide state and the one mutex that guards it.
 struct Runtime {
   std::mutex mu;
@@ -74,8 +90,8 @@ struct Runtime {
   std::string data_dir;
   std::string version;
   int sample_rate = 0;
-  std::string current_voice;           // espeak voice selected last; "" if unknown
-  std::vector<float>* sink = nullptr;  // where the synth callback appends samples
+  std::string current_voice;  // espeak voice selected last; "" if unknown
+  Call* call = nullptr;       // the synthesis in progress, for the callback
 };
 
 Runtime& GetRuntime() {
@@ -83,13 +99,49 @@ Runtime& GetRuntime() {
   return *runtime;
 }
 
-// Synchronous mode calls back on the synthesizing thread, which holds the mutex.
-int OnSamples(short* wav, int count, espeak_EVENT*) {
-  std::vector<float>* sink = GetRuntime().sink;
-  if (wav != nullptr && sink != nullptr) {
-    for (int i = 0; i < count; ++i) sink->push_back(wav[i] / 32768.0f);
+// Synchronous mode calls back on the synthesizing thread, which holds the
+// mutex, with each buffer of samples and the events inside it. Returning 1
+// aborts the synthesis.
+int OnSamples(short* wav, int count, espeak_EVENT* events) {
+  Call* call = GetRuntime().call;
+  if (call == nullptr) return 0;
+  if (wav != nullptr) {
+    for (int i = 0; i < count; ++i) call->samples->push_back(wav[i] / 32768.0f);
   }
-  return 0;  // continue
+  for (espeak_EVENT* e = events; e != nullptr && e->type != espeakEVENT_LIST_TERMINATED; ++e) {
+    if (e->type == espeakEVENT_WORD || e->type == espeakEVENT_END) {
+      call->events.push_back({e->type, e->text_position, e->length, e->audio_position});
+    }
+  }
+  if (*call->canceled && (*call->canceled)()) call->stopped = true;
+  return call->stopped ? 1 : 0;
+}
+
+// Word items from WORD events: a word lasts until the next word or the end of
+// its clause, whichever comes first.
+std::vector<TimingItem> WordTimings(const std::vector<Call::Event>& events, std::string_view text,
+                                    double duration_s) {
+  const std::vector<std::size_t> offsets = internal::CodePointOffsets(text);
+  const int chars = static_cast<int>(offsets.size()) - 1;
+  std::vector<TimingItem> items;
+  double last_end = 0;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const Call::Event& e = events[i];
+    if (e.type != espeakEVENT_WORD) continue;
+    const double end = i + 1 < events.size() ? events[i + 1].audio_ms / 1000.0 : duration_s;
+    const int first = std::clamp(e.text_position - 1, 0, chars);
+    const int last = std::clamp(first + e.length, first, chars);
+    TimingItem item;
+    item.unit = TimingItem::Unit::kWord;
+    item.text_begin = offsets[first];
+    item.text_end = offsets[last];
+    item.label = std::string(text.substr(item.text_begin, item.text_end - item.text_begin));
+    item.start_s = std::clamp(e.audio_ms / 1000.0, last_end, duration_s);
+    item.end_s = std::clamp(end, item.start_s, duration_s);
+    last_end = item.end_s;
+    items.push_back(std::move(item));
+  }
+  return items;
 }
 
 std::string StatusMessage(espeak_ng_STATUS status) {
@@ -129,8 +181,39 @@ Status InitializeLocked(Runtime& rt, const std::string& data_dir) {
   return {};
 }
 
-bool IsBlank(std::string_view text) {
-  return text.find_first_not_of(" \t\r\n\f\v") == std::string_view::npos;
+// Selects the voice and parameters and runs one synthesis into `call`, under
+// the library's lock. A cancel is not an error here; the caller checks call.stopped.
+Status SynthesizeLocked(const std::string& espeak_voice, const std::string& input,
+                        const SynthesisParams& params, Call& call) {
+  Runtime& rt = GetRuntime();
+  std::lock_guard<std::mutex> lock(rt.mu);
+  if (rt.current_voice != espeak_voice) {
+    // Switching language reloads its dictionary: skip it when the voice is unchanged.
+    rt.current_voice.clear();
+    const espeak_ng_STATUS status = espeak_ng_SetVoiceByName(espeak_voice.c_str());
+    if (status != ENS_OK) {
+      return Internal(fmt::format("espeak-ng could not select voice '{}': {}", espeak_voice,
+                                  StatusMessage(status)));
+    }
+    rt.current_voice = espeak_voice;
+  }
+  for (const auto& [parameter, value] : {std::pair{espeakRATE, RateParameter(params.speed)},
+                                         std::pair{espeakPITCH, PitchParameter(params.pitch)},
+                                         std::pair{espeakRANGE, RangeParameter(params.pitch)}}) {
+    const espeak_ng_STATUS status = espeak_ng_SetParameter(parameter, value, 0);
+    if (status != ENS_OK) {
+      return Internal("espeak-ng rejected a parameter: " + StatusMessage(status));
+    }
+  }
+  rt.call = &call;
+  const espeak_ng_STATUS status = espeak_ng_Synthesize(
+      input.c_str(), input.size() + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, nullptr, nullptr);
+  rt.call = nullptr;
+  if (status != ENS_OK && !call.stopped) {
+    return Internal(fmt::format("espeak-ng synthesis failed with voice '{}': {}", espeak_voice,
+                                StatusMessage(status)));
+  }
+  return {};
 }
 
 }  // namespace
@@ -176,6 +259,12 @@ Result<std::unique_ptr<EspeakEngine>> EspeakEngine::Create(const std::string& da
     if (spec.female_variant) add(spec, true);
   }
   if (voices.empty()) return Unavailable("espeak-ng loaded no voices from its data directory");
+  // Every voice selection above queued an event for the next synthesis, and the
+  // library's event list is short: unflushed, they push out the first word
+  // events of the first real request. A throwaway synthesis drains them.
+  static constexpr char kFlush[] = "a";
+  espeak_ng_Synthesize(kFlush, sizeof(kFlush), 0, POS_CHARACTER, 0, espeakCHARS_UTF8, nullptr,
+                       nullptr);
   return std::unique_ptr<EspeakEngine>(
       new EspeakEngine(rt.version, std::move(voices), std::move(entries)));
 }
@@ -205,8 +294,26 @@ bool EspeakEngine::SupportsLanguage(const VoiceInfo& voice, std::string_view lan
   return language.empty() || FindLanguageVoice(language) != nullptr;
 }
 
+EngineCapabilities EspeakEngine::capabilities() const {
+  EngineCapabilities caps = Engine::capabilities();
+  caps.languages.clear();
+  for (size_t i = 0; i < voices_.size(); ++i) {
+    if (entries_[i].variant.empty()) caps.languages.push_back(voices_[i].language);
+  }
+  caps.timing = TimingGranularity::kWord;
+  caps.streaming = StreamingGranularity::kSentence;
+  caps.cancel_within_sentence = true;
+  return caps;
+}
+
 Result<audio::PcmBuffer> EspeakEngine::Synthesize(std::string_view text, const VoiceInfo& voice,
                                                   const SynthesisParams& params) {
+  return CollectStream(text, voice, params);
+}
+
+Status EspeakEngine::SynthesizeStream(std::string_view text, const VoiceInfo& voice,
+                                      const SynthesisParams& params, const AudioChunkSink& sink,
+                                      const CancelCheck& canceled) {
   VOX_RETURN_IF_ERROR(params.Validate());
   size_t index = 0;
   while (index < voices_.size() && voices_[index].id != voice.id) ++index;
@@ -232,50 +339,22 @@ Result<audio::PcmBuffer> EspeakEngine::Synthesize(std::string_view text, const V
     }
     espeak_voice = entries_[language_voice - voices_.data()].espeak_language + entry.variant;
   }
-  if (text.size() > kMaxTextBytes) {
-    return MakeError(ErrorCode::kResourceExhausted,
-                     fmt::format("text chunk of {} bytes exceeds espeak-ng's limit of {}; split "
-                                 "it into sentences",
-                                 text.size(), kMaxTextBytes),
-                     "text");
-  }
+  VOX_RETURN_IF_ERROR(internal::CheckText(text, "espeak-ng", kMaxTextBytes));
+  if (internal::IsBlank(text)) return {};
+  if (canceled && canceled()) return MakeError(ErrorCode::kCanceled, "synthesis canceled");
 
-  audio::PcmBuffer out;
-  out.channels = 1;
-  out.sample_rate = voices_[index].sample_rate;
-  if (IsBlank(text)) return out;
-  std::string input(text);
-  std::replace(input.begin(), input.end(), '\0', ' ');
+  AudioChunk chunk;
+  chunk.pcm.channels = 1;
+  chunk.pcm.sample_rate = voices_[index].sample_rate;
+  const std::string input = internal::CString(text);
+  Call call{&chunk.pcm.samples, {}, &canceled};
 
-  Runtime& rt = GetRuntime();
-  std::lock_guard<std::mutex> lock(rt.mu);
-  if (rt.current_voice != espeak_voice) {
-    // Switching language reloads its dictionary: skip it when the voice is unchanged.
-    rt.current_voice.clear();
-    const espeak_ng_STATUS status = espeak_ng_SetVoiceByName(espeak_voice.c_str());
-    if (status != ENS_OK) {
-      return Internal(fmt::format("espeak-ng could not select voice '{}': {}", espeak_voice,
-                                  StatusMessage(status)));
-    }
-    rt.current_voice = espeak_voice;
-  }
-  for (const auto& [parameter, value] : {std::pair{espeakRATE, RateParameter(params.speed)},
-                                         std::pair{espeakPITCH, PitchParameter(params.pitch)},
-                                         std::pair{espeakRANGE, RangeParameter(params.pitch)}}) {
-    const espeak_ng_STATUS status = espeak_ng_SetParameter(parameter, value, 0);
-    if (status != ENS_OK) {
-      return Internal("espeak-ng rejected a parameter: " + StatusMessage(status));
-    }
-  }
-  rt.sink = &out.samples;
-  const espeak_ng_STATUS status = espeak_ng_Synthesize(
-      input.c_str(), input.size() + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, nullptr, nullptr);
-  rt.sink = nullptr;
-  if (status != ENS_OK) {
-    return Internal(fmt::format("espeak-ng synthesis failed with voice '{}': {}", espeak_voice,
-                                StatusMessage(status)));
-  }
-  return out;
+  VOX_RETURN_IF_ERROR(SynthesizeLocked(espeak_voice, input, params, call));
+  if (call.stopped) return MakeError(ErrorCode::kCanceled, "synthesis canceled");
+  if (chunk.pcm.samples.empty()) return {};
+  chunk.timings = WordTimings(call.events, input, chunk.pcm.duration_s());
+  // Delivered after the library's lock is released: the sink may be slow.
+  return sink(std::move(chunk));
 }
 
 }  // namespace vox::engines

@@ -17,6 +17,11 @@
 // speeds under ~0.46 are as slow as 0.46. Pitch: espeakPITCH and espeakRANGE,
 // calibrated so the measured median F0 scales with `pitch`; espeak's parameter
 // range only reaches about 0.6x..1.8x the voice's F0, so 0.5 and 2.0 saturate.
+//
+// Streaming: one chunk per call with word timings from espeakEVENT_WORD (text
+// position and length, audio position). Phoneme events would need the legacy
+// espeak_Initialize() option; not used. The synth callback polls cancellation
+// on every buffer (about 60 ms of audio) and aborts by returning 1.
 #pragma once
 
 #include <memory>
@@ -43,6 +48,11 @@ class EspeakEngine final : public Engine {
 
   Result<audio::PcmBuffer> Synthesize(std::string_view text, const VoiceInfo& voice,
                                       const SynthesisParams& params) override;
+  Status SynthesizeStream(std::string_view text, const VoiceInfo& voice,
+                          const SynthesisParams& params, const AudioChunkSink& sink,
+                          const CancelCheck& canceled = {}) override;
+  // Word timings, one chunk per sentence, cancel within it.
+  EngineCapabilities capabilities() const override;
 
   // Any language in this engine's table (see voices()), by RFC 4647 lookup:
   // "de-AT" is served by German.

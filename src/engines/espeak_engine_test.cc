@@ -186,13 +186,18 @@ TEST(EspeakEngine, RejectsBadRequests) {
 TEST(EspeakEngine, BlankAndOddTextIsHandled) {
   EXPECT_TRUE(Speak("", "espeak-en").empty());
   EXPECT_TRUE(Speak(" \n\t ", "espeak-en").empty());
-  // Markup is text (no SSML flag), broken UTF-8 and NULs must not derail synthesis.
+  // Markup is text (no SSML flag), and NULs must not derail synthesis.
   for (const std::string& text :
-       {std::string("<speak>1 < 2 & 3 > 2</speak>"), std::string("caf\xc3\xa9 \xff\xfe broken"),
+       {std::string("<speak>1 < 2 & 3 > 2</speak>"), std::string("caf\xc3\xa9 na\xc3\xafve"),
         std::string("a\0b c", 5), std::string("12345678901234567890"), std::string("?!.,;:")}) {
     auto pcm = Engine().Synthesize(text, Voice("espeak-en"), {});
     ASSERT_TRUE(pcm.has_value()) << pcm.error().ToString();
   }
+  // Broken UTF-8 is refused, naming the text, rather than read as garbage.
+  auto broken = Engine().Synthesize("caf\xc3\xa9 \xff\xfe broken", Voice("espeak-en"), {});
+  ASSERT_FALSE(broken.has_value());
+  EXPECT_EQ(broken.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(broken.error().field, "text");
 }
 
 // espeak-ng is not bit-reproducible: wavegen state (pitch flutter, noise phase)

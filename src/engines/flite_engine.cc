@@ -4,12 +4,16 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <optional>
 
+#include "engines/engine_input.h"
 #include "engines/flite_cg_vocoder.h"
+#include "engines/flite_chunker.h"
 #include "engines/flite_random.h"
+#include "engines/flite_timings.h"
 #include "engines/language.h"
 #include "engines/voice_conversion.h"
 
@@ -76,9 +80,37 @@ struct UttDeleter {
 };
 using UttPtr = std::unique_ptr<cst_utterance, UttDeleter>;
 
-bool IsBlank(std::string_view text) {
-  return text.find_first_not_of(" \t\r\n\f\v") == std::string_view::npos;
+// What flite's audio streaming callback works with. The vocoders (clustergen
+// MLSA and diphone LPC) call it every min_buffsize samples they finish: it
+// polls the cancel check and hands finished words to the chunker.
+struct StreamState {
+  const CancelCheck& canceled;
+  internal::FliteChunker& chunker;
+  const cst_utterance* utt;
+  std::string_view text;
+  Status error;
+  bool stopped = false;  // canceled, or the sink failed
+};
+
+int OnAudio(const cst_wave* wave, int start, int size, int, cst_audio_streaming_info* asi) {
+  auto* state = static_cast<StreamState*>(asi->userdata);
+  if (state->stopped) return CST_AUDIO_STREAM_STOP;
+  if (state->canceled && state->canceled()) {
+    state->stopped = true;
+    return CST_AUDIO_STREAM_STOP;
+  }
+  // The timings are final once vocoding runs: take them at the first call.
+  if (!state->chunker.has_timings()) {
+    state->chunker.SetTimings(
+        internal::FliteTimings(state->utt, state->text, std::numeric_limits<double>::max()));
+  }
+  state->error = state->chunker.Advance(wave->samples, static_cast<size_t>(start + size));
+  if (!state->error) state->stopped = true;
+  return state->stopped ? CST_AUDIO_STREAM_STOP : CST_AUDIO_STREAM_CONT;
 }
+
+constexpr int kCallbacksPerSecond = 20;
+constexpr double kMinChunkSeconds = 0.5;
 
 }  // namespace
 
@@ -174,7 +206,8 @@ std::string FliteEngine::version() const { return FLITE_PROJECT_VERSION; }
 
 std::optional<double> FliteEngine::MelCepstrumAlpha(std::string_view voice_id) const {
   for (size_t i = 0; i < voices_.size(); ++i) {
-    if (voices_[i].id == voice_id && loaded_[i].cg_db != nullptr) return loaded_[i].cg_db->mlsa_alpha;
+    if (voices_[i].id == voice_id && loaded_[i].cg_db != nullptr)
+      return loaded_[i].cg_db->mlsa_alpha;
   }
   return std::nullopt;
 }
@@ -183,8 +216,23 @@ bool FliteEngine::SupportsLanguage(const VoiceInfo& voice, std::string_view lang
   return language.empty() || PrimaryLanguage(language) == "en";
 }
 
+EngineCapabilities FliteEngine::capabilities() const {
+  EngineCapabilities caps = Engine::capabilities();
+  caps.voice_conversion = true;
+  caps.timing = TimingGranularity::kPhoneme;
+  caps.streaming = StreamingGranularity::kSubSentence;
+  caps.cancel_within_sentence = true;
+  return caps;
+}
+
 Result<audio::PcmBuffer> FliteEngine::Synthesize(std::string_view text, const VoiceInfo& voice,
                                                  const SynthesisParams& params) {
+  return CollectStream(text, voice, params);
+}
+
+Status FliteEngine::SynthesizeStream(std::string_view text, const VoiceInfo& voice,
+                                     const SynthesisParams& params, const AudioChunkSink& sink,
+                                     const CancelCheck& canceled) {
   VOX_RETURN_IF_ERROR(params.Validate());
   size_t index = 0;
   while (index < voices_.size() && voices_[index].id != voice.id) ++index;
@@ -199,13 +247,7 @@ Result<audio::PcmBuffer> FliteEngine::Synthesize(std::string_view text, const Vo
         fmt::format("voice '{}' speaks English only, not '{}'", info.id, params.language),
         "language");
   }
-  if (text.size() > kMaxTextBytes) {
-    return MakeError(ErrorCode::kResourceExhausted,
-                     fmt::format("text chunk of {} bytes exceeds flite's limit of {}; split it "
-                                 "into sentences",
-                                 text.size(), kMaxTextBytes),
-                     "text");
-  }
+  VOX_RETURN_IF_ERROR(internal::CheckText(text, "flite", kMaxTextBytes));
 
   const VoiceConversion* conversion = params.conversion.get();
   if (conversion != nullptr) {
@@ -226,16 +268,15 @@ Result<audio::PcmBuffer> FliteEngine::Synthesize(std::string_view text, const Vo
     }
   }
 
-  audio::PcmBuffer out;
-  out.sample_rate = info.sample_rate;
-  out.channels = 1;
-  if (IsBlank(text)) return out;
+  if (internal::IsBlank(text)) return {};
+  if (canceled && canceled()) return MakeError(ErrorCode::kCanceled, "synthesis canceled");
 
   // Declared before the utterance so it outlives it: the utterance points into it.
   std::optional<PitchShiftedModel> shifted_model;
-  std::string input(text);                              // flite wants a NUL-terminated string...
-  std::replace(input.begin(), input.end(), '\0', ' ');  // ...and would stop at an inner NUL
+  const std::string input = internal::CString(text);
+  internal::FliteChunker chunker(info.sample_rate, kMinChunkSeconds, sink);
   UttPtr utt(new_utterance());
+  StreamState state{canceled, chunker, utt.get(), input, {}};
   utt_set_input_text(utt.get(), input.c_str());
   utt_init(utt.get(), lv.voice);
 
@@ -252,6 +293,15 @@ Result<audio::PcmBuffer> FliteEngine::Synthesize(std::string_view text, const Vo
     }
   }
 
+  {
+    // The utterance's features own (and free) the streaming info.
+    cst_audio_streaming_info* asi = new_audio_streaming_info();
+    asi->min_buffsize = std::max(1, info.sample_rate / kCallbacksPerSecond);
+    asi->asc = OnAudio;
+    asi->userdata = &state;
+    flite_feat_set(utt->features, "streaming_info", audio_streaming_info_val(asi));
+  }
+
   internal::SeedFliteRandom(kNoiseSeed);
   const internal::CgVocodeEdit edit{conversion, params.pitch};
   cst_utterance* synthesized = nullptr;
@@ -260,6 +310,8 @@ Result<audio::PcmBuffer> FliteEngine::Synthesize(std::string_view text, const Vo
     if (conversion != nullptr) scope.emplace(edit);
     synthesized = utt_synth(utt.get());
   }
+  VOX_RETURN_IF_ERROR(state.error);
+  if (state.stopped) return MakeError(ErrorCode::kCanceled, "synthesis canceled");
   if (synthesized == nullptr) {
     return Internal(fmt::format("flite failed to synthesize with voice '{}'", info.id));
   }
@@ -267,9 +319,11 @@ Result<audio::PcmBuffer> FliteEngine::Synthesize(std::string_view text, const Vo
   if (wave == nullptr || wave->num_channels != 1 || wave->sample_rate != info.sample_rate) {
     return Internal(fmt::format("flite returned unexpected audio for voice '{}'", info.id));
   }
-  out.samples.resize(static_cast<size_t>(wave->num_samples));
-  for (int i = 0; i < wave->num_samples; ++i) out.samples[i] = wave->samples[i] / 32768.0f;
-  return out;
+  // What the vocoder finished after the last clean cut (all of it if it never
+  // called back), with the remaining timings clipped to the audio.
+  const auto total = static_cast<size_t>(std::max(0, wave->num_samples));
+  if (!chunker.has_timings()) chunker.SetTimings(internal::FliteTimings(utt.get(), input, 1e9));
+  return chunker.Finish(wave->samples, total);
 }
 
 }  // namespace vox::engines

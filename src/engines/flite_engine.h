@@ -26,6 +26,12 @@
 // (flite_cg_vocoder.h) and vocodes an edited copy: F0 mapped (then multiplied
 // by `pitch`), mel-cepstrum biased, all-pass constant warped. No lock either:
 // the edit travels in a thread-local scoped to the one utt_synth() call.
+//
+// Streaming: flite's audio streaming callback reports the vocoder's progress
+// every 50 ms of audio. It polls cancellation (a long sentence stops inside the
+// vocoder) and delivers chunks of at least 0.5 s cut at word or pause ends
+// (flite_chunker.h), each with its word and phone timings from flite's Segment
+// relation (flite_timings.h). The audio is the same as without streaming.
 #pragma once
 
 #include <memory>
@@ -34,11 +40,11 @@
 #include <string_view>
 #include <vector>
 
-#include "engines/engine.h"
+#include "engines/conversion_engine.h"
 
 namespace vox::engines {
 
-class FliteEngine final : public Engine {
+class FliteEngine final : public VoiceConversionEngine {
  public:
   // Registers the voices (once per process). Fails only if flite does.
   static Result<std::unique_ptr<FliteEngine>> Create();
@@ -53,10 +59,15 @@ class FliteEngine final : public Engine {
   // ("conversion.<name>") for values out of bounds.
   Result<audio::PcmBuffer> Synthesize(std::string_view text, const VoiceInfo& voice,
                                       const SynthesisParams& params) override;
+  Status SynthesizeStream(std::string_view text, const VoiceInfo& voice,
+                          const SynthesisParams& params, const AudioChunkSink& sink,
+                          const CancelCheck& canceled = {}) override;
+  // Conversion, phoneme (and word) timings, sub-sentence chunks, cancel within a sentence.
+  EngineCapabilities capabilities() const override;
 
   // The all-pass constant (MLSA alpha) of a clustergen voice's mel-cepstrum, which
   // voice conversion fits its bias on; nullopt for other voices.
-  std::optional<double> MelCepstrumAlpha(std::string_view voice_id) const;
+  std::optional<double> MelCepstrumAlpha(std::string_view voice_id) const override;
 
   // English only: flite's text analysis and lexicon are US English.
   bool SupportsLanguage(const VoiceInfo& voice, std::string_view language) const override;

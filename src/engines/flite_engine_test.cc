@@ -154,13 +154,48 @@ TEST(FliteEngine, BlankAndOddTextIsHandled) {
   EXPECT_EQ(blank.sample_rate, 16000);
   for (const std::string& text :
        {std::string("caf\xc3\xa9 na\xc3\xafve \xe2\x82\xac 5 \xf0\x9f\x98\x80"),
-        std::string("\xff\xfe\xfd broken utf-8"), std::string("a\0b c", 5),
-        std::string("1234567890123456789012345678901234567890"), std::string("?!.,;:-()[]{}"),
+        std::string("a\0b c", 5), std::string("1234567890123456789012345678901234567890"),
+        std::string("?!.,;:-()[]{}"),
         std::string("Dr. Smith paid $3.50 on 12/25/2023 at 10:30am, ref #A-17.")}) {
     for (const char* id : {"flite-slt", "flite-rms", "flite-kal"}) {
       auto pcm = Engine().Synthesize(text, Voice(id), {});
       ASSERT_TRUE(pcm.has_value()) << pcm.error().ToString();
     }
+  }
+  // Broken UTF-8 would reach flite's front end as garbage: refused, naming the text.
+  auto broken = Engine().Synthesize("\xff\xfe\xfd broken utf-8", Voice("flite-slt"), {});
+  ASSERT_FALSE(broken.has_value());
+  EXPECT_EQ(broken.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(broken.error().field, "text");
+}
+
+// The cancel poll rides on flite's audio streaming callback: it must not change
+// the audio, and it must stop every kind of voice (clustergen and diphone vocoders).
+TEST(FliteEngine, CancelPollingLeavesAudioAloneAndStopsEveryVoice) {
+  std::string long_text;
+  while (long_text.size() < 600) long_text += "and the quick brown fox jumps over the lazy dog ";
+  for (const VoiceInfo& v : Engine().voices()) {
+    const audio::PcmBuffer plain = Speak(kSentence, v.id);
+    audio::PcmBuffer polled;
+    int polls = 0;
+    const Status s = Engine().SynthesizeStream(
+        kSentence, v, {},
+        [&](AudioChunk&& c) -> Status {
+          polled.samples.insert(polled.samples.end(), c.pcm.samples.begin(), c.pcm.samples.end());
+          return {};
+        },
+        [&] { return ++polls < 0; });
+    ASSERT_TRUE(s.has_value()) << v.id;
+    EXPECT_EQ(polled.samples, plain.samples) << v.id;
+    EXPECT_GT(polls, 5) << v.id << ": polled inside the sentence";
+
+    int until_stop = 0;
+    const Status stopped = Engine().SynthesizeStream(
+        long_text, v, {}, [](AudioChunk&&) -> Status { return {}; },
+        [&] { return ++until_stop > 2; });
+    ASSERT_FALSE(stopped.has_value()) << v.id;
+    EXPECT_EQ(stopped.error().code, ErrorCode::kCanceled) << v.id;
+    EXPECT_EQ(until_stop, 3) << v.id;
   }
 }
 

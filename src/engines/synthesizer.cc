@@ -40,10 +40,17 @@ Result<SynthesisPlan> Synthesizer::Prepare(std::string_view raw_text, const std:
 
   text::NormalizeOptions options;
   options.language = plan.params.language;
+  size_t cursor = 0;
   for (const std::string& sentence : text::SplitSentences(raw_text)) {
-    VOX_ASSIGN_OR_RETURN(std::string normalized, text::Normalize(sentence, options));
-    if (normalized.find_first_not_of(" \t\n") != std::string::npos) {
-      plan.sentences.push_back(std::move(normalized));
+    // The splitter only trims and cuts, so each sentence is verbatim in the raw text.
+    const size_t found = raw_text.find(sentence, cursor);
+    const size_t offset = found == std::string_view::npos ? cursor : found;
+    cursor = offset + sentence.size();
+    VOX_ASSIGN_OR_RETURN(text::NormalizedText normalized,
+                         text::NormalizeAligned(sentence, options));
+    if (normalized.text.find_first_not_of(" \t\n") != std::string::npos) {
+      plan.sentences.push_back(std::move(normalized.text));
+      plan.sources.push_back({offset, std::move(normalized.spans)});
     }
   }
   if (plan.sentences.empty()) return InvalidArgument("text has nothing to speak", "text");
@@ -52,11 +59,35 @@ Result<SynthesisPlan> Synthesizer::Prepare(std::string_view raw_text, const std:
 
 Status Synthesizer::Run(const SynthesisPlan& plan, const ChunkSink& sink,
                         const std::function<bool()>& canceled) const {
-  for (const std::string& sentence : plan.sentences) {
+  return RunTimed(
+      plan, [&](AudioChunk&& chunk) { return sink(chunk.pcm); }, canceled);
+}
+
+Status Synthesizer::RunTimed(const SynthesisPlan& plan, const AudioChunkSink& sink,
+                             const CancelCheck& canceled) const {
+  double offset_s = 0;
+  for (size_t i = 0; i < plan.sentences.size(); ++i) {
     if (canceled && canceled()) return MakeError(ErrorCode::kCanceled, "synthesis canceled");
-    VOX_ASSIGN_OR_RETURN(audio::PcmBuffer chunk,
-                         plan.engine->Synthesize(sentence, plan.voice, plan.params));
-    VOX_RETURN_IF_ERROR(sink(chunk));
+    const SynthesisPlan::SentenceSource* source =
+        i < plan.sources.size() ? &plan.sources[i] : nullptr;
+    const double sentence_start_s = offset_s;
+    VOX_RETURN_IF_ERROR(plan.engine->SynthesizeStream(
+        plan.sentences[i], plan.voice, plan.params,
+        [&](AudioChunk&& chunk) -> Status {
+          if (source != nullptr) {
+            for (TimingItem& item : chunk.timings) {
+              const auto [b, e] = text::SourceOf(source->spans, item.text_begin, item.text_end);
+              item.text_begin = source->offset + b;
+              item.text_end = source->offset + e;
+            }
+          }
+          chunk.offset_s += sentence_start_s;
+          const double duration = chunk.pcm.duration_s();
+          VOX_RETURN_IF_ERROR(sink(std::move(chunk)));
+          offset_s += duration;
+          return {};
+        },
+        canceled));
   }
   return {};
 }

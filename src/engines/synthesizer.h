@@ -4,6 +4,10 @@
 // into sentences, normalize each, resolve the voice, and call the engine per
 // sentence, handing every chunk to a sink as soon as it exists. Memory stays
 // bounded by one sentence of audio, whatever the text's length.
+//
+// RunTimed() also hands over the engine's timings, mapped back onto the raw
+// text: the words "three dollars and fifty cents" carry the byte range of the
+// "$3.50" the client typed (sentence offset + text::NormalizeAligned spans).
 #pragma once
 
 #include <functional>
@@ -15,6 +19,7 @@
 #include "common/status.h"
 #include "engines/engine.h"
 #include "engines/engine_registry.h"
+#include "text/normalizer.h"
 #include "text/text_limits.h"
 
 namespace vox::engines {
@@ -25,6 +30,14 @@ struct SynthesisPlan {
   SynthesisParams params;
   std::vector<std::string> sentences;  // normalized, in order
   size_t text_chars = 0;               // code points of the raw text
+  // Parallel to `sentences` (Prepare fills it): where the sentence starts in
+  // the raw text (bytes) and where each of its words came from, relative to
+  // that start. Without it RunTimed leaves ranges relative to the sentence.
+  struct SentenceSource {
+    size_t offset = 0;
+    std::vector<text::AlignedSpan> spans;
+  };
+  std::vector<SentenceSource> sources;
 
   // "<engine>/<voice>@<engine version>": recorded with every job.
   std::string model_version() const;
@@ -47,9 +60,15 @@ class Synthesizer {
   using ChunkSink = std::function<Status(const audio::PcmBuffer&)>;
   // Synthesizes the plan's sentences in order. Stops at the first failing
   // chunk or sink, or with kCanceled as soon as `canceled()` returns true
-  // (checked between sentences).
+  // (checked between sentences and, where the engine can, inside them).
   Status Run(const SynthesisPlan& plan, const ChunkSink& sink,
              const std::function<bool()>& canceled = {}) const;
+
+  // Run() with the engine's chunks and timings. In the chunks handed to `sink`,
+  // offset_s counts from the start of the whole plan's audio and each timing's
+  // text_begin/text_end is a byte range of the raw text given to Prepare().
+  Status RunTimed(const SynthesisPlan& plan, const AudioChunkSink& sink,
+                  const CancelCheck& canceled = {}) const;
 
  private:
   const EngineRegistry& registry_;

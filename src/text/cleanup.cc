@@ -43,8 +43,12 @@ CharClass Classify(char32_t cp) {
 
 }  // namespace
 
-std::string CleanText(std::string_view text) {
+std::string CleanText(std::string_view text) { return CleanText(text, nullptr); }
+
+std::string CleanText(std::string_view text, OffsetMap* map) {
   std::string out;
+  SourceSpan space;  // the first whitespace character of the pending run
+  if (map != nullptr) map->clear();
   out.reserve(text.size());
   bool pending_space = false;
   std::size_t pos = 0;
@@ -57,12 +61,17 @@ std::string CleanText(std::string_view text) {
       case CharClass::kDrop:
         break;
       case CharClass::kSpace:
+        if (!pending_space) space = {start, pos};
         pending_space = true;
         break;
       case CharClass::kKeep:
-        if (pending_space && !out.empty()) out += ' ';
+        if (pending_space && !out.empty()) {
+          out += ' ';
+          if (map != nullptr) map->push_back(space);
+        }
         pending_space = false;
         out.append(text.substr(start, pos - start));
+        if (map != nullptr) map->resize(out.size(), SourceSpan{start, pos});
         break;
     }
   }

@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include "text/offset_map.h"
+
 namespace vox::text {
 
 // For valid UTF-8 `text`: control characters are removed, except tab, newline,
@@ -14,5 +16,7 @@ namespace vox::text {
 // collapse to one and the ends are trimmed. Joiners (U+200C/U+200D) are kept
 // because Indic and Persian spelling depends on them.
 std::string CleanText(std::string_view text);
+// The same, also filling `map` (when not null) with the source span of every output byte.
+std::string CleanText(std::string_view text, OffsetMap* map);
 
 }  // namespace vox::text

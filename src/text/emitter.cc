@@ -12,7 +12,16 @@ void Emitter::Word(std::string_view words) {
     out_ += ' ';
   }
   pending_ = 0;
+  const std::size_t start = out_.size();
   out_ += words;
+  // One entry per space-separated word ("three dollars" is two).
+  std::size_t b = start;
+  for (std::size_t i = start; i <= out_.size(); ++i) {
+    if (i == out_.size() || out_[i] == ' ') {
+      if (i > b) words_.push_back({b, i, {}});
+      b = i + 1;
+    }
+  }
 }
 
 void Emitter::Pause() {
@@ -28,6 +37,10 @@ std::string Emitter::Finish() && {
   if (pending_ != 0 && pending_ != ',') out_ += pending_;
   pending_ = 0;
   return std::move(out_);
+}
+
+void Emitter::Attribute(std::size_t from, SourceSpan source) {
+  for (std::size_t i = from; i < words_.size(); ++i) words_[i].source = source;
 }
 
 }  // namespace vox::text

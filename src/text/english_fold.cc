@@ -119,8 +119,11 @@ const char* Fold(char32_t cp, bool after_digit) {
 
 }  // namespace
 
-std::string FoldForEnglish(std::string_view cleaned) {
+std::string FoldForEnglish(std::string_view cleaned) { return FoldForEnglish(cleaned, nullptr); }
+
+std::string FoldForEnglish(std::string_view cleaned, OffsetMap* map) {
   std::string out;
+  if (map != nullptr) map->clear();
   out.reserve(cleaned.size() + cleaned.size() / 8);
   std::size_t pos = 0;
   while (pos < cleaned.size()) {
@@ -128,6 +131,7 @@ std::string FoldForEnglish(std::string_view cleaned) {
     if (byte < 0x80) {
       out += static_cast<char>(byte);
       ++pos;
+      if (map != nullptr) map->push_back({pos - 1, pos});
       continue;
     }
     const std::size_t start = pos;
@@ -154,6 +158,7 @@ std::string FoldForEnglish(std::string_view cleaned) {
     } else {
       out.append(cleaned.substr(start, pos - start));
     }
+    if (map != nullptr) map->resize(out.size(), SourceSpan{start, pos});
   }
   return out;
 }

@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include "text/offset_map.h"
+
 namespace vox::text {
 
 // For text already passed through CleanText: typographic quotes become ' and ",
@@ -14,5 +16,7 @@ namespace vox::text {
 // Other non-ASCII characters (currency signs, degree signs, Greek letters,
 // other scripts) are kept for the token rules, which read or drop them.
 std::string FoldForEnglish(std::string_view cleaned);
+// The same, also filling `map` (when not null) with the span of `cleaned` behind every output byte.
+std::string FoldForEnglish(std::string_view cleaned, OffsetMap* map);
 
 }  // namespace vox::text

@@ -1,5 +1,6 @@
 #include "text/normalizer.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "text/cleanup.h"
@@ -83,8 +84,24 @@ void EmitTrail(std::string_view core, std::string_view trail, std::string_view n
   }
 }
 
-std::string NormalizeEnglish(std::string_view cleaned) {
-  const std::string folded = FoldForEnglish(cleaned);
+// Where the words a rule read from tokens [first, last] came from in `folded`:
+// the first token's core up to the end of the last core and the trail
+// characters the rule swallowed.
+SourceSpan TokenSpan(std::string_view folded, const Token& first, const Token& last,
+                     std::size_t trail_skip) {
+  const auto offset = [&](std::string_view piece) {
+    return static_cast<std::size_t>(piece.data() - folded.data());
+  };
+  const std::string_view start = first.core.empty() ? first.lead : first.core;
+  const std::size_t end =
+      offset(last.core) + last.core.size() + std::min(trail_skip, last.trail.size());
+  return {offset(start), std::max(end, offset(start))};
+}
+
+// With `words`, also reports each output word's span in `cleaned`.
+std::string NormalizeEnglish(std::string_view cleaned, std::vector<EmittedWord>* words = nullptr) {
+  OffsetMap fold_map;
+  const std::string folded = FoldForEnglish(cleaned, words != nullptr ? &fold_map : nullptr);
   const std::vector<Token> tokens = Tokenize(folded);
   const Context ctx(tokens, DetectShouting(tokens));
   Emitter out(folded.size() + folded.size() / 2);
@@ -95,17 +112,36 @@ std::string NormalizeEnglish(std::string_view cleaned) {
     const bool phone = tokens[i].lead == "(" && ReadPhone(ctx, i, probe);
     if (!phone) EmitLead(tokens[i].lead, out);
     Match m;
+    const std::size_t first_word = out.words().size();
     for (Rule rule : kRules) {
       m = rule(ctx, i, out);
       if (m) break;
     }
     const std::size_t end = i + m.tokens;
+    if (words != nullptr) {
+      const SourceSpan span = TokenSpan(folded, tokens[i], tokens[end - 1], m.trail_skip);
+      out.Attribute(first_word, MapRange(fold_map, span.begin, span.end));
+    }
     const std::string_view trail = tokens[end - 1].trail;
     EmitTrail(tokens[end - 1].core, trail.substr(std::min(m.trail_skip, trail.size())),
               ctx.Core(end), end >= tokens.size(), out);
     i = end;
   }
+  if (words != nullptr) *words = out.words();
   return std::move(out).Finish();
+}
+
+// The words of text that is not rewritten: its space-separated pieces.
+std::vector<EmittedWord> SplitWords(std::string_view text) {
+  std::vector<EmittedWord> words;
+  std::size_t b = 0;
+  for (std::size_t i = 0; i <= text.size(); ++i) {
+    if (i == text.size() || text[i] == ' ') {
+      if (i > b) words.push_back({b, i, {b, i}});
+      b = i + 1;
+    }
+  }
+  return words;
 }
 
 }  // namespace
@@ -120,6 +156,56 @@ Result<std::string> Normalize(std::string_view input, const NormalizeOptions& op
   std::string cleaned = CleanText(input);
   if (!IsEnglish(options.language)) return cleaned;
   return NormalizeEnglish(cleaned);
+}
+
+Result<NormalizedText> NormalizeAligned(std::string_view input, const NormalizeOptions& options) {
+  VOX_RETURN_IF_ERROR(ValidateUtf8(input));
+  OffsetMap clean_map;
+  NormalizedText result;
+  result.text = CleanText(input, &clean_map);
+  std::vector<EmittedWord> words;
+  if (IsEnglish(options.language)) {
+    std::string cleaned = std::move(result.text);
+    result.text = NormalizeEnglish(cleaned, &words);
+  } else {
+    words = SplitWords(result.text);
+  }
+  result.spans.reserve(words.size());
+  for (const EmittedWord& w : words) {
+    const SourceSpan source = MapRange(clean_map, w.source.begin, w.source.end);
+    result.spans.push_back({w.begin, w.end, source.begin, source.end});
+  }
+  return result;
+}
+
+std::pair<std::size_t, std::size_t> NormalizedText::SourceOf(std::size_t begin,
+                                                             std::size_t end) const {
+  return text::SourceOf(spans, begin, end);
+}
+
+std::pair<std::size_t, std::size_t> SourceOf(const std::vector<AlignedSpan>& spans,
+                                             std::size_t begin, std::size_t end) {
+  std::size_t lo = 0, hi = 0;
+  bool found = false;
+  for (const AlignedSpan& s : spans) {
+    if (s.end <= begin) {
+      lo = hi = s.source_end;  // past this word: the position after it, until a better one
+      continue;
+    }
+    if (s.begin >= end) {
+      if (!found) lo = hi = s.source_begin;
+      break;
+    }
+    if (!found) {
+      lo = s.source_begin;
+      hi = s.source_end;
+      found = true;
+    } else {
+      lo = std::min(lo, s.source_begin);
+      hi = std::max(hi, s.source_end);
+    }
+  }
+  return {lo, hi};
 }
 
 }  // namespace vox::text

@@ -6,6 +6,7 @@
 
 #include <memory>
 
+#include "engines/flite_engine.h"
 #include "voice/conversion_fit.h"
 #include "voice/stats_speaker_encoder.h"
 #include "voice/test_corpus.h"

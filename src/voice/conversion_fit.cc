@@ -125,7 +125,7 @@ struct Trial {
   Embedding embedding;
 };
 
-Result<Trial> RunTrial(engines::FliteEngine& flite, const VoiceConversion& conversion,
+Result<Trial> RunTrial(engines::VoiceConversionEngine& flite, const VoiceConversion& conversion,
                        const StatsSpeakerEncoder& encoder) {
   VOX_ASSIGN_OR_RETURN(auto pcm, SynthesizePassage(flite, conversion.base_voice, TrialPassage(),
                                                    std::make_shared<const VoiceConversion>(
@@ -192,7 +192,7 @@ const std::vector<std::string>& TrialPassage() {
 }
 
 Result<audio::PcmBuffer> SynthesizePassage(
-    engines::FliteEngine& flite, const std::string& voice_id,
+    engines::VoiceConversionEngine& flite, const std::string& voice_id,
     const std::vector<std::string>& sentences,
     std::shared_ptr<const engines::VoiceConversion> conversion) {
   const engines::VoiceInfo* voice = nullptr;
@@ -211,7 +211,8 @@ Result<audio::PcmBuffer> SynthesizePassage(
   return all;
 }
 
-Result<BaseVoiceStats> BaseStats(engines::FliteEngine& flite, const std::string& voice_id) {
+Result<BaseVoiceStats> BaseStats(engines::VoiceConversionEngine& flite,
+                                 const std::string& voice_id) {
   // Flite output is a pure function of text and voice, so one cache serves every
   // engine instance. Computing under the lock makes concurrent first callers wait
   // for one computation instead of repeating it.
@@ -234,7 +235,7 @@ Result<BaseVoiceStats> BaseStats(engines::FliteEngine& flite, const std::string&
 
 Result<engines::VoiceConversion> FitConversion(const VoiceProfile& target,
                                                const audio::PcmBuffer& target_speech,
-                                               engines::FliteEngine& flite,
+                                               engines::VoiceConversionEngine& flite,
                                                const ConversionFitOptions& options,
                                                ConversionFitReport* report) {
   VOX_RETURN_IF_ERROR(options.Validate());

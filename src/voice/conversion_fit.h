@@ -23,7 +23,7 @@
 
 #include "audio/pcm_buffer.h"
 #include "common/status.h"
-#include "engines/flite_engine.h"
+#include "engines/conversion_engine.h"
 #include "engines/voice_conversion.h"
 #include "voice/voice_profile.h"
 
@@ -67,7 +67,7 @@ struct ConversionFitReport {
 // voiced speech; "audio" from analysing `target_speech`), and the engine's.
 Result<engines::VoiceConversion> FitConversion(const VoiceProfile& target,
                                                const audio::PcmBuffer& target_speech,
-                                               engines::FliteEngine& flite,
+                                               engines::VoiceConversionEngine& flite,
                                                const ConversionFitOptions& options = {},
                                                ConversionFitReport* report = nullptr);
 
@@ -78,7 +78,8 @@ struct BaseVoiceStats {
   double log_f0_mean = 0.0;  // robust: log of the median
   double log_f0_std = 0.0;   // robust: from the 5..95% range
 };
-Result<BaseVoiceStats> BaseStats(engines::FliteEngine& flite, const std::string& voice_id);
+Result<BaseVoiceStats> BaseStats(engines::VoiceConversionEngine& flite,
+                                 const std::string& voice_id);
 
 // The reference passage the base statistics come from, and the shorter trial
 // passage conversions are scored on.
@@ -87,7 +88,7 @@ const std::vector<std::string>& TrialPassage();
 
 // Synthesizes `sentences` one by one with `voice_id` (and `conversion`, may be
 // null) and concatenates them.
-Result<audio::PcmBuffer> SynthesizePassage(engines::FliteEngine& flite,
+Result<audio::PcmBuffer> SynthesizePassage(engines::VoiceConversionEngine& flite,
                                            const std::string& voice_id,
                                            const std::vector<std::string>& sentences,
                                            std::shared_ptr<const engines::VoiceConversion>

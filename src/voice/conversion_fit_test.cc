@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "engines/espeak_engine.h"
+#include "engines/flite_engine.h"
 #include "voice/stats_speaker_encoder.h"
 
 namespace vox::voice {
