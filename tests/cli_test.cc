@@ -126,6 +126,37 @@ TEST(CliSynth, SigtermLeavesNoFilesBehind) {
   EXPECT_TRUE(left.empty()) << left.front();
 }
 
+// Each component validates its own config; the error names the setting, and
+// nothing starts.
+TEST(CliServe, BadSettingsExitWithTheSettingsName) {
+  TempDir dir;
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--workers", "999"}, "VOX_WORKERS"},
+      {{"--io-threads", "0"}, "VOX_IO_THREADS"},
+      {{"--header-timeout-ms", "0"}, "VOX_HTTP_HEADER_TIMEOUT_MS"},
+      {{"--handler-threads", "0"}, "VOX_API_HANDLER_THREADS"},
+      {{"--max-text-chars", "0"}, "VOX_MAX_TEXT_CHARS"},
+      {{"--max-text-chars", "100000001"}, "VOX_MAX_TEXT_CHARS"},
+      {{"--job-max-attempts", "0"}, "VOX_JOB_MAX_ATTEMPTS"},
+      {{"--audio-url-ttl", "0"}, "VOX_AUDIO_URL_TTL_S"},
+      {{"--clone-concurrency", "0"}, "VOX_CLONE_CONCURRENCY"},
+      {{"--max-upload-bytes", "10"}, "VOX_MAX_UPLOAD_BYTES"},
+      {{"--target-lufs", "5"}, "VOX_TARGET_LUFS"},
+      {{"--log-format", "xml"}, "VOX_LOG_FORMAT"},
+      {{"--log-level", "loud"}, "VOX_LOG_LEVEL"},
+  };
+  for (const auto& [flags, setting] : cases) {
+    SCOPED_TRACE(setting);
+    std::vector<std::string> args = {"serve", "--data", (dir.path() / "data").string(),
+                                     "--listen", "127.0.0.1:0"};
+    args.insert(args.end(), flags.begin(), flags.end());
+    auto r = RunVox(args);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find(setting), std::string::npos) << r.err;
+    EXPECT_EQ(r.out.find("listening"), std::string::npos);
+  }
+}
+
 TEST(CliVoices, ListsEveryVoiceWithMetadata) {
   auto r = RunVox({"voices", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -35,6 +35,18 @@ void LogAccess(const http::RequestLog& log, const std::string& method, const std
 
 }  // namespace
 
+Status ApiServerConfig::Validate() const {
+  VOX_RETURN_IF_ERROR(http.Validate());
+  if (handler_threads < 1 || handler_threads > 256) {
+    return InvalidArgument("must be 1..256", "VOX_API_HANDLER_THREADS");
+  }
+  if (!(submit_rate >= 0) || !(submit_burst >= 0)) {
+    return InvalidArgument("must be >= 0", "VOX_RATE_LIMIT");
+  }
+  if (max_upload_bytes < 1024) return InvalidArgument("must be >= 1024", "VOX_MAX_UPLOAD_BYTES");
+  return {};
+}
+
 ApiServer::ApiServer(ApiServerConfig config, JobService& jobs, Authenticator& auth,
                      const engines::EngineRegistry& engines, store::Store& store,
                      blob::BlobStore& blobs, obs::Registry& metrics,

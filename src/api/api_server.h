@@ -26,6 +26,10 @@ struct ApiServerConfig {
   double submit_rate = 100;  // VOX_RATE_LIMIT: submissions per second per key; 0 = off
   double submit_burst = 200;
   size_t max_upload_bytes = 50u << 20;  // VOX_MAX_UPLOAD_BYTES: a voice upload, all parts
+
+  // The HTTP core's checks (fields named as in HttpServerConfig), then these
+  // (named by their VOX_* setting).
+  Status Validate() const;
 };
 
 // Readiness of one dependency, for /readyz.

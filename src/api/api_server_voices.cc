@@ -3,7 +3,7 @@
 #include "api/api_responses.h"
 #include "api/api_server.h"
 #include "api/clone_form.h"
-#include "cloning/clone_binding.h"
+#include "cloning/voice_resolver.h"
 #include "cloning/clone_metadata.h"
 #include "common/uuid.h"
 #include "voice/consent.h"
@@ -100,22 +100,15 @@ void ApiServer::ListVoices(Request& request, Responder respond) {
 void ApiServer::GetVoice(Request& request, Responder respond) {
   std::string id(request.PathParam("voice_id"));
   Authed(request, std::move(respond), [this, id](const Principal& who) -> Response {
-    if (!IsUuid(id)) {
-      auto builtin = engines_.FindVoice(id);
-      if (!builtin) return NoSuchVoice();
-      return http::Json(200, BuiltinJson(builtin->voice));
+    auto clone =
+        cloning::VoiceResolver(store_).ForManagement(id, cloning::Caller{who.user_id, who.is_admin});
+    if (!clone) {
+      return clone.error().code == ErrorCode::kNotFound ? NoSuchVoice() : FromError(clone.error());
     }
-    auto voice = store_.GetVoice(id);
-    if (!voice) {
-      if (voice.error().code == ErrorCode::kNotFound) {
-        return NoSuchVoice();
-      }
-      return FromError(voice.error());
-    }
-    if (voice->kind == store::VoiceKind::kClone && voice->user_id != who.user_id && !who.is_admin) {
-      return NoSuchVoice();
-    }
-    return http::Json(200, CloneJson(*voice));
+    if (*clone) return http::Json(200, CloneJson(**clone));
+    auto builtin = engines_.FindVoice(id);
+    if (!builtin) return NoSuchVoice();
+    return http::Json(200, BuiltinJson(builtin->voice));
   });
 }
 

@@ -5,9 +5,10 @@
 
 #include "audio/encode_options.h"
 #include "audio/format.h"
-#include "cloning/clone_binding.h"
+#include "cloning/voice_resolver.h"
 #include "common/crypto.h"
 #include "store/job_params.h"
+#include "text/normalizer.h"
 #include "webhook/webhook.h"
 
 namespace vox::api {
@@ -73,6 +74,15 @@ JobService::JobService(store::Store& store, queue::JobQueue& queue, blob::BlobSt
       config_(std::move(config)),
       clock_(clock) {}
 
+Status JobServiceConfig::Validate() const {
+  VOX_RETURN_IF_ERROR(limits.Validate());
+  if (max_attempts < 1 || max_attempts > 100) {
+    return InvalidArgument("must be 1..100", "VOX_JOB_MAX_ATTEMPTS");
+  }
+  if (audio_url_ttl_s < 1) return InvalidArgument("must be >= 1", "VOX_AUDIO_URL_TTL_S");
+  return {};
+}
+
 Result<SubmitResult> JobService::Submit(const Principal& who, const SynthesizeRequest& request,
                                         const std::optional<std::string>& idempotency_key,
                                         const std::string& request_id) {
@@ -82,12 +92,12 @@ Result<SubmitResult> JobService::Submit(const Principal& who, const SynthesizeRe
   params.speed = request.speed;
   params.pitch = request.pitch;
   params.language = request.language;
-  // A clone of the caller's (admins included: a clone is its owner's only)
-  // runs as its base voice with the stored conversion.
-  auto clone = cloning::BindCloneVoice(store_, request.voice_id, who.user_id);
-  if (!clone) return std::unexpected(AsUnprocessable(clone.error()));
-  auto plan = synthesizer_.Prepare(
-      request.text, cloning::EngineVoice(*clone, request.voice_id, params), params, config_.limits);
+  // A clone (the caller's own) runs as its base voice with the stored conversion.
+  auto voice = cloning::VoiceResolver(store_).ForSynthesis(
+      request.voice_id, cloning::Caller{who.user_id, who.is_admin});
+  if (!voice) return std::unexpected(AsUnprocessable(voice.error()));
+  auto plan = synthesizer_.Prepare(request.text, voice->EngineVoice(params), params,
+                                   config_.limits);
   if (!plan) return std::unexpected(AsUnprocessable(plan.error()));
 
   auto format = audio::ParseFormat(request.format);
@@ -108,14 +118,15 @@ Result<SubmitResult> JobService::Submit(const Principal& who, const SynthesizeRe
   const int64_t now = clock_.NowMs();
   store::Job job;
   job.user_id = who.user_id;
-  job.voice_id = *clone ? (*clone)->voice.id : plan->voice.id;
+  job.voice_id = voice->is_clone() ? voice->id : plan->voice.id;
   job.model_version = plan->model_version();
-  if (*clone) {
+  if (voice->is_clone()) {
     job.model_version += "+conversion/" + std::to_string(params.conversion->version);
   }
   job.text = request.text;
+  // Prepared once: the worker speaks these sentences without normalizing again.
   store::JobParams job_params{plan->params.language, request.sample_rate, request.speed,
-                              request.pitch};
+                              request.pitch, plan->sentences, std::string(text::kNormalizerVersion)};
   job.params = job_params.ToJson();
   job.format = audio::FormatName(*format);
   job.webhook_url = request.webhook_url;
@@ -128,7 +139,7 @@ Result<SubmitResult> JobService::Submit(const Principal& who, const SynthesizeRe
                       {"sample_rate", *out_rate},       {"speed", request.speed},
                       {"pitch", request.pitch},         {"language", plan->params.language}};
   // A clone's conversion never changes after creation: its id stands for it.
-  if (*clone) cache_input["clone"] = job.voice_id;
+  if (voice->is_clone()) cache_input["clone"] = job.voice_id;
   job.cache_key = Sha256Hex(cache_input.dump());
   job.max_attempts = config_.max_attempts;
   job.created_at = job.updated_at = job.next_attempt_at = now;

@@ -28,7 +28,9 @@ struct JobServiceConfig {
   text::TextLimits limits;             // VOX_MAX_TEXT_CHARS
   int max_attempts = 3;                // VOX_JOB_MAX_ATTEMPTS
   bool webhook_allow_private = false;  // VOX_WEBHOOK_ALLOW_PRIVATE
-  int64_t audio_url_ttl_s = 3600;      // VOX_AUDIO_URL_TTL
+  int64_t audio_url_ttl_s = 3600;      // VOX_AUDIO_URL_TTL_S
+
+  Status Validate() const;  // errors name the VOX_* setting
 };
 
 struct SubmitResult {

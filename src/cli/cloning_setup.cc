@@ -1,5 +1,6 @@
 #include "cli/cloning_setup.h"
 
+#include "cli/component_configs.h"
 #include "engines/conversion_engine.h"
 
 namespace vox::cli {
@@ -27,13 +28,9 @@ Result<CloningKit> MakeCloningKit(store::Store& store, blob::BlobStore& blobs,
     }
     kit.transcriber = std::move(*transcriber);
   }
-  cloning::ClonerConfig clone_config;
-  clone_config.require_consent = config.clone_require_consent;
-  clone_config.check_protected = config.clone_check_protected;
-  clone_config.max_concurrent = config.clone_concurrency;
-  clone_config.max_file_bytes = config.max_upload_bytes;
+  VOX_ASSIGN_OR_RETURN(ComponentConfigs components, MapSettings(config));
   kit.cloner = std::make_unique<cloning::VoiceCloner>(
-      store, blobs, *converter, kit.transcriber.get(), *kit.encoder, clone_config);
+      store, blobs, *converter, kit.transcriber.get(), *kit.encoder, components.cloner);
   return kit;
 }
 

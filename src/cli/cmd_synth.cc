@@ -14,8 +14,7 @@
 #include "cli/commands.h"
 #include "cli/errors.h"
 #include "cli/platform_config.h"
-#include "cloning/clone_binding.h"
-#include "common/uuid.h"
+#include "cloning/voice_resolver.h"
 #include "engines/engine_registry.h"
 #include "engines/synthesizer.h"
 #include "text/normalizer.h"
@@ -42,15 +41,15 @@ struct SynthOptions {
 
 // A cloned voice id: its base voice and conversion, from the data directory.
 Status BindClone(SynthOptions& o, engines::SynthesisParams& params) {
-  if (!IsUuid(o.voice)) return {};
+  if (!cloning::IsCloneId(o.voice)) return {};
   PlatformConfig config;
   config.data_dir = o.data_dir;
   config.database_url = o.database_url;
   VOX_RETURN_IF_ERROR(config.Finalize());
   VOX_ASSIGN_OR_RETURN(auto store, store::OpenStore(config.database_url));
   VOX_RETURN_IF_ERROR(store->Migrate());
-  VOX_ASSIGN_OR_RETURN(auto clone, cloning::BindCloneVoice(*store, o.voice, std::nullopt));
-  o.voice = cloning::EngineVoice(clone, o.voice, params);
+  VOX_ASSIGN_OR_RETURN(auto voice, cloning::VoiceResolver(*store).ForSynthesis(o.voice, std::nullopt));
+  o.voice = voice.EngineVoice(params);
   return {};
 }
 

@@ -16,6 +16,7 @@
 #include "blob/blob_store.h"
 #include "cache/audio_cache.h"
 #include "cli/cloning_setup.h"
+#include "cli/component_configs.h"
 #include "cli/data_dir.h"
 #include "cli/platform_health.h"
 #include "common/crypto.h"
@@ -102,6 +103,7 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
   obs::ConfigureLogging(*obs::ParseLogFormat(config.log_format),
                         *obs::ParseLogLevel(config.log_level));
 
+  VOX_ASSIGN_OR_RETURN(const ComponentConfigs components, MapSettings(config));
   VOX_RETURN_IF_ERROR(PrepareDataDir(config.data_dir));
   std::error_code ec;
   std::optional<int> lock_fd;
@@ -136,12 +138,8 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
 
   engines::Synthesizer synthesizer(*engines);
   api::UrlSigner signer(secret);
-  api::JobServiceConfig job_config;
-  job_config.limits.max_chars = config.max_text_chars;
-  job_config.max_attempts = config.job_max_attempts;
-  job_config.webhook_allow_private = config.webhook_allow_private;
-  job_config.audio_url_ttl_s = config.audio_url_ttl_s;
-  api::JobService jobs(*store, *queue, *blobs, *cache, synthesizer, signer, metrics, job_config);
+  api::JobService jobs(*store, *queue, *blobs, *cache, synthesizer, signer, metrics,
+                       components.jobs);
 
   // Workers score cloned output with the same encoder the voices were made with.
   auto speaker_encoder = MakeSpeakerEncoder();
@@ -151,15 +149,12 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
   std::unique_ptr<worker::WorkerPool> pool;
   if (role != Role::kApi) {
     worker_metrics = std::make_unique<worker::WorkerMetrics>(metrics);
-    worker::JobRunnerConfig runner_config;
-    runner_config.temp_dir = (fs::path(config.data_dir) / "tmp").string();
+    worker::JobRunnerConfig runner_config = components.runner;
     fs::create_directories(runner_config.temp_dir, ec);
     // The embedded shape holds the data-directory lock: every temp file there is
     // a dead process's. Other workers may share the directory: only stale ones.
     SweepJobTempFiles(runner_config.temp_dir,
                       role == Role::kAll ? std::chrono::seconds(0) : std::chrono::seconds(900));
-    runner_config.retry_base_ms = config.job_retry_base_ms;
-    if (config.target_lufs != 0) runner_config.target_lufs = config.target_lufs;
     runner_config.speaker_encoder = speaker_encoder.get();
     runner = std::make_unique<worker::JobRunner>(*store, *blobs, *cache, synthesizer,
                                                  *worker_metrics, runner_config);
@@ -169,8 +164,7 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
     webhook_config.max_attempts = config.webhook_max_attempts;
     webhooks = std::make_unique<webhook::WebhookDispatcher>(
         webhook::WebhookSender(webhook_config), webhook::AddWebhookDeliveriesMetric(metrics));
-    worker::WorkerPoolConfig pool_config;
-    pool_config.threads = config.workers;
+    worker::WorkerPoolConfig pool_config = components.pool;
     pool_config.worker_id = "worker-" + std::to_string(::getpid()) + "-" + RandomToken(6);
     pool = std::make_unique<worker::WorkerPool>(
         *queue, *store, *runner, *worker_metrics, pool_config, [&](const store::Job& job) {
@@ -190,17 +184,8 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
     if (!cloning_kit) spdlog::warn("voice cloning disabled: {}", cloning_kit.error().message);
     Status cloning_status = cloning_kit ? Status{} : Status(std::unexpected(cloning_kit.error()));
     checks.push_back({"cloning", [cloning_status] { return cloning_status; }, /*required=*/false});
-    api::ApiServerConfig api_config;
-    api_config.http.listen = config.listen;
-    api_config.http.io_threads = config.io_threads;
-    api_config.http.header_timeout = std::chrono::milliseconds(config.header_timeout_ms);
-    api_config.handler_threads = config.handler_threads;
-    api_config.submit_rate = config.rate_limit;
-    api_config.submit_burst = config.rate_limit * 2;
-    api_config.max_upload_bytes = config.max_upload_bytes;
-    VOX_RETURN_IF_ERROR(api_config.http.Validate());
     auto authenticator = std::make_unique<api::Authenticator>(*store);
-    server = std::make_unique<api::ApiServer>(api_config, jobs, *authenticator, *engines, *store,
+    server = std::make_unique<api::ApiServer>(components.api, jobs, *authenticator, *engines, *store,
                                               *blobs, metrics, std::move(checks),
                                               cloning_kit ? cloning_kit->cloner.get() : nullptr);
     VOX_RETURN_IF_ERROR(server->Start());

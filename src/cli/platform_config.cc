@@ -3,8 +3,8 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "cli/component_configs.h"
 #include "obs/log.h"
-#include "text/text_limits.h"
 
 namespace vox::cli {
 
@@ -104,24 +104,11 @@ Status PlatformConfig::Finalize() {
         queue_url.starts_with("redis://") ? queue_url.substr(0, queue_url.find('?')) : "database";
   }
   if (workers == 0) workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  if (workers < 0 || workers > 256) return InvalidArgument("must be 0..256", "VOX_WORKERS");
-  if (io_threads < 1 || io_threads > 64) return InvalidArgument("must be 1..64", "VOX_IO_THREADS");
-  if (handler_threads < 1 || handler_threads > 256) {
-    return InvalidArgument("must be 1..256", "VOX_API_HANDLER_THREADS");
-  }
-  if (header_timeout_ms < 50) return InvalidArgument("must be >= 50", "VOX_HTTP_HEADER_TIMEOUT_MS");
-  VOX_RETURN_IF_ERROR(text::TextLimits{max_text_chars}.Validate());
   VOX_RETURN_IF_ERROR(obs::ParseLogLevel(log_level));
   VOX_RETURN_IF_ERROR(obs::ParseLogFormat(log_format));
-  if (job_max_attempts < 1 || job_max_attempts > 100) {
-    return InvalidArgument("must be 1..100", "VOX_JOB_MAX_ATTEMPTS");
-  }
   if (drain_grace_s < 0) return InvalidArgument("must be >= 0", "VOX_DRAIN_GRACE_S");
-  if (audio_url_ttl_s < 1) return InvalidArgument("must be >= 1", "VOX_AUDIO_URL_TTL_S");
-  if (clone_concurrency < 1 || clone_concurrency > 64) {
-    return InvalidArgument("must be 1..64", "VOX_CLONE_CONCURRENCY");
-  }
-  if (max_upload_bytes < 1024) return InvalidArgument("must be >= 1024", "VOX_MAX_UPLOAD_BYTES");
+  // Everything else is a component's to judge (component_configs.h).
+  VOX_RETURN_IF_ERROR(MapSettings(*this));
   return {};
 }
 

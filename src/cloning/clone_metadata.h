@@ -1,5 +1,5 @@
 // What a cloned voice stores in voices.metadata (JSON), in one place: the
-// writer (VoiceCloner) and the readers (BindCloneVoice, the API's voice
+// writer (VoiceCloner) and the readers (VoiceResolver, the API's voice
 // object) agree on the keys through these functions only.
 //
 // {

@@ -6,6 +6,7 @@
 
 #include "audio/encode.h"
 #include "cloning/clone_metadata.h"
+#include "cloning/voice_resolver.h"
 #include "common/uuid.h"
 #include "text/utf8.h"
 #include "voice/voice_profile.h"
@@ -295,21 +296,21 @@ Result<store::Voice> VoiceCloner::Create(const CloneInput& input, const Actor& a
   return created;
 }
 
+Status ClonerConfig::Validate() const {
+  if (max_concurrent < 1 || max_concurrent > 64) {
+    return InvalidArgument("must be 1..64", "VOX_CLONE_CONCURRENCY");
+  }
+  if (max_file_bytes < 1024) return InvalidArgument("must be >= 1024", "VOX_MAX_UPLOAD_BYTES");
+  return {};
+}
+
 Status VoiceCloner::Delete(const std::string& voice_id, const Actor& actor, bool as_admin) {
-  if (!IsUuid(voice_id)) {
-    return MakeError(ErrorCode::kPermissionDenied, "built-in voices cannot be deleted",
-                     "voice_id");
-  }
-  auto voice = store_.GetVoice(voice_id);
+  VOX_ASSIGN_OR_RETURN(std::optional<store::Voice> voice,
+                       VoiceResolver(store_).ForManagement(voice_id, Caller{actor.user_id, as_admin}));
   if (!voice) {
-    if (voice.error().code == ErrorCode::kNotFound) return NotFound("no such voice", "voice_id");
-    return std::unexpected(voice.error());
-  }
-  if (voice->kind != store::VoiceKind::kClone) {
     return MakeError(ErrorCode::kPermissionDenied, "built-in voices cannot be deleted",
                      "voice_id");
   }
-  if (!as_admin && voice->user_id != actor.user_id) return NotFound("no such voice", "voice_id");
   const bool first = voice->status != store::VoiceStatus::kDeleted;
   // The row first: from here on the id is unusable, whatever happens to the blobs.
   VOX_RETURN_IF_ERROR(store_.DeleteVoice(voice_id, clock_.NowMs()));

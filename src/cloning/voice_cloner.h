@@ -54,6 +54,8 @@ struct ClonerConfig {
   voice::ConversionFitOptions fit;
   // Enrolling a protected voice: a few seconds per recording suffice.
   double protected_min_speech_seconds = 3.0;
+
+  Status Validate() const;  // errors name the VOX_* setting
 };
 
 // Who acts, for ownership and the audit log.

@@ -12,7 +12,7 @@
 
 #include "audio/encode.h"
 #include "audio/test_bombs.h"
-#include "cloning/clone_binding.h"
+#include "cloning/voice_resolver.h"
 #include "cloning/clone_metadata.h"
 #include "engines/flite_engine.h"
 #include "engines/synthesizer.h"
@@ -140,21 +140,33 @@ TEST_F(VoiceClonerTest, CreatesAReadyVoiceThatSynthesizesAndDeletesCleanly) {
   ASSERT_EQ(Audit("voice.create").size(), 1u);
   EXPECT_EQ(Audit("voice.create")[0].target_id, voice->id);
 
-  // Bound like a built-in voice: for its owner only.
-  auto other = BindCloneVoice(*store_, voice->id, std::optional<std::string>("someone else"));
+  // Resolved like a built-in voice, for its owner only: not for another user,
+  // not for an admin (consent was given for the owner's use); an admin may
+  // still look at it (and delete it).
+  const VoiceResolver resolver(*store_);
+  auto other = resolver.ForSynthesis(voice->id, Caller{"someone else", false});
   ASSERT_FALSE(other);
   EXPECT_EQ(other.error().code, ErrorCode::kNotFound);
-  auto bound = BindCloneVoice(*store_, voice->id, actor_.user_id);
-  ASSERT_TRUE(bound && *bound) << (bound ? "not a clone" : bound.error().ToString());
-  EXPECT_EQ((*bound)->base_voice, "flite-slt");
-  auto builtin = BindCloneVoice(*store_, "flite-slt", actor_.user_id);
+  auto admin = resolver.ForSynthesis(voice->id, Caller{"an admin", true});
+  ASSERT_FALSE(admin);
+  EXPECT_EQ(admin.error().code, ErrorCode::kNotFound);
+  auto seen_by_admin = resolver.ForManagement(voice->id, Caller{"an admin", true});
+  ASSERT_TRUE(seen_by_admin && *seen_by_admin);
+  EXPECT_FALSE(resolver.ForManagement(voice->id, Caller{"someone else", false}));
+  auto bound = resolver.ForSynthesis(voice->id, Caller{actor_.user_id, false});
+  ASSERT_TRUE(bound && bound->is_clone()) << (bound ? "not a clone" : bound.error().ToString());
+  engines::SynthesisParams bound_params;
+  EXPECT_EQ(bound->EngineVoice(bound_params), "flite-slt");
+  EXPECT_EQ(bound_params.conversion, bound->conversion);
+  auto builtin = resolver.ForSynthesis("flite-slt", Caller{actor_.user_id, false});
   ASSERT_TRUE(builtin);
-  EXPECT_FALSE(*builtin);
+  EXPECT_FALSE(builtin->is_clone());
+  EXPECT_EQ(builtin->EngineVoice(bound_params), "flite-slt");
 
   // Synthesis in the clone speaks at the target's pitch; the base voice does not.
   // (Pitch is what sets this target apart: stats/1 puts slt and it at 0.98.)
   engines::SynthesisParams params;
-  params.conversion = (*bound)->conversion;
+  params.conversion = bound->conversion;
   auto slt_info = std::find_if(flite_->voices().begin(), flite_->voices().end(),
                                [](const auto& v) { return v.id == "flite-slt"; });
   ASSERT_NE(slt_info, flite_->voices().end());
@@ -178,7 +190,7 @@ TEST_F(VoiceClonerTest, CreatesAReadyVoiceThatSynthesizesAndDeletesCleanly) {
 
   // Deletion: id unusable, embedding gone, blobs gone, audited.
   ASSERT_TRUE(cloner_->Delete(voice->id, actor_, false));
-  auto gone = BindCloneVoice(*store_, voice->id, actor_.user_id);
+  auto gone = resolver.ForSynthesis(voice->id, Caller{actor_.user_id, false});
   ASSERT_FALSE(gone);
   EXPECT_EQ(gone.error().code, ErrorCode::kUnprocessable);
   auto row = store_->GetVoice(voice->id);

@@ -57,6 +57,21 @@ Result<SynthesisPlan> Synthesizer::Prepare(std::string_view raw_text, const std:
   return plan;
 }
 
+Result<SynthesisPlan> Synthesizer::Resume(const std::string& voice_id,
+                                          const SynthesisParams& params,
+                                          std::vector<std::string> sentences) const {
+  VOX_RETURN_IF_ERROR(params.Validate());
+  if (sentences.empty()) return InvalidArgument("the prepared job has no sentences", "text");
+  VOX_ASSIGN_OR_RETURN(VoiceRef resolved, registry_.Resolve(voice_id, params.language));
+  SynthesisPlan plan;
+  plan.engine = &resolved.engine;
+  plan.voice = resolved.voice;
+  plan.params = params;
+  if (plan.params.language.empty()) plan.params.language = plan.voice.language;
+  plan.sentences = std::move(sentences);
+  return plan;
+}
+
 Status Synthesizer::Run(const SynthesisPlan& plan, const ChunkSink& sink,
                         const std::function<bool()>& canceled) const {
   return RunTimed(

@@ -57,6 +57,12 @@ class Synthesizer {
   Result<SynthesisPlan> Prepare(std::string_view raw_text, const std::string& voice_id,
                                 const SynthesisParams& params, const TextLimits& limits) const;
 
+  // A plan from sentences Prepare() made earlier (the API, when it accepted the
+  // job): checks the params and resolves the voice, without normalizing or
+  // splitting again. The sentences have no source alignment.
+  Result<SynthesisPlan> Resume(const std::string& voice_id, const SynthesisParams& params,
+                               std::vector<std::string> sentences) const;
+
   using ChunkSink = std::function<Status(const audio::PcmBuffer&)>;
   // Synthesizes the plan's sentences in order. Stops at the first failing
   // chunk or sink, or with kCanceled as soon as `canceled()` returns true

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 
@@ -15,11 +16,21 @@ struct JobParams {
   std::optional<int> sample_rate;  // empty: the voice's native rate
   double speed = 1.0;
   double pitch = 1.0;
+  // The text as the API prepared it when it accepted the job: normalized
+  // sentences in order, and the normalizer version that made them. The worker
+  // synthesizes these as they are. Empty for jobs accepted before they were
+  // stored (the worker prepares those itself).
+  std::vector<std::string> sentences;
+  std::string normalizer;
 
   std::string ToJson() const {
     nlohmann::json j = {{"language", language}, {"speed", speed}, {"pitch", pitch}};
     j["sample_rate"] = sample_rate ? nlohmann::json(*sample_rate) : nlohmann::json(nullptr);
-    return j.dump();
+    if (!sentences.empty()) {
+      j["sentences"] = sentences;
+      j["normalizer"] = normalizer;
+    }
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
 
   static Result<JobParams> FromJson(const std::string& text) {
@@ -33,6 +44,8 @@ struct JobParams {
       }
       p.speed = j.value("speed", 1.0);
       p.pitch = j.value("pitch", 1.0);
+      if (j.contains("sentences")) p.sentences = j["sentences"].get<std::vector<std::string>>();
+      p.normalizer = j.value("normalizer", "");
     } catch (const nlohmann::json::exception& e) {
       return Internal(std::string("job params are malformed: ") + e.what());
     }

@@ -10,6 +10,10 @@
 
 namespace vox::text {
 
+// Recorded with every prepared job, so a job's spoken text can be traced to the
+// rules that made it. Bump it when a rule changes what is said.
+inline constexpr std::string_view kNormalizerVersion = "vox-text/2";
+
 struct NormalizeOptions {
   // BCP-47 tag. "en" and "en-*" get the full English rules; any other value
   // (including empty) gets only the language-neutral clean-up, and the

@@ -4,15 +4,25 @@
 
 #include <chrono>
 #include <filesystem>
-#include <limits>
 
 #include "audio/audio_file_writer.h"
 #include "audio/format.h"
-#include "cloning/clone_binding.h"
+#include "cloning/voice_resolver.h"
 #include "common/crypto.h"
 #include "store/job_params.h"
 
 namespace vox::worker {
+
+Status JobRunnerConfig::Validate() const {
+  if (temp_dir.empty()) return InvalidArgument("must not be empty", "VOX_DATA_DIR");
+  if (retry_base_ms < 1 || retry_base_ms > retry_max_ms) {
+    return InvalidArgument("must be 1.." + std::to_string(retry_max_ms), "VOX_JOB_RETRY_BASE_MS");
+  }
+  if (target_lufs && !(*target_lufs >= -70 && *target_lufs < 0)) {
+    return InvalidArgument("must be between -70 and 0 (LUFS), or 0 for off", "VOX_TARGET_LUFS");
+  }
+  return {};
+}
 namespace {
 
 using store::JobStatus;
@@ -135,13 +145,16 @@ RunResult JobRunner::Run(const store::Job& job, const std::string& worker_id,
   synth_params.pitch = params->pitch;
   synth_params.language = params->language;
   // A clone deleted since the job was accepted fails the job: its voice is gone.
-  auto clone = cloning::BindCloneVoice(store_, job.voice_id, std::nullopt);
-  if (!clone) return fail(clone.error());
-  const std::string engine_voice = cloning::EngineVoice(*clone, job.voice_id, synth_params);
-  // The API enforced VOX_MAX_TEXT_CHARS when it accepted the job; an accepted
-  // job is never refused here for its length.
-  const engines::TextLimits no_limit{std::numeric_limits<size_t>::max()};
-  auto plan = synthesizer_.Prepare(job.text, engine_voice, synth_params, no_limit);
+  auto voice = cloning::VoiceResolver(store_).ForSynthesis(job.voice_id, std::nullopt);
+  if (!voice) return fail(voice.error());
+  const std::string engine_voice = voice->EngineVoice(synth_params);
+  // The API prepared the text when it accepted the job (and enforced
+  // VOX_MAX_TEXT_CHARS): speak those sentences. Jobs accepted before sentences
+  // were stored are prepared here, never refused for their length.
+  auto plan = params->sentences.empty()
+                  ? synthesizer_.Prepare(job.text, engine_voice, synth_params,
+                                         engines::TextLimits{text::TextLimits::kMaxSetting})
+                  : synthesizer_.Resume(engine_voice, synth_params, std::move(params->sentences));
   if (!plan) return fail(plan.error());
   auto format = audio::ParseFormat(job.format);
   if (!format) return fail(format.error());
@@ -177,7 +190,7 @@ RunResult JobRunner::Run(const store::Job& job, const std::string& worker_id,
   auto synth_start = std::chrono::steady_clock::now();
   double audio_s = 0;
   audio::PcmBuffer scored;  // the first seconds of a clone's output, for its similarity
-  const bool score = *clone && config_.speaker_encoder;
+  const bool score = voice->is_clone() && config_.speaker_encoder;
   Status ran = synthesizer_.Run(
       *plan,
       [&](const audio::PcmBuffer& chunk) -> Status {
@@ -229,7 +242,7 @@ RunResult JobRunner::Run(const store::Job& job, const std::string& worker_id,
   done.audio_bytes = bytes;
   done.duration_s = audio_s;
   done.cache_hit = false;
-  if (score) done.voice_similarity = VoiceSimilarity(scored, (*clone)->embedding);
+  if (score) done.voice_similarity = VoiceSimilarity(scored, voice->embedding);
   auto finished = store_.TransitionJob(done);
   if (!finished) return fail(finished.error());
   if (!*finished) return lost();  // canceled or reclaimed meanwhile; the blob is harmless

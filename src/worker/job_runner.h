@@ -7,7 +7,7 @@
 //
 // For the built-in engines the vocoder runs inside the engine, so the
 // "vocoding" stage covers post-processing and encoding. A cloned voice runs
-// its base voice with the stored conversion (cloning/clone_binding.h; the
+// its base voice with the stored conversion (cloning/voice_resolver.h; the
 // conversion and MLSA vocoding happen inside the engine, during inference),
 // and its output's speaker similarity to the voice is recorded with the job.
 //
@@ -40,6 +40,8 @@ struct JobRunnerConfig {
   voice::SpeakerEncoder* speaker_encoder = nullptr;
   // Output scored: enough for a stable embedding, bounded for long texts.
   double similarity_max_seconds = 30.0;
+
+  Status Validate() const;  // errors name the VOX_* setting
 };
 
 enum class Outcome {

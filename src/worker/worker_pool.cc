@@ -8,6 +8,12 @@
 
 namespace vox::worker {
 
+Status WorkerPoolConfig::Validate() const {
+  if (threads < 1 || threads > 256) return InvalidArgument("must be 1..256", "VOX_WORKERS");
+  if (worker_id.empty()) return InvalidArgument("must not be empty", "worker_id");
+  return {};
+}
+
 using store::JobStatus;
 
 WorkerPool::WorkerPool(queue::JobQueue& queue, store::Store& store, JobRunner& runner,

@@ -27,6 +27,8 @@ struct WorkerPoolConfig {
   int dequeue_wait_ms = 1000;
   // How often the process reports itself to the queue (JobQueue::ReportWorker).
   int heartbeat_ms = 2000;
+
+  Status Validate() const;  // errors name the VOX_* setting
 };
 
 class WorkerPool {

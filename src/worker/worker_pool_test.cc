@@ -65,13 +65,13 @@ class WorkerPoolTest : public ::testing::Test {
   }
 
   std::string Submit(const std::string& text, const std::string& voice = "flite-slt",
-                     int max_attempts = 3) {
+                     int max_attempts = 3, const store::JobParams& params = {}) {
     store::Job job;
     job.user_id = user_.id;
     job.status = JobStatus::kQueued;
     job.voice_id = voice;
     job.text = text;
-    job.params = store::JobParams{}.ToJson();
+    job.params = params.ToJson();
     job.format = "wav";
     job.max_attempts = max_attempts;
     auto created = store_->CreateJob(job, {{0, "", JobStatus::kQueued, 0, 0, ""}});
@@ -122,6 +122,24 @@ TEST_F(WorkerPoolTest, JobPassesThroughEveryStageToDone) {
                                           JobStatus::kPreprocessing, JobStatus::kInference,
                                           JobStatus::kVocoding, JobStatus::kUploading,
                                           JobStatus::kDone}));
+}
+
+// Prepared once: the worker speaks the sentences the API stored, without
+// normalizing the raw text again (here a text that would not even prepare).
+TEST_F(WorkerPoolTest, SpeaksTheSentencesPreparedAtSubmit) {
+  pool_->Start();
+  store::JobParams prepared;
+  prepared.sentences = {"The first prepared sentence.", "And the second one, a little longer."};
+  prepared.normalizer = "vox-text/2";
+  std::string id = Submit("   ", "flite-slt", 3, prepared);
+  store::Job job = WaitForFinal(id);
+  ASSERT_EQ(job.status, JobStatus::kDone) << job.error_message.value_or("");
+  auto audio = audio::Decode(*files_->Get(*job.audio_key));
+  ASSERT_TRUE(audio);
+  EXPECT_GT(audio->duration_s(), 2.0);
+  // Without stored sentences the same raw text fails its preparation.
+  std::string unprepared = Submit("   ");
+  EXPECT_EQ(WaitForFinal(unprepared).status, JobStatus::kFailed);
 }
 
 TEST_F(WorkerPoolTest, TransientStorageFailuresAreRetriedUntilDone) {

@@ -1,0 +1,57 @@
+#include "cli/component_configs.h"
+
+#include <filesystem>
+#include <string_view>
+#include <utility>
+
+namespace vox::cli {
+namespace {
+
+// HttpServerConfig's fields that come from a setting.
+Error NameHttpSetting(Error e) {
+  static constexpr std::pair<std::string_view, std::string_view> kSettings[] = {
+      {"listen", "VOX_LISTEN"},
+      {"io_threads", "VOX_IO_THREADS"},
+      {"header_timeout", "VOX_HTTP_HEADER_TIMEOUT_MS"}};
+  for (const auto& [field, setting] : kSettings) {
+    if (e.field == field) e.field = setting;
+  }
+  return e;
+}
+
+}  // namespace
+
+Result<ComponentConfigs> MapSettings(const PlatformConfig& config) {
+  ComponentConfigs c;
+  c.api.http.listen = config.listen;
+  c.api.http.io_threads = config.io_threads;
+  c.api.http.header_timeout = std::chrono::milliseconds(config.header_timeout_ms);
+  c.api.handler_threads = config.handler_threads;
+  c.api.submit_rate = config.rate_limit;
+  c.api.submit_burst = config.rate_limit * 2;
+  c.api.max_upload_bytes = config.max_upload_bytes;
+  if (auto s = c.api.Validate(); !s) return std::unexpected(NameHttpSetting(s.error()));
+
+  c.jobs.limits.max_chars = config.max_text_chars;
+  c.jobs.max_attempts = config.job_max_attempts;
+  c.jobs.webhook_allow_private = config.webhook_allow_private;
+  c.jobs.audio_url_ttl_s = config.audio_url_ttl_s;
+  VOX_RETURN_IF_ERROR(c.jobs.Validate());
+
+  c.pool.threads = config.workers;
+  VOX_RETURN_IF_ERROR(c.pool.Validate());
+
+  c.runner.temp_dir = (std::filesystem::path(config.data_dir) / "tmp").string();
+  c.runner.retry_base_ms = config.job_retry_base_ms;
+  if (config.target_lufs != 0) c.runner.target_lufs = config.target_lufs;
+  VOX_RETURN_IF_ERROR(c.runner.Validate());
+
+  c.cloner.require_consent = config.clone_require_consent;
+  c.cloner.check_protected = config.clone_check_protected;
+  c.cloner.max_concurrent = config.clone_concurrency;
+  c.cloner.max_file_bytes = config.max_upload_bytes;
+  VOX_RETURN_IF_ERROR(c.cloner.Validate());
+  return c;
+}
+
+}  // namespace vox::cli

@@ -1,0 +1,27 @@
+// Settings (flags and VOX_* variables, PlatformConfig) mapped onto the
+// components' own configs. This file only maps: what is valid is each
+// component's Validate(), which names the setting. The HTTP core knows no
+// VOX_* names, so its field names are translated to the settings here.
+#pragma once
+
+#include "api/api_server.h"
+#include "api/job_service.h"
+#include "cli/platform_config.h"
+#include "cloning/voice_cloner.h"
+#include "worker/job_runner.h"
+#include "worker/worker_pool.h"
+
+namespace vox::cli {
+
+struct ComponentConfigs {
+  api::ApiServerConfig api;  // with the HTTP core's
+  api::JobServiceConfig jobs;
+  worker::WorkerPoolConfig pool;
+  worker::JobRunnerConfig runner;  // without the speaker encoder, which is wiring
+  cloning::ClonerConfig cloner;
+};
+
+// Every config mapped and validated; the error names the setting at fault.
+Result<ComponentConfigs> MapSettings(const PlatformConfig& config);
+
+}  // namespace vox::cli
