@@ -5,7 +5,9 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <set>
+#include <tuple>
 
 #include "http/response.h"
 #include "http/server.h"
@@ -99,49 +101,119 @@ TEST(ServerLifecycle, SigtermDrainsAndExitsZero) {
   EXPECT_EQ(again.Terminate(), 0);
 }
 
-TEST(ServerLifecycle, WebhookIsDeliveredSignedOnCompletion) {
-  std::mutex mutex;
-  std::vector<std::pair<std::string, std::string>> received;  // signature, body
-  http::Router router;
-  ASSERT_TRUE(router.Add("POST", "/hook", [&](http::Request& r, http::Responder respond) {
-    std::lock_guard lock(mutex);
-    received.emplace_back(std::string(r.Header("X-Vox-Signature").value_or("")), r.body);
-    respond(http::Json(200, {{"ok", true}}));
-  }));
-  http::HttpServerConfig config;
-  config.listen = "127.0.0.1:0";
-  http::HttpServer receiver(config, std::move(router));
-  ASSERT_TRUE(receiver.Start());
+// A local webhook receiver: records each POST /hook's signature and body.
+class HookReceiver {
+ public:
+  HookReceiver() {
+    http::Router router;
+    EXPECT_TRUE(router.Add("POST", "/hook", [this](http::Request& r, http::Responder respond) {
+      std::lock_guard lock(mutex_);
+      received_.emplace_back(std::string(r.Header("X-Vox-Signature").value_or("")), r.body);
+      respond(http::Json(200, {{"ok", true}}));
+    }));
+    http::HttpServerConfig config;
+    config.listen = "127.0.0.1:0";
+    server_ = std::make_unique<http::HttpServer>(config, std::move(router));
+    EXPECT_TRUE(server_->Start());
+  }
+  ~HookReceiver() { server_->Stop(std::chrono::milliseconds(100)); }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(server_->port()) + "/hook"; }
 
+  // Waits up to 5 s for the `n`th webhook; returns its (signature, body).
+  std::optional<std::pair<std::string, std::string>> Await(size_t n) {
+    for (int i = 0; i < 100; ++i) {
+      {
+        std::lock_guard lock(mutex_);
+        if (received_.size() >= n) return received_[n - 1];
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return std::nullopt;
+  }
+  size_t count() {
+    std::lock_guard lock(mutex_);
+    return received_.size();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::pair<std::string, std::string>> received_;  // signature, body
+  std::unique_ptr<http::HttpServer> server_;
+};
+
+// Checks `t=<unix>,v1=<hex hmac of "<t>.<body>">` and returns the body as JSON.
+json VerifiedPayload(const std::pair<std::string, std::string>& hook, const std::string& secret) {
+  const auto& [signature, body] = hook;
+  std::string t = signature.substr(2, signature.find(',') - 2);
+  EXPECT_EQ(signature, "t=" + t + ",v1=" + HmacSha256Hex(secret, t + "." + body));
+  return json::parse(body);
+}
+
+TEST(ServerLifecycle, WebhookIsDeliveredSignedOnCompletion) {
+  HookReceiver receiver;
   TempDir dir;
   const std::string secret = "test-signing-secret-0123456789abcdef";
   ServerProcess server(dir.path() / "data",
                        {"--webhook-allow-private", "--signing-secret", secret});
   ASSERT_TRUE(server.Start());
   ApiClient api(server.port(), server.admin_key());
-  std::string hook = "http://127.0.0.1:" + std::to_string(receiver.port()) + "/hook";
-  auto r = api.Submit({{"text", "Call me back."}, {"webhook_url", hook}});
+  auto r = api.Submit({{"text", "Call me back."}, {"webhook_url", receiver.url()}});
   ASSERT_EQ(r->status, 202) << r->body;
   std::string id = r->JsonBody()["job_id"];
   EXPECT_EQ(api.WaitForFinal(id)["status"], "done");
-  for (int i = 0; i < 100; ++i) {
-    {
-      std::lock_guard lock(mutex);
-      if (!received.empty()) break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  std::lock_guard lock(mutex);
-  ASSERT_EQ(received.size(), 1u);
-  auto [signature, body] = received.front();
-  json payload = json::parse(body);
+  auto hook = receiver.Await(1);
+  ASSERT_TRUE(hook);
+  json payload = VerifiedPayload(*hook, secret);
   EXPECT_EQ(payload["event"], "job.done");
   EXPECT_EQ(payload["job_id"], id);
+  EXPECT_EQ(payload["cache_hit"], false);
   EXPECT_TRUE(payload.contains("audio_url"));
-  // t=<unix>,v1=<hex hmac of "<t>.<body>">
-  std::string t = signature.substr(2, signature.find(',') - 2);
-  EXPECT_EQ(signature, "t=" + t + ",v1=" + HmacSha256Hex(secret, t + "." + body));
-  receiver.Stop(std::chrono::milliseconds(100));
+  EXPECT_EQ(receiver.count(), 1u);
+}
+
+// A job answered from the cache ends inside the API request: the API process
+// sends its webhook, as a worker does for the jobs it runs.
+TEST(ServerLifecycle, CacheHitCallsItsWebhookToo) {
+  HookReceiver receiver;
+  TempDir dir;
+  const std::string secret = "test-signing-secret-0123456789abcdef";
+  ServerProcess server(dir.path() / "data",
+                       {"--webhook-allow-private", "--signing-secret", secret});
+  ASSERT_TRUE(server.Start());
+  ApiClient api(server.port(), server.admin_key());
+  const json request = {{"text", "Say it twice."}, {"webhook_url", receiver.url()}};
+  std::string first = api.Submit(request)->JsonBody()["job_id"];
+  ASSERT_EQ(api.WaitForFinal(first)["status"], "done");
+  ASSERT_TRUE(receiver.Await(1));
+
+  auto r = api.Submit(request);
+  ASSERT_EQ(r->status, 202) << r->body;
+  json answer = r->JsonBody();
+  ASSERT_EQ(answer["status"], "done") << answer.dump();
+  ASSERT_EQ(answer["cache_hit"], true) << answer.dump();
+  auto hook = receiver.Await(2);
+  ASSERT_TRUE(hook) << "the cache hit's webhook never arrived";
+  json payload = VerifiedPayload(*hook, secret);
+  EXPECT_EQ(payload["event"], "job.done");
+  EXPECT_EQ(payload["job_id"], answer["job_id"]);
+  EXPECT_NE(payload["job_id"], first);
+  EXPECT_EQ(payload["cache_hit"], true);
+  EXPECT_TRUE(payload.contains("audio_url"));
+  EXPECT_EQ(server.Terminate(), 0);
+  EXPECT_EQ(receiver.count(), 2u);
+}
+
+TEST(ServerLifecycle, InvalidWebhookSettingsAreRefusedAtStart) {
+  TempDir dir;
+  for (const auto& [flag, value, setting] :
+       {std::tuple{"--webhook-threads", "0", "VOX_WEBHOOK_THREADS"},
+        std::tuple{"--webhook-per-host", "9", "VOX_WEBHOOK_PER_HOST"},
+        std::tuple{"--webhook-timeout-ms", "5", "VOX_WEBHOOK_TIMEOUT_MS"}}) {
+    auto r = RunVox({"serve", "--listen", "127.0.0.1:0", "--data", (dir.path() / "data").string(),
+                     flag, value});
+    EXPECT_NE(r.exit_code, 0) << flag;
+    EXPECT_NE(r.err.find(setting), std::string::npos) << r.err;
+  }
 }
 
 TEST(ServerLifecycle, SubmissionsOverTheRateLimitGet429) {

@@ -3,6 +3,8 @@
 #include <ctime>
 #include <map>
 
+#include <spdlog/spdlog.h>
+
 #include "audio/encode_options.h"
 #include "audio/format.h"
 #include "cloning/clone_binding.h"
@@ -58,13 +60,14 @@ std::string Iso8601(int64_t unix_ms) {
 
 JobService::JobService(store::Store& store, queue::JobQueue& queue, blob::BlobStore& blobs,
                        cache::AudioCache& cache, const engines::Synthesizer& synthesizer, const UrlSigner& signer,
-                       obs::Registry& metrics, JobServiceConfig config, const Clock& clock)
+                       obs::Registry& metrics, JobServiceConfig config,
+                       webhook::WebhookDispatcher* webhooks, const Clock& clock)
     : store_(store), queue_(queue), blobs_(blobs), cache_(cache), synthesizer_(synthesizer), signer_(signer),
       submitted_(metrics.AddCounter("vox_jobs_submitted_total", "Jobs accepted by the API.",
                                     {"cache"})),
       cache_hits_(metrics.AddCounter("vox_api_cache_hits_total",
                                      "Submissions answered from the audio cache.")),
-      config_(std::move(config)), clock_(clock) {}
+      config_(std::move(config)), webhooks_(webhooks), clock_(clock) {}
 
 Result<SubmitResult> JobService::Submit(const Principal& who, const SynthesizeRequest& request,
                                         const std::optional<std::string>& idempotency_key,
@@ -155,6 +158,7 @@ Result<SubmitResult> JobService::Submit(const Principal& who, const SynthesizeRe
   if (cached) {
     (void)cache_.Touch(job.cache_key, now);
     cache_hits_.With({}).Inc();
+    AnnounceEnded(created.job);  // ended here: no worker will announce it
   } else if (auto enqueued = queue_.Enqueue(created.job.id); !enqueued) {
     // Never leave an accepted-looking job that no worker will see.
     store::JobTransition t;
@@ -275,6 +279,16 @@ Result<json> JobService::WebhookPayload(const store::Job& job) {
   VOX_ASSIGN_OR_RETURN(json description, DescribeJob(job));
   description["event"] = "job." + std::string(store::JobStatusName(job.status));
   return description;
+}
+
+void JobService::AnnounceEnded(const store::Job& job) {
+  if (!job.webhook_url || webhooks_ == nullptr) return;
+  auto payload = WebhookPayload(job);
+  if (!payload) {
+    spdlog::warn("webhook for job {} not sent: {}", job.id, payload.error().ToString());
+    return;
+  }
+  webhooks_->Enqueue(*job.webhook_url, payload->dump());
 }
 
 Result<store::Job> JobService::JobForAudio(const std::string& job_id) {

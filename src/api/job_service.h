@@ -22,6 +22,7 @@
 #include "obs/metrics.h"
 #include "queue/job_queue.h"
 #include "store/store.h"
+#include "webhook/webhook_dispatcher.h"
 
 namespace vox::api {
 
@@ -39,10 +40,12 @@ struct SubmitResult {
 
 class JobService {
  public:
+  // `webhooks` (null: none are sent) delivers the webhooks of AnnounceEnded.
   JobService(store::Store& store, queue::JobQueue& queue, blob::BlobStore& blobs,
              cache::AudioCache& cache,
              const engines::Synthesizer& synthesizer, const UrlSigner& signer,
-             obs::Registry& metrics, JobServiceConfig config, const Clock& clock = Clock::System());
+             obs::Registry& metrics, JobServiceConfig config,
+             webhook::WebhookDispatcher* webhooks = nullptr, const Clock& clock = Clock::System());
 
   Result<SubmitResult> Submit(const Principal& who, const SynthesizeRequest& request,
                               const std::optional<std::string>& idempotency_key,
@@ -61,6 +64,9 @@ class JobService {
 
   // The body of the webhook sent when `job` reached a final state.
   Result<nlohmann::json> WebhookPayload(const store::Job& job);
+  // Queues the webhook of `job`, which reached a final state, if it asked for
+  // one. Workers call it for the jobs they end; Submit for cache hits.
+  void AnnounceEnded(const store::Job& job);
 
   const UrlSigner& signer() const { return signer_; }
 
@@ -78,6 +84,7 @@ class JobService {
   obs::Family<obs::Counter>& submitted_;
   obs::Family<obs::Counter>& cache_hits_;
   const JobServiceConfig config_;
+  webhook::WebhookDispatcher* const webhooks_;
   const Clock& clock_;
 };
 

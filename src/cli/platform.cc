@@ -140,13 +140,20 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
   job_config.max_attempts = config.job_max_attempts;
   job_config.webhook_allow_private = config.webhook_allow_private;
   job_config.audio_url_ttl_s = config.audio_url_ttl_s;
-  api::JobService jobs(*store, *queue, *blobs, *cache, synthesizer, signer, metrics, job_config);
+  // Every role ends jobs, so every role sends webhooks: workers for the jobs
+  // they run, the API for submissions answered from the cache.
+  webhook::WebhookConfig webhook_config = config.WebhookSettings();
+  webhook_config.secret = secret;
+  VOX_RETURN_IF_ERROR(webhook_config.Validate());
+  auto webhooks = std::make_unique<webhook::WebhookDispatcher>(
+      webhook_config, webhook::AddWebhookDeliveriesMetric(metrics));
+  api::JobService jobs(*store, *queue, *blobs, *cache, synthesizer, signer, metrics, job_config,
+                       webhooks.get());
 
   // Workers score cloned output with the same encoder the voices were made with.
   auto speaker_encoder = MakeSpeakerEncoder();
   std::unique_ptr<worker::WorkerMetrics> worker_metrics;
   std::unique_ptr<worker::JobRunner> runner;
-  std::unique_ptr<webhook::WebhookDispatcher> webhooks;
   std::unique_ptr<worker::WorkerPool> pool;
   if (role != Role::kApi) {
     worker_metrics = std::make_unique<worker::WorkerMetrics>(metrics);
@@ -158,21 +165,12 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
     runner_config.speaker_encoder = speaker_encoder.get();
     runner = std::make_unique<worker::JobRunner>(*store, *blobs, *cache, synthesizer,
                                                  *worker_metrics, runner_config);
-    webhook::WebhookConfig webhook_config;
-    webhook_config.secret = secret;
-    webhook_config.allow_private = config.webhook_allow_private;
-    webhook_config.max_attempts = config.webhook_max_attempts;
-    webhooks = std::make_unique<webhook::WebhookDispatcher>(
-        webhook::WebhookSender(webhook_config), webhook::AddWebhookDeliveriesMetric(metrics));
     worker::WorkerPoolConfig pool_config;
     pool_config.threads = config.workers;
     pool_config.worker_id = "worker-" + std::to_string(::getpid()) + "-" + RandomToken(6);
     pool = std::make_unique<worker::WorkerPool>(
-        *queue, *store, *runner, *worker_metrics, pool_config, [&](const store::Job& job) {
-          if (!job.webhook_url) return;
-          auto payload = jobs.WebhookPayload(job);
-          if (payload) webhooks->Enqueue(*job.webhook_url, payload->dump());
-        });
+        *queue, *store, *runner, *worker_metrics, pool_config,
+        [&](const store::Job& job) { jobs.AnnounceEnded(job); });
     pool->Start();
   }
 

@@ -37,6 +37,14 @@ void PlatformConfig::AddOptions(CLI::App& cmd) {
       ->envname("VOX_WEBHOOK_ALLOW_PRIVATE");
   cmd.add_option("--webhook-max-attempts", webhook_max_attempts, "Webhook delivery attempts")
       ->envname("VOX_WEBHOOK_MAX_ATTEMPTS")->capture_default_str();
+  cmd.add_option("--webhook-timeout-ms", webhook_timeout_ms,
+                 "Time one webhook attempt may take, connecting included")
+      ->envname("VOX_WEBHOOK_TIMEOUT_MS")->capture_default_str();
+  cmd.add_option("--webhook-threads", webhook_threads, "Webhook sender threads")
+      ->envname("VOX_WEBHOOK_THREADS")->capture_default_str();
+  cmd.add_option("--webhook-per-host", webhook_per_host,
+                 "Webhook attempts at once to one receiver (host:port)")
+      ->envname("VOX_WEBHOOK_PER_HOST")->capture_default_str();
   cmd.add_option("--max-text-chars", max_text_chars, "Longest text a job may carry")
       ->envname("VOX_MAX_TEXT_CHARS")->capture_default_str();
   cmd.add_option("--job-max-attempts", job_max_attempts, "Attempts before a job fails")
@@ -93,7 +101,17 @@ Status PlatformConfig::Finalize() {
     return InvalidArgument("must be 1..64", "VOX_CLONE_CONCURRENCY");
   }
   if (max_upload_bytes < 1024) return InvalidArgument("must be >= 1024", "VOX_MAX_UPLOAD_BYTES");
-  return {};
+  return WebhookSettings().Validate();
+}
+
+webhook::WebhookConfig PlatformConfig::WebhookSettings() const {
+  webhook::WebhookConfig w;
+  w.allow_private = webhook_allow_private;
+  w.max_attempts = webhook_max_attempts;
+  w.timeout = std::chrono::milliseconds(webhook_timeout_ms);
+  w.threads = webhook_threads;
+  w.per_host = webhook_per_host;
+  return w;
 }
 
 namespace {
