@@ -117,7 +117,9 @@ class HookReceiver {
     EXPECT_TRUE(server_->Start());
   }
   ~HookReceiver() { server_->Stop(std::chrono::milliseconds(100)); }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(server_->port()) + "/hook"; }
+  std::string url() const {
+    return "http://127.0.0.1:" + std::to_string(server_->port()) + "/hook";
+  }
 
   // Waits up to 5 s for the `n`th webhook; returns its (signature, body).
   std::optional<std::pair<std::string, std::string>> Await(size_t n) {
@@ -141,33 +143,46 @@ class HookReceiver {
   std::unique_ptr<http::HttpServer> server_;
 };
 
-// Checks `t=<unix>,v1=<hex hmac of "<t>.<body>">` and returns the body as JSON.
-json VerifiedPayload(const std::pair<std::string, std::string>& hook, const std::string& secret) {
-  const auto& [signature, body] = hook;
+const char kWebhookSecret[] = "test-signing-secret-0123456789abcdef";
+
+// A `vox serve` that signs webhooks with kWebhookSecret and may call loopback.
+struct WebhookServer {
+  TempDir dir;
+  ServerProcess process{dir.path() / "data",
+                        {"--webhook-allow-private", "--signing-secret", kWebhookSecret}};
+};
+
+// Submits `request`, waits for the job to be done and for the receiver's
+// `nth` webhook, checks it is the job's signed job.done and returns it.
+json DoneWebhook(ApiClient& api, HookReceiver& receiver, const json& request, size_t nth) {
+  auto r = api.Submit(request);
+  EXPECT_EQ(r->status, 202) << r->body;
+  std::string id = r->JsonBody()["job_id"];
+  EXPECT_EQ(api.WaitForFinal(id)["status"], "done");
+  auto hook = receiver.Await(nth);
+  if (!hook) {
+    ADD_FAILURE() << "webhook " << nth << " (job " << id << ") never arrived";
+    return json::object();
+  }
+  const auto& [signature, body] = *hook;
+  // t=<unix>,v1=<hex hmac of "<t>.<body>">
   std::string t = signature.substr(2, signature.find(',') - 2);
-  EXPECT_EQ(signature, "t=" + t + ",v1=" + HmacSha256Hex(secret, t + "." + body));
-  return json::parse(body);
+  EXPECT_EQ(signature, "t=" + t + ",v1=" + HmacSha256Hex(kWebhookSecret, t + "." + body));
+  json payload = json::parse(body);
+  EXPECT_EQ(payload["event"], "job.done");
+  EXPECT_EQ(payload["job_id"], id);
+  EXPECT_TRUE(payload.contains("audio_url"));
+  return payload;
 }
 
 TEST(ServerLifecycle, WebhookIsDeliveredSignedOnCompletion) {
   HookReceiver receiver;
-  TempDir dir;
-  const std::string secret = "test-signing-secret-0123456789abcdef";
-  ServerProcess server(dir.path() / "data",
-                       {"--webhook-allow-private", "--signing-secret", secret});
-  ASSERT_TRUE(server.Start());
-  ApiClient api(server.port(), server.admin_key());
-  auto r = api.Submit({{"text", "Call me back."}, {"webhook_url", receiver.url()}});
-  ASSERT_EQ(r->status, 202) << r->body;
-  std::string id = r->JsonBody()["job_id"];
-  EXPECT_EQ(api.WaitForFinal(id)["status"], "done");
-  auto hook = receiver.Await(1);
-  ASSERT_TRUE(hook);
-  json payload = VerifiedPayload(*hook, secret);
-  EXPECT_EQ(payload["event"], "job.done");
-  EXPECT_EQ(payload["job_id"], id);
+  WebhookServer server;
+  ASSERT_TRUE(server.process.Start());
+  ApiClient api(server.process.port(), server.process.admin_key());
+  json payload =
+      DoneWebhook(api, receiver, {{"text", "Call me back."}, {"webhook_url", receiver.url()}}, 1);
   EXPECT_EQ(payload["cache_hit"], false);
-  EXPECT_TRUE(payload.contains("audio_url"));
   EXPECT_EQ(receiver.count(), 1u);
 }
 
@@ -175,31 +190,16 @@ TEST(ServerLifecycle, WebhookIsDeliveredSignedOnCompletion) {
 // sends its webhook, as a worker does for the jobs it runs.
 TEST(ServerLifecycle, CacheHitCallsItsWebhookToo) {
   HookReceiver receiver;
-  TempDir dir;
-  const std::string secret = "test-signing-secret-0123456789abcdef";
-  ServerProcess server(dir.path() / "data",
-                       {"--webhook-allow-private", "--signing-secret", secret});
-  ASSERT_TRUE(server.Start());
-  ApiClient api(server.port(), server.admin_key());
+  WebhookServer server;
+  ASSERT_TRUE(server.process.Start());
+  ApiClient api(server.process.port(), server.process.admin_key());
   const json request = {{"text", "Say it twice."}, {"webhook_url", receiver.url()}};
-  std::string first = api.Submit(request)->JsonBody()["job_id"];
-  ASSERT_EQ(api.WaitForFinal(first)["status"], "done");
-  ASSERT_TRUE(receiver.Await(1));
-
-  auto r = api.Submit(request);
-  ASSERT_EQ(r->status, 202) << r->body;
-  json answer = r->JsonBody();
-  ASSERT_EQ(answer["status"], "done") << answer.dump();
-  ASSERT_EQ(answer["cache_hit"], true) << answer.dump();
-  auto hook = receiver.Await(2);
-  ASSERT_TRUE(hook) << "the cache hit's webhook never arrived";
-  json payload = VerifiedPayload(*hook, secret);
-  EXPECT_EQ(payload["event"], "job.done");
-  EXPECT_EQ(payload["job_id"], answer["job_id"]);
-  EXPECT_NE(payload["job_id"], first);
-  EXPECT_EQ(payload["cache_hit"], true);
-  EXPECT_TRUE(payload.contains("audio_url"));
-  EXPECT_EQ(server.Terminate(), 0);
+  json first = DoneWebhook(api, receiver, request, 1);
+  json second = DoneWebhook(api, receiver, request, 2);
+  EXPECT_EQ(first["cache_hit"], false);
+  EXPECT_EQ(second["cache_hit"], true);
+  EXPECT_NE(second["job_id"], first["job_id"]);
+  EXPECT_EQ(server.process.Terminate(), 0);
   EXPECT_EQ(receiver.count(), 2u);
 }
 

@@ -125,13 +125,17 @@ double Count(obs::Family<obs::Counter>& family, const char* result) {
   return family.With({result}).value();
 }
 
+class WebhookDispatcherTest : public ::testing::Test {
+ protected:
+  obs::Registry registry;  // outlives each test's dispatcher
+  obs::Family<obs::Counter>& deliveries = AddWebhookDeliveriesMetric(registry);
+};
+
 // The attack from the security review: one tenant's receiver accepts and never
 // answers; another tenant's webhooks must not wait behind it.
-TEST(WebhookDispatcherTest, HealthyHostIsServedWhileASilentOneIsRetried) {
+TEST_F(WebhookDispatcherTest, HealthyHostIsServedWhileASilentOneIsRetried) {
   SilentReceiver silent;
   Receiver healthy;
-  obs::Registry registry;
-  auto& deliveries = AddWebhookDeliveriesMetric(registry);
   WebhookConfig config = LoopbackConfig();
   config.timeout = milliseconds(1500);
   config.max_attempts = 3;
@@ -167,11 +171,9 @@ TEST(WebhookDispatcherTest, HealthyHostIsServedWhileASilentOneIsRetried) {
 
 // With one thread a sleeping retry would hold everything: a failed attempt
 // must wait in the retry queue while the thread serves the next delivery.
-TEST(WebhookDispatcherTest, RetriesWaitInTheQueueNotOnTheThread) {
+TEST_F(WebhookDispatcherTest, RetriesWaitInTheQueueNotOnTheThread) {
   SilentReceiver silent;
   Receiver healthy;
-  obs::Registry registry;
-  auto& deliveries = AddWebhookDeliveriesMetric(registry);
   WebhookConfig config = LoopbackConfig();
   config.timeout = milliseconds(400);
   config.initial_backoff = 5 * config.timeout;
@@ -196,10 +198,8 @@ TEST(WebhookDispatcherTest, RetriesWaitInTheQueueNotOnTheThread) {
   EXPECT_EQ(Count(deliveries, "delivered"), 1);
 }
 
-TEST(WebhookDispatcherTest, RetriesServerErrorsButNotRefusals) {
+TEST_F(WebhookDispatcherTest, RetriesServerErrorsButNotRefusals) {
   Receiver receiver;
-  obs::Registry registry;
-  auto& deliveries = AddWebhookDeliveriesMetric(registry);
   WebhookConfig config = LoopbackConfig();
   WebhookDispatcher dispatcher(config, deliveries);
   dispatcher.Enqueue(receiver.Url("/ok"), R"({"a":1})");
@@ -219,10 +219,8 @@ TEST(WebhookDispatcherTest, RetriesServerErrorsButNotRefusals) {
   }
 }
 
-TEST(WebhookDispatcherTest, RefusesPrivateTargetsWithoutSending) {
+TEST_F(WebhookDispatcherTest, RefusesPrivateTargetsWithoutSending) {
   Receiver receiver;
-  obs::Registry registry;
-  auto& deliveries = AddWebhookDeliveriesMetric(registry);
   WebhookConfig config = LoopbackConfig();
   config.allow_private = false;
   WebhookDispatcher dispatcher(config, deliveries);
@@ -232,10 +230,8 @@ TEST(WebhookDispatcherTest, RefusesPrivateTargetsWithoutSending) {
 }
 
 // Bounded queue, and a prompt shutdown that counts what it abandons.
-TEST(WebhookDispatcherTest, DropsPastTheQueueBoundAndStopsPromptly) {
+TEST_F(WebhookDispatcherTest, DropsPastTheQueueBoundAndStopsPromptly) {
   SilentReceiver silent;
-  obs::Registry registry;
-  auto& deliveries = AddWebhookDeliveriesMetric(registry);
   WebhookConfig config = LoopbackConfig();
   config.timeout = milliseconds(20'000);
   config.threads = 1;
