@@ -175,7 +175,7 @@ TEST_F(WebhookDispatcherTest, RetriesWaitInTheQueueNotOnTheThread) {
   SilentReceiver silent;
   Receiver healthy;
   WebhookConfig config = LoopbackConfig();
-  config.timeout = milliseconds(400);
+  config.timeout = milliseconds(500);
   config.initial_backoff = 5 * config.timeout;
   config.max_attempts = 2;
   config.threads = 1;
