@@ -5,7 +5,9 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <set>
+#include <tuple>
 
 #include "audio/decode.h"
 #include "common/crypto.h"
@@ -157,49 +159,119 @@ TEST(ServerLifecycle, SigtermDrainsAndExitsZero) {
   EXPECT_EQ(again.Terminate(), 0);
 }
 
-TEST(ServerLifecycle, WebhookIsDeliveredSignedOnCompletion) {
-  std::mutex mutex;
-  std::vector<std::pair<std::string, std::string>> received;  // signature, body
-  http::Router router;
-  ASSERT_TRUE(router.Add("POST", "/hook", [&](http::Request& r, http::Responder respond) {
-    std::lock_guard lock(mutex);
-    received.emplace_back(std::string(r.Header("X-Vox-Signature").value_or("")), r.body);
-    respond(http::Json(200, {{"ok", true}}));
-  }));
-  http::HttpServerConfig config;
-  config.listen = "127.0.0.1:0";
-  http::HttpServer receiver(config, std::move(router));
-  ASSERT_TRUE(receiver.Start());
+// A local webhook receiver: records each POST /hook's signature and body.
+class HookReceiver {
+ public:
+  HookReceiver() {
+    http::Router router;
+    EXPECT_TRUE(router.Add("POST", "/hook", [this](http::Request& r, http::Responder respond) {
+      std::lock_guard lock(mutex_);
+      received_.emplace_back(std::string(r.Header("X-Vox-Signature").value_or("")), r.body);
+      respond(http::Json(200, {{"ok", true}}));
+    }));
+    http::HttpServerConfig config;
+    config.listen = "127.0.0.1:0";
+    server_ = std::make_unique<http::HttpServer>(config, std::move(router));
+    EXPECT_TRUE(server_->Start());
+  }
+  ~HookReceiver() { server_->Stop(std::chrono::milliseconds(100)); }
+  std::string url() const {
+    return "http://127.0.0.1:" + std::to_string(server_->port()) + "/hook";
+  }
 
+  // Waits up to 5 s for the `n`th webhook; returns its (signature, body).
+  std::optional<std::pair<std::string, std::string>> Await(size_t n) {
+    for (int i = 0; i < 100; ++i) {
+      {
+        std::lock_guard lock(mutex_);
+        if (received_.size() >= n) return received_[n - 1];
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return std::nullopt;
+  }
+  size_t count() {
+    std::lock_guard lock(mutex_);
+    return received_.size();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::pair<std::string, std::string>> received_;  // signature, body
+  std::unique_ptr<http::HttpServer> server_;
+};
+
+const char kWebhookSecret[] = "test-signing-secret-0123456789abcdef";
+
+// A `vox serve` that signs webhooks with kWebhookSecret and may call loopback.
+struct WebhookServer {
   TempDir dir;
-  const std::string secret = "test-signing-secret-0123456789abcdef";
-  ServerProcess server(dir.path() / "data",
-                       {"--webhook-allow-private", "--signing-secret", secret});
-  ASSERT_TRUE(server.Start());
-  ApiClient api(server.port(), server.admin_key());
-  std::string hook = "http://127.0.0.1:" + std::to_string(receiver.port()) + "/hook";
-  auto r = api.Submit({{"text", "Call me back."}, {"webhook_url", hook}});
-  ASSERT_EQ(r->status, 202) << r->body;
+  ServerProcess process{dir.path() / "data",
+                        {"--webhook-allow-private", "--signing-secret", kWebhookSecret}};
+};
+
+// Submits `request`, waits for the job to be done and for the receiver's
+// `nth` webhook, checks it is the job's signed job.done and returns it.
+json DoneWebhook(ApiClient& api, HookReceiver& receiver, const json& request, size_t nth) {
+  auto r = api.Submit(request);
+  EXPECT_EQ(r->status, 202) << r->body;
   std::string id = r->JsonBody()["job_id"];
   EXPECT_EQ(api.WaitForFinal(id)["status"], "done");
-  for (int i = 0; i < 100; ++i) {
-    {
-      std::lock_guard lock(mutex);
-      if (!received.empty()) break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  auto hook = receiver.Await(nth);
+  if (!hook) {
+    ADD_FAILURE() << "webhook " << nth << " (job " << id << ") never arrived";
+    return json::object();
   }
-  std::lock_guard lock(mutex);
-  ASSERT_EQ(received.size(), 1u);
-  auto [signature, body] = received.front();
+  const auto& [signature, body] = *hook;
+  // t=<unix>,v1=<hex hmac of "<t>.<body>">
+  std::string t = signature.substr(2, signature.find(',') - 2);
+  EXPECT_EQ(signature, "t=" + t + ",v1=" + HmacSha256Hex(kWebhookSecret, t + "." + body));
   json payload = json::parse(body);
   EXPECT_EQ(payload["event"], "job.done");
   EXPECT_EQ(payload["job_id"], id);
   EXPECT_TRUE(payload.contains("audio_url"));
-  // t=<unix>,v1=<hex hmac of "<t>.<body>">
-  std::string t = signature.substr(2, signature.find(',') - 2);
-  EXPECT_EQ(signature, "t=" + t + ",v1=" + HmacSha256Hex(secret, t + "." + body));
-  receiver.Stop(std::chrono::milliseconds(100));
+  return payload;
+}
+
+TEST(ServerLifecycle, WebhookIsDeliveredSignedOnCompletion) {
+  HookReceiver receiver;
+  WebhookServer server;
+  ASSERT_TRUE(server.process.Start());
+  ApiClient api(server.process.port(), server.process.admin_key());
+  json payload =
+      DoneWebhook(api, receiver, {{"text", "Call me back."}, {"webhook_url", receiver.url()}}, 1);
+  EXPECT_EQ(payload["cache_hit"], false);
+  EXPECT_EQ(receiver.count(), 1u);
+}
+
+// A job answered from the cache ends inside the API request: the API process
+// sends its webhook, as a worker does for the jobs it runs.
+TEST(ServerLifecycle, CacheHitCallsItsWebhookToo) {
+  HookReceiver receiver;
+  WebhookServer server;
+  ASSERT_TRUE(server.process.Start());
+  ApiClient api(server.process.port(), server.process.admin_key());
+  const json request = {{"text", "Say it twice."}, {"webhook_url", receiver.url()}};
+  json first = DoneWebhook(api, receiver, request, 1);
+  json second = DoneWebhook(api, receiver, request, 2);
+  EXPECT_EQ(first["cache_hit"], false);
+  EXPECT_EQ(second["cache_hit"], true);
+  EXPECT_NE(second["job_id"], first["job_id"]);
+  EXPECT_EQ(server.process.Terminate(), 0);
+  EXPECT_EQ(receiver.count(), 2u);
+}
+
+TEST(ServerLifecycle, InvalidWebhookSettingsAreRefusedAtStart) {
+  TempDir dir;
+  for (const auto& [flag, value, setting] :
+       {std::tuple{"--webhook-threads", "0", "VOX_WEBHOOK_THREADS"},
+        std::tuple{"--webhook-per-host", "9", "VOX_WEBHOOK_PER_HOST"},
+        std::tuple{"--webhook-timeout-ms", "5", "VOX_WEBHOOK_TIMEOUT_MS"}}) {
+    auto r = RunVox({"serve", "--listen", "127.0.0.1:0", "--data", (dir.path() / "data").string(),
+                     flag, value});
+    EXPECT_NE(r.exit_code, 0) << flag;
+    EXPECT_NE(r.err.find(setting), std::string::npos) << r.err;
+  }
 }
 
 TEST(ServerLifecycle, SubmissionsOverTheRateLimitGet429) {

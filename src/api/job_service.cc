@@ -3,6 +3,8 @@
 #include <ctime>
 #include <map>
 
+#include <spdlog/spdlog.h>
+
 #include "audio/encode_options.h"
 #include "audio/format.h"
 #include "cloning/voice_resolver.h"
@@ -60,7 +62,7 @@ std::string Iso8601(int64_t unix_ms) {
 JobService::JobService(store::Store& store, queue::JobQueue& queue, blob::BlobStore& blobs,
                        cache::AudioCache& cache, const engines::Synthesizer& synthesizer,
                        const UrlSigner& signer, obs::Registry& metrics, JobServiceConfig config,
-                       const Clock& clock)
+                       webhook::WebhookDispatcher* webhooks, const Clock& clock)
     : store_(store),
       queue_(queue),
       blobs_(blobs),
@@ -72,6 +74,7 @@ JobService::JobService(store::Store& store, queue::JobQueue& queue, blob::BlobSt
       cache_hits_(metrics.AddCounter("vox_api_cache_hits_total",
                                      "Submissions answered from the audio cache.")),
       config_(std::move(config)),
+      webhooks_(webhooks),
       clock_(clock) {}
 
 Status JobServiceConfig::Validate() const {
@@ -174,6 +177,7 @@ Result<SubmitResult> JobService::Submit(const Principal& who, const SynthesizeRe
   if (cached) {
     (void)cache_.Touch(job.cache_key, now);
     cache_hits_.With({}).Inc();
+    AnnounceEnded(created.job);  // ended here: no worker will announce it
   } else if (auto enqueued = queue_.Enqueue(created.job.id); !enqueued) {
     // Never leave an accepted-looking job that no worker will see.
     store::JobTransition t;
@@ -299,6 +303,16 @@ Result<json> JobService::WebhookPayload(const store::Job& job) {
   VOX_ASSIGN_OR_RETURN(json description, DescribeJob(job));
   description["event"] = "job." + std::string(store::JobStatusName(job.status));
   return description;
+}
+
+void JobService::AnnounceEnded(const store::Job& job) {
+  if (!job.webhook_url || webhooks_ == nullptr) return;
+  auto payload = WebhookPayload(job);
+  if (!payload) {
+    spdlog::warn("webhook for job {} not sent: {}", job.id, payload.error().ToString());
+    return;
+  }
+  webhooks_->Enqueue(*job.webhook_url, payload->dump());
 }
 
 Result<store::Job> JobService::JobForAudio(const std::string& job_id) {

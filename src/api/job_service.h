@@ -21,6 +21,7 @@
 #include "obs/metrics.h"
 #include "queue/job_queue.h"
 #include "store/store.h"
+#include "webhook/webhook_dispatcher.h"
 
 namespace vox::api {
 
@@ -40,10 +41,11 @@ struct SubmitResult {
 
 class JobService {
  public:
+  // `webhooks` (null: none are sent) delivers the webhooks of AnnounceEnded.
   JobService(store::Store& store, queue::JobQueue& queue, blob::BlobStore& blobs,
              cache::AudioCache& cache, const engines::Synthesizer& synthesizer,
              const UrlSigner& signer, obs::Registry& metrics, JobServiceConfig config,
-             const Clock& clock = Clock::System());
+             webhook::WebhookDispatcher* webhooks = nullptr, const Clock& clock = Clock::System());
 
   // VOX_MAX_TEXT_CHARS, from which the API derives its request-body limit.
   const text::TextLimits& limits() const { return config_.limits; }
@@ -65,6 +67,9 @@ class JobService {
 
   // The body of the webhook sent when `job` reached a final state.
   Result<nlohmann::json> WebhookPayload(const store::Job& job);
+  // Queues the webhook of `job`, which reached a final state, if it asked for
+  // one. Workers call it for the jobs they end; Submit for cache hits.
+  void AnnounceEnded(const store::Job& job);
 
   const UrlSigner& signer() const { return signer_; }
 
@@ -82,6 +87,7 @@ class JobService {
   obs::Family<obs::Counter>& submitted_;
   obs::Family<obs::Counter>& cache_hits_;
   const JobServiceConfig config_;
+  webhook::WebhookDispatcher* const webhooks_;
   const Clock& clock_;
 };
 

@@ -51,6 +51,9 @@ Result<ComponentConfigs> MapSettings(const PlatformConfig& config) {
   c.cloner.max_concurrent = config.clone_concurrency;
   c.cloner.max_file_bytes = config.max_upload_bytes;
   VOX_RETURN_IF_ERROR(c.cloner.Validate());
+
+  c.webhook = config.WebhookSettings();
+  VOX_RETURN_IF_ERROR(c.webhook.Validate());
   return c;
 }
 

@@ -8,6 +8,7 @@
 #include "api/job_service.h"
 #include "cli/platform_config.h"
 #include "cloning/voice_cloner.h"
+#include "webhook/webhook.h"
 #include "worker/job_runner.h"
 #include "worker/worker_pool.h"
 
@@ -19,6 +20,7 @@ struct ComponentConfigs {
   worker::WorkerPoolConfig pool;
   worker::JobRunnerConfig runner;  // without the speaker encoder, which is wiring
   cloning::ClonerConfig cloner;
+  webhook::WebhookConfig webhook;  // without the signing secret, which is loaded at start
 };
 
 // Every config mapped and validated; the error names the setting at fault.

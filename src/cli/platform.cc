@@ -138,14 +138,20 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
 
   engines::Synthesizer synthesizer(*engines);
   api::UrlSigner signer(secret);
+  // Every role ends jobs, so every role sends webhooks: workers for the jobs
+  // they run, the API for submissions answered from the cache.
+  webhook::WebhookConfig webhook_config = components.webhook;
+  webhook_config.secret = secret;
+  VOX_RETURN_IF_ERROR(webhook_config.Validate());
+  auto webhooks = std::make_unique<webhook::WebhookDispatcher>(
+      webhook_config, webhook::AddWebhookDeliveriesMetric(metrics));
   api::JobService jobs(*store, *queue, *blobs, *cache, synthesizer, signer, metrics,
-                       components.jobs);
+                       components.jobs, webhooks.get());
 
   // Workers score cloned output with the same encoder the voices were made with.
   auto speaker_encoder = MakeSpeakerEncoder();
   std::unique_ptr<worker::WorkerMetrics> worker_metrics;
   std::unique_ptr<worker::JobRunner> runner;
-  std::unique_ptr<webhook::WebhookDispatcher> webhooks;
   std::unique_ptr<worker::WorkerPool> pool;
   if (role != Role::kApi) {
     worker_metrics = std::make_unique<worker::WorkerMetrics>(metrics);
@@ -158,20 +164,11 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
     runner_config.speaker_encoder = speaker_encoder.get();
     runner = std::make_unique<worker::JobRunner>(*store, *blobs, *cache, synthesizer,
                                                  *worker_metrics, runner_config);
-    webhook::WebhookConfig webhook_config;
-    webhook_config.secret = secret;
-    webhook_config.allow_private = config.webhook_allow_private;
-    webhook_config.max_attempts = config.webhook_max_attempts;
-    webhooks = std::make_unique<webhook::WebhookDispatcher>(
-        webhook::WebhookSender(webhook_config), webhook::AddWebhookDeliveriesMetric(metrics));
     worker::WorkerPoolConfig pool_config = components.pool;
     pool_config.worker_id = "worker-" + std::to_string(::getpid()) + "-" + RandomToken(6);
     pool = std::make_unique<worker::WorkerPool>(
-        *queue, *store, *runner, *worker_metrics, pool_config, [&](const store::Job& job) {
-          if (!job.webhook_url) return;
-          auto payload = jobs.WebhookPayload(job);
-          if (payload) webhooks->Enqueue(*job.webhook_url, payload->dump());
-        });
+        *queue, *store, *runner, *worker_metrics, pool_config,
+        [&](const store::Job& job) { jobs.AnnounceEnded(job); });
     pool->Start();
   }
 

@@ -46,8 +46,15 @@ void PlatformConfig::AddOptions(CLI::App& cmd) {
                "Allow webhooks to loopback/private addresses")
       ->envname("VOX_WEBHOOK_ALLOW_PRIVATE");
   cmd.add_option("--webhook-max-attempts", webhook_max_attempts, "Webhook delivery attempts")
-      ->envname("VOX_WEBHOOK_MAX_ATTEMPTS")
-      ->capture_default_str();
+      ->envname("VOX_WEBHOOK_MAX_ATTEMPTS")->capture_default_str();
+  cmd.add_option("--webhook-timeout-ms", webhook_timeout_ms,
+                 "Time one webhook attempt may take, connecting included")
+      ->envname("VOX_WEBHOOK_TIMEOUT_MS")->capture_default_str();
+  cmd.add_option("--webhook-threads", webhook_threads, "Webhook sender threads")
+      ->envname("VOX_WEBHOOK_THREADS")->capture_default_str();
+  cmd.add_option("--webhook-per-host", webhook_per_host,
+                 "Webhook attempts at once to one receiver (host:port)")
+      ->envname("VOX_WEBHOOK_PER_HOST")->capture_default_str();
   cmd.add_option("--max-text-chars", max_text_chars, "Longest text a job may carry")
       ->envname("VOX_MAX_TEXT_CHARS")
       ->capture_default_str();
@@ -110,6 +117,16 @@ Status PlatformConfig::Finalize() {
   // Everything else is a component's to judge (component_configs.h).
   VOX_RETURN_IF_ERROR(MapSettings(*this));
   return {};
+}
+
+webhook::WebhookConfig PlatformConfig::WebhookSettings() const {
+  webhook::WebhookConfig w;
+  w.allow_private = webhook_allow_private;
+  w.max_attempts = webhook_max_attempts;
+  w.timeout = std::chrono::milliseconds(webhook_timeout_ms);
+  w.threads = webhook_threads;
+  w.per_host = webhook_per_host;
+  return w;
 }
 
 namespace {

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "webhook/webhook.h"
 
 namespace vox::cli {
 
@@ -28,6 +29,9 @@ struct PlatformConfig {
   std::string signing_secret;             // VOX_SIGNING_SECRET; default: generated into DATA/secret
   bool webhook_allow_private = false;     // VOX_WEBHOOK_ALLOW_PRIVATE
   int webhook_max_attempts = 5;           // VOX_WEBHOOK_MAX_ATTEMPTS
+  int webhook_timeout_ms = 5000;          // VOX_WEBHOOK_TIMEOUT_MS: one attempt, connect included
+  int webhook_threads = 4;                // VOX_WEBHOOK_THREADS: sender threads per process
+  int webhook_per_host = 2;               // VOX_WEBHOOK_PER_HOST: attempts at once to one host:port
   size_t max_text_chars = 1'000'000;      // VOX_MAX_TEXT_CHARS
   int job_max_attempts = 3;               // VOX_JOB_MAX_ATTEMPTS
   int64_t job_retry_base_ms = 1000;       // VOX_JOB_RETRY_BASE_MS
@@ -49,6 +53,8 @@ struct PlatformConfig {
   // Fills defaults that depend on other settings; checks ranges.
   Status Finalize();
   std::string ToString() const;  // for the start-up log; secrets redacted
+  // The webhook settings above, secret not included.
+  webhook::WebhookConfig WebhookSettings() const;
 };
 
 }  // namespace vox::cli

@@ -1,21 +1,27 @@
-// Address checks that keep server-side requests away from internal networks.
+// Target checks that keep server-side requests away from internal networks.
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include "common/status.h"
+#include "webhook/private_address.h"
 
 namespace vox::webhook {
 
-// True for loopback, RFC 1918 private, link-local, CGNAT, multicast,
-// unspecified, IPv6 ULA and IPv4-mapped forms of those.
-bool IsPrivateAddress(const std::string& numeric_ip);
+struct WebhookUrl {
+  std::string scheme;  // "http" or "https"
+  std::string host;    // as written, lower-cased; IPv6 in brackets
+  int port = 0;        // explicit or the scheme's default
 
-struct ResolvedTarget {
-  std::string host;
-  int port = 0;
-  std::string scheme;
+  // "host:port": what the dispatcher limits concurrency by.
+  std::string HostKey() const { return host + ":" + std::to_string(port); }
+};
+
+// Parses an http(s) URL without resolving it; errors name field "webhook_url".
+Result<WebhookUrl> ParseWebhookUrl(const std::string& url);
+
+struct ResolvedTarget : WebhookUrl {
   std::vector<std::string> addresses;  // numeric, all checked
 };
 
