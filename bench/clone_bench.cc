@@ -11,7 +11,10 @@
 //             clone vs base voice (pass: clone higher)
 //   wer       pocketsphinx word error rate of clone vs base voice on the
 //             held-out text (pass: clone within 10 points of the base voice)
-//   fit_s     wall time of analysing the enrolment and fitting (one core)
+//   fit_s     wall time of analysing the enrolment and fitting (one core),
+//             the fit's ASR guard included
+//   guard     which conversion the fit's guard accepted (full, no_warp,
+//             pitch_only, base_voice) and each step's cosine and WER
 //   clone_rtf synthesis wall time / audio duration of the cloned voice
 // then a summary line. Target audio is cached in <build>/voice_test_corpus.
 // Progress goes to stderr. Usage: vox_clone_bench [target-id...]; with

@@ -370,7 +370,6 @@ Result<engines::VoiceConversion> FitConversion(const VoiceProfile& target,
   VOX_ASSIGN_OR_RETURN(VoiceConversion chosen,
                        GuardConversion(full.base_voice, rungs, target_embedding, flite, transcriber,
                                        options.guard, local_report.guard));
-  local_report.target_similarity_to_base = local_report.guard.base_similarity;
   if (report != nullptr) *report = std::move(local_report);
   return chosen;
 }

@@ -67,9 +67,9 @@ struct ConversionCandidate {
 
 struct ConversionFitReport {
   std::vector<ConversionCandidate> candidates;  // in options.base_voices order
-  // Cosine of the chosen base voice, unconverted, on the guard passage.
-  double target_similarity_to_base = 0.0;
-  GuardReport guard;  // which conversion was accepted, and why
+  // Which conversion was accepted and why, with the chosen base voice's own
+  // cosine and WER on the guard passage (guard.base_similarity, base_wer).
+  GuardReport guard;
 };
 
 // Fits a conversion toward `target` (the profile of `target_speech`, which is
