@@ -22,6 +22,8 @@ using engines::VoiceConversion;
 constexpr double kPercentileSpanInStd = 3.29;
 // Power dB = 20 log10(amplitude), so amplitude nepers = dB * ln(10) / 20.
 constexpr double kNepersPerDb = std::numbers::ln10 / 20.0;
+// The most the warp-alone trial may correct the formant scale by (see FitCandidate).
+constexpr double kMaxWarpCorrection = 1.1;
 
 double RobustLogF0Std(const VoiceProfile& p) {
   if (!(p.f0_p5_hz > 0.0 && p.f0_p95_hz > p.f0_p5_hz)) return 0.1;
@@ -277,10 +279,14 @@ Result<Fitted> FitCandidate(const VoiceProfile& target, const Embedding& target_
     VoiceConversion warp_only = VoiceConversion::Identity(base_voice);
     warp_only.frequency_warp = c.frequency_warp;
     VOX_ASSIGN_OR_RETURN(const Trial calibration, RunTrial(flite, warp_only, encoder));
-    if (calibration.profile.formant_scale > 0.0) {
-      const double achieved = calibration.profile.formant_scale / base.trial_formant_scale;
-      c.frequency_warp =
-          ClampWarp(ComposeAllPass(c.frequency_warp, WarpForScale(wanted_scale / achieved)));
+    // A correction beyond 10% is the estimate jumping on the short passage,
+    // not the warp's error (measured: it sent a -10% target to the +0.19 limit).
+    const double correction =
+        calibration.profile.formant_scale > 0.0
+            ? wanted_scale * base.trial_formant_scale / calibration.profile.formant_scale
+            : 1.0;
+    if (std::abs(std::log(correction)) <= std::log(kMaxWarpCorrection)) {
+      c.frequency_warp = ClampWarp(ComposeAllPass(c.frequency_warp, WarpForScale(correction)));
     }
   }
 
