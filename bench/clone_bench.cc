@@ -246,8 +246,8 @@ int main(int argc, char** argv) {
     for (const auto& c : report.candidates) candidates[c.base_voice] = c.similarity;
     nlohmann::json guard_steps = nlohmann::json::array();
     for (const auto& g : report.guard.steps) {
-      guard_steps.push_back({{"step", g.step}, {"cosine", g.similarity}, {"wer", g.wer},
-                             {"accepted", g.accepted}});
+      guard_steps.push_back(
+          {{"step", g.step}, {"cosine", g.similarity}, {"wer", g.wer}, {"accepted", g.accepted}});
     }
     const nlohmann::json row = {
         {"target", target.id},
