@@ -11,7 +11,10 @@
 //             clone vs base voice (pass: clone higher)
 //   wer       pocketsphinx word error rate of clone vs base voice on the
 //             held-out text (pass: clone within 10 points of the base voice)
-//   fit_s     wall time of analysing the enrolment and fitting (one core)
+//   fit_s     wall time of analysing the enrolment and fitting (one core),
+//             the fit's ASR guard included
+//   guard     which conversion the fit's guard accepted (full, no_warp,
+//             pitch_only, base_voice) and each step's cosine and WER
 //   clone_rtf synthesis wall time / audio duration of the cloned voice
 // then a summary line. Target audio is cached in <build>/voice_test_corpus.
 // Progress goes to stderr. Usage: vox_clone_bench [target-id...]; with
@@ -92,7 +95,7 @@ std::vector<TestSpeaker> Targets() {
   const std::string slt = "flite -voice slt -f {text} -o {out}";
   const std::string rms = "flite -voice rms -f {text} -o {out}";
   const std::string awb_low = "flite -voice awb --setf f0_shift=0.8696 -f {text} -o {out}";
-  return {
+  std::vector<TestSpeaker> targets = {
       Cli("festival-ked", {"text2wave"},
           "text2wave -eval '(voice_ked_diphone)' {text} -o {out} 2>/dev/null"),
       Cli("flite-kal16", {"flite"}, "flite -voice kal16 -f {text} -o {out}"),
@@ -107,6 +110,10 @@ std::vector<TestSpeaker> Targets() {
       // Formants only +15% (F0 lowered in the engine first, then all sped up 1.15).
       SoxOf("flite-awb-formant+15", awb_low, "speed 1.15 tempo 0.8696", {"flite"}),
   };
+  // F0 moved with the formants kept (TD-PSOLA): the fit must not read the pitch
+  // as a shorter vocal tract.
+  for (TestSpeaker& s : vox::voice::testing::PitchMovedSpeakers()) targets.push_back(std::move(s));
+  return targets;
 }
 
 PcmBuffer Concat(const std::vector<PcmBuffer>& parts) {
@@ -184,7 +191,7 @@ int main(int argc, char** argv) {
     vox::voice::ConversionFitReport report;
     vox::voice::ConversionFitOptions options;
     if (const char* ridge = std::getenv("VOX_CLONE_BIAS_RIDGE")) options.bias_ridge = std::atof(ridge);
-    auto fit = vox::voice::FitConversion(*profile, enrol, **flite, options, &report);
+    auto fit = vox::voice::FitConversion(*profile, enrol, **flite, options, &report, asr->get());
     const double fit_s = Seconds(fit_start);
     if (!fit) {
       std::cerr << target.id << ": " << fit.error().ToString() << "\n";
@@ -237,6 +244,11 @@ int main(int argc, char** argv) {
     const bool wer_pass = wer_clone <= wer_base + 0.10;
     nlohmann::json candidates = nlohmann::json::object();
     for (const auto& c : report.candidates) candidates[c.base_voice] = c.similarity;
+    nlohmann::json guard_steps = nlohmann::json::array();
+    for (const auto& g : report.guard.steps) {
+      guard_steps.push_back(
+          {{"step", g.step}, {"cosine", g.similarity}, {"wer", g.wer}, {"accepted", g.accepted}});
+    }
     const nlohmann::json row = {
         {"target", target.id},
         {"base_voice", fit->base_voice},
@@ -249,6 +261,7 @@ int main(int argc, char** argv) {
         {"f0_pass", f0_pass},
         {"formant_scale_target", target_held_profile->formant_scale},
         {"formant_scale_clone", clone_profile->formant_scale},
+        {"frequency_warp", fit->frequency_warp},
         {"cosine_clone", cos_clone},
         {"cosine_base", cos_base},
         {"cosine_pass", cos_pass},
@@ -257,6 +270,8 @@ int main(int argc, char** argv) {
         {"wer_pass", wer_pass},
         {"wer_target", wer_target},
         {"fit_trial_cosines", candidates},
+        {"guard_chosen", report.guard.chosen},
+        {"guard_steps", guard_steps},
         {"conversion", fit->ToJson()},
     };
     std::cout << row.dump() << std::endl;

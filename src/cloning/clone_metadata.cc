@@ -46,6 +46,10 @@ json PublicCloneMetadata(const std::string& metadata_json) {
     out["quality"] = {{"base_voice", f.value("base_voice", "")},
                       {"similarity", f.value("similarity", 0.0)},
                       {"base_similarity", f.value("base_similarity", 0.0)}};
+    // Which conversion the fit's guard accepted and why (absent on older voices).
+    for (const char* key : {"conversion", "reason", "wer", "base_wer"}) {
+      if (f.contains(key)) out["quality"][key] = f[key];
+    }
   }
   return out;
 }

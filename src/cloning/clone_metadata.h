@@ -12,7 +12,9 @@
 //               "similarity": 0.97, "recording_key": "voices/<id>/consent.wav",
 //               "verified_at": 1764000000000, "verified_by": "<user id>"},
 //   "fit": {"base_voice": "flite-slt", "similarity": 0.93, "base_similarity": 0.71,
-//           "seconds": 3.1, "candidates": [...]}
+//           "wer": 0.2, "base_wer": 0.18,   (null when no ASR judged the fit)
+//           "conversion": "full",  the accepted step: full|no_warp|pitch_only|base_voice
+//           "reason": "...", "seconds": 3.1, "candidates": [...], "guard": [...]}
 // }
 // Raw audio never goes here: the processed sample and the consent recording
 // live in the blob store under the keys above.

@@ -235,7 +235,11 @@ Result<store::Voice> VoiceCloner::Create(const CloneInput& input, const Actor& a
   auto profile = voice::AnalyzeVoice(sample->audio);
   if (!profile) return std::unexpected(AudioError(profile.error(), "files", "files"));
   voice::ConversionFitReport report;
-  auto conversion = voice::FitConversion(*profile, sample->audio, flite_, config_.fit, &report);
+  // The fit accepts only a conversion more similar to the speaker than its base
+  // voice and, with the ASR, about as intelligible; otherwise it falls back to a
+  // safer one (down to the base voice unchanged) and says which and why.
+  auto conversion =
+      voice::FitConversion(*profile, sample->audio, flite_, config_.fit, &report, transcriber_);
   if (!conversion) return std::unexpected(AudioError(conversion.error(), "files", "files"));
 
   // 6. Blobs first, then the row: a row never points at missing audio.
@@ -252,13 +256,19 @@ Result<store::Voice> VoiceCloner::Create(const CloneInput& input, const Actor& a
   }
 
   json candidates = json::array();
-  double chosen_similarity = 0;
   for (const auto& c : report.candidates) {
     candidates.push_back({{"base_voice", c.base_voice}, {"similarity", c.similarity},
                           {"score", c.score}, {"f0_median_hz", c.f0_median_hz},
                           {"formant_scale", c.formant_scale}});
-    if (c.base_voice == conversion->base_voice) chosen_similarity = c.similarity;
   }
+  auto wer_json = [](double wer) { return wer < 0 ? json() : json(wer); };  // -1: no ASR
+  json guard_steps = json::array();
+  for (const auto& g : report.guard.steps) {
+    guard_steps.push_back({{"step", g.step}, {"similarity", g.similarity},
+                           {"wer", wer_json(g.wer)}, {"accepted", g.accepted},
+                           {"reason", g.reason}});
+  }
+  const auto& accepted = report.guard.steps.back();  // the guard ends on the accepted step
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   json metadata = {
@@ -271,9 +281,11 @@ Result<store::Voice> VoiceCloner::Create(const CloneInput& input, const Actor& a
       {"sample", {{"key", SampleKey(id)}, {"seconds", sample->audio.duration_s()},
                   {"preprocess", StatsJson(sample->stats)}}},
       {"consent", consent_record},
-      {"fit", {{"base_voice", conversion->base_voice}, {"similarity", chosen_similarity},
-               {"base_similarity", report.target_similarity_to_base}, {"seconds", seconds},
-               {"candidates", candidates}}}};
+      {"fit", {{"base_voice", conversion->base_voice}, {"similarity", accepted.similarity},
+               {"base_similarity", report.guard.base_similarity},
+               {"wer", wer_json(accepted.wer)}, {"base_wer", wer_json(report.guard.base_wer)},
+               {"conversion", report.guard.chosen}, {"reason", accepted.reason},
+               {"seconds", seconds}, {"candidates", candidates}, {"guard", guard_steps}}}};
 
   store::Voice voice;
   voice.id = id;

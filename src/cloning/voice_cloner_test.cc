@@ -135,6 +135,15 @@ TEST_F(VoiceClonerTest, CreatesAReadyVoiceThatSynthesizesAndDeletesCleanly) {
   // The conversion raises the pitch toward the target's.
   EXPECT_GT(metadata["conversion"]["target_log_f0_mean"].get<double>(),
             metadata["conversion"]["source_log_f0_mean"].get<double>() + 0.1);
+  // The quality record says which conversion the fit's guard accepted, and it
+  // is never less similar (nor, by over 0.10, less intelligible) than the base.
+  const json quality = PublicCloneMetadata(voice->metadata)["quality"];
+  EXPECT_TRUE(quality["conversion"] == "full" || quality["conversion"] == "no_warp" ||
+              quality["conversion"] == "pitch_only")
+      << quality.dump();
+  EXPECT_FALSE(quality["reason"].get<std::string>().empty());
+  EXPECT_GT(quality["similarity"].get<double>(), quality["base_similarity"].get<double>());
+  EXPECT_LE(quality["wer"].get<double>(), quality["base_wer"].get<double>() + 0.10);
   EXPECT_TRUE(blobs_->Head(SampleKey(voice->id)));
   EXPECT_TRUE(blobs_->Head(ConsentKey(voice->id)));
   ASSERT_EQ(Audit("voice.create").size(), 1u);

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <numbers>
 
+#include "voice/conversion_guard.h"
 #include "voice/speaker_encoder.h"
 #include "voice/speech_analysis.h"
 #include "voice/stats_speaker_encoder.h"
@@ -21,6 +22,8 @@ using engines::VoiceConversion;
 constexpr double kPercentileSpanInStd = 3.29;
 // Power dB = 20 log10(amplitude), so amplitude nepers = dB * ln(10) / 20.
 constexpr double kNepersPerDb = std::numbers::ln10 / 20.0;
+// The most the warp-alone trial may correct the formant scale by (see FitCandidate).
+constexpr double kMaxWarpCorrection = 1.1;
 
 double RobustLogF0Std(const VoiceProfile& p) {
   if (!(p.f0_p5_hz > 0.0 && p.f0_p95_hz > p.f0_p5_hz)) return 0.1;
@@ -42,9 +45,8 @@ double ClampWarp(double w) {
 
 void ClampF0(VoiceConversion& c) {
   // Inside the bounds with a margin, so that the result always validates.
-  c.target_log_f0_mean =
-      std::clamp(c.target_log_f0_mean, VoiceConversion::kMinLogF0 + 0.01,
-                 VoiceConversion::kMaxLogF0 - 0.01);
+  c.target_log_f0_mean = std::clamp(c.target_log_f0_mean, VoiceConversion::kMinLogF0 + 0.01,
+                                    VoiceConversion::kMaxLogF0 - 0.01);
   c.source_log_f0_std = std::clamp(c.source_log_f0_std, 0.02, 0.8);
   const double ratio_limit = 0.95 * VoiceConversion::kMaxStdRatio;
   c.target_log_f0_std = std::clamp(c.target_log_f0_std, c.source_log_f0_std / ratio_limit,
@@ -127,9 +129,9 @@ struct Trial {
 
 Result<Trial> RunTrial(engines::VoiceConversionEngine& flite, const VoiceConversion& conversion,
                        const StatsSpeakerEncoder& encoder) {
-  VOX_ASSIGN_OR_RETURN(auto pcm, SynthesizePassage(flite, conversion.base_voice, TrialPassage(),
-                                                   std::make_shared<const VoiceConversion>(
-                                                       conversion)));
+  VOX_ASSIGN_OR_RETURN(auto pcm,
+                       SynthesizePassage(flite, conversion.base_voice, TrialPassage(),
+                                         std::make_shared<const VoiceConversion>(conversion)));
   VOX_ASSIGN_OR_RETURN(auto analysis, AnalyzeSpeech(pcm));
   return Trial{ProfileFromAnalysis(analysis), encoder.EmbedAnalysis(analysis)};
 }
@@ -160,7 +162,7 @@ Status ConversionFitOptions::Validate() const {
   if (!(max_bias_hz >= 1000.0 && max_bias_hz <= 8000.0)) {
     return InvalidArgument("max_bias_hz must be in 1000..8000", "options.max_bias_hz");
   }
-  return {};
+  return guard.Validate();
 }
 
 const std::vector<std::string>& ReferencePassage() {
@@ -226,6 +228,9 @@ Result<BaseVoiceStats> BaseStats(engines::VoiceConversionEngine& flite,
     return Internal(fmt::format("base voice '{}' measured no voiced speech", voice_id));
   }
   BaseVoiceStats stats;
+  VOX_ASSIGN_OR_RETURN(auto trial_pcm, SynthesizePassage(flite, voice_id, TrialPassage(), nullptr));
+  VOX_ASSIGN_OR_RETURN(auto trial_profile, AnalyzeVoice(trial_pcm));
+  stats.trial_formant_scale = trial_profile.formant_scale;
   stats.log_f0_mean = std::log(profile.f0_median_hz);
   stats.log_f0_std = RobustLogF0Std(profile);
   stats.profile = std::move(profile);
@@ -233,11 +238,109 @@ Result<BaseVoiceStats> BaseStats(engines::VoiceConversionEngine& flite,
   return stats;
 }
 
+namespace {
+
+struct Fitted {
+  VoiceConversion conversion;
+  ConversionCandidate candidate;
+};
+
+// One base voice: initial mapping, a trial, corrections, a second trial to
+// score. `warp` false keeps the frequency warp at 0 (the guard's "no_warp").
+Result<Fitted> FitCandidate(const VoiceProfile& target, const Embedding& target_embedding,
+                            int target_rate, const std::string& base_voice, bool warp,
+                            engines::VoiceConversionEngine& flite, const ConversionFitOptions& options) {
+  StatsSpeakerEncoder encoder;
+  const double target_log_f0 = std::log(target.f0_median_hz);
+  const double target_log_std = RobustLogF0Std(target);
+  VOX_ASSIGN_OR_RETURN(const BaseVoiceStats base, BaseStats(flite, base_voice));
+  const std::optional<double> alpha = flite.MelCepstrumAlpha(base_voice);
+  if (!alpha) return Internal(fmt::format("'{}' is not a clustergen voice", base_voice));
+  const int rate = 16000;  // the clustergen voices' rate; MelCepstrumAlpha implies one
+
+  VoiceConversion c = VoiceConversion::Identity(base_voice);
+  c.source_log_f0_mean = base.log_f0_mean;
+  c.source_log_f0_std = base.log_f0_std;
+  c.target_log_f0_mean = target_log_f0;
+  c.target_log_f0_std = target_log_std;
+  ClampF0(c);
+  // The vocal-tract ratio compares two long recordings (the target's speech,
+  // the base's reference passage). Never a short trial at the target's pitch:
+  // the envelope alignment can jump between two optima with F0 (flite slt on
+  // the trial passage: scale 1.19 at its own 170 Hz, 0.90 at 204..238 Hz),
+  // and a pitch read as a tract gave a -0.15 warp to a target with slt's tract.
+  const double wanted_scale = target.formant_scale > 0.0 && base.profile.formant_scale > 0.0
+                                  ? target.formant_scale / base.profile.formant_scale
+                                  : 1.0;
+  if (warp) c.frequency_warp = ClampWarp(WarpForScale(wanted_scale));
+  if (c.frequency_warp != 0.0 && base.trial_formant_scale > 0.0) {
+    // The all-pass warp is only approximately a uniform scale: measure what it
+    // does at the base voice's own pitch (F0 untouched, so the comparison with
+    // the unconverted trial passage sees the tract only) and correct once.
+    VoiceConversion warp_only = VoiceConversion::Identity(base_voice);
+    warp_only.frequency_warp = c.frequency_warp;
+    VOX_ASSIGN_OR_RETURN(const Trial calibration, RunTrial(flite, warp_only, encoder));
+    // A correction beyond 10% is the estimate jumping on the short passage,
+    // not the warp's error (measured: it sent a -10% target to the +0.19 limit).
+    const double correction =
+        calibration.profile.formant_scale > 0.0
+            ? wanted_scale * base.trial_formant_scale / calibration.profile.formant_scale
+            : 1.0;
+    if (std::abs(std::log(correction)) <= std::log(kMaxWarpCorrection)) {
+      c.frequency_warp = ClampWarp(ComposeAllPass(c.frequency_warp, WarpForScale(correction)));
+    }
+  }
+
+  // First trial: correct the pitch and the envelope it left over (both are
+  // compared at the target's pitch, where they belong).
+  VOX_ASSIGN_OR_RETURN(const Trial first, RunTrial(flite, c, encoder));
+  if (first.profile.f0_median_hz > 0.0) {
+    c.target_log_f0_mean += target_log_f0 - std::log(first.profile.f0_median_hz);
+    const double measured_std = RobustLogF0Std(first.profile);
+    if (measured_std > 0.0) c.target_log_f0_std *= target_log_std / measured_std;
+    ClampF0(c);
+  }
+  if (options.bias_order > 0 && first.profile.envelope_db.size() == target.envelope_db.size()) {
+    std::vector<double> diff(target.envelope_db.size());
+    for (size_t k = 0; k < diff.size(); ++k) {
+      diff[k] = target.envelope_db[k] - first.profile.envelope_db[k];
+    }
+    // Nothing to match above what the target recording could hold.
+    const double high_hz = std::min(options.max_bias_hz, 0.45 * std::min(target_rate, rate));
+    c.mcep_bias = FitBias(diff, target.envelope_band_hz, 100.0, high_hz,
+                          ComposeAllPass(*alpha, c.frequency_warp), rate, options);
+  }
+  VOX_RETURN_IF_ERROR(c.Validate());
+
+  // Second trial: the score.
+  VOX_ASSIGN_OR_RETURN(const Trial second, RunTrial(flite, c, encoder));
+  VOX_ASSIGN_OR_RETURN(const double similarity,
+                       CosineSimilarity(second.embedding, target_embedding));
+  const double transform = std::abs(c.target_log_f0_mean - c.source_log_f0_mean) +
+                           std::abs(std::log(WarpForScale(c.frequency_warp)));
+  return Fitted{c,
+                {base_voice, similarity, similarity - options.transform_penalty * transform,
+                 second.profile.f0_median_hz, second.profile.formant_scale}};
+}
+
+// The F0 mapping of `c` alone (no warp, no envelope bias).
+VoiceConversion PitchOnly(const VoiceConversion& c) {
+  VoiceConversion p = VoiceConversion::Identity(c.base_voice);
+  p.source_log_f0_mean = c.source_log_f0_mean;
+  p.source_log_f0_std = c.source_log_f0_std;
+  p.target_log_f0_mean = c.target_log_f0_mean;
+  p.target_log_f0_std = c.target_log_f0_std;
+  return p;
+}
+
+}  // namespace
+
 Result<engines::VoiceConversion> FitConversion(const VoiceProfile& target,
                                                const audio::PcmBuffer& target_speech,
                                                engines::VoiceConversionEngine& flite,
                                                const ConversionFitOptions& options,
-                                               ConversionFitReport* report) {
+                                               ConversionFitReport* report,
+                                               asr::Transcriber* transcriber) {
   VOX_RETURN_IF_ERROR(options.Validate());
   if (!(target.f0_median_hz > 0.0)) {
     return InvalidArgument("the target voice has no voiced speech to map pitch to", "profile");
@@ -247,77 +350,35 @@ Result<engines::VoiceConversion> FitConversion(const VoiceProfile& target,
   }
   StatsSpeakerEncoder encoder;
   VOX_ASSIGN_OR_RETURN(const Embedding target_embedding, encoder.Embed(target_speech));
-  const double target_log_f0 = std::log(target.f0_median_hz);
-  const double target_log_std = RobustLogF0Std(target);
 
   ConversionFitReport local_report;
-  std::optional<VoiceConversion> best;
-  double best_score = -2.0;
+  std::optional<Fitted> best;
   for (const std::string& base_voice : options.base_voices) {
-    VOX_ASSIGN_OR_RETURN(const BaseVoiceStats base, BaseStats(flite, base_voice));
-    const std::optional<double> alpha = flite.MelCepstrumAlpha(base_voice);
-    if (!alpha) return Internal(fmt::format("'{}' is not a clustergen voice", base_voice));
-    const int rate = 16000;  // the clustergen voices' rate; MelCepstrumAlpha implies one
-
-    VoiceConversion c = VoiceConversion::Identity(base_voice);
-    c.source_log_f0_mean = base.log_f0_mean;
-    c.source_log_f0_std = base.log_f0_std;
-    c.target_log_f0_mean = target_log_f0;
-    c.target_log_f0_std = target_log_std;
-    ClampF0(c);
-    if (target.formant_scale > 0.0 && base.profile.formant_scale > 0.0) {
-      c.frequency_warp = ClampWarp(WarpForScale(target.formant_scale / base.profile.formant_scale));
-    }
-
-    // First trial: correct what the first guess left over.
-    VOX_ASSIGN_OR_RETURN(const Trial first, RunTrial(flite, c, encoder));
-    if (first.profile.f0_median_hz > 0.0) {
-      c.target_log_f0_mean += target_log_f0 - std::log(first.profile.f0_median_hz);
-      const double measured_std = RobustLogF0Std(first.profile);
-      if (measured_std > 0.0) c.target_log_f0_std *= target_log_std / measured_std;
-      ClampF0(c);
-    }
-    if (target.formant_scale > 0.0 && first.profile.formant_scale > 0.0) {
-      c.frequency_warp = ClampWarp(ComposeAllPass(
-          c.frequency_warp, WarpForScale(target.formant_scale / first.profile.formant_scale)));
-    }
-    if (options.bias_order > 0 &&
-        first.profile.envelope_db.size() == target.envelope_db.size()) {
-      std::vector<double> diff(target.envelope_db.size());
-      for (size_t k = 0; k < diff.size(); ++k) {
-        diff[k] = target.envelope_db[k] - first.profile.envelope_db[k];
-      }
-      // Nothing to match above what the target recording could hold.
-      const double high_hz =
-          std::min(options.max_bias_hz, 0.45 * std::min(target_speech.sample_rate, rate));
-      c.mcep_bias = FitBias(diff, target.envelope_band_hz, 100.0, high_hz,
-                            ComposeAllPass(*alpha, c.frequency_warp), rate, options);
-    }
-    VOX_RETURN_IF_ERROR(c.Validate());
-
-    // Second trial: the score.
-    VOX_ASSIGN_OR_RETURN(const Trial second, RunTrial(flite, c, encoder));
-    VOX_ASSIGN_OR_RETURN(const double score,
-                         CosineSimilarity(second.embedding, target_embedding));
-    const double transform = std::abs(c.target_log_f0_mean - c.source_log_f0_mean) +
-                             std::abs(std::log(WarpForScale(c.frequency_warp)));
-    const double ranked = score - options.transform_penalty * transform;
-    local_report.candidates.push_back({base_voice, score, ranked, second.profile.f0_median_hz,
-                                       second.profile.formant_scale});
-    if (ranked > best_score) {
-      best_score = ranked;
-      best = c;
-    }
+    VOX_ASSIGN_OR_RETURN(
+        Fitted fitted, FitCandidate(target, target_embedding, target_speech.sample_rate, base_voice,
+                                    /*warp=*/true, flite, options));
+    local_report.candidates.push_back(fitted.candidate);
+    if (!best || fitted.candidate.score > best->candidate.score) best = std::move(fitted);
   }
-  if (report != nullptr) {
-    VOX_ASSIGN_OR_RETURN(auto base_pcm, SynthesizePassage(flite, best->base_voice, TrialPassage(),
-                                                          nullptr));
-    VOX_ASSIGN_OR_RETURN(auto base_embedding, encoder.Embed(base_pcm));
-    VOX_ASSIGN_OR_RETURN(local_report.target_similarity_to_base,
-                         CosineSimilarity(base_embedding, target_embedding));
-    *report = std::move(local_report);
+
+  // Check the winner on fresh text, falling back to ever safer conversions.
+  const VoiceConversion& full = best->conversion;
+  std::vector<GuardRung> rungs = {{"full", [&] { return Result<VoiceConversion>(full); }}};
+  if (full.frequency_warp != 0.0) {
+    rungs.push_back({"no_warp", [&]() -> Result<VoiceConversion> {
+                       VOX_ASSIGN_OR_RETURN(Fitted f,
+                                            FitCandidate(target, target_embedding,
+                                                         target_speech.sample_rate, full.base_voice,
+                                                         /*warp=*/false, flite, options));
+                       return f.conversion;
+                     }});
   }
-  return *best;
+  rungs.push_back({"pitch_only", [&] { return Result<VoiceConversion>(PitchOnly(full)); }});
+  VOX_ASSIGN_OR_RETURN(VoiceConversion chosen,
+                       GuardConversion(full.base_voice, rungs, target_embedding, flite, transcriber,
+                                       options.guard, local_report.guard));
+  if (report != nullptr) *report = std::move(local_report);
+  return chosen;
 }
 
 }  // namespace vox::voice

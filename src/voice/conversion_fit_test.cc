@@ -10,8 +10,10 @@
 #include <memory>
 #include <thread>
 
+#include "asr/transcriber.h"
 #include "engines/espeak_engine.h"
 #include "engines/flite_engine.h"
+#include "voice/conversion_guard.h"
 #include "voice/stats_speaker_encoder.h"
 
 namespace vox::voice {
@@ -126,6 +128,74 @@ TEST_F(ConversionFitTest, FitsAnEspeakFemaleVoice) {
   EXPECT_GT(clone_cos, base_cos + 0.1);
 }
 
+// slt at 1.25x its pitch with its own tract: what the defect report's target is
+// like, made in process.
+VoiceConversion SltPitchUp(const BaseVoiceStats& base) {
+  VoiceConversion up = VoiceConversion::Identity("flite-slt");
+  up.source_log_f0_mean = base.log_f0_mean;
+  up.source_log_f0_std = up.target_log_f0_std = base.log_f0_std;
+  up.target_log_f0_mean = base.log_f0_mean + std::log(1.25);
+  return up;
+}
+
+Embedding EmbedPassage(engines::FliteEngine& flite, const VoiceConversion& c) {
+  auto pcm = SynthesizePassage(flite, c.base_voice, ReferencePassage(),
+                               std::make_shared<const VoiceConversion>(c));
+  EXPECT_TRUE(pcm);
+  auto e = StatsSpeakerEncoder().Embed(*pcm);
+  EXPECT_TRUE(e) << e.error().ToString();
+  return *e;
+}
+
+TEST_F(ConversionFitTest, GuardRefusesTheMisreadTractAndFallsBackToPitch) {
+  auto asr = asr::Transcriber::Create({});
+  ASSERT_TRUE(asr) << asr.error().ToString();
+  auto base = BaseStats(*flite_, "flite-slt");
+  ASSERT_TRUE(base);
+  const VoiceConversion up = SltPitchUp(*base);
+  const Embedding target = EmbedPassage(*flite_, up);
+  VoiceConversion misread = up;
+  misread.frequency_warp = -0.15;  // the defect: the higher pitch taken for a shorter tract
+  const std::vector<GuardRung> rungs = {
+      {"full", [&] { return Result<VoiceConversion>(misread); }},
+      {"pitch_only", [&] { return Result<VoiceConversion>(up); }},
+  };
+  GuardReport report;
+  auto chosen = GuardConversion("flite-slt", rungs, target, *flite_, asr->get(), {}, report);
+  ASSERT_TRUE(chosen) << chosen.error().ToString();
+  for (const GuardStep& s : report.steps) {
+    std::printf("%s: cosine %.3f (base %.3f), WER %.2f (base %.2f): %s\n", s.step.c_str(),
+                s.similarity, report.base_similarity, s.wer, report.base_wer, s.reason.c_str());
+  }
+  ASSERT_EQ(report.steps.size(), 2u);
+  EXPECT_FALSE(report.steps[0].accepted);
+  EXPECT_EQ(report.chosen, "pitch_only");
+  EXPECT_TRUE(report.steps[1].accepted);
+  EXPECT_EQ(chosen->frequency_warp, 0.0);
+  EXPECT_GT(report.steps[1].similarity, report.base_similarity);
+  EXPECT_LE(report.steps[1].wer, report.base_wer + GuardOptions{}.max_wer_increase);
+}
+
+TEST_F(ConversionFitTest, GuardKeepsTheBaseVoiceWhenNothingHelps) {
+  // The target is the base voice itself: any edit makes it less similar.
+  const Embedding target = EmbedPassage(*flite_, VoiceConversion::Identity("flite-slt"));
+  VoiceConversion warped = VoiceConversion::Identity("flite-slt");
+  warped.frequency_warp = -0.15;
+  GuardReport report;
+  auto chosen =
+      GuardConversion("flite-slt", {{"full", [&] { return Result<VoiceConversion>(warped); }}},
+                      target, *flite_, nullptr, {}, report);
+  ASSERT_TRUE(chosen) << chosen.error().ToString();
+  EXPECT_EQ(report.chosen, "base_voice");
+  ASSERT_EQ(report.steps.size(), 2u);
+  EXPECT_FALSE(report.steps[0].accepted);
+  EXPECT_LT(report.steps[0].similarity, report.base_similarity);
+  EXPECT_EQ(report.steps[0].wer, -1.0);  // no transcriber: similarity alone
+  EXPECT_EQ(chosen->frequency_warp, 0.0);
+  EXPECT_TRUE(chosen->mcep_bias.empty());
+  EXPECT_EQ(chosen->target_log_f0_mean, chosen->source_log_f0_mean);
+}
+
 TEST_F(ConversionFitTest, BaseStatsAreComputedOnceAndShared) {
   std::optional<Result<BaseVoiceStats>> a, b;
   std::thread t1([&] { a = BaseStats(*flite_, "flite-awb"); });
@@ -149,6 +219,11 @@ TEST_F(ConversionFitTest, RejectsBadOptionsAndUnvoicedTargets) {
   auto fit = FitConversion(*target, enrol, *flite_, options);
   ASSERT_FALSE(fit);
   EXPECT_EQ(fit.error().field, "options.base_voices");
+  options = {};
+  options.guard.max_wer_increase = -0.1;
+  fit = FitConversion(*target, enrol, *flite_, options);
+  ASSERT_FALSE(fit);
+  EXPECT_EQ(fit.error().field, "options.max_wer_increase");
   options = {};
   options.bias_order = 30;
   fit = FitConversion(*target, enrol, *flite_, options);

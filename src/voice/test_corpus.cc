@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "audio/decode.h"
+#include "voice/test_psola.h"
 
 namespace vox::voice::testing {
 namespace {
@@ -41,6 +42,12 @@ TestSpeaker Sox(const std::string& id, const TestSpeaker& base, const std::strin
                 Replace(base.command, "{out}", "{tmp}") + " && sox -D {tmp} {out} " + effects};
   s.tools.push_back("sox");
   return s;
+}
+
+TestSpeaker Psola(const std::string& id, TestSpeaker base, double factor) {
+  base.id = id;
+  base.psola_f0_factor = factor;
+  return base;
 }
 
 std::vector<TestSpeaker> Extras() {
@@ -83,6 +90,16 @@ std::vector<TestSpeaker> EvaluationSpeakers() {
           "speed 1.15 tempo 0.8696"),
   };
   return s;
+}
+
+std::vector<TestSpeaker> PitchMovedSpeakers() {
+  return {
+      // The defect report's target: a ~214 Hz woman with slt's vocal tract.
+      Psola("festival-slt-hts-psola-f0x1.25", Festival("slt-hts", "voice_cmu_us_slt_arctic_hts"),
+            1.25),
+      // A man's tract at a tenor's pitch: rms-like tract, F0 up by half.
+      Psola("festival-ked-psola-f0x1.5", Festival("ked", "voice_ked_diphone"), 1.5),
+  };
 }
 
 std::vector<TestSpeaker> BackgroundSpeakers() {
@@ -134,7 +151,7 @@ const std::vector<std::string>& BackgroundSentences() {
 }
 
 TestSpeaker SpeakerById(const std::string& id) {
-  for (auto list : {EvaluationSpeakers(), BackgroundSpeakers(), Extras()}) {
+  for (auto list : {EvaluationSpeakers(), BackgroundSpeakers(), Extras(), PitchMovedSpeakers()}) {
     for (const TestSpeaker& s : list) {
       if (s.id == id) return s;
     }
@@ -191,7 +208,9 @@ Result<audio::PcmBuffer> Synthesize(const TestSpeaker& speaker, const std::strin
     fs::rename(out, wav, ec);
     if (ec) return Internal("cannot rename " + out.string() + ": " + ec.message());
   }
-  return audio::DecodeFile(wav.string());
+  VOX_ASSIGN_OR_RETURN(audio::PcmBuffer pcm, audio::DecodeFile(wav.string()));
+  if (speaker.psola_f0_factor > 0.0) return PsolaPitchShift(pcm, speaker.psola_f0_factor);
+  return pcm;
 }
 
 }  // namespace vox::voice::testing

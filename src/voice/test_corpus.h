@@ -1,6 +1,7 @@
 // Test-only: a corpus of synthetic speakers the voice tests make themselves
 // with the command-line TTS tools (flite, espeak-ng, Festival's text2wave) and
-// sox for pitch/formant-shifted renditions. Output is deterministic, so a
+// sox for pitch/formant-shifted renditions (and TD-PSOLA, in code, for pitch
+// moved with the formants kept). Output is deterministic, so a
 // speaker's utterances are cached on disk by a hash of the exact command.
 #pragma once
 
@@ -18,10 +19,17 @@ struct TestSpeaker {
   // Shell command with {text} (a file holding the sentence) and {out} (the WAV
   // to write); {tmp} is a scratch WAV path for two-step renditions.
   std::string command;
+  // When set, the decoded output is pitch-shifted by this factor with TD-PSOLA
+  // (test_psola.h): F0 moves, the formants stay. Applied after the cache.
+  double psola_f0_factor = 0.0;
 };
 
 // The speakers the equal-error-rate evaluation uses.
 std::vector<TestSpeaker> EvaluationSpeakers();
+// Speakers whose F0 was moved with their formants kept (TD-PSOLA): the same
+// vocal tract at another pitch, which voice conversion fitting must not read
+// as a different tract. Not in the EER evaluation.
+std::vector<TestSpeaker> PitchMovedSpeakers();
 // Speakers for fitting the background statistics: disjoint from the above.
 std::vector<TestSpeaker> BackgroundSpeakers();
 // Harvard sentences (IEEE 1969, public domain); the two lists are disjoint.
@@ -29,7 +37,8 @@ const std::vector<std::string>& EvaluationSentences();
 const std::vector<std::string>& BackgroundSentences();
 
 // Looks up one speaker by id in EvaluationSpeakers() plus the extra
-// renditions the tests use (e.g. "flite-slt-f0x1.2"); aborts the test if unknown.
+// renditions the tests use (e.g. "flite-slt-f0x1.2", PitchMovedSpeakers());
+// aborts the test if unknown.
 TestSpeaker SpeakerById(const std::string& id);
 
 bool ToolsAvailable(const TestSpeaker& speaker);
