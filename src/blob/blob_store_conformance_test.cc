@@ -155,6 +155,30 @@ INSTANTIATE_TEST_SUITE_P(
                               }}),
     [](const auto& info) { return info.param.name; });
 
+// A process killed between writing a blob's temp file and renaming it leaves
+// "<key>.tmp-XXXX" (and "<key>.meta.tmp-XXXX") behind; opening the store sweeps
+// the stale ones and leaves blobs and fresh temp files (a live write) alone.
+TEST(FileBlobStore, OpeningSweepsTempFilesOfDeadWrites) {
+  const fs::path root = fs::temp_directory_path() / ("vox-blob-sweep-" + RandomToken(8));
+  fs::create_directories(root / "voices" / "v1");
+  auto write = [](const fs::path& p) { std::ofstream(p, std::ios::binary) << "x"; };
+  const fs::path stale = root / "voices" / "v1" / "sample.wav.tmp-ab12cd34";
+  const fs::path stale_meta = root / "voices" / "v1" / "sample.wav.meta.tmp-ef56ab78";
+  const fs::path fresh = root / "voices" / "v1" / "consent.wav.tmp-99887766";
+  const fs::path blob = root / "voices" / "v1" / "sample.wav";
+  for (const auto& p : {stale, stale_meta, fresh, blob}) write(p);
+  const auto two_hours_ago = fs::file_time_type::clock::now() - std::chrono::hours(2);
+  fs::last_write_time(stale, two_hours_ago);
+  fs::last_write_time(stale_meta, two_hours_ago);
+  fs::last_write_time(blob, two_hours_ago);
+  ASSERT_TRUE(FileBlobStore::Open(root));
+  EXPECT_FALSE(fs::exists(stale));
+  EXPECT_FALSE(fs::exists(stale_meta));
+  EXPECT_TRUE(fs::exists(fresh));
+  EXPECT_TRUE(fs::exists(blob));
+  fs::remove_all(root);
+}
+
 TEST(BlobStoreFactory, RejectsUnknownSchemesNamingTheSetting) {
   auto s = OpenBlobStore("ftp://x");
   ASSERT_FALSE(s);

@@ -29,15 +29,30 @@ Result<std::string> ReadFile(const fs::path& path, uint64_t offset, uint64_t len
   return data;
 }
 
+// Leftovers of writes a killed process never renamed into place.
+void SweepStaleTempFiles(const fs::path& root, std::chrono::seconds stale_after) {
+  std::error_code ec;
+  const auto now = fs::file_time_type::clock::now();
+  for (fs::recursive_directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code entry_ec;
+    if (!it->is_regular_file(entry_ec)) continue;
+    if (it->path().filename().string().find(".tmp-") == std::string::npos) continue;
+    const auto written = it->last_write_time(entry_ec);
+    if (!entry_ec && now - written >= stale_after) fs::remove(it->path(), entry_ec);
+  }
+}
+
 }  // namespace
 
-Result<std::unique_ptr<FileBlobStore>> FileBlobStore::Open(const fs::path& root) {
+Result<std::unique_ptr<FileBlobStore>> FileBlobStore::Open(const fs::path& root,
+                                                           std::chrono::seconds stale_after) {
   std::error_code ec;
   fs::create_directories(root, ec);
   if (ec) {
     return InvalidArgument("cannot create blob directory " + root.string() + ": " + ec.message(),
                            "VOX_STORAGE_URL");
   }
+  SweepStaleTempFiles(root, stale_after);
   return std::unique_ptr<FileBlobStore>(new FileBlobStore(fs::absolute(root)));
 }
 

@@ -2,6 +2,7 @@
 // Content types are kept in a sidecar "<file>.meta" so Head() can report them.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 
 #include "blob/blob_store.h"
@@ -10,8 +11,12 @@ namespace vox::blob {
 
 class FileBlobStore : public BlobStore {
  public:
-  // Creates `root` if needed.
-  static Result<std::unique_ptr<FileBlobStore>> Open(const std::filesystem::path& root);
+  // Creates `root` if needed, and removes the temporary files ("*.tmp-*") a
+  // process killed mid-write left behind once they are `stale_after` old (a
+  // live write renames its file within seconds).
+  static Result<std::unique_ptr<FileBlobStore>> Open(
+      const std::filesystem::path& root,
+      std::chrono::seconds stale_after = std::chrono::hours(1));
 
   Status Put(const std::string& key, std::string_view data, const std::string& content_type) override;
   Status PutFile(const std::string& key, const std::string& local_path,

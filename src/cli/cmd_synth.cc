@@ -15,6 +15,7 @@
 #include "cli/errors.h"
 #include "cli/platform_config.h"
 #include "cloning/voice_resolver.h"
+#include "store/store.h"
 #include "engines/engine_registry.h"
 #include "engines/synthesizer.h"
 #include "text/normalizer.h"

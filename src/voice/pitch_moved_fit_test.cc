@@ -10,6 +10,7 @@
 
 #include "asr/transcriber.h"
 #include "asr/wer.h"
+#include "engines/flite_engine.h"
 #include "voice/conversion_fit.h"
 #include "voice/stats_speaker_encoder.h"
 #include "voice/test_corpus.h"
