@@ -147,8 +147,8 @@ TEST(CliServe, BadSettingsExitWithTheSettingsName) {
   };
   for (const auto& [flags, setting] : cases) {
     SCOPED_TRACE(setting);
-    std::vector<std::string> args = {"serve", "--data", (dir.path() / "data").string(),
-                                     "--listen", "127.0.0.1:0"};
+    std::vector<std::string> args = {"serve", "--data", (dir.path() / "data").string(), "--listen",
+                                     "127.0.0.1:0"};
     args.insert(args.end(), flags.begin(), flags.end());
     auto r = RunVox(args);
     EXPECT_EQ(r.exit_code, 2) << r.err;

@@ -3,8 +3,8 @@
 #include "api/api_responses.h"
 #include "api/api_server.h"
 #include "api/clone_form.h"
-#include "cloning/voice_resolver.h"
 #include "cloning/clone_metadata.h"
+#include "cloning/voice_resolver.h"
 #include "common/uuid.h"
 #include "voice/consent.h"
 
@@ -100,8 +100,8 @@ void ApiServer::ListVoices(Request& request, Responder respond) {
 void ApiServer::GetVoice(Request& request, Responder respond) {
   std::string id(request.PathParam("voice_id"));
   Authed(request, std::move(respond), [this, id](const Principal& who) -> Response {
-    auto clone =
-        cloning::VoiceResolver(store_).ForManagement(id, cloning::Caller{who.user_id, who.is_admin});
+    auto clone = cloning::VoiceResolver(store_).ForManagement(
+        id, cloning::Caller{who.user_id, who.is_admin});
     if (!clone) {
       return clone.error().code == ErrorCode::kNotFound ? NoSuchVoice() : FromError(clone.error());
     }

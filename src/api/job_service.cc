@@ -1,9 +1,9 @@
 #include "api/job_service.h"
 
+#include <spdlog/spdlog.h>
+
 #include <ctime>
 #include <map>
-
-#include <spdlog/spdlog.h>
 
 #include "audio/encode_options.h"
 #include "audio/format.h"
@@ -99,8 +99,8 @@ Result<SubmitResult> JobService::Submit(const Principal& who, const SynthesizeRe
   auto voice = cloning::VoiceResolver(store_).ForSynthesis(
       request.voice_id, cloning::Caller{who.user_id, who.is_admin});
   if (!voice) return std::unexpected(AsUnprocessable(voice.error()));
-  auto plan = synthesizer_.Prepare(request.text, voice->EngineVoice(params), params,
-                                   config_.limits);
+  auto plan =
+      synthesizer_.Prepare(request.text, voice->EngineVoice(params), params, config_.limits);
   if (!plan) return std::unexpected(AsUnprocessable(plan.error()));
 
   auto format = audio::ParseFormat(request.format);
@@ -128,8 +128,9 @@ Result<SubmitResult> JobService::Submit(const Principal& who, const SynthesizeRe
   }
   job.text = request.text;
   // Prepared once: the worker speaks these sentences without normalizing again.
-  store::JobParams job_params{plan->params.language, request.sample_rate, request.speed,
-                              request.pitch, plan->sentences, std::string(text::kNormalizerVersion)};
+  store::JobParams job_params{plan->params.language, request.sample_rate,
+                              request.speed,         request.pitch,
+                              plan->sentences,       std::string(text::kNormalizerVersion)};
   job.params = job_params.ToJson();
   job.format = audio::FormatName(*format);
   job.webhook_url = request.webhook_url;

@@ -15,8 +15,7 @@ class FileBlobStore : public BlobStore {
   // process killed mid-write left behind once they are `stale_after` old (a
   // live write renames its file within seconds).
   static Result<std::unique_ptr<FileBlobStore>> Open(
-      const std::filesystem::path& root,
-      std::chrono::seconds stale_after = std::chrono::hours(1));
+      const std::filesystem::path& root, std::chrono::seconds stale_after = std::chrono::hours(1));
 
   Status Put(const std::string& key, std::string_view data, const std::string& content_type) override;
   Status PutFile(const std::string& key, const std::string& local_path,

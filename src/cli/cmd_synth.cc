@@ -15,9 +15,9 @@
 #include "cli/errors.h"
 #include "cli/platform_config.h"
 #include "cloning/voice_resolver.h"
-#include "store/store.h"
 #include "engines/engine_registry.h"
 #include "engines/synthesizer.h"
+#include "store/store.h"
 #include "text/normalizer.h"
 
 namespace vox::cli {
@@ -49,7 +49,8 @@ Status BindClone(SynthOptions& o, engines::SynthesisParams& params) {
   VOX_RETURN_IF_ERROR(config.Finalize());
   VOX_ASSIGN_OR_RETURN(auto store, store::OpenStore(config.database_url));
   VOX_RETURN_IF_ERROR(store->Migrate());
-  VOX_ASSIGN_OR_RETURN(auto voice, cloning::VoiceResolver(*store).ForSynthesis(o.voice, std::nullopt));
+  VOX_ASSIGN_OR_RETURN(auto voice,
+                       cloning::VoiceResolver(*store).ForSynthesis(o.voice, std::nullopt));
   o.voice = voice.EngineVoice(params);
   return {};
 }

@@ -182,8 +182,8 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
     Status cloning_status = cloning_kit ? Status{} : Status(std::unexpected(cloning_kit.error()));
     checks.push_back({"cloning", [cloning_status] { return cloning_status; }, /*required=*/false});
     auto authenticator = std::make_unique<api::Authenticator>(*store);
-    server = std::make_unique<api::ApiServer>(components.api, jobs, *authenticator, *engines, *store,
-                                              *blobs, metrics, std::move(checks),
+    server = std::make_unique<api::ApiServer>(components.api, jobs, *authenticator, *engines,
+                                              *store, *blobs, metrics, std::move(checks),
                                               cloning_kit ? cloning_kit->cloner.get() : nullptr);
     VOX_RETURN_IF_ERROR(server->Start());
     std::cout << "vox: listening on http://" << config.listen.substr(0, config.listen.rfind(':'))

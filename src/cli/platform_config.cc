@@ -49,12 +49,15 @@ void PlatformConfig::AddOptions(CLI::App& cmd) {
       ->envname("VOX_WEBHOOK_MAX_ATTEMPTS")->capture_default_str();
   cmd.add_option("--webhook-timeout-ms", webhook_timeout_ms,
                  "Time one webhook attempt may take, connecting included")
-      ->envname("VOX_WEBHOOK_TIMEOUT_MS")->capture_default_str();
+      ->envname("VOX_WEBHOOK_TIMEOUT_MS")
+      ->capture_default_str();
   cmd.add_option("--webhook-threads", webhook_threads, "Webhook sender threads")
-      ->envname("VOX_WEBHOOK_THREADS")->capture_default_str();
+      ->envname("VOX_WEBHOOK_THREADS")
+      ->capture_default_str();
   cmd.add_option("--webhook-per-host", webhook_per_host,
                  "Webhook attempts at once to one receiver (host:port)")
-      ->envname("VOX_WEBHOOK_PER_HOST")->capture_default_str();
+      ->envname("VOX_WEBHOOK_PER_HOST")
+      ->capture_default_str();
   cmd.add_option("--max-text-chars", max_text_chars, "Longest text a job may carry")
       ->envname("VOX_MAX_TEXT_CHARS")
       ->capture_default_str();

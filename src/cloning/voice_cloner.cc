@@ -107,11 +107,15 @@ class Slot {
 }  // namespace
 
 VoiceCloner::VoiceCloner(store::Store& store, blob::BlobStore& blobs,
-                         engines::VoiceConversionEngine& flite,
-                         asr::Transcriber* transcriber, voice::SpeakerEncoder& encoder,
-                         ClonerConfig config, const Clock& clock)
-    : store_(store), blobs_(blobs), flite_(flite), transcriber_(transcriber), encoder_(encoder),
-      config_(std::move(config)), clock_(clock) {}
+                         engines::VoiceConversionEngine& flite, asr::Transcriber* transcriber,
+                         voice::SpeakerEncoder& encoder, ClonerConfig config, const Clock& clock)
+    : store_(store),
+      blobs_(blobs),
+      flite_(flite),
+      transcriber_(transcriber),
+      encoder_(encoder),
+      config_(std::move(config)),
+      clock_(clock) {}
 
 Result<std::string> VoiceCloner::ConsentStatement(std::string_view speaker_name) const {
   return voice::ConsentStatement(speaker_name, config_.platform_name);
@@ -257,35 +261,46 @@ Result<store::Voice> VoiceCloner::Create(const CloneInput& input, const Actor& a
 
   json candidates = json::array();
   for (const auto& c : report.candidates) {
-    candidates.push_back({{"base_voice", c.base_voice}, {"similarity", c.similarity},
-                          {"score", c.score}, {"f0_median_hz", c.f0_median_hz},
+    candidates.push_back({{"base_voice", c.base_voice},
+                          {"similarity", c.similarity},
+                          {"score", c.score},
+                          {"f0_median_hz", c.f0_median_hz},
                           {"formant_scale", c.formant_scale}});
   }
   auto wer_json = [](double wer) { return wer < 0 ? json() : json(wer); };  // -1: no ASR
   json guard_steps = json::array();
   for (const auto& g : report.guard.steps) {
-    guard_steps.push_back({{"step", g.step}, {"similarity", g.similarity},
-                           {"wer", wer_json(g.wer)}, {"accepted", g.accepted},
+    guard_steps.push_back({{"step", g.step},
+                           {"similarity", g.similarity},
+                           {"wer", wer_json(g.wer)},
+                           {"accepted", g.accepted},
                            {"reason", g.reason}});
   }
   const auto& accepted = report.guard.steps.back();  // the guard ends on the accepted step
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  json metadata = {
-      {"description", input.description},
-      {"labels", input.labels},
-      {"speaker_name", input.speaker_name},
-      {"embedding", embedding->ToJson()},
-      {"profile", profile->ToJson()},
-      {"conversion", conversion->ToJson()},
-      {"sample", {{"key", SampleKey(id)}, {"seconds", sample->audio.duration_s()},
-                  {"preprocess", StatsJson(sample->stats)}}},
-      {"consent", consent_record},
-      {"fit", {{"base_voice", conversion->base_voice}, {"similarity", accepted.similarity},
-               {"base_similarity", report.guard.base_similarity},
-               {"wer", wer_json(accepted.wer)}, {"base_wer", wer_json(report.guard.base_wer)},
-               {"conversion", report.guard.chosen}, {"reason", accepted.reason},
-               {"seconds", seconds}, {"candidates", candidates}, {"guard", guard_steps}}}};
+  json metadata = {{"description", input.description},
+                   {"labels", input.labels},
+                   {"speaker_name", input.speaker_name},
+                   {"embedding", embedding->ToJson()},
+                   {"profile", profile->ToJson()},
+                   {"conversion", conversion->ToJson()},
+                   {"sample",
+                    {{"key", SampleKey(id)},
+                     {"seconds", sample->audio.duration_s()},
+                     {"preprocess", StatsJson(sample->stats)}}},
+                   {"consent", consent_record},
+                   {"fit",
+                    {{"base_voice", conversion->base_voice},
+                     {"similarity", accepted.similarity},
+                     {"base_similarity", report.guard.base_similarity},
+                     {"wer", wer_json(accepted.wer)},
+                     {"base_wer", wer_json(report.guard.base_wer)},
+                     {"conversion", report.guard.chosen},
+                     {"reason", accepted.reason},
+                     {"seconds", seconds},
+                     {"candidates", candidates},
+                     {"guard", guard_steps}}}};
 
   store::Voice voice;
   voice.id = id;
@@ -317,8 +332,9 @@ Status ClonerConfig::Validate() const {
 }
 
 Status VoiceCloner::Delete(const std::string& voice_id, const Actor& actor, bool as_admin) {
-  VOX_ASSIGN_OR_RETURN(std::optional<store::Voice> voice,
-                       VoiceResolver(store_).ForManagement(voice_id, Caller{actor.user_id, as_admin}));
+  VOX_ASSIGN_OR_RETURN(
+      std::optional<store::Voice> voice,
+      VoiceResolver(store_).ForManagement(voice_id, Caller{actor.user_id, as_admin}));
   if (!voice) {
     return MakeError(ErrorCode::kPermissionDenied, "built-in voices cannot be deleted",
                      "voice_id");

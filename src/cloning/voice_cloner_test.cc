@@ -12,8 +12,8 @@
 
 #include "audio/encode.h"
 #include "audio/test_bombs.h"
-#include "cloning/voice_resolver.h"
 #include "cloning/clone_metadata.h"
+#include "cloning/voice_resolver.h"
 #include "engines/flite_engine.h"
 #include "engines/synthesizer.h"
 #include "voice/stats_speaker_encoder.h"

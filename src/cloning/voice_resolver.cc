@@ -45,8 +45,7 @@ Result<ResolvedVoice> VoiceResolver::ForSynthesis(const std::string& voice_id,
       return MakeError(ErrorCode::kUnprocessable, "the voice was rejected and cannot be used",
                        "voice_id");
     case store::VoiceStatus::kProcessing:
-      return MakeError(ErrorCode::kUnprocessable, "the voice is still being processed",
-                       "voice_id");
+      return MakeError(ErrorCode::kUnprocessable, "the voice is still being processed", "voice_id");
   }
   VOX_ASSIGN_OR_RETURN(CloneSynthesisData data, ReadCloneSynthesisData(row->metadata));
   resolved.conversion =

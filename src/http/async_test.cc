@@ -9,9 +9,9 @@
 
 namespace vox::http {
 namespace {
+using std::chrono::milliseconds;
 using testing::ErrorCodeOf;
 using testing::TestServer;
-using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
 
 long ElapsedMs(Clock::time_point since) {
@@ -40,9 +40,8 @@ struct Fixture {
 
   Router MakeRouter(milliseconds slow_delay) {
     Router r;
-    EXPECT_TRUE(r.Add("GET", "/fast", [](Request&, Responder respond) {
-      respond(Text(200, "fast"));
-    }));
+    EXPECT_TRUE(
+        r.Add("GET", "/fast", [](Request&, Responder respond) { respond(Text(200, "fast")); }));
     EXPECT_TRUE(r.Add("GET", "/slow", [this, slow_delay](Request& req, Responder respond) {
       ++slow_started;
       workers.Run([respond, slow_delay, id = req.request_id] {
@@ -62,9 +61,8 @@ struct Fixture {
       respond(Text(201, "second"));
       EXPECT_TRUE(respond.responded());
     }));
-    EXPECT_TRUE(r.Add("GET", "/throw", [](Request&, Responder) {
-      throw std::runtime_error("boom");
-    }));
+    EXPECT_TRUE(
+        r.Add("GET", "/throw", [](Request&, Responder) { throw std::runtime_error("boom"); }));
     EXPECT_TRUE(r.Add("GET", "/bad-status", [](Request&, Responder respond) {
       Response res;
       res.status = 42;

@@ -1,13 +1,13 @@
 // The one place where vox::Error codes become HTTP statuses and JSON error bodies.
 #pragma once
 
-#include "http/response.h"
 #include "common/status.h"
+#include "http/response.h"
 
 namespace vox::http {
 
-// invalid_argument 400, unprocessable 422, not_found 404, already_exists 409, failed_precondition 409,
-// permission_denied 403, unauthenticated 401, resource_exhausted 429, unavailable 503,
+// invalid_argument 400, unprocessable 422, not_found 404, already_exists 409, failed_precondition
+// 409, permission_denied 403, unauthenticated 401, resource_exhausted 429, unavailable 503,
 // canceled 409, internal 500.
 int HttpStatusFor(ErrorCode code);
 

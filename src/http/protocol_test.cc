@@ -62,8 +62,8 @@ TEST(http_protocol, BadHeaderAndBadTarget) {
 
 TEST(http_protocol, OversizedHeaderIs431) {
   TestServer ts(MakeRouter(), SetSmallLimits);
-  std::string big = "GET /echo HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(4096, 'a') +
-                    "\r\n\r\n";
+  std::string big =
+      "GET /echo HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(4096, 'a') + "\r\n\r\n";
   ExpectErrorReply(ts, big, 431, "header_too_large");
   // Under the limit is fine.
   std::string ok = "GET /echo HTTP/1.1\r\nHost: x\r\nX-Ok: " + std::string(1000, 'a') + "\r\n\r\n";
@@ -97,8 +97,9 @@ TEST(http_protocol, OversizedChunkedBodyCountedAsItArrives) {
 TEST(http_protocol, ChunkedBodyWithinLimitIsAssembled) {
   TestServer ts(MakeRouter(), SetSmallLimits);
   RawConnection raw = ts.Raw();
-  ASSERT_TRUE(raw.Send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-                       "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"));
+  ASSERT_TRUE(
+      raw.Send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+               "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"));
   auto r = raw.ReadResponse();
   ASSERT_TRUE(r) << r.error().ToString();
   EXPECT_EQ(r->status, 200);

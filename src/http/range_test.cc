@@ -27,7 +27,7 @@ TEST(http_range, Table) {
       {"bytes=-0", 1000, RangeKind::kUnsatisfiable},
       {"bytes=0-", 0, RangeKind::kUnsatisfiable},
       {"bytes=-1", 0, RangeKind::kUnsatisfiable},
-      {"bytes=5-2", 1000, RangeKind::kNone},  // invalid: ignored
+      {"bytes=5-2", 1000, RangeKind::kNone},      // invalid: ignored
       {"bytes=0-1,5-6", 1000, RangeKind::kNone},  // multi-range: whole file
       {"items=0-1", 1000, RangeKind::kNone},
       {"bytes=abc", 1000, RangeKind::kNone},

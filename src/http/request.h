@@ -18,9 +18,9 @@ struct Request {
   // Percent-decoded query parameters in order ("+" decodes to a space); "a&b=" gives
   // {"a",""},{"b",""}. Repeated names are kept.
   std::vector<std::pair<std::string, std::string>> query;
-  Headers headers;   // case-insensitive names
-  std::string body;  // complete body (within the route's max_body_bytes)
-  unsigned version = 11;  // 10 for HTTP/1.0, 11 for HTTP/1.1
+  Headers headers;             // case-insensitive names
+  std::string body;            // complete body (within the route's max_body_bytes)
+  unsigned version = 11;       // 10 for HTTP/1.0, 11 for HTTP/1.1
   std::string remote_address;  // "ip:port" of the peer
   std::string request_id;      // echoed in X-Request-Id; valid incoming id or a generated one
   // Filled by the router: {name} segments of the matched pattern, percent-decoded.

@@ -16,7 +16,8 @@ bool IsValidRequestId(std::string_view id) {
 
 std::string GenerateRequestId() {
   // Seeded once per thread from the OS; ids need to be unique, not unpredictable.
-  thread_local std::mt19937_64 rng{(uint64_t{std::random_device{}()} << 32) ^ std::random_device{}()};
+  thread_local std::mt19937_64 rng{(uint64_t{std::random_device{}()} << 32) ^
+                                   std::random_device{}()};
   static constexpr char kHex[] = "0123456789abcdef";
   std::string id(32, '0');
   for (int half = 0; half < 2; ++half) {

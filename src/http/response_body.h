@@ -4,17 +4,16 @@
 
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstdint>
-#include <memory>
-#include <string>
-#include <utility>
-
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/optional.hpp>
+#include <cerrno>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
 
 namespace vox::http::internal {
 

@@ -7,9 +7,9 @@
 
 namespace vox::http {
 namespace {
+using std::chrono::milliseconds;
 using testing::Echo;
 using testing::TestServer;
-using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
 
 Router MakeRouter() {

@@ -45,7 +45,8 @@ bool SplitTarget(std::string_view target, TargetParts& parts) {
     if (target.front() != '/') {  // "http://h?x": empty path
       parts.path = "/";
       size_t q = target.find('?');
-      std::string_view rest = q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
+      std::string_view rest =
+          q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
       parts.query = rest.substr(0, rest.find('#'));
       return true;
     }
@@ -71,7 +72,8 @@ bool ParseQuery(std::string_view query, std::vector<std::pair<std::string, std::
     if (piece.empty()) continue;
     size_t eq = piece.find('=');
     std::string_view key = piece.substr(0, eq);
-    std::string_view value = eq == std::string_view::npos ? std::string_view() : piece.substr(eq + 1);
+    std::string_view value =
+        eq == std::string_view::npos ? std::string_view() : piece.substr(eq + 1);
     auto& [k, v] = out.emplace_back();
     if (!PercentDecode(key, true, k) || !PercentDecode(value, true, v)) return false;
   }

@@ -1,13 +1,12 @@
 #include "http/wire_response.h"
 
 #include <fcntl.h>
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
 #include <cerrno>
 #include <ctime>
 #include <string>
-
-#include <spdlog/spdlog.h>
 
 #include "http/range.h"
 

@@ -2,10 +2,9 @@
 // core's rules (Content-Length, ranges, HEAD, X-Request-Id, Date, keep-alive, header hygiene).
 #pragma once
 
+#include <boost/beast/http/message.hpp>
 #include <optional>
 #include <string_view>
-
-#include <boost/beast/http/message.hpp>
 
 #include "http/response.h"
 #include "http/response_body.h"
@@ -16,12 +15,13 @@ using WireResponse = boost::beast::http::response<ResponseBody>;
 
 struct WireContext {
   unsigned version = 11;
-  bool head = false;        // HEAD request: headers as for GET, no body bytes
-  bool range_allowed = false;  // GET or HEAD
+  bool head = false;                      // HEAD request: headers as for GET, no body bytes
+  bool range_allowed = false;             // GET or HEAD
   std::optional<std::string_view> range;  // Range request header
   bool has_if_range = false;
   std::string_view request_id;
-  bool keep_alive = true;   // in: what the connection wants; out: false if the handler asked to close
+  bool keep_alive =
+      true;  // in: what the connection wants; out: false if the handler asked to close
 };
 
 // Fills `out` (cleared first) and returns the status it carries.

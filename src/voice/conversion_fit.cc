@@ -249,7 +249,8 @@ struct Fitted {
 // score. `warp` false keeps the frequency warp at 0 (the guard's "no_warp").
 Result<Fitted> FitCandidate(const VoiceProfile& target, const Embedding& target_embedding,
                             int target_rate, const std::string& base_voice, bool warp,
-                            engines::VoiceConversionEngine& flite, const ConversionFitOptions& options) {
+                            engines::VoiceConversionEngine& flite,
+                            const ConversionFitOptions& options) {
   StatsSpeakerEncoder encoder;
   const double target_log_f0 = std::log(target.f0_median_hz);
   const double target_log_std = RobustLogF0Std(target);

@@ -104,10 +104,9 @@ const std::vector<std::string>& TrialPassage();
 
 // Synthesizes `sentences` one by one with `voice_id` (and `conversion`, may be
 // null) and concatenates them.
-Result<audio::PcmBuffer> SynthesizePassage(engines::VoiceConversionEngine& flite,
-                                           const std::string& voice_id,
-                                           const std::vector<std::string>& sentences,
-                                           std::shared_ptr<const engines::VoiceConversion>
-                                               conversion);
+Result<audio::PcmBuffer> SynthesizePassage(
+    engines::VoiceConversionEngine& flite, const std::string& voice_id,
+    const std::vector<std::string>& sentences,
+    std::shared_ptr<const engines::VoiceConversion> conversion);
 
 }  // namespace vox::voice

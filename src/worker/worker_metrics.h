@@ -16,8 +16,8 @@ struct WorkerMetrics {
                                        "Synthesis wall time divided by audio duration.", {"engine"},
                                        {0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5})),
         audio_seconds(r.AddCounter("vox_audio_seconds_total", "Audio seconds produced.")),
-        cache_hits(r.AddCounter("vox_cache_hits_total", "Jobs served from the audio cache.",
-                                {"where"})),
+        cache_hits(
+            r.AddCounter("vox_cache_hits_total", "Jobs served from the audio cache.", {"where"})),
         errors(r.AddCounter("vox_errors_total", "Degraded paths taken, by kind.", {"kind"})) {}
 
   obs::Family<obs::Counter>& jobs_finished;

@@ -3,10 +3,9 @@
 #pragma once
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
-
-#include <nlohmann/json.hpp>
 
 #include "http/testing/test_client.h"
 
@@ -18,14 +17,14 @@ class ApiClient {
       : http_("127.0.0.1", port, std::chrono::seconds(30)), key_(std::move(key)) {}
 
   Result<http::ClientResponse> Submit(const nlohmann::json& body,
-                                           http::HttpClient::HeaderList extra = {}) {
+                                      http::HttpClient::HeaderList extra = {}) {
     extra.emplace_back("Content-Type", "application/json");
     return Call("POST", "/v1/tts/synthesize", body.dump(), std::move(extra));
   }
 
   Result<http::ClientResponse> Call(std::string_view method, std::string_view target,
-                                         std::string_view body = {},
-                                         http::HttpClient::HeaderList headers = {}) {
+                                    std::string_view body = {},
+                                    http::HttpClient::HeaderList headers = {}) {
     if (!key_.empty()) headers.emplace_back("Authorization", "Bearer " + key_);
     return http_.Request(method, target, body, headers);
   }

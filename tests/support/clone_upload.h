@@ -74,7 +74,7 @@ inline std::string Multipart(const std::vector<Part>& parts, const std::string& 
 
 // POSTs `parts` as multipart/form-data to `target`.
 inline Result<http::ClientResponse> Upload(ApiClient& api, const std::string& target,
-                                                const std::vector<Part>& parts) {
+                                           const std::vector<Part>& parts) {
   const std::string boundary = "vox-test-boundary-7d9f";
   return api.Call("POST", target, Multipart(parts, boundary),
                   {{"Content-Type", "multipart/form-data; boundary=" + boundary}});

@@ -8,9 +8,9 @@
 namespace vox::cache::redis {
 namespace {
 
-using vox::redis::Reply;
 using vox::redis::RedisConnection;
 using vox::redis::RedisPool;
+using vox::redis::Reply;
 
 constexpr char kSetting[] = "VOX_CACHE_URL";
 
@@ -51,13 +51,20 @@ class RedisCache final : public AudioCache {
     for (size_t i = 0; i + 1 < vox::redis::ArraySize(fields); i += 2) {
       const std::string name = vox::redis::Str(vox::redis::Element(fields, i));
       const redisReply* value = vox::redis::Element(fields, i + 1);
-      if (name == "audio_key") e.audio_key = vox::redis::Str(value);
-      else if (name == "format") e.format = vox::redis::Str(value);
-      else if (name == "duration_s") e.duration_s = std::strtod(vox::redis::Str(value).c_str(), nullptr);
-      else if (name == "audio_bytes") e.audio_bytes = vox::redis::Int(value);
-      else if (name == "created_at") e.created_at = vox::redis::Int(value);
-      else if (name == "last_hit_at") e.last_hit_at = vox::redis::Int(value);
-      else if (name == "hits") e.hits = vox::redis::Int(value);
+      if (name == "audio_key")
+        e.audio_key = vox::redis::Str(value);
+      else if (name == "format")
+        e.format = vox::redis::Str(value);
+      else if (name == "duration_s")
+        e.duration_s = std::strtod(vox::redis::Str(value).c_str(), nullptr);
+      else if (name == "audio_bytes")
+        e.audio_bytes = vox::redis::Int(value);
+      else if (name == "created_at")
+        e.created_at = vox::redis::Int(value);
+      else if (name == "last_hit_at")
+        e.last_hit_at = vox::redis::Int(value);
+      else if (name == "hits")
+        e.hits = vox::redis::Int(value);
     }
     // A hash someone else wrote under our prefix is not an entry.
     if (e.audio_key.empty()) return std::optional<store::CacheEntry>();

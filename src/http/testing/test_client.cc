@@ -1,7 +1,5 @@
 #include "http/testing/test_client.h"
 
-#include <limits>
-
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -11,6 +9,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <limits>
 
 namespace vox::http {
 namespace asio = boost::asio;
@@ -145,7 +144,8 @@ Result<ClientResponse> HttpClient::Request(std::string_view method, std::string_
   wire.reserve(128 + body.size());
   wire.append(method).append(" ").append(target).append(" HTTP/1.1\r\n");
   wire.append("Host: ").append(host_).append(":").append(std::to_string(port_)).append("\r\n");
-  for (const auto& [name, value] : headers) wire.append(name).append(": ").append(value).append("\r\n");
+  for (const auto& [name, value] : headers)
+    wire.append(name).append(": ").append(value).append("\r\n");
   if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH") {
     wire.append("Content-Length: ").append(std::to_string(body.size())).append("\r\n");
   }

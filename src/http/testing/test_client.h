@@ -15,16 +15,15 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
-#include "http/headers.h"
 #include "common/status.h"
+#include "http/headers.h"
 
 namespace vox::http {
 

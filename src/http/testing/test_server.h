@@ -64,8 +64,11 @@ class TestServer {
 
 inline Handler Echo() {
   return [](Request& req, Responder respond) {
-    nlohmann::json j = {{"method", req.method}, {"path", req.path}, {"body", req.body},
-                        {"route", req.route}, {"version", req.version}};
+    nlohmann::json j = {{"method", req.method},
+                        {"path", req.path},
+                        {"body", req.body},
+                        {"route", req.route},
+                        {"version", req.version}};
     for (const auto& [k, v] : req.query) j["query"][k] = v;
     for (const auto& [k, v] : req.path_params) j["params"][k] = v;
     respond(Json(200, j));

@@ -30,9 +30,10 @@ Result<RedisQueueOptions> ParseRedisQueueUrl(const std::string& url) {
       if (value.empty()) return InvalidArgument("redis queue URL: stream is empty", kSetting);
       o.stream = value;
     } else {
-      return InvalidArgument("unknown redis queue URL option '" + key +
-                                 "' (known: lease_ms, poll_ms, reconcile_ms, stranded_after_ms, stream)",
-                             kSetting);
+      return InvalidArgument(
+          "unknown redis queue URL option '" + key +
+              "' (known: lease_ms, poll_ms, reconcile_ms, stranded_after_ms, stream)",
+          kSetting);
     }
   }
   return o;

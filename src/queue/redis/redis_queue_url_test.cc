@@ -7,7 +7,8 @@ namespace vox::queue::redis {
 namespace {
 
 TEST(RedisQueueUrlTest, ParsesAddressAndOptions) {
-  auto o = ParseRedisQueueUrl("redis://:pw@cache.internal:6380/2?lease_ms=1500&poll_ms=30&stream=s1");
+  auto o =
+      ParseRedisQueueUrl("redis://:pw@cache.internal:6380/2?lease_ms=1500&poll_ms=30&stream=s1");
   ASSERT_TRUE(o) << o.error().ToString();
   EXPECT_EQ(o->endpoint.host, "cache.internal");
   EXPECT_EQ(o->endpoint.port, 6380);
@@ -26,10 +27,9 @@ TEST(RedisQueueUrlTest, DefaultsStreamAndLease) {
 }
 
 TEST(RedisQueueUrlTest, RejectsBadUrlsWithoutEchoingThePassword) {
-  for (const char* url :
-       {"redis://", "redis://:secret@h:0/0", "redis://h:x", "redis://h/0?lease_ms=0",
-        "redis://h/0?poll_ms=", "redis://h/0?stream=", "redis://:secret@h/0?colour=blue",
-        "rediss://h/0"}) {
+  for (const char* url : {"redis://", "redis://:secret@h:0/0", "redis://h:x",
+                          "redis://h/0?lease_ms=0", "redis://h/0?poll_ms=", "redis://h/0?stream=",
+                          "redis://:secret@h/0?colour=blue", "rediss://h/0"}) {
     auto o = ParseRedisQueueUrl(url);
     ASSERT_FALSE(o) << url;
     EXPECT_EQ(o.error().code, ErrorCode::kInvalidArgument) << url;
