@@ -41,7 +41,7 @@
 #include "voice/conversion_fit.h"
 #include "voice/speaker_encoder.h"
 #include "voice/stats_speaker_encoder.h"
-#include "voice/test_corpus.h"
+#include "voice/testing/test_corpus.h"
 #include "voice/voice_profile.h"
 
 namespace {

@@ -23,7 +23,7 @@
 #include "cloning/voice_cloner.h"
 #include "engines/flite_engine.h"
 #include "voice/stats_speaker_encoder.h"
-#include "voice/test_corpus.h"
+#include "voice/testing/test_corpus.h"
 #include "voice/voice_profile.h"
 
 namespace {

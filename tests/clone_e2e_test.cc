@@ -1,6 +1,6 @@
 // Voice cloning end to end: the real `vox serve` over loopback HTTP and the
 // real `vox clone` / `vox synth` / `vox protected`, with recordings of test
-// speakers (voice/test_corpus.h; cached under the build tree). Every refusal
+// speakers (voice/testing/test_corpus.h; cached under the build tree). Every refusal
 // is checked to leave no voice row and no blob behind.
 #include <gtest/gtest.h>
 

@@ -14,7 +14,7 @@
 #include "blob/blob_store.h"
 #include "blob/s3/testing/s3rver_process.h"
 #include "redis/testing/redis_test_server.h"
-#include "store/postgres/pg_test_server.h"
+#include "store/postgres/testing/pg_test_server.h"
 #include "store/store.h"
 #include "support/api_client.h"
 #include "support/clone_upload.h"

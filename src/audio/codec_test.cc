@@ -10,7 +10,7 @@
 #include "audio/dsp.h"
 #include "audio/encode.h"
 #include "audio/loudness.h"
-#include "audio/test_signals.h"
+#include "audio/testing/test_signals.h"
 
 namespace vox::audio {
 namespace {

@@ -16,7 +16,7 @@
 #include "audio/encode.h"
 #include "audio/format.h"
 #include "audio/resampler.h"
-#include "audio/test_bombs.h"
+#include "audio/testing/test_bombs.h"
 
 namespace vox::audio {
 namespace {

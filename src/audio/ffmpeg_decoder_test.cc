@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "audio/decode.h"
-#include "audio/test_signals.h"
+#include "audio/testing/test_signals.h"
 
 namespace vox::audio {
 namespace {

@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "audio/dsp.h"
-#include "audio/test_signals.h"
+#include "audio/testing/test_signals.h"
 
 namespace vox::audio {
 namespace {

@@ -18,10 +18,10 @@
 #include "audio/dsp.h"
 #include "audio/encode.h"
 #include "audio/resampler.h"
-#include "audio/test_bombs.h"
-#include "audio/test_signals.h"
+#include "audio/testing/test_bombs.h"
+#include "audio/testing/test_signals.h"
 #include "voice/preprocess.h"
-#include "voice/test_corpus.h"
+#include "voice/testing/test_corpus.h"
 
 namespace vox::cloning {
 namespace {

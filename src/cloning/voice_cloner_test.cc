@@ -11,13 +11,13 @@
 #include <filesystem>
 
 #include "audio/encode.h"
-#include "audio/test_bombs.h"
+#include "audio/testing/test_bombs.h"
 #include "cloning/clone_metadata.h"
 #include "cloning/voice_resolver.h"
 #include "engines/flite_engine.h"
 #include "engines/synthesizer.h"
 #include "voice/stats_speaker_encoder.h"
-#include "voice/test_corpus.h"
+#include "voice/testing/test_corpus.h"
 #include "voice/voice_profile.h"
 
 namespace vox::cloning {

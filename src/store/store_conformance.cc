@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "store/postgres/pg_test_server.h"
+#include "store/postgres/testing/pg_test_server.h"
 
 namespace vox::store::testing {
 

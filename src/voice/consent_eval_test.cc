@@ -11,7 +11,7 @@
 #include "voice/consent.h"
 #include "voice/protected_voices.h"
 #include "voice/stats_speaker_encoder.h"
-#include "voice/test_corpus.h"
+#include "voice/testing/test_corpus.h"
 
 namespace vox::voice {
 namespace {

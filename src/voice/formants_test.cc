@@ -6,7 +6,7 @@
 #include <random>
 
 #include "voice/lpc.h"
-#include "voice/test_signals.h"
+#include "voice/testing/test_signals.h"
 
 namespace vox::voice {
 namespace {

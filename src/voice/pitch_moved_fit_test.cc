@@ -13,7 +13,7 @@
 #include "engines/flite_engine.h"
 #include "voice/conversion_fit.h"
 #include "voice/stats_speaker_encoder.h"
-#include "voice/test_corpus.h"
+#include "voice/testing/test_corpus.h"
 
 namespace vox::voice::testing {
 // Names the parameter in test output.

@@ -7,7 +7,7 @@
 #include <numbers>
 #include <random>
 
-#include "voice/test_signals.h"
+#include "voice/testing/test_signals.h"
 
 namespace vox::voice {
 namespace {

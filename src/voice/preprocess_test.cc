@@ -13,7 +13,7 @@
 #include "audio/dsp.h"
 #include "audio/loudness.h"
 #include "audio/resampler.h"
-#include "voice/test_corpus.h"
+#include "voice/testing/test_corpus.h"
 
 namespace vox::voice {
 namespace {

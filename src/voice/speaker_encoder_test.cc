@@ -10,7 +10,7 @@
 #include <random>
 
 #include "voice/stats_speaker_encoder.h"
-#include "voice/test_signals.h"
+#include "voice/testing/test_signals.h"
 
 namespace vox::voice {
 namespace {

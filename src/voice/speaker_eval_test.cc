@@ -14,7 +14,7 @@
 
 #include "voice/speaker_encoder.h"
 #include "voice/stats_speaker_encoder.h"
-#include "voice/test_corpus.h"
+#include "voice/testing/test_corpus.h"
 #include "voice/voice_profile.h"
 
 namespace vox::voice {

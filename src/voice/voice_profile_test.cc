@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "voice/test_signals.h"
+#include "voice/testing/test_signals.h"
 
 namespace vox::voice {
 namespace {

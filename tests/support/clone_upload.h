@@ -1,5 +1,5 @@
 // Helpers for tests that upload voices: speech of corpus speakers
-// (voice/test_corpus.h), encoded audio, hand-made WAV headers and
+// (voice/testing/test_corpus.h), encoded audio, hand-made WAV headers and
 // multipart/form-data bodies as browsers and curl send them.
 #pragma once
 
@@ -14,7 +14,7 @@
 #include "audio/pcm_buffer.h"
 #include "support/api_client.h"
 #include "voice/consent.h"
-#include "voice/test_corpus.h"
+#include "voice/testing/test_corpus.h"
 
 namespace vox::testing {
 

@@ -13,7 +13,7 @@
 #include "store/postgres/pg_backend.h"
 #include "store/postgres/pg_connection.h"
 #include "store/postgres/pg_migrations.h"
-#include "store/postgres/pg_test_server.h"
+#include "store/postgres/testing/pg_test_server.h"
 #include "store/postgres/pg_url.h"
 #include "store/sql/sql_store.h"
 #include "store/store.h"

@@ -19,7 +19,7 @@
 
 #include "voice/speech_analysis.h"
 #include "voice/stats_speaker_encoder.h"
-#include "voice/test_corpus.h"
+#include "voice/testing/test_corpus.h"
 
 using namespace vox::voice;
 

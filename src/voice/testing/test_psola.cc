@@ -1,4 +1,4 @@
-#include "voice/test_psola.h"
+#include "voice/testing/test_psola.h"
 
 #include <algorithm>
 #include <cmath>

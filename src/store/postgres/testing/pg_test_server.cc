@@ -1,4 +1,4 @@
-#include "store/postgres/pg_test_server.h"
+#include "store/postgres/testing/pg_test_server.h"
 
 #include <stdio.h>
 #include <stdlib.h>

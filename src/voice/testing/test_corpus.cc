@@ -1,4 +1,4 @@
-#include "voice/test_corpus.h"
+#include "voice/testing/test_corpus.h"
 
 #include <unistd.h>
 
@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "audio/decode.h"
-#include "voice/test_psola.h"
+#include "voice/testing/test_psola.h"
 
 namespace vox::voice::testing {
 namespace {
