@@ -58,8 +58,8 @@ Result<SynthesizeRequest> ParseSynthesizeRequest(std::string_view body,
 
   SynthesizeRequest r;
   if (!parsed.contains("text")) return InvalidArgument("'text' is required", "text");
+  // Valid UTF-8 already: the JSON parser refuses anything else, lone surrogates included.
   VOX_ASSIGN_OR_RETURN(r.text, StringField(parsed, "text", limits.MaxUtf8Bytes()));
-  VOX_RETURN_IF_ERROR(text::ValidateUtf8(r.text));
   if (r.text.find_first_not_of(" \t\r\n\f\v") == std::string::npos) {
     return InvalidArgument("'text' is empty", "text");
   }
