@@ -69,8 +69,7 @@ ApiServer::ApiServer(ApiServerConfig config, JobService& jobs, Authenticator& au
                                     "HTTP request latency by route.", {"method", "route"})),
       voice_creations_(metrics.AddCounter(
           "vox_voice_creations_total",
-          "Voice uploads by outcome: created, invalid, unprocessable (audio or consent), "
-          "protected, busy, error.",
+          "Voice uploads by outcome: accepted (a worker makes the voice), invalid, busy, error.",
           {"outcome"})),
       handler_pool_(static_cast<size_t>(std::max(1, config_.handler_threads))) {
   server_ = std::make_unique<http::HttpServer>(
