@@ -17,6 +17,9 @@ using nlohmann::json;
 
 namespace {
 
+// What of a voice upload stays in memory; the rest is read to a temporary file.
+constexpr size_t kUploadMemoryBytes = 1u << 20;
+
 // One line per request: what an operator greps for. Never a key or a token:
 // the principal is the key's id.
 void LogAccess(const http::RequestLog& log, const std::string& method, const std::string& route,
@@ -149,11 +152,18 @@ http::Router ApiServer::BuildRouter() {
   add("GET", "/v1/voices", &ApiServer::ListVoices);
   add("GET", "/v1/voices/{voice_id}", &ApiServer::GetVoice);
   add("DELETE", "/v1/voices/{voice_id}", &ApiServer::DeleteVoice);
+  // Uploads past a megabyte are read to an unlinked temporary file, not memory.
+  const http::RouteOptions upload = {.max_body_bytes = config_.max_upload_bytes,
+                                     .spool_above_bytes = kUploadMemoryBytes};
   add("POST", "/v1/voice/create", &ApiServer::CreateVoice,
-      {.max_body_bytes = config_.max_upload_bytes, .gate = AuthGate(false)});
+      {.max_body_bytes = upload.max_body_bytes,
+       .spool_above_bytes = upload.spool_above_bytes,
+       .gate = AuthGate(false)});
   add("GET", "/v1/voice/consent-statement", &ApiServer::ConsentStatement);
   add("POST", "/v1/admin/protected-voices", &ApiServer::AddProtectedVoice,
-      {.max_body_bytes = config_.max_upload_bytes, .gate = AuthGate(true)});
+      {.max_body_bytes = upload.max_body_bytes,
+       .spool_above_bytes = upload.spool_above_bytes,
+       .gate = AuthGate(true)});
   add("GET", "/v1/admin/protected-voices", &ApiServer::ListProtectedVoices);
   add("DELETE", "/v1/admin/protected-voices/{id}", &ApiServer::RemoveProtectedVoice);
   add("GET", "/v1/models", &ApiServer::ListModels);

@@ -133,7 +133,7 @@ void ApiServer::CreateVoice(Request& request, Responder respond) {
              r.headers.Set("Retry-After", std::to_string(retry_after));
              return r;
            }
-           auto input = ParseCloneForm(request.body, content_type);
+           auto input = ParseCloneForm(request.Body(), content_type);
            if (!input) {
              voice_creations_.With({"invalid"}).Inc();
              return FromError(input.error());
@@ -175,7 +175,7 @@ void ApiServer::AddProtectedVoice(Request& request, Responder respond) {
          [this, &request, content_type](const Principal& who) -> Response {
            if (!who.is_admin) return AdminOnly();
            if (!cloner_) return CloningUnavailable();
-           auto form = ParseProtectedVoiceForm(request.body, content_type);
+           auto form = ParseProtectedVoiceForm(request.Body(), content_type);
            if (!form) return FromError(form.error());
            auto added =
                cloner_->AddProtected(form->name, form->files, ActorOf(who, request.request_id));

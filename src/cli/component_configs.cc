@@ -30,6 +30,8 @@ Result<ComponentConfigs> MapSettings(const PlatformConfig& config) {
   c.api.submit_rate = config.rate_limit;
   c.api.submit_burst = config.rate_limit * 2;
   c.api.max_upload_bytes = config.max_upload_bytes;
+  // Large uploads are spooled next to the jobs' temporary files (unlinked at once).
+  c.api.http.spool_dir = (std::filesystem::path(config.data_dir) / "tmp").string();
   if (auto s = c.api.Validate(); !s) return std::unexpected(NameHttpSetting(s.error()));
 
   c.jobs.limits.max_chars = config.max_text_chars;

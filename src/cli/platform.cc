@@ -107,6 +107,7 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
   VOX_ASSIGN_OR_RETURN(const ComponentConfigs components, MapSettings(config));
   VOX_RETURN_IF_ERROR(PrepareDataDir(config.data_dir));
   std::error_code ec;
+  fs::create_directories(components.api.http.spool_dir, ec);  // uploads spooled there
   std::optional<int> lock_fd;
   if (role == Role::kAll) {
     VOX_ASSIGN_OR_RETURN(lock_fd, LockDataDir(config.data_dir));
