@@ -115,6 +115,14 @@ Result<PiperVoice> ModelDirectory::Resolve(std::string_view voice_id) const {
   auto it = std::find_if(packages_.begin(), packages_.end(),
                          [&](const auto& p) { return p->name == parts.name; });
   if (it == packages_.end()) {
+    for (const ModelProblem& p : problems_) {
+      const std::string file = p.path.filename().string();
+      if (file == parts.name + std::string(kModelSuffix) ||
+          file == parts.name + std::string(kConfigSuffix)) {
+        return NotFound(fmt::format("Piper voice '{}' is not usable: {}", parts.name, p.message),
+                        "voice");
+      }
+    }
     return NotFound(fmt::format("no Piper voice '{}' in '{}'", parts.name, dir_.string()), "voice");
   }
   const VoiceConfig& config = (*it)->config;

@@ -200,8 +200,9 @@ Status ParseSpeakers(const Reader& r, const Json& root, VoiceConfig& config) {
   return {};
 }
 
-// "* License: https://…" in a published voice's MODEL_CARD.
-std::string LicenseFromCard(const std::string& card) {
+}  // namespace
+
+std::string LicenseFromModelCard(const std::string& card) {
   std::istringstream lines(card);
   for (std::string line; std::getline(lines, line);) {
     const std::size_t at = line.find("License:");
@@ -213,6 +214,8 @@ std::string LicenseFromCard(const std::string& card) {
   }
   return {};
 }
+
+namespace {
 
 std::filesystem::path ModelCardFor(const std::filesystem::path& json_path) {
   namespace fs = std::filesystem;
@@ -301,7 +304,7 @@ Result<VoiceConfig> LoadVoiceConfig(const std::filesystem::path& json_path) {
     std::string text((std::istreambuf_iterator<char>(card_in)), std::istreambuf_iterator<char>());
     if (text.size() <= kMaxConfigBytes && text::ValidateUtf8(text)) {
       config.model_card = std::move(text);
-      if (config.license.empty()) config.license = LicenseFromCard(config.model_card);
+      if (config.license.empty()) config.license = LicenseFromModelCard(config.model_card);
     }
   }
   return config;

@@ -71,6 +71,9 @@ Result<VoiceConfig> ParseVoiceConfig(const nlohmann::json& root, const std::stri
 // file is missing.
 Result<VoiceConfig> LoadVoiceConfig(const std::filesystem::path& json_path);
 
+// The "* License: …" line of a published voice's MODEL_CARD; empty if none.
+std::string LicenseFromModelCard(const std::string& card);
+
 inline constexpr std::uintmax_t kMaxConfigBytes = 4 << 20;
 
 }  // namespace vox::piper
