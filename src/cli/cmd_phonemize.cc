@@ -9,6 +9,7 @@
 #include "cli/errors.h"
 #include "piper/model_directory.h"
 #include "piper/phonemizer.h"
+#include "piper/voice_id.h"
 
 namespace vox::cli {
 namespace {
@@ -37,11 +38,11 @@ Status RunPhonemize(const PhonemizeOptions& o) {
                  id.name.c_str(), result.MissingSummary().c_str());
   }
   if (o.json) {
-    nlohmann::json sentences = nlohmann::json::array();
+    nlohmann::ordered_json sentences = nlohmann::ordered_json::array();
     for (const auto& s : result.sentences) {
       sentences.push_back({{"text", s.text}, {"phonemes", s.phonemes}, {"ids", s.ids}});
     }
-    std::cout << nlohmann::json{{"sentences", sentences}}.dump() << "\n";
+    std::cout << nlohmann::ordered_json{{"sentences", sentences}}.dump() << "\n";
     return {};
   }
   for (const auto& s : result.sentences) {

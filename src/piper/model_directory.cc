@@ -1,7 +1,6 @@
 #include "piper/model_directory.h"
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <charconv>
@@ -86,9 +85,6 @@ Result<ModelDirectory> ModelDirectory::Scan(const fs::path& dir) {
     package->config_path = config;
     package->config = std::move(*loaded);
     result.packages_.push_back(std::move(package));
-  }
-  for (const ModelProblem& p : result.problems_) {
-    spdlog::warn("piper models: {}: {}", p.path.string(), p.message);
   }
   return result;
 }

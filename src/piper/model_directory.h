@@ -5,8 +5,8 @@
 // "piper-NAME" and each speaker of a multi-speaker voice also as
 // "piper-NAME:SPEAKER". A scan is a snapshot: immutable afterwards, so any
 // number of threads may list and resolve; a reload is a new scan. A half pair
-// or a broken config is reported in problems() (and logged once, as a
-// warning) without hiding the other voices.
+// or a broken config is reported in problems() (for the caller to log or
+// print) without hiding the other voices.
 #pragma once
 
 #include <filesystem>

@@ -1,7 +1,6 @@
 #include "piper/phonemizer.h"
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include "piper/espeak_clauses.h"
 #include "piper/phoneme_sequence.h"
@@ -117,10 +116,6 @@ Result<Phonemization> Phonemize(const VoiceConfig& voice, std::string_view text,
     } else {
       VOX_RETURN_IF_ERROR(assembler.Espeak(piece, options.espeak_data_dir));
     }
-  }
-  if (!out.missing.empty()) {
-    spdlog::warn("piper: phonemes missing from the voice's phoneme_id_map were skipped: {}",
-                 out.MissingSummary());
   }
   return out;
 }

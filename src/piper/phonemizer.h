@@ -50,8 +50,8 @@ struct PhonemizeOptions {
 
 // InvalidArgument (field "text") for malformed UTF-8 or a text with nothing
 // to say; Internal when espeak does not know the voice's espeak.voice. Missing
-// phonemes are not an error: they are skipped, returned in `missing` and
-// logged once per call as a warning.
+// phonemes are not an error: they are skipped and returned in `missing`, for
+// the caller to warn about once (per request, not per phoneme).
 Result<Phonemization> Phonemize(const VoiceConfig& voice, std::string_view text,
                                 const PhonemizeOptions& options = {});
 
