@@ -3,13 +3,13 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "common/crypto.h"
 #include "http/testing/test_server.h"
+#include "piper/testing/espeak_cli.h"
 #include "piper/testing/test_voice.h"
 #include "support/vox_process.h"
 
@@ -27,17 +27,7 @@ json EnglishVoice() {
 }
 
 std::vector<std::string> EspeakCli(const std::string& text) {
-  std::vector<std::string> lines;
-  FILE* pipe = ::popen(("espeak-ng -q --ipa -v en-us '" + text + "'").c_str(), "r");
-  char buffer[4096];
-  while (pipe != nullptr && std::fgets(buffer, sizeof(buffer), pipe) != nullptr) {
-    std::string line = buffer;
-    while (!line.empty() && (line.back() == '\n' || line.back() == ' ')) line.pop_back();
-    while (!line.empty() && line.front() == ' ') line.erase(0, 1);
-    if (!line.empty()) lines.push_back(line);
-  }
-  if (pipe != nullptr) ::pclose(pipe);
-  return lines;
+  return piper::testing::EspeakCommandLine("en-us", text);
 }
 
 TEST(PiperCliPhonemize, PrintsSentencesWithPhonemesAndIdsAsJson) {

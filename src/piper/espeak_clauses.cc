@@ -40,6 +40,7 @@ Result<std::vector<EspeakClause>> ReadClauses(std::string_view text,
   std::size_t clause_begin = 0;
   std::vector<EspeakClause> clauses;
   while (pointer != nullptr) {
+    const char* const before = pointer;
     const char* phonemes = espeak_TextToPhonemes(reinterpret_cast<const void**>(&pointer),
                                                  espeakCHARS_UTF8, kPhonemesIpa);
     EspeakClause clause;
@@ -55,7 +56,8 @@ Result<std::vector<EspeakClause>> ReadClauses(std::string_view text,
         text.substr(clause.text_begin, clause.text_end - clause.text_begin), pointer == nullptr);
     clause_begin = clause.text_end;
     clauses.push_back(std::move(clause));
-    if (phonemes == nullptr) break;
+    // Each call consumes at least one character; stop rather than spin if not.
+    if (phonemes == nullptr || pointer == before) break;
   }
   return clauses;
 }

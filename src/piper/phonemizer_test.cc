@@ -7,11 +7,11 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <thread>
 
 #include "engines/espeak_engine.h"
 #include "piper/phoneme_sequence.h"
+#include "piper/testing/espeak_cli.h"
 #include "piper/testing/test_voice.h"
 
 namespace vox::piper {
@@ -29,21 +29,8 @@ VoiceConfig Voice(const std::string& espeak_voice) {
   return VoiceFrom(testing::MinimalConfig(espeak_voice));
 }
 
-// `espeak-ng -q --ipa -v VOICE TEXT`: one line per clause.
 std::vector<std::string> EspeakCli(const std::string& voice, const std::string& text) {
-  const std::string command = "espeak-ng -q --ipa -v " + voice + " '" + text + "'";
-  std::vector<std::string> lines;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return lines;
-  char buffer[4096];
-  while (std::fgets(buffer, sizeof(buffer), pipe) != nullptr) {
-    std::string line = buffer;
-    while (!line.empty() && (line.back() == '\n' || line.back() == ' ')) line.pop_back();
-    while (!line.empty() && line.front() == ' ') line.erase(0, 1);
-    if (!line.empty()) lines.push_back(line);
-  }
-  ::pclose(pipe);
-  return lines;
+  return testing::EspeakCommandLine(voice, text);
 }
 
 // The phoneme content alone: NFD, no language flags, no whitespace, no kept punctuation.
