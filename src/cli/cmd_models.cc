@@ -28,10 +28,6 @@ struct ModelsOptions {
 // ONNX runtime is wired here; without one, installs check sha256 and config.
 piper::GraphValidator GraphValidatorForCli() { return {}; }
 
-std::string Speakers(const piper::VoiceConfig& config) {
-  return std::to_string(config.num_speakers);
-}
-
 Status RunList(const ModelsOptions& o) {
   VOX_ASSIGN_OR_RETURN(auto models, piper::ModelDirectory::Scan(o.dir()));
   if (o.json) {
@@ -57,8 +53,8 @@ Status RunList(const ModelsOptions& o) {
   std::printf("%-40s %-8s %-8s %8s %7s\n", "ID", "LANG", "QUALITY", "SPEAKERS", "RATE");
   for (const piper::PiperVoice& v : models.Voices()) {
     const piper::VoiceConfig& c = v.package->config;
-    std::printf("%-40s %-8s %-8s %8s %7d\n", v.id.c_str(), c.language.Bcp47().c_str(),
-                c.quality.c_str(), Speakers(c).c_str(), c.sample_rate);
+    std::printf("%-40s %-8s %-8s %8d %7d\n", v.id.c_str(), c.language.Bcp47().c_str(),
+                c.quality.c_str(), c.num_speakers, c.sample_rate);
   }
   for (const auto& p : models.problems()) {
     std::fprintf(stderr, "vox models: warning: %s: %s\n", p.path.string().c_str(),

@@ -95,8 +95,12 @@ std::vector<PiperVoice> ModelDirectory::Voices() const {
     voices.push_back({package->voice_id(), package, 0, {}});
     if (package->config.num_speakers <= 1) continue;
     std::vector<std::pair<int, std::string>> speakers;
-    for (const auto& [speaker, sid] : package->config.speaker_id_map)
+    for (const auto& [speaker, sid] : package->config.speaker_id_map) {
       speakers.push_back({sid, speaker});
+    }
+    if (speakers.empty()) {  // speakers without names: by number
+      for (int sid = 0; sid < package->config.num_speakers; ++sid) speakers.push_back({sid, {}});
+    }
     std::sort(speakers.begin(), speakers.end());
     for (const auto& [sid, speaker] : speakers) {
       voices.push_back(

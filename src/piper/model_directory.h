@@ -56,7 +56,8 @@ class ModelDirectory {
   const std::vector<ModelProblem>& problems() const { return problems_; }
 
   // Every voice id, by package name: the package, then its speakers in
-  // speaker id order (those whose name cannot be an id appear by number).
+  // speaker id order (by number when the voice names none, or when a name
+  // cannot be an id).
   std::vector<PiperVoice> Voices() const;
 
   // "piper-NAME[:SPEAKER]" to its package and speaker. InvalidArgument for a

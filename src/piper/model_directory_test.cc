@@ -52,6 +52,19 @@ TEST_F(ModelDirectoryTest, ListsPackagesAndEverySpeakerOfAMultiSpeakerVoice) {
   EXPECT_EQ(models->packages().front()->model_path, dir_ / "en_GB-vctk-medium.onnx");
 }
 
+TEST_F(ModelDirectoryTest, UnnamedSpeakersAreListedByNumber) {
+  auto multi = testing::MinimalConfig();
+  multi["num_speakers"] = 2;
+  testing::WriteVoice(dir_, "numbered", multi);
+  auto models = ModelDirectory::Scan(dir_);
+  ASSERT_TRUE(models);
+  EXPECT_EQ(Ids(*models),
+            (std::vector<std::string>{"piper-numbered", "piper-numbered:0", "piper-numbered:1"}));
+  auto one = models->Resolve("piper-numbered:1");
+  ASSERT_TRUE(one);
+  EXPECT_EQ(one->speaker_id, 1);
+}
+
 TEST_F(ModelDirectoryTest, ResolvesIdsToPackageAndSpeaker) {
   auto multi = testing::MinimalConfig();
   multi["num_speakers"] = 4;
