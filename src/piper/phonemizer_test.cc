@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <thread>
 
 #include "engines/espeak_engine.h"
@@ -193,6 +194,77 @@ TEST(Phonemizer, BadInputIsAClearError) {
   EXPECT_NE(unknown.error().message.find("xx-nonexistent"), std::string::npos);
   // The failure left espeak usable.
   EXPECT_TRUE(Phonemize(Voice("en-us"), "Hello."));
+}
+
+std::string Collapsed(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\n' || c == ' ') {
+      if (!out.empty() && out.back() != ' ') out.push_back(' ');
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+// Whatever the text (punctuation runs, paragraphs, dashes, scripts espeak
+// reads differently), the result is well formed: ^ _ … _ $ with a pad after
+// every phoneme, no language flags, every sentence's text inside the input.
+TEST(Phonemizer, RandomTextsGiveWellFormedSentences) {
+  const std::vector<std::string> pieces = {"a",
+                                           "Bob",
+                                           "zz",
+                                           " ",
+                                           "  ",
+                                           "\n",
+                                           "\n\n",
+                                           ".",
+                                           ",",
+                                           "?",
+                                           "!",
+                                           ";",
+                                           ":",
+                                           "\xE2\x80\x94",
+                                           "\xE2\x80\xA6",
+                                           "...",
+                                           "\xC3\xA9t\xC3\xA9",
+                                           "\xE3\x80\x82",
+                                           "(",
+                                           ")",
+                                           "\"",
+                                           "3",
+                                           "-",
+                                           "stra\xC3\x9F"
+                                           "e",
+                                           "x",
+                                           "I",
+                                           "Dr.",
+                                           "weekend"};
+  std::mt19937 rng(7);
+  const VoiceConfig english = Voice("en-us");
+  const VoiceConfig german = Voice("de");
+  for (int i = 0; i < 150; ++i) {
+    std::string text;
+    for (int n = 1 + static_cast<int>(rng() % 30); n > 0; --n)
+      text += pieces[rng() % pieces.size()];
+    PhonemizeOptions options;
+    options.prepare = i % 3 == 0;
+    auto result = Phonemize(i % 2 ? german : english, text, options);
+    if (!result) {
+      EXPECT_EQ(result.error().code, ErrorCode::kInvalidArgument) << text;
+      continue;
+    }
+    for (const auto& s : result->sentences) {
+      ASSERT_GE(s.ids.size(), 3u) << text;
+      EXPECT_EQ(s.ids[0], 1) << text;
+      EXPECT_EQ(s.ids.back(), 2) << text;
+      for (size_t k = 1; k + 1 < s.ids.size(); k += 2) EXPECT_EQ(s.ids[k], 0) << text;
+      EXPECT_EQ(s.phonemes.find('('), std::string::npos) << text;
+      // Unprepared text is only cleaned (whitespace collapsed) before espeak reads it.
+      if (!options.prepare) EXPECT_NE(Collapsed(text).find(s.text), std::string::npos) << text;
+    }
+  }
 }
 
 // The engine and the phonemizer share libespeak-ng: neither may see the

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <random>
 
 #include "piper/testing/test_voice.h"
 
@@ -183,6 +184,76 @@ TEST(VoiceConfig, MissingUnparsableAndOversizedFilesAreErrors) {
   auto big = LoadVoiceConfig(dir.path() / "big.onnx.json");
   ASSERT_FALSE(big);
   EXPECT_NE(big.error().message.find("limit"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vox::piper
+
+namespace vox::piper {
+namespace {
+
+// A config from the internet is untrusted input: mutated ones (bytes and
+// values) must parse or fail with an error naming the file, never crash.
+TEST(VoiceConfig, MutatedConfigsFailCleanly) {
+  std::mt19937 rng(20261206);
+  const std::string base = testing::MinimalConfig().dump();
+  const std::vector<json> odd_values = {nullptr,
+                                        -1,
+                                        0,
+                                        1e308,
+                                        "x",
+                                        "",
+                                        json::array(),
+                                        json::object(),
+                                        true,
+                                        json::array({"a", 1}),
+                                        std::string(300, 'z')};
+  int parsed = 0;
+  for (int i = 0; i < 3000; ++i) {
+    json root;
+    if (i % 2 == 0) {
+      std::string bytes = base;
+      for (int m = 0; m < 1 + static_cast<int>(rng() % 4); ++m) {
+        const std::size_t at = rng() % bytes.size();
+        switch (rng() % 3) {
+          case 0:
+            bytes[at] = static_cast<char>(rng() % 256);
+            break;
+          case 1:
+            bytes.erase(at, rng() % 16);
+            break;
+          default:
+            bytes.insert(at, bytes.substr(rng() % bytes.size(), rng() % 16));
+            break;
+        }
+        if (bytes.empty()) bytes = "{}";
+      }
+      root = json::parse(bytes, nullptr, false);
+      if (root.is_discarded()) continue;
+    } else {
+      root = testing::MinimalConfig();
+      // Replace a random member (two levels deep at most) by a value of another type.
+      json* target = &root;
+      for (int depth = 0; depth < 2 && target->is_object() && !target->empty(); ++depth) {
+        auto it = target->begin();
+        std::advance(it, rng() % target->size());
+        target = &*it;
+        if (rng() % 2 == 0) break;
+      }
+      *target = odd_values[rng() % odd_values.size()];
+    }
+    auto config = ParseVoiceConfig(root, "fuzz.onnx.json");
+    if (config) {
+      ++parsed;
+      EXPECT_GE(config->sample_rate, 4000);
+      EXPECT_GE(config->num_speakers, 1);
+      EXPECT_TRUE(config->phoneme_id_map.contains(U'_'));
+    } else {
+      EXPECT_EQ(config.error().code, ErrorCode::kInvalidArgument);
+      EXPECT_NE(config.error().message.find("fuzz.onnx.json"), std::string::npos);
+    }
+  }
+  EXPECT_GT(parsed, 0);  // some mutations are harmless (the test reaches both branches)
 }
 
 }  // namespace
