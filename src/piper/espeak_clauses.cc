@@ -32,9 +32,7 @@ Result<std::vector<EspeakClause>> ReadClauses(std::string_view text,
   // character of an earlier text leaks into this one.
   static constexpr char kEmpty[] = "";
   espeak_Synth(kEmpty, sizeof(kEmpty), 0, POS_CHARACTER, 0, espeakCHARS_UTF8, nullptr, nullptr);
-  // A trailing space keeps espeak from ending a clause on the text's last
-  // character: its look-ahead would swallow a final one-letter word ("Hi, a").
-  const std::string input = std::string(text) + " ";
+  const std::string input(text);  // NUL-terminated for espeak
   const char* const base = input.c_str();
   const char* pointer = base;
   std::size_t clause_begin = 0;

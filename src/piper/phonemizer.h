@@ -11,8 +11,9 @@
 //
 // Differences from Piper, on purpose: with `prepare`, Vox splits the raw text
 // into sentences and normalizes each (English rules for English voices:
-// "$3.50" -> "three dollars and fifty cents") before espeak reads it, and a
-// final one-letter word after punctuation is read (Piper's espeak drops it).
+// "$3.50" -> "three dollars and fifty cents") before espeak reads it; without
+// it the text is still cleaned (control characters out, whitespace collapsed,
+// so a blank line inside it does not end a sentence).
 #pragma once
 
 #include <cstddef>
