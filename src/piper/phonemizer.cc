@@ -89,6 +89,29 @@ std::string Phonemization::MissingSummary() const {
   return summary;
 }
 
+std::vector<PhonemePhrase> SplitPhrases(const PhonemizedSentence& sentence,
+                                        const VoiceConfig& voice) {
+  if (voice.phoneme_silence.empty()) return {PhonemePhrase{sentence.ids, 0}};
+  std::vector<PhonemePhrase> phrases;
+  std::map<char32_t, std::size_t> missing;  // Phonemize() reported them already
+  std::u32string phrase;
+  auto flush = [&](double silence_s) {
+    if (!phrase.empty()) {
+      phrases.push_back({PhonemeIds(phrase, voice.phoneme_id_map, missing), silence_s});
+    }
+    phrase.clear();
+  };
+  for (std::size_t pos = 0; pos < sentence.phonemes.size();) {
+    const char32_t p = text::DecodeUtf8(sentence.phonemes, pos);
+    phrase.push_back(p);
+    if (auto it = voice.phoneme_silence.find(p); it != voice.phoneme_silence.end()) {
+      flush(it->second);
+    }
+  }
+  flush(0);
+  return phrases;
+}
+
 Result<Phonemization> Phonemize(const VoiceConfig& voice, std::string_view text,
                                 const PhonemizeOptions& options) {
   VOX_RETURN_IF_ERROR(text::ValidateUtf8(text));

@@ -49,6 +49,20 @@ struct PhonemizeOptions {
   std::string espeak_data_dir;  // empty: the directory the process uses
 };
 
+// One piece of a sentence the model is run on by itself, and the silence
+// Piper puts after it.
+struct PhonemePhrase {
+  std::vector<int64_t> ids;  // ^ _ … $ like a sentence's
+  double silence_after_s = 0;
+};
+
+// Piper's inference.phoneme_silence (piper.cpp): a sentence is cut after each
+// phoneme that has a silence, each non-empty piece gets its own ids and is
+// followed by that many seconds of silence. Without phoneme_silence: one
+// phrase with the sentence's ids.
+std::vector<PhonemePhrase> SplitPhrases(const PhonemizedSentence& sentence,
+                                        const VoiceConfig& voice);
+
 // InvalidArgument (field "text") for malformed UTF-8 or a text with nothing
 // to say; Internal when espeak does not know the voice's espeak.voice. Missing
 // phonemes are not an error: they are skipped and returned in `missing`, for

@@ -151,6 +151,26 @@ TEST(Phonemizer, AppliesTheVoicesPhonemeMap) {
   EXPECT_EQ(result->sentences.at(0).phonemes, "haij.");
 }
 
+TEST(Phonemizer, PhonemeSilenceSplitsSentencesIntoPhrasesAsPiper) {
+  json root = testing::MinimalConfig();
+  root["phoneme_type"] = "text";
+  for (const char* c : {"a", "b", "c"}) root["phoneme_id_map"][c] = {20 + c[0] - 'a'};
+  PhonemizedSentence sentence{"", "ab,c,", {}};
+  const VoiceConfig plain = VoiceFrom(root);
+  sentence.ids = {1, 0, 20, 0, 21, 0, 8, 0, 22, 0, 8, 0, 2};
+  auto one = SplitPhrases(sentence, plain);
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].ids, sentence.ids);
+
+  root["inference"]["phoneme_silence"] = {{",", 0.25}};
+  auto phrases = SplitPhrases(sentence, VoiceFrom(root));
+  ASSERT_EQ(phrases.size(), 2u);  // "ab," and "c,"; the empty rest is dropped
+  EXPECT_EQ(phrases[0].ids, (std::vector<int64_t>{1, 0, 20, 0, 21, 0, 8, 0, 2}));
+  EXPECT_DOUBLE_EQ(phrases[0].silence_after_s, 0.25);
+  EXPECT_EQ(phrases[1].ids, (std::vector<int64_t>{1, 0, 22, 0, 8, 0, 2}));
+  EXPECT_DOUBLE_EQ(phrases[1].silence_after_s, 0.25);
+}
+
 TEST(Phonemizer, TextVoicesUseCodePoints) {
   json root = testing::MinimalConfig();
   root["phoneme_type"] = "text";
