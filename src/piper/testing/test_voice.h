@@ -10,9 +10,9 @@
 
 namespace vox::piper::testing {
 
-// A config that ParseVoiceConfig accepts: en-us, 22050 Hz, ids ^=1 _=0 $=2,
-// space=3 and the punctuation Piper keeps,
-// as listed below; AddSymbols() extends it.
+// A config that ParseVoiceConfig accepts (language en_US, 22050 Hz) whose
+// phoneme_id_map holds only ^=1 _=0 $=2, space=3 and the punctuation Piper
+// keeps; AddSymbols() extends it.
 inline nlohmann::json MinimalConfig(const std::string& espeak_voice = "en-us") {
   nlohmann::json ids = {{"_", {0}}, {"^", {1}},  {"$", {2}},  {" ", {3}},  {"!", {4}},
                         {",", {8}}, {".", {10}}, {":", {11}}, {";", {12}}, {"?", {13}}};
