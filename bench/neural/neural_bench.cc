@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -18,8 +19,7 @@
 namespace {
 
 double Now() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 // VmHWM / VmRSS from /proc/self/status, in MiB.
@@ -78,6 +78,17 @@ int main(int argc, char** argv) {
     samples = (*out)[0].numel();
     if (r > 0) times.push_back(took);
   }
+  // One more run, profiled: the operator types that take the most time.
+  std::map<std::string, double> op_seconds;
+  if (!(*model)->Run(inputs, {.op_seconds = &op_seconds})) return 1;
+  std::vector<std::pair<double, std::string>> by_time;
+  double node_total = 0;
+  for (const auto& [op, s] : op_seconds) by_time.emplace_back(s, op), node_total += s;
+  std::sort(by_time.rbegin(), by_time.rend());
+  nlohmann::json top = nlohmann::json::object();
+  for (size_t i = 0; i < by_time.size() && i < 8; ++i) {
+    top[by_time[i].second] = by_time[i].first * 1000;
+  }
   std::sort(times.begin(), times.end());
   const double median = times[times.size() / 2];
   const double audio_s = static_cast<double>(samples) / sample_rate;
@@ -92,6 +103,8 @@ int main(int argc, char** argv) {
                         {"rtf", median / audio_s},
                         {"nodes", (*model)->stats().nodes},
                         {"run_nodes", (*model)->stats().run_nodes},
+                        {"profiled_node_ms", node_total * 1000},
+                        {"top_op_ms", top},
                         {"blas", blas.name},
                         {"blas_path", blas.path}};
   if (blas.slow()) {

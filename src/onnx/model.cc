@@ -7,6 +7,7 @@
 #include <c10/core/InferenceMode.h>
 #include <fmt/format.h>
 
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -117,8 +118,9 @@ Result<std::vector<Tensor>> Model::Run(const NamedTensors& inputs,
         return InvalidArgument(fmt::format("unknown input '{}'", name), name);
       VOX_RETURN_IF_ERROR(CheckInput(g.inputs[i], tensor));
       // No copy: kernels never write into their inputs.
-      slots[g.input_ids[i]] = at::from_blob(const_cast<std::byte*>(tensor.data()), tensor.shape(),
-                                            at::TensorOptions().dtype(ScalarTypeOf(tensor.dtype())));
+      slots[g.input_ids[i]] =
+          at::from_blob(const_cast<std::byte*>(tensor.data()), tensor.shape(),
+                        at::TensorOptions().dtype(ScalarTypeOf(tensor.dtype())));
       bound[i] = true;
     }
     for (size_t i = 0; i < bound.size(); ++i) {
@@ -136,8 +138,14 @@ Result<std::vector<Tensor>> Model::Run(const NamedTensors& inputs,
         if (id >= 0) ins[k] = slots[id].defined() ? slots[id] : g.constants[id];
       }
       outs.assign(step.outputs.size(), at::Tensor());
+      const auto start = options.op_seconds ? std::chrono::steady_clock::now()
+                                            : std::chrono::steady_clock::time_point();
       try {
         step.kernel(state, ins, outs);
+        if (options.op_seconds) {
+          (*options.op_seconds)[step.op_type] +=
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        }
       } catch (const std::exception& e) {
         return Internal(fmt::format("node '{}' ({}): {}", step.name, step.op_type, ErrorText(e)));
       }

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -30,6 +31,9 @@ struct LoadOptions {
 struct RunOptions {
   // Seeds this run's random generator (RandomNormalLike, ...): equal seeds, equal results.
   uint64_t seed = 0;
+  // When set, receives the seconds spent per operator type in this run (added to what it
+  // holds): where the time goes, for benchmarks. Costs two clock reads per node.
+  std::map<std::string, double>* op_seconds = nullptr;
 };
 
 struct ValueInfo {
