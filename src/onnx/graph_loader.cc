@@ -28,11 +28,6 @@ std::string NodeName(const ::onnx::NodeProto& node, int index) {
   return node.name().empty() ? fmt::format("#{}", index) : node.name();
 }
 
-std::string ErrorText(const std::exception& e) {
-  if (const auto* c = dynamic_cast<const c10::Error*>(&e)) return c->what_without_backtrace();
-  return e.what();
-}
-
 // An ONNX element type as a host dtype, when the runtime has one for it.
 std::optional<DType> DTypeOfOnnx(int type) {
   try {

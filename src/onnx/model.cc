@@ -18,11 +18,6 @@
 namespace vox::onnx {
 namespace {
 
-std::string ErrorText(const std::exception& e) {
-  if (const auto* c = dynamic_cast<const c10::Error*>(&e)) return c->what_without_backtrace();
-  return e.what();
-}
-
 Status CheckInput(const ValueInfo& want, const Tensor& got) {
   if (got.dtype() != want.dtype) {
     return InvalidArgument(fmt::format("input '{}' must be {}, not {}", want.name,

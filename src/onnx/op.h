@@ -13,12 +13,12 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <optional>
 #include <vector>
 
 #include "onnx/tensor.h"
@@ -89,6 +89,8 @@ void RegisterRandomOps(OpTable& table);
 // --- helpers shared by kernels ---------------------------------------------------------
 
 [[noreturn]] void Fail(std::string message);
+// An exception's message; LibTorch's without its C++ backtrace.
+std::string ErrorText(const std::exception& e);
 // A negative axis counts from the end; out of [-rank, rank) fails.
 int64_t NormalizeAxis(int64_t axis, int64_t rank);
 // A 0-d or 1-d integer tensor's values.

@@ -61,6 +61,11 @@ const ::onnx::TensorProto* NodeInfo::TensorAttr(std::string_view name) const {
 
 void Fail(std::string message) { throw OpError(std::move(message)); }
 
+std::string ErrorText(const std::exception& e) {
+  if (const auto* c = dynamic_cast<const c10::Error*>(&e)) return c->what_without_backtrace();
+  return e.what();
+}
+
 int64_t NormalizeAxis(int64_t axis, int64_t rank) {
   if (axis < -rank || axis >= rank) {
     Fail(fmt::format("axis {} is out of range for rank {}", axis, rank));
@@ -106,15 +111,24 @@ c10::ScalarType ScalarTypeOf(int onnx_type) {
 
 c10::ScalarType ScalarTypeOf(DType dtype) {
   switch (dtype) {
-    case DType::kFloat32: return at::kFloat;
-    case DType::kFloat64: return at::kDouble;
-    case DType::kFloat16: return at::kHalf;
-    case DType::kInt64: return at::kLong;
-    case DType::kInt32: return at::kInt;
-    case DType::kInt16: return at::kShort;
-    case DType::kInt8: return at::kChar;
-    case DType::kUInt8: return at::kByte;
-    case DType::kBool: return at::kBool;
+    case DType::kFloat32:
+      return at::kFloat;
+    case DType::kFloat64:
+      return at::kDouble;
+    case DType::kFloat16:
+      return at::kHalf;
+    case DType::kInt64:
+      return at::kLong;
+    case DType::kInt32:
+      return at::kInt;
+    case DType::kInt16:
+      return at::kShort;
+    case DType::kInt8:
+      return at::kChar;
+    case DType::kUInt8:
+      return at::kByte;
+    case DType::kBool:
+      return at::kBool;
   }
   return at::kFloat;
 }
