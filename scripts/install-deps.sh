@@ -35,6 +35,11 @@ packages=(
   libavformat-dev libavcodec-dev libavutil-dev libwebrtc-audio-processing-dev
   # e2e tests upload speech as browsers (WebM/Opus) and phones (M4A/AAC) record it
   ffmpeg
+  # neural voices (src/onnx): ONNX graphs run on LibTorch's ATen kernels, loaded and checked
+  # with libonnx; OpenBLAS because libtorch_cpu calls libblas.so.3, which is otherwise the
+  # reference BLAS (about 30x slower matrix products); Debian's PyTorch and ONNX in Python
+  # generate the random-weight Piper test voices and their reference audio (tools/piper_gen)
+  libtorch-dev libonnx-dev libopenblas0-pthread python3-torch python3-onnx python3-numpy
   # bounded libFuzzer runs in the suite (tests/fuzz): clang 16 with libc++ and its runtimes
   clang-16 libc++-16-dev libc++abi-16-dev libclang-rt-16-dev
 )

@@ -1,0 +1,173 @@
+// Model: loading (file size limit, then graph_loader.cc) and the executor.
+#include "onnx/model.h"
+
+#include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Parallel.h>
+#include <c10/core/InferenceMode.h>
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+
+#include "onnx/model_impl.h"
+
+namespace vox::onnx {
+namespace {
+
+Status CheckInput(const ValueInfo& want, const Tensor& got) {
+  if (got.dtype() != want.dtype) {
+    return InvalidArgument(fmt::format("input '{}' must be {}, not {}", want.name,
+                                       DTypeName(want.dtype), DTypeName(got.dtype())),
+                           want.name);
+  }
+  if (got.nbytes() != static_cast<size_t>(got.numel()) * DTypeSize(got.dtype())) {
+    return InvalidArgument(fmt::format("input '{}': data does not match its shape", want.name),
+                           want.name);
+  }
+  // Rank and fixed dimensions must match, except the leading (batch) one: Piper's exports
+  // declare `sid` as [1] although the graph takes one speaker per batch entry.
+  if (!want.shape.empty()) {
+    bool fits = want.shape.size() == got.shape().size();
+    for (size_t i = 1; fits && i < want.shape.size(); ++i) {
+      fits = want.shape[i] < 0 || want.shape[i] == got.shape()[i];
+    }
+    if (!fits) {
+      return InvalidArgument(fmt::format("input '{}' has the wrong shape", want.name), want.name);
+    }
+  }
+  return {};
+}
+
+Result<Tensor> ToHost(const at::Tensor& t, const std::string& name) {
+  auto dtype = DTypeOf(t.scalar_type());
+  if (!dtype) return Internal(fmt::format("output '{}' has an unsupported type", name));
+  const auto c = t.contiguous();
+  std::vector<std::byte> bytes(c.nbytes());
+  if (!bytes.empty()) std::memcpy(bytes.data(), c.data_ptr(), bytes.size());
+  return Tensor(*dtype, std::vector<int64_t>(c.sizes().begin(), c.sizes().end()), std::move(bytes));
+}
+
+}  // namespace
+
+Model::Model(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Model::~Model() = default;
+
+Result<std::shared_ptr<const Model>> Model::Load(const std::string& path,
+                                                 const LoadOptions& options) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) return NotFound(fmt::format("cannot read model '{}': {}", path, ec.message()));
+  if (size > options.max_file_bytes) {
+    return MakeError(ErrorCode::kResourceExhausted,
+                     fmt::format("model '{}' is {} bytes, over the limit of {}", path, size,
+                                 options.max_file_bytes));
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes(size, '\0');
+  if (!in.read(bytes.data(), static_cast<std::streamsize>(size))) {
+    return Unavailable(fmt::format("cannot read model '{}'", path));
+  }
+  auto model = LoadFromBytes(bytes, options);
+  if (!model) {
+    auto error = model.error();
+    error.message = fmt::format("{}: {}", path, error.message);
+    return std::unexpected(std::move(error));
+  }
+  return model;
+}
+
+Result<std::shared_ptr<const Model>> Model::LoadFromBytes(std::string_view bytes,
+                                                          const LoadOptions& options) {
+  if (bytes.size() > options.max_file_bytes) {
+    return MakeError(ErrorCode::kResourceExhausted,
+                     fmt::format("model is {} bytes, over the limit of {}", bytes.size(),
+                                 options.max_file_bytes));
+  }
+  try {
+    VOX_ASSIGN_OR_RETURN(auto impl, CompileModel(bytes, options));
+    return std::shared_ptr<const Model>(new Model(std::move(impl)));
+  } catch (const std::exception& e) {  // a library failure we did not anticipate
+    return InvalidArgument(fmt::format("cannot load the model: {}", ErrorText(e)));
+  }
+}
+
+const std::vector<ValueInfo>& Model::inputs() const { return impl_->inputs; }
+const std::vector<ValueInfo>& Model::outputs() const { return impl_->outputs; }
+const ModelStats& Model::stats() const { return impl_->stats; }
+
+Result<std::vector<Tensor>> Model::Run(const NamedTensors& inputs,
+                                       const RunOptions& options) const {
+  const Impl& g = *impl_;
+  std::vector<at::Tensor> slots(g.num_values);
+  std::vector<bool> bound(g.inputs.size(), false);
+  try {
+    c10::InferenceMode inference;
+    for (const auto& [name, tensor] : inputs) {
+      size_t i = 0;
+      while (i < g.inputs.size() && g.inputs[i].name != name) ++i;
+      if (i == g.inputs.size())
+        return InvalidArgument(fmt::format("unknown input '{}'", name), name);
+      VOX_RETURN_IF_ERROR(CheckInput(g.inputs[i], tensor));
+      // No copy: kernels never write into their inputs.
+      slots[g.input_ids[i]] =
+          at::from_blob(const_cast<std::byte*>(tensor.data()), tensor.shape(),
+                        at::TensorOptions().dtype(ScalarTypeOf(tensor.dtype())));
+      bound[i] = true;
+    }
+    for (size_t i = 0; i < bound.size(); ++i) {
+      if (!bound[i]) {
+        return InvalidArgument(fmt::format("missing input '{}'", g.inputs[i].name),
+                               g.inputs[i].name);
+      }
+    }
+    RunState state{at::make_generator<at::CPUGeneratorImpl>(options.seed)};
+    std::vector<at::Tensor> ins, outs;
+    for (const PlanStep& step : g.plan) {
+      ins.assign(step.inputs.size(), at::Tensor());
+      for (size_t k = 0; k < step.inputs.size(); ++k) {
+        const int id = step.inputs[k];
+        if (id >= 0) ins[k] = slots[id].defined() ? slots[id] : g.constants[id];
+      }
+      outs.assign(step.outputs.size(), at::Tensor());
+      const auto start = options.op_seconds ? std::chrono::steady_clock::now()
+                                            : std::chrono::steady_clock::time_point();
+      try {
+        step.kernel(state, ins, outs);
+        if (options.op_seconds) {
+          (*options.op_seconds)[step.op_type] +=
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        }
+      } catch (const std::exception& e) {
+        return Internal(fmt::format("node '{}' ({}): {}", step.name, step.op_type, ErrorText(e)));
+      }
+      for (size_t k = 0; k < step.outputs.size(); ++k) {
+        if (step.outputs[k] >= 0) slots[step.outputs[k]] = std::move(outs[k]);
+      }
+      for (int id : step.release) slots[id].reset();
+    }
+    std::vector<Tensor> result;
+    for (size_t k = 0; k < g.output_ids.size(); ++k) {
+      const int id = g.output_ids[k];
+      const at::Tensor& t = slots[id].defined() ? slots[id] : g.constants[id];
+      if (!t.defined())
+        return Internal(fmt::format("output '{}' was not computed", g.outputs[k].name));
+      VOX_ASSIGN_OR_RETURN(auto host, ToHost(t, g.outputs[k].name));
+      result.push_back(std::move(host));
+    }
+    return result;
+  } catch (const std::exception& e) {
+    return Internal(fmt::format("model run failed: {}", ErrorText(e)));
+  }
+}
+
+void SetIntraOpThreads(int n) {
+  if (n > 0) at::set_num_threads(n);
+}
+
+int IntraOpThreads() { return at::get_num_threads(); }
+
+}  // namespace vox::onnx

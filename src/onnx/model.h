@@ -1,0 +1,85 @@
+// An ONNX model executed with ATen (LibTorch) kernels.
+//
+// Load() parses and checks the file (libonnx), refuses operators it cannot run (naming the
+// node), folds constant subgraphs and plans the execution order once. The loaded Model is
+// immutable: any number of threads may call Run() on one Model at once, with no lock. All
+// per-run state (intermediate tensors, the random generator) lives inside each Run() call.
+//
+//   VOX_ASSIGN_OR_RETURN(auto model, onnx::Model::Load(path, {}));
+//   VOX_ASSIGN_OR_RETURN(auto outputs, model->Run({{"input", ids}, ...}, {.seed = 7}));
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/status.h"
+#include "onnx/tensor.h"
+
+namespace vox::onnx {
+
+struct LoadOptions {
+  // Files larger than this are refused before they are read (kResourceExhausted).
+  uint64_t max_file_bytes = uint64_t{1} << 30;
+  // Run libonnx's model checker (structure, types, operator schemas).
+  bool check = true;
+};
+
+struct RunOptions {
+  // Seeds this run's random generator (RandomNormalLike, ...): equal seeds, equal results.
+  uint64_t seed = 0;
+  // When set, receives the seconds spent per operator type in this run (added to what it
+  // holds): where the time goes, for benchmarks. Costs two clock reads per node.
+  std::map<std::string, double>* op_seconds = nullptr;
+};
+
+struct ValueInfo {
+  std::string name;
+  DType dtype = DType::kFloat32;
+  std::vector<int64_t> shape;  // -1 where the dimension is dynamic
+};
+
+struct ModelStats {
+  int nodes = 0;                      // nodes in the file
+  int folded_nodes = 0;               // computed once at load time (all inputs constant)
+  int run_nodes = 0;                  // nodes each Run() executes
+  std::vector<std::string> op_types;  // distinct operator types in the file, sorted
+};
+
+using NamedTensors = std::vector<std::pair<std::string, Tensor>>;
+
+class Model {
+ public:
+  struct Impl;
+
+  // Errors: kNotFound (no file), kResourceExhausted (over max_file_bytes), kInvalidArgument
+  // (not a valid ONNX model, an unsupported operator: the message names it and the node).
+  static Result<std::shared_ptr<const Model>> Load(const std::string& path,
+                                                   const LoadOptions& options);
+  static Result<std::shared_ptr<const Model>> LoadFromBytes(std::string_view bytes,
+                                                            const LoadOptions& options);
+  ~Model();
+
+  const std::vector<ValueInfo>& inputs() const;
+  const std::vector<ValueInfo>& outputs() const;
+  const ModelStats& stats() const;
+
+  // Runs the graph on the named inputs (every graph input, nothing else) and returns the
+  // graph's outputs in order. Thread-safe. Errors: kInvalidArgument for a missing, unknown
+  // or ill-typed input; kInternal when a kernel fails (names the node).
+  Result<std::vector<Tensor>> Run(const NamedTensors& inputs, const RunOptions& options) const;
+
+ private:
+  explicit Model(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Intra-op threads of every kernel (process-wide, LibTorch's pool): set once before the
+// first Run(). n <= 0 leaves LibTorch's default (the number of cores).
+void SetIntraOpThreads(int n);
+int IntraOpThreads();
+
+}  // namespace vox::onnx

@@ -1,0 +1,38 @@
+// The compiled graph behind a Model (internal to src/onnx).
+#pragma once
+
+#include <ATen/core/Tensor.h>
+
+#include <string>
+#include <vector>
+
+#include "onnx/model.h"
+#include "onnx/op.h"
+
+namespace vox::onnx {
+
+// One node of the execution plan. Value ids index Model::Impl's value table.
+struct PlanStep {
+  std::string name;  // node name (or "#index" when the file gives none), for errors
+  std::string op_type;
+  Kernel kernel;
+  std::vector<int> inputs;   // -1 for an omitted optional input
+  std::vector<int> outputs;  // -1 for an omitted optional output
+  std::vector<int> release;  // values whose last consumer this step is: freed after it
+};
+
+struct Model::Impl {
+  int num_values = 0;
+  std::vector<at::Tensor> constants;  // by value id; defined() for initializers and folded values
+  std::vector<int> input_ids;         // graph inputs, in inputs() order
+  std::vector<int> output_ids;        // graph outputs, in outputs() order
+  std::vector<ValueInfo> inputs, outputs;
+  std::vector<PlanStep> plan;
+  ModelStats stats;
+};
+
+// Builds the Impl from the bytes of an .onnx file (graph_loader.cc).
+Result<std::unique_ptr<Model::Impl>> CompileModel(std::string_view bytes,
+                                                  const LoadOptions& options);
+
+}  // namespace vox::onnx

@@ -1,0 +1,245 @@
+// Model loading and running: bad files, unknown operators, bad inputs, constant folding,
+// kernel failures and non-finite outputs, on ModelProtos built here.
+#include "onnx/model.h"
+
+#include <gtest/gtest.h>
+#include <onnx/onnx_pb.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "onnx/blas_info.h"
+
+namespace vox::onnx {
+namespace {
+
+void AddTensorInfo(::onnx::ValueInfoProto* v, const std::string& name, int type,
+                   std::vector<int64_t> dims) {
+  v->set_name(name);
+  auto* tt = v->mutable_type()->mutable_tensor_type();
+  tt->set_elem_type(type);
+  for (int64_t d : dims) tt->mutable_shape()->add_dim()->set_dim_value(d);
+}
+
+// Y = op(X) for X float32 [2]; the node is named `node_name`.
+::onnx::ModelProto OneNode(const std::string& op, const std::string& node_name = "the_node") {
+  ::onnx::ModelProto m;
+  m.set_ir_version(8);
+  auto* opset = m.add_opset_import();
+  opset->set_domain("");
+  opset->set_version(15);
+  auto* g = m.mutable_graph();
+  g->set_name("g");
+  auto* n = g->add_node();
+  n->set_op_type(op);
+  n->set_name(node_name);
+  n->add_input("X");
+  n->add_output("Y");
+  AddTensorInfo(g->add_input(), "X", ::onnx::TensorProto::FLOAT, {2});
+  AddTensorInfo(g->add_output(), "Y", ::onnx::TensorProto::FLOAT, {2});
+  return m;
+}
+
+std::string Bytes(const ::onnx::ModelProto& m) {
+  std::string s;
+  m.SerializeToString(&s);
+  return s;
+}
+
+Result<std::vector<Tensor>> RunOn(const Model& model, std::vector<float> x) {
+  return model.Run({{"X", Tensor::Float32({static_cast<int64_t>(x.size())}, x)}}, {});
+}
+
+TEST(OnnxModel, RunsAOneNodeGraph) {
+  auto model = Model::LoadFromBytes(Bytes(OneNode("Exp")), {});
+  ASSERT_TRUE(model) << model.error().ToString();
+  auto out = RunOn(**model, {0.0f, 1.0f});
+  ASSERT_TRUE(out) << out.error().ToString();
+  EXPECT_FLOAT_EQ((*out)[0].floats()[1], std::exp(1.0f));
+}
+
+TEST(OnnxModel, UnknownOperatorIsALoadErrorNamingTheNode) {
+  auto model = Model::LoadFromBytes(Bytes(OneNode("FrobnicateV2", "mystery_node")), {});
+  ASSERT_FALSE(model);
+  EXPECT_EQ(model.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(model.error().message.find("FrobnicateV2"), std::string::npos) << model.error().message;
+  EXPECT_NE(model.error().message.find("mystery_node"), std::string::npos) << model.error().message;
+}
+
+TEST(OnnxModel, ValidButUnsupportedOperatorIsALoadError) {
+  auto model = Model::LoadFromBytes(Bytes(OneNode("Hardmax", "hm")), {});
+  ASSERT_FALSE(model);
+  EXPECT_NE(model.error().message.find("unsupported operator 'Hardmax' (node 'hm')"),
+            std::string::npos)
+      << model.error().message;
+}
+
+TEST(OnnxModel, OperatorOfAnotherDomainIsALoadError) {
+  auto m = OneNode("Exp", "custom");
+  m.mutable_graph()->mutable_node(0)->set_domain("com.example");
+  auto model = Model::LoadFromBytes(Bytes(m), {});
+  ASSERT_FALSE(model);
+  EXPECT_NE(model.error().message.find("com.example"), std::string::npos) << model.error().message;
+}
+
+TEST(OnnxModel, BadAttributeIsALoadErrorNamingTheNode) {
+  auto m = OneNode("Pad", "padder");
+  auto* mode = m.mutable_graph()->mutable_node(0)->add_attribute();
+  mode->set_name("mode");
+  mode->set_type(::onnx::AttributeProto::STRING);
+  mode->set_s("sideways");
+  m.mutable_graph()->mutable_node(0)->add_input("pads");
+  AddTensorInfo(m.mutable_graph()->add_input(), "pads", ::onnx::TensorProto::INT64, {2});
+  auto model = Model::LoadFromBytes(Bytes(m), {});
+  ASSERT_FALSE(model);
+  EXPECT_NE(model.error().message.find("padder"), std::string::npos) << model.error().message;
+}
+
+TEST(OnnxModel, CorruptBytesAreRefused) {
+  auto model = Model::LoadFromBytes(std::string("\x08\x07garbage\xff\xff\xff\xff\xff", 16), {});
+  ASSERT_FALSE(model);
+  EXPECT_EQ(model.error().code, ErrorCode::kInvalidArgument);
+  auto empty = Model::LoadFromBytes("", {});
+  ASSERT_FALSE(empty);
+  EXPECT_EQ(empty.error().code, ErrorCode::kInvalidArgument);
+}
+
+// A model whose weights are an initializer: cut anywhere inside them, it must not load.
+TEST(OnnxModel, TruncatedFileIsRefused) {
+  auto m = OneNode("Add", "adder");
+  m.mutable_graph()->mutable_node(0)->add_input("W");
+  auto* w = m.mutable_graph()->add_initializer();
+  w->set_name("W");
+  w->set_data_type(::onnx::TensorProto::FLOAT);
+  w->add_dims(2);
+  w->set_raw_data(std::string(8, '\0'));
+  // Pad the model with a large unused initializer so that cuts land inside data.
+  auto* big = m.mutable_graph()->add_initializer();
+  big->set_name("unused");
+  big->set_data_type(::onnx::TensorProto::FLOAT);
+  big->add_dims(4096);
+  big->set_raw_data(std::string(4096 * 4, '\1'));
+  const std::string bytes = Bytes(m);
+  ASSERT_TRUE(Model::LoadFromBytes(bytes, {}));
+  for (size_t cut : {bytes.size() / 2, bytes.size() - 1, size_t{10}}) {
+    auto model = Model::LoadFromBytes(bytes.substr(0, cut), {});
+    EXPECT_FALSE(model) << "cut at " << cut;
+  }
+}
+
+TEST(OnnxModel, FileErrors) {
+  const auto dir = std::filesystem::temp_directory_path() / "vox_onnx_model_test";
+  std::filesystem::create_directories(dir);
+  const auto path = (dir / "exp.onnx").string();
+  std::ofstream(path, std::ios::binary) << Bytes(OneNode("Exp"));
+  EXPECT_TRUE(Model::Load(path, {}));
+  auto over = Model::Load(path, {.max_file_bytes = 10});
+  ASSERT_FALSE(over);
+  EXPECT_EQ(over.error().code, ErrorCode::kResourceExhausted);
+  auto missing = Model::Load((dir / "missing.onnx").string(), {});
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(OnnxModel, BadInputsAreInvalidArguments) {
+  auto model = Model::LoadFromBytes(Bytes(OneNode("Exp")), {});
+  ASSERT_TRUE(model);
+  auto missing = (*model)->Run({}, {});
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(missing.error().field, "X");
+  const std::vector<int64_t> ints{1, 2};
+  auto wrong_type = (*model)->Run({{"X", Tensor::Int64({2}, ints)}}, {});
+  ASSERT_FALSE(wrong_type);
+  EXPECT_NE(wrong_type.error().message.find("float32"), std::string::npos);
+  const std::vector<float> six{1, 2, 3, 4, 5, 6};
+  auto wrong_shape = (*model)->Run({{"X", Tensor::Float32({2, 3}, six)}}, {});
+  ASSERT_FALSE(wrong_shape);
+  EXPECT_EQ(wrong_shape.error().code, ErrorCode::kInvalidArgument);
+  const std::vector<float> two{1, 2};
+  auto unknown =
+      (*model)->Run({{"X", Tensor::Float32({2}, two)}, {"Z", Tensor::Float32({2}, two)}}, {});
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().field, "Z");
+}
+
+// Y = X * (C + W): the Constant and the Add fold at load time; only the Mul runs.
+TEST(OnnxModel, FoldsConstantSubgraphs) {
+  auto m = OneNode("Mul", "mul");
+  auto* g = m.mutable_graph();
+  g->mutable_node(0)->add_input("CW");
+  auto* w = g->add_initializer();
+  w->set_name("W");
+  w->set_data_type(::onnx::TensorProto::FLOAT);
+  w->add_dims(2);
+  w->add_float_data(1.0f);
+  w->add_float_data(2.0f);
+  auto* c = g->add_node();
+  c->set_op_type("Constant");
+  c->set_name("c");
+  c->add_output("C");
+  auto* value = c->add_attribute();
+  value->set_name("value_float");
+  value->set_type(::onnx::AttributeProto::FLOAT);
+  value->set_f(10.0f);
+  auto* add = g->add_node();
+  add->set_op_type("Add");
+  add->set_name("add");
+  add->add_input("C");
+  add->add_input("W");
+  add->add_output("CW");
+  // The nodes are out of order on purpose: the loader sorts them (the checker would refuse).
+  auto model = Model::LoadFromBytes(Bytes(m), {.check = false});
+  ASSERT_TRUE(model) << model.error().ToString();
+  EXPECT_EQ((*model)->stats().nodes, 3);
+  EXPECT_EQ((*model)->stats().folded_nodes, 2);
+  EXPECT_EQ((*model)->stats().run_nodes, 1);
+  auto out = RunOn(**model, {1.0f, 3.0f});
+  ASSERT_TRUE(out);
+  EXPECT_FLOAT_EQ((*out)[0].floats()[0], 11.0f);
+  EXPECT_FLOAT_EQ((*out)[0].floats()[1], 36.0f);
+}
+
+TEST(OnnxModel, KernelFailureNamesTheNode) {
+  auto m = OneNode("Reshape", "reshaper");
+  m.mutable_graph()->mutable_node(0)->add_input("S");
+  AddTensorInfo(m.mutable_graph()->add_input(), "S", ::onnx::TensorProto::INT64, {1});
+  auto model = Model::LoadFromBytes(Bytes(m), {});
+  ASSERT_TRUE(model) << model.error().ToString();
+  const std::vector<float> x{1, 2};
+  const std::vector<int64_t> shape{3};
+  auto out = (*model)->Run({{"X", Tensor::Float32({2}, x)}, {"S", Tensor::Int64({1}, shape)}}, {});
+  ASSERT_FALSE(out);
+  EXPECT_EQ(out.error().code, ErrorCode::kInternal);
+  EXPECT_NE(out.error().message.find("reshaper"), std::string::npos) << out.error().message;
+}
+
+TEST(OnnxModel, NonFiniteOutputIsReported) {
+  auto model = Model::LoadFromBytes(Bytes(OneNode("Log")), {});
+  ASSERT_TRUE(model);
+  auto fine = RunOn(**model, {1.0f, 2.0f});
+  ASSERT_TRUE(fine);
+  EXPECT_TRUE(CheckFinite((*fine)[0], "audio"));
+  auto bad = RunOn(**model, {1.0f, -1.0f});
+  ASSERT_TRUE(bad);
+  auto status = CheckFinite((*bad)[0], "audio");
+  ASSERT_FALSE(status);
+  EXPECT_NE(status.error().message.find("element 1"), std::string::npos) << status.error().message;
+}
+
+TEST(OnnxModel, ReportsTheLoadedBlas) {
+  auto model = Model::LoadFromBytes(Bytes(OneNode("Exp")), {});  // LibTorch is loaded now
+  const BlasInfo blas = LoadedBlas();
+  EXPECT_NE(blas.name, "unknown") << blas.path;
+  std::cout << "[blas] " << blas.name << " " << blas.path << "\n";
+}
+
+TEST(OnnxModel, IntraOpThreadsAreSettable) {
+  SetIntraOpThreads(1);
+  EXPECT_EQ(IntraOpThreads(), 1);
+}
+
+}  // namespace
+}  // namespace vox::onnx
