@@ -1,5 +1,6 @@
 // `vox phonemize` and `vox models` as a user runs them, on hand-written Piper
-// voice configs beside placeholder .onnx files (neither command loads a graph).
+// voice configs beside placeholder .onnx files (neither command loads a graph);
+// `vox models add` proves a graph runs, so it gets a real (generated) one.
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -11,6 +12,8 @@
 #include "http/testing/test_server.h"
 #include "piper/testing/espeak_cli.h"
 #include "piper/testing/test_voice.h"
+#include "audio/decode.h"
+#include "support/api_client.h"
 #include "support/vox_process.h"
 
 namespace vox::testing {
@@ -119,6 +122,9 @@ class PiperCliModels : public ::testing::Test {
     multi["audio"]["quality"] = "high";
     multi["dataset"] = "vctk";
     piper::testing::WriteVoice(source_, "en_GB-multi-high", multi);
+    // A random-weight Piper graph (tools/piper_gen): add loads and runs it.
+    fs::copy_file(fs::path(VOX_PIPER_TESTDATA) / "vox-test-multi.onnx",
+                  source_ / "en_GB-multi-high.onnx", fs::copy_options::overwrite_existing);
     std::ofstream(source_ / "en_GB-multi-high.MODEL_CARD") << "* License: CC BY 4.0\n";
     std::ifstream in(source_ / "en_GB-multi-high.onnx", std::ios::binary);
     sha_ = Sha256Hex(std::string(std::istreambuf_iterator<char>(in), {}));
@@ -163,6 +169,22 @@ TEST_F(PiperCliModels, AddListRemoveFromAFile) {
   EXPECT_EQ(Models({"remove", "en_GB-multi-high"}).exit_code, 2);
 }
 
+TEST_F(PiperCliModels, RefusesAGraphThatDoesNotRunAndInstallsNothing) {
+  const fs::path broken = source_ / "broken.onnx";
+  {
+    std::ifstream in(source_ / "en_GB-multi-high.onnx", std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), {});
+    std::ofstream(broken, std::ios::binary) << bytes.substr(0, bytes.size() / 2);
+  }
+  fs::copy_file(source_ / "en_GB-multi-high.onnx.json", source_ / "broken.onnx.json");
+  std::ifstream in(broken, std::ios::binary);
+  const std::string sha = Sha256Hex(std::string(std::istreambuf_iterator<char>(in), {}));
+  auto r = Models({"add", broken.string(), "--sha256", sha});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("broken.onnx"), std::string::npos) << r.err;
+  EXPECT_TRUE(!fs::exists(models_) || fs::is_empty(models_));
+}
+
 TEST_F(PiperCliModels, RefusesAWrongHashAndInstallsNothing) {
   auto r = Models(
       {"add", (source_ / "en_GB-multi-high.onnx").string(), "--sha256", std::string(64, '0')});
@@ -189,6 +211,53 @@ TEST_F(PiperCliModels, AddsFromALoopbackUrlWithASha256Sidecar) {
   EXPECT_TRUE(fs::exists(models_ / "en_GB-multi-high.onnx.json"));
   auto missing = Models({"add", url + ".nothere.onnx", "--sha256", sha_});
   EXPECT_EQ(missing.exit_code, 2) << missing.err;
+}
+
+// A Piper voice end to end: listed by `vox voices`, spoken by `vox synth`, and
+// by a job through the API of `vox serve` (DATA/models is the default model
+// directory). The voice is a generated random-weight one: the audio is noise
+// shaped like speech, so it is checked for rate, length and finiteness only.
+TEST(PiperVoices, SpeakThroughTheCliAndAJobThroughTheApi) {
+  TempDir dir;
+  const fs::path data = dir.path() / "data";
+  const fs::path models = data / "models";
+  fs::create_directories(models);
+  for (const char* file : {"vox-test-medium.onnx", "vox-test-medium.onnx.json"}) {
+    fs::copy_file(fs::path(VOX_PIPER_TESTDATA) / file, models / file);
+  }
+  auto voices = RunVox({"voices", "--models", models.string(), "--json"});
+  ASSERT_EQ(voices.exit_code, 0) << voices.err;
+  EXPECT_NE(voices.out.find("\"piper-vox-test-medium\""), std::string::npos) << voices.out;
+
+  const fs::path out = dir.path() / "hello.wav";
+  auto synth = RunVox({"synth", "--models", models.string(), "--voice", "piper-vox-test-medium",
+                       "--text", "Hello from a neural voice. It speaks two sentences.", "--out",
+                       out.string()});
+  ASSERT_EQ(synth.exit_code, 0) << synth.err;
+  auto pcm = audio::DecodeFile(out.string());
+  ASSERT_TRUE(pcm) << pcm.error().ToString();
+  EXPECT_EQ(pcm->sample_rate, 22050);
+  EXPECT_GT(pcm->duration_s(), 1.0);
+
+  ServerProcess server(data);
+  ASSERT_TRUE(server.Start()) << server.output();
+  ApiClient api(server.port(), server.admin_key());
+  auto listed = api.Call("GET", "/v1/voices");
+  ASSERT_EQ(listed->status, 200);
+  EXPECT_NE(listed->body.find("piper-vox-test-medium"), std::string::npos);
+  auto submitted = api.Submit({{"text", "A job in a Piper voice, through the whole platform."},
+                               {"voice_id", "piper-vox-test-medium"},
+                               {"format", "wav"}});
+  ASSERT_EQ(submitted->status, 202) << submitted->body;
+  const json job = api.WaitForFinal(submitted->JsonBody()["job_id"]);
+  ASSERT_EQ(job["status"], "done") << job.dump();
+  auto audio = api.Call("GET", job["audio_url"].get<std::string>());
+  ASSERT_EQ(audio->status, 200);
+  auto decoded = audio::Decode(audio->body);
+  ASSERT_TRUE(decoded) << decoded.error().ToString();
+  EXPECT_EQ(decoded->sample_rate, 22050);
+  EXPECT_NEAR(decoded->duration_s(), job["duration_s"].get<double>(), 0.05);
+  EXPECT_EQ(server.Terminate(), 0);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "cli/errors.h"
+#include "neural/piper_engine.h"
 #include "piper/model_directory.h"
 #include "piper/model_installer.h"
 
@@ -24,9 +25,8 @@ struct ModelsOptions {
   std::filesystem::path dir() const { return piper::ModelDirFrom(models, data_dir); }
 };
 
-// What `add` runs to prove a model's graph loads before installing it. The
-// ONNX runtime is wired here; without one, installs check sha256 and config.
-piper::GraphValidator GraphValidatorForCli() { return {}; }
+// What `add` runs to prove a model's graph loads and speaks before installing it.
+piper::GraphValidator GraphValidatorForCli() { return neural::ValidatePiperGraph; }
 
 Status RunList(const ModelsOptions& o) {
   VOX_ASSIGN_OR_RETURN(auto models, piper::ModelDirectory::Scan(o.dir()));

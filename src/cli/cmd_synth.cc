@@ -12,6 +12,7 @@
 #include "audio/audio_file_writer.h"
 #include "audio/format.h"
 #include "cli/commands.h"
+#include "cli/engine_setup.h"
 #include "cli/errors.h"
 #include "cli/platform_config.h"
 #include "cloning/voice_resolver.h"
@@ -24,6 +25,7 @@ namespace vox::cli {
 namespace {
 
 struct SynthOptions {
+  std::string models;  // Piper voices (--models / VOX_MODEL_DIR)
   std::string text;
   std::string input;
   std::string voice;
@@ -175,7 +177,9 @@ Status RunSynth(SynthOptions& o) {
   VOX_ASSIGN_OR_RETURN(audio::Format format, audio::ParseFormat(ChooseFormat(o)));
   engines::SynthesisParams params;
   VOX_RETURN_IF_ERROR(BindClone(o, params));
-  VOX_ASSIGN_OR_RETURN(auto registry, engines::EngineRegistry::Create(EnginesFor(o)));
+  VOX_ASSIGN_OR_RETURN(auto registry, OpenEngines({.builtin = EnginesFor(o),
+                                                   .models_flag = o.models,
+                                                   .data_dir = o.data_dir}));
   engines::Synthesizer synthesizer(*registry);
   params.speed = o.speed;
   params.pitch = o.pitch;
@@ -224,6 +228,9 @@ void AddSynthCommand(CLI::App& app) {
   cmd->add_option("--database-url", options->database_url,
                   "Database of cloned voices (default: sqlite://DATA/vox.db)")
       ->envname("VOX_DATABASE_URL");
+  cmd->add_option("--models,--model-dir", options->models,
+                  "Directory of Piper voices (default: DATA/models when --data is given)")
+      ->envname("VOX_MODEL_DIR");
   cmd->add_option("-l,--language", options->language,
                   "BCP-47 language (en, de, fr, es, it, pt, nl, pl, ru, hi, zh, ...)");
   cmd->add_option("-f,--format", options->format,

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/engine_setup.h"
 #include "cli/errors.h"
 #include "engines/engine_registry.h"
 
@@ -14,10 +15,13 @@ namespace {
 struct VoicesOptions {
   bool json = false;
   std::string language;
+  std::string models;
+  std::string data_dir;
 };
 
 Status RunVoices(const VoicesOptions& o) {
-  VOX_ASSIGN_OR_RETURN(auto registry, engines::EngineRegistry::Create({}));
+  VOX_ASSIGN_OR_RETURN(auto registry,
+                       OpenEngines({.models_flag = o.models, .data_dir = o.data_dir}));
   auto voices = registry->ListVoices(o.language);
   if (o.json) {
     nlohmann::json out = nlohmann::json::array();
@@ -38,9 +42,14 @@ Status RunVoices(const VoicesOptions& o) {
 
 void AddVoicesCommand(CLI::App& app) {
   auto options = std::make_shared<VoicesOptions>();
-  CLI::App* cmd = app.add_subcommand("voices", "List the built-in voices.");
+  CLI::App* cmd =
+      app.add_subcommand("voices", "List the voices: built-in, and Piper voices of the model directory.");
   cmd->add_flag("--json", options->json, "Print JSON instead of a table");
   cmd->add_option("-l,--language", options->language, "Only voices for this language");
+  cmd->add_option("--models,--model-dir", options->models,
+                  "Directory of Piper voices (default: DATA/models when --data is given)")
+      ->envname("VOX_MODEL_DIR");
+  cmd->add_option("--data", options->data_dir, "Data directory (its models/ holds Piper voices)");
   cmd->callback([options] { ExitOnError("voices", RunVoices(*options)); });
 }
 

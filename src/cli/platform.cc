@@ -18,6 +18,7 @@
 #include "cli/cloning_setup.h"
 #include "cli/component_configs.h"
 #include "cli/data_dir.h"
+#include "cli/engine_setup.h"
 #include "cli/platform_health.h"
 #include "cloning/voice_creation.h"
 #include "common/crypto.h"
@@ -117,7 +118,10 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
   VOX_ASSIGN_OR_RETURN(auto store, store::OpenStore(config.database_url));
   VOX_RETURN_IF_ERROR(store->Migrate());
   VOX_ASSIGN_OR_RETURN(std::string secret, LoadOrCreateSecret(config));
-  VOX_ASSIGN_OR_RETURN(auto engines, engines::EngineRegistry::Create({}));
+  VOX_ASSIGN_OR_RETURN(auto engines, OpenEngines({.models_flag = config.model_dir,
+                                                  .data_dir = config.data_dir,
+                                                  .neural_threads = config.neural_threads,
+                                                  .device = config.device}));
   VOX_RETURN_IF_ERROR(SeedModels(*store, *engines));
   VOX_ASSIGN_OR_RETURN(auto blobs, blob::OpenBlobStore(config.storage_url));
   VOX_ASSIGN_OR_RETURN(auto queue, queue::OpenQueue(config.queue_url, *store));

@@ -23,7 +23,16 @@ void PlatformConfig::AddOptions(CLI::App& cmd) {
       ->envname("VOX_CACHE_URL");
   cmd.add_option("--storage-url", storage_url, "file://DIR or s3://bucket?endpoint=...")
       ->envname("VOX_STORAGE_URL");
-  cmd.add_option("--model-dir", model_dir, "Directory of neural models")->envname("VOX_MODEL_DIR");
+  cmd.add_option("--models,--model-dir", model_dir,
+                 "Directory of Piper voices: NAME.onnx + NAME.onnx.json (default: DATA/models)")
+      ->envname("VOX_MODEL_DIR");
+  cmd.add_option("--neural-threads", neural_threads,
+                 "Intra-op threads of neural voices (0: LibTorch's default, one per core)")
+      ->envname("VOX_NEURAL_THREADS")
+      ->capture_default_str();
+  cmd.add_option("--device", device, "Where neural voices run: cpu, or cuda[:N]")
+      ->envname("VOX_DEVICE")
+      ->capture_default_str();
   cmd.add_option("--listen", listen, "HOST:PORT to serve HTTP on")
       ->envname("VOX_LISTEN")
       ->capture_default_str();

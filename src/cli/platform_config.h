@@ -20,7 +20,9 @@ struct PlatformConfig {
   // in Redis (the same server), else the database.
   std::string cache_url;
   std::string storage_url;                // VOX_STORAGE_URL; default file://DATA/blobs
-  std::string model_dir;                  // VOX_MODEL_DIR (neural models; none needed by default)
+  std::string model_dir;                  // VOX_MODEL_DIR: Piper voices; empty: DATA/models
+  int neural_threads = 0;                 // VOX_NEURAL_THREADS: intra-op threads; 0: per core
+  std::string device = "cpu";             // VOX_DEVICE: cpu, or cuda[:N] with a CUDA LibTorch
   std::string listen = "127.0.0.1:8080";  // VOX_LISTEN
   int workers = 0;                        // VOX_WORKERS; 0 = number of cores
   int io_threads = 1;                     // VOX_IO_THREADS

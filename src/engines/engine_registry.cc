@@ -32,7 +32,8 @@ constexpr size_t kVoicesNamedInErrors = 10;
 EngineRegistry::EngineRegistry(std::vector<std::unique_ptr<Engine>> engines)
     : engines_(std::move(engines)) {}
 
-Result<std::unique_ptr<EngineRegistry>> EngineRegistry::Create(const EnginesConfig& config) {
+Result<std::unique_ptr<EngineRegistry>> EngineRegistry::Create(
+    const EnginesConfig& config, std::vector<std::unique_ptr<Engine>> extra) {
   VOX_RETURN_IF_ERROR(config.Validate());
   std::vector<std::unique_ptr<Engine>> engines;
   // Flite first: its voices win RFC 4647 lookups for English ("en" -> flite-slt).
@@ -44,6 +45,7 @@ Result<std::unique_ptr<EngineRegistry>> EngineRegistry::Create(const EnginesConf
     VOX_ASSIGN_OR_RETURN(auto espeak, EspeakEngine::Create(config.espeak_data_dir));
     engines.push_back(std::move(espeak));
   }
+  for (auto& engine : extra) engines.push_back(std::move(engine));
   return FromEngines(std::move(engines));
 }
 

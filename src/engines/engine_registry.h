@@ -29,8 +29,10 @@ struct VoiceRef {
 
 class EngineRegistry {
  public:
-  // Validates `config` and loads the enabled engines (flite first, then espeak-ng).
-  static Result<std::unique_ptr<EngineRegistry>> Create(const EnginesConfig& config);
+  // Validates `config` and loads the enabled engines (flite first, then
+  // espeak-ng), then appends `extra` (engines built elsewhere: Piper voices).
+  static Result<std::unique_ptr<EngineRegistry>> Create(
+      const EnginesConfig& config, std::vector<std::unique_ptr<Engine>> extra = {});
 
   // Takes already-built engines (tests, future engines). Voice ids must be unique.
   static Result<std::unique_ptr<EngineRegistry>> FromEngines(

@@ -11,7 +11,7 @@ BlasInfo LoadedBlas() {
   // libraries may be mapped: liblapack.so.3 pulls in OpenBLAS even beside the reference BLAS.)
   void* symbol = dlsym(RTLD_DEFAULT, "sgemm_");
   Dl_info info{};
-  if (!symbol || !dladdr(symbol, &info) || !info.dli_fname) return {.name = "unknown"};
+  if (!symbol || !dladdr(symbol, &info) || !info.dli_fname) return {.name = "unknown", .path = {}};
   std::error_code ec;
   auto real = std::filesystem::canonical(info.dli_fname, ec);
   const std::string path = ec ? std::string(info.dli_fname) : real.string();

@@ -59,11 +59,6 @@ OpDef Transpose(const NodeInfo& node) {
   }};
 }
 
-// Axes come from the second input from opset 13, from an attribute before.
-std::vector<int64_t> AxesOf(const NodeInfo& node, Inputs in, const std::vector<int64_t>& attr) {
-  return node.opset() >= 13 ? (Present(in, 1) ? ToInts(in[1]) : std::vector<int64_t>{}) : attr;
-}
-
 OpDef Unsqueeze(const NodeInfo& node) {
   const int opset = node.opset();
   const auto attr = node.Ints("axes");

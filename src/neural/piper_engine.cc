@@ -1,0 +1,222 @@
+#include "neural/piper_engine.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "piper/phonemizer.h"
+#include "text/utf8.h"
+
+namespace vox::neural {
+namespace {
+
+using engines::AudioChunk;
+
+// One call's text, like flite and espeak-ng: the pipeline feeds sentences.
+constexpr size_t kMaxChunkBytes = 16 * 1024;
+using engines::VoiceInfo;
+
+// Piper's int16 conversion scales each phrase's peak to full scale (never
+// amplifying more than 100x); in float that is a peak of 1.0.
+void NormalizePeak(std::vector<float>& audio) {
+  float peak = 0;
+  for (float s : audio) peak = std::max(peak, std::fabs(s));
+  const float gain = 0.98f / std::max(0.01f, peak);
+  for (float& s : audio) s *= gain;
+}
+
+std::string Describe(const piper::PiperVoice& v) {
+  const auto& c = v.package->config;
+  std::string text = "Piper voice " + v.package->name;
+  if (!v.speaker.empty()) text += ", speaker " + v.speaker;
+  if (!c.quality.empty()) text += " (" + c.quality + ")";
+  if (!c.dataset.empty()) text += "; dataset " + c.dataset;
+  if (!c.license.empty()) text += "; license " + c.license;
+  return text;
+}
+
+}  // namespace
+
+Status PiperEngineConfig::Validate() const {
+  if (threads < 0 || threads > 256) return InvalidArgument("must be 0..256", "VOX_NEURAL_THREADS");
+  if (device != "cpu" && !device.starts_with("cuda")) {
+    return InvalidArgument("must be cpu or cuda[:N]", "VOX_DEVICE");
+  }
+  if (device != "cpu") {
+    return MakeError(ErrorCode::kUnprocessable,
+                     "this build's LibTorch has no CUDA: use VOX_DEVICE=cpu (the GPU image "
+                     "carries a CUDA build)",
+                     "VOX_DEVICE");
+  }
+  return {};
+}
+
+PiperEngine::PiperEngine(PiperEngineConfig config, piper::ModelDirectory directory)
+    : config_(std::move(config)), directory_(std::move(directory)) {
+  for (const piper::PiperVoice& v : directory_.Voices()) {
+    const auto& c = v.package->config;
+    VoiceInfo info;
+    info.id = v.id;
+    info.engine = "piper";
+    info.engine_version = version();
+    info.name = v.package->name + (v.speaker.empty() ? "" : ":" + v.speaker);
+    info.language = c.language.Bcp47();
+    info.gender = "unknown";
+    info.sample_rate = c.sample_rate;
+    info.description = Describe(v);
+    voices_.push_back(std::move(info));
+  }
+}
+
+std::string PiperEngine::version() const { return "onnx-aten/1"; }
+
+Result<std::unique_ptr<PiperEngine>> PiperEngine::Create(const PiperEngineConfig& config) {
+  VOX_RETURN_IF_ERROR(config.Validate());
+  if (config.threads > 0) onnx::SetIntraOpThreads(config.threads);
+  std::error_code ec;
+  piper::ModelDirectory directory;
+  if (std::filesystem::is_directory(config.model_dir, ec)) {
+    VOX_ASSIGN_OR_RETURN(directory, piper::ModelDirectory::Scan(config.model_dir));
+    for (const auto& problem : directory.problems()) {
+      spdlog::warn("piper: {} not offered: {}", problem.path.string(), problem.message);
+    }
+  }
+  return std::unique_ptr<PiperEngine>(new PiperEngine(config, std::move(directory)));
+}
+
+Result<std::shared_ptr<const onnx::Model>> PiperEngine::Graph(const piper::VoicePackage& package) {
+  std::lock_guard lock(mu_);  // one load per package, even when many requests start at once
+  if (auto it = graphs_.find(package.name); it != graphs_.end()) return it->second;
+  onnx::LoadOptions options;
+  options.max_file_bytes = config_.max_model_bytes;
+  auto graph = onnx::Model::Load(package.model_path.string(), options);
+  if (!graph) {
+    Error e = graph.error();
+    e.message = "piper voice " + package.name + ": " + e.message;
+    e.field = "voice";
+    return std::unexpected(e);
+  }
+  spdlog::info("piper: loaded {} ({} nodes, {} folded)", package.name, (*graph)->stats().nodes,
+               (*graph)->stats().folded_nodes);
+  graphs_[package.name] = *graph;
+  return *graph;
+}
+
+Result<std::vector<float>> RunPiperGraph(const onnx::Model& graph, const piper::VoiceConfig& voice,
+                                         const std::vector<int64_t>& ids, int speaker_id,
+                                         double speed) {
+  const piper::PiperScales s = piper::ScalesFor(voice, speed);
+  const std::vector<float> scales = {s.noise_scale, s.length_scale, s.noise_w};
+  const std::vector<int64_t> length = {static_cast<int64_t>(ids.size())};
+  onnx::NamedTensors inputs = {
+      {"input", onnx::Tensor::Int64({1, static_cast<int64_t>(ids.size())}, ids)},
+      {"input_lengths", onnx::Tensor::Int64({1}, length)},
+      {"scales", onnx::Tensor::Float32({3}, scales)}};
+  const bool multi = std::any_of(graph.inputs().begin(), graph.inputs().end(),
+                                 [](const onnx::ValueInfo& v) { return v.name == "sid"; });
+  if (multi) {
+    const std::vector<int64_t> sid = {speaker_id};
+    inputs.emplace_back("sid", onnx::Tensor::Int64({1}, sid));
+  }
+  VOX_ASSIGN_OR_RETURN(auto outputs, graph.Run(inputs, {.seed = 0x5eed}));
+  if (outputs.empty() || outputs[0].dtype() != onnx::DType::kFloat32) {
+    return Internal("the graph's output is not float audio");
+  }
+  VOX_RETURN_IF_ERROR(onnx::CheckFinite(outputs[0], "the voice's audio"));
+  auto samples = outputs[0].floats();
+  return std::vector<float>(samples.begin(), samples.end());
+}
+
+Result<audio::PcmBuffer> PiperEngine::Synthesize(std::string_view text, const VoiceInfo& voice,
+                                                 const engines::SynthesisParams& params) {
+  return CollectStream(text, voice, params);
+}
+
+Status PiperEngine::SynthesizeStream(std::string_view text, const VoiceInfo& voice,
+                                     const engines::SynthesisParams& params,
+                                     const engines::AudioChunkSink& sink,
+                                     const engines::CancelCheck& canceled) {
+  VOX_RETURN_IF_ERROR(params.Validate());
+  if (params.conversion) {
+    return MakeError(ErrorCode::kUnprocessable, "piper voices cannot carry a cloned voice",
+                     "voice");
+  }
+  if (params.pitch != 1.0) {
+    return MakeError(ErrorCode::kUnprocessable, "piper voices cannot change their pitch",
+                     "pitch");
+  }
+  if (!SupportsLanguage(voice, params.language)) {
+    return MakeError(ErrorCode::kUnprocessable,
+                     "voice " + voice.id + " does not speak '" + params.language + "'",
+                     "language");
+  }
+  VOX_ASSIGN_OR_RETURN(piper::PiperVoice resolved, directory_.Resolve(voice.id));
+  const piper::VoiceConfig& config = resolved.package->config;
+  if (text.size() > kMaxChunkBytes) {
+    return MakeError(ErrorCode::kResourceExhausted,
+                     "a chunk of text is over " + std::to_string(kMaxChunkBytes) + " bytes",
+                     "text");
+  }
+  if (!text::ValidateUtf8(text)) return InvalidArgument("text is not valid UTF-8", "text");
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return {};
+  if (canceled && canceled()) return MakeError(ErrorCode::kCanceled, "synthesis canceled");
+  auto phonemized = piper::Phonemize(config, text, {.prepare = false});
+  // Valid text with nothing espeak reads ("?!."): no audio, as the other engines.
+  if (!phonemized && phonemized.error().code == ErrorCode::kInvalidArgument) return {};
+  VOX_ASSIGN_OR_RETURN(piper::Phonemization phonemes, std::move(phonemized));
+  if (!phonemes.missing.empty()) {
+    spdlog::warn("piper voice {}: phonemes without ids skipped: {}", resolved.package->name,
+                 phonemes.MissingSummary());
+  }
+  VOX_ASSIGN_OR_RETURN(auto graph, Graph(*resolved.package));
+  double offset_s = 0;
+  const auto silence = [&](double seconds) {
+    return static_cast<size_t>(std::lround(seconds * config.sample_rate));
+  };
+  for (const piper::PhonemizedSentence& sentence : phonemes.sentences) {
+    AudioChunk chunk;
+    chunk.pcm.sample_rate = config.sample_rate;
+    chunk.pcm.channels = 1;
+    chunk.offset_s = offset_s;
+    for (const piper::PhonemePhrase& phrase : piper::SplitPhrases(sentence, config)) {
+      if (canceled && canceled()) return MakeError(ErrorCode::kCanceled, "synthesis canceled");
+      VOX_ASSIGN_OR_RETURN(std::vector<float> audio,
+                           RunPiperGraph(*graph, config, phrase.ids, resolved.speaker_id,
+                                         params.speed));
+      NormalizePeak(audio);
+      chunk.pcm.samples.insert(chunk.pcm.samples.end(), audio.begin(), audio.end());
+      chunk.pcm.samples.resize(chunk.pcm.samples.size() + silence(phrase.silence_after_s), 0.f);
+    }
+    chunk.pcm.samples.resize(chunk.pcm.samples.size() + silence(piper::kSentenceSilenceSeconds),
+                             0.f);
+    offset_s += chunk.pcm.duration_s();
+    VOX_RETURN_IF_ERROR(sink(std::move(chunk)));
+  }
+  return {};
+}
+
+Status ValidatePiperGraph(const std::filesystem::path& model, const piper::VoiceConfig& config) {
+  auto graph = onnx::Model::Load(model.string(), {});
+  if (!graph) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     model.filename().string() + " does not load: " + graph.error().message);
+  }
+  // "^ _ a _ $" in the voice's own ids, or "^ _ $" when it has no "a".
+  std::vector<int64_t> ids;
+  for (char32_t symbol : {U'^', U'_', U'a', U'_', U'$'}) {
+    auto it = config.phoneme_id_map.find(symbol);
+    if (it != config.phoneme_id_map.end()) ids.insert(ids.end(), it->second.begin(), it->second.end());
+  }
+  auto audio = RunPiperGraph(**graph, config, ids, 0, 1.0);
+  if (!audio) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     model.filename().string() + " does not run: " + audio.error().message);
+  }
+  if (audio->empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, model.filename().string() + " made no audio");
+  }
+  return {};
+}
+
+}  // namespace vox::neural

@@ -1,0 +1,175 @@
+// PiperEngine on the generated random-weight Piper voices (tools/piper_gen):
+// voices and speakers listed from the model directory, audio that is the
+// graph's own output for Piper's ids, speakers and speed that change it, and
+// the refusals. The graph itself is checked against PyTorch in src/onnx.
+#include "neural/piper_engine.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+#include <atomic>
+#include <thread>
+
+#include "piper/phonemizer.h"
+
+namespace vox::neural {
+namespace {
+
+namespace fs = std::filesystem;
+
+PiperEngine& Engine() {
+  static PiperEngine* engine = [] {
+    PiperEngineConfig config;
+    config.model_dir = VOX_PIPER_TESTDATA;
+    auto created = PiperEngine::Create(config);
+    EXPECT_TRUE(created) << created.error().ToString();
+    return created->release();
+  }();
+  return *engine;
+}
+
+const engines::VoiceInfo& Voice(const std::string& id) {
+  for (const auto& v : Engine().voices()) {
+    if (v.id == id) return v;
+  }
+  ADD_FAILURE() << "no voice " << id;
+  return Engine().voices().front();
+}
+
+audio::PcmBuffer Speak(const std::string& voice_id, const std::string& text,
+                       engines::SynthesisParams params = {}) {
+  auto pcm = Engine().Synthesize(text, Voice(voice_id), params);
+  EXPECT_TRUE(pcm) << pcm.error().ToString();
+  return pcm ? *pcm : audio::PcmBuffer{};
+}
+
+TEST(PiperEngine, ListsEveryPackageAndSpeaker) {
+  std::vector<std::string> ids;
+  for (const auto& v : Engine().voices()) {
+    ids.push_back(v.id);
+    EXPECT_EQ(v.engine, "piper");
+    EXPECT_EQ(v.language, "en-US");
+    EXPECT_EQ(v.sample_rate, v.id.find("x_low") != std::string::npos ? 16000 : 22050) << v.id;
+  }
+  for (const char* id : {"piper-vox-test-x_low", "piper-vox-test-medium", "piper-vox-test-high",
+                         "piper-vox-test-multi", "piper-vox-test-multi:alba",
+                         "piper-vox-test-multi:dana"}) {
+    EXPECT_NE(std::find(ids.begin(), ids.end(), id), ids.end()) << id;
+  }
+}
+
+TEST(PiperEngine, AudioIsTheGraphsOutputForPipersIdsPlusSentenceSilence) {
+  const std::string text = "The quick brown fox jumps over the lazy dog.";
+  const auto& voice = Voice("piper-vox-test-medium");
+  audio::PcmBuffer pcm = Speak(voice.id, text);
+  ASSERT_FALSE(pcm.empty());
+  EXPECT_EQ(pcm.sample_rate, 22050);
+
+  // The same ids through the graph directly.
+  auto resolved = Engine().directory().Resolve(voice.id);
+  ASSERT_TRUE(resolved);
+  const auto& config = resolved->package->config;
+  auto phonemes = piper::Phonemize(config, text, {.prepare = false});
+  ASSERT_TRUE(phonemes) << phonemes.error().ToString();
+  ASSERT_EQ(phonemes->sentences.size(), 1u);
+  auto graph = Engine().Graph(*resolved->package);
+  ASSERT_TRUE(graph);
+  auto direct = RunPiperGraph(**graph, config, phonemes->sentences[0].ids, 0, 1.0);
+  ASSERT_TRUE(direct) << direct.error().ToString();
+  const size_t silence = std::lround(piper::kSentenceSilenceSeconds * 22050);
+  ASSERT_EQ(pcm.samples.size(), direct->size() + silence);
+  float peak = 0;
+  for (float s : *direct) peak = std::max(peak, std::fabs(s));
+  const float gain = 0.98f / std::max(0.01f, peak);
+  double max_diff = 0;
+  for (size_t i = 0; i < direct->size(); ++i) {
+    max_diff = std::max(max_diff, double(std::fabs(pcm.samples[i] - (*direct)[i] * gain)));
+  }
+  EXPECT_LT(max_diff, 1e-5);
+  for (size_t i = direct->size(); i < pcm.samples.size(); ++i) ASSERT_EQ(pcm.samples[i], 0.f);
+  // Deterministic: the cache serves identical requests with identical audio.
+  EXPECT_EQ(Speak(voice.id, text).samples, pcm.samples);
+}
+
+TEST(PiperEngine, SpeakersAndSpeedChangeTheAudio) {
+  const std::string text = "Hello there, how are you today?";
+  audio::PcmBuffer alba = Speak("piper-vox-test-multi:alba", text);
+  audio::PcmBuffer dana = Speak("piper-vox-test-multi:dana", text);
+  ASSERT_FALSE(alba.empty());
+  ASSERT_FALSE(dana.empty());
+  EXPECT_NE(alba.samples, dana.samples);
+  EXPECT_EQ(Speak("piper-vox-test-multi", text).samples, alba.samples) << "speaker 0 by default";
+  engines::SynthesisParams fast;
+  fast.speed = 2.0;
+  audio::PcmBuffer quick = Speak("piper-vox-test-multi:alba", text, fast);
+  const double silence = piper::kSentenceSilenceSeconds;
+  EXPECT_LT(quick.duration_s() - silence, 0.7 * (alba.duration_s() - silence));
+}
+
+TEST(PiperEngine, RefusesWhatItCannotDo) {
+  const auto& voice = Voice("piper-vox-test-x_low");
+  engines::SynthesisParams pitched;
+  pitched.pitch = 1.5;
+  auto r = Engine().Synthesize("Hello.", voice, pitched);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kUnprocessable);
+  EXPECT_EQ(r.error().field, "pitch");
+  engines::VoiceInfo traversal = voice;
+  traversal.id = "piper-../../etc/passwd";
+  EXPECT_FALSE(Engine().Synthesize("Hello.", traversal, {}));
+}
+
+TEST(PiperEngine, ABrokenGraphIsAClearErrorAndTheOtherVoicesServe) {
+  const fs::path dir = fs::temp_directory_path() / ("vox-piper-broken-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const fs::path source = fs::path(VOX_PIPER_TESTDATA);
+  fs::copy_file(source / "vox-test-x_low.onnx", dir / "good.onnx");
+  fs::copy_file(source / "vox-test-x_low.onnx.json", dir / "good.onnx.json");
+  {
+    std::ifstream in(source / "vox-test-x_low.onnx", std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), {});
+    std::ofstream(dir / "truncated.onnx", std::ios::binary) << bytes.substr(0, bytes.size() / 3);
+  }
+  fs::copy_file(source / "vox-test-x_low.onnx.json", dir / "truncated.onnx.json");
+  PiperEngineConfig config;
+  config.model_dir = dir;
+  auto engine = PiperEngine::Create(config);
+  ASSERT_TRUE(engine) << engine.error().ToString();
+  ASSERT_EQ((*engine)->voices().size(), 2u);
+  const auto& voices = (*engine)->voices();
+  auto find = [&](const std::string& id) -> const engines::VoiceInfo& {
+    return *std::find_if(voices.begin(), voices.end(), [&](auto& v) { return v.id == id; });
+  };
+  auto broken = (*engine)->Synthesize("Hello.", find("piper-truncated"), {});
+  ASSERT_FALSE(broken);
+  EXPECT_EQ(broken.error().field, "voice");
+  EXPECT_NE(broken.error().message.find("truncated"), std::string::npos) << broken.error().message;
+  auto good = (*engine)->Synthesize("Hello.", find("piper-good"), {});
+  ASSERT_TRUE(good) << good.error().ToString();
+  EXPECT_FALSE(good->empty());
+  fs::remove_all(dir);
+}
+
+TEST(PiperEngine, ManyThreadsShareOneGraph) {
+  const std::string text = "Pack my box with five dozen liquor jugs.";
+  const auto expected = Speak("piper-vox-test-high", text).samples;
+  std::vector<std::thread> threads;
+  std::atomic<int> mismatches{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 2; ++i) {
+        auto pcm = Engine().Synthesize(text, Voice("piper-vox-test-high"), {});
+        if (!pcm || pcm->samples != expected) ++mismatches;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(mismatches.load(), 0);
+}
+
+}  // namespace
+}  // namespace vox::neural
