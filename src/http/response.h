@@ -1,9 +1,10 @@
 // Response: what a handler hands back through its Responder.
 //
 // An in-memory body, a file streamed from disk (file_path non-empty) with byte-range
-// support, or a body produced while it is sent (stream). The core always computes Content-Length, Connection, Date and X-Request-Id itself:
-// a handler's own values for those (and for Transfer-Encoding) are ignored, except that a
-// handler's "Connection: close" closes the connection after the response.
+// support, or a body produced while it is sent (stream). The core always computes Content-Length,
+// Connection, Date and X-Request-Id itself: a handler's own values for those (and for
+// Transfer-Encoding) are ignored, except that a handler's "Connection: close" closes the connection
+// after the response.
 #pragma once
 
 #include <memory>

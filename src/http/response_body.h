@@ -10,10 +10,10 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/beast/core/error.hpp>
+#include <boost/beast/http/error.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/optional.hpp>
 #include <cerrno>
-#include <boost/beast/http/error.hpp>
 #include <cstdint>
 #include <functional>
 #include <memory>

@@ -40,7 +40,9 @@ class Socket {
   void SetReceiveBuffer(int bytes) {
     ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes));
   }
-  void Send(std::string_view s) { ASSERT_EQ(::send(fd_, s.data(), s.size(), 0), ssize_t(s.size())); }
+  void Send(std::string_view s) {
+    ASSERT_EQ(::send(fd_, s.data(), s.size(), 0), ssize_t(s.size()));
+  }
   // Reads until `needle` has arrived or `timeout` passes.
   bool ReadUntil(std::string_view needle, milliseconds timeout) {
     auto deadline = Clock::now() + timeout;
@@ -58,8 +60,7 @@ class Socket {
   int fd_ = -1;
 };
 
-constexpr std::string_view kPost =
-    "POST /stream HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n";
+constexpr std::string_view kPost = "POST /stream HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n";
 
 struct Producer {
   std::promise<std::shared_ptr<BodyStream>> started;
@@ -81,9 +82,8 @@ Router StreamRouter(Producer& p, std::function<void(BodyStream&)> produce,
     p.thread = std::thread([stream, produce] { produce(*stream); });
     p.started.set_value(stream);
   }));
-  EXPECT_TRUE(r.Add("GET", "/after", [](Request&, Responder respond) {
-    respond(Text(200, "after"));
-  }));
+  EXPECT_TRUE(
+      r.Add("GET", "/after", [](Request&, Responder respond) { respond(Text(200, "after")); }));
   return r;
 }
 
@@ -159,18 +159,17 @@ TEST(http_stream, ReaderThatNeverReadsIsBoundedThenClosed) {
   Producer p;
   std::atomic<size_t> accepted{0};
   std::atomic<long> gave_up_after_ms{-1};
-  TestServer ts(
-      StreamRouter(
-          p,
-          [&](BodyStream& s) {
-            auto t0 = Clock::now();
-            std::string piece(16 * 1024, 'x');
-            while (s.Write(piece)) accepted += piece.size();
-            gave_up_after_ms =
-                std::chrono::duration_cast<milliseconds>(Clock::now() - t0).count();
-          },
-          /*max_buffered=*/64 * 1024),
-      [](HttpServerConfig& c) { c.write_timeout = milliseconds(500); });
+  TestServer ts(StreamRouter(
+                    p,
+                    [&](BodyStream& s) {
+                      auto t0 = Clock::now();
+                      std::string piece(16 * 1024, 'x');
+                      while (s.Write(piece)) accepted += piece.size();
+                      gave_up_after_ms =
+                          std::chrono::duration_cast<milliseconds>(Clock::now() - t0).count();
+                    },
+                    /*max_buffered=*/64 * 1024),
+                [](HttpServerConfig& c) { c.write_timeout = milliseconds(500); });
   Socket sock(ts.port());
   sock.SetReceiveBuffer(4096);
   sock.Send(kPost);  // and never read
