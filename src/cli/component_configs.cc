@@ -30,6 +30,8 @@ Result<ComponentConfigs> MapSettings(const PlatformConfig& config) {
   c.api.submit_rate = config.rate_limit;
   c.api.submit_burst = config.rate_limit * 2;
   c.api.max_upload_bytes = config.max_upload_bytes;
+  c.api.stream.threads = config.stream_threads;
+  c.api.openai_voices = config.openai_voices;
   if (auto s = c.api.Validate(); !s) return std::unexpected(NameHttpSetting(s.error()));
 
   c.jobs.limits.max_chars = config.max_text_chars;

@@ -46,7 +46,8 @@ void PlatformConfig::AddOptions(CLI::App& cmd) {
                "Allow webhooks to loopback/private addresses")
       ->envname("VOX_WEBHOOK_ALLOW_PRIVATE");
   cmd.add_option("--webhook-max-attempts", webhook_max_attempts, "Webhook delivery attempts")
-      ->envname("VOX_WEBHOOK_MAX_ATTEMPTS")->capture_default_str();
+      ->envname("VOX_WEBHOOK_MAX_ATTEMPTS")
+      ->capture_default_str();
   cmd.add_option("--webhook-timeout-ms", webhook_timeout_ms,
                  "Time one webhook attempt may take, connecting included")
       ->envname("VOX_WEBHOOK_TIMEOUT_MS")
@@ -70,6 +71,13 @@ void PlatformConfig::AddOptions(CLI::App& cmd) {
   cmd.add_option("--rate-limit", rate_limit, "Submissions per second per key (0: off)")
       ->envname("VOX_RATE_LIMIT")
       ->capture_default_str();
+  cmd.add_option("--stream-threads", stream_threads,
+                 "Streams (/v1/tts/stream, /v1/audio/speech) synthesized at once")
+      ->envname("VOX_STREAM_THREADS")
+      ->capture_default_str();
+  cmd.add_option("--openai-voices", openai_voices,
+                 "OpenAI voice names to Vox voices, e.g. alloy=flite-slt,echo=espeak-en-us")
+      ->envname("VOX_OPENAI_VOICES");
   cmd.add_option("--drain-grace", drain_grace_s, "Seconds to finish jobs on SIGTERM")
       ->envname("VOX_DRAIN_GRACE_S")
       ->capture_default_str();
