@@ -46,8 +46,7 @@ void PlatformConfig::AddOptions(CLI::App& cmd) {
                "Allow webhooks to loopback/private addresses")
       ->envname("VOX_WEBHOOK_ALLOW_PRIVATE");
   cmd.add_option("--webhook-max-attempts", webhook_max_attempts, "Webhook delivery attempts")
-      ->envname("VOX_WEBHOOK_MAX_ATTEMPTS")
-      ->capture_default_str();
+      ->envname("VOX_WEBHOOK_MAX_ATTEMPTS")->capture_default_str();
   cmd.add_option("--webhook-timeout-ms", webhook_timeout_ms,
                  "Time one webhook attempt may take, connecting included")
       ->envname("VOX_WEBHOOK_TIMEOUT_MS")
