@@ -40,6 +40,10 @@ void PlatformConfig::AddOptions(CLI::App& cmd) {
                  "Time a client has to send a request's headers")
       ->envname("VOX_HTTP_HEADER_TIMEOUT_MS")
       ->capture_default_str();
+  cmd.add_option("--write-timeout-ms", write_timeout_ms,
+                 "Time a response write may make no progress (a client that stopped reading)")
+      ->envname("VOX_HTTP_WRITE_TIMEOUT_MS")
+      ->capture_default_str();
   cmd.add_option("--signing-secret", signing_secret, "Secret for audio URLs and webhooks")
       ->envname("VOX_SIGNING_SECRET");
   cmd.add_flag("--webhook-allow-private", webhook_allow_private,

@@ -26,6 +26,7 @@ struct PlatformConfig {
   int io_threads = 1;                     // VOX_IO_THREADS
   int handler_threads = 4;                // VOX_API_HANDLER_THREADS
   int header_timeout_ms = 10'000;         // VOX_HTTP_HEADER_TIMEOUT_MS: slow clients are cut off
+  int write_timeout_ms = 30'000;          // VOX_HTTP_WRITE_TIMEOUT_MS: a reader that stops reading
   std::string signing_secret;             // VOX_SIGNING_SECRET; default: generated into DATA/secret
   bool webhook_allow_private = false;     // VOX_WEBHOOK_ALLOW_PRIVATE
   int webhook_max_attempts = 5;           // VOX_WEBHOOK_MAX_ATTEMPTS
