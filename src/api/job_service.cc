@@ -254,6 +254,10 @@ Result<json> JobService::DescribeJob(const store::Job& job) {
     VOX_ASSIGN_OR_RETURN(out["audio_url"], AudioUrl(job));
     out["duration_s"] = job.duration_s.value_or(0);
     out["audio_bytes"] = job.audio_bytes.value_or(0);
+  } else if (!job.audio_key && job.audio_bytes) {
+    // A stream (StreamService): its audio went to the client and nothing was kept.
+    out["duration_s"] = job.duration_s.value_or(0);
+    out["audio_bytes"] = *job.audio_bytes;
   }
   if (job.voice_similarity) out["voice_similarity"] = *job.voice_similarity;
   if (job.error_code || job.error_message) {

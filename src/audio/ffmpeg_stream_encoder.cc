@@ -9,6 +9,7 @@ extern "C" {
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 #include <libavutil/channel_layout.h>
+#include <libavutil/log.h>
 #include <libavutil/opt.h>
 }
 
@@ -63,6 +64,9 @@ class FfmpegStreamEncoder : public StreamEncoder {
   }
 
   Status Open(StreamFormat format, int bitrate_kbps) {
+    // As ffmpeg_decoder.cc: library code must not print (the FLAC muxer would say it cannot
+    // rewrite its header, which on a stream is the point).
+    av_log_set_level(AV_LOG_QUIET);
     const Choice choice = ChoiceFor(format, output_sample_rate());
     const AVCodec* codec = avcodec_find_encoder_by_name(choice.codec);
     if (!codec) return Internal(std::string("ffmpeg has no ") + choice.codec + " encoder");

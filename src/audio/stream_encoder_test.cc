@@ -3,15 +3,11 @@
 #include "audio/stream_encoder.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cmath>
-#include <cstdio>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 
 #include "audio/dsp.h"
+#include "audio/testing/ffmpeg_cli.h"
 
 namespace vox::audio {
 namespace {
@@ -21,37 +17,9 @@ struct Decoded {
   double rms = 0;
 };
 
-// Decodes `bytes` with the ffmpeg CLI to 16 kHz mono s16le. `raw_format` names the input
-// format for headerless streams ("s16le", "mulaw", "alaw").
 Decoded DecodeWithFfmpeg(const std::string& bytes, const std::string& raw_format, int raw_rate) {
-  char in_path[] = "/tmp/vox-stream-enc-XXXXXX";
-  int fd = mkstemp(in_path);
-  EXPECT_GE(fd, 0);
-  EXPECT_EQ(write(fd, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
-  close(fd);
-  std::string input = raw_format.empty()
-                          ? std::string()
-                          : "-f " + raw_format + " -ar " + std::to_string(raw_rate) + " -ac 1 ";
-  std::string cmd = "ffmpeg -v error -nostdin " + input + "-i " + in_path +
-                    " -f s16le -ac 1 -ar 16000 - 2>/dev/null";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string pcm;
-  char buf[8192];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) pcm.append(buf, n);
-  pclose(p);
-  std::filesystem::remove(in_path);
-  Decoded d;
-  const size_t samples = pcm.size() / 2;
-  d.seconds = samples / 16000.0;
-  double sum = 0;
-  for (size_t i = 0; i < samples; ++i) {
-    int16_t s;
-    std::memcpy(&s, pcm.data() + 2 * i, 2);
-    sum += (s / 32768.0) * (s / 32768.0);
-  }
-  d.rms = samples ? std::sqrt(sum / samples) : 0;
-  return d;
+  PcmBuffer pcm = testing::DecodeWithFfmpeg(bytes, raw_format, raw_rate);
+  return {pcm.duration_s(), Rms(pcm)};
 }
 
 struct Case {
