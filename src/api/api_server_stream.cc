@@ -4,20 +4,6 @@
 #include "api/synthesize_request.h"
 
 namespace vox::api {
-namespace {
-
-// As JobService does for jobs: values the platform cannot serve are 422, named as the
-// request names them.
-Error AsUnprocessable(Error e) {
-  if (e.code == ErrorCode::kInvalidArgument || e.code == ErrorCode::kNotFound ||
-      e.code == ErrorCode::kPermissionDenied) {
-    e.code = ErrorCode::kUnprocessable;
-  }
-  if (e.field == "voice") e.field = "voice_id";
-  return e;
-}
-
-}  // namespace
 
 void ApiServer::Stream(http::Request& request, http::Responder respond) {
   auto content_type = request.Header("Content-Type");

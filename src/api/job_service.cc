@@ -5,6 +5,7 @@
 #include <ctime>
 #include <map>
 
+#include "api/api_responses.h"
 #include "audio/encode_options.h"
 #include "audio/format.h"
 #include "cloning/voice_resolver.h"
@@ -18,17 +19,6 @@ namespace {
 
 using nlohmann::json;
 using store::JobStatus;
-
-// Errors about values the platform cannot serve become 422, naming the
-// request's own field names (the engines say "voice", the API "voice_id").
-Error AsUnprocessable(Error e) {
-  if (e.code == ErrorCode::kInvalidArgument || e.code == ErrorCode::kNotFound ||
-      e.code == ErrorCode::kPermissionDenied) {
-    e.code = ErrorCode::kUnprocessable;
-  }
-  if (e.field == "voice") e.field = "voice_id";
-  return e;
-}
 
 Status ValidateIdempotencyKey(const std::string& key) {
   if (key.empty() || key.size() > 255) {
