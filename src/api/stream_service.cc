@@ -34,6 +34,7 @@ struct PreparedStream {
 Status StreamServiceConfig::Validate() const {
   if (threads < 1 || threads > 1024)
     return InvalidArgument("must be 1..1024", "VOX_STREAM_THREADS");
+  if (max_waiting < 0) return InvalidArgument("must be >= 0", "max_waiting");
   if (max_buffered_bytes < 4096) return InvalidArgument("must be >= 4096", "max_buffered_bytes");
   return {};
 }
@@ -61,6 +62,9 @@ void StreamService::Stop() { pool_.join(); }
 Result<std::shared_ptr<PreparedStream>> StreamService::Prepare(const Principal& who,
                                                                const StreamSpec& spec,
                                                                const std::string& request_id) {
+  if (in_flight_.load() >= config_.threads + config_.max_waiting) {
+    return Unavailable("too many streams in progress; retry shortly");
+  }
   auto s = std::make_shared<PreparedStream>();
   s->started = Steady::now();
   const int64_t received_at = NowMs();
@@ -120,6 +124,7 @@ http::Response StreamService::Start(std::shared_ptr<PreparedStream> s, StreamFra
   r.headers.Set("Cache-Control", "no-store");
   r.stream = out;
   r.log_principal = s->who.key_id;
+  ++in_flight_;
   boost::asio::post(pool_, [this, s = std::move(s), framing = std::move(framing), out] {
     obs::LogContext context(s->request_id, s->job.id);
     try {
@@ -129,6 +134,7 @@ http::Response StreamService::Start(std::shared_ptr<PreparedStream> s, StreamFra
       out->Abort();
       Record(*s, JobStatus::kFailed, "internal error");
     }
+    --in_flight_;
   });
   return r;
 }

@@ -16,6 +16,7 @@
 // requeue, and it is visible from then on under the id sent in X-Vox-Job-Id.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/thread_pool.hpp>
 #include <functional>
 #include <memory>
@@ -33,6 +34,9 @@ namespace vox::api {
 
 struct StreamServiceConfig {
   int threads = 4;                         // VOX_STREAM_THREADS: streams synthesized at once
+  // Streams accepted beyond `threads` wait for a thread; past threads + max_waiting a new
+  // stream is refused (503, Retry-After) rather than queued without bound.
+  int max_waiting = 16;
   size_t max_buffered_bytes = 256 * 1024;  // per stream, waiting for a slow reader
   std::chrono::milliseconds stall_timeout{60'000};  // a reader that takes nothing this long
   Status Validate() const;
@@ -71,7 +75,7 @@ class StreamService {
   ~StreamService();  // waits for running streams (their clients are gone by then)
 
   // Errors name the field as the pipeline knows it: "text", "voice", "language", "speed",
-  // "pitch", "format", "sample_rate".
+  // "pitch", "format", "sample_rate"; kUnavailable when too many streams are in flight.
   Result<std::shared_ptr<PreparedStream>> Prepare(const Principal& who, const StreamSpec& spec,
                                                   const std::string& request_id);
   // The response to send now (200, Content-Type, X-Vox-Job-Id, the stream); the synthesis
@@ -90,6 +94,7 @@ class StreamService {
   const text::TextLimits limits_;
   obs::Family<obs::Histogram>& first_audio_;
   obs::Family<obs::Counter>& streams_;
+  std::atomic<int> in_flight_{0};  // accepted by Start(), not yet ended
   boost::asio::thread_pool pool_;
 };
 
