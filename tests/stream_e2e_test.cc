@@ -244,6 +244,13 @@ TEST_F(StreamE2e, ClientThatDisconnectsStopsTheSynthesis) {
       << job.dump();
   EXPECT_LT(ended_after, 5.0);
   EXPECT_LT(job.value("duration_s", 1e9), 60.0) << job.dump();  // far from the 5 minutes
+  // The metrics saw the streams: time to first audio per route and engine.
+  auto metrics = Client().Call("GET", "/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("vox_stream_time_to_first_audio_seconds_count{route=\"/v1/tts/"
+                               "stream\",engine=\"flite\"}"),
+            std::string::npos);
+  EXPECT_NE(metrics->body.find("vox_stream_chunk_gap_seconds_bucket"), std::string::npos);
   // The stream's thread is free again.
   Streamed next = Stream({{"text", "Still here."}, {"format", "wav"}});
   EXPECT_EQ(next.status, 200);

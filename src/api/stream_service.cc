@@ -50,6 +50,10 @@ StreamService::StreamService(store::Store& store, const engines::Synthesizer& sy
           "vox_stream_time_to_first_audio_seconds",
           "From a streaming request's arrival at the pipeline to its first audio bytes.",
           {"route", "engine"})),
+      chunk_gap_(metrics.AddHistogram(
+          "vox_stream_chunk_gap_seconds",
+          "Time between consecutive audio pieces of a stream, as handed to the connection.",
+          {"route", "engine"})),
       streams_(metrics.AddCounter(
           "vox_streams_total", "Streamed syntheses by route and outcome (done, canceled, failed).",
           {"route", "outcome"})),
@@ -142,12 +146,18 @@ http::Response StreamService::Start(std::shared_ptr<PreparedStream> s, StreamFra
 void StreamService::Run(PreparedStream& s, const StreamFraming& framing, http::BodyStream& out) {
   s.events.push_back({0, "", JobStatus::kInference, NowMs(), 1, "streaming"});
   bool client_gone = false;
+  Steady::time_point last_sent;
   auto send = [&](std::string&& bytes) -> Status {
     if (bytes.empty()) return {};
+    const auto now = Steady::now();
     if (!s.first_audio_s) {
-      s.first_audio_s = std::chrono::duration<double>(Steady::now() - s.started).count();
+      s.first_audio_s = std::chrono::duration<double>(now - s.started).count();
       first_audio_.With({s.route, s.plan.voice.engine}).Observe(*s.first_audio_s);
+    } else {
+      chunk_gap_.With({s.route, s.plan.voice.engine})
+          .Observe(std::chrono::duration<double>(now - last_sent).count());
     }
+    last_sent = now;
     s.usage.bytes += bytes.size();
     std::string wire = framing.audio ? framing.audio(bytes) : std::move(bytes);
     if (!out.Write(std::move(wire))) {

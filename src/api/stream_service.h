@@ -33,11 +33,11 @@
 namespace vox::api {
 
 struct StreamServiceConfig {
-  int threads = 4;                         // VOX_STREAM_THREADS: streams synthesized at once
+  int threads = 4;  // VOX_STREAM_THREADS: streams synthesized at once
   // Streams accepted beyond `threads` wait for a thread; past threads + max_waiting a new
   // stream is refused (503, Retry-After) rather than queued without bound.
   int max_waiting = 16;
-  size_t max_buffered_bytes = 256 * 1024;  // per stream, waiting for a slow reader
+  size_t max_buffered_bytes = 256 * 1024;           // per stream, waiting for a slow reader
   std::chrono::milliseconds stall_timeout{60'000};  // a reader that takes nothing this long
   Status Validate() const;
 };
@@ -93,6 +93,7 @@ class StreamService {
   const StreamServiceConfig config_;
   const text::TextLimits limits_;
   obs::Family<obs::Histogram>& first_audio_;
+  obs::Family<obs::Histogram>& chunk_gap_;
   obs::Family<obs::Counter>& streams_;
   std::atomic<int> in_flight_{0};  // accepted by Start(), not yet ended
   boost::asio::thread_pool pool_;
