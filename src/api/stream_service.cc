@@ -191,7 +191,8 @@ void StreamService::Run(PreparedStream& s, const StreamFraming& framing, http::B
   out.Abort();
   if (client_gone || out.canceled() || ran.error().code == ErrorCode::kCanceled) {
     return Record(s, JobStatus::kCanceled,
-                  "the client disconnected after " + std::to_string(s.usage.bytes) + " bytes (" +
+                  "the client disconnected or stopped reading after " +
+                      std::to_string(s.usage.bytes) + " bytes (" +
                       std::to_string(s.usage.audio_seconds) + " s of audio)");
   }
   spdlog::error("stream failed: {}", ran.error().ToString());
