@@ -13,6 +13,8 @@ packages=(
   # audio and engines
   libsndfile1-dev libsoxr-dev libebur128-dev libmpg123-dev libvorbis-dev
   libflite1 flite1-dev libespeak-ng-dev espeak-ng-data
+  # Piper phonemes: NFD and Unicode properties (ICU)
+  libicu-dev
   # server and storage
   libboost-dev libsqlite3-dev libcurl4-openssl-dev libexpat1-dev
   # PostgreSQL store: the client library, and the server its tests start on loopback

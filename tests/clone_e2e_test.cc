@@ -1,7 +1,8 @@
 // Voice cloning end to end: the real `vox serve` over loopback HTTP and the
 // real `vox clone` / `vox synth` / `vox protected`, with recordings of test
-// speakers (voice/testing/test_corpus.h; cached under the build tree). Every refusal
-// is checked to leave no voice row and no blob behind.
+// speakers (voice/testing/test_corpus.h; cached under the build tree). Uploads
+// are accepted at once (202) and made by a worker: every refusal is checked to
+// leave a rejected voice with its reason and no recording behind.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -9,6 +10,7 @@
 #include <fstream>
 #include <iterator>
 #include <set>
+#include <thread>
 
 #include "audio/decode.h"
 #include "common/uuid.h"
@@ -72,6 +74,30 @@ class CloneE2E : public ::testing::Test {
     return out;
   }
 
+  // Recordings staged for voice creations (data/blobs/uploads/<voice id>/...):
+  // none once every creation has ended.
+  static size_t StagedUploads() {
+    size_t files = 0;
+    fs::path root = DataDir() / "blobs" / "uploads";
+    if (!fs::exists(root)) return 0;
+    for (const auto& e : fs::recursive_directory_iterator(root)) files += e.is_regular_file();
+    return files;
+  }
+
+  // Uploads, expects 202 with a processing voice, and waits for its end.
+  static json CreateAndWait(ApiClient& api, const std::vector<Part>& parts) {
+    auto accepted = Upload(api, "/v1/voice/create", parts);
+    EXPECT_TRUE(accepted);
+    if (!accepted) return json();
+    EXPECT_EQ(accepted->status, 202) << accepted->body;
+    if (accepted->status != 202) return accepted->JsonBody();
+    const json body = accepted->JsonBody();
+    EXPECT_EQ(body["status"], "processing") << body.dump();
+    EXPECT_EQ(accepted->headers.Get("Location").value_or(""),
+              "/v1/voices/" + body["voice_id"].get<std::string>());
+    return api.WaitForVoice(body["voice_id"]);
+  }
+
   static std::vector<json> Clones(ApiClient& api) {
     std::vector<json> out;
     auto r = api.Call("GET", "/v1/voices");
@@ -97,10 +123,23 @@ TEST_F(CloneE2E, UploadSynthesizeInTheCloneAndDelete) {
 
   auto created = Upload(alice, "/v1/voice/create", GoodParts());
   ASSERT_TRUE(created);
-  ASSERT_EQ(created->status, 201) << created->body;
-  const json voice = created->JsonBody();
-  const std::string id = voice["voice_id"];
-  EXPECT_EQ(voice["status"], "ready");
+  ASSERT_EQ(created->status, 202) << created->body;
+  const std::string id = created->JsonBody()["voice_id"];
+  const std::string job_id = created->JsonBody()["job_id"];
+  EXPECT_EQ(created->JsonBody()["status"], "processing");
+  const json voice = alice.WaitForVoice(id);
+  ASSERT_EQ(voice["status"], "ready") << voice.dump();
+  EXPECT_EQ(voice["job_id"], job_id);
+  // The creation is a job like any other: its stages and their timings.
+  json creation = alice.WaitForFinal(job_id);
+  EXPECT_EQ(creation["kind"], "voice_creation") << creation.dump();
+  EXPECT_EQ(creation["status"], "done");
+  EXPECT_EQ(creation["voice_id"], id);
+  for (const char* stage :
+       {"queued", "picked", "preprocessing", "inference", "vocoding", "uploading"}) {
+    EXPECT_TRUE(creation["timings_ms"].contains(stage)) << stage << ": " << creation.dump();
+  }
+  EXPECT_EQ(StagedUploads(), 0u) << "the uploaded recordings are not kept";
   EXPECT_EQ(voice["labels"], json::array({"narration", "test"}));
   EXPECT_FALSE(voice.contains("embedding")) << "the embedding is never shown";
   EXPECT_LT(voice["consent"]["wer"].get<double>(), 0.5);
@@ -146,7 +185,9 @@ TEST_F(CloneE2E, UploadSynthesizeInTheCloneAndDelete) {
 
   ApiClient anonymous(server_->port(), "");
   auto metrics = anonymous.Call("GET", "/metrics");
-  EXPECT_NE(metrics->body.find("vox_voice_creations_total{outcome=\"created\"}"),
+  EXPECT_NE(metrics->body.find("vox_voice_creations_total{outcome=\"accepted\"}"),
+            std::string::npos);
+  EXPECT_NE(metrics->body.find("vox_voice_creations_finished_total{outcome=\"ready\"}"),
             std::string::npos);
   auto ready = anonymous.Call("GET", "/readyz");
   EXPECT_EQ(ready->JsonBody()["checks"]["cloning"], "ok") << ready->body;
@@ -188,13 +229,11 @@ TEST_F(CloneE2E, PhoneAndBrowserRecordingsAreAccepted) {
   const std::string webm = Transcode(
       Encode(Speak(kTarget, {*voice::ConsentStatement(kSpeakerName)})), "webm", "libopus");
   ASSERT_FALSE(m4a.empty() || webm.empty());
-  auto created = Upload(erin, "/v1/voice/create",
-                        {{"name", "from a phone"},
-                         {"speaker_name", kSpeakerName},
-                         {"files", m4a, "memo.m4a"},
-                         {"consent_audio", webm, "consent.webm"}});
-  ASSERT_TRUE(created);
-  EXPECT_EQ(created->status, 201) << created->body;
+  json voice = CreateAndWait(erin, {{"name", "from a phone"},
+                                    {"speaker_name", kSpeakerName},
+                                    {"files", m4a, "memo.m4a"},
+                                    {"consent_audio", webm, "consent.webm"}});
+  EXPECT_EQ(voice["status"], "ready") << voice.dump();
 }
 
 TEST_F(CloneE2E, BadUploadsAreClearErrorsAndLeaveNothing) {
@@ -221,35 +260,52 @@ TEST_F(CloneE2E, BadUploadsAreClearErrorsAndLeaveNothing) {
   struct Case {
     std::string what;
     std::vector<Part> parts;
-    int status;
     std::string field;
   };
-  std::vector<Case> cases = {
-      {"no files", without(GoodParts(), "files"), 400, "files"},
-      {"no consent", without(GoodParts(), "consent_audio"), 400, "consent_audio"},
-      {"no name", without(GoodParts(), "name"), 400, "name"},
-      {"unknown field", with(GoodParts(), "consent_audo", "x", ""), 400, "consent_audo"},
-      {"zero-length file", with(GoodParts(), "files", ""), 400, "files"},
-      {"corrupt file", with(GoodParts(), "files", std::string(5000, '\x07')), 422, "files"},
-      {"truncated file", with(GoodParts(), "files", samples_->substr(0, 3000)), 422, "files"},
-      {"1 Hz", with(GoodParts(), "files", one_hz), 422, "files"},
-      {"10 MHz", with(GoodParts(), "files", ten_mhz), 422, "files"},
-      {"header claiming hours", with(GoodParts(), "files", claims_hours), 422, "files"},
-      {"16 channels", with(GoodParts(), "files", sixteen_channels), 422, "files"},
+  // Malformed requests are refused at once (400), and nothing is stored.
+  const std::vector<Case> refused = {
+      {"no files", without(GoodParts(), "files"), "files"},
+      {"no consent", without(GoodParts(), "consent_audio"), "consent_audio"},
+      {"no name", without(GoodParts(), "name"), "name"},
+      {"unknown field", with(GoodParts(), "consent_audo", "x", ""), "consent_audo"},
+      {"zero-length file", with(GoodParts(), "files", ""), "files"},
+      {"hostile speaker name", with(GoodParts(), "speaker_name", "<script>alert(1)</script>", ""),
+       "speaker_name"},
+  };
+  for (const auto& c : refused) {
+    auto r = Upload(carol, "/v1/voice/create", c.parts);
+    ASSERT_TRUE(r) << c.what;
+    EXPECT_EQ(r->status, 400) << c.what << ": " << r->body;
+    EXPECT_EQ(r->JsonBody()["error"]["field"], c.field) << c.what << ": " << r->body;
+  }
+  EXPECT_TRUE(Clones(carol).empty());
+  // Audio a worker cannot clone: accepted, then rejected with the reason (in
+  // the API's error terms); the recordings are not kept.
+  const std::vector<Case> rejected = {
+      {"corrupt file", with(GoodParts(), "files", std::string(5000, '\x07')), "files"},
+      {"truncated file", with(GoodParts(), "files", samples_->substr(0, 3000)), "files"},
+      {"1 Hz", with(GoodParts(), "files", one_hz), "files"},
+      {"10 MHz", with(GoodParts(), "files", ten_mhz), "files"},
+      {"header claiming hours", with(GoodParts(), "files", claims_hours), "files"},
+      {"16 channels", with(GoodParts(), "files", sixteen_channels), "files"},
       {"silence",
        with(GoodParts(), "files",
             Encode(audio::PcmBuffer{16000, 1, std::vector<float>(16000 * 15, 0.f)})),
-       422, "files"},
-      {"consent in another voice", with(GoodParts(), "consent_audio", other_voice_consent), 422,
+       "files"},
+      {"consent in another voice", with(GoodParts(), "consent_audio", other_voice_consent),
        "consent_audio"},
-      {"hostile speaker name", with(GoodParts(), "speaker_name", "<script>alert(1)</script>", ""),
-       400, "speaker_name"},
   };
-  for (const auto& c : cases) {
-    auto r = Upload(carol, "/v1/voice/create", c.parts);
-    ASSERT_TRUE(r) << c.what;
-    EXPECT_EQ(r->status, c.status) << c.what << ": " << r->body;
-    EXPECT_EQ(r->JsonBody()["error"]["field"], c.field) << c.what << ": " << r->body;
+  for (const auto& c : rejected) {
+    const json voice = CreateAndWait(carol, c.parts);
+    EXPECT_EQ(voice["status"], "rejected") << c.what << ": " << voice.dump();
+    EXPECT_EQ(voice["rejection"]["code"], "unprocessable") << c.what << ": " << voice.dump();
+    EXPECT_EQ(voice["rejection"]["field"], c.field) << c.what << ": " << voice.dump();
+    EXPECT_FALSE(voice["rejection"]["message"].get<std::string>().empty()) << c.what;
+    EXPECT_FALSE(voice.contains("consent")) << "nothing learned from a refused voice is kept";
+    auto job = carol.WaitForFinal(voice["job_id"]);
+    EXPECT_EQ(job["status"], "failed") << c.what << ": " << job.dump();
+    auto speak = carol.Submit({{"text", "Hello."}, {"voice_id", voice["voice_id"]}});
+    EXPECT_EQ(speak->status, 422) << c.what << ": a rejected voice never speaks";
   }
   // Not multipart at all, and a body over the upload limit.
   auto json_body =
@@ -260,8 +316,85 @@ TEST_F(CloneE2E, BadUploadsAreClearErrorsAndLeaveNothing) {
   ASSERT_TRUE(huge);
   EXPECT_EQ(huge->status, 413);
 
-  EXPECT_TRUE(Clones(carol).empty());
+  for (const json& clone : Clones(carol)) EXPECT_EQ(clone["status"], "rejected") << clone.dump();
   EXPECT_EQ(VoiceBlobDirs(), blobs_before);
+  EXPECT_EQ(StagedUploads(), 0u);
+}
+
+TEST_F(CloneE2E, ConcurrentUploadsQueueAndOneUserRunsOneAtATime) {
+  // Two worker threads, but VOX_CLONE_USER_CONCURRENCY (default 1): both
+  // uploads are accepted at once, and they run one after the other.
+  TempDir dir;
+  ServerProcess server(dir.path() / "data", {"--workers", "2"});
+  ASSERT_TRUE(server.Start()) << server.output();
+  ApiClient api(server.port(), server.admin_key());
+  std::vector<std::string> voices, jobs;
+  for (int i = 0; i < 2; ++i) {
+    auto accepted = Upload(api, "/v1/voice/create", GoodParts());
+    ASSERT_TRUE(accepted);
+    ASSERT_EQ(accepted->status, 202) << accepted->body;
+    voices.push_back(accepted->JsonBody()["voice_id"]);
+    jobs.push_back(accepted->JsonBody()["job_id"]);
+  }
+  auto running = [](const json& job) {
+    const std::string status = job.value("status", "");
+    return status == "preprocessing" || status == "inference" || status == "vocoding" ||
+           status == "uploading";
+  };
+  int overlaps = 0, samples = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(240);
+  while (std::chrono::steady_clock::now() < deadline) {
+    const json a = api.Call("GET", "/v1/tts/job/" + jobs[0])->JsonBody();
+    const json b = api.Call("GET", "/v1/tts/job/" + jobs[1])->JsonBody();
+    ++samples;
+    overlaps += running(a) && running(b);
+    auto ended = [](const json& j) {
+      return j.value("status", "") == "done" || j.value("status", "") == "failed";
+    };
+    if (ended(a) && ended(b)) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(overlaps, 0) << "of " << samples << " samples";
+  for (const auto& id : voices) EXPECT_EQ(api.WaitForVoice(id)["status"], "ready");
+  EXPECT_EQ(server.Terminate(), 0);
+}
+
+TEST_F(CloneE2E, ACreationSurvivesAKilledServer) {
+  TempDir dir;
+  const fs::path data = dir.path() / "data";
+  auto first = std::make_unique<ServerProcess>(data);
+  ASSERT_TRUE(first->Start()) << first->output();
+  const std::string key = first->admin_key();
+  ApiClient api(first->port(), key);
+  auto accepted = Upload(api, "/v1/voice/create", GoodParts());
+  ASSERT_TRUE(accepted);
+  ASSERT_EQ(accepted->status, 202) << accepted->body;
+  const std::string voice_id = accepted->JsonBody()["voice_id"];
+  const std::string job_id = accepted->JsonBody()["job_id"];
+  // Killed while a worker is making the voice.
+  std::string status;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    status = api.Call("GET", "/v1/tts/job/" + job_id)->JsonBody().value("status", "");
+    if (status == "preprocessing" || status == "inference" || status == "vocoding") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_TRUE(status == "preprocessing" || status == "inference" || status == "vocoding") << status;
+  first->Kill();
+  first.reset();
+
+  ServerProcess second(data);
+  ASSERT_TRUE(second.Start()) << second.output();
+  ApiClient again(second.port(), key);
+  const json voice = again.WaitForVoice(voice_id);
+  EXPECT_EQ(voice["status"], "ready") << voice.dump();
+  const json job = again.WaitForFinal(job_id);
+  EXPECT_EQ(job["status"], "done") << job.dump();
+  EXPECT_GE(job["attempts"].get<int>(), 2) << job.dump();
+  auto spoken = again.Submit({{"text", "Made across a crash."}, {"voice_id", voice_id}});
+  ASSERT_EQ(spoken->status, 202) << spoken->body;
+  EXPECT_EQ(again.WaitForFinal(spoken->JsonBody()["job_id"])["status"], "done");
+  EXPECT_EQ(second.Terminate(), 0);
 }
 
 TEST_F(CloneE2E, ProtectedVoicesAreRefusedAndOnlyAdminsManageTheList) {
@@ -278,10 +411,13 @@ TEST_F(CloneE2E, ProtectedVoicesAreRefusedAndOnlyAdminsManageTheList) {
   ASSERT_EQ(listed->status, 200);
   EXPECT_EQ(listed->JsonBody()["protected_voices"].size(), 1u);
 
-  auto refused = Upload(dave, "/v1/voice/create", GoodParts());
-  ASSERT_EQ(refused->status, 403) << refused->body;
-  EXPECT_EQ(refused->JsonBody()["error"]["field"], "files");
-  EXPECT_TRUE(Clones(dave).empty());
+  const json refused = CreateAndWait(dave, GoodParts());
+  EXPECT_EQ(refused["status"], "rejected") << refused.dump();
+  EXPECT_EQ(refused["rejection"]["code"], "permission_denied") << refused.dump();
+  EXPECT_EQ(refused["rejection"]["field"], "files");
+  EXPECT_NE(refused["rejection"]["message"].get<std::string>().find("protected"),
+            std::string::npos);
+  EXPECT_EQ(StagedUploads(), 0u);
 
   EXPECT_EQ(dave.Call("DELETE", "/v1/admin/protected-voices/" + protected_id)->status, 403);
   EXPECT_EQ(admin.Call("DELETE", "/v1/admin/protected-voices/" + protected_id)->status, 204);

@@ -51,16 +51,16 @@ class Cluster {
 
   std::vector<std::string> Args(
       const std::string& queue_query = "?lease_ms=3000&reconcile_ms=500") const {
-    return {"--database-url", pg_->url(),  "--queue-url", redis_->Url(queue_query),
-            "--storage-url", storage_url_, "--signing-secret", kSecret};
+    return {"--database-url", pg_->url(),   "--queue-url",      redis_->Url(queue_query),
+            "--storage-url",  storage_url_, "--signing-secret", kSecret};
   }
 
   // Starts `vox api` or `vox worker` with the shared URLs plus `extra`.
   ServerProcess& Launch(const std::string& role, std::vector<std::string> extra = {}) {
     auto args = Args();
     args.insert(args.end(), extra.begin(), extra.end());
-    auto& p = processes_.emplace_back(
-        std::make_unique<ServerProcess>(dir_.path() / std::to_string(processes_.size()), args, role));
+    auto& p = processes_.emplace_back(std::make_unique<ServerProcess>(
+        dir_.path() / std::to_string(processes_.size()), args, role));
     EXPECT_TRUE(p->Start()) << p->output();
     if (!p->admin_key().empty()) admin_key_ = p->admin_key();
     return *p;
@@ -92,13 +92,13 @@ class Cluster {
   std::vector<std::unique_ptr<ServerProcess>> processes_;
 };
 
-#define START_CLUSTER_OR_SKIP(cluster)                                          \
-  do {                                                                          \
-    std::string why = (cluster).StartServices();                                \
-    if (!why.empty()) {                                                         \
-      if (blob::testing::TestServicesRequired()) FAIL() << why;                 \
-      GTEST_SKIP() << why;                                                      \
-    }                                                                           \
+#define START_CLUSTER_OR_SKIP(cluster)                          \
+  do {                                                          \
+    std::string why = (cluster).StartServices();                \
+    if (!why.empty()) {                                         \
+      if (blob::testing::TestServicesRequired()) FAIL() << why; \
+      GTEST_SKIP() << why;                                      \
+    }                                                           \
   } while (0)
 
 std::string Submit(ApiClient& api, const std::string& text) {
@@ -141,7 +141,8 @@ TEST(ScaleOut, WorkerKilledMidJobAnotherWorkerFinishesItOnce) {
   auto& doomed = cluster.Launch("worker", {"--workers", "1"});
   ApiClient api(api_process.port(), cluster.admin_key());
   std::string text;
-  for (int i = 0; i < 40; ++i) text += "This long job sentence " + std::to_string(i) + " keeps a worker busy. ";
+  for (int i = 0; i < 40; ++i)
+    text += "This long job sentence " + std::to_string(i) + " keeps a worker busy. ";
   std::string id = Submit(api, text);
   // Wait until the only worker is inside the job, then kill it without warning.
   auto deadline = steady_clock::now() + seconds(60);
@@ -166,7 +167,8 @@ TEST(ScaleOut, RedisRestartsEvenWithoutItsDataLoseNoJob) {
   ApiClient api(api_process.port(), cluster.admin_key());
   std::vector<std::string> ids;
   auto submit = [&](int n, const std::string& tag) {
-    for (int i = 0; i < n; ++i) ids.push_back(Submit(api, tag + " job number " + std::to_string(i) + "."));
+    for (int i = 0; i < n; ++i)
+      ids.push_back(Submit(api, tag + " job number " + std::to_string(i) + "."));
   };
   // 1. No worker yet, every job in the stream: kill -9 and restart (AOF on).
   submit(15, "Before the crash");
@@ -177,7 +179,8 @@ TEST(ScaleOut, RedisRestartsEvenWithoutItsDataLoseNoJob) {
   // is the truth, and the worker's reconciler puts every waiting job back.
   cluster.Launch("worker", {"--workers", "1"});
   auto deadline = steady_clock::now() + seconds(60);
-  while (steady_clock::now() < deadline && cluster.OpenStore()->CountJobs(store::JobStatus::kDone).value_or(0) < 3) {
+  while (steady_clock::now() < deadline &&
+         cluster.OpenStore()->CountJobs(store::JobStatus::kDone).value_or(0) < 3) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   ASSERT_TRUE(cluster.redis().RestartEmpty());
@@ -216,8 +219,10 @@ TEST(ScaleOut, PostgresDownGives503WithRetryAfterAndRecovers) {
   auto deadline = steady_clock::now() + seconds(60);
   while (after.empty() && steady_clock::now() < deadline) {
     auto r = api.Submit({{"text", "Accepted after the database came back."}});
-    if (r && r->status == 202) after = r->JsonBody()["job_id"];
-    else std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    if (r && r->status == 202)
+      after = r->JsonBody()["job_id"];
+    else
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
   }
   ASSERT_FALSE(after.empty()) << "the API did not recover";
   EXPECT_EQ(api.WaitForFinal(after, seconds(60))["status"], "done");
@@ -228,11 +233,13 @@ TEST(ScaleOut, StorageDownJobsRetryThenFailWithTheReason) {
   Cluster cluster;
   START_CLUSTER_OR_SKIP(cluster);
   auto& api_process = cluster.Launch("api");
-  cluster.Launch("worker", {"--workers", "1", "--job-max-attempts", "3", "--job-retry-base-ms", "100"});
+  cluster.Launch("worker",
+                 {"--workers", "1", "--job-max-attempts", "3", "--job-retry-base-ms", "100"});
   ApiClient api(api_process.port(), cluster.admin_key());
   cluster.StopS3();
   std::vector<std::string> ids;
-  for (int i = 0; i < 3; ++i) ids.push_back(Submit(api, "Nowhere to store sentence " + std::to_string(i) + "."));
+  for (int i = 0; i < 3; ++i)
+    ids.push_back(Submit(api, "Nowhere to store sentence " + std::to_string(i) + "."));
   auto store = cluster.OpenStore();
   for (const auto& id : ids) {
     json job = api.WaitForFinal(id, seconds(120));
@@ -262,7 +269,8 @@ TEST(ScaleOut, TwoApisTwoWorkersBurstOf500AllDoneNoneTwice) {
   for (int c = 0; c < 4; ++c) {
     clients.emplace_back([&, c] {
       ApiClient api(c % 2 ? api_b.port() : api_a.port(), cluster.admin_key());
-      for (int i = c; i < kJobs; i += 4) ids[i] = Submit(api, "Burst job " + std::to_string(i) + ".");
+      for (int i = c; i < kJobs; i += 4)
+        ids[i] = Submit(api, "Burst job " + std::to_string(i) + ".");
     });
   }
   for (auto& t : clients) t.join();
@@ -304,16 +312,19 @@ TEST(ScaleOut, CloneMadeThroughOneApiServesThroughAnotherAndDeletesFromS3) {
        {"files", Encode(Speak("flite-slt-f0x1.2", voice::testing::EvaluationSentences())), "a.wav"},
        {"consent_audio", Encode(Speak("flite-slt-f0x1.2", {statement})), "c.wav"}});
   ASSERT_TRUE(created);
-  ASSERT_EQ(created->status, 201) << created->body;
+  ASSERT_EQ(created->status, 202) << created->body;
   const std::string id = created->JsonBody()["voice_id"];
+  // Made by a worker process, visible through the other API process.
+  const json made = second.WaitForVoice(id);
+  ASSERT_EQ(made["status"], "ready") << made.dump();
   auto blobs = cluster.OpenBlobs();
   ASSERT_TRUE(blobs);
   auto keys = blobs->List("voices/" + id + "/");
   ASSERT_TRUE(keys);
   EXPECT_EQ(keys->size(), 2u);  // sample.wav and consent.wav
 
-  auto submitted = second.Submit({{"text", "Spoken through the other API process."},
-                                  {"voice_id", id}, {"format", "wav"}});
+  auto submitted = second.Submit(
+      {{"text", "Spoken through the other API process."}, {"voice_id", id}, {"format", "wav"}});
   ASSERT_TRUE(submitted && submitted->status == 202) << (submitted ? submitted->body : "");
   json job = second.WaitForFinal(submitted->JsonBody()["job_id"], seconds(60));
   ASSERT_EQ(job["status"], "done") << job.dump();

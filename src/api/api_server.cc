@@ -17,6 +17,9 @@ using nlohmann::json;
 
 namespace {
 
+// What of a voice upload stays in memory; the rest is read to a temporary file.
+constexpr size_t kUploadMemoryBytes = 1u << 20;
+
 // One line per request: what an operator greps for. Never a key or a token:
 // the principal is the key's id.
 void LogAccess(const http::RequestLog& log, const std::string& method, const std::string& route,
@@ -71,8 +74,7 @@ ApiServer::ApiServer(ApiServerConfig config, JobService& jobs, Authenticator& au
                                     "HTTP request latency by route.", {"method", "route"})),
       voice_creations_(metrics.AddCounter(
           "vox_voice_creations_total",
-          "Voice uploads by outcome: created, invalid, unprocessable (audio or consent), "
-          "protected, busy, error.",
+          "Voice uploads by outcome: accepted (a worker makes the voice), invalid, busy, error.",
           {"outcome"})),
       handler_pool_(static_cast<size_t>(std::max(1, config_.handler_threads))),
       synthesizer_(engines),
@@ -169,11 +171,18 @@ http::Router ApiServer::BuildRouter() {
   add("GET", "/v1/voices", &ApiServer::ListVoices);
   add("GET", "/v1/voices/{voice_id}", &ApiServer::GetVoice);
   add("DELETE", "/v1/voices/{voice_id}", &ApiServer::DeleteVoice);
+  // Uploads past a megabyte are read to an unlinked temporary file, not memory.
+  const http::RouteOptions upload = {.max_body_bytes = config_.max_upload_bytes,
+                                     .spool_above_bytes = kUploadMemoryBytes};
   add("POST", "/v1/voice/create", &ApiServer::CreateVoice,
-      {.max_body_bytes = config_.max_upload_bytes, .gate = AuthGate(false)});
+      {.max_body_bytes = upload.max_body_bytes,
+       .spool_above_bytes = upload.spool_above_bytes,
+       .gate = AuthGate(false)});
   add("GET", "/v1/voice/consent-statement", &ApiServer::ConsentStatement);
   add("POST", "/v1/admin/protected-voices", &ApiServer::AddProtectedVoice,
-      {.max_body_bytes = config_.max_upload_bytes, .gate = AuthGate(true)});
+      {.max_body_bytes = upload.max_body_bytes,
+       .spool_above_bytes = upload.spool_above_bytes,
+       .gate = AuthGate(true)});
   add("GET", "/v1/admin/protected-voices", &ApiServer::ListProtectedVoices);
   add("DELETE", "/v1/admin/protected-voices/{id}", &ApiServer::RemoveProtectedVoice);
   add("GET", "/v1/models", &ApiServer::ListModels);

@@ -62,16 +62,14 @@ cloning::Actor ActorOf(const Principal& who, const std::string& request_id) {
   return cloning::Actor{who.user_id, who.key_id, request_id, "api"};
 }
 
-// The vox_voice_creations_total label of a create's result.
-const char* CreationOutcome(const Result<store::Voice>& voice) {
-  if (voice) return "created";
-  switch (voice.error().code) {
+// The vox_voice_creations_total label of an upload's acceptance (the
+// worker's vox_voice_creations_finished_total counts how creations end).
+const char* AcceptanceOutcome(const Result<cloning::AcceptedCreation>& accepted) {
+  if (accepted) return "accepted";
+  switch (accepted.error().code) {
     case ErrorCode::kInvalidArgument:
       return "invalid";
-    case ErrorCode::kUnprocessable:
-      return "unprocessable";
-    case ErrorCode::kPermissionDenied:
-      return "protected";
+    case ErrorCode::kResourceExhausted:
     case ErrorCode::kUnavailable:
       return "busy";
     default:
@@ -135,16 +133,21 @@ void ApiServer::CreateVoice(Request& request, Responder respond) {
              r.headers.Set("Retry-After", std::to_string(retry_after));
              return r;
            }
-           auto input = ParseCloneForm(request.body, content_type);
+           auto input = ParseCloneForm(request.Body(), content_type);
            if (!input) {
              voice_creations_.With({"invalid"}).Inc();
              return FromError(input.error());
            }
-           auto voice = cloner_->Create(*input, ActorOf(who, request.request_id));
-           voice_creations_.With({CreationOutcome(voice)}).Inc();
-           if (!voice) return FromError(voice.error());
-           Response r = http::Json(201, CloneJson(*voice));
-           r.headers.Set("Location", "/v1/voices/" + voice->id);
+           // Accepted now, made by a worker: the voice is processing until it
+           // becomes ready, or rejected with the reason (GET /v1/voices/{id}).
+           auto accepted =
+               jobs_.SubmitVoiceCreation(*cloner_, *input, ActorOf(who, request.request_id));
+           voice_creations_.With({AcceptanceOutcome(accepted)}).Inc();
+           if (!accepted) return FromError(accepted.error());
+           json body = CloneJson(accepted->voice);
+           body["job_id"] = accepted->job.id;
+           Response r = http::Json(202, body);
+           r.headers.Set("Location", "/v1/voices/" + accepted->voice.id);
            return r;
          });
 }
@@ -172,7 +175,7 @@ void ApiServer::AddProtectedVoice(Request& request, Responder respond) {
          [this, &request, content_type](const Principal& who) -> Response {
            if (!who.is_admin) return AdminOnly();
            if (!cloner_) return CloningUnavailable();
-           auto form = ParseProtectedVoiceForm(request.body, content_type);
+           auto form = ParseProtectedVoiceForm(request.Body(), content_type);
            if (!form) return FromError(form.error());
            auto added =
                cloner_->AddProtected(form->name, form->files, ActorOf(who, request.request_id));

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <ctime>
 #include <map>
 
@@ -73,6 +74,9 @@ Status JobServiceConfig::Validate() const {
     return InvalidArgument("must be 1..100", "VOX_JOB_MAX_ATTEMPTS");
   }
   if (audio_url_ttl_s < 1) return InvalidArgument("must be >= 1", "VOX_AUDIO_URL_TTL_S");
+  if (max_pending_creations < 1 || max_pending_creations > 1000) {
+    return InvalidArgument("must be 1..1000", "VOX_CLONE_MAX_PENDING");
+  }
   return {};
 }
 
@@ -169,16 +173,8 @@ Result<SubmitResult> JobService::Submit(const Principal& who, const SynthesizeRe
     (void)cache_.Touch(job.cache_key, now);
     cache_hits_.With({}).Inc();
     AnnounceEnded(created.job);  // ended here: no worker will announce it
-  } else if (auto enqueued = queue_.Enqueue(created.job.id); !enqueued) {
-    // Never leave an accepted-looking job that no worker will see.
-    store::JobTransition t;
-    t.job_id = created.job.id;
-    t.to = JobStatus::kFailed;
-    t.error_code = "unavailable";
-    t.error_message = "the job queue was unavailable: " + enqueued.error().message;
-    t.message = *t.error_message;
-    (void)store_.TransitionJob(t);
-    return Unavailable("the job queue is unavailable; retry later");
+  } else {
+    VOX_RETURN_IF_ERROR(EnqueueOrFail(created.job));
   }
   submitted_.With({cached ? "hit" : "miss"}).Inc();
 
@@ -197,6 +193,42 @@ Result<SubmitResult> JobService::Submit(const Principal& who, const SynthesizeRe
                      .dump();
   (void)store_.AppendAudit(audit);  // the job row itself is the durable record
   return SubmitResult{std::move(created.job), true};
+}
+
+Status JobService::EnqueueOrFail(const store::Job& job) {
+  auto enqueued = queue_.Enqueue(job.id);
+  if (enqueued) return {};
+  store::JobTransition t;
+  t.job_id = job.id;
+  t.to = JobStatus::kFailed;
+  t.error_code = "unavailable";
+  t.error_message = "the job queue was unavailable: " + enqueued.error().message;
+  t.message = *t.error_message;
+  (void)store_.TransitionJob(t);
+  return Unavailable("the job queue is unavailable; retry later");
+}
+
+Result<cloning::AcceptedCreation> JobService::SubmitVoiceCreation(
+    const cloning::VoiceCloner& cloner, const cloning::CloneInput& input,
+    const cloning::Actor& actor) {
+  VOX_RETURN_IF_ERROR(cloner.CheckInput(input));
+  VOX_ASSIGN_OR_RETURN(auto voices, store_.ListVoices(actor.user_id, /*include_builtin=*/false));
+  const auto pending = std::ranges::count_if(
+      voices, [](const store::Voice& v) { return v.status == store::VoiceStatus::kProcessing; });
+  if (pending >= config_.max_pending_creations) {
+    return MakeError(ErrorCode::kResourceExhausted,
+                     "you have " + std::to_string(pending) +
+                         " voice creations in progress; wait for one to finish");
+  }
+  VOX_ASSIGN_OR_RETURN(auto accepted, cloning::AcceptVoiceCreation(store_, blobs_, cloner, input,
+                                                                   actor, config_.max_attempts));
+  if (auto enqueued = EnqueueOrFail(accepted.job); !enqueued) {
+    if (auto failed = store_.GetJob(accepted.job.id)) {
+      (void)cloning::SettleVoiceCreation(store_, blobs_, *failed);
+    }
+    return std::unexpected(enqueued.error());
+  }
+  return accepted;
 }
 
 Result<store::Job> JobService::OwnedJob(const Principal& who, const std::string& job_id) {
@@ -228,6 +260,7 @@ Result<json> JobService::DescribeJob(const store::Job& job) {
     timings[std::string(store::JobStatusName(events[i].status))] += end - events[i].at;
   }
   json out = {{"job_id", job.id},
+              {"kind", store::JobKindName(job.kind)},
               {"status", store::JobStatusName(job.status)},
               {"stage", store::JobStatusName(job.status)},
               {"voice_id", job.voice_id},
@@ -291,6 +324,10 @@ Result<json> JobService::Cancel(const Principal& who, const std::string& job_id,
   audit.target_id = job.id;
   audit.request_id = request_id;
   (void)store_.AppendAudit(audit);
+  // A canceled voice creation leaves its voice rejected and its recordings gone.
+  if (auto s = cloning::SettleVoiceCreation(store_, blobs_, job); !s) {
+    spdlog::warn("job {}: voice creation not settled: {}", job.id, s.error().message);
+  }
   return DescribeJob(job);
 }
 

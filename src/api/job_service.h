@@ -16,6 +16,7 @@
 #include "api/synthesize_request.h"
 #include "blob/blob_store.h"
 #include "cache/audio_cache.h"
+#include "cloning/voice_creation.h"
 #include "common/clock.h"
 #include "engines/synthesizer.h"
 #include "obs/metrics.h"
@@ -30,6 +31,8 @@ struct JobServiceConfig {
   int max_attempts = 3;                // VOX_JOB_MAX_ATTEMPTS
   bool webhook_allow_private = false;  // VOX_WEBHOOK_ALLOW_PRIVATE
   int64_t audio_url_ttl_s = 3600;      // VOX_AUDIO_URL_TTL_S
+  // Voice creations one user may have waiting or running; more are 429.
+  int max_pending_creations = 10;  // VOX_CLONE_MAX_PENDING
 
   Status Validate() const;  // errors name the VOX_* setting
 };
@@ -54,6 +57,14 @@ class JobService {
                               const std::optional<std::string>& idempotency_key,
                               const std::string& request_id);
 
+  // Accepts a voice creation: checks the upload (VoiceCloner::CheckInput),
+  // stores the voice (processing) with its job and enqueues it; a worker
+  // makes it ready or rejected (cloning/voice_creation.h). kResourceExhausted
+  // when the user already has max_pending_creations in progress.
+  Result<cloning::AcceptedCreation> SubmitVoiceCreation(const cloning::VoiceCloner& cloner,
+                                                        const cloning::CloneInput& input,
+                                                        const cloning::Actor& actor);
+
   // The job as the API shows it (see DescribeJob).
   Result<nlohmann::json> Describe(const Principal& who, const std::string& job_id);
 
@@ -77,6 +88,9 @@ class JobService {
   Result<store::Job> OwnedJob(const Principal& who, const std::string& job_id);
   Result<nlohmann::json> DescribeJob(const store::Job& job);
   Result<std::string> AudioUrl(const store::Job& job);
+  // Hands a stored, queued job to the queue; when the queue is down the job is
+  // failed at once (never an accepted-looking job no worker will see).
+  Status EnqueueOrFail(const store::Job& job);
 
   store::Store& store_;
   queue::JobQueue& queue_;

@@ -34,12 +34,15 @@ Result<ComponentConfigs> MapSettings(const PlatformConfig& config) {
   c.api.max_upload_bytes = config.max_upload_bytes;
   c.api.stream.threads = config.stream_threads;
   c.api.openai_voices = config.openai_voices;
+  // Large uploads are spooled next to the jobs' temporary files (unlinked at once).
+  c.api.http.spool_dir = (std::filesystem::path(config.data_dir) / "tmp").string();
   if (auto s = c.api.Validate(); !s) return std::unexpected(NameHttpSetting(s.error()));
 
   c.jobs.limits.max_chars = config.max_text_chars;
   c.jobs.max_attempts = config.job_max_attempts;
   c.jobs.webhook_allow_private = config.webhook_allow_private;
   c.jobs.audio_url_ttl_s = config.audio_url_ttl_s;
+  c.jobs.max_pending_creations = config.clone_max_pending;
   VOX_RETURN_IF_ERROR(c.jobs.Validate());
 
   c.pool.threads = config.workers;
@@ -48,6 +51,7 @@ Result<ComponentConfigs> MapSettings(const PlatformConfig& config) {
   c.runner.temp_dir = (std::filesystem::path(config.data_dir) / "tmp").string();
   c.runner.retry_base_ms = config.job_retry_base_ms;
   if (config.target_lufs != 0) c.runner.target_lufs = config.target_lufs;
+  c.runner.clone_user_concurrency = config.clone_user_concurrency;
   VOX_RETURN_IF_ERROR(c.runner.Validate());
 
   c.cloner.require_consent = config.clone_require_consent;

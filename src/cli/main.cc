@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
   vox::cli::AddMigrateCommand(app);
   vox::cli::AddKeysCommand(app);
   vox::cli::AddCloneCommand(app);
+  vox::cli::AddPhonemizeCommand(app);
+  vox::cli::AddModelsCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

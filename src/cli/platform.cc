@@ -19,6 +19,7 @@
 #include "cli/component_configs.h"
 #include "cli/data_dir.h"
 #include "cli/platform_health.h"
+#include "cloning/voice_creation.h"
 #include "common/crypto.h"
 #include "engines/engine_registry.h"
 #include "obs/log.h"
@@ -106,6 +107,7 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
   VOX_ASSIGN_OR_RETURN(const ComponentConfigs components, MapSettings(config));
   VOX_RETURN_IF_ERROR(PrepareDataDir(config.data_dir));
   std::error_code ec;
+  fs::create_directories(components.api.http.spool_dir, ec);  // uploads spooled there
   std::optional<int> lock_fd;
   if (role == Role::kAll) {
     VOX_ASSIGN_OR_RETURN(lock_fd, LockDataDir(config.data_dir));
@@ -150,6 +152,12 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
 
   // Workers score cloned output with the same encoder the voices were made with.
   auto speaker_encoder = MakeSpeakerEncoder();
+  // Cloning is optional: without it (no speech recognizer for consent checks)
+  // everything else serves, the API refuses uploads with 503 and /readyz says
+  // why without making the process unready. Workers need it to create voices.
+  auto cloning_kit = MakeCloningKit(*store, *blobs, *engines, config);
+  if (!cloning_kit) spdlog::warn("voice cloning disabled: {}", cloning_kit.error().message);
+  cloning::VoiceCloner* cloner = cloning_kit ? cloning_kit->cloner.get() : nullptr;
   std::unique_ptr<worker::WorkerMetrics> worker_metrics;
   std::unique_ptr<worker::JobRunner> runner;
   std::unique_ptr<worker::WorkerPool> pool;
@@ -162,29 +170,36 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
     SweepJobTempFiles(runner_config.temp_dir,
                       role == Role::kAll ? std::chrono::seconds(0) : std::chrono::seconds(900));
     runner_config.speaker_encoder = speaker_encoder.get();
+    runner_config.cloner = cloner;
     runner = std::make_unique<worker::JobRunner>(*store, *blobs, *cache, synthesizer,
                                                  *worker_metrics, runner_config);
     worker::WorkerPoolConfig pool_config = components.pool;
     pool_config.worker_id = "worker-" + std::to_string(::getpid()) + "-" + RandomToken(6);
     pool = std::make_unique<worker::WorkerPool>(
         *queue, *store, *runner, *worker_metrics, pool_config,
-        [&](const store::Job& job) { jobs.AnnounceEnded(job); });
+        [&](const store::Job& job) {
+          jobs.AnnounceEnded(job);
+          if (auto s = cloning::SettleVoiceCreation(*store, *blobs, job); !s) {
+            spdlog::warn("job {}: voice creation not settled: {}", job.id, s.error().message);
+          }
+        },
+        [&] {
+          // Creations whose job ended where no worker settled them (the queue
+          // failed it after its workers died, or an API cancel raced a crash).
+          auto swept = cloning::SweepVoiceCreations(*store, *blobs, 100);
+          if (!swept) spdlog::warn("voice creation sweep: {}", swept.error().message);
+        });
     pool->Start();
   }
 
   std::unique_ptr<api::ApiServer> server;
   if (role != Role::kWorker) {
     auto checks = ReadinessChecks(*store, *blobs, *queue, *engines, pool.get());
-    // Cloning is optional for the API: without it, everything else serves, and
-    // /readyz says why cloning is off without making the process unready.
-    auto cloning_kit = MakeCloningKit(*store, *blobs, *engines, config);
-    if (!cloning_kit) spdlog::warn("voice cloning disabled: {}", cloning_kit.error().message);
     Status cloning_status = cloning_kit ? Status{} : Status(std::unexpected(cloning_kit.error()));
     checks.push_back({"cloning", [cloning_status] { return cloning_status; }, /*required=*/false});
     auto authenticator = std::make_unique<api::Authenticator>(*store);
     server = std::make_unique<api::ApiServer>(components.api, jobs, *authenticator, *engines,
-                                              *store, *blobs, metrics, std::move(checks),
-                                              cloning_kit ? cloning_kit->cloner.get() : nullptr);
+                                              *store, *blobs, metrics, std::move(checks), cloner);
     VOX_RETURN_IF_ERROR(server->Start());
     std::cout << "vox: listening on http://" << config.listen.substr(0, config.listen.rfind(':'))
               << ":" << server->port() << std::endl;

@@ -50,7 +50,8 @@ void PlatformConfig::AddOptions(CLI::App& cmd) {
                "Allow webhooks to loopback/private addresses")
       ->envname("VOX_WEBHOOK_ALLOW_PRIVATE");
   cmd.add_option("--webhook-max-attempts", webhook_max_attempts, "Webhook delivery attempts")
-      ->envname("VOX_WEBHOOK_MAX_ATTEMPTS")->capture_default_str();
+      ->envname("VOX_WEBHOOK_MAX_ATTEMPTS")
+      ->capture_default_str();
   cmd.add_option("--webhook-timeout-ms", webhook_timeout_ms,
                  "Time one webhook attempt may take, connecting included")
       ->envname("VOX_WEBHOOK_TIMEOUT_MS")
@@ -104,8 +105,17 @@ void PlatformConfig::AddOptions(CLI::App& cmd) {
                  "Refuse uploads that match a protected voice")
       ->envname("VOX_CLONE_CHECK_PROTECTED")
       ->capture_default_str();
-  cmd.add_option("--clone-concurrency", clone_concurrency, "Voice creations at once (more: 503)")
+  cmd.add_option("--clone-concurrency", clone_concurrency,
+                 "Voice creations running at once in one worker process (more wait in the queue)")
       ->envname("VOX_CLONE_CONCURRENCY")
+      ->capture_default_str();
+  cmd.add_option("--clone-user-concurrency", clone_user_concurrency,
+                 "Voice creations of one user running at once on all workers (more wait)")
+      ->envname("VOX_CLONE_USER_CONCURRENCY")
+      ->capture_default_str();
+  cmd.add_option("--clone-max-pending", clone_max_pending,
+                 "Voice creations one user may have in progress (more: 429)")
+      ->envname("VOX_CLONE_MAX_PENDING")
       ->capture_default_str();
   cmd.add_option("--max-upload-bytes", max_upload_bytes, "Largest voice upload (all files)")
       ->envname("VOX_MAX_UPLOAD_BYTES")

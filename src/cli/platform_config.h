@@ -48,6 +48,8 @@ struct PlatformConfig {
   bool clone_require_consent = true;    // VOX_CLONE_REQUIRE_CONSENT
   bool clone_check_protected = true;    // VOX_CLONE_CHECK_PROTECTED
   int clone_concurrency = 2;            // VOX_CLONE_CONCURRENCY: creations at once per process
+  int clone_user_concurrency = 1;       // VOX_CLONE_USER_CONCURRENCY: per user, all workers
+  int clone_max_pending = 10;           // VOX_CLONE_MAX_PENDING: per user, waiting or running
   size_t max_upload_bytes = 50u << 20;  // VOX_MAX_UPLOAD_BYTES: one voice upload
   std::string asr_model_dir = "/usr/share/pocketsphinx/model/en-us";  // VOX_ASR_MODEL_DIR
 

@@ -16,9 +16,11 @@ Result<CloneSynthesisData> ReadCloneSynthesisData(const std::string& metadata_js
     return Internal("the voice's stored data is damaged (no conversion or embedding)");
   }
   auto conversion = engines::VoiceConversion::FromJson(metadata["conversion"]);
-  if (!conversion) return Internal("the voice's stored conversion is damaged: " + conversion.error().message);
+  if (!conversion)
+    return Internal("the voice's stored conversion is damaged: " + conversion.error().message);
   auto embedding = voice::Embedding::FromJson(metadata["embedding"]);
-  if (!embedding) return Internal("the voice's stored embedding is damaged: " + embedding.error().message);
+  if (!embedding)
+    return Internal("the voice's stored embedding is damaged: " + embedding.error().message);
   return CloneSynthesisData{std::move(*conversion), std::move(*embedding)};
 }
 
@@ -26,8 +28,15 @@ json PublicCloneMetadata(const std::string& metadata_json) {
   json metadata = json::parse(metadata_json, nullptr, /*allow_exceptions=*/false);
   json out = json::object();
   if (!metadata.is_object()) return out;
-  for (const char* key : {"description", "labels", "speaker_name"}) {
+  for (const char* key : {"description", "labels", "speaker_name", "job_id"}) {
     if (metadata.contains(key)) out[key] = metadata[key];
+  }
+  // Why a creation was refused, in the caller's terms (cloning/voice_creation.h).
+  if (metadata.contains("rejection") && metadata["rejection"].is_object()) {
+    const json& r = metadata["rejection"];
+    out["rejection"] = {{"code", r.value("code", "")},
+                        {"field", r.value("field", "")},
+                        {"message", r.value("message", "")}};
   }
   if (metadata.contains("sample") && metadata["sample"].is_object()) {
     out["sample_seconds"] = metadata["sample"].value("seconds", 0.0);
@@ -35,8 +44,8 @@ json PublicCloneMetadata(const std::string& metadata_json) {
   if (metadata.contains("consent") && metadata["consent"].is_object()) {
     const json& c = metadata["consent"];
     json consent = json::object();
-    for (const char* key : {"required", "statement", "transcript", "wer", "similarity",
-                            "verified_at"}) {
+    for (const char* key :
+         {"required", "statement", "transcript", "wer", "similarity", "verified_at"}) {
       if (c.contains(key)) consent[key] = c[key];
     }
     out["consent"] = consent;

@@ -4,6 +4,9 @@
 //
 // {
 //   "description": "...", "labels": ["..."], "speaker_name": "...",
+//   "job_id": "...",               the voice creation job (API uploads only)
+//   "rejection": {"code": "unprocessable", "field": "consent_audio", "message": "...",
+//                 "at": 1764000000000},   a rejected voice: why (nothing else is kept)
 //   "embedding": {...},            voice::Embedding::ToJson
 //   "profile": {...},              voice::VoiceProfile::ToJson
 //   "conversion": {...},           engines::VoiceConversion::ToJson
@@ -44,8 +47,8 @@ struct CloneSynthesisData {
 Result<CloneSynthesisData> ReadCloneSynthesisData(const std::string& metadata_json);
 
 // The public part of the metadata for the API's voice object: description,
-// labels, speaker_name, sample seconds, consent (statement, scores, time) and
-// fit scores; never the embedding, the conversion or blob keys.
+// labels, speaker_name, job id, rejection, sample seconds, consent (statement,
+// scores, time) and fit scores; never the embedding, the conversion or blob keys.
 nlohmann::json PublicCloneMetadata(const std::string& metadata_json);
 
 }  // namespace vox::cloning

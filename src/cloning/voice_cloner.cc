@@ -29,7 +29,8 @@ Status ValidateText(std::string_view value, const std::string& field, size_t max
   }
   if (!text::ValidateUtf8(value)) return InvalidArgument(field + " is not valid UTF-8", field);
   for (unsigned char c : value) {
-    if (c < 0x20 || c == 0x7F) return InvalidArgument(field + " contains control characters", field);
+    if (c < 0x20 || c == 0x7F)
+      return InvalidArgument(field + " contains control characters", field);
   }
   if (text::CountCodePoints(value) > max_chars) {
     return InvalidArgument(field + " is longer than " + std::to_string(max_chars) + " characters",
@@ -162,35 +163,92 @@ Status VoiceCloner::CheckProtected(const voice::Embedding& embedding, const Acto
   if (!match) return Internal("checking protected voices: " + match.error().message);
   if (!*match) return {};
   Audit(actor, "voice.create.refused_protected", "",
-        {{"protected_voice_id", (*match)->id}, {"protected_voice_name", (*match)->name},
-         {"similarity", (*match)->similarity}, {"threshold", config_.protected_threshold}});
+        {{"protected_voice_id", (*match)->id},
+         {"protected_voice_name", (*match)->name},
+         {"similarity", (*match)->similarity},
+         {"threshold", config_.protected_threshold}});
   return MakeError(ErrorCode::kPermissionDenied,
                    "the uploaded voice matches a protected voice (a person whose voice may not "
                    "be cloned); the upload was refused and recorded",
                    "files");
 }
 
-Result<store::Voice> VoiceCloner::Create(const CloneInput& input, const Actor& actor) {
-  const auto started = std::chrono::steady_clock::now();
+Status VoiceCloner::CheckInput(const CloneInput& input) const {
   VOX_RETURN_IF_ERROR(ValidateInput(input));
-  std::string statement;
   if (config_.require_consent) {
     if (!transcriber_) return Unavailable("consent checks need a speech recognizer");
-    VOX_ASSIGN_OR_RETURN(statement, ConsentStatement(input.speaker_name));
+    VOX_RETURN_IF_ERROR(ConsentStatement(input.speaker_name));
     if (!input.consent_audio) {
-      return InvalidArgument("consent_audio is required: a recording of the speaker reading the "
-                             "consent statement (GET /v1/voice/consent-statement)",
-                             "consent_audio");
+      return InvalidArgument(
+          "consent_audio is required: a recording of the speaker reading the "
+          "consent statement (GET /v1/voice/consent-statement)",
+          "consent_audio");
     }
   } else if (!input.speaker_name.empty()) {
     VOX_RETURN_IF_ERROR(ConsentStatement(input.speaker_name));  // still validate the name
   }
+  return {};
+}
+
+Result<store::Voice> VoiceCloner::Create(const CloneInput& input, const Actor& actor) {
+  VOX_RETURN_IF_ERROR(CheckInput(input));
   Slot slot(running_, config_.max_concurrent);
   if (!slot.acquired()) {
-    return Unavailable("voice creation is at capacity; retry in a few seconds");
+    return MakeError(ErrorCode::kResourceExhausted,
+                     "voice creation is at capacity; retry in a few seconds");
+  }
+  VOX_ASSIGN_OR_RETURN(store::Voice built, Build(NewUuid(), input, actor, nullptr));
+  auto created = store_.CreateVoice(built);
+  if (!created) {
+    RemoveBlobs(built.id);
+    return created;
+  }
+  return created;
+}
+
+Result<store::Voice> VoiceCloner::Complete(const std::string& voice_id, const CloneInput& input,
+                                           const Actor& actor, const StepCallback& step) {
+  VOX_RETURN_IF_ERROR(CheckInput(input));
+  Slot slot(running_, config_.max_concurrent);
+  if (!slot.acquired()) {
+    return MakeError(ErrorCode::kResourceExhausted, "voice creation is at capacity");
+  }
+  VOX_ASSIGN_OR_RETURN(store::Voice pending, store_.GetVoice(voice_id));
+  VOX_ASSIGN_OR_RETURN(store::Voice built, Build(voice_id, input, actor, step));
+  // The row keeps what the API recorded when it accepted the upload (its job).
+  json metadata = json::parse(built.metadata);
+  json before = json::parse(pending.metadata, nullptr, false);
+  if (before.is_object() && before.contains("job_id")) metadata["job_id"] = before["job_id"];
+  store::VoiceUpdate update;
+  update.id = voice_id;
+  update.status = store::VoiceStatus::kReady;
+  update.only_if = store::VoiceStatus::kProcessing;
+  update.metadata = metadata.dump();
+  update.at = built.updated_at;
+  auto ready = store_.UpdateVoice(update);
+  if (!ready) RemoveBlobs(voice_id);  // deleted meanwhile, or the database failed
+  return ready;
+}
+
+void VoiceCloner::RemoveBlobs(const std::string& voice_id) {
+  for (const std::string& key : {SampleKey(voice_id), ConsentKey(voice_id)}) {
+    if (auto s = blobs_.Delete(key); !s) {
+      spdlog::error("voice cloning: could not remove {}: {}", key, s.error().message);
+    }
+  }
+}
+
+Result<store::Voice> VoiceCloner::Build(const std::string& id, const CloneInput& input,
+                                        const Actor& actor, const StepCallback& step) {
+  auto announce = [&](CreationStep s) -> Status { return step ? step(s) : Status{}; };
+  const auto started = std::chrono::steady_clock::now();
+  std::string statement;  // CheckInput validated the speaker's name
+  if (config_.require_consent) {
+    VOX_ASSIGN_OR_RETURN(statement, ConsentStatement(input.speaker_name));
   }
 
   // 2. Decode and preprocess the samples.
+  VOX_RETURN_IF_ERROR(announce(CreationStep::kDecoding));
   VOX_ASSIGN_OR_RETURN(auto decoded, DecodeUploads(input.files, "files", Limits("files")));
   auto sample = voice::PreprocessVoiceSample(decoded, config_.preprocess);
   if (!sample) return std::unexpected(AudioError(sample.error(), "files", "files"));
@@ -202,14 +260,15 @@ Result<store::Voice> VoiceCloner::Create(const CloneInput& input, const Actor& a
   VOX_RETURN_IF_ERROR(CheckProtected(*embedding, actor));
 
   // 4. Consent, by the same speaker.
+  VOX_RETURN_IF_ERROR(announce(CreationStep::kConsent));
   json consent_record = {{"required", config_.require_consent}};
   std::optional<audio::PcmBuffer> consent_audio;
   if (config_.require_consent) {
     VOX_ASSIGN_OR_RETURN(
         auto consent_decoded,
         DecodeUploads({&*input.consent_audio, 1}, "consent_audio", Limits("consent_audio")));
-    auto consent = voice::PreprocessVoiceSample(consent_decoded,
-                                                voice::PreprocessOptions::ForConsent());
+    auto consent =
+        voice::PreprocessVoiceSample(consent_decoded, voice::PreprocessOptions::ForConsent());
     if (!consent) {
       return std::unexpected(AudioError(consent.error(), "consent_audio", "consent_audio"));
     }
@@ -236,6 +295,7 @@ Result<store::Voice> VoiceCloner::Create(const CloneInput& input, const Actor& a
   }
 
   // 5. What the voice is like, and how to get there from a built-in voice.
+  VOX_RETURN_IF_ERROR(announce(CreationStep::kFitting));
   auto profile = voice::AnalyzeVoice(sample->audio);
   if (!profile) return std::unexpected(AudioError(profile.error(), "files", "files"));
   voice::ConversionFitReport report;
@@ -247,7 +307,7 @@ Result<store::Voice> VoiceCloner::Create(const CloneInput& input, const Actor& a
   if (!conversion) return std::unexpected(AudioError(conversion.error(), "files", "files"));
 
   // 6. Blobs first, then the row: a row never points at missing audio.
-  const std::string id = NewUuid();
+  VOX_RETURN_IF_ERROR(announce(CreationStep::kStoring));
   BlobRollback rollback(blobs_);
   VOX_ASSIGN_OR_RETURN(std::string sample_wav, Wav(sample->audio));
   rollback.Add(SampleKey(id));
@@ -313,14 +373,16 @@ Result<store::Voice> VoiceCloner::Create(const CloneInput& input, const Actor& a
   voice.language = "en-US";  // the conversion keeps the base voice's English front end
   voice.metadata = metadata.dump();
   voice.created_at = voice.updated_at = clock_.NowMs();
-  VOX_ASSIGN_OR_RETURN(store::Voice created, store_.CreateVoice(voice));
-  rollback.Release();
+  rollback.Release();  // the caller writes the row, or removes the blobs (RemoveBlobs)
 
   Audit(actor, "voice.create", id,
-        {{"name", input.name}, {"speaker_name", input.speaker_name},
-         {"base_voice", conversion->base_voice}, {"sample_seconds", sample->audio.duration_s()},
-         {"consent", consent_record}, {"seconds", seconds}});
-  return created;
+        {{"name", input.name},
+         {"speaker_name", input.speaker_name},
+         {"base_voice", conversion->base_voice},
+         {"sample_seconds", sample->audio.duration_s()},
+         {"consent", consent_record},
+         {"seconds", seconds}});
+  return voice;
 }
 
 Status ClonerConfig::Validate() const {
@@ -336,8 +398,7 @@ Status VoiceCloner::Delete(const std::string& voice_id, const Actor& actor, bool
       std::optional<store::Voice> voice,
       VoiceResolver(store_).ForManagement(voice_id, Caller{actor.user_id, as_admin}));
   if (!voice) {
-    return MakeError(ErrorCode::kPermissionDenied, "built-in voices cannot be deleted",
-                     "voice_id");
+    return MakeError(ErrorCode::kPermissionDenied, "built-in voices cannot be deleted", "voice_id");
   }
   const bool first = voice->status != store::VoiceStatus::kDeleted;
   // The row first: from here on the id is unusable, whatever happens to the blobs.
@@ -380,7 +441,8 @@ Result<store::ProtectedVoiceRecord> VoiceCloner::AddProtected(
 Status VoiceCloner::RemoveProtected(const std::string& id, const Actor& actor) {
   auto removed = store_.DeleteProtectedVoice(id);
   if (!removed) {
-    if (removed.error().code == ErrorCode::kNotFound) return NotFound("no such protected voice", "id");
+    if (removed.error().code == ErrorCode::kNotFound)
+      return NotFound("no such protected voice", "id");
     return removed;
   }
   Audit(actor, "protected_voice.remove", id, json::object());

@@ -1,9 +1,11 @@
 // VoiceCloner: creating and deleting cloned voices, and the protected-voice
 // list, behind both the HTTP API and `vox clone` / `vox protected`.
 //
-// Create runs the whole pipeline synchronously, in this order, and refuses as
-// early as it can so a refused upload costs little and leaves nothing behind:
-//   1. fields (name, speaker_name, labels, description);
+// A creation runs these steps, refusing as early as it can so a refused upload
+// costs little and leaves nothing behind:
+//   1. fields (name, speaker_name, labels, description) and the presence of a
+//      consent recording: CheckInput, cheap, also run by the API before it
+//      accepts an upload;
 //   2. decode the files one at a time, straight to mono 16 kHz, under one
 //      budget of decoded seconds for all of them (upload_decoder.h), and
 //      preprocess (voice/preprocess.h: VAD trim, pauses, loudness; refusals);
@@ -11,18 +13,23 @@
 //   4. consent: decode (its own budget: the consent preprocessing's one
 //      minute), preprocess, VerifyConsent against the statement for
 //      speaker_name (kUnprocessable "consent_audio", audited with the scores);
-//   5. voice profile and conversion fit (a few seconds of CPU);
+//   5. voice profile and conversion fit (seconds of CPU, with the ASR guard);
 //   6. blobs (processed sample, consent recording), then the voice row, ready.
 // A failure after step 6 began deletes the blobs written, so a refusal or an
-// error never leaves a row or an orphan blob. Nothing is stored for refused
-// uploads but the audit event: a refused person's voice is not kept.
+// error never leaves an orphan blob. Nothing of a refused person's voice is
+// kept but the audit event.
 //
-// Thread-safe. At most `max_concurrent` creations run at once; more are
-// kUnavailable (503, retry) rather than queued, so cloning cannot starve the
-// API's handler threads.
+// Two entry points run steps 1-6: Create (`vox clone`: synchronous, inserts
+// the row at the end) and Complete (the worker's voice creation job: the API
+// inserted the row as processing when it accepted the upload; it becomes
+// ready here, or the caller marks it rejected with the error).
+//
+// Thread-safe. At most `max_concurrent` creations run at once in a process;
+// more get kResourceExhausted (the worker hands the job back for later).
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,11 +50,11 @@
 namespace vox::cloning {
 
 struct ClonerConfig {
-  bool require_consent = true;   // VOX_CLONE_REQUIRE_CONSENT; off only for trusted offline use
-  bool check_protected = true;   // VOX_CLONE_CHECK_PROTECTED
+  bool require_consent = true;  // VOX_CLONE_REQUIRE_CONSENT; off only for trusted offline use
+  bool check_protected = true;  // VOX_CLONE_CHECK_PROTECTED
   double protected_threshold = voice::kProtectedVoiceThreshold;
   std::string platform_name = "Vox";  // named in the consent statement
-  int max_concurrent = 2;             // VOX_CLONE_CONCURRENCY
+  int max_concurrent = 2;             // VOX_CLONE_CONCURRENCY: creations at once per process
   size_t max_file_bytes = 50u << 20;  // VOX_MAX_UPLOAD_BYTES, per file
   voice::PreprocessOptions preprocess;
   voice::ConsentOptions consent;
@@ -75,6 +82,12 @@ struct CloneInput {
   std::optional<UploadedAudio> consent_audio;
 };
 
+// The steps of a creation, announced as each begins: the worker shows them as
+// its job's stages and heartbeats between them. An error returned stops the
+// creation (canceled, or the lease was lost) and is passed through.
+enum class CreationStep { kDecoding, kConsent, kFitting, kStoring };
+using StepCallback = std::function<Status(CreationStep)>;
+
 class VoiceCloner {
  public:
   // `transcriber` may be null only when consent is not required.
@@ -85,12 +98,25 @@ class VoiceCloner {
   // The statement `speaker_name` must read (field "speaker_name" when invalid).
   Result<std::string> ConsentStatement(std::string_view speaker_name) const;
 
+  // Step 1: kInvalidArgument naming the field that is missing or malformed;
+  // kUnavailable when consent is required and no recognizer was loaded.
+  Status CheckInput(const CloneInput& input) const;
+
   // Creates a ready clone owned by actor.user_id. Errors: kInvalidArgument for
   // a missing or malformed field; kUnprocessable for audio that cannot be
   // cloned ("files", "consent_audio") or a failed consent check
   // ("consent_audio"); kPermissionDenied for a protected voice ("files");
-  // kUnavailable when busy or a dependency is down.
+  // kUnavailable when a dependency is down.
   Result<store::Voice> Create(const CloneInput& input, const Actor& actor);
+
+  // Runs steps 1-6 for `voice_id`, a clone whose row is processing, and makes
+  // it ready. Errors as Create's, plus kResourceExhausted when max_concurrent
+  // creations are running (try later), kFailedPrecondition when the row is no
+  // longer processing (deleted meanwhile: the blobs written are removed), and
+  // whatever `step` returned. Running it again for the same voice after a
+  // crash is safe: the blob keys derive from the id.
+  Result<store::Voice> Complete(const std::string& voice_id, const CloneInput& input,
+                                const Actor& actor, const StepCallback& step);
 
   // Deletes actor's clone (any clone when `as_admin`): the row becomes
   // deleted with its embedding and profile cleared, its blobs are removed,
@@ -113,6 +139,12 @@ class VoiceCloner {
   // in total) or consent_audio (the consent preprocessing's).
   UploadLimits Limits(std::string_view field) const;
   Status CheckProtected(const voice::Embedding& embedding, const Actor& actor);
+  // Steps 2-6 up to the row: the voice as it will be stored (ready), its blobs
+  // written. On error nothing of it remains in the blob store.
+  Result<store::Voice> Build(const std::string& voice_id, const CloneInput& input,
+                             const Actor& actor, const StepCallback& step);
+  // Removes a built voice's blobs when its row could not be written.
+  void RemoveBlobs(const std::string& voice_id);
   void Audit(const Actor& actor, std::string action, const std::string& target_id,
              nlohmann::json detail);
 

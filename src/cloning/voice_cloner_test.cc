@@ -13,6 +13,7 @@
 #include "audio/encode.h"
 #include "audio/testing/test_bombs.h"
 #include "cloning/clone_metadata.h"
+#include "cloning/voice_creation.h"
 #include "cloning/voice_resolver.h"
 #include "engines/flite_engine.h"
 #include "engines/synthesizer.h"
@@ -58,8 +59,9 @@ class VoiceClonerTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("vox-cloner-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("vox-cloner-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     auto store = store::OpenStore("sqlite://" + (dir_ / "vox.db").string());
@@ -244,7 +246,8 @@ TEST_F(VoiceClonerTest, ProtectedVoiceIsRefusedWith403AndAudited) {
   auto voice = cloner_->Create(Input(*samples_, *consent_), actor_);
   ASSERT_FALSE(voice);
   EXPECT_EQ(voice.error().code, ErrorCode::kPermissionDenied);
-  EXPECT_EQ(voice.error().message.find("Famous"), std::string::npos) << "names the protected person";
+  EXPECT_EQ(voice.error().message.find("Famous"), std::string::npos)
+      << "names the protected person";
   ExpectNothingCreated();
   auto events = Audit("voice.create.refused_protected");
   ASSERT_EQ(events.size(), 1u);
@@ -265,7 +268,10 @@ TEST_F(VoiceClonerTest, BadUploadsAreClearErrorsAndCreateNothing) {
   std::string truncated = samples_->substr(0, samples_->size() / 50);
   // A WAV header claiming 1 Hz: the decoder refuses the rate.
   std::string one_hz = *samples_;
-  one_hz[24] = 1; one_hz[25] = 0; one_hz[26] = 0; one_hz[27] = 0;
+  one_hz[24] = 1;
+  one_hz[25] = 0;
+  one_hz[26] = 0;
+  one_hz[27] = 0;
   std::vector<Case> cases = {
       {"garbage", "this is not audio at all, just text pretending to be a file", "files"},
       {"truncated", truncated, "files"},
@@ -328,10 +334,102 @@ TEST_F(VoiceClonerTest, DecompressionBombsStopAtTheFieldsBudget) {
 }
 
 TEST_F(VoiceClonerTest, BuiltinsAndForeignVoicesCannotBeDeleted) {
-  EXPECT_EQ(cloner_->Delete("flite-slt", actor_, false).error().code,
-            ErrorCode::kPermissionDenied);
+  EXPECT_EQ(cloner_->Delete("flite-slt", actor_, false).error().code, ErrorCode::kPermissionDenied);
   EXPECT_EQ(cloner_->Delete("5b0f3e1c-8a55-4b0e-9f1e-2a3b4c5d6e7f", actor_, false).error().code,
             ErrorCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace vox::cloning
+
+// --- voice creation as a job (voice_creation.h) ------------------------------
+
+namespace vox::cloning {
+namespace {
+
+TEST_F(VoiceClonerTest, AnAcceptedUploadIsAProcessingVoiceWithItsQueuedJob) {
+  auto accepted = AcceptVoiceCreation(*store_, *blobs_, *cloner_, Input(*samples_, *consent_),
+                                      actor_, /*max_attempts=*/3);
+  ASSERT_TRUE(accepted) << accepted.error().ToString();
+  EXPECT_EQ(accepted->voice.status, store::VoiceStatus::kProcessing);
+  auto job = store_->GetJob(accepted->job.id);
+  ASSERT_TRUE(job);
+  EXPECT_EQ(job->kind, store::JobKind::kVoiceCreation);
+  EXPECT_EQ(job->status, store::JobStatus::kQueued);
+  EXPECT_EQ(job->voice_id, accepted->voice.id);
+  EXPECT_EQ(job->user_id, actor_.user_id);
+  EXPECT_EQ(json::parse(accepted->voice.metadata)["job_id"], job->id);
+
+  // The worker reads back exactly what was uploaded, and who asked.
+  auto params = CreationParams::FromJson(job->params);
+  ASSERT_TRUE(params) << params.error().ToString();
+  EXPECT_EQ(params->actor.request_id, "req-1");
+  std::vector<std::string> storage;
+  auto input = LoadCreationInput(*blobs_, *params, storage);
+  ASSERT_TRUE(input) << input.error().ToString();
+  EXPECT_EQ(input->name, "my voice");
+  ASSERT_EQ(input->files.size(), 1u);
+  EXPECT_EQ(input->files[0].bytes, *samples_);
+  EXPECT_EQ(input->files[0].filename, "sample.wav");
+  ASSERT_TRUE(input->consent_audio);
+  EXPECT_EQ(input->consent_audio->bytes, *consent_);
+  EXPECT_EQ(blobs_->List("uploads/" + accepted->voice.id + "/")->size(), 2u);
+
+  // Canceled before a worker took it: the voice is rejected, the recordings go.
+  store::JobTransition cancel;
+  cancel.job_id = job->id;
+  cancel.to = store::JobStatus::kCanceled;
+  ASSERT_TRUE(store_->TransitionJob(cancel));
+  ASSERT_TRUE(SettleVoiceCreation(*store_, *blobs_, *store_->GetJob(job->id)));
+  auto voice = store_->GetVoice(accepted->voice.id);
+  ASSERT_TRUE(voice);
+  EXPECT_EQ(voice->status, store::VoiceStatus::kRejected);
+  EXPECT_EQ(json::parse(voice->metadata)["rejection"]["code"], "canceled");
+  EXPECT_TRUE(blobs_->List("uploads/")->empty());
+  // Settling again changes nothing.
+  ASSERT_TRUE(SettleVoiceCreation(*store_, *blobs_, *store_->GetJob(job->id)));
+  EXPECT_EQ(store_->GetVoice(accepted->voice.id)->updated_at, voice->updated_at);
+}
+
+TEST_F(VoiceClonerTest, AnUploadRefusedAtAcceptanceLeavesNothing) {
+  auto refused =
+      AcceptVoiceCreation(*store_, *blobs_, *cloner_, Input(*samples_, std::nullopt), actor_, 3);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(refused.error().field, "consent_audio");
+  ExpectNothingCreated();
+  EXPECT_TRUE(blobs_->List("uploads/")->empty());
+  EXPECT_EQ(store_->CountJobs(store::JobStatus::kQueued).value_or(-1), 0);
+}
+
+TEST_F(VoiceClonerTest, TheSweepSettlesCreationsWhoseJobEndedWithoutAWorker) {
+  auto accepted =
+      AcceptVoiceCreation(*store_, *blobs_, *cloner_, Input(*samples_, *consent_), actor_, 3);
+  ASSERT_TRUE(accepted) << accepted.error().ToString();
+  auto waiting =
+      AcceptVoiceCreation(*store_, *blobs_, *cloner_, Input(*samples_, *consent_), actor_, 3);
+  ASSERT_TRUE(waiting);
+  // The queue failed the first job after its workers kept dying.
+  store::JobTransition failed;
+  failed.job_id = accepted->job.id;
+  failed.to = store::JobStatus::kFailed;
+  failed.error_code = "attempts_exhausted";
+  failed.error_message = "failed after 3 attempts: worker lost";
+  ASSERT_TRUE(store_->TransitionJob(failed));
+
+  auto swept = SweepVoiceCreations(*store_, *blobs_, 100);
+  ASSERT_TRUE(swept) << swept.error().ToString();
+  EXPECT_EQ(*swept, 1);
+  auto voice = store_->GetVoice(accepted->voice.id);
+  EXPECT_EQ(voice->status, store::VoiceStatus::kRejected);
+  const json rejection = json::parse(voice->metadata)["rejection"];
+  EXPECT_EQ(rejection["code"], "internal");
+  EXPECT_EQ(rejection["message"], "failed after 3 attempts: worker lost");
+  EXPECT_TRUE(blobs_->List("uploads/" + accepted->voice.id + "/")->empty());
+  // The one still queued is left alone, recordings and all.
+  EXPECT_EQ(store_->GetVoice(waiting->voice.id)->status, store::VoiceStatus::kProcessing);
+  EXPECT_EQ(blobs_->List("uploads/" + waiting->voice.id + "/")->size(), 2u);
+  EXPECT_EQ(SweepVoiceCreations(*store_, *blobs_, 100).value_or(-1), 0);
 }
 
 }  // namespace

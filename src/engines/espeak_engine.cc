@@ -7,9 +7,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <mutex>
 
 #include "engines/engine_input.h"
+#include "engines/espeak_runtime.h"
 #include "engines/language.h"
 
 namespace vox::engines {
@@ -83,27 +83,15 @@ struct Call {
   bool stopped = false;
 };
 
-// libespeak-ng's process-wide state and the one mutex that guards it.
-struct Runtime {
-  std::mutex mu;
-  bool initialized = false;
-  std::string data_dir;
-  std::string version;
-  int sample_rate = 0;
-  std::string current_voice;  // espeak voice selected last; "" if unknown
-  Call* call = nullptr;       // the synthesis in progress, for the callback
-};
-
-Runtime& GetRuntime() {
-  static Runtime* runtime = new Runtime;  // never destroyed: other statics may still synthesize
-  return *runtime;
-}
+// The synthesis in progress, for the callback; guarded by the EspeakSession
+// the synthesizing thread holds.
+Call* g_current_call = nullptr;
 
 // Synchronous mode calls back on the synthesizing thread, which holds the
 // mutex, with each buffer of samples and the events inside it. Returning 1
 // aborts the synthesis.
 int OnSamples(short* wav, int count, espeak_EVENT* events) {
-  Call* call = GetRuntime().call;
+  Call* call = g_current_call;
   if (call == nullptr) return 0;
   if (wav != nullptr) {
     for (int i = 0; i < count; ++i) call->samples->push_back(wav[i] / 32768.0f);
@@ -150,53 +138,12 @@ std::string StatusMessage(espeak_ng_STATUS status) {
   return buffer;
 }
 
-Status InitializeLocked(Runtime& rt, const std::string& data_dir) {
-  if (rt.initialized) {
-    if (data_dir == rt.data_dir) return {};
-    return MakeError(ErrorCode::kFailedPrecondition,
-                     fmt::format("espeak-ng is already initialized with data dir '{}' in this "
-                                 "process; it cannot also use '{}'",
-                                 rt.data_dir, data_dir),
-                     "espeak_data_dir");
-  }
-  espeak_ng_InitializePath(data_dir.empty() ? nullptr : data_dir.c_str());
-  espeak_ng_ERROR_CONTEXT context = nullptr;
-  espeak_ng_STATUS status = espeak_ng_Initialize(&context);
-  espeak_ng_ClearErrorContext(&context);
-  if (status != ENS_OK) {
-    return Unavailable(fmt::format("espeak-ng failed to load its data{}: {}",
-                                   data_dir.empty() ? "" : " from '" + data_dir + "'",
-                                   StatusMessage(status)));
-  }
-  status = espeak_ng_InitializeOutput(ENOUTPUT_MODE_SYNCHRONOUS, 0, nullptr);
-  if (status != ENS_OK) {
-    return Unavailable("espeak-ng output setup failed: " + StatusMessage(status));
-  }
-  espeak_SetSynthCallback(OnSamples);
-  const char* path = nullptr;
-  rt.version = espeak_Info(&path);
-  rt.sample_rate = espeak_ng_GetSampleRate();
-  rt.data_dir = data_dir;
-  rt.initialized = true;
-  return {};
-}
-
 // Selects the voice and parameters and runs one synthesis into `call`, under
 // the library's lock. A cancel is not an error here; the caller checks call.stopped.
 Status SynthesizeLocked(const std::string& espeak_voice, const std::string& input,
                         const SynthesisParams& params, Call& call) {
-  Runtime& rt = GetRuntime();
-  std::lock_guard<std::mutex> lock(rt.mu);
-  if (rt.current_voice != espeak_voice) {
-    // Switching language reloads its dictionary: skip it when the voice is unchanged.
-    rt.current_voice.clear();
-    const espeak_ng_STATUS status = espeak_ng_SetVoiceByName(espeak_voice.c_str());
-    if (status != ENS_OK) {
-      return Internal(fmt::format("espeak-ng could not select voice '{}': {}", espeak_voice,
-                                  StatusMessage(status)));
-    }
-    rt.current_voice = espeak_voice;
-  }
+  VOX_ASSIGN_OR_RETURN(EspeakSession session, EspeakSession::OpenAny());
+  VOX_RETURN_IF_ERROR(session.SelectVoice(espeak_voice));
   for (const auto& [parameter, value] : {std::pair{espeakRATE, RateParameter(params.speed)},
                                          std::pair{espeakPITCH, PitchParameter(params.pitch)},
                                          std::pair{espeakRANGE, RangeParameter(params.pitch)}}) {
@@ -205,10 +152,11 @@ Status SynthesizeLocked(const std::string& espeak_voice, const std::string& inpu
       return Internal("espeak-ng rejected a parameter: " + StatusMessage(status));
     }
   }
-  rt.call = &call;
+  espeak_SetSynthCallback(OnSamples);
+  g_current_call = &call;
   const espeak_ng_STATUS status = espeak_ng_Synthesize(
       input.c_str(), input.size() + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, nullptr, nullptr);
-  rt.call = nullptr;
+  g_current_call = nullptr;
   if (status != ENS_OK && !call.stopped) {
     return Internal(fmt::format("espeak-ng synthesis failed with voice '{}': {}", espeak_voice,
                                 StatusMessage(status)));
@@ -225,30 +173,26 @@ EspeakEngine::EspeakEngine(std::string version, std::vector<VoiceInfo> voices,
 EspeakEngine::~EspeakEngine() = default;
 
 Result<std::unique_ptr<EspeakEngine>> EspeakEngine::Create(const std::string& data_dir) {
-  Runtime& rt = GetRuntime();
-  std::lock_guard<std::mutex> lock(rt.mu);
-  VOX_RETURN_IF_ERROR(InitializeLocked(rt, data_dir));
+  VOX_ASSIGN_OR_RETURN(EspeakSession session, EspeakSession::Open(data_dir));
 
   std::vector<VoiceInfo> voices;
   std::vector<VoiceEntry> entries;
   auto add = [&](const LanguageSpec& spec, bool female) {
     const std::string espeak_voice = std::string(spec.espeak) + (female ? kFemaleVariant : "");
     // A data directory may lack some languages; offer only what loads.
-    const espeak_ng_STATUS status = espeak_ng_SetVoiceByName(espeak_voice.c_str());
-    rt.current_voice.clear();
-    if (status != ENS_OK) {
+    if (auto selected = session.SelectVoice(espeak_voice); !selected) {
       spdlog::warn("espeak-ng: voice '{}' unavailable ({}); not offered", espeak_voice,
-                   StatusMessage(status));
+                   selected.error().message);
       return;
     }
     VoiceInfo info;
     info.id = fmt::format("espeak-{}{}", spec.key, female ? "-f" : "");
     info.engine = "espeak-ng";
-    info.engine_version = rt.version;
+    info.engine_version = session.version();
     info.name = espeak_voice;
     info.language = spec.tag;
     info.gender = female ? "female" : "male";
-    info.sample_rate = rt.sample_rate;
+    info.sample_rate = session.sample_rate();
     info.description = fmt::format("eSpeak NG {}{}: formant synthesis, robotic but intelligible",
                                    spec.label, female ? ", female variant" : "");
     voices.push_back(std::move(info));
@@ -259,14 +203,8 @@ Result<std::unique_ptr<EspeakEngine>> EspeakEngine::Create(const std::string& da
     if (spec.female_variant) add(spec, true);
   }
   if (voices.empty()) return Unavailable("espeak-ng loaded no voices from its data directory");
-  // Every voice selection above queued an event for the next synthesis, and the
-  // library's event list is short: unflushed, they push out the first word
-  // events of the first real request. A throwaway synthesis drains them.
-  static constexpr char kFlush[] = "a";
-  espeak_ng_Synthesize(kFlush, sizeof(kFlush), 0, POS_CHARACTER, 0, espeakCHARS_UTF8, nullptr,
-                       nullptr);
   return std::unique_ptr<EspeakEngine>(
-      new EspeakEngine(rt.version, std::move(voices), std::move(entries)));
+      new EspeakEngine(session.version(), std::move(voices), std::move(entries)));
 }
 
 const VoiceInfo* EspeakEngine::FindLanguageVoice(std::string_view language) const {

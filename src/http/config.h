@@ -49,6 +49,9 @@ struct HttpServerConfig {
   // a chunked body). A request that would go over it is answered 503 + Retry-After and closed,
   // unless nothing else is in flight, so one maximal upload always gets through.
   size_t max_body_bytes_in_flight = 512u << 20;
+  // Where bodies of routes with RouteOptions::spool_above_bytes go once they pass it
+  // (unlinked temporary files: nothing is left behind).
+  std::string spool_dir = "/tmp";
 
   // Fails with invalid_argument naming the bad setting (field = "listen", "io_threads", ...).
   Status Validate() const;

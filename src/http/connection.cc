@@ -91,6 +91,9 @@ void Connection::ReadNextRequest() {
   } else {
     request_.body.clear();
   }
+  request_.spooled_body.reset();
+  spool_parser_.reset();  // unmaps and closes a spooled upload's file
+  spool_above_.reset();
   request_.query.clear();
   request_.path_params.clear();
   request_.headers.Clear();
@@ -220,6 +223,7 @@ void Connection::HandleHeader() {
   }
   parser_->body_limit(limit);
   body_limit_ = limit;
+  spool_above_ = match.options->spool_above_bytes;
   if (match.options->gate) return RunGate(match.options->gate);
   StartBody();
 }
@@ -254,13 +258,20 @@ void Connection::OnGateDecision(uint64_t seq, std::optional<Response> refusal, b
 void Connection::StartBody() {
   if (body_pending_) {
     auto content_length = parser_->content_length();
-    const uint64_t want = content_length ? *content_length : body_limit_;
+    uint64_t want = content_length ? *content_length : body_limit_;
+    // A large upload goes to disk: only what stays in memory counts against the budget.
+    const bool spool = spool_above_ && want > *spool_above_;
+    if (spool) want = *spool_above_;
     if (!shared_->ReserveBodyBytes(want)) {
       Response r = JsonError(503, "unavailable", "server is busy receiving other uploads");
       r.headers.Set("Retry-After", "1");
       return SendCoreResponse(std::move(r), true);
     }
     body_reserved_ = want;
+    if (spool) {
+      spool_parser_.emplace(std::move(*parser_), *spool_above_, config_.spool_dir);
+      spool_parser_->body_limit(body_limit_);
+    }
   }
   auto expect = request_.headers.Get("Expect");
   if (body_pending_ && request_.version >= 11 && expect &&
@@ -280,10 +291,14 @@ void Connection::StartBody() {
 
 void Connection::ReadBody() {
   phase_ = Phase::kBody;
-  if (parser_->is_done()) return Dispatch();
+  if (spool_parser_ ? spool_parser_->is_done() : parser_->is_done()) return Dispatch();
   SetDeadline(config_.body_timeout);
-  bhttp::async_read(socket_, buffer_, *parser_,
-                    [self = shared_from_this()](error_code ec, size_t) { self->OnBody(ec); });
+  auto done = [self = shared_from_this()](error_code ec, size_t) { self->OnBody(ec); };
+  if (spool_parser_) {
+    bhttp::async_read(socket_, buffer_, *spool_parser_, std::move(done));
+  } else {
+    bhttp::async_read(socket_, buffer_, *parser_, std::move(done));
+  }
 }
 
 void Connection::OnBody(error_code ec) {
@@ -296,6 +311,12 @@ void Connection::OnBody(error_code ec) {
   if (ec == bhttp::error::body_limit) {
     return SendCoreResponse(JsonError(413, "payload_too_large", "request body too large"), true);
   }
+  if (spool_parser_ && !spool_parser_->get().body().error().empty()) {
+    spdlog::error("http: {} (request {})", spool_parser_->get().body().error(),
+                  request_.request_id);
+    return SendCoreResponse(
+        JsonError(503, "unavailable", "the server could not store the request body"), true);
+  }
   if (IsHttpError(ec) && ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
     return SendCoreResponse(
         JsonError(400, "bad_request", "malformed request body: " + ec.message()), true);
@@ -304,8 +325,20 @@ void Connection::OnBody(error_code ec) {
 }
 
 void Connection::Dispatch() {
-  request_.body = std::move(parser_->get().body());
-  bytes_in_ = request_.body.size();
+  if (spool_parser_) {
+    auto view = spool_parser_->get().body().View();
+    if (!view) {
+      spdlog::error("http: {} (request {})", view.error().message, request_.request_id);
+      return SendCoreResponse(
+          JsonError(503, "unavailable", "the server could not read back the request body"),
+          !keep_alive_);
+    }
+    request_.spooled_body = *view;
+    bytes_in_ = view->size();
+  } else {
+    request_.body = std::move(parser_->get().body());
+    bytes_in_ = request_.body.size();
+  }
   phase_ = Phase::kHandler;
   ClearDeadline();  // the handler's time is the handler's business; a dropped Responder ends it
   auto io = shared_->io.lock();

@@ -31,6 +31,7 @@
 #include "http/request.h"
 #include "http/request_log.h"
 #include "http/router.h"
+#include "http/spool_body.h"
 #include "http/wire_response.h"
 
 namespace vox::http::internal {
@@ -105,6 +106,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     kClosed
   };
   using Parser = boost::beast::http::request_parser<boost::beast::http::string_body>;
+  using SpoolParser = boost::beast::http::request_parser<SpoolBody>;
   using error_code = boost::beast::error_code;
 
   void ReadNextRequest();
@@ -151,6 +153,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   boost::beast::flat_buffer buffer_;
   std::optional<Parser> parser_;
+  // A large upload's parser: parser_ moved into it after the header (spool_body.h).
+  std::optional<SpoolParser> spool_parser_;
+  std::optional<size_t> spool_above_;  // the matched route's RouteOptions::spool_above_bytes
   Request request_;
   const Handler* handler_ = nullptr;
   WireResponse response_;

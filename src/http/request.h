@@ -18,8 +18,11 @@ struct Request {
   // Percent-decoded query parameters in order ("+" decodes to a space); "a&b=" gives
   // {"a",""},{"b",""}. Repeated names are kept.
   std::vector<std::pair<std::string, std::string>> query;
-  Headers headers;             // case-insensitive names
-  std::string body;            // complete body (within the route's max_body_bytes)
+  Headers headers;   // case-insensitive names
+  std::string body;  // complete body (within the route's max_body_bytes), unless spooled
+  // The body of a spooled upload (RouteOptions::spool_above_bytes), mapped from
+  // its temporary file; valid until the response is sent.
+  std::optional<std::string_view> spooled_body;
   unsigned version = 11;       // 10 for HTTP/1.0, 11 for HTTP/1.1
   std::string remote_address;  // "ip:port" of the peer
   std::string request_id;      // echoed in X-Request-Id; valid incoming id or a generated one
@@ -32,6 +35,8 @@ struct Request {
   // The {name} path parameter, or "" when the route has none by that name.
   std::string_view PathParam(std::string_view name) const;
   std::optional<std::string_view> Header(std::string_view name) const { return headers.Get(name); }
+  // The body, wherever it was read to: what upload handlers should use.
+  std::string_view Body() const { return spooled_body ? *spooled_body : std::string_view(body); }
 };
 
 }  // namespace vox::http

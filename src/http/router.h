@@ -52,6 +52,10 @@ using Gate = std::function<void(const Request& request, GateDecision decide)>;
 struct RouteOptions {
   // Largest accepted request body; nullopt: HttpServerConfig::max_body_bytes.
   std::optional<size_t> max_body_bytes;
+  // Uploads: a body larger than this is read into an unlinked temporary file in
+  // HttpServerConfig::spool_dir (and mapped for the handler, Request::Body())
+  // instead of memory, and counts only this much against max_body_bytes_in_flight.
+  std::optional<size_t> spool_above_bytes;
   Gate gate;  // optional
 };
 

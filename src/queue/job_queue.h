@@ -70,10 +70,12 @@ class JobQueue {
   // attempts are exhausted, in which case the job is failed with `reason`.
   virtual Result<RetryOutcome> Retry(const Delivery& delivery, int64_t delay_ms,
                                      const std::string& reason) = 0;
-  // Hands the job back for immediate redelivery without using up an attempt
-  // (a worker draining at shutdown). kDropped when the job was canceled or
-  // another worker owns it now.
-  virtual Result<RetryOutcome> Release(const Delivery& delivery, const std::string& reason) = 0;
+  // Hands the job back for redelivery after delay_ms without using up an
+  // attempt (a worker draining at shutdown: 0; a job waiting for a per-user
+  // slot: a short delay). kDropped when the job was canceled or another worker
+  // owns it now.
+  virtual Result<RetryOutcome> Release(const Delivery& delivery, const std::string& reason,
+                                       int64_t delay_ms) = 0;
   // Extends the lease by the queue's lease length. kCanceled when the job was
   // canceled (stop working on it); kFailedPrecondition when the lease was lost.
   virtual Status Heartbeat(const Delivery& delivery) = 0;

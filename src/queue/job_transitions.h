@@ -40,9 +40,10 @@ inline store::JobTransition RetryTransition(const Delivery& delivery, const stor
   return t;
 }
 
-// Queued again at once without spending an attempt (a draining worker).
+// Queued again after `delay_ms` without spending an attempt (a draining
+// worker, a job waiting for a slot).
 inline store::JobTransition ReleaseTransition(const Delivery& delivery, const std::string& reason,
-                                              int64_t now) {
+                                              int64_t now, int64_t delay_ms) {
   store::JobTransition t;
   t.job_id = delivery.job_id;
   t.allowed_from = kRunningStatuses;
@@ -50,7 +51,7 @@ inline store::JobTransition ReleaseTransition(const Delivery& delivery, const st
   t.at = now;
   t.message = "handed back: " + reason;
   t.lease_owner = delivery.worker_id;
-  t.next_attempt_at = now;
+  t.next_attempt_at = now + std::max<int64_t>(0, delay_ms);
   t.refund_attempt = true;
   return t;
 }

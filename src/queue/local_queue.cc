@@ -120,8 +120,9 @@ Result<RetryOutcome> LocalQueue::Retry(const Delivery& delivery, int64_t delay_m
   return RetryOutcome::kRequeued;
 }
 
-Result<RetryOutcome> LocalQueue::Release(const Delivery& delivery, const std::string& reason) {
-  JobTransition t = ReleaseTransition(delivery, reason, clock_.NowMs());
+Result<RetryOutcome> LocalQueue::Release(const Delivery& delivery, const std::string& reason,
+                                         int64_t delay_ms) {
+  JobTransition t = ReleaseTransition(delivery, reason, clock_.NowMs(), delay_ms);
   VOX_ASSIGN_OR_RETURN(bool moved, store_.TransitionJob(t));
   if (!moved) return RetryOutcome::kDropped;
   Wake();
@@ -139,8 +140,10 @@ Result<QueueStats> LocalQueue::Stats() {
   VOX_ASSIGN_OR_RETURN(auto counts, store_.CountJobsByStatus());
   QueueStats stats;
   for (const auto& [status, n] : counts) {
-    if (status == JobStatus::kQueued) stats.backlog = n;
-    else if (store::IsRunning(status)) stats.pending += n;
+    if (status == JobStatus::kQueued)
+      stats.backlog = n;
+    else if (store::IsRunning(status))
+      stats.pending += n;
   }
   return stats;
 }

@@ -37,20 +37,19 @@ void PrintTo(const QueueBackend& b, std::ostream* os) { *os << b.name; }
 
 std::vector<QueueBackend> QueueBackends() {
   return {
-      {"local",
-       [](store::Store& s, int64_t lease_ms) {
-         return OpenQueue("local://?poll_ms=20&lease_ms=" + std::to_string(lease_ms), s);
-       }},
+    {"local",
+     [](store::Store& s, int64_t lease_ms) {
+       return OpenQueue("local://?poll_ms=20&lease_ms=" + std::to_string(lease_ms), s);
+     }},
 #if VOX_HAVE_REDIS_QUEUE
-      {"redis",
-       [](store::Store& s, int64_t lease_ms) -> Result<std::unique_ptr<JobQueue>> {
-         // One server per test binary; a fresh stream per test keeps tests apart.
-         static std::atomic<int> streams{0};
-         VOX_ASSIGN_OR_RETURN(auto* server, vox::redis::testing::SharedRedisTestServer());
-         return OpenQueue(server->Url("?poll_ms=50&lease_ms=" + std::to_string(lease_ms) +
-                                      "&stream=conformance-" + std::to_string(++streams)),
-                          s);
-       }},
+        {"redis", [](store::Store& s, int64_t lease_ms) -> Result<std::unique_ptr<JobQueue>> {
+           // One server per test binary; a fresh stream per test keeps tests apart.
+           static std::atomic<int> streams{0};
+           VOX_ASSIGN_OR_RETURN(auto* server, vox::redis::testing::SharedRedisTestServer());
+           return OpenQueue(server->Url("?poll_ms=50&lease_ms=" + std::to_string(lease_ms) +
+                                        "&stream=conformance-" + std::to_string(++streams)),
+                            s);
+         }},
 #endif
   };
 }
@@ -238,7 +237,7 @@ TEST_P(QueueConformance, ReleaseRedeliversAtOnceWithoutUsingAnAttempt) {
   std::string id = Submit(/*max_attempts=*/1);
   auto d = Take("draining", 0);
   ASSERT_TRUE(d.has_value());
-  auto released = queue_->Release(*d, "worker shutting down");
+  auto released = queue_->Release(*d, "worker shutting down", 0);
   ASSERT_TRUE(released) << released.error().ToString();
   EXPECT_EQ(*released, RetryOutcome::kRequeued);
   auto again = Take("w2", 1000);  // not dead-lettered although max_attempts is 1
@@ -246,8 +245,25 @@ TEST_P(QueueConformance, ReleaseRedeliversAtOnceWithoutUsingAnAttempt) {
   EXPECT_EQ(again->job_id, id);
   Complete(*again);
   EXPECT_EQ(store_->GetJob(id)->status, JobStatus::kDone);
-  EXPECT_EQ(queue_->Release(*again, "late").value_or(RetryOutcome::kRequeued),
+  EXPECT_EQ(queue_->Release(*again, "late", 0).value_or(RetryOutcome::kRequeued),
             RetryOutcome::kDropped);  // done jobs stay done
+}
+
+TEST_P(QueueConformance, ReleaseWithADelayWaitsThatLongWithoutUsingAnAttempt) {
+  std::string id = Submit(/*max_attempts=*/1);
+  auto d = Take("w1", 0);
+  ASSERT_TRUE(d.has_value());
+  const auto released_at = std::chrono::steady_clock::now();
+  auto released = queue_->Release(*d, "waiting for a slot", 800);
+  ASSERT_TRUE(released) << released.error().ToString();
+  EXPECT_EQ(*released, RetryOutcome::kRequeued);
+  EXPECT_FALSE(Take("w2", 300).has_value());  // still waiting out its delay
+  auto again = Take("w2", 3000);
+  ASSERT_TRUE(again.has_value());
+  EXPECT_GE(std::chrono::steady_clock::now() - released_at, std::chrono::milliseconds(700));
+  EXPECT_EQ(again->job_id, id);
+  Complete(*again);  // its one attempt was not spent by the hand-back
+  EXPECT_EQ(store_->GetJob(id)->status, JobStatus::kDone);
 }
 
 TEST_P(QueueConformance, RetryOfACanceledJobIsDropped) {

@@ -25,6 +25,16 @@ class JobStore {
   // compares request_hash to tell a replay from a conflicting reuse. If any
   // insert fails nothing is written.
   virtual Result<CreateJobResult> CreateJob(Job job, std::vector<JobEvent> events) = 0;
+  // Inserts `voice` (a clone, usually processing) and `job` (kind
+  // voice_creation, voice_id = voice.id) with its events in one transaction:
+  // a voice being made always has its job. kInvalidArgument when they do not
+  // belong together; kAlreadyExists when an id is taken.
+  virtual Result<CreateJobResult> CreateVoiceCreationJob(Voice voice, Job job,
+                                                         std::vector<JobEvent> events) = 0;
+  // Jobs of `kind` that `user_id` has running now (picked .. uploading),
+  // other than `except_job_id`: the per-user bound on concurrent work.
+  virtual Result<int64_t> CountRunningJobs(const std::string& user_id, JobKind kind,
+                                           const std::string& except_job_id) = 0;
   // kNotFound when absent. Served by a reader connection: never waits on writers.
   virtual Result<Job> GetJob(const std::string& id) = 0;
   // Moves the job to t.to and appends its log row, atomically, when its

@@ -45,6 +45,15 @@ Result<VoiceStatus> ParseVoiceStatus(std::string_view name) {
   return ParseEnum(name, kAll, &VoiceStatusName, "voice status");
 }
 
+std::string_view JobKindName(JobKind kind) {
+  return kind == JobKind::kVoiceCreation ? "voice_creation" : "synthesis";
+}
+
+Result<JobKind> ParseJobKind(std::string_view name) {
+  static constexpr JobKind kAll[] = {JobKind::kSynthesis, JobKind::kVoiceCreation};
+  return ParseEnum(name, kAll, &JobKindName, "job kind");
+}
+
 std::string_view ModelStatusName(ModelStatus status) {
   switch (status) {
     case ModelStatus::kActive:

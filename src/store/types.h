@@ -69,6 +69,9 @@ struct Voice {
 struct VoiceUpdate {
   std::string id;
   std::optional<VoiceStatus> status;
+  // When set, the update applies only while the voice has this status
+  // (kFailedPrecondition otherwise): a voice being created is finished once.
+  std::optional<VoiceStatus> only_if;
   std::optional<std::string> metadata;
   int64_t at = 0;  // becomes updated_at (0 = now)
 };
@@ -98,8 +101,15 @@ struct Model {
   int64_t created_at = 0;
 };
 
+// What a job does: speak a text, or create a cloned voice from uploads (its
+// params are cloning/creation_params.h; voice_id is the voice being made).
+enum class JobKind { kSynthesis, kVoiceCreation };
+std::string_view JobKindName(JobKind kind);  // "synthesis" | "voice_creation"
+Result<JobKind> ParseJobKind(std::string_view name);
+
 struct Job {
   std::string id;
+  JobKind kind = JobKind::kSynthesis;
   std::string user_id;
   JobStatus status = JobStatus::kReceived;
   std::string voice_id;

@@ -25,8 +25,12 @@ class VoiceStore {
   virtual Result<std::vector<Voice>> ListVoices(const std::optional<std::string>& user_id,
                                                 bool include_builtin) = 0;
   // kNotFound when absent; kFailedPrecondition for a deleted voice (deleted
-  // stays deleted); kInvalidArgument for status deleted (use DeleteVoice).
+  // stays deleted) or one not in update.only_if; kInvalidArgument for status
+  // deleted (use DeleteVoice).
   virtual Result<Voice> UpdateVoice(const VoiceUpdate& update) = 0;
+  // Voices in `status` of every owner, least recently updated first, at most
+  // `limit`: for sweeps (voices whose creation ended without finishing them).
+  virtual Result<std::vector<Voice>> ListVoicesInStatus(VoiceStatus status, int limit) = 0;
   // Soft delete: status deleted, deleted_at = updated_at = at (0 = now), and
   // metadata replaced by '{}': the embedding, profile and consent details go
   // with the voice (the audit log keeps the record). Idempotent: deleting

@@ -15,6 +15,9 @@ namespace vox::worker {
 
 Status JobRunnerConfig::Validate() const {
   if (temp_dir.empty()) return InvalidArgument("must not be empty", "VOX_DATA_DIR");
+  if (clone_user_concurrency < 1 || clone_user_concurrency > 64) {
+    return InvalidArgument("must be 1..64", "VOX_CLONE_USER_CONCURRENCY");
+  }
   if (retry_base_ms < 1 || retry_base_ms > retry_max_ms) {
     return InvalidArgument("must be 1.." + std::to_string(retry_max_ms), "VOX_JOB_RETRY_BASE_MS");
   }
@@ -48,8 +51,8 @@ std::string JobRunner::AudioKey(const std::string& job_id, const std::string& fo
   return "audio/" + job_id + "." + (parsed ? audio::FileExtension(*parsed) : "bin");
 }
 
-Result<bool> JobRunner::Advance(const store::Job& job, const std::string& worker_id,
-                                JobStatus to, const std::string& message) {
+Result<bool> JobRunner::Advance(const store::Job& job, const std::string& worker_id, JobStatus to,
+                                const std::string& message) {
   store::JobTransition t;
   t.job_id = job.id;
   t.to = to;
@@ -125,6 +128,13 @@ Result<bool> JobRunner::TryCache(const store::Job& job, const std::string& worke
 
 RunResult JobRunner::Run(const store::Job& job, const std::string& worker_id,
                          const Heartbeat& heartbeat) {
+  if (job.kind == store::JobKind::kVoiceCreation)
+    return RunVoiceCreation(job, worker_id, heartbeat);
+  return RunSynthesis(job, worker_id, heartbeat);
+}
+
+RunResult JobRunner::RunSynthesis(const store::Job& job, const std::string& worker_id,
+                                  const Heartbeat& heartbeat) {
   auto fail = [&](const Error& e) { return Finish(job, worker_id, e); };
   auto lost = [] { return RunResult{Outcome::kLeaseLost, 0, "lease lost"}; };
   auto stage_start = std::chrono::steady_clock::now();
@@ -208,7 +218,8 @@ RunResult JobRunner::Run(const store::Job& job, const std::string& worker_id,
     if (!heartbeat_error.message.empty()) return lost();
     return fail(ran.error());
   }
-  double synth_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - synth_start).count();
+  double synth_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - synth_start).count();
   record_stage("inference");
 
   // vocoding: post-processing and final encode

@@ -11,6 +11,15 @@
 // conversion and MLSA vocoding happen inside the engine, during inference),
 // and its output's speaker similarity to the voice is recorded with the job.
 //
+// A voice creation job (kind voice_creation, cloning/voice_creation.h) goes
+// through the same statuses, each step of VoiceCloner::Complete shown as one:
+//   preprocessing (decode the recordings, protected voices) → inference (the
+//   consent check) → vocoding (the conversion fit: trial syntheses) →
+//   uploading (the voice's audio and row) → done; a refusal fails the job
+//   and leaves the voice rejected with the reason.
+// At most clone_user_concurrency creations of one user run at once: another
+// is handed back to the queue for a few seconds without spending an attempt.
+//
 // Every transition is guarded by the worker's lease: a job that was canceled,
 // or reclaimed by another worker after this one stalled, is never overwritten.
 // The output key is derived from the job id, so running a job twice
@@ -22,6 +31,7 @@
 
 #include "blob/blob_store.h"
 #include "cache/audio_cache.h"
+#include "cloning/voice_cloner.h"
 #include "common/clock.h"
 #include "engines/synthesizer.h"
 #include "store/store.h"
@@ -40,6 +50,12 @@ struct JobRunnerConfig {
   voice::SpeakerEncoder* speaker_encoder = nullptr;
   // Output scored: enough for a stable embedding, bounded for long texts.
   double similarity_max_seconds = 30.0;
+  // Runs voice creation jobs; null: this worker fails them as unavailable
+  // (retried, perhaps by a worker that has it). Not owned; thread-safe.
+  cloning::VoiceCloner* cloner = nullptr;
+  int clone_user_concurrency = 1;        // VOX_CLONE_USER_CONCURRENCY
+  int64_t defer_ms = 2000;               // a creation waiting for its user's slot looks again after
+  int64_t creation_heartbeat_ms = 5000;  // lease heartbeats during a creation's long steps
 
   Status Validate() const;  // errors name the VOX_* setting
 };
@@ -50,6 +66,7 @@ enum class Outcome {
   kRetry,      // transient failure: the caller hands it to JobQueue::Retry (retry_at_ms)
   kCanceled,   // the job was canceled while running
   kLeaseLost,  // another worker owns the job now; do nothing more
+  kDeferred,   // not started: hand it back (JobQueue::Release) until retry_at_ms
 };
 
 struct RunResult {
@@ -65,10 +82,15 @@ class JobRunner {
   using Heartbeat = std::function<Status()>;
 
   JobRunner(store::Store& store, blob::BlobStore& blobs, cache::AudioCache& cache,
-            const engines::Synthesizer& synthesizer, WorkerMetrics& metrics,
-            JobRunnerConfig config, const Clock& clock = Clock::System())
-      : store_(store), blobs_(blobs), cache_(cache), synthesizer_(synthesizer), metrics_(metrics),
-        config_(std::move(config)), clock_(clock) {}
+            const engines::Synthesizer& synthesizer, WorkerMetrics& metrics, JobRunnerConfig config,
+            const Clock& clock = Clock::System())
+      : store_(store),
+        blobs_(blobs),
+        cache_(cache),
+        synthesizer_(synthesizer),
+        metrics_(metrics),
+        config_(std::move(config)),
+        clock_(clock) {}
 
   RunResult Run(const store::Job& job, const std::string& worker_id, const Heartbeat& heartbeat);
 
@@ -80,6 +102,10 @@ class JobRunner {
                        const std::string& message = {});
   RunResult Finish(const store::Job& job, const std::string& worker_id, const Error& error);
   Result<bool> TryCache(const store::Job& job, const std::string& worker_id);
+  RunResult RunSynthesis(const store::Job& job, const std::string& worker_id,
+                         const Heartbeat& heartbeat);
+  RunResult RunVoiceCreation(const store::Job& job, const std::string& worker_id,
+                             const Heartbeat& heartbeat);
   std::optional<double> VoiceSimilarity(const audio::PcmBuffer& output,
                                         const voice::Embedding& reference);
 

@@ -18,6 +18,8 @@ struct WorkerMetrics {
         audio_seconds(r.AddCounter("vox_audio_seconds_total", "Audio seconds produced.")),
         cache_hits(
             r.AddCounter("vox_cache_hits_total", "Jobs served from the audio cache.", {"where"})),
+        voice_creations(r.AddCounter("vox_voice_creations_finished_total",
+                                     "Voice creation jobs finished by workers.", {"outcome"})),
         errors(r.AddCounter("vox_errors_total", "Degraded paths taken, by kind.", {"kind"})) {}
 
   obs::Family<obs::Counter>& jobs_finished;
@@ -26,6 +28,7 @@ struct WorkerMetrics {
   obs::Family<obs::Histogram>& realtime_factor;
   obs::Family<obs::Counter>& audio_seconds;
   obs::Family<obs::Counter>& cache_hits;
+  obs::Family<obs::Counter>& voice_creations;  // ready | rejected
   obs::Family<obs::Counter>& errors;
 };
 

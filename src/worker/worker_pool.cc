@@ -17,13 +17,15 @@ Status WorkerPoolConfig::Validate() const {
 using store::JobStatus;
 
 WorkerPool::WorkerPool(queue::JobQueue& queue, store::Store& store, JobRunner& runner,
-                       WorkerMetrics& metrics, WorkerPoolConfig config, OnFinal on_final)
+                       WorkerMetrics& metrics, WorkerPoolConfig config, OnFinal on_final,
+                       Housekeeping housekeeping)
     : queue_(queue),
       store_(store),
       runner_(runner),
       metrics_(metrics),
       config_(std::move(config)),
-      on_final_(std::move(on_final)) {}
+      on_final_(std::move(on_final)),
+      housekeeping_(std::move(housekeeping)) {}
 
 WorkerPool::~WorkerPool() { Drain(std::chrono::milliseconds(0)); }
 
@@ -48,8 +50,14 @@ queue::WorkerPresence WorkerPool::Presence() const {
 
 void WorkerPool::ReportPresence() {
   std::unique_lock lock(presence_mu_);
+  auto next_housekeeping = std::chrono::steady_clock::now();  // once at start
   while (!stopping_) {
     lock.unlock();
+    if (housekeeping_ && std::chrono::steady_clock::now() >= next_housekeeping) {
+      housekeeping_();
+      next_housekeeping =
+          std::chrono::steady_clock::now() + std::chrono::milliseconds(config_.housekeeping_ms);
+    }
     if (auto s = queue_.ReportWorker(Presence()); !s) {
       metrics_.errors.With({"heartbeat"}).Inc();
       spdlog::warn("worker {}: heartbeat failed: {}", config_.worker_id, s.error().ToString());
@@ -93,7 +101,7 @@ void WorkerPool::Loop(int index) {
     }
     if (!*delivery) continue;
     if (stopping_) {  // took one while draining: hand it straight back
-      (void)queue_.Release(**delivery, "worker shutting down");
+      (void)queue_.Release(**delivery, "worker shutting down", 0);
       break;
     }
     ++busy_;
@@ -133,9 +141,13 @@ void WorkerPool::RunOne(const queue::Delivery& delivery, const std::string& work
       }
       return;
     }
+    case Outcome::kDeferred:  // not started: back in the queue, no attempt spent
+      (void)queue_.Release(delivery, result.message,
+                           std::max<int64_t>(0, result.retry_at_ms - NowMs()));
+      return;
     case Outcome::kLeaseLost:
       // When we interrupted it ourselves, give it back now rather than after the lease.
-      if (interrupt_) (void)queue_.Release(delivery, "requeued: worker shut down mid-job");
+      if (interrupt_) (void)queue_.Release(delivery, "requeued: worker shut down mid-job", 0);
       return;
     case Outcome::kDone:
     case Outcome::kFailed:

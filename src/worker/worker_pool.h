@@ -22,11 +22,12 @@
 namespace vox::worker {
 
 struct WorkerPoolConfig {
-  int threads = 2;                 // VOX_WORKERS; default: the number of cores
-  std::string worker_id = "w";     // unique per process; thread index appended
+  int threads = 2;              // VOX_WORKERS; default: the number of cores
+  std::string worker_id = "w";  // unique per process; thread index appended
   int dequeue_wait_ms = 1000;
   // How often the process reports itself to the queue (JobQueue::ReportWorker).
   int heartbeat_ms = 2000;
+  int housekeeping_ms = 15000;
 
   Status Validate() const;  // errors name the VOX_* setting
 };
@@ -36,8 +37,12 @@ class WorkerPool {
   // Called after a job reaches a final state (webhooks hang off this).
   using OnFinal = std::function<void(const store::Job&)>;
 
-  WorkerPool(queue::JobQueue& queue, store::Store& store, JobRunner& runner,
-             WorkerMetrics& metrics, WorkerPoolConfig config, OnFinal on_final = {});
+  // Run every `housekeeping_ms` on the presence thread (sweeps of work no
+  // process finished, e.g. voice creations whose job the queue failed).
+  using Housekeeping = std::function<void()>;
+
+  WorkerPool(queue::JobQueue& queue, store::Store& store, JobRunner& runner, WorkerMetrics& metrics,
+             WorkerPoolConfig config, OnFinal on_final = {}, Housekeeping housekeeping = {});
   ~WorkerPool();
 
   void Start();
@@ -63,6 +68,7 @@ class WorkerPool {
   WorkerMetrics& metrics_;
   const WorkerPoolConfig config_;
   OnFinal on_final_;
+  Housekeeping housekeeping_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> interrupt_{false};
   std::atomic<int64_t> last_heartbeat_ms_{0};

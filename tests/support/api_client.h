@@ -46,6 +46,23 @@ class ApiClient {
     return job;
   }
 
+  // Polls a voice until it is no longer processing (a worker made it ready,
+  // or rejected it), or the timeout; returns the last answer's body.
+  nlohmann::json WaitForVoice(const std::string& voice_id,
+                              std::chrono::seconds timeout = std::chrono::seconds(180)) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    nlohmann::json voice;
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto r = Call("GET", "/v1/voices/" + voice_id);
+      if (r && r->status == 200) {
+        voice = r->JsonBody();
+        if (voice.value("status", "") != "processing") return voice;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return voice;
+  }
+
   http::HttpClient& http() { return http_; }
 
  private:

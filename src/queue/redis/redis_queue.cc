@@ -1,7 +1,6 @@
 #include "queue/redis/redis_queue.h"
 
 #include <hiredis/hiredis.h>
-
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -223,15 +222,16 @@ Result<RetryOutcome> RedisQueue::Retry(const Delivery& delivery, int64_t delay_m
   return RetryOutcome::kRequeued;
 }
 
-Result<RetryOutcome> RedisQueue::Release(const Delivery& delivery, const std::string& reason) {
+Result<RetryOutcome> RedisQueue::Release(const Delivery& delivery, const std::string& reason,
+                                         int64_t delay_ms) {
   const int64_t now = clock_.NowMs();
-  JobTransition t = ReleaseTransition(delivery, reason, now);
+  JobTransition t = ReleaseTransition(delivery, reason, now, delay_ms);
   VOX_ASSIGN_OR_RETURN(bool moved, store_.TransitionJob(t));
   if (!moved) {
     VOX_RETURN_IF_ERROR(AckEntry(delivery.delivery_id, delivery.worker_id));
     return RetryOutcome::kDropped;
   }
-  VOX_RETURN_IF_ERROR(Reschedule(delivery.delivery_id, delivery.job_id, now));
+  VOX_RETURN_IF_ERROR(Reschedule(delivery.delivery_id, delivery.job_id, *t.next_attempt_at));
   return RetryOutcome::kRequeued;
 }
 
@@ -323,8 +323,7 @@ Result<int64_t> RedisQueue::Reconcile() {
     auto job = store_.GetJob(id);
     if (!job) continue;  // deleted meanwhile
     if (job->status == JobStatus::kQueued && job->next_attempt_at > now) {
-      VOX_RETURN_IF_ERROR(
-          Run({"ZADD", delayed_, std::to_string(job->next_attempt_at), job->id}));
+      VOX_RETURN_IF_ERROR(Run({"ZADD", delayed_, std::to_string(job->next_attempt_at), job->id}));
     } else {
       VOX_RETURN_IF_ERROR(Enqueue(id));
     }

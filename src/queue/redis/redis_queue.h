@@ -64,7 +64,8 @@ class RedisQueue final : public JobQueue {
   Status Ack(const Delivery& delivery) override;
   Result<RetryOutcome> Retry(const Delivery& delivery, int64_t delay_ms,
                              const std::string& reason) override;
-  Result<RetryOutcome> Release(const Delivery& delivery, const std::string& reason) override;
+  Result<RetryOutcome> Release(const Delivery& delivery, const std::string& reason,
+                               int64_t delay_ms) override;
   Status Heartbeat(const Delivery& delivery) override;
   // backlog + delayed: jobs waiting for a worker (pending ones have one).
   Result<int64_t> Depth() override;

@@ -149,11 +149,20 @@ CREATE TABLE protected_voices (
 ALTER TABLE jobs ADD COLUMN voice_similarity DOUBLE PRECISION;
 )sql";
 
+// Voice creation as a worker job: a job either speaks a text or creates a
+// voice. The partial index serves the per-user bound on running creations.
+constexpr const char* kMigration3 = R"sql(
+ALTER TABLE jobs ADD COLUMN kind TEXT NOT NULL DEFAULT 'synthesis';
+CREATE INDEX jobs_voice_creations ON jobs(user_id, status) WHERE kind = 'voice_creation';
+)sql";
+
 }  // namespace
 
 const sql::Schema& PostgresSchema() {
   static const sql::Schema kSchema = {
-      .migrations = {{1, "blueprint tables", kMigration1}, {2, "voice cloning", kMigration2}},
+      .migrations = {{1, "blueprint tables", kMigration1},
+                     {2, "voice cloning", kMigration2},
+                     {3, "voice creation jobs", kMigration3}},
       .create_version_table =
           "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
           "name TEXT NOT NULL, applied_at BIGINT NOT NULL)",

@@ -22,11 +22,11 @@ DbStatus InsertJob(Session& s, const Job& j) {
   p.OptInt(j.lease_expires_at).OptText(j.error_code).OptText(j.error_message);
   p.OptText(j.audio_key).OptInt(j.audio_bytes).OptReal(j.duration_s);
   p.Int(j.created_at).OptInt(j.started_at).OptInt(j.finished_at).Int(j.updated_at);
-  p.OptReal(j.voice_similarity);
+  p.OptReal(j.voice_similarity).Text(JobKindName(j.kind));
   static const string kSql = string("INSERT INTO jobs (") + kJobColumns +
                              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
                              "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, "
-                             "?27, ?28)";
+                             "?27, ?28, ?29)";
   VOX_RETURN_IF_ERROR(s.Query(kSql, p));
   return {};
 }
@@ -61,6 +61,22 @@ Result<Job> SqlStore::LoadJob(Session& s, const string& id) {
 }
 
 Result<CreateJobResult> SqlStore::CreateJob(Job job, std::vector<JobEvent> events) {
+  return CreateJobWith(std::move(job), std::move(events), nullptr);
+}
+
+Result<CreateJobResult> SqlStore::CreateVoiceCreationJob(Voice voice, Job job,
+                                                         std::vector<JobEvent> events) {
+  if (voice.kind != VoiceKind::kClone || !voice.user_id || voice.id.empty() ||
+      voice.id != job.voice_id || job.kind != JobKind::kVoiceCreation) {
+    return InvalidArgument("a voice creation job needs its clone's id and owner");
+  }
+  if (voice.created_at == 0) voice.created_at = NowMs();
+  if (voice.updated_at == 0) voice.updated_at = voice.created_at;
+  return CreateJobWith(std::move(job), std::move(events), &voice);
+}
+
+Result<CreateJobResult> SqlStore::CreateJobWith(Job job, std::vector<JobEvent> events,
+                                                const Voice* voice) {
   FillNewJob(job, NowMs());
   return Write([&](Session& s) -> Result<CreateJobResult> {
     DbStatus inserted;
@@ -70,7 +86,8 @@ Result<CreateJobResult> SqlStore::CreateJob(Job job, std::vector<JobEvent> event
         VOX_ASSIGN_OR_RETURN(auto existing, FindByIdempotencyKey(s, job));
         if (existing) return CreateJobResult{std::move(*existing), false};
       }
-      inserted = InsertJob(s, job);
+      if (voice) inserted = InsertVoice(s, *voice);
+      if (inserted) inserted = InsertJob(s, job);
       if (inserted) {
         for (JobEvent& e : events) {
           e.job_id = job.id;
@@ -89,7 +106,8 @@ Result<CreateJobResult> SqlStore::CreateJob(Job job, std::vector<JobEvent> event
       if (existing) return CreateJobResult{std::move(*existing), false};
     }
     if (err.code == DbErrc::kUniqueViolation) {
-      return MakeError(ErrorCode::kAlreadyExists, "a job with id '" + job.id + "' exists");
+      return MakeError(ErrorCode::kAlreadyExists,
+                       "a job with id '" + job.id + "' (or its voice) exists");
     }
     if (err.code == DbErrc::kForeignKeyViolation) {
       return InvalidArgument("no user '" + job.user_id + "' to own the job");
@@ -167,6 +185,18 @@ Result<int64_t> SqlStore::CountJobs(JobStatus status) {
   return Read([&](Session& s) -> Result<int64_t> {
     VOX_ASSIGN_OR_RETURN(Rows rows, s.Query("SELECT COUNT(*) FROM jobs WHERE status = ?1",
                                             Params().Text(JobStatusName(status))));
+    return rows.empty() ? 0 : rows.Int(0, 0);
+  });
+}
+
+Result<int64_t> SqlStore::CountRunningJobs(const string& user_id, JobKind kind,
+                                           const string& except_job_id) {
+  return Read([&](Session& s) -> Result<int64_t> {
+    VOX_ASSIGN_OR_RETURN(
+        Rows rows, s.Query("SELECT COUNT(*) FROM jobs WHERE user_id = ?1 AND kind = ?2 AND "
+                           "status IN ('picked', 'preprocessing', 'inference', 'vocoding', "
+                           "'uploading') AND id <> ?3",
+                           Params().Text(user_id).Text(JobKindName(kind)).Text(except_job_id)));
     return rows.empty() ? 0 : rows.Int(0, 0);
   });
 }

@@ -86,6 +86,7 @@ Result<Job> ReadJob(const Rows& s, int r) {
   j.finished_at = s.OptInt(r, 25);
   j.updated_at = s.Int(r, 26);
   j.voice_similarity = s.OptReal(r, 27);
+  VOX_ASSIGN_OR_RETURN(j.kind, ParseJobKind(s.Text(r, 28)));
   return j;
 }
 

@@ -42,6 +42,10 @@ class SqlStore final : public Store {
   Result<std::vector<AuditEvent>> ListAudit(const AuditQuery& query) override;
 
   Result<CreateJobResult> CreateJob(Job job, std::vector<JobEvent> events) override;
+  Result<CreateJobResult> CreateVoiceCreationJob(Voice voice, Job job,
+                                                 std::vector<JobEvent> events) override;
+  Result<int64_t> CountRunningJobs(const std::string& user_id, JobKind kind,
+                                   const std::string& except_job_id) override;
   Result<Job> GetJob(const std::string& id) override;
   Result<bool> TransitionJob(const JobTransition& t) override;
   Result<std::vector<JobEvent>> ListJobEvents(const std::string& job_id) override;
@@ -66,6 +70,7 @@ class SqlStore final : public Store {
   Result<std::vector<Voice>> ListVoices(const std::optional<std::string>& user_id,
                                         bool include_builtin) override;
   Result<Voice> UpdateVoice(const VoiceUpdate& update) override;
+  Result<std::vector<Voice>> ListVoicesInStatus(VoiceStatus status, int limit) override;
   Status DeleteVoice(const std::string& id, int64_t at) override;
   Result<ProtectedVoiceRecord> CreateProtectedVoice(ProtectedVoiceRecord voice) override;
   Result<std::vector<ProtectedVoiceRecord>> ListProtectedVoices() override;
@@ -103,6 +108,9 @@ class SqlStore final : public Store {
                              int64_t lease_ms, int64_t now, const std::string& message);
   static DbStatus InsertEvent(Session& s, const std::string& job_id, JobStatus status, int64_t at,
                               int attempt, const std::string& message);
+  static DbStatus InsertVoice(Session& s, const Voice& voice);
+  // CreateJob, inserting `voice` first in the same transaction when given.
+  Result<CreateJobResult> CreateJobWith(Job job, std::vector<JobEvent> events, const Voice* voice);
 
   std::unique_ptr<Backend> backend_;
 };

@@ -21,16 +21,37 @@ Result<Voice> SqlStore::CreateVoice(Voice v) {
   if (v.created_at == 0) v.created_at = NowMs();
   if (v.updated_at == 0) v.updated_at = v.created_at;
   return Write([&](Session& s) -> Result<Voice> {
-    Params p;
-    p.Text(v.id).OptText(v.user_id).Text(v.name).Text(VoiceKindName(v.kind));
-    p.Text(VoiceStatusName(v.status)).Text(v.engine).Text(v.base_voice);
-    p.Text(v.language).Text(v.gender).Text(v.metadata).Int(v.created_at);
-    p.Int(v.updated_at).OptInt(v.deleted_at);
-    VOX_RETURN_IF_ERROR(s.Query(string("INSERT INTO voices (") + kVoiceColumns +
-                                    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-                                    "?12, ?13)",
-                                p));
+    VOX_RETURN_IF_ERROR(InsertVoice(s, v));
     return v;
+  });
+}
+
+DbStatus SqlStore::InsertVoice(Session& s, const Voice& v) {
+  Params p;
+  p.Text(v.id).OptText(v.user_id).Text(v.name).Text(VoiceKindName(v.kind));
+  p.Text(VoiceStatusName(v.status)).Text(v.engine).Text(v.base_voice);
+  p.Text(v.language).Text(v.gender).Text(v.metadata).Int(v.created_at);
+  p.Int(v.updated_at).OptInt(v.deleted_at);
+  VOX_RETURN_IF_ERROR(s.Query(string("INSERT INTO voices (") + kVoiceColumns +
+                                  ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+                                  "?12, ?13)",
+                              p));
+  return {};
+}
+
+Result<std::vector<Voice>> SqlStore::ListVoicesInStatus(VoiceStatus status, int limit) {
+  return Read([&](Session& s) -> Result<std::vector<Voice>> {
+    VOX_ASSIGN_OR_RETURN(Rows rows, s.Query(string("SELECT ") + kVoiceColumns +
+                                                " FROM voices WHERE status = ?1 ORDER BY "
+                                                "updated_at, id" +
+                                                dialect().byte_order + " LIMIT ?2",
+                                            Params().Text(VoiceStatusName(status)).Int(limit)));
+    std::vector<Voice> voices;
+    for (int r = 0; r < rows.size(); ++r) {
+      VOX_ASSIGN_OR_RETURN(Voice v, ReadVoice(rows, r));
+      voices.push_back(std::move(v));
+    }
+    return voices;
   });
 }
 
@@ -70,22 +91,30 @@ Result<Voice> SqlStore::UpdateVoice(const VoiceUpdate& update) {
     return InvalidArgument("a voice is deleted with DeleteVoice, not UpdateVoice");
   }
   const int64_t at = update.at != 0 ? update.at : NowMs();
-  std::optional<string> status;
+  std::optional<string> status, only_if;
   if (update.status) status = string(VoiceStatusName(*update.status));
+  if (update.only_if) only_if = string(VoiceStatusName(*update.only_if));
   return Write([&](Session& s) -> Result<Voice> {
     VOX_ASSIGN_OR_RETURN(
         Rows rows,
         s.Query(string("UPDATE voices SET status = COALESCE(CAST(?1 AS TEXT), status), "
                        "metadata = COALESCE(CAST(?2 AS TEXT), metadata), updated_at = ?3 "
-                       "WHERE id = ?4 AND status <> 'deleted' RETURNING ") +
+                       "WHERE id = ?4 AND status <> 'deleted' AND "
+                       "(CAST(?5 AS TEXT) IS NULL OR status = ?5) RETURNING ") +
                     kVoiceColumns,
-                Params().OptText(status).OptText(update.metadata).Int(at).Text(update.id)));
+                Params()
+                    .OptText(status)
+                    .OptText(update.metadata)
+                    .Int(at)
+                    .Text(update.id)
+                    .OptText(only_if)));
     if (!rows.empty()) return ReadVoice(rows, 0);
     // A deleted voice stays deleted: its row exists but takes no more updates.
-    VOX_ASSIGN_OR_RETURN(Rows found,
-                         s.Query("SELECT 1 FROM voices WHERE id = ?1", Params().Text(update.id)));
+    VOX_ASSIGN_OR_RETURN(
+        Rows found, s.Query("SELECT status FROM voices WHERE id = ?1", Params().Text(update.id)));
     if (found.empty()) return NotFound("no voice '" + update.id + "'");
-    return MakeError(ErrorCode::kFailedPrecondition, "voice '" + update.id + "' was deleted");
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "voice '" + update.id + "' is " + found.Text(0, 0));
   });
 }
 

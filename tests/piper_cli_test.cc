@@ -1,0 +1,195 @@
+// `vox phonemize` and `vox models` as a user runs them, on hand-written Piper
+// voice configs beside placeholder .onnx files (neither command loads a graph).
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "common/crypto.h"
+#include "http/testing/test_server.h"
+#include "piper/testing/espeak_cli.h"
+#include "piper/testing/test_voice.h"
+#include "support/vox_process.h"
+
+namespace vox::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// MinimalConfig with ids for every symbol espeak's en-us IPA uses here.
+json EnglishVoice() {
+  json config = piper::testing::MinimalConfig();
+  piper::testing::AddSymbols(config, U"abcdefghijklmnopqrstuvwxyzæðŋɐɑɔəɚɛɜɡɪɹɾʃʊʌʒʔˈˌːθᵻ", 20);
+  return config;
+}
+
+std::vector<std::string> EspeakCli(const std::string& text) {
+  return piper::testing::EspeakCommandLine("en-us", text);
+}
+
+TEST(PiperCliPhonemize, PrintsSentencesWithPhonemesAndIdsAsJson) {
+  TempDir dir;
+  piper::testing::WriteVoice(dir.path(), "en_US-test-medium", EnglishVoice());
+  auto r = RunVox({"phonemize", "--models", dir.path().string(), "--voice",
+                   "piper-en_US-test-medium", "--text", "Hello, world. How are you?", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");  // every phoneme has ids: no warning
+  const json out = json::parse(r.out);
+  ASSERT_EQ(out["sentences"].size(), 2u);
+  const auto cli = EspeakCli("Hello, world. How are you?");
+  ASSERT_EQ(cli.size(), 3u);
+  EXPECT_EQ(out["sentences"][0]["text"], "Hello, world.");
+  EXPECT_EQ(out["sentences"][0]["phonemes"], cli[0] + ", " + cli[1] + ".");
+  EXPECT_EQ(out["sentences"][1]["text"], "How are you?");
+  EXPECT_EQ(out["sentences"][1]["phonemes"], cli[2] + "?");
+  for (const json& s : out["sentences"]) {
+    const auto ids = s["ids"].get<std::vector<int64_t>>();
+    ASSERT_GE(ids.size(), 3u);
+    EXPECT_EQ(ids[0], 1);      // ^
+    EXPECT_EQ(ids.back(), 2);  // $
+    for (size_t i = 1; i + 1 < ids.size(); i += 2) EXPECT_EQ(ids[i], 0) << "pad at " << i;
+  }
+}
+
+TEST(PiperCliPhonemize, ReadsTheModelDirectoryFromTheEnvironmentAndPrintsLines) {
+  TempDir dir;
+  piper::testing::WriteVoice(dir.path(), "voice", EnglishVoice());
+  ::setenv("VOX_MODEL_DIR", dir.path().c_str(), 1);
+  auto r = RunVox({"phonemize", "--voice", "piper-voice", "--text", "One. Two! Three"});
+  ::unsetenv("VOX_MODEL_DIR");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 3) << r.out;
+  EXPECT_NE(r.out.find("# Two!"), std::string::npos) << r.out;
+}
+
+TEST(PiperCliPhonemize, WarnsOnceAboutPhonemesTheVoiceLacks) {
+  TempDir dir;
+  piper::testing::WriteVoice(dir.path(), "sparse", piper::testing::MinimalConfig());
+  auto r = RunVox({"phonemize", "--models", dir.path().string(), "--voice", "piper-sparse",
+                   "--text", "Hello. Hello. Hello.", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("skipped"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("\"h\" (U+0068) x3"), std::string::npos) << r.err;
+  EXPECT_EQ(json::parse(r.out)["sentences"][0]["ids"], json({1, 0, 10, 0, 2}));
+}
+
+TEST(PiperCliPhonemize, BadInputNamesTheOptionAndExitsTwo) {
+  TempDir dir;
+  piper::testing::WriteVoice(dir.path(), "good", EnglishVoice());
+  json broken = EnglishVoice();
+  broken["audio"].erase("sample_rate");
+  piper::testing::WriteVoice(dir.path(), "broken", broken);
+  const std::string models = dir.path().string();
+  struct Case {
+    std::vector<std::string> args;
+    std::string expect;
+  };
+  const std::vector<Case> cases = {
+      {{"--models", models, "--voice", "piper-nobody", "--text", "hi"}, "--voice"},
+      {{"--models", models, "--voice", "flite-slt", "--text", "hi"}, "--voice"},
+      {{"--models", models, "--voice", "piper-../etc", "--text", "hi"}, "--voice"},
+      {{"--models", models, "--voice", "piper-broken", "--text", "hi"}, "audio.sample_rate"},
+      {{"--models", models, "--voice", "piper-good", "--text", " "}, "--text"},
+      {{"--models", models, "--text", "hi"}, "--voice"},
+      {{"--models", (dir.path() / "absent").string(), "--voice", "piper-good", "--text", "hi"},
+       "--models"},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> args = {"phonemize"};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    auto r = RunVox(args);
+    EXPECT_EQ(r.exit_code, 2) << c.expect << ": " << r.err;
+    EXPECT_NE(r.err.find(c.expect), std::string::npos) << r.err;
+    EXPECT_EQ(r.out, "");
+  }
+}
+
+class PiperCliModels : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    source_ = dir_.path() / "downloads";
+    models_ = dir_.path() / "models";
+    fs::create_directories(source_);
+    json multi = EnglishVoice();
+    multi["num_speakers"] = 2;
+    multi["speaker_id_map"] = {{"amy", 0}, {"bob", 1}};
+    multi["audio"]["quality"] = "high";
+    multi["dataset"] = "vctk";
+    piper::testing::WriteVoice(source_, "en_GB-multi-high", multi);
+    std::ofstream(source_ / "en_GB-multi-high.MODEL_CARD") << "* License: CC BY 4.0\n";
+    std::ifstream in(source_ / "en_GB-multi-high.onnx", std::ios::binary);
+    sha_ = Sha256Hex(std::string(std::istreambuf_iterator<char>(in), {}));
+  }
+  CommandResult Models(std::vector<std::string> args) {
+    args.insert(args.begin(), "models");
+    args.insert(args.begin() + 2, {"--models", models_.string()});
+    return RunVox(args);
+  }
+
+  TempDir dir_;
+  fs::path source_, models_;
+  std::string sha_;
+};
+
+TEST_F(PiperCliModels, AddListRemoveFromAFile) {
+  auto added = Models({"add", (source_ / "en_GB-multi-high.onnx").string(), "--sha256", sha_});
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  EXPECT_NE(added.out.find("installed piper-en_GB-multi-high"), std::string::npos) << added.out;
+  EXPECT_NE(added.out.find("dataset: vctk"), std::string::npos) << added.out;
+  EXPECT_NE(added.out.find("license: CC BY 4.0"), std::string::npos) << added.out;
+
+  auto listed = Models({"list"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  for (const char* expected : {"piper-en_GB-multi-high ", "piper-en_GB-multi-high:amy",
+                               "piper-en_GB-multi-high:bob", "en-US", "high", "22050"}) {
+    EXPECT_NE(listed.out.find(expected), std::string::npos) << expected << "\n" << listed.out;
+  }
+  auto as_json = Models({"list", "--json"});
+  ASSERT_EQ(as_json.exit_code, 0);
+  EXPECT_EQ(json::parse(as_json.out)["voices"].size(), 3u);
+
+  auto phonemes = RunVox({"phonemize", "--models", models_.string(), "--voice",
+                          "piper-en_GB-multi-high:bob", "--text", "Hi."});
+  EXPECT_EQ(phonemes.exit_code, 0) << phonemes.err;
+
+  EXPECT_EQ(Models({"remove", "../downloads/en_GB-multi-high"}).exit_code, 2);
+  EXPECT_TRUE(fs::exists(source_ / "en_GB-multi-high.onnx"));
+  auto removed = Models({"remove", "en_GB-multi-high"});
+  ASSERT_EQ(removed.exit_code, 0) << removed.err;
+  EXPECT_TRUE(fs::is_empty(models_));
+  EXPECT_EQ(Models({"remove", "en_GB-multi-high"}).exit_code, 2);
+}
+
+TEST_F(PiperCliModels, RefusesAWrongHashAndInstallsNothing) {
+  auto r = Models(
+      {"add", (source_ / "en_GB-multi-high.onnx").string(), "--sha256", std::string(64, '0')});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("--sha256"), std::string::npos) << r.err;
+  EXPECT_TRUE(!fs::exists(models_) || fs::is_empty(models_));
+  auto no_hash = Models({"add", (source_ / "en_GB-multi-high.onnx").string()});
+  EXPECT_NE(no_hash.exit_code, 0);
+  EXPECT_NE(no_hash.err.find("sha256"), std::string::npos) << no_hash.err;
+}
+
+TEST_F(PiperCliModels, AddsFromALoopbackUrlWithASha256Sidecar) {
+  std::ofstream(source_ / "en_GB-multi-high.onnx.sha256") << sha_ << "  en_GB-multi-high.onnx\n";
+  http::Router router;
+  ASSERT_TRUE(router.Add("GET", "/v/{name}", [this](http::Request& req, http::Responder respond) {
+    respond(http::File((source_ / std::string(req.PathParam("name"))).string()));
+  }));
+  http::testing::TestServer server(std::move(router));
+  const std::string url =
+      "http://127.0.0.1:" + std::to_string(server.port()) + "/v/en_GB-multi-high.onnx";
+  auto r = Models({"add", url});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("license: CC BY 4.0"), std::string::npos) << r.out;
+  EXPECT_TRUE(fs::exists(models_ / "en_GB-multi-high.onnx.json"));
+  auto missing = Models({"add", url + ".nothere.onnx", "--sha256", sha_});
+  EXPECT_EQ(missing.exit_code, 2) << missing.err;
+}
+
+}  // namespace
+}  // namespace vox::testing
