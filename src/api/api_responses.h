@@ -23,6 +23,17 @@ inline http::Response FromError(const Error& e) {
   return http::ErrorResponse(e, status);
 }
 
+// Errors about values the platform cannot serve become 422, naming the
+// request's own field names (the engines say "voice", the API "voice_id").
+inline Error AsUnprocessable(Error e) {
+  if (e.code == ErrorCode::kInvalidArgument || e.code == ErrorCode::kNotFound ||
+      e.code == ErrorCode::kPermissionDenied) {
+    e.code = ErrorCode::kUnprocessable;
+  }
+  if (e.field == "voice") e.field = "voice_id";
+  return e;
+}
+
 inline http::Response AdminOnly() {
   return http::JsonError(403, "permission_denied", "this route needs an admin API key");
 }

@@ -49,6 +49,8 @@ Status ApiServerConfig::Validate() const {
     return InvalidArgument("must be >= 0", "VOX_RATE_LIMIT");
   }
   if (max_upload_bytes < 1024) return InvalidArgument("must be >= 1024", "VOX_MAX_UPLOAD_BYTES");
+  VOX_RETURN_IF_ERROR(stream.Validate());
+  VOX_RETURN_IF_ERROR(openai::VoiceTable::Create(openai_voices));
   return {};
 }
 
@@ -74,7 +76,14 @@ ApiServer::ApiServer(ApiServerConfig config, JobService& jobs, Authenticator& au
           "vox_voice_creations_total",
           "Voice uploads by outcome: accepted (a worker makes the voice), invalid, busy, error.",
           {"outcome"})),
-      handler_pool_(static_cast<size_t>(std::max(1, config_.handler_threads))) {
+      handler_pool_(static_cast<size_t>(std::max(1, config_.handler_threads))),
+      synthesizer_(engines),
+      streams_(std::make_unique<StreamService>(store, synthesizer_, metrics, config_.stream,
+                                               jobs.limits())) {
+  auto voices = openai::VoiceTable::Create(config_.openai_voices);  // Validate() checked it
+  openai_speech_ = std::make_unique<openai::SpeechRoute>(
+      *streams_, auth_, limiter_, voices ? std::move(*voices) : openai::VoiceTable(),
+      [this](std::function<void()> work) { boost::asio::post(handler_pool_, std::move(work)); });
   server_ = std::make_unique<http::HttpServer>(
       config_.http, BuildRouter(), [this](const http::RequestLog& log) {
         std::string method(log.method.empty() ? "-" : log.method);
@@ -93,6 +102,7 @@ Status ApiServer::Start() { return server_->Start(); }
 void ApiServer::Stop(std::chrono::milliseconds grace) {
   server_->Stop(grace);
   handler_pool_.join();
+  streams_->Stop();  // their connections are closed: each stream stops at its next check
 }
 
 void ApiServer::Offload(const Request& request, Responder respond, std::function<Response()> work) {
@@ -146,6 +156,15 @@ http::Router ApiServer::BuildRouter() {
   // body is never read (the handler authenticates again, from the key cache).
   add("POST", "/v1/tts/synthesize", &ApiServer::Synthesize,
       {.max_body_bytes = jobs_.limits().MaxJsonBodyBytes(), .gate = AuthGate(false)});
+  add("POST", "/v1/tts/stream", &ApiServer::Stream,
+      {.max_body_bytes = jobs_.limits().MaxJsonBodyBytes(), .gate = AuthGate(false)});
+  if (auto added = router.Add(
+          "POST", "/v1/audio/speech",
+          [this](Request& r, Responder respond) { openai_speech_->Handle(r, std::move(respond)); },
+          {.max_body_bytes = 64 * 1024, .gate = openai_speech_->Gate()});
+      !added) {
+    spdlog::critical("route /v1/audio/speech: {}", added.error().ToString());
+  }
   add("GET", "/v1/tts/job/{job_id}", &ApiServer::GetJob);
   add("DELETE", "/v1/tts/job/{job_id}", &ApiServer::CancelJob);
   add("GET", "/v1/audio/{file}", &ApiServer::GetAudio);

@@ -12,7 +12,9 @@
 
 #include "api/authenticator.h"
 #include "api/job_service.h"
+#include "api/openai/speech_route.h"
 #include "api/rate_limiter.h"
+#include "api/stream_service.h"
 #include "cloning/voice_cloner.h"
 #include "engines/engine_registry.h"
 #include "http/server.h"
@@ -26,6 +28,8 @@ struct ApiServerConfig {
   double submit_rate = 100;  // VOX_RATE_LIMIT: submissions per second per key; 0 = off
   double submit_burst = 200;
   size_t max_upload_bytes = 50u << 20;  // VOX_MAX_UPLOAD_BYTES: a voice upload, all parts
+  StreamServiceConfig stream;           // /v1/tts/stream and /v1/audio/speech
+  std::string openai_voices;            // VOX_OPENAI_VOICES (openai/voice_table.h)
 
   // The HTTP core's checks (fields named as in HttpServerConfig), then these
   // (named by their VOX_* setting).
@@ -70,6 +74,8 @@ class ApiServer {
               std::function<http::Response(const Principal&)> work);
 
   void Synthesize(http::Request& request, http::Responder respond);
+  // POST /v1/tts/stream (api_server_stream.cc).
+  void Stream(http::Request& request, http::Responder respond);
   void GetJob(http::Request& request, http::Responder respond);
   void CancelJob(http::Request& request, http::Responder respond);
   void GetAudio(http::Request& request, http::Responder respond);
@@ -100,6 +106,9 @@ class ApiServer {
   obs::Family<obs::Histogram>& latency_;
   obs::Family<obs::Counter>& voice_creations_;
   boost::asio::thread_pool handler_pool_;
+  engines::Synthesizer synthesizer_;
+  std::unique_ptr<StreamService> streams_;
+  std::unique_ptr<openai::SpeechRoute> openai_speech_;
   std::unique_ptr<http::HttpServer> server_;
 };
 

@@ -6,6 +6,7 @@
 #include <ctime>
 #include <map>
 
+#include "api/api_responses.h"
 #include "audio/encode_options.h"
 #include "audio/format.h"
 #include "cloning/voice_resolver.h"
@@ -19,17 +20,6 @@ namespace {
 
 using nlohmann::json;
 using store::JobStatus;
-
-// Errors about values the platform cannot serve become 422, naming the
-// request's own field names (the engines say "voice", the API "voice_id").
-Error AsUnprocessable(Error e) {
-  if (e.code == ErrorCode::kInvalidArgument || e.code == ErrorCode::kNotFound ||
-      e.code == ErrorCode::kPermissionDenied) {
-    e.code = ErrorCode::kUnprocessable;
-  }
-  if (e.field == "voice") e.field = "voice_id";
-  return e;
-}
 
 Status ValidateIdempotencyKey(const std::string& key) {
   if (key.empty() || key.size() > 255) {
@@ -287,6 +277,10 @@ Result<json> JobService::DescribeJob(const store::Job& job) {
     VOX_ASSIGN_OR_RETURN(out["audio_url"], AudioUrl(job));
     out["duration_s"] = job.duration_s.value_or(0);
     out["audio_bytes"] = job.audio_bytes.value_or(0);
+  } else if (!job.audio_key && job.audio_bytes) {
+    // A stream (StreamService): its audio went to the client and nothing was kept.
+    out["duration_s"] = job.duration_s.value_or(0);
+    out["audio_bytes"] = *job.audio_bytes;
   }
   if (job.voice_similarity) out["voice_similarity"] = *job.voice_similarity;
   if (job.error_code || job.error_message) {

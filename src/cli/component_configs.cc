@@ -12,7 +12,8 @@ Error NameHttpSetting(Error e) {
   static constexpr std::pair<std::string_view, std::string_view> kSettings[] = {
       {"listen", "VOX_LISTEN"},
       {"io_threads", "VOX_IO_THREADS"},
-      {"header_timeout", "VOX_HTTP_HEADER_TIMEOUT_MS"}};
+      {"header_timeout", "VOX_HTTP_HEADER_TIMEOUT_MS"},
+      {"write_timeout", "VOX_HTTP_WRITE_TIMEOUT_MS"}};
   for (const auto& [field, setting] : kSettings) {
     if (e.field == field) e.field = setting;
   }
@@ -26,10 +27,13 @@ Result<ComponentConfigs> MapSettings(const PlatformConfig& config) {
   c.api.http.listen = config.listen;
   c.api.http.io_threads = config.io_threads;
   c.api.http.header_timeout = std::chrono::milliseconds(config.header_timeout_ms);
+  c.api.http.write_timeout = std::chrono::milliseconds(config.write_timeout_ms);
   c.api.handler_threads = config.handler_threads;
   c.api.submit_rate = config.rate_limit;
   c.api.submit_burst = config.rate_limit * 2;
   c.api.max_upload_bytes = config.max_upload_bytes;
+  c.api.stream.threads = config.stream_threads;
+  c.api.openai_voices = config.openai_voices;
   // Large uploads are spooled next to the jobs' temporary files (unlinked at once).
   c.api.http.spool_dir = (std::filesystem::path(config.data_dir) / "tmp").string();
   if (auto s = c.api.Validate(); !s) return std::unexpected(NameHttpSetting(s.error()));

@@ -49,6 +49,10 @@ void PlatformConfig::AddOptions(CLI::App& cmd) {
                  "Time a client has to send a request's headers")
       ->envname("VOX_HTTP_HEADER_TIMEOUT_MS")
       ->capture_default_str();
+  cmd.add_option("--write-timeout-ms", write_timeout_ms,
+                 "Time a response write may make no progress (a client that stopped reading)")
+      ->envname("VOX_HTTP_WRITE_TIMEOUT_MS")
+      ->capture_default_str();
   cmd.add_option("--signing-secret", signing_secret, "Secret for audio URLs and webhooks")
       ->envname("VOX_SIGNING_SECRET");
   cmd.add_flag("--webhook-allow-private", webhook_allow_private,
@@ -80,6 +84,13 @@ void PlatformConfig::AddOptions(CLI::App& cmd) {
   cmd.add_option("--rate-limit", rate_limit, "Submissions per second per key (0: off)")
       ->envname("VOX_RATE_LIMIT")
       ->capture_default_str();
+  cmd.add_option("--stream-threads", stream_threads,
+                 "Streams (/v1/tts/stream, /v1/audio/speech) synthesized at once")
+      ->envname("VOX_STREAM_THREADS")
+      ->capture_default_str();
+  cmd.add_option("--openai-voices", openai_voices,
+                 "OpenAI voice names to Vox voices, e.g. alloy=flite-slt,echo=espeak-en-us")
+      ->envname("VOX_OPENAI_VOICES");
   cmd.add_option("--drain-grace", drain_grace_s, "Seconds to finish jobs on SIGTERM")
       ->envname("VOX_DRAIN_GRACE_S")
       ->capture_default_str();

@@ -28,6 +28,7 @@ struct PlatformConfig {
   int io_threads = 1;                     // VOX_IO_THREADS
   int handler_threads = 4;                // VOX_API_HANDLER_THREADS
   int header_timeout_ms = 10'000;         // VOX_HTTP_HEADER_TIMEOUT_MS: slow clients are cut off
+  int write_timeout_ms = 30'000;          // VOX_HTTP_WRITE_TIMEOUT_MS: a reader that stops reading
   std::string signing_secret;             // VOX_SIGNING_SECRET; default: generated into DATA/secret
   bool webhook_allow_private = false;     // VOX_WEBHOOK_ALLOW_PRIVATE
   int webhook_max_attempts = 5;           // VOX_WEBHOOK_MAX_ATTEMPTS
@@ -38,6 +39,8 @@ struct PlatformConfig {
   int job_max_attempts = 3;               // VOX_JOB_MAX_ATTEMPTS
   int64_t job_retry_base_ms = 1000;       // VOX_JOB_RETRY_BASE_MS
   double rate_limit = 100;                // VOX_RATE_LIMIT: submissions/s per key; 0 = off
+  int stream_threads = 4;                 // VOX_STREAM_THREADS: streams synthesized at once
+  std::string openai_voices;              // VOX_OPENAI_VOICES: alloy=flite-slt,...
   int drain_grace_s = 30;                 // VOX_DRAIN_GRACE_S
   double target_lufs = 0;                 // VOX_TARGET_LUFS; 0 = no loudness normalization
   int64_t audio_url_ttl_s = 3600;         // VOX_AUDIO_URL_TTL_S

@@ -53,6 +53,7 @@ Connection::Connection(asio::ip::tcp::socket socket, Strand strand,
 
 Connection::~Connection() {
   ReleaseBody();
+  if (auto& stream = response_.body().stream) stream->Cancel();
   if (phase_ != Phase::kClosed) shared_->Unregister(this);  // io_context torn down under us
 }
 
@@ -356,7 +357,10 @@ void Connection::Dispatch() {
 }
 
 void Connection::Deliver(uint64_t seq, Response response, bool dropped) {
-  if (seq != seq_ || phase_ != Phase::kHandler) return;  // stale, or the connection is gone
+  if (seq != seq_ || phase_ != Phase::kHandler) {  // stale, or the connection is gone
+    if (response.stream) response.stream->Cancel();
+    return;
+  }
   if (dropped) {
     spdlog::warn("http: handler for {} {} dropped its Responder (request {})", request_.method,
                  request_.route, request_.request_id);
@@ -386,11 +390,13 @@ void Connection::WriteResponse(Response&& response) {
   close_after_ = !ctx.keep_alive;
   serializer_.emplace(response_);
   phase_ = Phase::kWrite;
+  if (response_.body().stream) return StartStream();
   WriteSome();
 }
 
 void Connection::WriteSome() {
   SetDeadline(config_.write_timeout);  // per write: a slow but moving download is fine
+  stream_ready_ = false;
   bhttp::async_write_some(
       socket_, *serializer_,
       [self = shared_from_this()](error_code ec, size_t n) { self->OnWrite(ec, n); });
@@ -399,12 +405,29 @@ void Connection::WriteSome() {
 void Connection::OnWrite(error_code ec, size_t n) {
   if (phase_ == Phase::kClosed) return;
   bytes_out_ += n;
+  if (ec == bhttp::error::need_buffer && streaming_) {
+    if (stream_ready_) return WriteSome();  // it came while this write completed
+    phase_ = Phase::kStreamWait;
+    return ClearDeadline();
+  }
   if (ec) {
     Report();
     return Close();
   }
   if (!serializer_->is_done()) return WriteSome();
   Report();
+  if (watching_) {
+    // The peer-watching read must end before the next request is read.
+    after_watch_ = true;
+    error_code ignored;
+    socket_.cancel(ignored);
+    return;
+  }
+  AfterResponse();
+}
+
+void Connection::AfterResponse() {
+  streaming_ = false;
   serializer_.reset();
   response_.body() = {};  // closes a served file now, not at the next response
   first_request_ = false;
@@ -440,6 +463,8 @@ void Connection::ReleaseBody() {
 void Connection::Close() {
   if (phase_ == Phase::kClosed) return;
   phase_ = Phase::kClosed;
+  // A producer still writing learns at once that nobody is reading.
+  if (auto& stream = response_.body().stream) stream->Cancel();
   ReleaseBody();
   error_code ec;
   socket_.close(ec);

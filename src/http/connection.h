@@ -91,7 +91,20 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void OnGateDecision(uint64_t seq, std::optional<Response> refusal, bool dropped);
 
  private:
-  enum class Phase { kIdle, kHeader, kGate, kContinue, kBody, kHandler, kWrite, kLinger, kClosed };
+  // kStreamWait: a streamed body's producer has nothing new yet (no deadline; the peer is
+  // watched for a disconnect meanwhile).
+  enum class Phase {
+    kIdle,
+    kHeader,
+    kGate,
+    kContinue,
+    kBody,
+    kHandler,
+    kWrite,
+    kStreamWait,
+    kLinger,
+    kClosed
+  };
   using Parser = boost::beast::http::request_parser<boost::beast::http::string_body>;
   using SpoolParser = boost::beast::http::request_parser<SpoolBody>;
   using error_code = boost::beast::error_code;
@@ -111,6 +124,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void WriteResponse(Response&& response);
   void WriteSome();
   void OnWrite(error_code ec, size_t n);
+  void AfterResponse();  // the response is out: next request, or linger and close
+  // Streamed bodies (connection_stream.cc).
+  void StartStream();
+  void OnStreamReady();
+  void WatchPeer();
+  void OnPeerRead(error_code ec, size_t n);
   void Linger();
   void LingerRead();
   void Close();
@@ -152,6 +171,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   size_t body_limit_ = 0;       // the route's limit
   uint64_t body_reserved_ = 0;  // bytes of the server's body budget this request holds
   uint64_t seq_ = 0;
+
+  bool streaming_ = false;     // the response being written has a BodyStream
+  bool stream_ready_ = false;  // the producer signalled since the last write began
+  bool watching_ = false;      // a read is pending to notice the peer going away
+  bool after_watch_ = false;   // the response is done; AfterResponse once that read ends
 
   Clock::time_point started_;
   int status_ = 0;

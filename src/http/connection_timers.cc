@@ -45,6 +45,7 @@ void Connection::OnTimeout() {
     }
     case Phase::kGate:
     case Phase::kHandler:
+    case Phase::kStreamWait:
     case Phase::kClosed:
       return;
     case Phase::kIdle:

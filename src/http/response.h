@@ -1,15 +1,18 @@
 // Response: what a handler hands back through its Responder.
 //
-// Either an in-memory body, or a file streamed from disk (file_path non-empty) with byte-range
-// support. The core always computes Content-Length, Connection, Date and X-Request-Id itself:
-// a handler's own values for those (and for Transfer-Encoding) are ignored, except that a
-// handler's "Connection: close" closes the connection after the response.
+// An in-memory body, a file streamed from disk (file_path non-empty) with byte-range
+// support, or a body produced while it is sent (stream). The core always computes Content-Length,
+// Connection, Date and X-Request-Id itself: a handler's own values for those (and for
+// Transfer-Encoding) are ignored, except that a handler's "Connection: close" closes the connection
+// after the response.
 #pragma once
 
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
+#include "http/body_stream.h"
 #include "http/headers.h"
 
 namespace vox::http {
@@ -26,6 +29,11 @@ struct Response {
   // file. A file that cannot be opened at write time gives 404 (missing) or 500 JSON errors.
   // Bytes are read with pread() on the io thread in 64 KiB steps: fine for local disks.
   std::string file_path;
+
+  // Send this stream instead (`body` and `file_path` ignored): Transfer-Encoding: chunked on
+  // HTTP/1.1 (HTTP/1.0: the body ends when the connection closes), bytes sent as the producer
+  // writes them. See body_stream.h.
+  std::shared_ptr<BodyStream> stream;
 
   // Who the request was served for (e.g. an API key's id), for the access log only; never
   // sent. Must not be a secret.

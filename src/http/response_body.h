@@ -1,4 +1,7 @@
-// Internal: the Beast body type for Response, either a string or a slice of an open file.
+// Internal: the Beast body type for Response: a string, a slice of an open file, or a
+// BodyStream (the serializer runs split: header first, then each chunk as the producer makes
+// it; "nothing yet" is http::error::need_buffer, after which the connection waits for
+// `on_ready` and writes again).
 // One body type keeps one message/serializer type per connection.
 #pragma once
 
@@ -7,13 +10,17 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/beast/core/error.hpp>
+#include <boost/beast/http/error.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/optional.hpp>
 #include <cerrno>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
+
+#include "http/body_stream.h"
 
 namespace vox::http::internal {
 
@@ -46,6 +53,8 @@ struct ResponseBody {
     UniqueFd fd;       // open: stream [offset, offset + length) of the file
     uint64_t offset = 0;
     uint64_t length = 0;
+    std::shared_ptr<BodyStream> stream;  // set: the body comes from here
+    std::function<void()> on_ready;      // the connection's wake-up for BodyStream::Pop
   };
 
   class writer {
@@ -65,6 +74,7 @@ struct ResponseBody {
 
     boost::optional<std::pair<const_buffers_type, bool>> get(boost::beast::error_code& ec) {
       ec = {};
+      if (body_.stream) return GetStream(ec);
       if (body_.fd.get() < 0) {
         if (sent_ || body_.data.empty()) return boost::none;
         sent_ = true;
@@ -88,7 +98,24 @@ struct ResponseBody {
     }
 
    private:
+    boost::optional<std::pair<const_buffers_type, bool>> GetStream(boost::beast::error_code& ec) {
+      switch (body_.stream->Pop(current_, body_.on_ready)) {
+        case BodyStream::Next::kData:
+          return {{boost::asio::buffer(current_), true}};
+        case BodyStream::Next::kWait:
+          ec = boost::beast::http::error::need_buffer;
+          return boost::none;
+        case BodyStream::Next::kEnd:
+          return boost::none;
+        case BodyStream::Next::kAborted:
+          ec = boost::asio::error::operation_aborted;
+          return boost::none;
+      }
+      return boost::none;
+    }
+
     const value_type& body_;
+    std::string current_;  // the chunk being written (valid until the next get)
     bool sent_ = false;
     uint64_t pos_ = 0;
     uint64_t remaining_ = 0;

@@ -122,7 +122,7 @@ int BuildWireResponse(Response&& response, WireContext& ctx, WireResponse& out) 
     response = JsonError(500, "internal", "internal error");
   }
   ResponseBody::value_type& body = out.body();
-  if (!response.file_path.empty()) PrepareFile(response, ctx, body);
+  if (!response.stream && !response.file_path.empty()) PrepareFile(response, ctx, body);
   const int status = response.status;
   const bool no_body = status == 204 || status == 304;
 
@@ -148,7 +148,18 @@ int BuildWireResponse(Response&& response, WireContext& ctx, WireResponse& out) 
   out.set("X-Request-Id", boost::beast::string_view(ctx.request_id.data(), ctx.request_id.size()));
 
   uint64_t length = body.fd.get() >= 0 ? body.length : response.body.size();
-  if (no_body) {
+  if (response.stream && !no_body && !ctx.head) {
+    body.stream = std::move(response.stream);
+    // HTTP/1.0 has no chunked encoding: the end of the body is the end of the connection.
+    if (ctx.version >= 11) {
+      out.chunked(true);
+    } else {
+      ctx.keep_alive = false;
+    }
+  } else if (response.stream) {
+    response.stream->Cancel();  // nothing of it will be sent
+    if (!no_body) ctx.keep_alive = false;
+  } else if (no_body) {
     body.fd.Reset();
   } else {
     out.content_length(length);

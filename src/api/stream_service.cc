@@ -1,0 +1,243 @@
+#include "api/stream_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+#include <nlohmann/json.hpp>
+
+#include "cloning/voice_resolver.h"
+#include "common/crypto.h"
+#include "common/uuid.h"
+#include "obs/log.h"
+#include "store/job_params.h"
+
+namespace vox::api {
+
+using nlohmann::json;
+using store::JobStatus;
+using Steady = std::chrono::steady_clock;
+
+struct PreparedStream {
+  Principal who;
+  std::string request_id;
+  std::string route;
+  engines::SynthesisPlan plan;
+  std::unique_ptr<audio::StreamEncoder> encoder;
+  audio::StreamFormat format;
+  store::Job job;  // filled as it goes; written when the stream ends
+  std::vector<store::JobEvent> events;
+  Steady::time_point started;
+  std::optional<double> first_audio_s;
+  StreamUsage usage;
+};
+
+Status StreamServiceConfig::Validate() const {
+  if (threads < 1 || threads > 1024)
+    return InvalidArgument("must be 1..1024", "VOX_STREAM_THREADS");
+  if (max_waiting < 0) return InvalidArgument("must be >= 0", "max_waiting");
+  if (max_buffered_bytes < 4096) return InvalidArgument("must be >= 4096", "max_buffered_bytes");
+  return {};
+}
+
+StreamService::StreamService(store::Store& store, const engines::Synthesizer& synthesizer,
+                             obs::Registry& metrics, StreamServiceConfig config,
+                             text::TextLimits limits)
+    : store_(store),
+      synthesizer_(synthesizer),
+      config_(config),
+      limits_(limits),
+      first_audio_(metrics.AddHistogram(
+          "vox_stream_time_to_first_audio_seconds",
+          "From a streaming request's arrival at the pipeline to its first audio bytes.",
+          {"route", "engine"})),
+      chunk_gap_(metrics.AddHistogram(
+          "vox_stream_chunk_gap_seconds",
+          "Time between consecutive audio pieces of a stream, as handed to the connection.",
+          {"route", "engine"})),
+      streams_(metrics.AddCounter(
+          "vox_streams_total", "Streamed syntheses by route and outcome (done, canceled, failed).",
+          {"route", "outcome"})),
+      pool_(static_cast<size_t>(std::max(1, config.threads))) {}
+
+StreamService::~StreamService() { Stop(); }
+
+void StreamService::Stop() { pool_.join(); }
+
+Result<std::shared_ptr<PreparedStream>> StreamService::Prepare(const Principal& who,
+                                                               const StreamSpec& spec,
+                                                               const std::string& request_id) {
+  if (in_flight_.load() >= config_.threads + config_.max_waiting) {
+    return Unavailable("too many streams in progress; retry shortly");
+  }
+  auto s = std::make_shared<PreparedStream>();
+  s->started = Steady::now();
+  const int64_t received_at = NowMs();
+  engines::SynthesisParams params;
+  params.speed = spec.speed;
+  params.pitch = spec.pitch;
+  params.language = spec.language;
+  auto voice = cloning::VoiceResolver(store_).ForSynthesis(
+      spec.voice_id, cloning::Caller{who.user_id, who.is_admin});
+  if (!voice) return std::unexpected(voice.error());
+  const int64_t prepare_at = NowMs();
+  VOX_ASSIGN_OR_RETURN(
+      s->plan, synthesizer_.Prepare(spec.text, voice->EngineVoice(params), params, limits_));
+  VOX_ASSIGN_OR_RETURN(s->encoder,
+                       audio::StreamEncoder::Create(spec.encode, s->plan.voice.sample_rate));
+  s->who = who;
+  s->request_id = request_id;
+  s->route = spec.route;
+  s->format = spec.encode.format;
+  s->usage.input_chars = s->plan.text_chars;
+
+  store::Job& job = s->job;
+  job.id = NewUuid();
+  job.user_id = who.user_id;
+  job.voice_id = voice->is_clone() ? voice->id : s->plan.voice.id;
+  job.model_version = s->plan.model_version();
+  if (voice->is_clone()) {
+    job.model_version += "+conversion/" + std::to_string(params.conversion->version);
+  }
+  job.text = spec.text;
+  store::JobParams job_params{s->plan.params.language,
+                              spec.encode.sample_rate,
+                              spec.speed,
+                              spec.pitch,
+                              {},
+                              std::string(text::kNormalizerVersion)};
+  job.params = job_params.ToJson();
+  job.format = audio::StreamFormatName(spec.encode.format);
+  job.request_hash = Sha256Hex(json{{"route", spec.route}, {"text", spec.text}}.dump());
+  job.max_attempts = 1;
+  job.attempts = 1;
+  job.created_at = job.next_attempt_at = received_at;
+  job.started_at = received_at;
+  s->events = {{0, "", JobStatus::kReceived, received_at, 1, "stream via " + spec.route},
+               {0, "", JobStatus::kPreprocessing, prepare_at, 1, ""}};
+  return s;
+}
+
+http::Response StreamService::Start(std::shared_ptr<PreparedStream> s, StreamFraming framing) {
+  auto out = std::make_shared<http::BodyStream>(config_.max_buffered_bytes, config_.stall_timeout);
+  http::Response r;
+  r.headers.Set("Content-Type",
+                framing.content_type.empty()
+                    ? audio::StreamContentType(s->format, s->encoder->output_sample_rate())
+                    : framing.content_type);
+  r.headers.Set("X-Vox-Job-Id", s->job.id);
+  r.headers.Set("Cache-Control", "no-store");
+  r.stream = out;
+  r.log_principal = s->who.key_id;
+  ++in_flight_;
+  boost::asio::post(pool_, [this, s = std::move(s), framing = std::move(framing), out] {
+    obs::LogContext context(s->request_id, s->job.id);
+    try {
+      Run(*s, framing, *out);
+    } catch (const std::exception& e) {
+      spdlog::error("stream threw: {}", e.what());
+      out->Abort();
+      Record(*s, JobStatus::kFailed, "internal error");
+    }
+    --in_flight_;
+  });
+  return r;
+}
+
+void StreamService::Run(PreparedStream& s, const StreamFraming& framing, http::BodyStream& out) {
+  s.events.push_back({0, "", JobStatus::kInference, NowMs(), 1, "streaming"});
+  bool client_gone = false;
+  Steady::time_point last_sent;
+  auto send = [&](std::string&& bytes) -> Status {
+    if (bytes.empty()) return {};
+    const auto now = Steady::now();
+    if (!s.first_audio_s) {
+      s.first_audio_s = std::chrono::duration<double>(now - s.started).count();
+      first_audio_.With({s.route, s.plan.voice.engine}).Observe(*s.first_audio_s);
+    } else {
+      chunk_gap_.With({s.route, s.plan.voice.engine})
+          .Observe(std::chrono::duration<double>(now - last_sent).count());
+    }
+    last_sent = now;
+    s.usage.bytes += bytes.size();
+    std::string wire = framing.audio ? framing.audio(bytes) : std::move(bytes);
+    if (!out.Write(std::move(wire))) {
+      client_gone = true;
+      return MakeError(ErrorCode::kCanceled, "the client went away");
+    }
+    return {};
+  };
+  Status ran = synthesizer_.Run(
+      s.plan,
+      [&](const audio::PcmBuffer& chunk) -> Status {
+        std::string bytes;
+        VOX_RETURN_IF_ERROR(s.encoder->Write(chunk, bytes));
+        return send(std::move(bytes));
+      },
+      [&] { return out.canceled(); });
+  if (ran) {
+    std::string tail;
+    ran = s.encoder->Finish(tail);
+    if (ran) ran = send(std::move(tail));
+  }
+  s.usage.audio_seconds = s.encoder->output_seconds();
+  if (ran && framing.done && !out.Write(framing.done(s.usage))) {
+    client_gone = true;
+    ran = MakeError(ErrorCode::kCanceled, "the client went away");
+  }
+  if (ran) {
+    out.Finish();
+    return Record(s, JobStatus::kDone, "");
+  }
+  out.Abort();
+  if (client_gone || out.canceled() || ran.error().code == ErrorCode::kCanceled) {
+    return Record(s, JobStatus::kCanceled,
+                  "the client disconnected or stopped reading after " +
+                      std::to_string(s.usage.bytes) + " bytes (" +
+                      std::to_string(s.usage.audio_seconds) + " s of audio)");
+  }
+  spdlog::error("stream failed: {}", ran.error().ToString());
+  Record(s, JobStatus::kFailed, ran.error().message);
+}
+
+void StreamService::Record(PreparedStream& s, JobStatus status, const std::string& reason) {
+  const int64_t now = NowMs();
+  store::Job& job = s.job;
+  job.status = status;
+  job.finished_at = job.updated_at = now;
+  job.duration_s = s.usage.audio_seconds;
+  job.audio_bytes = static_cast<int64_t>(s.usage.bytes);
+  std::string message = reason;
+  if (status == JobStatus::kDone) {
+    message = "streamed " + std::to_string(s.usage.bytes) + " bytes; first audio after " +
+              std::to_string(static_cast<int>(s.first_audio_s.value_or(0) * 1000)) + " ms";
+  } else {
+    job.error_code = status == JobStatus::kCanceled ? "canceled" : "internal";
+    job.error_message = reason;
+  }
+  s.events.push_back({0, "", status, now, 1, message});
+  const std::string outcome(store::JobStatusName(status));
+  streams_.With({s.route, outcome}).Inc();
+  if (auto created = store_.CreateJob(job, s.events); !created) {
+    spdlog::error("stream {} not recorded: {}", job.id, created.error().ToString());
+  }
+  store::AuditEvent audit;
+  audit.at = now;
+  audit.actor_user_id = s.who.user_id;
+  audit.actor_key_id = s.who.key_id;
+  audit.action = "job.stream";
+  audit.target_type = "job";
+  audit.target_id = job.id;
+  audit.request_id = s.request_id;
+  audit.detail = json{
+      {"route", s.route},
+      {"voice_id", job.voice_id},
+      {"format", job.format},
+      {"chars", s.usage.input_chars},
+      {"audio_s", s.usage.audio_seconds},
+      {"bytes", s.usage.bytes},
+      {"outcome",
+       outcome}}.dump();
+  (void)store_.AppendAudit(audit);
+}
+
+}  // namespace vox::api

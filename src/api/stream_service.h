@@ -1,0 +1,102 @@
+// StreamService: synthesis streamed to the client as it is produced, for every front end
+// that streams (native /v1/tts/stream, OpenAI /v1/audio/speech).
+//
+// Prepare() runs on the handler pool and does everything that can fail before a byte is
+// sent (voice, text, params, encoder), so such errors still get a proper status. Start()
+// answers with the header and a BodyStream and runs the synthesis on the stream pool (its own
+// bounded threads, never the network's): each engine chunk is encoded and written at once,
+// so the first audio leaves after the first chunk of the first sentence. The client leaving
+// cancels the synthesis (the BodyStream's cancel flag is the engine's cancel check, polled
+// inside sentences); a full buffer holds it back.
+//
+// Every stream is recorded like a job, once it ends: a job row in a final status (done,
+// canceled when the client left, failed), its received/preprocessing/inference events with
+// their times, audio seconds and bytes sent, no audio kept; plus an audit event. The row is
+// written whole at the end, so no stream is ever a running job another process could
+// requeue, and it is visible from then on under the id sent in X-Vox-Job-Id.
+#pragma once
+
+#include <atomic>
+#include <boost/asio/thread_pool.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "api/authenticator.h"
+#include "audio/stream_encoder.h"
+#include "engines/synthesizer.h"
+#include "http/body_stream.h"
+#include "http/response.h"
+#include "obs/metrics.h"
+#include "store/store.h"
+
+namespace vox::api {
+
+struct StreamServiceConfig {
+  int threads = 4;  // VOX_STREAM_THREADS: streams synthesized at once
+  // Streams accepted beyond `threads` wait for a thread; past threads + max_waiting a new
+  // stream is refused (503, Retry-After) rather than queued without bound.
+  int max_waiting = 16;
+  size_t max_buffered_bytes = 256 * 1024;           // per stream, waiting for a slow reader
+  std::chrono::milliseconds stall_timeout{60'000};  // a reader that takes nothing this long
+  Status Validate() const;
+};
+
+// What to synthesize, protocol-neutral.
+struct StreamSpec {
+  std::string text;
+  std::string voice_id;  // a built-in voice or the caller's clone; empty: the language's default
+  std::string language;
+  double speed = 1.0;
+  double pitch = 1.0;
+  audio::StreamEncoderOptions encode;
+  std::string route;  // the route template, for metrics and the audit detail
+};
+
+struct StreamUsage {
+  size_t input_chars = 0;
+  double audio_seconds = 0;
+  uint64_t bytes = 0;  // audio bytes (before any framing)
+};
+
+// How encoded audio goes on the wire: raw bytes (no functions) or events (SSE).
+struct StreamFraming {
+  std::function<std::string(std::string_view audio)> audio;  // null: the bytes as they are
+  std::function<std::string(const StreamUsage&)> done;       // null: nothing after the audio
+  std::string content_type;                                  // empty: the audio's own
+};
+
+struct PreparedStream;  // stream_service.cc
+
+class StreamService {
+ public:
+  StreamService(store::Store& store, const engines::Synthesizer& synthesizer,
+                obs::Registry& metrics, StreamServiceConfig config, text::TextLimits limits);
+  ~StreamService();  // waits for running streams (their clients are gone by then)
+
+  // Errors name the field as the pipeline knows it: "text", "voice", "language", "speed",
+  // "pitch", "format", "sample_rate"; kUnavailable when too many streams are in flight.
+  Result<std::shared_ptr<PreparedStream>> Prepare(const Principal& who, const StreamSpec& spec,
+                                                  const std::string& request_id);
+  // The response to send now (200, Content-Type, X-Vox-Job-Id, the stream); the synthesis
+  // starts on the stream pool.
+  http::Response Start(std::shared_ptr<PreparedStream> stream, StreamFraming framing);
+
+  void Stop();  // joins the pool
+
+ private:
+  void Run(PreparedStream& s, const StreamFraming& framing, http::BodyStream& out);
+  void Record(PreparedStream& s, store::JobStatus status, const std::string& reason);
+
+  store::Store& store_;
+  const engines::Synthesizer& synthesizer_;
+  const StreamServiceConfig config_;
+  const text::TextLimits limits_;
+  obs::Family<obs::Histogram>& first_audio_;
+  obs::Family<obs::Histogram>& chunk_gap_;
+  obs::Family<obs::Counter>& streams_;
+  std::atomic<int> in_flight_{0};  // accepted by Start(), not yet ended
+  boost::asio::thread_pool pool_;
+};
+
+}  // namespace vox::api
