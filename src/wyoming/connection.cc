@@ -2,6 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/write.hpp>
+
 namespace vox::wyoming {
 namespace asio = boost::asio;
 using boost::system::error_code;

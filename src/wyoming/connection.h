@@ -5,14 +5,15 @@
 
 #include <array>
 #include <atomic>
-#include <boost/asio.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <condition_variable>
 #include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <utility>  // before Boost.Asio: its awaitable.hpp needs std::exchange
 
 #include "wyoming/event.h"
 #include "wyoming/session.h"

@@ -2,11 +2,16 @@
 
 #include <spdlog/spdlog.h>
 
-#include <boost/asio.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/write.hpp>
 #include <map>
 #include <mutex>
 #include <thread>
-#include <utility>  // before Boost.Asio: its awaitable.hpp needs std::exchange
 #include <vector>
 
 #include "wyoming/connection.h"
