@@ -37,9 +37,11 @@ Result<std::string> TextOf(const Event& event) {
   return it->get<std::string>();
 }
 
-nlohmann::json VoiceOf(const Event& event) {
+// A reference, never a copy: copying JSON recurses, and a client's value may nest deeply.
+const nlohmann::json& VoiceOf(const Event& event) {
+  static const nlohmann::json kNone;
   auto it = event.data.find("voice");
-  return it == event.data.end() ? nlohmann::json() : *it;
+  return it == event.data.end() ? kNone : *it;
 }
 
 }  // namespace
@@ -55,7 +57,13 @@ Status Session::SendError(const Error& error) { return send_(ErrorEvent(error));
 
 Status Session::Handle(const Event& event) {
   if (event.type == "describe") return send_({"info", context_.info_data, {}});
-  if (event.type == "ping") return send_({"pong", event.data, {}});
+  if (event.type == "ping") {
+    // Only the text is echoed: the client's other data is never copied or re-serialized.
+    auto text = event.data.find("text");
+    nlohmann::json data = nlohmann::json::object();
+    if (text != event.data.end() && text->is_string()) data["text"] = *text;
+    return send_({"pong", std::move(data), {}});
+  }
   if (event.type == "synthesize") return stream_ ? Status{} : Synthesize(event);
   if (event.type == "synthesize-start") return StartStream(event);
   if (event.type == "synthesize-chunk") return StreamChunk(event);
