@@ -1,38 +1,13 @@
 #include "wyoming/config.h"
 
-#include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "http/config.h"
+
 namespace vox::wyoming {
-namespace {
-
-// "host:port" or "[v6]:port" with a port 0..65535 (0: the kernel picks one).
-Status CheckListen(const std::string& listen) {
-  auto bad = [&](const std::string& why) {
-    return InvalidArgument("must be HOST:PORT (" + why + "), got '" + listen + "'",
-                           "VOX_WYOMING_LISTEN");
-  };
-  size_t colon = listen.rfind(':');
-  if (colon == std::string::npos) return bad("no port");
-  std::string host = listen.substr(0, colon);
-  if (host.starts_with('[') != host.ends_with(']')) return bad("bad IPv6 literal");
-  if (!host.starts_with('[') && host.find(':') != std::string::npos) {
-    return bad("IPv6 hosts need [brackets]");
-  }
-  if (host.empty() || host == "[]") return bad("empty host");
-  std::string_view port = std::string_view(listen).substr(colon + 1);
-  unsigned value = 0;
-  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-  if (port.empty() || ec != std::errc() || end != port.data() + port.size() || value > 65535) {
-    return bad("port must be 0..65535");
-  }
-  return {};
-}
-
-}  // namespace
 
 Status WyomingConfig::Validate() const {
-  if (!listen.empty()) VOX_RETURN_IF_ERROR(CheckListen(listen));
+  if (!listen.empty()) VOX_RETURN_IF_ERROR(http::ParseListenAddress(listen, "VOX_WYOMING_LISTEN"));
   if (max_connections < 1 || max_connections > 10'000) {
     return InvalidArgument("must be 1..10000", "VOX_WYOMING_MAX_CONNECTIONS");
   }

@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "http/config.h"
 #include "wyoming/connection.h"
 #include "wyoming/info.h"
 
@@ -36,10 +37,10 @@ class WyomingServer::Impl {
     VOX_RETURN_IF_ERROR(config_.Validate());
     if (config_.listen.empty()) return InvalidArgument("is empty", "VOX_WYOMING_LISTEN");
     if (started_) return MakeError(ErrorCode::kFailedPrecondition, "already started");
-    size_t colon = config_.listen.rfind(':');
-    std::string host = config_.listen.substr(0, colon);
-    if (host.starts_with('[')) host = host.substr(1, host.size() - 2);
-    std::string port = config_.listen.substr(colon + 1);
+    // Validate() parsed it.
+    http::ListenAddress address = *http::ParseListenAddress(config_.listen, "VOX_WYOMING_LISTEN");
+    const std::string& host = address.host;
+    std::string port = std::to_string(address.port);
     error_code ec;
     tcp::resolver resolver(io_);
     auto endpoints = resolver.resolve(host, port, tcp::resolver::passive, ec);

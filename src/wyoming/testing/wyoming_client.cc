@@ -38,17 +38,22 @@ bool WyomingClient::Send(const std::string& type, const nlohmann::json& data) {
   return SendRaw(Serialize({type, data, {}}));
 }
 
-bool WyomingClient::Fill(size_t need, std::chrono::steady_clock::time_point deadline) {
+WyomingClient::Received WyomingClient::Receive(std::chrono::steady_clock::time_point deadline) {
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
+  if (left.count() <= 0) return Received::kTimeout;
+  pollfd p{fd_, POLLIN, 0};
+  if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return Received::kTimeout;
   char chunk[65536];
+  ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+  if (n <= 0) return Received::kClosed;
+  buf_.append(chunk, static_cast<size_t>(n));
+  return Received::kData;
+}
+
+bool WyomingClient::Fill(size_t need, std::chrono::steady_clock::time_point deadline) {
   while (buf_.size() < need) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return false;
-    pollfd p{fd_, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
-    ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
-    if (n <= 0) return false;
-    buf_.append(chunk, static_cast<size_t>(n));
+    if (Receive(deadline) != Received::kData) return false;
   }
   return true;
 }
@@ -79,15 +84,15 @@ std::optional<Event> WyomingClient::Read(std::chrono::milliseconds timeout) {
 
 bool WyomingClient::WaitClosed(std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
-  char chunk[65536];
   for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return false;
-    pollfd p{fd_, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
-    ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
-    if (n <= 0) return true;
+    switch (Receive(deadline)) {
+      case Received::kClosed:
+        return true;
+      case Received::kTimeout:
+        return false;
+      case Received::kData:
+        buf_.clear();  // what came before the close is not asked for
+    }
   }
 }
 

@@ -29,6 +29,9 @@ class WyomingClient {
   void Close();
 
  private:
+  enum class Received { kData, kClosed, kTimeout };
+  // One recv() into buf_ once the socket is readable before `deadline`.
+  Received Receive(std::chrono::steady_clock::time_point deadline);
   bool Fill(size_t need, std::chrono::steady_clock::time_point deadline);
   int fd_ = -1;
   std::string buf_;
