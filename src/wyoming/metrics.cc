@@ -8,7 +8,9 @@ WyomingMetrics::WyomingMetrics(obs::Registry& registry)
                                    {"route", "outcome"})),
       time_to_first_audio(
           registry.AddHistogram("vox_wyoming_time_to_first_audio_seconds",
-                                "Wyoming: from the request to its first audio chunk.", {"route"})),
+                                "Wyoming: from a text's synthesis request (a synthesize, or a "
+                                "stream's completed sentence) to its first audio chunk.",
+                                {"route"})),
       connections(registry.AddGauge("vox_wyoming_connections", "Open Wyoming connections.")),
       refused(registry.AddCounter("vox_wyoming_refused_total",
                                   "Wyoming connections closed by the server: over the "

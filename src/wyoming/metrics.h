@@ -11,7 +11,7 @@ struct WyomingMetrics {
 
   // route: synthesize | stream (one sentence of a stream); outcome: ok | error | canceled
   obs::Family<obs::Counter>& requests;
-  // From the request to its first audio-chunk leaving the synthesis, per route.
+  // From a synthesize (or a stream's completed sentence) to its first audio-chunk, per route.
   obs::Family<obs::Histogram>& time_to_first_audio;
   obs::Family<obs::Gauge>& connections;
   obs::Family<obs::Counter>& refused;  // reason: connections | protocol
