@@ -62,6 +62,14 @@ Result<ComponentConfigs> MapSettings(const PlatformConfig& config) {
 
   c.webhook = config.WebhookSettings();
   VOX_RETURN_IF_ERROR(c.webhook.Validate());
+
+  c.wyoming.listen = config.wyoming_listen;
+  c.wyoming.default_voice = config.wyoming_voice;
+  c.wyoming.max_connections = config.wyoming_max_connections;
+  c.wyoming.synthesis_threads = config.wyoming_threads;
+  c.wyoming.idle_timeout = std::chrono::milliseconds(config.wyoming_idle_timeout_ms);
+  c.wyoming.limits.max_chars = config.max_text_chars;
+  VOX_RETURN_IF_ERROR(c.wyoming.Validate());
   return c;
 }
 

@@ -11,6 +11,7 @@
 #include "webhook/webhook.h"
 #include "worker/job_runner.h"
 #include "worker/worker_pool.h"
+#include "wyoming/config.h"
 
 namespace vox::cli {
 
@@ -21,6 +22,7 @@ struct ComponentConfigs {
   worker::JobRunnerConfig runner;  // without the speaker encoder, which is wiring
   cloning::ClonerConfig cloner;
   webhook::WebhookConfig webhook;  // without the signing secret, which is loaded at start
+  wyoming::WyomingConfig wyoming;  // listen empty: no Wyoming listener
 };
 
 // Every config mapped and validated; the error names the setting at fault.

@@ -28,6 +28,7 @@
 #include "store/store.h"
 #include "webhook/webhook_dispatcher.h"
 #include "worker/worker_pool.h"
+#include "wyoming/server.h"
 
 namespace vox::cli {
 namespace fs = std::filesystem;
@@ -205,10 +206,28 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
     server = std::make_unique<api::ApiServer>(components.api, jobs, *authenticator, *engines,
                                               *store, *blobs, metrics, std::move(checks), cloner);
     VOX_RETURN_IF_ERROR(server->Start());
+    std::unique_ptr<wyoming::WyomingMetrics> wyoming_metrics;
+    std::unique_ptr<wyoming::WyomingServer> wyoming_server;
+    if (!components.wyoming.listen.empty()) {
+      // Checked at start: a default voice that does not exist is a bad setting.
+      if (!config.wyoming_voice.empty() && !engines->FindVoice(config.wyoming_voice)) {
+        return InvalidArgument("no such voice '" + config.wyoming_voice + "'", "VOX_WYOMING_VOICE");
+      }
+      wyoming_metrics = std::make_unique<wyoming::WyomingMetrics>(metrics);
+      wyoming_server = std::make_unique<wyoming::WyomingServer>(components.wyoming, *engines,
+                                                                synthesizer, wyoming_metrics.get());
+      VOX_RETURN_IF_ERROR(wyoming_server->Start());
+      const std::string& listen = components.wyoming.listen;
+      std::cout << "vox: wyoming listening on tcp://" << listen.substr(0, listen.rfind(':')) << ":"
+                << wyoming_server->port() << std::endl;
+    }
     std::cout << "vox: listening on http://" << config.listen.substr(0, config.listen.rfind(':'))
               << ":" << server->port() << std::endl;
     int sig = WaitForStopSignal(signals);
     spdlog::info("received signal {}: draining", sig);
+    // Wyoming syntheses in progress get the same grace as HTTP requests.
+    if (wyoming_server) wyoming_server->Stop(std::chrono::seconds(5));
+    wyoming_server.reset();
     server->Stop(std::chrono::seconds(5));
     server.reset();
     authenticator.reset();

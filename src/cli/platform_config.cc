@@ -132,6 +132,24 @@ void PlatformConfig::AddOptions(CLI::App& cmd) {
   cmd.add_option("--asr-model-dir", asr_model_dir, "pocketsphinx model (consent checks)")
       ->envname("VOX_ASR_MODEL_DIR")
       ->capture_default_str();
+  cmd.add_option("--wyoming-listen", wyoming_listen,
+                 "HOST:PORT for Home Assistant's Wyoming protocol (10200 by convention; off "
+                 "when empty). It has no authentication: bind to loopback or a trusted LAN")
+      ->envname("VOX_WYOMING_LISTEN");
+  cmd.add_option("--wyoming-voice", wyoming_voice,
+                 "Voice for Wyoming requests that name neither voice nor language")
+      ->envname("VOX_WYOMING_VOICE");
+  cmd.add_option("--wyoming-max-connections", wyoming_max_connections,
+                 "Wyoming connections at once (more are refused)")
+      ->envname("VOX_WYOMING_MAX_CONNECTIONS")
+      ->capture_default_str();
+  cmd.add_option("--wyoming-threads", wyoming_threads, "Wyoming syntheses running at once")
+      ->envname("VOX_WYOMING_THREADS")
+      ->capture_default_str();
+  cmd.add_option("--wyoming-idle-timeout-ms", wyoming_idle_timeout_ms,
+                 "Wyoming connections with nothing to do for this long are closed")
+      ->envname("VOX_WYOMING_IDLE_TIMEOUT_MS")
+      ->capture_default_str();
 }
 
 Status PlatformConfig::Finalize() {
@@ -186,7 +204,8 @@ std::string PlatformConfig::ToString() const {
                         {"rate_limit", rate_limit},
                         {"drain_grace_s", drain_grace_s},
                         {"clone_require_consent", clone_require_consent},
-                        {"clone_check_protected", clone_check_protected}}
+                        {"clone_check_protected", clone_check_protected},
+                        {"wyoming_listen", wyoming_listen}}
       .dump();
 }
 

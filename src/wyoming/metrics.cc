@@ -1,0 +1,20 @@
+#include "wyoming/metrics.h"
+
+namespace vox::wyoming {
+
+WyomingMetrics::WyomingMetrics(obs::Registry& registry)
+    : requests(registry.AddCounter("vox_wyoming_requests_total",
+                                   "Wyoming syntheses by route and outcome.",
+                                   {"route", "outcome"})),
+      time_to_first_audio(
+          registry.AddHistogram("vox_wyoming_time_to_first_audio_seconds",
+                                "Wyoming: from a text's synthesis request (a synthesize, or a "
+                                "stream's completed sentence) to its first audio chunk.",
+                                {"route"})),
+      connections(registry.AddGauge("vox_wyoming_connections", "Open Wyoming connections.")),
+      refused(registry.AddCounter("vox_wyoming_refused_total",
+                                  "Wyoming connections closed by the server: over the "
+                                  "connection limit, or a protocol violation.",
+                                  {"reason"})) {}
+
+}  // namespace vox::wyoming

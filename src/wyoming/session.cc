@@ -1,0 +1,185 @@
+#include "wyoming/session.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "audio/dsp.h"
+#include "text/utf8.h"
+#include "wyoming/voice_selection.h"
+
+namespace vox::wyoming {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+Event AudioFormatEvent(const char* type, int rate) {
+  return {type, {{"rate", rate}, {"width", 2}, {"channels", 1}}, {}};
+}
+
+// Little-endian s16 bytes of samples [begin, end).
+std::string ToPcm16(const std::vector<float>& samples, size_t begin, size_t end) {
+  std::string out(2 * (end - begin), '\0');
+  for (size_t i = begin; i < end; ++i) {
+    auto value = static_cast<uint16_t>(audio::FloatToPcm16(samples[i]));
+    out[2 * (i - begin)] = static_cast<char>(value & 0xff);
+    out[2 * (i - begin) + 1] = static_cast<char>(value >> 8);
+  }
+  return out;
+}
+
+// A required string member of an event's data.
+Result<std::string> TextOf(const Event& event) {
+  auto it = event.data.find("text");
+  if (it == event.data.end() || !it->is_string()) {
+    return InvalidArgument(event.type + " needs a string \"text\"", "text");
+  }
+  return it->get<std::string>();
+}
+
+// A reference, never a copy: copying JSON recurses, and a client's value may nest deeply.
+const nlohmann::json& VoiceOf(const Event& event) {
+  static const nlohmann::json kNone;
+  auto it = event.data.find("voice");
+  return it == event.data.end() ? kNone : *it;
+}
+
+}  // namespace
+
+Session::Session(const SessionContext& context, Send send, Canceled canceled)
+    : context_(context), send_(std::move(send)), canceled_(std::move(canceled)) {}
+
+Event Session::ErrorEvent(const Error& error) {
+  return {"error", {{"text", error.message}, {"code", ErrorCodeName(error.code)}}, {}};
+}
+
+Status Session::SendError(const Error& error) { return send_(ErrorEvent(error)); }
+
+Status Session::Handle(const Event& event) {
+  if (event.type == "describe") return send_({"info", context_.info_data, {}});
+  if (event.type == "ping") {
+    // Only the text is echoed: the client's other data is never copied or re-serialized.
+    auto text = event.data.find("text");
+    nlohmann::json data = nlohmann::json::object();
+    if (text != event.data.end() && text->is_string()) data["text"] = *text;
+    return send_({"pong", std::move(data), {}});
+  }
+  if (event.type == "synthesize") return stream_ ? Status{} : Synthesize(event);
+  if (event.type == "synthesize-start") return StartStream(event);
+  if (event.type == "synthesize-chunk") return StreamChunk(event);
+  if (event.type == "synthesize-stop") return StopStream();
+  return SendError({ErrorCode::kInvalidArgument,
+                    "unknown event type '" + event.type.substr(0, 64) + "'", "type"});
+}
+
+Status Session::Synthesize(const Event& event) {
+  auto text = TextOf(event);
+  if (!text) return SendError(text.error());
+  auto choice = SelectVoice(context_.registry, context_.config.default_voice, VoiceOf(event));
+  if (!choice) return SendError(choice.error());
+  return Speak(*text, choice->voice_id, choice->language, "synthesize");
+}
+
+Status Session::StartStream(const Event& event) {
+  stream_.emplace();
+  auto choice = SelectVoice(context_.registry, context_.config.default_voice, VoiceOf(event));
+  if (!choice) {
+    stream_->failed = true;
+    return SendError(choice.error());
+  }
+  stream_->voice_id = choice->voice_id;
+  stream_->language = choice->language;
+  return {};
+}
+
+Status Session::StreamChunk(const Event& event) {
+  if (!stream_) {
+    return SendError({ErrorCode::kInvalidArgument,
+                      "synthesize-chunk outside a stream (send synthesize-start first)", "type"});
+  }
+  if (stream_->failed) return {};
+  auto text = TextOf(event);
+  if (!text) return SendError(text.error());
+  stream_->chars += text::CountCodePoints(*text);
+  if (stream_->chars > context_.config.limits.max_chars) {
+    stream_->failed = true;
+    return SendError({ErrorCode::kResourceExhausted,
+                      "the stream's text is over " +
+                          std::to_string(context_.config.limits.max_chars) + " characters",
+                      "text"});
+  }
+  stream_->splitter.Feed(*text);
+  std::string sentence;
+  while (stream_->splitter.Next(&sentence)) {
+    VOX_RETURN_IF_ERROR(Speak(sentence, stream_->voice_id, stream_->language, "stream"));
+  }
+  return {};
+}
+
+Status Session::StopStream() {
+  if (!stream_) {
+    return SendError({ErrorCode::kInvalidArgument,
+                      "synthesize-stop outside a stream (send synthesize-start first)", "type"});
+  }
+  if (!stream_->failed) {
+    stream_->splitter.Finish();
+    std::string sentence;
+    while (stream_->splitter.Next(&sentence)) {
+      VOX_RETURN_IF_ERROR(Speak(sentence, stream_->voice_id, stream_->language, "stream"));
+    }
+  }
+  stream_.reset();
+  return send_({"synthesize-stopped", nlohmann::json::object(), {}});
+}
+
+Status Session::Speak(const std::string& text, const std::string& voice_id,
+                      const std::string& language, const char* route) {
+  const auto start = Clock::now();
+  auto count = [&](const char* outcome) {
+    if (context_.metrics) context_.metrics->requests.With({route, outcome}).Inc();
+  };
+  engines::SynthesisParams params;
+  params.language = language;
+  auto plan = context_.synthesizer.Prepare(text, voice_id, params, context_.config.limits);
+  if (!plan) {
+    count("error");
+    return SendError(plan.error());
+  }
+  const int rate = plan->voice.sample_rate;
+  VOX_RETURN_IF_ERROR(send_(AudioFormatEvent("audio-start", rate)));
+  const size_t max_samples =
+      std::max<size_t>(1, static_cast<size_t>(rate) * context_.config.chunk_ms / 1000);
+  bool first = true;
+  Status sent;  // why the sink stopped, when the connection is gone
+  auto sink = [&](const audio::PcmBuffer& pcm) -> Status {
+    if (first && context_.metrics) {
+      std::chrono::duration<double> ttfa = Clock::now() - start;
+      context_.metrics->time_to_first_audio.With({route}).Observe(ttfa.count());
+    }
+    first = false;
+    for (size_t begin = 0; begin < pcm.samples.size(); begin += max_samples) {
+      size_t end = std::min(pcm.samples.size(), begin + max_samples);
+      Event chunk = AudioFormatEvent("audio-chunk", pcm.sample_rate);
+      chunk.payload = ToPcm16(pcm.samples, begin, end);
+      sent = send_(std::move(chunk));
+      if (!sent) return sent;
+    }
+    return {};
+  };
+  auto run = context_.synthesizer.Run(*plan, sink, canceled_);
+  if (!sent || (!run && run.error().code == ErrorCode::kCanceled)) {
+    count("canceled");
+    return sent ? Status(MakeError(ErrorCode::kCanceled, "synthesis canceled")) : sent;
+  }
+  if (!run) {
+    // Said before audio-stop, so a client reading until audio-stop sees it.
+    count("error");
+    spdlog::warn("wyoming: synthesis failed: {}", run.error().ToString());
+    VOX_RETURN_IF_ERROR(SendError(run.error()));
+  } else {
+    count("ok");
+  }
+  return send_({"audio-stop", nlohmann::json::object(), {}});
+}
+
+}  // namespace vox::wyoming
