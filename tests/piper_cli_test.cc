@@ -8,11 +8,11 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "audio/decode.h"
 #include "common/crypto.h"
 #include "http/testing/test_server.h"
 #include "piper/testing/espeak_cli.h"
 #include "piper/testing/test_voice.h"
-#include "audio/decode.h"
 #include "support/api_client.h"
 #include "support/vox_process.h"
 
@@ -230,9 +230,9 @@ TEST(PiperVoices, SpeakThroughTheCliAndAJobThroughTheApi) {
   EXPECT_NE(voices.out.find("\"piper-vox-test-medium\""), std::string::npos) << voices.out;
 
   const fs::path out = dir.path() / "hello.wav";
-  auto synth = RunVox({"synth", "--models", models.string(), "--voice", "piper-vox-test-medium",
-                       "--text", "Hello from a neural voice. It speaks two sentences.", "--out",
-                       out.string()});
+  auto synth =
+      RunVox({"synth", "--models", models.string(), "--voice", "piper-vox-test-medium", "--text",
+              "Hello from a neural voice. It speaks two sentences.", "--out", out.string()});
   ASSERT_EQ(synth.exit_code, 0) << synth.err;
   auto pcm = audio::DecodeFile(out.string());
   ASSERT_TRUE(pcm) << pcm.error().ToString();

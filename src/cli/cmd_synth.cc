@@ -177,9 +177,9 @@ Status RunSynth(SynthOptions& o) {
   VOX_ASSIGN_OR_RETURN(audio::Format format, audio::ParseFormat(ChooseFormat(o)));
   engines::SynthesisParams params;
   VOX_RETURN_IF_ERROR(BindClone(o, params));
-  VOX_ASSIGN_OR_RETURN(auto registry, OpenEngines({.builtin = EnginesFor(o),
-                                                   .models_flag = o.models,
-                                                   .data_dir = o.data_dir}));
+  VOX_ASSIGN_OR_RETURN(
+      auto registry,
+      OpenEngines({.builtin = EnginesFor(o), .models_flag = o.models, .data_dir = o.data_dir}));
   engines::Synthesizer synthesizer(*registry);
   params.speed = o.speed;
   params.pitch = o.pitch;

@@ -1,7 +1,6 @@
-// vox voices: the built-in voices with their manifests, as a table or JSON.
+// vox voices: every voice (built-in, and Piper voices of the model directory), as a table or JSON.
 #include <cstdio>
 #include <iostream>
-
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
@@ -42,8 +41,8 @@ Status RunVoices(const VoicesOptions& o) {
 
 void AddVoicesCommand(CLI::App& app) {
   auto options = std::make_shared<VoicesOptions>();
-  CLI::App* cmd =
-      app.add_subcommand("voices", "List the voices: built-in, and Piper voices of the model directory.");
+  CLI::App* cmd = app.add_subcommand(
+      "voices", "List the voices: built-in, and Piper voices of the model directory.");
   cmd->add_flag("--json", options->json, "Print JSON instead of a table");
   cmd->add_option("-l,--language", options->language, "Only voices for this language");
   cmd->add_option("--models,--model-dir", options->models,

@@ -21,8 +21,9 @@ Result<std::unique_ptr<engines::EngineRegistry>> OpenEngines(const EngineSetup& 
       spdlog::info("piper: {} voice(s) in {}; BLAS: {} {}", engine->voices().size(),
                    piper.model_dir.string(), blas.name, blas.path);
       if (blas.slow()) {
-        spdlog::warn("the reference BLAS is loaded: neural voices run about 30x slower; "
-                     "install libopenblas0-pthread (scripts/install-deps.sh does)");
+        spdlog::warn(
+            "the reference BLAS is loaded: neural voices run about 30x slower; "
+            "install libopenblas0-pthread (scripts/install-deps.sh does)");
       }
       extra.push_back(std::move(engine));
     }

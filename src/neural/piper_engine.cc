@@ -143,13 +143,11 @@ Status PiperEngine::SynthesizeStream(std::string_view text, const VoiceInfo& voi
                      "voice");
   }
   if (params.pitch != 1.0) {
-    return MakeError(ErrorCode::kUnprocessable, "piper voices cannot change their pitch",
-                     "pitch");
+    return MakeError(ErrorCode::kUnprocessable, "piper voices cannot change their pitch", "pitch");
   }
   if (!SupportsLanguage(voice, params.language)) {
     return MakeError(ErrorCode::kUnprocessable,
-                     "voice " + voice.id + " does not speak '" + params.language + "'",
-                     "language");
+                     "voice " + voice.id + " does not speak '" + params.language + "'", "language");
   }
   VOX_ASSIGN_OR_RETURN(piper::PiperVoice resolved, directory_.Resolve(voice.id));
   const piper::VoiceConfig& config = resolved.package->config;
@@ -181,9 +179,9 @@ Status PiperEngine::SynthesizeStream(std::string_view text, const VoiceInfo& voi
     chunk.offset_s = offset_s;
     for (const piper::PhonemePhrase& phrase : piper::SplitPhrases(sentence, config)) {
       if (canceled && canceled()) return MakeError(ErrorCode::kCanceled, "synthesis canceled");
-      VOX_ASSIGN_OR_RETURN(std::vector<float> audio,
-                           RunPiperGraph(*graph, config, phrase.ids, resolved.speaker_id,
-                                         params.speed));
+      VOX_ASSIGN_OR_RETURN(
+          std::vector<float> audio,
+          RunPiperGraph(*graph, config, phrase.ids, resolved.speaker_id, params.speed));
       NormalizePeak(audio);
       chunk.pcm.samples.insert(chunk.pcm.samples.end(), audio.begin(), audio.end());
       chunk.pcm.samples.resize(chunk.pcm.samples.size() + silence(phrase.silence_after_s), 0.f);
@@ -206,7 +204,8 @@ Status ValidatePiperGraph(const std::filesystem::path& model, const piper::Voice
   std::vector<int64_t> ids;
   for (char32_t symbol : {U'^', U'_', U'a', U'_', U'$'}) {
     auto it = config.phoneme_id_map.find(symbol);
-    if (it != config.phoneme_id_map.end()) ids.insert(ids.end(), it->second.begin(), it->second.end());
+    if (it != config.phoneme_id_map.end())
+      ids.insert(ids.end(), it->second.begin(), it->second.end());
   }
   auto audio = RunPiperGraph(**graph, config, ids, 0, 1.0);
   if (!audio) {

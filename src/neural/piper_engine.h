@@ -29,9 +29,9 @@
 namespace vox::neural {
 
 struct PiperEngineConfig {
-  std::filesystem::path model_dir;   // VOX_MODEL_DIR / --models
-  int threads = 0;                   // VOX_NEURAL_THREADS: intra-op threads; 0 = LibTorch's default
-  std::string device = "cpu";        // VOX_DEVICE: cpu (cuda needs a CUDA LibTorch build)
+  std::filesystem::path model_dir;  // VOX_MODEL_DIR / --models
+  int threads = 0;                  // VOX_NEURAL_THREADS: intra-op threads; 0 = LibTorch's default
+  std::string device = "cpu";       // VOX_DEVICE: cpu (cuda needs a CUDA LibTorch build)
   uint64_t max_model_bytes = 1u << 30;  // a graph larger than this is refused
 
   Status Validate() const;  // errors name the VOX_* setting

@@ -5,13 +5,12 @@
 #include "neural/piper_engine.h"
 
 #include <gtest/gtest.h>
-
-#include <cmath>
-#include <filesystem>
-#include <fstream>
 #include <unistd.h>
 
 #include <atomic>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "piper/phonemizer.h"
@@ -55,9 +54,9 @@ TEST(PiperEngine, ListsEveryPackageAndSpeaker) {
     EXPECT_EQ(v.language, "en-US");
     EXPECT_EQ(v.sample_rate, v.id.find("x_low") != std::string::npos ? 16000 : 22050) << v.id;
   }
-  for (const char* id : {"piper-vox-test-x_low", "piper-vox-test-medium", "piper-vox-test-high",
-                         "piper-vox-test-multi", "piper-vox-test-multi:alba",
-                         "piper-vox-test-multi:dana"}) {
+  for (const char* id :
+       {"piper-vox-test-x_low", "piper-vox-test-medium", "piper-vox-test-high",
+        "piper-vox-test-multi", "piper-vox-test-multi:alba", "piper-vox-test-multi:dana"}) {
     EXPECT_NE(std::find(ids.begin(), ids.end(), id), ids.end()) << id;
   }
 }
@@ -124,7 +123,8 @@ TEST(PiperEngine, RefusesWhatItCannotDo) {
 }
 
 TEST(PiperEngine, ABrokenGraphIsAClearErrorAndTheOtherVoicesServe) {
-  const fs::path dir = fs::temp_directory_path() / ("vox-piper-broken-" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("vox-piper-broken-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   const fs::path source = fs::path(VOX_PIPER_TESTDATA);
   fs::copy_file(source / "vox-test-x_low.onnx", dir / "good.onnx");
