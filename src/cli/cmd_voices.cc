@@ -1,4 +1,4 @@
-// vox voices: every voice (built-in, and Piper voices of the model directory), as a table or JSON.
+// vox voices: every voice (built-in and Piper), as a table or JSON.
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
