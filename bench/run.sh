@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Runs every benchmark and prints machine-readable results (JSON) on stdout.
 # Usage: bench/run.sh [BUILD_DIR] [which...]
-#   which: synth, platform, scaleout, clone, uploads, neural (default: all)
+#   which: synth, platform, scaleout, clone, uploads, streams, neural (default: all)
 set -euo pipefail
 build_dir=${1:-build}
 shift || true
-which=${*:-synth platform scaleout clone uploads neural}
+which=${*:-synth platform scaleout clone uploads streams neural}
 for b in $which; do
   case "$b" in
     synth) "$build_dir/bench/vox_synth_bench" "$build_dir/src/cli/vox" "${VOX_BENCH_REPEATS:-5}" ;;
@@ -13,6 +13,7 @@ for b in $which; do
     scaleout) bash "$(dirname "$0")/scaleout.sh" "$build_dir" ;;
     clone) "$build_dir/bench/vox_clone_bench" && "$build_dir/bench/vox_clone_create_bench" ;;
     uploads) bash "$(dirname "$0")/uploads.sh" "$build_dir" ;;
+    streams) bash "$(dirname "$0")/streams.sh" "$build_dir" ;;
     neural) bash "$(dirname "$0")/neural/run.sh" "$build_dir" ;;
     *) echo "unknown benchmark: $b" >&2; exit 2 ;;
   esac
