@@ -33,7 +33,10 @@
 namespace vox::api {
 
 struct StreamServiceConfig {
-  int threads = 4;  // VOX_STREAM_THREADS: streams synthesized at once
+  // VOX_STREAM_THREADS: streams synthesized at once. A stream holds its thread until its
+  // client has read the audio (backpressure), which for a player is the audio's duration, so
+  // the bound is on clients, not CPU: the engines' RTF is ~0.01-0.4.
+  int threads = 32;
   // Streams accepted beyond `threads` wait for a thread; past threads + max_waiting a new
   // stream is refused (503, Retry-After) rather than queued without bound.
   int max_waiting = 16;

@@ -39,7 +39,7 @@ struct PlatformConfig {
   int job_max_attempts = 3;               // VOX_JOB_MAX_ATTEMPTS
   int64_t job_retry_base_ms = 1000;       // VOX_JOB_RETRY_BASE_MS
   double rate_limit = 100;                // VOX_RATE_LIMIT: submissions/s per key; 0 = off
-  int stream_threads = 4;                 // VOX_STREAM_THREADS: streams synthesized at once
+  int stream_threads = 32;                // VOX_STREAM_THREADS: streams synthesized at once
   std::string openai_voices;              // VOX_OPENAI_VOICES: alloy=flite-slt,...
   int drain_grace_s = 30;                 // VOX_DRAIN_GRACE_S
   double target_lufs = 0;                 // VOX_TARGET_LUFS; 0 = no loudness normalization
