@@ -1,6 +1,7 @@
 # Shared by the benchmark scripts (sourced): a throw-away directory, child
 # processes stopped on exit (also on failure), and small helpers. Expects
-# wrk_s (seconds per wrk run) to be set by the caller.
+# wrk_s (seconds per wrk run, for run_wrk) and vox (the binary, for
+# start_vox_serve) to be set by the caller.
 tmp=$(mktemp -d /tmp/vox-bench.XXXXXX)
 chmod 755 "$tmp"  # nginx workers (user nobody) read the static file from here
 pids=()
@@ -25,6 +26,26 @@ rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 # A child that ended but was not reaped yet is a zombie: kill -0 still succeeds on it.
 exited() {
   ! kill -0 "$1" 2> /dev/null || grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2> /dev/null
+}
+
+# start_vox_serve NAME [ARGS...]: starts "$vox" serve on a free loopback port with its data in
+# $tmp/NAME (plus ARGS), waits until it listens; sets vox_pid, vox_port, vox_key (the admin key
+# it prints on first start).
+start_vox_serve() {
+  local name=$1 out="$tmp/$1.out"
+  shift
+  "$vox" serve --listen 127.0.0.1:0 --data "$tmp/$name" --rate-limit 0 --log-level warn "$@" \
+    > "$out" 2> "$tmp/$name.err" &
+  vox_pid=$!
+  pids+=("$vox_pid")
+  for _ in $(seq 200); do
+    grep -q '^vox: listening on' "$out" && break
+    exited "$vox_pid" && { cat "$tmp/$name.err" >&2; return 1; }
+    sleep 0.05
+  done
+  vox_port=$(sed -n 's|^vox: listening on http://127.0.0.1:\([0-9]*\)$|\1|p' "$out")
+  vox_key=$(grep -oE '^vox_[A-Za-z0-9_-]{40}$' "$out" | head -1)
+  [[ -n "$vox_port" && -n "$vox_key" ]] || { log "vox $name did not start"; return 1; }
 }
 
 # run_wrk URL [AUTH_KEY]: prints {"requests_per_s","p50_ms","p99_ms","errors","non_2xx"}.

@@ -17,21 +17,7 @@ done
 source "$(dirname "$0")/common.sh"
 
 # start_vox NAME WORKERS IO_THREADS: sets vox_pid, vox_port, vox_key.
-start_vox() {
-  local name=$1 out="$tmp/$1.out"
-  "$vox" serve --listen 127.0.0.1:0 --data "$tmp/$name" --workers "$2" --io-threads "$3" \
-    --rate-limit 0 --drain-grace 5 --log-level warn > "$out" 2> "$tmp/$name.err" &
-  vox_pid=$!
-  pids+=("$vox_pid")
-  for _ in $(seq 200); do
-    grep -q '^vox: listening on' "$out" && break
-    exited "$vox_pid" && { cat "$tmp/$name.err" >&2; return 1; }
-    sleep 0.05
-  done
-  vox_port=$(sed -n 's|^vox: listening on http://127.0.0.1:\([0-9]*\)$|\1|p' "$out")
-  vox_key=$(grep -oE '^vox_[A-Za-z0-9_-]{40}$' "$out" | head -1)
-  [[ -n "$vox_port" && -n "$vox_key" ]] || { log "vox $name did not start"; return 1; }
-}
+start_vox() { start_vox_serve "$1" --workers "$2" --io-threads "$3" --drain-grace 5; }
 
 # 1. Submit-to-done latency and 1-worker throughput, then GET throughput with 1 I/O thread.
 log "latency, throughput (1 worker), wrk (1 I/O thread)"

@@ -9,16 +9,5 @@ concurrent=${2:-16}
 vox="$build_dir/src/cli/vox"
 source "$(dirname "$0")/common.sh"
 
-out="$tmp/serve.out"
-"$vox" serve --listen 127.0.0.1:0 --data "$tmp/data" --rate-limit 0 --log-level warn \
-  > "$out" 2> "$tmp/serve.err" &
-vox_pid=$!
-pids+=("$vox_pid")
-for _ in $(seq 200); do
-  grep -q '^vox: listening on' "$out" && break
-  exited "$vox_pid" && { cat "$tmp/serve.err" >&2; exit 1; }
-  sleep 0.05
-done
-port=$(sed -n 's|^vox: listening on http://127.0.0.1:\([0-9]*\)$|\1|p' "$out")
-key=$(grep -oE '^vox_[A-Za-z0-9_-]{40}$' "$out" | head -1)
-python3 "$(dirname "$0")/streams_driver.py" "$port" "$key" "$concurrent"
+start_vox_serve serve
+python3 "$(dirname "$0")/streams_driver.py" "$vox_port" "$vox_key" "$concurrent"

@@ -13,18 +13,8 @@ size_mb=${3:-40}
 vox="$build_dir/src/cli/vox"
 source "$(dirname "$0")/common.sh"
 
-out="$tmp/serve.out"
-"$vox" serve --listen 127.0.0.1:0 --data "$tmp/data" --workers 1 --rate-limit 0 \
-  --max-upload-bytes $(((size_mb + 1) << 20)) --log-level warn > "$out" 2> "$tmp/serve.err" &
-vox_pid=$!
-pids+=("$vox_pid")
-for _ in $(seq 200); do
-  grep -q '^vox: listening on' "$out" && break
-  exited "$vox_pid" && { cat "$tmp/serve.err" >&2; exit 1; }
-  sleep 0.05
-done
-port=$(sed -n 's|^vox: listening on http://127.0.0.1:\([0-9]*\)$|\1|p' "$out")
-key=$(grep -oE '^vox_[A-Za-z0-9_-]{40}$' "$out" | head -1)
+start_vox_serve serve --workers 1 --max-upload-bytes $(((size_mb + 1) << 20))
+port=$vox_port key=$vox_key
 head -c $((size_mb << 20)) /dev/urandom > "$tmp/sample.bin"
 head -c 65536 /dev/urandom > "$tmp/consent.bin"
 anon_kb() { awk '/^RssAnon:/ {print $2}' "/proc/$vox_pid/status"; }
