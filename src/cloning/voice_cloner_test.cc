@@ -432,5 +432,27 @@ TEST_F(VoiceClonerTest, TheSweepSettlesCreationsWhoseJobEndedWithoutAWorker) {
   EXPECT_EQ(SweepVoiceCreations(*store_, *blobs_, 100).value_or(-1), 0);
 }
 
+TEST_F(VoiceClonerTest, TheSweepDeletesRecordingsLeftBehindByAVoiceThatEnded) {
+  auto accepted =
+      AcceptVoiceCreation(*store_, *blobs_, *cloner_, Input(*samples_, *consent_), actor_, 3);
+  ASSERT_TRUE(accepted) << accepted.error().ToString();
+  // A process rejected the voice and died before it deleted the recordings.
+  store::VoiceUpdate rejected;
+  rejected.id = accepted->voice.id;
+  rejected.status = store::VoiceStatus::kRejected;
+  rejected.at = 1;
+  ASSERT_TRUE(store_->UpdateVoice(rejected));
+  // An upload being accepted: recordings staged, its row not inserted yet.
+  ASSERT_TRUE(blobs_->Put("uploads/not-yet-a-row/1.wav", "RIFF", "audio/wav"));
+
+  auto swept = SweepVoiceCreations(*store_, *blobs_, 100);
+  ASSERT_TRUE(swept) << swept.error().ToString();
+  EXPECT_EQ(*swept, 1);
+  EXPECT_TRUE(blobs_->List("uploads/" + accepted->voice.id + "/")->empty());
+  EXPECT_EQ(blobs_->List("uploads/not-yet-a-row/")->size(), 1u);
+  EXPECT_EQ(store_->GetVoice(accepted->voice.id)->status, store::VoiceStatus::kRejected);
+  EXPECT_EQ(SweepVoiceCreations(*store_, *blobs_, 100).value_or(-1), 0);
+}
+
 }  // namespace
 }  // namespace vox::cloning

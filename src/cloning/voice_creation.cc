@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <set>
+#include <string_view>
+
 #include "common/clock.h"
 #include "common/uuid.h"
 
@@ -17,13 +20,6 @@ json StagedJson(const StagedUpload& u) { return {{"key", u.key}, {"filename", u.
 
 StagedUpload StagedFromJson(const json& j) {
   return {j.at("key").get<std::string>(), j.at("filename").get<std::string>()};
-}
-
-// Deletes every staged recording of a voice; absent ones are fine.
-Status RemoveStagedUploads(blob::BlobStore& blobs, const std::string& voice_id) {
-  VOX_ASSIGN_OR_RETURN(auto keys, blobs.List(UploadPrefix(voice_id)));
-  for (const std::string& key : keys) VOX_RETURN_IF_ERROR(blobs.Delete(key));
-  return {};
 }
 
 // A voice is processing exactly while its job has not ended.
@@ -177,8 +173,15 @@ Result<CloneInput> LoadCreationInput(blob::BlobStore& blobs, const CreationParam
   return input;
 }
 
-Status RejectVoice(store::Store& store, const std::string& voice_id, const Error& error,
-                   int64_t at) {
+Status RemoveStagedUploads(blob::BlobStore& blobs, const std::string& voice_id) {
+  VOX_ASSIGN_OR_RETURN(auto keys, blobs.List(UploadPrefix(voice_id)));
+  for (const std::string& key : keys) VOX_RETURN_IF_ERROR(blobs.Delete(key));
+  return {};
+}
+
+Status RejectVoice(store::Store& store, blob::BlobStore& blobs, const std::string& voice_id,
+                   const Error& error, int64_t at) {
+  VOX_RETURN_IF_ERROR(RemoveStagedUploads(blobs, voice_id));
   VOX_ASSIGN_OR_RETURN(store::Voice voice, store.GetVoice(voice_id));
   if (voice.status != store::VoiceStatus::kProcessing) return {};
   json metadata = json::parse(voice.metadata, nullptr, false);
@@ -215,11 +218,43 @@ Status SettleVoiceCreation(store::Store& store, blob::BlobStore& blobs, const st
       }
       reason.message = job.error_message.value_or("the voice creation failed");
     }
-    auto rejected = RejectVoice(store, job.voice_id, reason, job.finished_at.value_or(NowMs()));
+    auto rejected =
+        RejectVoice(store, blobs, job.voice_id, reason, job.finished_at.value_or(NowMs()));
     if (!rejected && rejected.error().code != ErrorCode::kNotFound) return rejected;
   }
   return RemoveStagedUploads(blobs, job.voice_id);
 }
+
+namespace {
+
+// Staged recordings of voices that are no longer processing: what a process
+// that died between a voice's end and the deletion left behind. A folder
+// whose voice row does not exist yet is an upload being accepted: left alone.
+Result<int> RemoveOrphanUploads(store::Store& store, blob::BlobStore& blobs, int limit) {
+  VOX_ASSIGN_OR_RETURN(auto keys, blobs.List("uploads/"));
+  std::set<std::string> voice_ids;
+  for (const std::string& key : keys) {
+    const std::string_view rest = std::string_view(key).substr(std::string_view("uploads/").size());
+    if (const auto slash = rest.find('/'); slash != std::string_view::npos) {
+      voice_ids.emplace(rest.substr(0, slash));
+    }
+  }
+  int removed = 0;
+  for (const std::string& voice_id : voice_ids) {
+    if (removed >= limit) break;
+    auto voice = store.GetVoice(voice_id);
+    if (!voice) {
+      if (voice.error().code == ErrorCode::kNotFound) continue;
+      return std::unexpected(voice.error());
+    }
+    if (voice->status == store::VoiceStatus::kProcessing) continue;
+    VOX_RETURN_IF_ERROR(RemoveStagedUploads(blobs, voice_id));
+    ++removed;
+  }
+  return removed;
+}
+
+}  // namespace
 
 Result<int> SweepVoiceCreations(store::Store& store, blob::BlobStore& blobs, int limit) {
   VOX_ASSIGN_OR_RETURN(auto voices,
@@ -236,12 +271,12 @@ Result<int> SweepVoiceCreations(store::Store& store, blob::BlobStore& blobs, int
       if (job.error().code != ErrorCode::kNotFound && job_id) return std::unexpected(job.error());
       // No job to finish it (a row older than creation jobs, or a damaged one).
       const Error interrupted{ErrorCode::kInternal, "the voice creation was interrupted", ""};
-      VOX_RETURN_IF_ERROR(RejectVoice(store, voice.id, interrupted, NowMs()));
-      VOX_RETURN_IF_ERROR(RemoveStagedUploads(blobs, voice.id));
+      VOX_RETURN_IF_ERROR(RejectVoice(store, blobs, voice.id, interrupted, NowMs()));
     }
     ++settled;
   }
-  return settled;
+  VOX_ASSIGN_OR_RETURN(const int orphans, RemoveOrphanUploads(store, blobs, limit));
+  return settled + orphans;
 }
 
 }  // namespace vox::cloning

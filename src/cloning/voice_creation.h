@@ -61,11 +61,17 @@ Result<AcceptedCreation> AcceptVoiceCreation(store::Store& store, blob::BlobStor
 Result<CloneInput> LoadCreationInput(blob::BlobStore& blobs, const CreationParams& params,
                                      std::vector<std::string>& storage);
 
-// Marks a processing voice rejected, keeping `error` as its reason (code,
-// field, message) and dropping nothing else the API recorded (name, labels,
-// description). No-op for a voice that is no longer processing.
-Status RejectVoice(store::Store& store, const std::string& voice_id, const Error& error,
-                   int64_t at);
+// Deletes the voice's staged recordings, then marks it rejected (if still
+// processing), keeping `error` as its reason (code, field, message) and
+// nothing else lost that the API recorded (name, labels, description). In
+// that order: a client that sees the rejection finds no recording kept, and a
+// crash in between leaves the voice processing for the sweep to finish.
+Status RejectVoice(store::Store& store, blob::BlobStore& blobs, const std::string& voice_id,
+                   const Error& error, int64_t at);
+
+// Deletes the staged recordings of a voice (absent ones are fine): done by
+// the worker as soon as the voice is ready, before its job ends.
+Status RemoveStagedUploads(blob::BlobStore& blobs, const std::string& voice_id);
 
 // For a job that ended: when it created a voice, a voice still processing
 // becomes rejected with the job's reason, and the staged recordings are
@@ -73,7 +79,9 @@ Status RejectVoice(store::Store& store, const std::string& voice_id, const Error
 Status SettleVoiceCreation(store::Store& store, blob::BlobStore& blobs, const store::Job& job);
 
 // Settles up to `limit` processing voices whose creation job has ended (or
-// never existed); returns how many it settled.
+// never existed), and deletes the staged recordings of up to `limit` voices
+// that are no longer processing; returns how many voices it settled or
+// cleaned.
 Result<int> SweepVoiceCreations(store::Store& store, blob::BlobStore& blobs, int limit);
 
 }  // namespace vox::cloning

@@ -105,7 +105,7 @@ RunResult JobRunner::RunVoiceCreation(const store::Job& job, const std::string& 
   auto input = cloning::LoadCreationInput(blobs_, *params, recordings);
   if (!input) {
     if (IsRefusal(input.error())) {
-      (void)cloning::RejectVoice(store_, job.voice_id, input.error(), clock_.NowMs());
+      (void)cloning::RejectVoice(store_, blobs_, job.voice_id, input.error(), clock_.NowMs());
     }
     return fail(input.error());
   }
@@ -139,6 +139,8 @@ RunResult JobRunner::RunVoiceCreation(const store::Job& job, const std::string& 
   recordings.clear();
 
   if (voice) {
+    // The recordings go before the job ends (a failure here is the sweep's).
+    (void)cloning::RemoveStagedUploads(blobs_, job.voice_id);
     store::JobTransition done;
     done.job_id = job.id;
     done.to = JobStatus::kDone;
@@ -148,9 +150,6 @@ RunResult JobRunner::RunVoiceCreation(const store::Job& job, const std::string& 
     auto finished = store_.TransitionJob(done);
     if (!finished) return fail(finished.error());
     if (!*finished) return {Outcome::kLeaseLost, 0, "lease lost"};  // the voice is ready anyway
-    store::Job ended = job;
-    ended.status = JobStatus::kDone;
-    (void)cloning::SettleVoiceCreation(store_, blobs_, ended);  // the recordings go now
     metrics_.jobs_finished.With({"done"}).Inc();
     metrics_.voice_creations.With({"ready"}).Inc();
     return {Outcome::kDone, 0, {}};
@@ -164,7 +163,7 @@ RunResult JobRunner::RunVoiceCreation(const store::Job& job, const std::string& 
   if (error.code == ErrorCode::kResourceExhausted) return defer(error.message);
   if (IsRefusal(error)) {
     // The reason stays with the voice (and the audit log); the recordings go.
-    if (auto s = cloning::RejectVoice(store_, job.voice_id, error, clock_.NowMs()); !s) {
+    if (auto s = cloning::RejectVoice(store_, blobs_, job.voice_id, error, clock_.NowMs()); !s) {
       return fail(s.error());  // the database: retried
     }
     metrics_.voice_creations.With({"rejected"}).Inc();
