@@ -2,11 +2,14 @@
 // voice configs beside placeholder .onnx files (neither command loads a graph);
 // `vox models add` proves a graph runs, so it gets a real (generated) one.
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <stdlib.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "audio/decode.h"
 #include "common/crypto.h"
@@ -257,6 +260,73 @@ TEST(PiperVoices, SpeakThroughTheCliAndAJobThroughTheApi) {
   ASSERT_TRUE(decoded) << decoded.error().ToString();
   EXPECT_EQ(decoded->sample_rate, 22050);
   EXPECT_NEAR(decoded->duration_s(), job["duration_s"].get<double>(), 0.05);
+  EXPECT_EQ(server.Terminate(), 0);
+}
+
+// Voices added to or removed from the model directory of a running server
+// arrive on SIGHUP or POST /v1/admin/models/reload; a job already being
+// synthesized in a removed voice still finishes.
+TEST(PiperVoices, AReloadAddsAndRemovesVoicesWhileAJobRuns) {
+  TempDir dir;
+  const fs::path data = dir.path() / "data";
+  const fs::path models = data / "models";
+  fs::create_directories(models);
+  auto install = [&](const std::string& name) {
+    for (const std::string ext : {".onnx", ".onnx.json"}) {
+      fs::copy_file(fs::path(VOX_PIPER_TESTDATA) / (name + ext), models / (name + ext));
+    }
+  };
+  install("vox-test-medium");
+  ServerProcess server(data);
+  ASSERT_TRUE(server.Start()) << server.output();
+  ApiClient admin(server.port(), server.admin_key());
+  auto listed = [&] { return admin.Call("GET", "/v1/voices")->body; };
+  ASSERT_NE(listed().find("piper-vox-test-medium"), std::string::npos);
+
+  // SIGHUP: a voice copied in appears.
+  install("vox-test-x_low");
+  ASSERT_EQ(::kill(server.pid(), SIGHUP), 0);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (listed().find("piper-vox-test-x_low") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_NE(listed().find("piper-vox-test-x_low"), std::string::npos) << server.output();
+
+  // A long job in the medium voice, then the voice is removed under it.
+  std::string text;
+  for (int i = 0; i < 12; ++i) text += "This sentence keeps the neural voice busy for a while. ";
+  auto submitted = admin.Submit({{"text", text}, {"voice_id", "piper-vox-test-medium"}});
+  ASSERT_EQ(submitted->status, 202) << submitted->body;
+  const std::string job_id = submitted->JsonBody()["job_id"];
+  std::string status;
+  while (status != "inference" && status != "done" && std::chrono::steady_clock::now() < deadline) {
+    status = admin.Call("GET", "/v1/tts/job/" + job_id)->JsonBody().value("status", "");
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  fs::remove(models / "vox-test-medium.onnx");
+  fs::remove(models / "vox-test-medium.onnx.json");
+  auto reloaded = admin.Call("POST", "/v1/admin/models/reload");
+  ASSERT_EQ(reloaded->status, 200) << reloaded->body;
+  const json report = reloaded->JsonBody();
+  EXPECT_EQ(report["removed"], json::array({"piper-vox-test-medium"})) << report.dump();
+  EXPECT_EQ(report["added"], json::array()) << report.dump();
+  EXPECT_EQ(listed().find("piper-vox-test-medium"), std::string::npos);
+  const json job = admin.WaitForFinal(job_id);
+  EXPECT_EQ(job["status"], "done") << "the job started before the reload: " << job.dump();
+
+  // New requests get the usual unknown-voice answer; others still speak.
+  auto gone = admin.Submit({{"text", "Hello."}, {"voice_id", "piper-vox-test-medium"}});
+  EXPECT_EQ(gone->status, 422) << gone->body;  // as any unknown voice
+  auto other = admin.Submit({{"text", "Hello."}, {"voice_id", "piper-vox-test-x_low"}});
+  ASSERT_EQ(other->status, 202) << other->body;
+  EXPECT_EQ(admin.WaitForFinal(other->JsonBody()["job_id"])["status"], "done");
+
+  // Only admins reload.
+  auto user = RunVox({"keys", "create", "--data", data.string(), "--name", "user"});
+  ASSERT_EQ(user.exit_code, 0) << user.err;
+  ApiClient plain(server.port(), user.out.substr(0, user.out.find('\n')));
+  EXPECT_EQ(plain.Call("POST", "/v1/admin/models/reload")->status, 403);
   EXPECT_EQ(server.Terminate(), 0);
 }
 

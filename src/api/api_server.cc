@@ -186,6 +186,8 @@ http::Router ApiServer::BuildRouter() {
   add("GET", "/v1/admin/protected-voices", &ApiServer::ListProtectedVoices);
   add("DELETE", "/v1/admin/protected-voices/{id}", &ApiServer::RemoveProtectedVoice);
   add("GET", "/v1/models", &ApiServer::ListModels);
+  add("POST", "/v1/admin/models/reload", &ApiServer::ReloadModels,
+      {.max_body_bytes = 4096, .gate = AuthGate(true)});
   add("GET", "/readyz", &ApiServer::Ready);
   (void)router.Add("GET", "/healthz", [](Request&, Responder respond) {
     respond(http::Json(200, {{"status", "ok"}}));
@@ -288,6 +290,27 @@ void ApiServer::ListModels(Request& request, Responder respond) {
                      {"created_at", Iso8601(m.created_at)}});
     }
     return http::Json(200, {{"models", out}});
+  });
+}
+
+void ApiServer::ReloadModels(Request& request, Responder respond) {
+  std::string request_id = request.request_id;
+  Authed(request, std::move(respond), [this, request_id](const Principal& who) -> Response {
+    if (!who.is_admin) return AdminOnly();
+    if (!reload_models_) {
+      return http::JsonError(503, "unavailable", "this process cannot reload models", "");
+    }
+    auto report = reload_models_();
+    store::AuditEvent audit;
+    audit.actor_user_id = who.user_id;
+    audit.actor_key_id = who.key_id;
+    audit.action = "models.reload";
+    audit.target_type = "models";
+    audit.request_id = request_id;
+    audit.detail = (report ? *report : json{{"error", report.error().message}}).dump();
+    (void)store_.AppendAudit(audit);
+    if (!report) return FromError(report.error());
+    return http::Json(200, *report);
   });
 }
 

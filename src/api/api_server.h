@@ -55,6 +55,12 @@ class ApiServer {
             cloning::VoiceCloner* cloner = nullptr);
   ~ApiServer();
 
+  // Reloads the model directory (POST /v1/admin/models/reload) and answers
+  // what changed; set before Start(). Unset: the route answers 503.
+  void SetModelsReloader(std::function<Result<nlohmann::json>()> reload) {
+    reload_models_ = std::move(reload);
+  }
+
   Status Start();
   uint16_t port() const { return server_->port(); }
   // Stops accepting, lets in-flight requests finish within `grace`.
@@ -90,6 +96,7 @@ class ApiServer {
   void ListProtectedVoices(http::Request& request, http::Responder respond);
   void RemoveProtectedVoice(http::Request& request, http::Responder respond);
   void ListModels(http::Request& request, http::Responder respond);
+  void ReloadModels(http::Request& request, http::Responder respond);
   void Ready(http::Request& request, http::Responder respond);
 
   ApiServerConfig config_;
@@ -101,6 +108,7 @@ class ApiServer {
   obs::Registry& metrics_;
   std::vector<ReadinessCheck> readiness_;
   cloning::VoiceCloner* cloner_;
+  std::function<Result<nlohmann::json>()> reload_models_;
   RateLimiter limiter_;
   obs::Family<obs::Counter>& requests_;
   obs::Family<obs::Histogram>& latency_;

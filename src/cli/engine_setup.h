@@ -4,7 +4,9 @@
 #pragma once
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 #include "engines/engine_registry.h"
@@ -20,5 +22,21 @@ struct EngineSetup {
 };
 
 Result<std::unique_ptr<engines::EngineRegistry>> OpenEngines(const EngineSetup& setup);
+
+// What a reload of the model directory changed (voice ids, sorted).
+struct ModelsReload {
+  std::vector<std::string> added;
+  std::vector<std::string> removed;
+  std::vector<std::string> replaced;  // same id, other files (a new version)
+  size_t voices = 0;                  // every voice now served, built-in included
+
+  nlohmann::json ToJson() const;
+};
+
+// Scans the model directory again and swaps the Piper voices of `engines`
+// (SIGHUP, POST /v1/admin/models/reload): requests in progress finish on the
+// voices they started with. A model that fails to load is logged and left
+// out, as at start; an error changes nothing.
+Result<ModelsReload> ReloadModels(engines::EngineRegistry& engines, const EngineSetup& setup);
 
 }  // namespace vox::cli

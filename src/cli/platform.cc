@@ -9,7 +9,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
+#include <mutex>
 
 #include "api/api_keys.h"
 #include "api/api_server.h"
@@ -80,10 +82,15 @@ Status SeedModels(store::Store& store, const engines::EngineRegistry& engines) {
   return {};
 }
 
-int WaitForStopSignal(const sigset_t& signals) {
-  int sig = 0;
-  sigwait(&signals, &sig);
-  return sig;
+// Waits for SIGTERM or SIGINT; each SIGHUP meanwhile runs `reload`.
+int WaitForStopSignal(const sigset_t& signals, const std::function<void()>& reload) {
+  for (;;) {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    if (sig != SIGHUP) return sig;
+    spdlog::info("received SIGHUP: reloading the model directory");
+    reload();
+  }
 }
 
 }  // namespace
@@ -101,6 +108,7 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   // Finalize() validated both settings.
   obs::ConfigureLogging(*obs::ParseLogFormat(config.log_format),
@@ -119,11 +127,25 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
   VOX_ASSIGN_OR_RETURN(auto store, store::OpenStore(config.database_url));
   VOX_RETURN_IF_ERROR(store->Migrate());
   VOX_ASSIGN_OR_RETURN(std::string secret, LoadOrCreateSecret(config));
-  VOX_ASSIGN_OR_RETURN(auto engines, OpenEngines({.models_flag = config.model_dir,
-                                                  .data_dir = config.data_dir,
-                                                  .neural_threads = config.neural_threads,
-                                                  .device = config.device}));
+  const EngineSetup engine_setup{.models_flag = config.model_dir,
+                                 .data_dir = config.data_dir,
+                                 .neural_threads = config.neural_threads,
+                                 .device = config.device};
+  VOX_ASSIGN_OR_RETURN(auto engines, OpenEngines(engine_setup));
   VOX_RETURN_IF_ERROR(SeedModels(*store, *engines));
+  // SIGHUP and POST /v1/admin/models/reload: requests keep their voices.
+  std::mutex reload_mu;
+  auto reload_models = [&]() -> Result<nlohmann::json> {
+    std::lock_guard lock(reload_mu);
+    VOX_ASSIGN_OR_RETURN(ModelsReload report, ReloadModels(*engines, engine_setup));
+    VOX_RETURN_IF_ERROR(SeedModels(*store, *engines));
+    return report.ToJson();
+  };
+  auto reload_on_signal = [&] {
+    if (auto reloaded = reload_models(); !reloaded) {
+      spdlog::error("model reload failed, the voices are unchanged: {}", reloaded.error().message);
+    }
+  };
   VOX_ASSIGN_OR_RETURN(auto blobs, blob::OpenBlobStore(config.storage_url));
   VOX_ASSIGN_OR_RETURN(auto queue, queue::OpenQueue(config.queue_url, *store));
   VOX_ASSIGN_OR_RETURN(auto cache, cache::OpenAudioCache(config.cache_url, *store));
@@ -205,6 +227,7 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
     auto authenticator = std::make_unique<api::Authenticator>(*store);
     server = std::make_unique<api::ApiServer>(components.api, jobs, *authenticator, *engines,
                                               *store, *blobs, metrics, std::move(checks), cloner);
+    server->SetModelsReloader(reload_models);
     VOX_RETURN_IF_ERROR(server->Start());
     std::unique_ptr<wyoming::WyomingMetrics> wyoming_metrics;
     std::unique_ptr<wyoming::WyomingServer> wyoming_server;
@@ -223,7 +246,7 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
     }
     std::cout << "vox: listening on http://" << config.listen.substr(0, config.listen.rfind(':'))
               << ":" << server->port() << std::endl;
-    int sig = WaitForStopSignal(signals);
+    int sig = WaitForStopSignal(signals, reload_on_signal);
     spdlog::info("received signal {}: draining", sig);
     // Wyoming syntheses in progress get the same grace as HTTP requests.
     if (wyoming_server) wyoming_server->Stop(std::chrono::seconds(5));
@@ -233,7 +256,7 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
     authenticator.reset();
   } else {
     std::cout << "vox: worker running with " << config.workers << " thread(s)" << std::endl;
-    int sig = WaitForStopSignal(signals);
+    int sig = WaitForStopSignal(signals, reload_on_signal);
     spdlog::info("received signal {}: draining", sig);
   }
   if (pool) pool->Drain(std::chrono::seconds(config.drain_grace_s));

@@ -29,9 +29,6 @@ constexpr size_t kVoicesNamedInErrors = 10;
 
 }  // namespace
 
-EngineRegistry::EngineRegistry(std::vector<std::unique_ptr<Engine>> engines)
-    : engines_(std::move(engines)) {}
-
 Result<std::unique_ptr<EngineRegistry>> EngineRegistry::Create(
     const EnginesConfig& config, std::vector<std::unique_ptr<Engine>> extra) {
   VOX_RETURN_IF_ERROR(config.Validate());
@@ -45,48 +42,84 @@ Result<std::unique_ptr<EngineRegistry>> EngineRegistry::Create(
     VOX_ASSIGN_OR_RETURN(auto espeak, EspeakEngine::Create(config.espeak_data_dir));
     engines.push_back(std::move(espeak));
   }
+  const size_t builtin = engines.size();
   for (auto& engine : extra) engines.push_back(std::move(engine));
-  return FromEngines(std::move(engines));
+  VOX_ASSIGN_OR_RETURN(auto registry, FromEngines(std::move(engines)));
+  registry->fixed_engines_ = builtin;
+  return registry;
 }
 
 Result<std::unique_ptr<EngineRegistry>> EngineRegistry::FromEngines(
     std::vector<std::unique_ptr<Engine>> engines) {
-  std::unique_ptr<EngineRegistry> registry(new EngineRegistry(std::move(engines)));
-  for (const auto& engine : registry->engines_) {
+  std::vector<std::shared_ptr<Engine>> shared;
+  for (auto& engine : engines) shared.push_back(std::move(engine));
+  VOX_ASSIGN_OR_RETURN(TablePtr table, BuildTable(std::move(shared)));
+  std::unique_ptr<EngineRegistry> registry(new EngineRegistry());
+  registry->fixed_engines_ = table->engines.size();
+  registry->table_ = std::move(table);
+  return registry;
+}
+
+Result<EngineRegistry::TablePtr> EngineRegistry::BuildTable(
+    std::vector<std::shared_ptr<Engine>> engines) {
+  auto table = std::make_shared<Table>();
+  table->engines = std::move(engines);
+  for (const auto& engine : table->engines) {
     for (const VoiceInfo& voice : engine->voices()) {
-      const auto [it, inserted] =
-          registry->by_name_.emplace(Lower(voice.id), registry->entries_.size());
+      const auto [it, inserted] = table->by_name.emplace(Lower(voice.id), table->entries.size());
       if (!inserted) {
         return MakeError(ErrorCode::kAlreadyExists,
                          fmt::format("voice id '{}' is served by two engines", voice.id), "voice");
       }
-      registry->entries_.push_back({engine.get(), &voice});
+      table->entries.push_back({engine.get(), &voice});
     }
   }
   // Aliases only where unambiguous: an alias never shadows an id or another alias.
   std::unordered_map<std::string, int> alias_count;
-  for (const Entry& entry : registry->entries_) ++alias_count[Lower(AliasOf(entry.voice->id))];
-  for (size_t i = 0; i < registry->entries_.size(); ++i) {
-    const std::string alias = Lower(AliasOf(registry->entries_[i].voice->id));
-    if (!alias.empty() && alias_count[alias] == 1) registry->by_name_.emplace(alias, i);
+  for (const Entry& entry : table->entries) ++alias_count[Lower(AliasOf(entry.voice->id))];
+  for (size_t i = 0; i < table->entries.size(); ++i) {
+    const std::string alias = Lower(AliasOf(table->entries[i].voice->id));
+    if (!alias.empty() && alias_count[alias] == 1) table->by_name.emplace(alias, i);
   }
-  return registry;
+  return table;
 }
 
+Status EngineRegistry::ReplaceExtraEngines(std::vector<std::unique_ptr<Engine>> extra) {
+  std::lock_guard lock(mu_);  // one reload at a time; readers only copy the pointer
+  std::vector<std::shared_ptr<Engine>> engines(table_->engines.begin(),
+                                               table_->engines.begin() + fixed_engines_);
+  for (auto& engine : extra) engines.push_back(std::move(engine));
+  VOX_ASSIGN_OR_RETURN(TablePtr table, BuildTable(std::move(engines)));
+  table_ = std::move(table);  // the old table lives on while a VoiceRef holds it
+  return {};
+}
+
+EngineRegistry::TablePtr EngineRegistry::Snapshot() const {
+  std::lock_guard lock(mu_);
+  return table_;
+}
+
+std::vector<std::shared_ptr<Engine>> EngineRegistry::engines() const { return Snapshot()->engines; }
+
 VoiceConversionEngine* EngineRegistry::voice_conversion_engine() const {
-  for (const auto& engine : engines_) {
-    if (VoiceConversionEngine* converting = engine->voice_conversion()) return converting;
+  // Only the fixed engines convert (flite), so the pointer outlives reloads.
+  const TablePtr table = Snapshot();
+  for (size_t i = 0; i < fixed_engines_; ++i) {
+    if (VoiceConversionEngine* converting = table->engines[i]->voice_conversion()) {
+      return converting;
+    }
   }
   return nullptr;
 }
 
-VoiceRef EngineRegistry::Ref(size_t index) const {
-  return VoiceRef{*entries_[index].engine, *entries_[index].voice};
+VoiceRef EngineRegistry::Ref(const TablePtr& table, size_t index) {
+  return VoiceRef{*table->entries[index].engine, *table->entries[index].voice, table};
 }
 
 std::vector<VoiceInfo> EngineRegistry::ListVoices(std::string_view language) const {
+  const TablePtr table = Snapshot();
   std::vector<VoiceInfo> out;
-  for (const Entry& entry : entries_) {
+  for (const Entry& entry : table->entries) {
     if (language.empty() || LanguageRangeMatches(language, entry.voice->language)) {
       out.push_back(*entry.voice);
     }
@@ -95,19 +128,31 @@ std::vector<VoiceInfo> EngineRegistry::ListVoices(std::string_view language) con
 }
 
 Result<VoiceRef> EngineRegistry::FindVoice(std::string_view id) const {
-  if (const auto it = by_name_.find(Lower(id)); it != by_name_.end()) return Ref(it->second);
-  std::string known;
-  for (size_t i = 0; i < entries_.size() && i < kVoicesNamedInErrors; ++i) {
-    known += (i == 0 ? "" : ", ") + entries_[i].voice->id;
+  return FindIn(Snapshot(), id);
+}
+
+Result<VoiceRef> EngineRegistry::FindIn(const TablePtr& table, std::string_view id) {
+  const auto& entries = table->entries;
+  if (const auto it = table->by_name.find(Lower(id)); it != table->by_name.end()) {
+    return Ref(table, it->second);
   }
-  return NotFound(fmt::format("unknown voice '{}'; valid voices include {}{} ({} in all, see "
-                              "GET /v1/voices)",
-                              id, known, entries_.size() > kVoicesNamedInErrors ? ", ..." : "",
-                              entries_.size()),
-                  "voice");
+  std::string known;
+  for (size_t i = 0; i < entries.size() && i < kVoicesNamedInErrors; ++i) {
+    known += (i == 0 ? "" : ", ") + entries[i].voice->id;
+  }
+  return NotFound(
+      fmt::format("unknown voice '{}'; valid voices include {}{} ({} in all, see "
+                  "GET /v1/voices)",
+                  id, known, entries.size() > kVoicesNamedInErrors ? ", ..." : "", entries.size()),
+      "voice");
 }
 
 Result<VoiceRef> EngineRegistry::DefaultVoice(std::string_view language) const {
+  return DefaultIn(Snapshot(), language);
+}
+
+Result<VoiceRef> EngineRegistry::DefaultIn(const TablePtr& table, std::string_view language) {
+  const auto& entries = table->entries;
   const std::string requested = language.empty() ? "en" : std::string(language);
   if (!IsWellFormedLanguageTag(requested)) {
     return InvalidArgument(
@@ -118,14 +163,14 @@ Result<VoiceRef> EngineRegistry::DefaultVoice(std::string_view language) const {
   // then any voice of the same primary language; registry order breaks ties.
   std::string wanted = NormalizeLanguageTag(requested);
   while (!wanted.empty()) {
-    for (size_t i = 0; i < entries_.size(); ++i) {
-      if (NormalizeLanguageTag(entries_[i].voice->language) == wanted) return Ref(i);
+    for (size_t i = 0; i < entries.size(); ++i) {
+      if (NormalizeLanguageTag(entries[i].voice->language) == wanted) return Ref(table, i);
     }
     const size_t dash = wanted.rfind('-');
     wanted = dash == std::string::npos ? "" : wanted.substr(0, dash);
   }
-  for (size_t i = 0; i < entries_.size(); ++i) {
-    if (SamePrimaryLanguage(entries_[i].voice->language, requested)) return Ref(i);
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (SamePrimaryLanguage(entries[i].voice->language, requested)) return Ref(table, i);
   }
   return MakeError(ErrorCode::kUnprocessable,
                    fmt::format("no voice speaks language '{}'", requested), "language");
@@ -133,16 +178,17 @@ Result<VoiceRef> EngineRegistry::DefaultVoice(std::string_view language) const {
 
 Result<VoiceRef> EngineRegistry::Resolve(std::string_view voice_id,
                                          std::string_view language) const {
-  if (voice_id.empty()) return DefaultVoice(language);
+  const TablePtr table = Snapshot();  // one generation for the whole answer
+  if (voice_id.empty()) return DefaultIn(table, language);
   if (!language.empty() && !IsWellFormedLanguageTag(language)) {
     return InvalidArgument(
         fmt::format("language '{}' is not a BCP-47 tag such as 'en', 'de' or 'pt-BR'", language),
         "language");
   }
-  VOX_ASSIGN_OR_RETURN(VoiceRef ref, FindVoice(voice_id));
+  VOX_ASSIGN_OR_RETURN(VoiceRef ref, FindIn(table, voice_id));
   if (!language.empty() && !ref.engine.SupportsLanguage(ref.voice, language)) {
     std::string hint;
-    if (auto other = DefaultVoice(language))
+    if (auto other = DefaultIn(table, language))
       hint = fmt::format(" (try voice '{}')", other->voice.id);
     return MakeError(ErrorCode::kUnprocessable,
                      fmt::format("voice '{}' ({}) cannot speak language '{}'{}", ref.voice.id,

@@ -4,11 +4,15 @@
 // short alias ("slt" -> "flite-slt", "de" -> "espeak-de") to its engine, and
 // picks a voice when a request names none: English goes to flite-slt, other
 // languages to the espeak voice for that language (RFC 4647 lookup, so
-// "de-AT" gets espeak-de). Immutable after creation; all methods are
-// thread-safe, and so are the engines they hand out.
+// "de-AT" gets espeak-de). All methods are thread-safe, and so are the
+// engines they hand out. The engines added after the built-in ones (the Piper
+// voices of the model directory) can be replaced while requests run
+// (ReplaceExtraEngines: SIGHUP, POST /v1/admin/models/reload); a resolved
+// VoiceRef keeps its engine alive until the request that holds it ends.
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -25,6 +29,8 @@ namespace vox::engines {
 struct VoiceRef {
   Engine& engine;
   const VoiceInfo& voice;
+  // Keeps `engine` and `voice` valid across a reload that removes them.
+  std::shared_ptr<const void> hold;
 };
 
 class EngineRegistry {
@@ -38,7 +44,14 @@ class EngineRegistry {
   static Result<std::unique_ptr<EngineRegistry>> FromEngines(
       std::vector<std::unique_ptr<Engine>> engines);
 
-  const std::vector<std::unique_ptr<Engine>>& engines() const { return engines_; }
+  // Replaces the engines that came as `extra` (none for FromEngines) with
+  // `extra`, at once: requests resolved before keep the engines they resolved,
+  // later ones see the new voices. On an error (two engines serving one id)
+  // nothing changes.
+  Status ReplaceExtraEngines(std::vector<std::unique_ptr<Engine>> extra);
+
+  // The loaded engines, built-in first (a snapshot: a reload does not change it).
+  std::vector<std::shared_ptr<Engine>> engines() const;
 
   // The first engine that can carry a cloned voice (Engine::voice_conversion()),
   // or nullptr when none is loaded.
@@ -70,12 +83,24 @@ class EngineRegistry {
     Engine* engine;
     const VoiceInfo* voice;
   };
-  explicit EngineRegistry(std::vector<std::unique_ptr<Engine>> engines);
-  VoiceRef Ref(size_t index) const;
+  // One generation of engines and the lookups over their voices; immutable.
+  struct Table {
+    std::vector<std::shared_ptr<Engine>> engines;
+    std::vector<Entry> entries;                       // every voice, registry order
+    std::unordered_map<std::string, size_t> by_name;  // lower-case ids and aliases
+  };
+  using TablePtr = std::shared_ptr<const Table>;
 
-  std::vector<std::unique_ptr<Engine>> engines_;
-  std::vector<Entry> entries_;                       // every voice, registry order
-  std::unordered_map<std::string, size_t> by_name_;  // lower-case ids and aliases
+  EngineRegistry() = default;
+  static Result<TablePtr> BuildTable(std::vector<std::shared_ptr<Engine>> engines);
+  TablePtr Snapshot() const;
+  static VoiceRef Ref(const TablePtr& table, size_t index);
+  static Result<VoiceRef> FindIn(const TablePtr& table, std::string_view id);
+  static Result<VoiceRef> DefaultIn(const TablePtr& table, std::string_view language);
+
+  size_t fixed_engines_ = 0;  // the first ones: never replaced
+  mutable std::mutex mu_;     // guards table_ (the pointer, not the table)
+  TablePtr table_;
 };
 
 }  // namespace vox::engines

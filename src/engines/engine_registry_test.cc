@@ -187,10 +187,15 @@ TEST(EnginesConfig, ValidatesAndPrints) {
   EXPECT_TRUE(config.Validate().has_value());
 }
 
-// A fake engine for what the real ones cannot do: collide on voice ids.
+// A fake engine for what the real ones cannot do: collide on voice ids, and
+// say when it is destroyed.
 class FakeEngine final : public Engine {
  public:
-  explicit FakeEngine(std::vector<VoiceInfo> voices) : voices_(std::move(voices)) {}
+  explicit FakeEngine(std::vector<VoiceInfo> voices, bool* destroyed = nullptr)
+      : voices_(std::move(voices)), destroyed_(destroyed) {}
+  ~FakeEngine() override {
+    if (destroyed_) *destroyed_ = true;
+  }
   std::string name() const override { return "fake"; }
   std::string version() const override { return "0"; }
   const std::vector<VoiceInfo>& voices() const override { return voices_; }
@@ -201,6 +206,7 @@ class FakeEngine final : public Engine {
 
  private:
   std::vector<VoiceInfo> voices_;
+  bool* destroyed_;
 };
 
 VoiceInfo FakeVoice(std::string id, std::string language) {
@@ -229,6 +235,45 @@ TEST(EngineRegistry, RefusesDuplicateIdsAndDropsAmbiguousAliases) {
   auto refused = EngineRegistry::FromEngines(std::move(clashing));
   ASSERT_FALSE(refused.has_value());
   EXPECT_EQ(refused.error().code, ErrorCode::kAlreadyExists);
+}
+
+TEST(EngineRegistry, ReplacingTheExtraEnginesKeepsResolvedVoicesAliveUntilReleased) {
+  std::vector<std::unique_ptr<Engine>> fixed;
+  fixed.push_back(std::make_unique<FakeEngine>(std::vector<VoiceInfo>{FakeVoice("a-x", "en")}));
+  auto registry = EngineRegistry::FromEngines(std::move(fixed));
+  ASSERT_TRUE(registry.has_value());
+  bool old_destroyed = false;
+  std::vector<std::unique_ptr<Engine>> first;
+  first.push_back(std::make_unique<FakeEngine>(std::vector<VoiceInfo>{FakeVoice("piper-old", "de")},
+                                               &old_destroyed));
+  ASSERT_TRUE((*registry)->ReplaceExtraEngines(std::move(first)));
+  EXPECT_EQ((*registry)->ListVoices().size(), 2u);
+
+  {
+    auto in_use = (*registry)->FindVoice("piper-old");  // a request in progress
+    ASSERT_TRUE(in_use.has_value());
+    std::vector<std::unique_ptr<Engine>> second;
+    second.push_back(
+        std::make_unique<FakeEngine>(std::vector<VoiceInfo>{FakeVoice("piper-new", "fr")}));
+    ASSERT_TRUE((*registry)->ReplaceExtraEngines(std::move(second)));
+    // New requests see the new set; the one in progress still has its engine.
+    EXPECT_FALSE((*registry)->FindVoice("piper-old").has_value());
+    EXPECT_EQ((*registry)->FindVoice("new")->voice.id, "piper-new");
+    EXPECT_EQ((*registry)->FindVoice("a-x")->voice.id, "a-x");  // fixed engines stay
+    EXPECT_FALSE(old_destroyed);
+    EXPECT_EQ(in_use->voice.id, "piper-old");
+    EXPECT_EQ(in_use->engine.voices().size(), 1u);
+  }
+  EXPECT_TRUE(old_destroyed) << "the replaced engine is freed with its last user";
+
+  // A set that clashes with a fixed voice changes nothing.
+  std::vector<std::unique_ptr<Engine>> clashing;
+  clashing.push_back(std::make_unique<FakeEngine>(std::vector<VoiceInfo>{FakeVoice("A-X", "en")}));
+  auto refused = (*registry)->ReplaceExtraEngines(std::move(clashing));
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, ErrorCode::kAlreadyExists);
+  EXPECT_TRUE((*registry)->FindVoice("piper-new").has_value());
+  EXPECT_EQ((*registry)->engines().size(), 2u);
 }
 
 }  // namespace

@@ -34,6 +34,7 @@ Result<SynthesisPlan> Synthesizer::Prepare(std::string_view raw_text, const std:
   }
   VOX_ASSIGN_OR_RETURN(VoiceRef resolved, registry_.Resolve(voice_id, params.language));
   plan.engine = &resolved.engine;
+  plan.engine_hold = resolved.hold;
   plan.voice = resolved.voice;
   plan.params = params;
   if (plan.params.language.empty()) plan.params.language = plan.voice.language;
@@ -65,6 +66,7 @@ Result<SynthesisPlan> Synthesizer::Resume(const std::string& voice_id,
   VOX_ASSIGN_OR_RETURN(VoiceRef resolved, registry_.Resolve(voice_id, params.language));
   SynthesisPlan plan;
   plan.engine = &resolved.engine;
+  plan.engine_hold = resolved.hold;
   plan.voice = resolved.voice;
   plan.params = params;
   if (plan.params.language.empty()) plan.params.language = plan.voice.language;

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,7 @@ namespace vox::engines {
 
 struct SynthesisPlan {
   Engine* engine = nullptr;
+  std::shared_ptr<const void> engine_hold;  // keeps `engine` alive across a model reload
   VoiceInfo voice;
   SynthesisParams params;
   std::vector<std::string> sentences;  // normalized, in order

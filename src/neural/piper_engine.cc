@@ -1,10 +1,14 @@
 #include "neural/piper_engine.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <functional>
 
+#include "neural/piper_timings.h"
 #include "piper/phonemizer.h"
 #include "text/utf8.h"
 
@@ -36,6 +40,21 @@ std::string Describe(const piper::PiperVoice& v) {
   return text;
 }
 
+// Which files a voice was loaded from: sizes and modification times of the
+// graph and its config, hashed. A model replaced under the same name (vox
+// models add, then a reload) gets a new version, so audio cached from the old
+// one is never served for the new one.
+std::string PackageStamp(const piper::VoicePackage& package) {
+  std::string identity;
+  for (const auto& path : {package.model_path, package.config_path}) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    const auto mtime = std::filesystem::last_write_time(path, ec).time_since_epoch().count();
+    identity += fmt::format("{}:{}:{};", path.filename().string(), size, mtime);
+  }
+  return fmt::format("{:016x}", std::hash<std::string>{}(identity));
+}
+
 }  // namespace
 
 Status PiperEngineConfig::Validate() const {
@@ -59,7 +78,7 @@ PiperEngine::PiperEngine(PiperEngineConfig config, piper::ModelDirectory directo
     VoiceInfo info;
     info.id = v.id;
     info.engine = "piper";
-    info.engine_version = version();
+    info.engine_version = version() + "+" + PackageStamp(*v.package);
     info.name = v.package->name + (v.speaker.empty() ? "" : ":" + v.speaker);
     info.language = c.language.Bcp47();
     info.gender = "unknown";
@@ -103,9 +122,8 @@ Result<std::shared_ptr<const onnx::Model>> PiperEngine::Graph(const piper::Voice
   return *graph;
 }
 
-Result<std::vector<float>> RunPiperGraph(const onnx::Model& graph, const piper::VoiceConfig& voice,
-                                         const std::vector<int64_t>& ids, int speaker_id,
-                                         double speed) {
+Result<PiperRun> RunPiperGraph(const onnx::Model& graph, const piper::VoiceConfig& voice,
+                               const std::vector<int64_t>& ids, int speaker_id, double speed) {
   const piper::PiperScales s = piper::ScalesFor(voice, speed);
   const std::vector<float> scales = {s.noise_scale, s.length_scale, s.noise_w};
   const std::vector<int64_t> length = {static_cast<int64_t>(ids.size())};
@@ -119,13 +137,30 @@ Result<std::vector<float>> RunPiperGraph(const onnx::Model& graph, const piper::
     const std::vector<int64_t> sid = {speaker_id};
     inputs.emplace_back("sid", onnx::Tensor::Int64({1}, sid));
   }
-  VOX_ASSIGN_OR_RETURN(auto outputs, graph.Run(inputs, {.seed = 0x5eed}));
+  // VITS rounds its predicted durations up (torch.ceil): the one Ceil of the
+  // graph gives each id its frames. A graph with another shape gives no timings.
+  onnx::RunOptions options{.seed = 0x5eed};
+  if (const auto ceils = graph.OutputsOf("Ceil"); ceils.size() == 1) options.taps = ceils;
+  VOX_ASSIGN_OR_RETURN(auto outputs, graph.Run(inputs, options));
   if (outputs.empty() || outputs[0].dtype() != onnx::DType::kFloat32) {
     return Internal("the graph's output is not float audio");
   }
   VOX_RETURN_IF_ERROR(onnx::CheckFinite(outputs[0], "the voice's audio"));
+  PiperRun run;
   auto samples = outputs[0].floats();
-  return std::vector<float>(samples.begin(), samples.end());
+  run.audio.assign(samples.begin(), samples.end());
+  if (outputs.size() == 2 && outputs[1].dtype() == onnx::DType::kFloat32 &&
+      outputs[1].floats().size() == ids.size()) {
+    auto frames = outputs[1].floats();
+    run.frames.assign(frames.begin(), frames.end());
+  }
+  return run;
+}
+
+engines::EngineCapabilities PiperEngine::capabilities() const {
+  engines::EngineCapabilities caps = Engine::capabilities();
+  caps.timing = engines::TimingGranularity::kWord;
+  return caps;
 }
 
 Result<audio::PcmBuffer> PiperEngine::Synthesize(std::string_view text, const VoiceInfo& voice,
@@ -172,19 +207,27 @@ Status PiperEngine::SynthesizeStream(std::string_view text, const VoiceInfo& voi
   const auto silence = [&](double seconds) {
     return static_cast<size_t>(std::lround(seconds * config.sample_rate));
   };
+  const PhonemeClasses classes(config);
   for (const piper::PhonemizedSentence& sentence : phonemes.sentences) {
     AudioChunk chunk;
     chunk.pcm.sample_rate = config.sample_rate;
     chunk.pcm.channels = 1;
     chunk.offset_s = offset_s;
+    std::vector<PhraseRun> runs;
     for (const piper::PhonemePhrase& phrase : piper::SplitPhrases(sentence, config)) {
       if (canceled && canceled()) return MakeError(ErrorCode::kCanceled, "synthesis canceled");
-      VOX_ASSIGN_OR_RETURN(
-          std::vector<float> audio,
-          RunPiperGraph(*graph, config, phrase.ids, resolved.speaker_id, params.speed));
-      NormalizePeak(audio);
-      chunk.pcm.samples.insert(chunk.pcm.samples.end(), audio.begin(), audio.end());
+      VOX_ASSIGN_OR_RETURN(PiperRun run, RunPiperGraph(*graph, config, phrase.ids,
+                                                       resolved.speaker_id, params.speed));
+      NormalizePeak(run.audio);
+      runs.push_back(
+          {phrase.ids, std::move(run.frames), chunk.pcm.samples.size(), run.audio.size()});
+      chunk.pcm.samples.insert(chunk.pcm.samples.end(), run.audio.begin(), run.audio.end());
       chunk.pcm.samples.resize(chunk.pcm.samples.size() + silence(phrase.silence_after_s), 0.f);
+    }
+    chunk.timings = WordTimings(sentence.text, runs, classes, config.sample_rate);
+    for (engines::TimingItem& item : chunk.timings) {
+      item.text_begin += sentence.text_begin;
+      item.text_end += sentence.text_begin;
     }
     chunk.pcm.samples.resize(chunk.pcm.samples.size() + silence(piper::kSentenceSilenceSeconds),
                              0.f);
@@ -207,12 +250,12 @@ Status ValidatePiperGraph(const std::filesystem::path& model, const piper::Voice
     if (it != config.phoneme_id_map.end())
       ids.insert(ids.end(), it->second.begin(), it->second.end());
   }
-  auto audio = RunPiperGraph(**graph, config, ids, 0, 1.0);
-  if (!audio) {
+  auto run = RunPiperGraph(**graph, config, ids, 0, 1.0);
+  if (!run) {
     return MakeError(ErrorCode::kInvalidArgument,
-                     model.filename().string() + " does not run: " + audio.error().message);
+                     model.filename().string() + " does not run: " + run.error().message);
   }
-  if (audio->empty()) {
+  if (run->audio.empty()) {
     return MakeError(ErrorCode::kInvalidArgument, model.filename().string() + " made no audio");
   }
   return {};

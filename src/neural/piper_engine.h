@@ -49,6 +49,8 @@ class PiperEngine final : public engines::Engine {
   const std::vector<engines::VoiceInfo>& voices() const override { return voices_; }
   Result<audio::PcmBuffer> Synthesize(std::string_view text, const engines::VoiceInfo& voice,
                                       const engines::SynthesisParams& params) override;
+  // Word timings (from the graph's phoneme durations), one chunk per sentence.
+  engines::EngineCapabilities capabilities() const override;
   Status SynthesizeStream(std::string_view text, const engines::VoiceInfo& voice,
                           const engines::SynthesisParams& params,
                           const engines::AudioChunkSink& sink,
@@ -69,10 +71,15 @@ class PiperEngine final : public engines::Engine {
   std::map<std::string, std::shared_ptr<const onnx::Model>> graphs_;  // by package name
 };
 
-// Runs one phrase's ids through a Piper graph: the waveform, checked finite.
-Result<std::vector<float>> RunPiperGraph(const onnx::Model& graph, const piper::VoiceConfig& voice,
-                                         const std::vector<int64_t>& ids, int speaker_id,
-                                         double speed);
+// What one phrase's ids give through a Piper graph.
+struct PiperRun {
+  std::vector<float> audio;   // the waveform, checked finite
+  std::vector<float> frames;  // per id, from the graph's Ceil (durations); empty if none
+};
+
+// Runs one phrase's ids through a Piper graph.
+Result<PiperRun> RunPiperGraph(const onnx::Model& graph, const piper::VoiceConfig& voice,
+                               const std::vector<int64_t>& ids, int speaker_id, double speed);
 
 // Proves a voice package runs before `vox models add` installs it: the graph
 // loads (every operator supported) and speaks a short phrase of the voice's

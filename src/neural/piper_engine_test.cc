@@ -77,8 +77,10 @@ TEST(PiperEngine, AudioIsTheGraphsOutputForPipersIdsPlusSentenceSilence) {
   ASSERT_EQ(phonemes->sentences.size(), 1u);
   auto graph = Engine().Graph(*resolved->package);
   ASSERT_TRUE(graph);
-  auto direct = RunPiperGraph(**graph, config, phonemes->sentences[0].ids, 0, 1.0);
-  ASSERT_TRUE(direct) << direct.error().ToString();
+  auto run = RunPiperGraph(**graph, config, phonemes->sentences[0].ids, 0, 1.0);
+  ASSERT_TRUE(run) << run.error().ToString();
+  EXPECT_EQ(run->frames.size(), phonemes->sentences[0].ids.size()) << "the graph's durations";
+  const std::vector<float>* direct = &run->audio;
   const size_t silence = std::lround(piper::kSentenceSilenceSeconds * 22050);
   ASSERT_EQ(pcm.samples.size(), direct->size() + silence);
   float peak = 0;

@@ -266,6 +266,9 @@ Result<std::unique_ptr<Model::Impl>> CompileModel(std::string_view bytes,
     }
   }
 
+  impl->value_names.resize(impl->num_values);
+  for (const auto& [name, id] : ids) impl->value_names[id] = name;
+  impl->value_ids = std::move(ids);
   impl->stats.nodes = n;
   impl->stats.run_nodes = static_cast<int>(impl->plan.size());
   impl->stats.op_types.assign(op_types.begin(), op_types.end());

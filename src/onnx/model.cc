@@ -99,6 +99,17 @@ const std::vector<ValueInfo>& Model::inputs() const { return impl_->inputs; }
 const std::vector<ValueInfo>& Model::outputs() const { return impl_->outputs; }
 const ModelStats& Model::stats() const { return impl_->stats; }
 
+std::vector<std::string> Model::OutputsOf(std::string_view op_type) const {
+  std::vector<std::string> names;
+  for (const PlanStep& step : impl_->plan) {
+    if (step.op_type != op_type) continue;
+    for (int id : step.outputs) {
+      if (id >= 0) names.push_back(impl_->value_names[id]);
+    }
+  }
+  return names;
+}
+
 Result<std::vector<Tensor>> Model::Run(const NamedTensors& inputs,
                                        const RunOptions& options) const {
   const Impl& g = *impl_;
@@ -124,6 +135,16 @@ Result<std::vector<Tensor>> Model::Run(const NamedTensors& inputs,
                                g.inputs[i].name);
       }
     }
+    std::vector<int> tap_ids;
+    std::vector<bool> tapped(g.num_values, false);
+    for (const std::string& name : options.taps) {
+      const auto it = g.value_ids.find(name);
+      if (it == g.value_ids.end()) {
+        return InvalidArgument(fmt::format("no value '{}' in the graph", name), "taps");
+      }
+      tap_ids.push_back(it->second);
+      tapped[it->second] = true;
+    }
     RunState state{at::make_generator<at::CPUGeneratorImpl>(options.seed)};
     std::vector<at::Tensor> ins, outs;
     for (const PlanStep& step : g.plan) {
@@ -147,17 +168,23 @@ Result<std::vector<Tensor>> Model::Run(const NamedTensors& inputs,
       for (size_t k = 0; k < step.outputs.size(); ++k) {
         if (step.outputs[k] >= 0) slots[step.outputs[k]] = std::move(outs[k]);
       }
-      for (int id : step.release) slots[id].reset();
+      for (int id : step.release) {
+        if (!tapped[id]) slots[id].reset();
+      }
     }
     std::vector<Tensor> result;
-    for (size_t k = 0; k < g.output_ids.size(); ++k) {
-      const int id = g.output_ids[k];
+    auto take = [&](int id, const std::string& name) -> Status {
       const at::Tensor& t = slots[id].defined() ? slots[id] : g.constants[id];
-      if (!t.defined())
-        return Internal(fmt::format("output '{}' was not computed", g.outputs[k].name));
-      VOX_ASSIGN_OR_RETURN(auto host, ToHost(t, g.outputs[k].name));
+      if (!t.defined()) return Internal(fmt::format("value '{}' was not computed", name));
+      VOX_ASSIGN_OR_RETURN(auto host, ToHost(t, name));
       result.push_back(std::move(host));
+      return {};
+    };
+    for (size_t k = 0; k < g.output_ids.size(); ++k) {
+      VOX_RETURN_IF_ERROR(take(g.output_ids[k], g.outputs[k].name));
     }
+    for (size_t k = 0; k < tap_ids.size(); ++k)
+      VOX_RETURN_IF_ERROR(take(tap_ids[k], options.taps[k]));
     return result;
   } catch (const std::exception& e) {
     return Internal(fmt::format("model run failed: {}", ErrorText(e)));

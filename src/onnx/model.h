@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -34,6 +35,10 @@ struct RunOptions {
   // When set, receives the seconds spent per operator type in this run (added to what it
   // holds): where the time goes, for benchmarks. Costs two clock reads per node.
   std::map<std::string, double>* op_seconds = nullptr;
+  // Intermediate values to return too, after the graph's outputs and in this
+  // order (names from OutputsOf): what a graph computes on the way, e.g. the
+  // durations a Piper voice gives its phonemes.
+  std::vector<std::string> taps;
 };
 
 struct ValueInfo {
@@ -66,6 +71,8 @@ class Model {
   const std::vector<ValueInfo>& inputs() const;
   const std::vector<ValueInfo>& outputs() const;
   const ModelStats& stats() const;
+  // The values computed by the nodes of one operator type, in execution order.
+  std::vector<std::string> OutputsOf(std::string_view op_type) const;
 
   // Runs the graph on the named inputs (every graph input, nothing else) and returns the
   // graph's outputs in order. Thread-safe. Errors: kInvalidArgument for a missing, unknown

@@ -4,6 +4,7 @@
 #include <ATen/core/Tensor.h>
 
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "onnx/model.h"
@@ -28,6 +29,8 @@ struct Model::Impl {
   std::vector<int> output_ids;        // graph outputs, in outputs() order
   std::vector<ValueInfo> inputs, outputs;
   std::vector<PlanStep> plan;
+  std::unordered_map<std::string, int> value_ids;  // every named value
+  std::vector<std::string> value_names;            // by value id
   ModelStats stats;
 };
 

@@ -202,6 +202,34 @@ TEST(OnnxModel, FoldsConstantSubgraphs) {
   EXPECT_FLOAT_EQ((*out)[0].floats()[1], 36.0f);
 }
 
+TEST(OnnxModel, ReturnsTappedIntermediateValuesAfterTheOutputs) {
+  // X -> Ceil -> C -> Exp -> Y: C is freed after Exp unless tapped.
+  auto m = OneNode("Exp", "exp");
+  auto* g = m.mutable_graph();
+  g->mutable_node(0)->set_input(0, "C");
+  auto* ceil = g->add_node();
+  ceil->set_op_type("Ceil");
+  ceil->set_name("ceil");
+  ceil->add_input("X");
+  ceil->add_output("C");
+  auto model = Model::LoadFromBytes(Bytes(m), {.check = false});
+  ASSERT_TRUE(model) << model.error().ToString();
+  EXPECT_EQ((*model)->OutputsOf("Ceil"), std::vector<std::string>{"C"});
+  EXPECT_TRUE((*model)->OutputsOf("Conv").empty());
+
+  const std::vector<float> x = {0.2f, 1.5f};
+  auto out = (*model)->Run({{"X", Tensor::Float32({2}, x)}}, {.taps = {"C"}});
+  ASSERT_TRUE(out) << out.error().ToString();
+  ASSERT_EQ(out->size(), 2u);
+  EXPECT_FLOAT_EQ((*out)[0].floats()[1], std::exp(2.0f));
+  EXPECT_FLOAT_EQ((*out)[1].floats()[0], 1.0f);
+  EXPECT_FLOAT_EQ((*out)[1].floats()[1], 2.0f);
+
+  auto unknown = (*model)->Run({{"X", Tensor::Float32({2}, x)}}, {.taps = {"nope"}});
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, ErrorCode::kInvalidArgument);
+}
+
 TEST(OnnxModel, KernelFailureNamesTheNode) {
   auto m = OneNode("Reshape", "reshaper");
   m.mutable_graph()->mutable_node(0)->add_input("S");

@@ -63,8 +63,11 @@ class Assembler {
     if (!sentence.phonemes.empty()) {
       PhonemizedSentence done;
       if (sentence.text_begin < sentence.text_end) {
-        done.text = std::string(
-            Trim(text.substr(sentence.text_begin, sentence.text_end - sentence.text_begin)));
+        const std::string_view read =
+            text.substr(sentence.text_begin, sentence.text_end - sentence.text_begin);
+        const std::string_view trimmed = Trim(read);
+        done.text = std::string(trimmed);
+        done.text_begin = sentence.text_begin + static_cast<size_t>(trimmed.data() - read.data());
       }
       done.phonemes = ToUtf8(sentence.phonemes);
       done.ids = PhonemeIds(sentence.phonemes, voice_.phoneme_id_map, out_.missing);
