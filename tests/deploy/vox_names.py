@@ -1,0 +1,58 @@
+"""What the Vox code actually reads and exports, found by reading src/.
+
+Deployment files may only name settings Vox reads and metrics Vox registers:
+a typo there is a setting silently ignored or a panel forever empty.
+"""
+import pathlib
+import re
+
+_ENV = re.compile(r'"((?:VOX|AWS)_[A-Z0-9_]+)"')
+# registry.AddCounter("vox_x", ...), possibly with the name on the next line.
+_METRIC = re.compile(r'Add(Counter|Gauge|Histogram)\(\s*"(vox_[a-z0-9_]+)"')
+
+
+def _sources(src):
+    root = pathlib.Path(src) / "src"
+    for path in root.rglob("*"):
+        if path.suffix not in (".cc", ".h") or path.name.endswith("_test.cc"):
+            continue
+        if "testing" in path.parts:
+            continue
+        yield path.read_text(encoding="utf-8", errors="replace")
+
+
+def env_names(src):
+    """Every VOX_* / AWS_* name quoted in the non-test sources."""
+    names = set()
+    for text in _sources(src):
+        names.update(_ENV.findall(text))
+    return names
+
+
+def env_name_known(name, known):
+    """A name Vox reads, or its `…_FILE` variant (DESIGN.md: every secret has one)."""
+    return name in known or (name.endswith("_FILE") and name[: -len("_FILE")] in known)
+
+
+def metric_families(src):
+    """{family name: kind} for every metric registered in the non-test sources."""
+    families = {}
+    for text in _sources(src):
+        for kind, name in _METRIC.findall(text):
+            families[name] = kind.lower()
+    return families
+
+
+def series_names(src):
+    """Every series name a scrape can hold: histograms add _bucket, _sum and _count."""
+    names = set()
+    for name, kind in metric_families(src).items():
+        names.add(name)
+        if kind == "histogram":
+            names.update({name + "_bucket", name + "_sum", name + "_count"})
+    return names
+
+
+def metric_names_in(expression):
+    """The vox_* series an expression (PromQL) refers to."""
+    return set(re.findall(r"\bvox_[a-z0-9_]+", expression))
