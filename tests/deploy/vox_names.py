@@ -7,8 +7,9 @@ import pathlib
 import re
 
 _ENV = re.compile(r'"((?:VOX|AWS)_[A-Z0-9_]+)"')
-# registry.AddCounter("vox_x", ...), possibly with the name on the next line.
-_METRIC = re.compile(r'Add(Counter|Gauge|Histogram)\(\s*"(vox_[a-z0-9_]+)"')
+# registry.AddCounter("vox_x", "help" "more help", {"label", ...}), over several lines.
+_METRIC = re.compile(r'Add(Counter|Gauge|Histogram)\(\s*"(vox_[a-z0-9_]+)"\s*,\s*'
+                     r'(?:"(?:[^"\\]|\\.)*"\s*)+(?:,\s*\{([^}]*)\})?')
 
 
 def _sources(src):
@@ -35,24 +36,39 @@ def env_name_known(name, known):
 
 
 def metric_families(src):
-    """{family name: kind} for every metric registered in the non-test sources."""
+    """{family name: (kind, {label names})} for every metric the non-test sources register."""
     families = {}
     for text in _sources(src):
-        for kind, name in _METRIC.findall(text):
-            families[name] = kind.lower()
+        for kind, name, labels in _METRIC.findall(text):
+            families[name] = (kind.lower(), set(re.findall(r'"([a-z_]+)"', labels)))
     return families
+
+
+def series_labels(src):
+    """{series name: label names it may carry}; histogram buckets add `le`."""
+    out = {}
+    for name, (kind, labels) in metric_families(src).items():
+        out[name] = labels
+        if kind == "histogram":
+            out.update({name + "_bucket": labels | {"le"}, name + "_sum": labels,
+                        name + "_count": labels})
+    return out
 
 
 def series_names(src):
     """Every series name a scrape can hold: histograms add _bucket, _sum and _count."""
-    names = set()
-    for name, kind in metric_families(src).items():
-        names.add(name)
-        if kind == "histogram":
-            names.update({name + "_bucket", name + "_sum", name + "_count"})
-    return names
+    return set(series_labels(src))
 
 
 def metric_names_in(expression):
     """The vox_* series an expression (PromQL) refers to."""
     return set(re.findall(r"\bvox_[a-z0-9_]+", expression))
+
+
+def label_matchers_in(expression):
+    """(series, label) for every `vox_x{label=...}` matcher in an expression."""
+    pairs = set()
+    for name, body in re.findall(r"\b(vox_[a-z0-9_]+)\{([^}]*)\}", expression):
+        for label in re.findall(r"([a-zA-Z_][a-zA-Z0-9_]*)\s*(?:=~|!~|!=|=)", body):
+            pairs.add((name, label))
+    return pairs
