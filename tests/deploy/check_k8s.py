@@ -6,7 +6,6 @@ variables name, selectors and ports that meet, settings and metrics that Vox
 really reads and exports. Then broken copies must be rejected.
 Usage: check_k8s.py SOURCE_DIR   (exit 0: all good)
 """
-import copy
 import pathlib
 import shutil
 import subprocess
@@ -17,6 +16,7 @@ import yaml
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 import kustomize_lite  # noqa: E402
 import vox_names  # noqa: E402
+from report import Report  # noqa: E402
 
 OVERLAYS = ("staging", "production")
 
@@ -233,31 +233,17 @@ def main(src):
         "series": vox_names.series_names(src),
         "secret_keys": {example["metadata"]["name"]: set(example["stringData"])},
     }
-    failures = 0
+    report = Report()
     for name in OVERLAYS:
         try:
             objects = render_both(k8s / "overlays" / name)
         except (kustomize_lite.KustomizeError, subprocess.CalledProcessError) as e:
-            print(f"FAIL overlay {name}: {e}")
-            failures += 1
+            report.check(f"overlay {name}", [str(e)])
             continue
-        errors = check_overlay(name, objects, ctx)
-        for e in errors:
-            print(f"FAIL {e}")
-        failures += len(errors)
-        if not errors:
-            print(f"ok   overlay {name}: {len(objects)} objects")
-        for what, mutate in MUTATIONS.items():
-            broken = copy.deepcopy(objects)
-            mutate(broken)
-            if check_overlay(name, broken, ctx):
-                print(f"ok   overlay {name} rejects: {what}")
-            else:
-                print(f"FAIL overlay {name} accepts a broken copy: {what}")
-                failures += 1
-    print(f"{failures} failures")
-    return 1 if failures else 0
-
+        report.check(f"overlay {name}: {len(objects)} objects", check_overlay(name, objects, ctx))
+        report.controls(f"overlay {name} ", objects, MUTATIONS,
+                        lambda broken: check_overlay(name, broken, ctx))
+    return report.finish()
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else pathlib.Path(__file__).parents[2]))

@@ -12,7 +12,6 @@ checks need only python3-yaml):
     job, every stderr line JSON with only keys docs/LOGS.md documents.
 Usage: check_observability.py SOURCE_DIR [VOX_BINARY]
 """
-import copy
 import json
 import os
 import pathlib
@@ -29,6 +28,7 @@ import yaml
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 import vox_names  # noqa: E402
+from report import Report  # noqa: E402
 
 # Series of other exporters a query may use (Prometheus itself, NVIDIA dcgm-exporter).
 EXTERNAL = re.compile(r"^(up|DCGM_FI_[A-Z_]+)$")
@@ -230,30 +230,15 @@ def main(src, vox=None):
     obs = src / "deploy" / "observability"
     alerts = yaml.safe_load((obs / "alerts.yaml").read_text())
     dash = json.loads((obs / "grafana-dashboard.json").read_text())
-    results = {"alerts.yaml": check_alerts(alerts, series),
-               "grafana-dashboard.json": check_dashboard(dash, series)}
-    for what, mutate in ALERT_MUTATIONS.items():
-        broken = copy.deepcopy(alerts)
-        mutate(broken)
-        results[f"alerts.yaml rejects: {what}"] = (
-            [] if check_alerts(broken, series) else [f"a broken copy passed: {what}"])
-    for what, mutate in DASHBOARD_MUTATIONS.items():
-        broken = copy.deepcopy(dash)
-        mutate(broken)
-        results[f"dashboard rejects: {what}"] = (
-            [] if check_dashboard(broken, series) else [f"a broken copy passed: {what}"])
+    report = Report()
+    report.check("alerts.yaml", check_alerts(alerts, series))
+    report.check("grafana-dashboard.json", check_dashboard(dash, series))
+    report.controls("alerts.yaml ", alerts, ALERT_MUTATIONS, lambda b: check_alerts(b, series))
+    report.controls("dashboard ", dash, DASHBOARD_MUTATIONS, lambda b: check_dashboard(b, series))
     if vox:
         documented = documented_log_keys((src / "docs" / "LOGS.md").read_text())
-        results["vox serve JSON logs match docs/LOGS.md"] = check_logs(vox, documented)
-    failed = 0
-    for name, errors in results.items():
-        print(f"{'ok  ' if not errors else 'FAIL'} {name}")
-        for e in errors:
-            print(f"     {e}")
-        failed += bool(errors)
-    print(f"{len(results) - failed} passed, {failed} failed")
-    return 1 if failed else 0
-
+        report.check("vox serve JSON logs match docs/LOGS.md", check_logs(vox, documented))
+    return report.finish()
 
 if __name__ == "__main__":
     sys.exit(main(*sys.argv[1:3]))

@@ -8,13 +8,15 @@ included), and every secret and variable used documented in the file's header.
 Broken copies must be rejected.
 Usage: check_workflows.py SOURCE_DIR
 """
-import copy
 import os
 import pathlib
 import re
 import sys
 
 import yaml
+
+sys.path.insert(0, str(pathlib.Path(__file__).parent))
+from report import Report  # noqa: E402
 
 RELEASE_ORDER = ["test", "images", "staging", "canary", "production"]
 
@@ -127,24 +129,10 @@ def main(src):
     src = pathlib.Path(src)
     texts = {p.name: p.read_text() for p in sorted((src / ".github" / "workflows").glob("*.y*ml"))}
     workflows = {n: yaml.safe_load(t) for n, t in texts.items()}
-    failed = 0
-    errors = check_all(workflows, texts, src)
-    for e in errors:
-        print(f"FAIL {e}")
-    failed += bool(errors)
-    if not errors:
-        print(f"ok   {', '.join(texts)}")
-    for what, mutate in MUTATIONS.items():
-        broken = copy.deepcopy(workflows)
-        mutate(broken)
-        if check_all(broken, texts, src):
-            print(f"ok   rejects: {what}")
-        else:
-            print(f"FAIL accepts a broken copy: {what}")
-            failed += 1
-    print(f"{len(MUTATIONS) + 1 - failed} passed, {failed} failed")
-    return 1 if failed else 0
-
+    report = Report()
+    report.check(", ".join(texts), check_all(workflows, texts, src))
+    report.controls("", workflows, MUTATIONS, lambda broken: check_all(broken, texts, src))
+    return report.finish()
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else pathlib.Path(__file__).parents[2]))
