@@ -46,7 +46,9 @@ Status SnapshotSqlite(const std::string& db_path, const std::string& out_path) {
 }
 
 Status CheckSqliteIntegrity(const std::string& db_path) {
-  auto db = Open(db_path, SQLITE_OPEN_READONLY);
+  // Read-write although it only reads: a WAL-mode database opened read-only
+  // leaves its -wal and -shm files behind when it closes.
+  auto db = Open(db_path, SQLITE_OPEN_READWRITE);
   if (!db) return std::unexpected(db.error());
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v2(db->get(), "PRAGMA integrity_check", -1, &stmt, nullptr) != SQLITE_OK) {

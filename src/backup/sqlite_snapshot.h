@@ -12,7 +12,8 @@ namespace vox::backup {
 // even while other processes write (WAL or rollback journal alike).
 Status SnapshotSqlite(const std::string& db_path, const std::string& out_path);
 
-// `PRAGMA integrity_check` on the file: ok, or the first problem it reports.
+// `PRAGMA integrity_check` on the file (opened read-write, so a WAL-mode file
+// leaves no -wal/-shm behind): ok, or the first problem it reports.
 Status CheckSqliteIntegrity(const std::string& db_path);
 
 }  // namespace vox::backup
