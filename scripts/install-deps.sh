@@ -16,7 +16,7 @@ packages=(
   # Piper phonemes: NFD and Unicode properties (ICU)
   libicu-dev
   # server and storage
-  libboost-dev libsqlite3-dev libcurl4-openssl-dev libexpat1-dev
+  libboost-dev libsqlite3-dev libcurl4-openssl-dev libexpat1-dev libarchive-dev
   # PostgreSQL store: the client library, and the server its tests start on loopback
   libpq-dev postgresql
   # Redis Streams queue: the client library, and the server its tests start on loopback
@@ -24,6 +24,8 @@ packages=(
   # tests and benchmarks: reference engines, an ASR nobody here wrote, load tools
   flite espeak-ng pocketsphinx pocketsphinx-en-us libpocketsphinx-dev libsphinxbase-dev
   sox wrk nginx-light procps jq
+  # backup tests: the sqlite3 shell compares restored tables row for row
+  sqlite3
   # S3 tests: an independent S3 client to cross-check against
   awscli
   # deploy test: validates deploy/compose.yaml offline (no Docker engine needed)

@@ -16,6 +16,7 @@ void AddMigrateCommand(CLI::App& app);
 void AddKeysCommand(CLI::App& app);
 void AddCloneCommand(CLI::App& app);  // clone, consent-statement, protected
 void AddPhonemizeCommand(CLI::App& app);
-void AddModelsCommand(CLI::App& app);  // models list|add|remove
+void AddModelsCommand(CLI::App& app);   // models list|add|remove
+void AddBackupCommands(CLI::App& app);  // backup, restore
 
 }  // namespace vox::cli

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   vox::cli::AddCloneCommand(app);
   vox::cli::AddPhonemizeCommand(app);
   vox::cli::AddModelsCommand(app);
+  vox::cli::AddBackupCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
