@@ -40,11 +40,6 @@ audio::PcmBuffer Padded(audio::PcmBuffer pcm) {
   return pcm;
 }
 
-std::string ReadAll(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
 class WebE2e : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -93,20 +88,14 @@ TEST_F(WebE2e, PlaygroundSpeaksClonesAndListsJobsInChromium) {
                        {"speaker", kSpeakerName},
                        {"timeout_ms", kBrowserTimeoutMs}};
   const fs::path script = fs::path(VOX_SOURCE_DIR) / "tests/web/playground.mjs";
-  const fs::path log = artifacts_ / "browser.log";
-  // The config goes through a file: no shell quoting of JSON.
+  // The config goes through a file: no shell quoting of JSON. timeout(1) is a hard bound even
+  // if node hangs before its own watchdog starts.
   WriteFile(artifacts_ / "config.json", config.dump());
-  // timeout(1): a hard bound even if node hangs before its own watchdog starts.
-  const std::string cmd = "timeout -k 5 150 node " + script.string() + " " +
-                          (artifacts_ / "config.json").string() + " 2>" + log.string();
-  FILE* p = popen(cmd.c_str(), "r");
-  ASSERT_NE(p, nullptr);
-  std::string output;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) output.append(buf, n);
-  const int status = pclose(p);
-  ASSERT_EQ(status, 0) << ReadAll(log) << output;
+  const CommandResult run = RunProgram({"timeout", "-k", "5", "150", "node", script.string(),
+                                        (artifacts_ / "config.json").string()});
+  WriteFile(artifacts_ / "browser.log", run.err);
+  ASSERT_EQ(run.exit_code, 0) << run.err << run.out;
+  const std::string& output = run.out;
   const json s = json::parse(output, nullptr, false);
   ASSERT_FALSE(s.is_discarded()) << output;
   SCOPED_TRACE(s.dump(2));
@@ -131,6 +120,19 @@ TEST_F(WebE2e, PlaygroundSpeaksClonesAndListsJobsInChromium) {
   EXPECT_GE(speech.value("ready_state", 0), 1);
   EXPECT_TRUE(speech["error"].is_null());
   EXPECT_TRUE(s.value("download", "").starts_with("blob:"));
+
+  // Word highlighting follows the job's timestamps when the engine gives them.
+  if (s.value("timestamps", 0) > 0) {
+    EXPECT_EQ(s["words"], "shown");
+    EXPECT_EQ(s["word_spans"], s["timestamps"]);
+    EXPECT_EQ(s["word_marked"].size(), 1u);
+  } else {
+    EXPECT_EQ(s["words"], "none");
+    EXPECT_EQ(s["word_spans"], 0);
+    // The page's side of the contract, with timestamps added to the job response.
+    EXPECT_EQ(s["contract_words"], json({"Highlight", "these", "words", "please."}));
+    EXPECT_EQ(s["contract_marked"], json({"these"}));
+  }
 
   EXPECT_GE(s["jobs"].get<int>(), 1);
   EXPECT_NE(s.value("first_job", "").find("done"), std::string::npos);

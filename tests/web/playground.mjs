@@ -64,6 +64,16 @@ page.on('console', (message) => {
 });
 page.on('pageerror', (error) => summary.console_errors.push(`page error: ${error.message}`));
 
+// Seeks into the second word's time span; returns the words then marked as spoken.
+async function markSecondWord() {
+  await page.$eval('#words .word:nth-child(2)', (span) => {
+    document.querySelector('#player').currentTime =
+        (Number(span.dataset.start) + Number(span.dataset.end)) / 2;
+  });
+  await page.locator('#words .word.spoken').first().waitFor({ timeout: 5000 });
+  return page.locator('#words .word.spoken').allTextContents();
+}
+
 async function audioFacts(selector) {
   return page.$eval(selector, (a) => ({
     src: a.currentSrc, duration: a.duration, ready_state: a.readyState,
@@ -128,6 +138,42 @@ try {
   summary.speech = await audioFacts('#player');
   summary.download = await page.getByRole('link', { name: 'Download' }).getAttribute('href');
   step('spoke');
+
+  // --- words highlighted when the finished job has timestamps, nothing (and no error) else ---
+  await page.waitForFunction(() => document.querySelector('#player').dataset.words);
+  summary.words = await page.$eval('#player', (a) => a.dataset.words);
+  summary.timestamps = await page.evaluate(async () => {
+    const a = document.querySelector('#player');
+    const r = await fetch(`/v1/tts/job/${a.dataset.jobId}`, {
+      headers: { Authorization: `Bearer ${localStorage.getItem('vox.apiKey')}` },
+    });
+    const job = await r.json();
+    return Array.isArray(job.timestamps) ? job.timestamps.length : 0;
+  });
+  summary.word_spans = await page.locator('#words .word').count();
+  if (summary.timestamps) summary.word_marked = await markSecondWord();
+
+  // The same contract driven here whatever the engine gives: timestamps added to the job as
+  // GET /v1/tts/job/{id} would carry them ({word, start, end, char_start, char_end}).
+  if (!summary.timestamps) {
+    await page.route('**/v1/tts/job/*', async (route) => {
+      const response = await route.fetch();
+      const job = await response.json();
+      const words = [...'Highlight these words please.'.matchAll(/\S+/g)];
+      const slice = (job.duration_s || 2) / words.length;
+      job.timestamps = words.map((m, i) => ({
+        word: m[0], start: i * slice, end: (i + 1) * slice,
+        char_start: m.index, char_end: m.index + m[0].length,
+      }));
+      await route.fulfill({ response, json: job });
+    });
+    await page.getByLabel('Text').fill('Highlight these words please.');
+    await page.getByRole('button', { name: 'Speak' }).click();
+    await page.waitForFunction(() => document.querySelector('#player').dataset.words);
+    summary.contract_words = await page.locator('#words .word').allTextContents();
+    summary.contract_marked = await markSecondWord();
+    await page.unroute('**/v1/tts/job/*');
+  }
 
   // --- jobs -------------------------------------------------------------------------------
   await page.getByRole('button', { name: 'Refresh jobs' }).click();

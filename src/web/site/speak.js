@@ -48,6 +48,7 @@ export class Speaker {
   // arrived; rejects with an ApiError (shown by the caller).
   async speak(request) {
     this.highlighter.clear();
+    delete this.audio.dataset.words;
     this.download.classList.add('hidden');
     this.status.textContent = 'Speaking…';
     const response = await call('/v1/tts/stream', {
@@ -81,6 +82,7 @@ export class Speaker {
     this.download.classList.remove('hidden');
     this.status.textContent = `Done: ${(blob.size / 1024).toFixed(0)} KiB of ${type}.`;
     this.audio.dataset.state = 'done';
+    this.audio.dataset.jobId = jobId || '';
     if (jobId) this.showWords(jobId, request.text);
     return jobId;
   }
@@ -110,11 +112,13 @@ export class Speaker {
   // drive the highlighting. Absent timestamps, or a job not found, show nothing.
   async showWords(jobId, text) {
     await new Promise((resolve) => setTimeout(resolve, 400));
+    let shown = false;
     try {
       const job = await callJson(`/v1/tts/job/${encodeURIComponent(jobId)}`);
-      this.highlighter.show(text, job.timestamps);
+      shown = this.highlighter.show(text, job.timestamps);
     } catch (e) {
       // Highlighting is a bonus: the audio is already playing.
     }
+    this.audio.dataset.words = shown ? 'shown' : 'none';
   }
 }
