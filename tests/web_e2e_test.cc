@@ -120,6 +120,9 @@ TEST_F(WebE2e, PlaygroundSpeaksClonesAndListsJobsInChromium) {
   EXPECT_GE(speech.value("ready_state", 0), 1);
   EXPECT_TRUE(speech["error"].is_null());
   EXPECT_TRUE(s.value("download", "").starts_with("blob:"));
+  EXPECT_GT(s["wav"].value("duration", 0.0), 1.0) << "the blob fallback";
+  EXPECT_TRUE(s["wav"].value("src", "").starts_with("blob:"));
+  EXPECT_EQ(s["wav_download"], "vox.wav");
 
   // Word highlighting follows the job's timestamps when the engine gives them.
   if (s.value("timestamps", 0) > 0) {
@@ -152,7 +155,8 @@ TEST_F(WebE2e, PlaygroundSpeaksClonesAndListsJobsInChromium) {
   }
   EXPECT_LE(s["narrow"]["scroll_width"].get<int>(), 375);
   EXPECT_EQ(s["console_errors"], json::array());
-  std::fprintf(stderr, "web e2e: browser run %d ms\n", s.value("elapsed_ms", 0));
+  std::fprintf(stderr, "web e2e: browser run %d ms; steps (ms from launch): %s\n",
+               s.value("elapsed_ms", 0), s["steps"].dump().c_str());
 }
 
 }  // namespace

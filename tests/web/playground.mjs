@@ -175,6 +175,19 @@ try {
     await page.unroute('**/v1/tts/job/*');
   }
 
+  // --- a format MediaSource does not take: played from a blob once complete -------------------
+  await page.$eval('#player', (a) => { delete a.dataset.state; });
+  await page.getByLabel('Format').selectOption('wav');
+  await page.getByLabel('Text').fill('This one arrives whole, as a wave file.');
+  await page.getByRole('button', { name: 'Speak' }).click();
+  await page.waitForFunction(() => {
+    const a = document.querySelector('#player');
+    return a.dataset.state === 'done' && a.readyState >= 1 && a.duration > 0;
+  });
+  summary.wav = await audioFacts('#player');
+  summary.wav_download = await page.getByRole('link', { name: 'Download' }).getAttribute('download');
+  await page.getByLabel('Format').selectOption('mp3');
+
   // --- jobs -------------------------------------------------------------------------------
   await page.getByRole('button', { name: 'Refresh jobs' }).click();
   await page.locator('#jobs li .badge.done').first().waitFor();

@@ -60,14 +60,22 @@ export class Speaker {
     const type = (response.headers.get('Content-Type') || '').split(';')[0].trim();
     const reader = response.body.getReader();
     const chunks = [];
-    if (canStream(type)) {
-      await this.playWhileReading(reader, chunks);
-    } else {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        chunks.push(value);
+    try {
+      if (canStream(type)) {
+        await this.playWhileReading(reader, chunks);
+      } else {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          chunks.push(value);
+        }
       }
+    } catch (e) {
+      // The server ends a stream that fails midway without its last chunk.
+      this.status.textContent = '';
+      throw new Error(e instanceof TypeError
+          ? 'The audio stream broke off before the end; the server log says why.'
+          : e.message);
     }
     const blob = new Blob(chunks, { type });
     const url = URL.createObjectURL(blob);
