@@ -44,6 +44,8 @@ packages=(
   libtorch-dev libonnx-dev libopenblas0-pthread python3-torch python3-onnx python3-numpy
   # bounded libFuzzer runs in the suite (tests/fuzz): clang 16 with libc++ and its runtimes
   clang-16 libc++-16-dev libc++abi-16-dev libclang-rt-16-dev
+  # the web playground's browser test (tests/web): headless, driven by playwright-core
+  chromium
 )
 # Node.js runs the S3 test server (s3rver, from npm). Debian's nodejs/npm unless
 # a node with npm is already installed (NodeSource's nodejs conflicts with Debian's npm).

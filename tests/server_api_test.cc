@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <thread>
 
 #include "audio/decode.h"
 #include "common/crypto.h"
@@ -237,6 +238,64 @@ TEST_F(ServerApi, UsersSeeOnlyTheirOwnJobs) {
   std::string id = mine->JsonBody()["job_id"];
   EXPECT_EQ(bob.Call("GET", "/v1/tts/job/" + id)->status, 404);
   EXPECT_EQ(bob.Call("DELETE", "/v1/tts/job/" + id)->status, 404);
+}
+
+// GET /v1/tts/jobs: the web playground's job list.
+TEST_F(ServerApi, RecentJobsAreTheCallersOwnNewestFirst) {
+  auto created =
+      RunVox({"keys", "create", "--data", (dir_->path() / "data").string(), "--name", "carol"});
+  ASSERT_EQ(created.exit_code, 0);
+  ApiClient carol(server_->port(), created.out.substr(0, created.out.find('\n')));
+  std::vector<std::string> ids;
+  for (const char* text : {"First job.", "Second job.", "Troisième, café."}) {
+    auto submitted = carol.Submit({{"text", text}});
+    ASSERT_EQ(submitted->status, 202) << submitted->body;
+    ids.push_back(submitted->JsonBody()["job_id"]);
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // distinct created_at
+  }
+  carol.WaitForFinal(ids.back());
+
+  auto listed = carol.Call("GET", "/v1/tts/jobs?limit=2");
+  ASSERT_EQ(listed->status, 200) << listed->body;
+  const json jobs = listed->JsonBody()["jobs"];
+  ASSERT_EQ(jobs.size(), 2u) << jobs.dump();
+  EXPECT_EQ(jobs[0]["job_id"], ids[2]);
+  EXPECT_EQ(jobs[1]["job_id"], ids[1]);
+  EXPECT_EQ(jobs[0]["status"], "done");
+  EXPECT_EQ(jobs[0]["characters"], 16) << "code points, not bytes";
+  EXPECT_TRUE(jobs[0]["timings_ms"].contains("inference")) << jobs[0].dump();
+  EXPECT_TRUE(jobs[0].contains("audio_url"));
+  auto all = carol.Call("GET", "/v1/tts/jobs");
+  ASSERT_EQ(all->status, 200);
+  EXPECT_EQ(all->JsonBody()["jobs"].size(), 3u);
+  // Another user's list (the admin's here) never holds carol's jobs.
+  auto admins = Client().Call("GET", "/v1/tts/jobs?limit=100");
+  ASSERT_EQ(admins->status, 200);
+  for (const json& j : admins->JsonBody()["jobs"]) {
+    EXPECT_EQ(std::ranges::count(ids, j["job_id"].get<std::string>()), 0);
+  }
+  for (const char* bad : {"0", "101", "abc", "5x", ""}) {
+    auto r = carol.Call("GET", std::string("/v1/tts/jobs?limit=") + bad);
+    EXPECT_EQ(r->status, 400) << bad;
+    EXPECT_EQ(r->JsonBody()["error"]["field"], "limit") << bad;
+  }
+  EXPECT_EQ(ApiClient(server_->port(), "").Call("GET", "/v1/tts/jobs")->status, 401);
+}
+
+// The web playground is served at "/" by the real binary, beside the API.
+TEST_F(ServerApi, PlaygroundIsServedAtTheRootWithItsPolicy) {
+  ApiClient anonymous(server_->port(), "");
+  auto page = anonymous.Call("GET", "/");
+  ASSERT_EQ(page->status, 200);
+  EXPECT_EQ(page->Header("Content-Type").value_or(""), "text/html; charset=utf-8");
+  EXPECT_NE(page->Header("Content-Security-Policy").value_or("").find("media-src 'self' blob:"),
+            std::string::npos);
+  EXPECT_NE(page->body.find("/web/main.js"), std::string::npos);
+  auto script = anonymous.Call("GET", "/web/main.js");
+  ASSERT_EQ(script->status, 200);
+  EXPECT_EQ(script->Header("Content-Type").value_or(""), "text/javascript; charset=utf-8");
+  EXPECT_EQ(anonymous.Call("GET", "/healthz")->status, 200);
+  EXPECT_EQ(anonymous.Call("GET", "/v1/voices")->status, 401);
 }
 
 struct BadRequest {

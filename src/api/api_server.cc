@@ -3,10 +3,12 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
+#include <charconv>
 #include <cmath>
 
 #include "api/api_responses.h"
 #include "obs/log.h"
+#include "web/static_site.h"
 
 namespace vox::api {
 
@@ -19,6 +21,8 @@ namespace {
 
 // What of a voice upload stays in memory; the rest is read to a temporary file.
 constexpr size_t kUploadMemoryBytes = 1u << 20;
+// GET /v1/tts/jobs: each listed job costs a read of its events.
+constexpr int kMaxListedJobs = 100;
 
 // One line per request: what an operator greps for. Never a key or a token:
 // the principal is the key's id.
@@ -166,6 +170,7 @@ http::Router ApiServer::BuildRouter() {
     spdlog::critical("route /v1/audio/speech: {}", added.error().ToString());
   }
   add("GET", "/v1/tts/job/{job_id}", &ApiServer::GetJob);
+  add("GET", "/v1/tts/jobs", &ApiServer::ListJobs);
   add("DELETE", "/v1/tts/job/{job_id}", &ApiServer::CancelJob);
   add("GET", "/v1/audio/{file}", &ApiServer::GetAudio);
   add("GET", "/v1/voices", &ApiServer::ListVoices);
@@ -198,6 +203,10 @@ http::Router ApiServer::BuildRouter() {
       return http::Text(200, metrics_.Render(), "text/plain; version=0.0.4; charset=utf-8");
     });
   });
+  // The web playground: "/" and "/web/<file>", literal routes that shadow none of the above.
+  if (auto added = web::AddWebRoutes(router); !added) {
+    spdlog::critical("web routes: {}", added.error().ToString());
+  }
   return router;
 }
 
@@ -236,6 +245,23 @@ void ApiServer::GetJob(Request& request, Responder respond) {
   Authed(request, std::move(respond), [this, id](const Principal& who) -> Response {
     auto job = jobs_.Describe(who, id);
     return job ? http::Json(200, *job) : FromError(job.error());
+  });
+}
+
+void ApiServer::ListJobs(Request& request, Responder respond) {
+  std::string limit_text(request.Query("limit").value_or("20"));
+  Authed(request, std::move(respond), [this, limit_text](const Principal& who) -> Response {
+    int limit = 0;
+    auto [end, ec] =
+        std::from_chars(limit_text.data(), limit_text.data() + limit_text.size(), limit);
+    if (ec != std::errc() || end != limit_text.data() + limit_text.size() || limit < 1 ||
+        limit > kMaxListedJobs) {
+      return http::JsonError(400, "invalid_argument",
+                             "limit must be an integer from 1 to " + std::to_string(kMaxListedJobs),
+                             "limit");
+    }
+    auto jobs = jobs_.ListRecent(who, limit);
+    return jobs ? http::Json(200, {{"jobs", *jobs}}) : FromError(jobs.error());
   });
 }
 

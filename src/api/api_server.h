@@ -83,6 +83,8 @@ class ApiServer {
   // POST /v1/tts/stream (api_server_stream.cc).
   void Stream(http::Request& request, http::Responder respond);
   void GetJob(http::Request& request, http::Responder respond);
+  // GET /v1/tts/jobs?limit=N: the caller's newest jobs (the web playground's list).
+  void ListJobs(http::Request& request, http::Responder respond);
   void CancelJob(http::Request& request, http::Responder respond);
   void GetAudio(http::Request& request, http::Responder respond);
   // Voices and cloning (api_server_voices.cc). Without a cloner (no ASR model

@@ -300,6 +300,20 @@ Result<json> JobService::Describe(const Principal& who, const std::string& job_i
   return DescribeJob(job);
 }
 
+Result<json> JobService::ListRecent(const Principal& who, int limit) {
+  VOX_ASSIGN_OR_RETURN(auto jobs, store_.ListUserJobs(who.user_id, limit));
+  json out = json::array();
+  for (const store::Job& job : jobs) {
+    VOX_ASSIGN_OR_RETURN(json described, DescribeJob(job));
+    // Code points: what the text limits and usage count, not bytes.
+    described["characters"] = std::count_if(job.text.begin(), job.text.end(), [](char c) {
+      return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    });
+    out.push_back(std::move(described));
+  }
+  return out;
+}
+
 Result<json> JobService::Cancel(const Principal& who, const std::string& job_id,
                                 const std::string& request_id) {
   VOX_ASSIGN_OR_RETURN(store::Job job, OwnedJob(who, job_id));

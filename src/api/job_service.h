@@ -68,6 +68,10 @@ class JobService {
   // The job as the API shows it (see DescribeJob).
   Result<nlohmann::json> Describe(const Principal& who, const std::string& job_id);
 
+  // The caller's newest `limit` jobs (their own, admins included), newest first, each as
+  // Describe shows it plus "characters": the length of its text in code points.
+  Result<nlohmann::json> ListRecent(const Principal& who, int limit);
+
   // Cancels a queued or running job; kFailedPrecondition when it already ended.
   Result<nlohmann::json> Cancel(const Principal& who, const std::string& job_id,
                                 const std::string& request_id);

@@ -37,6 +37,9 @@ class JobStore {
                                            const std::string& except_job_id) = 0;
   // kNotFound when absent. Served by a reader connection: never waits on writers.
   virtual Result<Job> GetJob(const std::string& id) = 0;
+  // The newest `limit` jobs of `user_id` (every kind and status), newest first
+  // (ties: id). Served by the (user_id, created_at) index.
+  virtual Result<std::vector<Job>> ListUserJobs(const std::string& user_id, int limit) = 0;
   // Moves the job to t.to and appends its log row, atomically, when its
   // current status is in t.allowed_from (empty: any non-terminal status) and,
   // if t.lease_owner is set, that worker holds the lease. Returns false (and

@@ -54,6 +54,31 @@ TEST_P(StoreConformance, CreateJobStoresEveryFieldAndItsEvents) {
   EXPECT_EQ(CodeOf(store_->GetJob(NewUuid())), ErrorCode::kNotFound);
 }
 
+TEST_P(StoreConformance, ListUserJobsGivesTheNewestOfOneUserFirst) {
+  User a = AddUser("a");
+  User b = AddUser("b");
+  std::vector<std::string> ids;
+  for (int i = 0; i < 4; ++i) ids.push_back(AddQueuedJob(a.id).id);
+  const std::string others = AddQueuedJob(b.id).id;
+
+  VOX_ASSERT_OK_AND_ASSIGN(auto all, store_->ListUserJobs(a.id, 10));
+  ASSERT_EQ(all.size(), 4u);
+  for (size_t i = 0; i < all.size(); ++i) {
+    EXPECT_EQ(all[i].id, ids[ids.size() - 1 - i]) << i;  // newest first
+    EXPECT_EQ(all[i].user_id, a.id);
+  }
+  VOX_ASSERT_OK_AND_ASSIGN(auto two, store_->ListUserJobs(a.id, 2));
+  ASSERT_EQ(two.size(), 2u);
+  EXPECT_EQ(two[0].id, ids[3]);
+  EXPECT_EQ(two[1].id, ids[2]);
+  VOX_ASSERT_OK_AND_ASSIGN(auto theirs, store_->ListUserJobs(b.id, 10));
+  ASSERT_EQ(theirs.size(), 1u);
+  EXPECT_EQ(theirs[0].id, others);
+  VOX_ASSERT_OK_AND_ASSIGN(auto nobody, store_->ListUserJobs("no-such-user", 10));
+  EXPECT_TRUE(nobody.empty());
+  EXPECT_EQ(CodeOf(store_->ListUserJobs(a.id, 0)), ErrorCode::kInvalidArgument);
+}
+
 TEST_P(StoreConformance, IdempotencyKeyReturnsTheExistingJob) {
   User a = AddUser("a");
   User b = AddUser("b");

@@ -52,6 +52,10 @@ std::string Drain(int fd) {
 CommandResult RunVox(const std::vector<std::string>& args, const std::string& stdin_data) {
   std::vector<std::string> full = {VoxBinary()};
   full.insert(full.end(), args.begin(), args.end());
+  return RunProgram(std::move(full), stdin_data);
+}
+
+CommandResult RunProgram(std::vector<std::string> full, const std::string& stdin_data) {
   int in_pipe[2], out_pipe[2], err_pipe[2];
   if (pipe(in_pipe) || pipe(out_pipe) || pipe(err_pipe)) return {};
   posix_spawn_file_actions_t actions;
@@ -63,7 +67,7 @@ CommandResult RunVox(const std::vector<std::string>& args, const std::string& st
     posix_spawn_file_actions_addclose(&actions, fd);
   pid_t pid;
   auto argv = Argv(full);
-  int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   close(in_pipe[0]);
   close(out_pipe[1]);

@@ -20,6 +20,8 @@ struct CommandResult {
 };
 // Runs `vox args...` to completion, feeding `stdin_data`.
 CommandResult RunVox(const std::vector<std::string>& args, const std::string& stdin_data = {});
+// Runs `argv` (argv[0] looked up on PATH) to completion, feeding `stdin_data`.
+CommandResult RunProgram(std::vector<std::string> argv, const std::string& stdin_data = {});
 
 // A fresh temporary directory, removed on destruction.
 class TempDir {

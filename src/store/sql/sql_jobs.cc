@@ -120,6 +120,22 @@ Result<Job> SqlStore::GetJob(const string& id) {
   return Read([&](Session& s) { return LoadJob(s, id); });
 }
 
+Result<std::vector<Job>> SqlStore::ListUserJobs(const string& user_id, int limit) {
+  if (limit < 1) return InvalidArgument("limit must be >= 1");
+  static const string kSql = string("SELECT ") + kJobColumns +
+                             " FROM jobs WHERE user_id = ?1 ORDER BY created_at DESC, id DESC "
+                             "LIMIT ?2";
+  return Read([&](Session& s) -> Result<std::vector<Job>> {
+    VOX_ASSIGN_OR_RETURN(Rows rows, s.Query(kSql, Params().Text(user_id).Int(limit)));
+    std::vector<Job> jobs;
+    for (int r = 0; r < rows.size(); ++r) {
+      VOX_ASSIGN_OR_RETURN(Job j, ReadJob(rows, r));
+      jobs.push_back(std::move(j));
+    }
+    return jobs;
+  });
+}
+
 Result<bool> SqlStore::TransitionJob(const JobTransition& t) {
   const TransitionPlan plan = PlanTransition(t, NowMs());
   return Write([&](Session& s) -> Result<bool> {

@@ -47,6 +47,7 @@ class SqlStore final : public Store {
   Result<int64_t> CountRunningJobs(const std::string& user_id, JobKind kind,
                                    const std::string& except_job_id) override;
   Result<Job> GetJob(const std::string& id) override;
+  Result<std::vector<Job>> ListUserJobs(const std::string& user_id, int limit) override;
   Result<bool> TransitionJob(const JobTransition& t) override;
   Result<std::vector<JobEvent>> ListJobEvents(const std::string& job_id) override;
   Result<int64_t> CountJobs(JobStatus status) override;
