@@ -30,9 +30,9 @@ namespace vox::piper {
 
 struct PhonemizedSentence {
   std::string text;            // what espeak read for this sentence
-  std::size_t text_begin = 0;  // where `text` starts in the text given (bytes; without prepare)
   std::string phonemes;        // UTF-8, after phoneme_map and flag removal, missing ones included
   std::vector<int64_t> ids;
+  std::size_t text_begin = 0;  // where `text` starts in the text given (bytes; without prepare)
 };
 
 struct Phonemization {
