@@ -65,31 +65,56 @@ std::vector<WordTime> WordTimes(std::string_view text, const std::vector<TimedSp
   return words;
 }
 
-CharacterAlignment AlignCharacters(std::string_view text, const std::vector<WordTime>& words,
-                                   double duration_s) {
-  CharacterAlignment out;
+CharacterAligner::CharacterAligner(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
     std::size_t next = i + 1;
     while (next < text.size() && IsContinuation(text[next])) ++next;
-    out.characters.emplace_back(text.substr(i, next - i));
+    characters_.push_back(text.substr(i, next - i));
     i = next;
   }
-  const std::size_t n = out.characters.size();
-  out.start_s.assign(n, 0);
-  out.end_s.assign(n, 0);
-  std::size_t cursor = 0;  // first character not yet timed
-  double clock = 0;        // when that character may start
+}
+
+CharacterAlignment CharacterAligner::Advance(const std::vector<WordTime>& words) {
+  const std::size_t n = characters_.size();
+  std::size_t last = cursor_;
+  for (const WordTime& w : words) last = std::max(last, std::min(w.char_end, n));
+  CharacterAlignment out;
+  for (std::size_t i = cursor_; i < last; ++i) out.characters.emplace_back(characters_[i]);
+  out.start_s.assign(last - cursor_, 0);
+  out.end_s.assign(last - cursor_, 0);
+  const std::size_t base = cursor_;
   for (const WordTime& w : words) {
-    const std::size_t begin = std::clamp(w.char_begin, cursor, n);
-    const std::size_t end = std::clamp(w.char_end, begin, n);
-    const double start = std::max(w.start_s, clock);
+    const std::size_t begin = std::clamp(w.char_begin, cursor_, last);
+    const std::size_t end = std::clamp(w.char_end, begin, last);
+    const double start = std::max(w.start_s, clock_);
     const double stop = std::max(w.end_s, start);
-    Spread(out, cursor, begin, clock, start);  // the gap before this word
-    Spread(out, begin, end, start, stop);
-    cursor = end;
-    clock = stop;
+    Spread(out, cursor_ - base, begin - base, clock_, start);  // the gap before this word
+    Spread(out, begin - base, end - base, start, stop);
+    cursor_ = end;
+    clock_ = stop;
   }
-  Spread(out, cursor, n, clock, std::max(duration_s, clock));
+  return out;
+}
+
+CharacterAlignment CharacterAligner::Finish(double duration_s) {
+  const std::size_t n = characters_.size();
+  CharacterAlignment out;
+  for (std::size_t i = cursor_; i < n; ++i) out.characters.emplace_back(characters_[i]);
+  out.start_s.assign(n - cursor_, 0);
+  out.end_s.assign(n - cursor_, 0);
+  Spread(out, 0, n - cursor_, clock_, std::max(duration_s, clock_));
+  cursor_ = n;
+  return out;
+}
+
+CharacterAlignment AlignCharacters(std::string_view text, const std::vector<WordTime>& words,
+                                   double duration_s) {
+  CharacterAligner aligner(text);
+  CharacterAlignment out = aligner.Advance(words);
+  CharacterAlignment rest = aligner.Finish(duration_s);
+  out.characters.insert(out.characters.end(), rest.characters.begin(), rest.characters.end());
+  out.start_s.insert(out.start_s.end(), rest.start_s.begin(), rest.start_s.end());
+  out.end_s.insert(out.end_s.end(), rest.end_s.begin(), rest.end_s.end());
   return out;
 }
 

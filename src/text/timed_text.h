@@ -51,9 +51,25 @@ std::vector<WordTime> WordTimes(std::string_view text, const std::vector<TimedSp
 // A time for every character of `text`: a word's characters share its time
 // evenly; characters between words (spaces, punctuation, what was not spoken)
 // share the gap between them, those before the first word [0, its start] and
-// those after the last one [its end, duration_s]. With no spans, the whole
-// text is spread over [0, duration_s].
+// those after the last one [its end, duration_s]. With no words, the whole
+// text is spread over [0, duration_s]. `words` as WordTimes() makes them.
 CharacterAlignment AlignCharacters(std::string_view text, const std::vector<WordTime>& words,
                                    double duration_s);
+
+// AlignCharacters() piece by piece, for audio that is sent as it is made: each
+// Advance() times the characters up to the end of the last of the words it is
+// given (a chunk's words), Finish() the rest. The pieces joined are
+// AlignCharacters() of all the words. `text` must outlive the aligner.
+class CharacterAligner {
+ public:
+  explicit CharacterAligner(std::string_view text);
+  CharacterAlignment Advance(const std::vector<WordTime>& words);
+  CharacterAlignment Finish(double duration_s);
+
+ private:
+  std::vector<std::string_view> characters_;
+  std::size_t cursor_ = 0;  // first character not yet timed
+  double clock_ = 0;        // when it may start
+};
 
 }  // namespace vox::text

@@ -135,5 +135,28 @@ TEST(TimedTextTest, NoTimingsSpreadTheTextOverTheAudio) {
   EXPECT_TRUE(AlignCharacters("", {}, 1.0).characters.empty());
 }
 
+TEST(TimedTextTest, PiecesJoinedAreTheWholeAlignment) {
+  const std::string text = "It costs $3.50 today. Dr. Smith agrees!";
+  const auto words = WordTimes(text, SpokenSpans(text));
+  ASSERT_GE(words.size(), 4u);
+  const double duration = words.back().end_s + 0.3;
+  const CharacterAlignment whole = AlignCharacters(text, words, duration);
+  CharacterAligner aligner(text);
+  CharacterAlignment joined;
+  auto append = [&](const CharacterAlignment& piece) {
+    joined.characters.insert(joined.characters.end(), piece.characters.begin(),
+                             piece.characters.end());
+    joined.start_s.insert(joined.start_s.end(), piece.start_s.begin(), piece.start_s.end());
+    joined.end_s.insert(joined.end_s.end(), piece.end_s.begin(), piece.end_s.end());
+  };
+  append(aligner.Advance({words.begin(), words.begin() + 2}));  // as two chunks
+  append(aligner.Advance({words.begin() + 2, words.end()}));
+  append(aligner.Advance({}));  // a chunk without words times nothing
+  append(aligner.Finish(duration));
+  EXPECT_EQ(joined.characters, whole.characters);
+  EXPECT_EQ(joined.start_s, whole.start_s);
+  EXPECT_EQ(joined.end_s, whole.end_s);
+}
+
 }  // namespace
 }  // namespace vox::text
