@@ -39,9 +39,9 @@ TEST(Timeline, WordsAreTheWrittenOnesInTime) {
     double duration = 0;
     Timeline timeline = Collect(synth, *plan, raw, &duration);
     ASSERT_TRUE(timeline.timed());
-    EXPECT_EQ(Words(timeline.words()), (std::vector<std::string>{"Dr.", "Smith", "paid", "$3.50",
-                                                                 "today", "It", "was", "5 km",
-                                                                 "away"}));
+    EXPECT_EQ(Words(timeline.words()),
+              (std::vector<std::string>{"Dr.", "Smith", "paid", "$3.50", "today", "It", "was",
+                                        "5 km", "away"}));
     for (size_t i = 1; i < timeline.words().size(); ++i) {
       EXPECT_GE(timeline.words()[i].start_s, timeline.words()[i - 1].end_s);
     }
@@ -64,8 +64,8 @@ TEST(Timeline, ResumedPlansAreAlignedAgainWhenTheTextStillPreparesTheSame) {
   EXPECT_TRUE(resumed->sources.empty());
   ASSERT_TRUE(synth.Align(*resumed, raw).has_value());
   Timeline timeline = Collect(synth, *resumed, raw);
-  EXPECT_EQ(Words(timeline.words()), (std::vector<std::string>{"Hello", "there", "It", "costs",
-                                                               "$3.50"}));
+  EXPECT_EQ(Words(timeline.words()),
+            (std::vector<std::string>{"Hello", "there", "It", "costs", "$3.50"}));
   // Another text (or a changed normalizer) does not align: the plan stays without sources.
   auto other = synth.Resume("flite-slt", {}, prepared->sentences);
   EXPECT_FALSE(synth.Align(*other, "Something else entirely.").has_value());

@@ -65,6 +65,12 @@ std::vector<WordTime> WordTimes(std::string_view text, const std::vector<TimedSp
   return words;
 }
 
+void Append(CharacterAlignment& to, const CharacterAlignment& more) {
+  to.characters.insert(to.characters.end(), more.characters.begin(), more.characters.end());
+  to.start_s.insert(to.start_s.end(), more.start_s.begin(), more.start_s.end());
+  to.end_s.insert(to.end_s.end(), more.end_s.begin(), more.end_s.end());
+}
+
 CharacterAligner::CharacterAligner(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
     std::size_t next = i + 1;
@@ -111,10 +117,7 @@ CharacterAlignment AlignCharacters(std::string_view text, const std::vector<Word
                                    double duration_s) {
   CharacterAligner aligner(text);
   CharacterAlignment out = aligner.Advance(words);
-  CharacterAlignment rest = aligner.Finish(duration_s);
-  out.characters.insert(out.characters.end(), rest.characters.begin(), rest.characters.end());
-  out.start_s.insert(out.start_s.end(), rest.start_s.begin(), rest.start_s.end());
-  out.end_s.insert(out.end_s.end(), rest.end_s.begin(), rest.end_s.end());
+  Append(out, aligner.Finish(duration_s));
   return out;
 }
 

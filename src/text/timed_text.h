@@ -42,6 +42,9 @@ struct CharacterAlignment {
   std::vector<double> end_s;
 };
 
+// Appends `more` (the next piece of the same text) to `to`.
+void Append(CharacterAlignment& to, const CharacterAlignment& more);
+
 // Words of `text` as heard: spans whose byte ranges overlap (the words of one
 // token) or go backwards are merged into one word covering them all, from the
 // first one's start to the last one's end. Times never decrease from one word

@@ -70,7 +70,8 @@ TEST(TimedTextTest, CaptionsAreTheWordsTheClientTyped) {
       const std::size_t byte = input.find(w.word);
       ASSERT_NE(byte, std::string_view::npos);
       std::size_t cps = 0;
-      for (std::size_t i = 0; i < byte; ++i) cps += (static_cast<unsigned char>(input[i]) & 0xC0) != 0x80;
+      for (std::size_t i = 0; i < byte; ++i)
+        cps += (static_cast<unsigned char>(input[i]) & 0xC0) != 0x80;
       EXPECT_EQ(w.char_begin, cps) << w.word;
       EXPECT_LE(w.start_s, w.end_s);
     }
@@ -143,12 +144,7 @@ TEST(TimedTextTest, PiecesJoinedAreTheWholeAlignment) {
   const CharacterAlignment whole = AlignCharacters(text, words, duration);
   CharacterAligner aligner(text);
   CharacterAlignment joined;
-  auto append = [&](const CharacterAlignment& piece) {
-    joined.characters.insert(joined.characters.end(), piece.characters.begin(),
-                             piece.characters.end());
-    joined.start_s.insert(joined.start_s.end(), piece.start_s.begin(), piece.start_s.end());
-    joined.end_s.insert(joined.end_s.end(), piece.end_s.begin(), piece.end_s.end());
-  };
+  auto append = [&](const CharacterAlignment& piece) { Append(joined, piece); };
   append(aligner.Advance({words.begin(), words.begin() + 2}));  // as two chunks
   append(aligner.Advance({words.begin() + 2, words.end()}));
   append(aligner.Advance({}));  // a chunk without words times nothing
