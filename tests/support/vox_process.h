@@ -20,6 +20,9 @@ struct CommandResult {
 };
 // Runs `vox args...` to completion, feeding `stdin_data`.
 CommandResult RunVox(const std::vector<std::string>& args, const std::string& stdin_data = {});
+// Runs `command` through /bin/sh (a test's helper script, e.g. an npm SDK driver): its
+// stdout in `out` and its exit code; its stderr goes to the test's own.
+CommandResult RunShell(const std::string& command);
 
 // A fresh temporary directory, removed on destruction.
 class TempDir {
