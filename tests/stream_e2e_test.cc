@@ -312,13 +312,9 @@ TEST_F(StreamE2e, OpenAiSdkCreatesAndStreamsSpeechInEveryFormat) {
   std::string cmd = "node " + script.string() +
                     " http://127.0.0.1:" + std::to_string(server_->port()) + "/v1 " +
                     server_->admin_key() + " " + out.path().string();
-  FILE* p = popen(cmd.c_str(), "r");
-  ASSERT_NE(p, nullptr);
-  std::string output;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) output.append(buf, n);
-  ASSERT_EQ(pclose(p), 0) << output;
+  const CommandResult run = RunShell(cmd);
+  const std::string& output = run.out;
+  ASSERT_EQ(run.exit_code, 0) << output;
   json summary = json::parse(output, nullptr, false);
   ASSERT_FALSE(summary.is_discarded()) << output;
 

@@ -82,12 +82,19 @@ ApiServer::ApiServer(ApiServerConfig config, JobService& jobs, Authenticator& au
           {"outcome"})),
       handler_pool_(static_cast<size_t>(std::max(1, config_.handler_threads))),
       synthesizer_(engines),
-      streams_(std::make_unique<StreamService>(store, synthesizer_, metrics, config_.stream,
+      streams_(std::make_unique<StreamService>(store, &blobs, synthesizer_, metrics, config_.stream,
                                                jobs.limits())) {
   auto voices = openai::VoiceTable::Create(config_.openai_voices);  // Validate() checked it
   openai_speech_ = std::make_unique<openai::SpeechRoute>(
       *streams_, auth_, limiter_, voices ? std::move(*voices) : openai::VoiceTable(),
       [this](std::function<void()> work) { boost::asio::post(handler_pool_, std::move(work)); });
+  auto post = [this](std::function<void()> work) {
+    boost::asio::post(handler_pool_, std::move(work));
+  };
+  elevenlabs_tts_ =
+      std::make_unique<elevenlabs::TextToSpeechRoute>(*streams_, auth_, limiter_, post);
+  elevenlabs_catalog_ =
+      std::make_unique<elevenlabs::CatalogRoute>(auth_, limiter_, engines_, store_, cloner_, post);
   server_ = std::make_unique<http::HttpServer>(
       config_.http, BuildRouter(), [this](const http::RequestLog& log) {
         std::string method(log.method.empty() ? "-" : log.method);
@@ -172,6 +179,7 @@ http::Router ApiServer::BuildRouter() {
   add("GET", "/v1/tts/job/{job_id}", &ApiServer::GetJob);
   add("GET", "/v1/tts/jobs", &ApiServer::ListJobs);
   add("DELETE", "/v1/tts/job/{job_id}", &ApiServer::CancelJob);
+  add("GET", "/v1/tts/job/{job_id}/timestamps", &ApiServer::GetJobTimestamps);
   add("GET", "/v1/audio/{file}", &ApiServer::GetAudio);
   add("GET", "/v1/voices", &ApiServer::ListVoices);
   add("GET", "/v1/voices/{voice_id}", &ApiServer::GetVoice);
@@ -194,6 +202,7 @@ http::Router ApiServer::BuildRouter() {
   add("POST", "/v1/admin/models/reload", &ApiServer::ReloadModels,
       {.max_body_bytes = 4096, .gate = AuthGate(true)});
   add("GET", "/readyz", &ApiServer::Ready);
+  AddElevenLabsRoutes(router);
   (void)router.Add("GET", "/healthz", [](Request&, Responder respond) {
     respond(http::Json(200, {{"status", "ok"}}));
   });
@@ -262,6 +271,11 @@ void ApiServer::ListJobs(Request& request, Responder respond) {
     }
     auto jobs = jobs_.ListRecent(who, limit);
     return jobs ? http::Json(200, {{"jobs", *jobs}}) : FromError(jobs.error());
+void ApiServer::GetJobTimestamps(Request& request, Responder respond) {
+  std::string id(request.PathParam("job_id"));
+  Authed(request, std::move(respond), [this, id](const Principal& who) -> Response {
+    auto timestamps = jobs_.Timestamps(who, id);
+    return timestamps ? http::Json(200, *timestamps) : FromError(timestamps.error());
   });
 }
 
@@ -301,6 +315,9 @@ void ApiServer::GetAudio(Request& request, Responder respond) {
 }
 
 void ApiServer::ListModels(Request& request, Responder respond) {
+  if (elevenlabs::IsElevenLabsRequest(request)) {
+    return elevenlabs_catalog_->ListModels(request, std::move(respond));
+  }
   Authed(request, std::move(respond), [this](const Principal&) -> Response {
     auto models = store_.ListModels(std::nullopt);
     if (!models) return FromError(models.error());

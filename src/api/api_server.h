@@ -11,6 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include "api/authenticator.h"
+#include "api/elevenlabs/catalog_route.h"
+#include "api/elevenlabs/tts_route.h"
 #include "api/job_service.h"
 #include "api/openai/speech_route.h"
 #include "api/rate_limiter.h"
@@ -68,6 +70,8 @@ class ApiServer {
 
  private:
   http::Router BuildRouter();
+  // ElevenLabs' routes (api/elevenlabs/), on `router`.
+  void AddElevenLabsRoutes(http::Router& router);
   // Runs `work` on the handler pool; its Result becomes the response.
   // Logs from `work` carry the request's id.
   void Offload(const http::Request& request, http::Responder respond,
@@ -85,6 +89,7 @@ class ApiServer {
   void GetJob(http::Request& request, http::Responder respond);
   // GET /v1/tts/jobs?limit=N: the caller's newest jobs (the web playground's list).
   void ListJobs(http::Request& request, http::Responder respond);
+  void GetJobTimestamps(http::Request& request, http::Responder respond);
   void CancelJob(http::Request& request, http::Responder respond);
   void GetAudio(http::Request& request, http::Responder respond);
   // Voices and cloning (api_server_voices.cc). Without a cloner (no ASR model
@@ -119,6 +124,8 @@ class ApiServer {
   engines::Synthesizer synthesizer_;
   std::unique_ptr<StreamService> streams_;
   std::unique_ptr<openai::SpeechRoute> openai_speech_;
+  std::unique_ptr<elevenlabs::TextToSpeechRoute> elevenlabs_tts_;
+  std::unique_ptr<elevenlabs::CatalogRoute> elevenlabs_catalog_;
   std::unique_ptr<http::HttpServer> server_;
 };
 

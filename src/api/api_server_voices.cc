@@ -80,6 +80,9 @@ const char* AcceptanceOutcome(const Result<cloning::AcceptedCreation>& accepted)
 }  // namespace
 
 void ApiServer::ListVoices(Request& request, Responder respond) {
+  if (elevenlabs::IsElevenLabsRequest(request)) {
+    return elevenlabs_catalog_->ListVoices(request, std::move(respond));
+  }
   std::string language(request.Query("language").value_or(""));
   Authed(request, std::move(respond), [this, language](const Principal& who) -> Response {
     json voices = json::array();
@@ -96,6 +99,9 @@ void ApiServer::ListVoices(Request& request, Responder respond) {
 }
 
 void ApiServer::GetVoice(Request& request, Responder respond) {
+  if (elevenlabs::IsElevenLabsRequest(request)) {
+    return elevenlabs_catalog_->GetVoice(request, std::move(respond));
+  }
   std::string id(request.PathParam("voice_id"));
   Authed(request, std::move(respond), [this, id](const Principal& who) -> Response {
     auto clone = cloning::VoiceResolver(store_).ForManagement(
@@ -111,6 +117,9 @@ void ApiServer::GetVoice(Request& request, Responder respond) {
 }
 
 void ApiServer::DeleteVoice(Request& request, Responder respond) {
+  if (elevenlabs::IsElevenLabsRequest(request)) {
+    return elevenlabs_catalog_->DeleteVoice(request, std::move(respond));
+  }
   std::string id(request.PathParam("voice_id"));
   std::string request_id = request.request_id;
   Authed(request, std::move(respond), [this, id, request_id](const Principal& who) -> Response {

@@ -11,6 +11,7 @@
 #include "audio/format.h"
 #include "cloning/voice_resolver.h"
 #include "common/crypto.h"
+#include "engines/timeline.h"
 #include "store/job_params.h"
 #include "text/normalizer.h"
 #include "webhook/webhook.h"
@@ -282,6 +283,10 @@ Result<json> JobService::DescribeJob(const store::Job& job) {
     out["duration_s"] = job.duration_s.value_or(0);
     out["audio_bytes"] = *job.audio_bytes;
   }
+  if (job.status == JobStatus::kDone) {
+    VOX_ASSIGN_OR_RETURN(auto timestamps, WordTimestamps(job));
+    if (timestamps) out["timestamps"] = std::move(*timestamps);
+  }
   if (job.voice_similarity) out["voice_similarity"] = *job.voice_similarity;
   if (job.error_code || job.error_message) {
     json error = {{"code", job.error_code.value_or("internal")},
@@ -312,6 +317,36 @@ Result<json> JobService::ListRecent(const Principal& who, int limit) {
     out.push_back(std::move(described));
   }
   return out;
+Result<std::optional<json>> JobService::WordTimestamps(const store::Job& job) {
+  // Beside the audio of the job that made it: a cache hit's audio (and
+  // timestamps) belong to an earlier job, a stream's to the stream itself.
+  std::string owner = job.id;
+  if (job.audio_key && job.audio_key->starts_with("audio/")) {
+    owner = job.audio_key->substr(6, job.audio_key->rfind('.') - 6);
+  }
+  auto body = blobs_.Get(engines::TimestampsKey(owner));
+  if (!body) {
+    if (body.error().code == ErrorCode::kNotFound) return std::nullopt;
+    return std::unexpected(body.error());
+  }
+  json doc = json::parse(*body, nullptr, false);
+  // Offsets count characters of the text they were made for: another text
+  // that normalized the same (a cache hit for "$3" from "3 dollars") gets none.
+  if (doc.is_discarded() || !doc.contains("timestamps") ||
+      doc.value("text_sha256", "") != Sha256Hex(job.text)) {
+    return std::nullopt;
+  }
+  return std::move(doc["timestamps"]);
+}
+
+Result<json> JobService::Timestamps(const Principal& who, const std::string& job_id) {
+  VOX_ASSIGN_OR_RETURN(store::Job job, OwnedJob(who, job_id));
+  std::optional<json> timestamps;
+  if (job.status == JobStatus::kDone) {
+    VOX_ASSIGN_OR_RETURN(timestamps, WordTimestamps(job));
+  }
+  if (!timestamps) return NotFound("this job has no word timestamps", "job_id");
+  return json{{"job_id", job.id}, {"timestamps", std::move(*timestamps)}};
 }
 
 Result<json> JobService::Cancel(const Principal& who, const std::string& job_id,

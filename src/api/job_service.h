@@ -71,6 +71,9 @@ class JobService {
   // The caller's newest `limit` jobs (their own, admins included), newest first, each as
   // Describe shows it plus "characters": the length of its text in code points.
   Result<nlohmann::json> ListRecent(const Principal& who, int limit);
+  // {"job_id","timestamps"}: the word timestamps of a done job whose engine
+  // timed its words (engines/timeline.h); kNotFound when it has none.
+  Result<nlohmann::json> Timestamps(const Principal& who, const std::string& job_id);
 
   // Cancels a queued or running job; kFailedPrecondition when it already ended.
   Result<nlohmann::json> Cancel(const Principal& who, const std::string& job_id,
@@ -92,6 +95,8 @@ class JobService {
   Result<store::Job> OwnedJob(const Principal& who, const std::string& job_id);
   Result<nlohmann::json> DescribeJob(const store::Job& job);
   Result<std::string> AudioUrl(const store::Job& job);
+  // The job's word timestamps from their side file, when it has one for its text.
+  Result<std::optional<nlohmann::json>> WordTimestamps(const store::Job& job);
   // Hands a stored, queued job to the queue; when the queue is down the job is
   // failed at once (never an accepted-looking job no worker will see).
   Status EnqueueOrFail(const store::Job& job);

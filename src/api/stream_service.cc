@@ -8,6 +8,7 @@
 #include "cloning/voice_resolver.h"
 #include "common/crypto.h"
 #include "common/uuid.h"
+#include "engines/timeline.h"
 #include "obs/log.h"
 #include "store/job_params.h"
 
@@ -29,6 +30,7 @@ struct PreparedStream {
   Steady::time_point started;
   std::optional<double> first_audio_s;
   StreamUsage usage;
+  std::vector<text::WordTime> words;  // when the engine timed them; kept if the stream ends done
 };
 
 Status StreamServiceConfig::Validate() const {
@@ -39,10 +41,11 @@ Status StreamServiceConfig::Validate() const {
   return {};
 }
 
-StreamService::StreamService(store::Store& store, const engines::Synthesizer& synthesizer,
-                             obs::Registry& metrics, StreamServiceConfig config,
-                             text::TextLimits limits)
+StreamService::StreamService(store::Store& store, blob::BlobStore* blobs,
+                             const engines::Synthesizer& synthesizer, obs::Registry& metrics,
+                             StreamServiceConfig config, text::TextLimits limits)
     : store_(store),
+      blobs_(blobs),
       synthesizer_(synthesizer),
       config_(config),
       limits_(limits),
@@ -147,8 +150,15 @@ void StreamService::Run(PreparedStream& s, const StreamFraming& framing, http::B
   s.events.push_back({0, "", JobStatus::kInference, NowMs(), 1, "streaming"});
   bool client_gone = false;
   Steady::time_point last_sent;
-  auto send = [&](std::string&& bytes) -> Status {
-    if (bytes.empty()) return {};
+  engines::Timeline timeline(s.plan, s.job.text);
+  // Characters heard in audio not yet sent (an encoder may hold a chunk back).
+  text::CharacterAligner raw_aligner(timeline.raw_text());
+  text::CharacterAligner normalized_aligner(timeline.normalized_text());
+  text::CharacterAlignment pending, pending_normalized;
+  double audio_s = 0;
+  auto send = [&](std::string&& bytes, bool last) -> Status {
+    const bool tail_text = last && framing.piece && !pending.characters.empty();
+    if (bytes.empty() && !tail_text) return {};
     const auto now = Steady::now();
     if (!s.first_audio_s) {
       s.first_audio_s = std::chrono::duration<double>(now - s.started).count();
@@ -159,25 +169,43 @@ void StreamService::Run(PreparedStream& s, const StreamFraming& framing, http::B
     }
     last_sent = now;
     s.usage.bytes += bytes.size();
-    std::string wire = framing.audio ? framing.audio(bytes) : std::move(bytes);
+    std::string wire;
+    if (framing.piece) {
+      wire = framing.piece(StreamPiece{bytes, pending, pending_normalized});
+      pending = {};
+      pending_normalized = {};
+    } else {
+      wire = framing.audio ? framing.audio(bytes) : std::move(bytes);
+    }
     if (!out.Write(std::move(wire))) {
       client_gone = true;
       return MakeError(ErrorCode::kCanceled, "the client went away");
     }
     return {};
   };
-  Status ran = synthesizer_.Run(
+  Status ran = synthesizer_.RunSentences(
       s.plan,
-      [&](const audio::PcmBuffer& chunk) -> Status {
+      [&](size_t sentence, engines::AudioChunk&& chunk) -> Status {
+        audio_s = chunk.offset_s + chunk.pcm.duration_s();
+        const auto words = timeline.Add(sentence, chunk);
+        if (framing.piece) {
+          text::Append(pending, raw_aligner.Advance(words.raw));
+          text::Append(pending_normalized, normalized_aligner.Advance(words.normalized));
+        }
         std::string bytes;
-        VOX_RETURN_IF_ERROR(s.encoder->Write(chunk, bytes));
-        return send(std::move(bytes));
+        VOX_RETURN_IF_ERROR(s.encoder->Write(chunk.pcm, bytes));
+        return send(std::move(bytes), false);
       },
       [&] { return out.canceled(); });
+  if (ran && framing.piece) {
+    text::Append(pending, raw_aligner.Finish(audio_s));
+    text::Append(pending_normalized, normalized_aligner.Finish(audio_s));
+  }
+  if (timeline.timed()) s.words = timeline.words();
   if (ran) {
     std::string tail;
     ran = s.encoder->Finish(tail);
-    if (ran) ran = send(std::move(tail));
+    if (ran) ran = send(std::move(tail), true);
   }
   s.usage.audio_seconds = s.encoder->output_seconds();
   if (ran && framing.done && !out.Write(framing.done(s.usage))) {
@@ -217,6 +245,15 @@ void StreamService::Record(PreparedStream& s, JobStatus status, const std::strin
   s.events.push_back({0, "", status, now, 1, message});
   const std::string outcome(store::JobStatusName(status));
   streams_.With({s.route, outcome}).Inc();
+  if (status == JobStatus::kDone && blobs_ != nullptr && !s.words.empty()) {
+    // Before the row: whoever sees the job done also finds its timestamps.
+    if (auto kept =
+            blobs_->Put(engines::TimestampsKey(job.id),
+                        engines::TimestampsDocument(job.id, job.text, s.words), "application/json");
+        !kept) {
+      spdlog::warn("stream {}: timestamps not kept: {}", job.id, kept.error().ToString());
+    }
+  }
   if (auto created = store_.CreateJob(job, s.events); !created) {
     spdlog::error("stream {} not recorded: {}", job.id, created.error().ToString());
   }

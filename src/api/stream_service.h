@@ -11,7 +11,9 @@
 //
 // Every stream is recorded like a job, once it ends: a job row in a final status (done,
 // canceled when the client left, failed), its received/preprocessing/inference events with
-// their times, audio seconds and bytes sent, no audio kept; plus an audit event. The row is
+// their times, audio seconds and bytes sent, no audio kept; plus an audit event. When the
+// engine times its words, a stream that ends done also leaves its word timestamps beside
+// where its audio would be (engines::TimestampsKey), shown with the job. The row is
 // written whole at the end, so no stream is ever a running job another process could
 // requeue, and it is visible from then on under the id sent in X-Vox-Job-Id.
 #pragma once
@@ -24,11 +26,13 @@
 
 #include "api/authenticator.h"
 #include "audio/stream_encoder.h"
+#include "blob/blob_store.h"
 #include "engines/synthesizer.h"
 #include "http/body_stream.h"
 #include "http/response.h"
 #include "obs/metrics.h"
 #include "store/store.h"
+#include "text/timed_text.h"
 
 namespace vox::api {
 
@@ -62,9 +66,19 @@ struct StreamUsage {
   uint64_t bytes = 0;  // audio bytes (before any framing)
 };
 
+// A piece of encoded audio with the characters heard in it, for framings that carry
+// timings (ElevenLabs' with-timestamps). The alignments cover the text from where the
+// previous piece's ended; all pieces' joined are the whole text (times from the start).
+struct StreamPiece {
+  std::string_view audio;                     // may be empty on the last piece: the text's tail
+  const text::CharacterAlignment& alignment;  // on the request's text
+  const text::CharacterAlignment& normalized_alignment;  // on what the engine spoke
+};
+
 // How encoded audio goes on the wire: raw bytes (no functions) or events (SSE).
 struct StreamFraming {
   std::function<std::string(std::string_view audio)> audio;  // null: the bytes as they are
+  std::function<std::string(const StreamPiece&)> piece;      // set: used instead of `audio`
   std::function<std::string(const StreamUsage&)> done;       // null: nothing after the audio
   std::string content_type;                                  // empty: the audio's own
 };
@@ -73,8 +87,10 @@ struct PreparedStream;  // stream_service.cc
 
 class StreamService {
  public:
-  StreamService(store::Store& store, const engines::Synthesizer& synthesizer,
-                obs::Registry& metrics, StreamServiceConfig config, text::TextLimits limits);
+  // `blobs` keeps the streams' word timestamps (null: not kept).
+  StreamService(store::Store& store, blob::BlobStore* blobs,
+                const engines::Synthesizer& synthesizer, obs::Registry& metrics,
+                StreamServiceConfig config, text::TextLimits limits);
   ~StreamService();  // waits for running streams (their clients are gone by then)
 
   // Errors name the field as the pipeline knows it: "text", "voice", "language", "speed",
@@ -92,6 +108,7 @@ class StreamService {
   void Record(PreparedStream& s, store::JobStatus status, const std::string& reason);
 
   store::Store& store_;
+  blob::BlobStore* const blobs_;
   const engines::Synthesizer& synthesizer_;
   const StreamServiceConfig config_;
   const text::TextLimits limits_;

@@ -72,6 +72,18 @@ class Synthesizer {
   Status Run(const SynthesisPlan& plan, const ChunkSink& sink,
              const std::function<bool()>& canceled = {}) const;
 
+  // Attaches the source alignment to a plan made by Resume() from `raw_text`,
+  // when the text still prepares to exactly those sentences (same normalizer);
+  // kFailedPrecondition, and the plan unchanged, when it does not.
+  Status Align(SynthesisPlan& plan, std::string_view raw_text) const;
+
+  // The engine's chunks as it delivers them, with the index of their sentence:
+  // offset_s counts from the start of the plan's audio, timings are as the
+  // engine reported them (byte ranges in that normalized sentence).
+  using SentenceChunkSink = std::function<Status(size_t sentence, AudioChunk&& chunk)>;
+  Status RunSentences(const SynthesisPlan& plan, const SentenceChunkSink& sink,
+                      const CancelCheck& canceled = {}) const;
+
   // Run() with the engine's chunks and timings. In the chunks handed to `sink`,
   // offset_s counts from the start of the whole plan's audio and each timing's
   // text_begin/text_end is a byte range of the raw text given to Prepare().

@@ -9,6 +9,7 @@
 #include "audio/format.h"
 #include "cloning/voice_resolver.h"
 #include "common/crypto.h"
+#include "engines/timeline.h"
 #include "store/job_params.h"
 
 namespace vox::worker {
@@ -166,6 +167,11 @@ RunResult JobRunner::RunSynthesis(const store::Job& job, const std::string& work
                                          engines::TextLimits{text::TextLimits::kMaxSetting})
                   : synthesizer_.Resume(engine_voice, synth_params, std::move(params->sentences));
   if (!plan) return fail(plan.error());
+  if (plan->sources.empty()) {
+    // Timestamps are shown on the client's text: align the stored sentences
+    // to it again (a job prepared by an older normalizer just has none).
+    (void)synthesizer_.Align(*plan, job.text);
+  }
   auto format = audio::ParseFormat(job.format);
   if (!format) return fail(format.error());
   auto record_stage = [&](const char* stage) {
@@ -201,9 +207,12 @@ RunResult JobRunner::RunSynthesis(const store::Job& job, const std::string& work
   double audio_s = 0;
   audio::PcmBuffer scored;  // the first seconds of a clone's output, for its similarity
   const bool score = voice->is_clone() && config_.speaker_encoder;
-  Status ran = synthesizer_.Run(
+  engines::Timeline timeline(*plan, job.text);
+  Status ran = synthesizer_.RunSentences(
       *plan,
-      [&](const audio::PcmBuffer& chunk) -> Status {
+      [&](size_t sentence, engines::AudioChunk&& timed) -> Status {
+        timeline.Add(sentence, timed);
+        const audio::PcmBuffer& chunk = timed.pcm;
         audio_s += chunk.duration_s();
         if (score && scored.duration_s() < config_.similarity_max_seconds) {
           scored.sample_rate = chunk.sample_rate;
@@ -241,6 +250,15 @@ RunResult JobRunner::RunSynthesis(const store::Job& job, const std::string& work
     Error error = s.error();
     error.message = "storing the audio failed: " + error.message;  // the job's reason says where
     return fail(error);
+  }
+  if (timeline.timed() && !timeline.words().empty()) {
+    // Captions are not worth the audio: a job whose timestamps could not be kept is done
+    // without them (logged and counted).
+    const std::string doc = engines::TimestampsDocument(job.id, job.text, timeline.words());
+    if (auto s = blobs_.Put(engines::TimestampsKey(job.id), doc, "application/json"); !s) {
+      spdlog::warn("job {}: timestamps not kept: {}", job.id, s.error().ToString());
+      metrics_.errors.With({"timestamps_write"}).Inc();
+    }
   }
   record_stage("uploading");
 

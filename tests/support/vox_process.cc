@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <regex>
 #include <thread>
 
@@ -48,6 +49,18 @@ std::string Drain(int fd) {
 }
 
 }  // namespace
+
+CommandResult RunShell(const std::string& command) {
+  CommandResult result;
+  FILE* p = popen(command.c_str(), "r");
+  if (p == nullptr) return result;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) result.out.append(buf, n);
+  const int status = pclose(p);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
 
 CommandResult RunVox(const std::vector<std::string>& args, const std::string& stdin_data) {
   std::vector<std::string> full = {VoxBinary()};

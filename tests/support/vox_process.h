@@ -22,6 +22,9 @@ struct CommandResult {
 CommandResult RunVox(const std::vector<std::string>& args, const std::string& stdin_data = {});
 // Runs `argv` (argv[0] looked up on PATH) to completion, feeding `stdin_data`.
 CommandResult RunProgram(std::vector<std::string> argv, const std::string& stdin_data = {});
+// Runs `command` through /bin/sh (a test's helper script, e.g. an npm SDK driver): its
+// stdout in `out` and its exit code; its stderr goes to the test's own.
+CommandResult RunShell(const std::string& command);
 
 // A fresh temporary directory, removed on destruction.
 class TempDir {
