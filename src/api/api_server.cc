@@ -271,6 +271,9 @@ void ApiServer::ListJobs(Request& request, Responder respond) {
     }
     auto jobs = jobs_.ListRecent(who, limit);
     return jobs ? http::Json(200, {{"jobs", *jobs}}) : FromError(jobs.error());
+  });
+}
+
 void ApiServer::GetJobTimestamps(Request& request, Responder respond) {
   std::string id(request.PathParam("job_id"));
   Authed(request, std::move(respond), [this, id](const Principal& who) -> Response {

@@ -14,6 +14,7 @@
 #include "engines/timeline.h"
 #include "store/job_params.h"
 #include "text/normalizer.h"
+#include "text/utf8.h"
 #include "webhook/webhook.h"
 
 namespace vox::api {
@@ -311,12 +312,12 @@ Result<json> JobService::ListRecent(const Principal& who, int limit) {
   for (const store::Job& job : jobs) {
     VOX_ASSIGN_OR_RETURN(json described, DescribeJob(job));
     // Code points: what the text limits and usage count, not bytes.
-    described["characters"] = std::count_if(job.text.begin(), job.text.end(), [](char c) {
-      return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    });
+    described["characters"] = text::CountCodePoints(job.text);
     out.push_back(std::move(described));
   }
   return out;
+}
+
 Result<std::optional<json>> JobService::WordTimestamps(const store::Job& job) {
   // Beside the audio of the job that made it: a cache hit's audio (and
   // timestamps) belong to an earlier job, a stream's to the stream itself.
