@@ -6,32 +6,12 @@
 #include "api/api_responses.h"
 #include "api/openai/openai_errors.h"
 #include "api/openai/speech_request.h"
+#include "common/base64.h"
 
 namespace vox::api::openai {
 namespace {
 
 using nlohmann::json;
-
-std::string Base64(std::string_view in) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
-    for (int s = 18; s >= 0; s -= 6) out.push_back(kAlphabet[(v >> s) & 63]);
-  }
-  if (i < in.size()) {
-    uint32_t v = uint8_t(in[i]) << 16;
-    if (i + 1 < in.size()) v |= uint8_t(in[i + 1]) << 8;
-    out.push_back(kAlphabet[(v >> 18) & 63]);
-    out.push_back(kAlphabet[(v >> 12) & 63]);
-    out.push_back(i + 1 < in.size() ? kAlphabet[(v >> 6) & 63] : '=');
-    out.push_back('=');
-  }
-  return out;
-}
 
 // OpenAI's content types for its formats.
 const char* ContentType(audio::StreamFormat f) {
@@ -51,7 +31,8 @@ const char* ContentType(audio::StreamFormat f) {
   }
 }
 
-http::Response Unauthorized() {
+http::Response Refusal(const Error& e) {
+  if (e.code != ErrorCode::kUnauthenticated) return OpenAiErrorResponse(e);
   return OpenAiError(401, "invalid_request_error", "invalid_api_key", "",
                      "Incorrect API key provided. Vox keys are created with `vox keys create`.");
 }
@@ -61,20 +42,18 @@ http::Response Unauthorized() {
 http::Gate SpeechRoute::Gate() {
   return [this](const http::Request& request, http::GateDecision decide) {
     auto authorization = HeaderCopy(request, "Authorization");
-    post_([this, authorization, decide] {
-      auto who = auth_.Authenticate(authorization);
-      if (who) return decide(std::nullopt);
-      decide(who.error().code == ErrorCode::kUnauthenticated ? Unauthorized()
-                                                             : OpenAiErrorResponse(who.error()));
+    post_([this, authorization, scope = scopes_.For(request), decide] {
+      auto who = auth_.Authorize(authorization, scope);
+      decide(who ? std::nullopt : std::optional<http::Response>(Refusal(who.error())));
     });
   };
 }
 
 void SpeechRoute::Handle(http::Request& request, http::Responder respond) {
-  post_([this, authorization = HeaderCopy(request, "Authorization"), body = request.body,
-         request_id = request.request_id, respond = std::move(respond)] {
+  post_([this, authorization = HeaderCopy(request, "Authorization"), scope = scopes_.For(request),
+         body = request.body, request_id = request.request_id, respond = std::move(respond)] {
     try {
-      respond(Serve(authorization, body, request_id));
+      respond(Serve(authorization, scope, body, request_id));
     } catch (const std::exception& e) {
       spdlog::error("openai speech threw: {}", e.what());
       respond(OpenAiError(500, "server_error", "", "", "internal error"));
@@ -82,13 +61,10 @@ void SpeechRoute::Handle(http::Request& request, http::Responder respond) {
   });
 }
 
-http::Response SpeechRoute::Serve(const std::optional<std::string>& authorization,
+http::Response SpeechRoute::Serve(const std::optional<std::string>& authorization, Scope scope,
                                   const std::string& body, const std::string& request_id) {
-  auto who = auth_.Authenticate(authorization);
-  if (!who) {
-    return who.error().code == ErrorCode::kUnauthenticated ? Unauthorized()
-                                                           : OpenAiErrorResponse(who.error());
-  }
+  auto who = auth_.Authorize(authorization, scope);
+  if (!who) return Refusal(who.error());
   int retry_after = 1;
   if (!limiter_.Allow(who->key_id, &retry_after)) {
     http::Response r = OpenAiError(429, "requests", "rate_limit_exceeded", "",
@@ -125,7 +101,8 @@ http::Response SpeechRoute::Serve(const std::optional<std::string>& authorizatio
     framing.content_type = "text/event-stream";
     framing.audio = [](std::string_view audio) {
       // Built by hand: "type" first, as OpenAI sends it, and no JSON pass over the audio.
-      return "data: {\"type\":\"speech.audio.delta\",\"audio\":\"" + Base64(audio) + "\"}\n\n";
+      return "data: {\"type\":\"speech.audio.delta\",\"audio\":\"" + Base64Encode(audio) +
+             "\"}\n\n";
     };
     framing.done = [](const StreamUsage& usage) {
       const int64_t in = static_cast<int64_t>((usage.input_chars + 3) / 4);
