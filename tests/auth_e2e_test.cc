@@ -4,10 +4,10 @@
 // `openssl` command (real RSA keys and HMAC secrets, real signatures); OAuth2
 // client credentials from `vox clients create`; secrets given by file.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
-#include <random>
 
 #include "support/api_client.h"
 #include "support/vox_process.h"
@@ -181,22 +181,19 @@ std::string Sh(const std::string& command) {
   return out;
 }
 
-std::string B64Url(std::string_view in) {
-  static constexpr char kA[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (unsigned char c : in) {
-    acc = (acc << 8) | c;
-    bits += 8;
-    while (bits >= 6) out.push_back(kA[(acc >> (bits -= 6)) & 63]);
-  }
-  if (bits > 0) out.push_back(kA[(acc << (6 - bits)) & 63]);
-  return out;
-}
-
 void WriteFile(const std::filesystem::path& path, const std::string& content) {
   std::ofstream(path, std::ios::binary) << content;
+}
+
+// base64url without padding, by the openssl command (not the code under test).
+std::string B64Url(std::string_view bytes) {
+  static int n = 0;
+  const auto file = std::filesystem::temp_directory_path() /
+                    ("vox-b64-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
+  WriteFile(file, std::string(bytes));
+  std::string out = Sh("openssl base64 -A -in " + file.string() + " | tr '+/' '-_' | tr -d '='");
+  std::filesystem::remove(file);
+  return out;
 }
 
 class TokenE2e : public ::testing::Test {
