@@ -11,15 +11,26 @@ constexpr size_t kDisplayPrefixChars = 12;  // "vox_" + 8: enough to tell keys a
 
 std::string HashApiKey(std::string_view plaintext) { return Sha256Hex(plaintext); }
 
-Result<CreatedKey> CreateUserWithKey(store::Store& store, const std::string& user_name,
-                                     const std::string& key_name, bool admin, int64_t now) {
-  if (user_name.empty() || user_name.size() > 200) {
+Status ValidateProject(const std::optional<std::string>& project) {
+  if (project && (project->empty() || project->size() > 100)) {
+    return InvalidArgument("project must be 1..100 characters", "project");
+  }
+  return {};
+}
+
+Result<CreatedKey> CreateUserWithKey(store::Store& store, const KeySpec& spec, int64_t now) {
+  if (spec.user_name.empty() || spec.user_name.size() > 200) {
     return InvalidArgument("name must be 1..200 characters", "name");
   }
+  if (spec.scopes.Has(Scope::kAdmin) && !spec.admin) {
+    return InvalidArgument("the admin scope is only for an admin user's key", "scopes");
+  }
+  if (spec.scopes.empty()) return InvalidArgument("a key needs at least one scope", "scopes");
+  VOX_RETURN_IF_ERROR(ValidateProject(spec.project));
   store::User user;
-  user.name = user_name;
-  user.is_admin = admin;
-  user.plan = admin ? "admin" : "free";
+  user.name = spec.user_name;
+  user.is_admin = spec.admin;
+  user.plan = spec.admin ? "admin" : "free";
   user.created_at = now;
   VOX_ASSIGN_OR_RETURN(user, store.CreateUser(std::move(user)));
 
@@ -27,7 +38,9 @@ Result<CreatedKey> CreateUserWithKey(store::Store& store, const std::string& use
   created.plaintext = std::string(kKeyPrefix) + RandomToken(kKeyRandomChars);
   store::ApiKey key;
   key.user_id = user.id;
-  key.name = key_name.empty() ? user_name : key_name;
+  key.name = spec.key_name.empty() ? spec.user_name : spec.key_name;
+  key.scopes = spec.scopes.ToString();
+  key.project = spec.project;
   key.prefix = created.plaintext.substr(0, kDisplayPrefixChars);
   key.key_hash = HashApiKey(created.plaintext);
   key.created_at = now;
@@ -39,7 +52,13 @@ Result<CreatedKey> CreateUserWithKey(store::Store& store, const std::string& use
 Result<std::optional<CreatedKey>> BootstrapAdminKey(store::Store& store, int64_t now) {
   VOX_ASSIGN_OR_RETURN(auto keys, store.ListApiKeys(std::nullopt));
   if (!keys.empty()) return std::optional<CreatedKey>();
-  VOX_ASSIGN_OR_RETURN(CreatedKey created, CreateUserWithKey(store, "admin", "admin", true, now));
+  VOX_ASSIGN_OR_RETURN(CreatedKey created, CreateUserWithKey(store,
+                                                             {.user_name = "admin",
+                                                              .key_name = "admin",
+                                                              .admin = true,
+                                                              .scopes = ScopeSet::All(),
+                                                              .project = std::nullopt},
+                                                             now));
   return std::optional<CreatedKey>(std::move(created));
 }
 

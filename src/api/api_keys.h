@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "api/scopes.h"
 #include "common/status.h"
 #include "store/store.h"
 
@@ -19,9 +20,20 @@ struct CreatedKey {
   store::User user;
 };
 
-// Creates a user named `user_name` (admin or not) and a key for it.
-Result<CreatedKey> CreateUserWithKey(store::Store& store, const std::string& user_name,
-                                     const std::string& key_name, bool admin, int64_t now);
+struct KeySpec {
+  std::string user_name;
+  std::string key_name;  // empty: the user's name
+  bool admin = false;    // the user is an admin
+  ScopeSet scopes = ScopeSet::Default();
+  std::optional<std::string> project;
+};
+
+// Creates a user and a key for it. The admin scope needs an admin user
+// (kInvalidArgument, field "scopes", otherwise); a project is 1..100 characters.
+Result<CreatedKey> CreateUserWithKey(store::Store& store, const KeySpec& spec, int64_t now);
+
+// Checks an optional project name (shared by keys and OAuth clients).
+Status ValidateProject(const std::optional<std::string>& project);
 
 // When the database has no API key at all, creates an admin user and key and
 // returns it (the caller prints it once); nullopt otherwise.

@@ -55,13 +55,15 @@ Status ApiServerConfig::Validate() const {
   if (max_upload_bytes < 1024) return InvalidArgument("must be >= 1024", "VOX_MAX_UPLOAD_BYTES");
   VOX_RETURN_IF_ERROR(stream.Validate());
   VOX_RETURN_IF_ERROR(openai::VoiceTable::Create(openai_voices));
+  VOX_RETURN_IF_ERROR(auth.Validate());
   return {};
 }
 
 ApiServer::ApiServer(ApiServerConfig config, JobService& jobs, Authenticator& auth,
                      const engines::EngineRegistry& engines, store::Store& store,
                      blob::BlobStore& blobs, obs::Registry& metrics,
-                     std::vector<ReadinessCheck> readiness, cloning::VoiceCloner* cloner)
+                     std::vector<ReadinessCheck> readiness, cloning::VoiceCloner* cloner,
+                     const OAuthTokenService* oauth)
     : config_(std::move(config)),
       jobs_(jobs),
       auth_(auth),
@@ -71,6 +73,7 @@ ApiServer::ApiServer(ApiServerConfig config, JobService& jobs, Authenticator& au
       metrics_(metrics),
       readiness_(std::move(readiness)),
       cloner_(cloner),
+      oauth_(oauth),
       limiter_(config_.submit_rate, config_.submit_burst),
       requests_(metrics.AddCounter("vox_http_requests_total", "HTTP requests by route and status.",
                                    {"method", "route", "status"})),
@@ -86,7 +89,7 @@ ApiServer::ApiServer(ApiServerConfig config, JobService& jobs, Authenticator& au
                                                jobs.limits())) {
   auto voices = openai::VoiceTable::Create(config_.openai_voices);  // Validate() checked it
   openai_speech_ = std::make_unique<openai::SpeechRoute>(
-      *streams_, auth_, limiter_, voices ? std::move(*voices) : openai::VoiceTable(),
+      *streams_, auth_, scopes_, limiter_, voices ? std::move(*voices) : openai::VoiceTable(),
       [this](std::function<void()> work) { boost::asio::post(handler_pool_, std::move(work)); });
   auto post = [this](std::function<void()> work) {
     boost::asio::post(handler_pool_, std::move(work));
@@ -129,14 +132,12 @@ void ApiServer::Offload(const Request& request, Responder respond, std::function
   });
 }
 
-http::Gate ApiServer::AuthGate(bool admin_only) {
-  return [this, admin_only](const Request& request, http::GateDecision decide) {
+http::Gate ApiServer::AuthGate() {
+  return [this](const Request& request, http::GateDecision decide) {
     auto authorization = HeaderCopy(request, "Authorization");
-    boost::asio::post(handler_pool_, [this, admin_only, authorization, decide] {
-      auto who = auth_.Authenticate(authorization);
-      if (!who) return decide(FromError(who.error()));
-      if (admin_only && !who->is_admin) return decide(AdminOnly());
-      decide(std::nullopt);
+    boost::asio::post(handler_pool_, [this, scope = scopes_.For(request), authorization, decide] {
+      auto who = auth_.Authorize(authorization, scope);
+      decide(who ? std::nullopt : std::optional<Response>(FromError(who.error())));
     });
   };
 }
@@ -144,65 +145,74 @@ http::Gate ApiServer::AuthGate(bool admin_only) {
 void ApiServer::Authed(Request& request, Responder respond,
                        std::function<Response(const Principal&)> work) {
   auto authorization = HeaderCopy(request, "Authorization");
-  Offload(request, std::move(respond), [this, authorization, work = std::move(work)] {
-    auto who = auth_.Authenticate(authorization);
-    if (!who) return FromError(who.error());
-    Response response = work(*who);
-    response.log_principal = who->key_id;
-    return response;
-  });
+  Offload(request, std::move(respond),
+          [this, scope = scopes_.For(request), authorization, work = std::move(work)] {
+            auto who = auth_.Authorize(authorization, scope);
+            if (!who) return FromError(who.error());
+            Response response = work(*who);
+            response.log_principal = who->key_id;
+            return response;
+          });
 }
 
 http::Router ApiServer::BuildRouter() {
   http::Router router;
-  auto add = [&](std::string_view method, std::string_view pattern,
-                 void (ApiServer::*handler)(Request&, Responder), http::RouteOptions options = {}) {
-    auto added = router.Add(
-        method, pattern,
-        [this, handler](Request& r, Responder respond) { (this->*handler)(r, std::move(respond)); },
-        options);
+  // Every route names the scope a caller needs (nullopt: no credential; the
+  // audio URL carries its own signature). Undeclared routes need admin.
+  constexpr std::optional<Scope> kPublic;
+  auto route = [&](std::string_view method, std::string_view pattern, std::optional<Scope> scope,
+                   http::Handler handler, http::RouteOptions options = {}) {
+    if (scope) scopes_.Declare(method, pattern, *scope);
+    auto added = router.Add(method, pattern, std::move(handler), std::move(options));
     if (!added) spdlog::critical("route {} {}: {}", method, pattern, added.error().ToString());
+  };
+  auto add = [&](std::string_view method, std::string_view pattern, std::optional<Scope> scope,
+                 void (ApiServer::*handler)(Request&, Responder), http::RouteOptions options = {}) {
+    route(
+        method, pattern, scope,
+        [this, handler](Request& r, Responder respond) { (this->*handler)(r, std::move(respond)); },
+        std::move(options));
   };
   // Routes with bodies authenticate from the headers first: a refused client's
   // body is never read (the handler authenticates again, from the key cache).
-  add("POST", "/v1/tts/synthesize", &ApiServer::Synthesize,
-      {.max_body_bytes = jobs_.limits().MaxJsonBodyBytes(), .gate = AuthGate(false)});
-  add("POST", "/v1/tts/stream", &ApiServer::Stream,
-      {.max_body_bytes = jobs_.limits().MaxJsonBodyBytes(), .gate = AuthGate(false)});
-  if (auto added = router.Add(
-          "POST", "/v1/audio/speech",
-          [this](Request& r, Responder respond) { openai_speech_->Handle(r, std::move(respond)); },
-          {.max_body_bytes = 64 * 1024, .gate = openai_speech_->Gate()});
-      !added) {
-    spdlog::critical("route /v1/audio/speech: {}", added.error().ToString());
-  }
-  add("GET", "/v1/tts/job/{job_id}", &ApiServer::GetJob);
-  add("GET", "/v1/tts/jobs", &ApiServer::ListJobs);
-  add("DELETE", "/v1/tts/job/{job_id}", &ApiServer::CancelJob);
-  add("GET", "/v1/tts/job/{job_id}/timestamps", &ApiServer::GetJobTimestamps);
-  add("GET", "/v1/audio/{file}", &ApiServer::GetAudio);
-  add("GET", "/v1/voices", &ApiServer::ListVoices);
-  add("GET", "/v1/voices/{voice_id}", &ApiServer::GetVoice);
-  add("DELETE", "/v1/voices/{voice_id}", &ApiServer::DeleteVoice);
+  add("POST", "/v1/tts/synthesize", Scope::kTtsWrite, &ApiServer::Synthesize,
+      {.max_body_bytes = jobs_.limits().MaxJsonBodyBytes(), .gate = AuthGate()});
+  add("POST", "/v1/tts/stream", Scope::kTtsWrite, &ApiServer::Stream,
+      {.max_body_bytes = jobs_.limits().MaxJsonBodyBytes(), .gate = AuthGate()});
+  route("POST", "/v1/audio/speech", Scope::kTtsWrite,
+        [this](Request& r, Responder respond) { openai_speech_->Handle(r, std::move(respond)); },
+        {.max_body_bytes = 64 * 1024, .gate = openai_speech_->Gate()});
+  add("GET", "/v1/tts/job/{job_id}", Scope::kTtsRead, &ApiServer::GetJob);
+  add("GET", "/v1/tts/jobs", Scope::kTtsRead, &ApiServer::ListJobs);
+  add("DELETE", "/v1/tts/job/{job_id}", Scope::kTtsWrite, &ApiServer::CancelJob);
+  add("GET", "/v1/tts/job/{job_id}/timestamps", Scope::kTtsRead, &ApiServer::GetJobTimestamps);
+  add("GET", "/v1/audio/{file}", kPublic, &ApiServer::GetAudio);
+  add("GET", "/v1/voices", Scope::kVoicesRead, &ApiServer::ListVoices);
+  add("GET", "/v1/voices/{voice_id}", Scope::kVoicesRead, &ApiServer::GetVoice);
+  add("DELETE", "/v1/voices/{voice_id}", Scope::kVoicesWrite, &ApiServer::DeleteVoice);
   // Uploads past a megabyte are read to an unlinked temporary file, not memory.
   const http::RouteOptions upload = {.max_body_bytes = config_.max_upload_bytes,
                                      .spool_above_bytes = kUploadMemoryBytes};
-  add("POST", "/v1/voice/create", &ApiServer::CreateVoice,
+  add("POST", "/v1/voice/create", Scope::kVoicesWrite, &ApiServer::CreateVoice,
       {.max_body_bytes = upload.max_body_bytes,
        .spool_above_bytes = upload.spool_above_bytes,
-       .gate = AuthGate(false)});
-  add("GET", "/v1/voice/consent-statement", &ApiServer::ConsentStatement);
-  add("POST", "/v1/admin/protected-voices", &ApiServer::AddProtectedVoice,
+       .gate = AuthGate()});
+  add("GET", "/v1/voice/consent-statement", Scope::kVoicesWrite, &ApiServer::ConsentStatement);
+  add("POST", "/v1/admin/protected-voices", Scope::kAdmin, &ApiServer::AddProtectedVoice,
       {.max_body_bytes = upload.max_body_bytes,
        .spool_above_bytes = upload.spool_above_bytes,
-       .gate = AuthGate(true)});
-  add("GET", "/v1/admin/protected-voices", &ApiServer::ListProtectedVoices);
-  add("DELETE", "/v1/admin/protected-voices/{id}", &ApiServer::RemoveProtectedVoice);
-  add("GET", "/v1/models", &ApiServer::ListModels);
-  add("POST", "/v1/admin/models/reload", &ApiServer::ReloadModels,
-      {.max_body_bytes = 4096, .gate = AuthGate(true)});
-  add("GET", "/readyz", &ApiServer::Ready);
-  AddElevenLabsRoutes(router);
+       .gate = AuthGate()});
+  add("GET", "/v1/admin/protected-voices", Scope::kAdmin, &ApiServer::ListProtectedVoices);
+  add("DELETE", "/v1/admin/protected-voices/{id}", Scope::kAdmin, &ApiServer::RemoveProtectedVoice);
+  add("GET", "/v1/models", Scope::kTtsRead, &ApiServer::ListModels);
+  // The client authenticates itself (Basic or the form); no bearer credential.
+  if (oauth_ != nullptr) {
+    add("POST", "/v1/oauth/token", kPublic, &ApiServer::OAuthToken, {.max_body_bytes = 16 * 1024});
+  }
+  add("POST", "/v1/admin/models/reload", Scope::kAdmin, &ApiServer::ReloadModels,
+      {.max_body_bytes = 4096, .gate = AuthGate()});
+  add("GET", "/readyz", kPublic, &ApiServer::Ready);
+  AddElevenLabsRoutes(router);  // xi-api-key: each route checks its scope itself
   (void)router.Add("GET", "/healthz", [](Request&, Responder respond) {
     respond(http::Json(200, {{"status", "ok"}}));
   });
@@ -358,6 +368,13 @@ void ApiServer::ReloadModels(Request& request, Responder respond) {
     if (!report) return FromError(report.error());
     return http::Json(200, *report);
   });
+}
+
+void ApiServer::OAuthToken(Request& request, Responder respond) {
+  TokenRequest token{HeaderCopy(request, "Content-Type"), HeaderCopy(request, "Authorization"),
+                     std::move(request.body)};
+  Offload(request, std::move(respond),
+          [this, token = std::move(token)] { return oauth_->Token(token); });
 }
 
 void ApiServer::Ready(Request& request, Responder respond) {

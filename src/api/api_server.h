@@ -10,12 +10,15 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "api/auth_config.h"
 #include "api/authenticator.h"
 #include "api/elevenlabs/catalog_route.h"
 #include "api/elevenlabs/tts_route.h"
 #include "api/job_service.h"
+#include "api/oauth_token.h"
 #include "api/openai/speech_route.h"
 #include "api/rate_limiter.h"
+#include "api/route_scopes.h"
 #include "api/stream_service.h"
 #include "cloning/voice_cloner.h"
 #include "engines/engine_registry.h"
@@ -32,6 +35,7 @@ struct ApiServerConfig {
   size_t max_upload_bytes = 50u << 20;  // VOX_MAX_UPLOAD_BYTES: a voice upload, all parts
   StreamServiceConfig stream;           // /v1/tts/stream and /v1/audio/speech
   std::string openai_voices;            // VOX_OPENAI_VOICES (openai/voice_table.h)
+  AuthConfig auth;                      // bearer tokens (the caller builds the verifier)
 
   // The HTTP core's checks (fields named as in HttpServerConfig), then these
   // (named by their VOX_* setting).
@@ -54,7 +58,7 @@ class ApiServer {
   ApiServer(ApiServerConfig config, JobService& jobs, Authenticator& auth,
             const engines::EngineRegistry& engines, store::Store& store, blob::BlobStore& blobs,
             obs::Registry& metrics, std::vector<ReadinessCheck> readiness,
-            cloning::VoiceCloner* cloner = nullptr);
+            cloning::VoiceCloner* cloner = nullptr, const OAuthTokenService* oauth = nullptr);
   ~ApiServer();
 
   // Reloads the model directory (POST /v1/admin/models/reload) and answers
@@ -76,10 +80,11 @@ class ApiServer {
   // Logs from `work` carry the request's id.
   void Offload(const http::Request& request, http::Responder respond,
                std::function<http::Response()> work);
-  // A route gate: authenticates from the headers (on the handler pool) and,
-  // with `admin_only`, checks the role, before a byte of the body is read.
-  http::Gate AuthGate(bool admin_only);
-  // Authenticates on the handler pool, then runs `work` with the principal.
+  // A route gate: authenticates from the headers (on the handler pool) and
+  // checks the route's scope, before a byte of the body is read.
+  http::Gate AuthGate();
+  // Authenticates on the handler pool and checks the route's scope (scopes_),
+  // then runs `work` with the principal.
   void Authed(http::Request& request, http::Responder respond,
               std::function<http::Response(const Principal&)> work);
 
@@ -104,6 +109,8 @@ class ApiServer {
   void RemoveProtectedVoice(http::Request& request, http::Responder respond);
   void ListModels(http::Request& request, http::Responder respond);
   void ReloadModels(http::Request& request, http::Responder respond);
+  // POST /v1/oauth/token (oauth_token.h); 404 without a token service.
+  void OAuthToken(http::Request& request, http::Responder respond);
   void Ready(http::Request& request, http::Responder respond);
 
   ApiServerConfig config_;
@@ -116,7 +123,9 @@ class ApiServer {
   std::vector<ReadinessCheck> readiness_;
   cloning::VoiceCloner* cloner_;
   std::function<Result<nlohmann::json>()> reload_models_;
+  const OAuthTokenService* oauth_;
   RateLimiter limiter_;
+  RouteScopes scopes_;  // filled by BuildRouter, read-only afterwards
   obs::Family<obs::Counter>& requests_;
   obs::Family<obs::Histogram>& latency_;
   obs::Family<obs::Counter>& voice_creations_;

@@ -188,11 +188,12 @@ Result<SubmitResult> JobService::Submit(const Principal& who, const SynthesizeRe
   audit.target_type = "job";
   audit.target_id = created.job.id;
   audit.request_id = request_id;
-  audit.detail = json{{"voice_id", job.voice_id},
-                      {"format", job.format},
-                      {"chars", plan->text_chars},
-                      {"cache_hit", job.cache_hit}}
-                     .dump();
+  json detail = {{"voice_id", job.voice_id},
+                 {"format", job.format},
+                 {"chars", plan->text_chars},
+                 {"cache_hit", job.cache_hit}};
+  if (who.project) detail["project"] = *who.project;  // usage per project
+  audit.detail = detail.dump();
   (void)store_.AppendAudit(audit);  // the job row itself is the durable record
   return SubmitResult{std::move(created.job), true};
 }

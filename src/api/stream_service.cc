@@ -265,15 +265,15 @@ void StreamService::Record(PreparedStream& s, JobStatus status, const std::strin
   audit.target_type = "job";
   audit.target_id = job.id;
   audit.request_id = s.request_id;
-  audit.detail = json{
-      {"route", s.route},
-      {"voice_id", job.voice_id},
-      {"format", job.format},
-      {"chars", s.usage.input_chars},
-      {"audio_s", s.usage.audio_seconds},
-      {"bytes", s.usage.bytes},
-      {"outcome",
-       outcome}}.dump();
+  json detail = json{{"route", s.route},
+                     {"voice_id", job.voice_id},
+                     {"format", job.format},
+                     {"chars", s.usage.input_chars},
+                     {"audio_s", s.usage.audio_seconds},
+                     {"bytes", s.usage.bytes},
+                     {"outcome", outcome}};
+  if (s.who.project) detail["project"] = *s.who.project;  // usage per project
+  audit.detail = detail.dump();
   (void)store_.AppendAudit(audit);
 }
 

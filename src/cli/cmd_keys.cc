@@ -1,10 +1,10 @@
 // vox keys create|list|revoke: API key management, straight on the database.
 #include <cstdio>
 #include <iostream>
-
 #include <nlohmann/json.hpp>
 
 #include "api/api_keys.h"
+#include "cli/account_commands.h"
 #include "cli/commands.h"
 #include "cli/errors.h"
 #include "cli/platform.h"
@@ -18,25 +18,11 @@ struct KeysOptions {
   PlatformConfig config;
   std::string name;
   bool admin = false;
+  std::string scopes;
+  std::string project;
   bool json = false;
   std::string id;
 };
-
-std::unique_ptr<store::Store> OpenMigratedStore(KeysOptions& o, const char* command) {
-  ExitOnError(command, o.config.Finalize());
-  ExitOnError(command, MigrateDatabase(o.config));
-  auto store = store::OpenStore(o.config.database_url);
-  if (!store) Fail(command, store.error());
-  return std::move(*store);
-}
-
-std::string FormatTime(const std::optional<int64_t>& ms) {
-  if (!ms) return "-";
-  std::time_t s = static_cast<std::time_t>(*ms / 1000);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M", std::gmtime(&s));
-  return buf;
-}
 
 }  // namespace
 
@@ -49,17 +35,31 @@ void AddKeysCommand(CLI::App& app) {
       "create", "Create a user and an API key; prints the key alone on stdout (shown once).");
   create->config.AddOptions(*c);
   c->add_option("--name", create->name, "Name of the key's owner")->required();
-  c->add_flag("--admin", create->admin, "Give the key admin rights");
+  c->add_flag("--admin", create->admin,
+              "Make the owner an admin (the key gets every scope unless --scopes says)");
+  c->add_option("--scopes", create->scopes,
+                "Comma-separated: tts:read, tts:write, voices:read, voices:write, admin "
+                "(default: all but admin; with --admin, all)");
+  c->add_option("--project", create->project, "Project the key belongs to (usage per project)");
   c->callback([create] {
-    auto store = OpenMigratedStore(*create, "keys create");
-    auto key = api::CreateUserWithKey(*store, create->name, create->name, create->admin, NowMs());
+    api::KeySpec spec{.user_name = create->name,
+                      .key_name = create->name,
+                      .admin = create->admin,
+                      .scopes = ScopesOption(create->scopes, create->admin, "keys create"),
+                      .project = OptionalText(create->project)};
+    auto store = OpenMigratedStore(create->config, "keys create");
+    auto key = api::CreateUserWithKey(*store, spec, NowMs());
     if (!key) Fail("keys create", key.error());
     store::AuditEvent audit;
     audit.action = "key.create";
     audit.target_type = "api_key";
     audit.target_id = key->key.id;
-    audit.detail = nlohmann::json{{"via", "cli"}, {"prefix", key->key.prefix},
-                                  {"admin", create->admin}}.dump();
+    audit.detail = nlohmann::json{{"via", "cli"},
+                                  {"prefix", key->key.prefix},
+                                  {"admin", create->admin},
+                                  {"scopes", key->key.scopes},
+                                  {"project", key->key.project.value_or("")}}
+                       .dump();
     (void)store->AppendAudit(audit);
     std::cout << key->plaintext << std::endl;
   });
@@ -69,23 +69,30 @@ void AddKeysCommand(CLI::App& app) {
   list->config.AddOptions(*l);
   l->add_flag("--json", list->json, "Print JSON");
   l->callback([list] {
-    auto store = OpenMigratedStore(*list, "keys list");
+    auto store = OpenMigratedStore(list->config, "keys list");
     auto all = store->ListApiKeys(std::nullopt);
     if (!all) Fail("keys list", all.error());
     if (list->json) {
       nlohmann::json out = nlohmann::json::array();
       for (const auto& k : *all) {
-        out.push_back({{"id", k.id}, {"prefix", k.prefix}, {"name", k.name}, {"user_id", k.user_id},
-                       {"created_at", k.created_at}, {"revoked", k.revoked()}});
+        out.push_back({{"id", k.id},
+                       {"prefix", k.prefix},
+                       {"name", k.name},
+                       {"user_id", k.user_id},
+                       {"scopes", k.scopes},
+                       {"project", k.project ? nlohmann::json(*k.project) : nlohmann::json()},
+                       {"created_at", k.created_at},
+                       {"revoked", k.revoked()}});
       }
       std::cout << out.dump(2) << std::endl;
       return;
     }
-    std::printf("%-36s %-13s %-20s %-16s %-16s\n", "ID", "PREFIX", "NAME", "CREATED", "REVOKED");
+    std::printf("%-36s %-13s %-20s %-16s %-16s %-16s %s\n", "ID", "PREFIX", "NAME", "PROJECT",
+                "CREATED", "REVOKED", "SCOPES");
     for (const auto& k : *all) {
-      std::printf("%-36s %-13s %-20s %-16s %-16s\n", k.id.c_str(), k.prefix.c_str(),
-                  k.name.c_str(), FormatTime(k.created_at).c_str(),
-                  FormatTime(k.revoked_at).c_str());
+      std::printf("%-36s %-13s %-20s %-16s %-16s %-16s %s\n", k.id.c_str(), k.prefix.c_str(),
+                  k.name.c_str(), k.project.value_or("-").c_str(), FormatTime(k.created_at).c_str(),
+                  FormatTime(k.revoked_at).c_str(), k.scopes.c_str());
     }
   });
 
@@ -94,7 +101,7 @@ void AddKeysCommand(CLI::App& app) {
   revoke->config.AddOptions(*r);
   r->add_option("id", revoke->id, "Key id or prefix (see `vox keys list`)")->required();
   r->callback([revoke] {
-    auto store = OpenMigratedStore(*revoke, "keys revoke");
+    auto store = OpenMigratedStore(revoke->config, "keys revoke");
     auto key = store->RevokeApiKey(revoke->id, NowMs());
     if (!key) Fail("keys revoke", key.error());
     store::AuditEvent audit;

@@ -14,6 +14,7 @@ void AddVoicesCommand(CLI::App& app);
 void AddServeCommand(CLI::App& app);
 void AddMigrateCommand(CLI::App& app);
 void AddKeysCommand(CLI::App& app);
+void AddClientsCommand(CLI::App& app);  // OAuth2 clients
 void AddCloneCommand(CLI::App& app);  // clone, consent-statement, protected
 void AddPhonemizeCommand(CLI::App& app);
 void AddModelsCommand(CLI::App& app);   // models list|add|remove

@@ -34,6 +34,12 @@ Result<ComponentConfigs> MapSettings(const PlatformConfig& config) {
   c.api.max_upload_bytes = config.max_upload_bytes;
   c.api.stream.threads = config.stream_threads;
   c.api.openai_voices = config.openai_voices;
+  c.api.auth.jwt_secret = config.jwt_secret;
+  c.api.auth.jwt_public_keys = config.jwt_public_keys;
+  c.api.auth.jwt_issuer = config.jwt_issuer;
+  c.api.auth.jwt_audience = config.jwt_audience;
+  c.api.auth.jwt_leeway_s = config.jwt_leeway_s;
+  c.api.auth.oauth_token_ttl_s = config.oauth_token_ttl_s;
   // Large uploads are spooled next to the jobs' temporary files (unlinked at once).
   c.api.http.spool_dir = (std::filesystem::path(config.data_dir) / "tmp").string();
   if (auto s = c.api.Validate(); !s) return std::unexpected(NameHttpSetting(s.error()));

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   vox::cli::AddServeCommand(app);
   vox::cli::AddMigrateCommand(app);
   vox::cli::AddKeysCommand(app);
+  vox::cli::AddClientsCommand(app);
   vox::cli::AddCloneCommand(app);
   vox::cli::AddPhonemizeCommand(app);
   vox::cli::AddModelsCommand(app);

@@ -224,9 +224,16 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
     auto checks = ReadinessChecks(*store, *blobs, *queue, *engines, pool.get());
     Status cloning_status = cloning_kit ? Status{} : Status(std::unexpected(cloning_kit.error()));
     checks.push_back({"cloning", [cloning_status] { return cloning_status; }, /*required=*/false});
-    auto authenticator = std::make_unique<api::Authenticator>(*store);
-    server = std::make_unique<api::ApiServer>(components.api, jobs, *authenticator, *engines,
-                                              *store, *blobs, metrics, std::move(checks), cloner);
+    VOX_ASSIGN_OR_RETURN(auto token_keys, api::TokenKeys(components.api.auth, secret));
+    auto tokens =
+        std::make_unique<api::JwtVerifier>(std::move(token_keys), components.api.auth.jwt_leeway_s);
+    auto authenticator =
+        std::make_unique<api::Authenticator>(*store, Clock::System(), 30'000, tokens.get());
+    auto oauth = std::make_unique<api::OAuthTokenService>(*store, api::VoxTokenKey(secret),
+                                                          components.api.auth.oauth_token_ttl_s);
+    server =
+        std::make_unique<api::ApiServer>(components.api, jobs, *authenticator, *engines, *store,
+                                         *blobs, metrics, std::move(checks), cloner, oauth.get());
     server->SetModelsReloader(reload_models);
     VOX_RETURN_IF_ERROR(server->Start());
     std::unique_ptr<wyoming::WyomingMetrics> wyoming_metrics;

@@ -4,16 +4,29 @@
 #include <thread>
 
 #include "cli/component_configs.h"
+#include "common/secret_file.h"
 #include "obs/log.h"
 
 namespace vox::cli {
+namespace {
+
+// A secret setting: `--flag` / NAME and `--flag-file` / NAME_FILE (a file
+// holding it; Finalize() reads it). Never a default shown in --help.
+void AddSecretOption(CLI::App& cmd, const std::string& flag, std::string& value, std::string& file,
+                     const std::string& name, const std::string& help) {
+  cmd.add_option(flag, value, help)->envname(name);
+  cmd.add_option(flag + "-file", file, "File holding " + name + " (Docker/Kubernetes secrets)")
+      ->envname(name + "_FILE");
+}
+
+}  // namespace
 
 void PlatformConfig::AddOptions(CLI::App& cmd) {
   cmd.add_option("--data", data_dir, "Data directory (database, audio, secret)")
       ->envname("VOX_DATA_DIR")
       ->capture_default_str();
-  cmd.add_option("--database-url", database_url, "sqlite://PATH or postgresql://...")
-      ->envname("VOX_DATABASE_URL");
+  AddSecretOption(cmd, "--database-url", database_url, database_url_file, "VOX_DATABASE_URL",
+                  "sqlite://PATH or postgresql://...");
   cmd.add_option("--queue-url", queue_url, "local:// or redis://host:port/db")
       ->envname("VOX_QUEUE_URL")
       ->capture_default_str();
@@ -53,8 +66,24 @@ void PlatformConfig::AddOptions(CLI::App& cmd) {
                  "Time a response write may make no progress (a client that stopped reading)")
       ->envname("VOX_HTTP_WRITE_TIMEOUT_MS")
       ->capture_default_str();
-  cmd.add_option("--signing-secret", signing_secret, "Secret for audio URLs and webhooks")
-      ->envname("VOX_SIGNING_SECRET");
+  AddSecretOption(cmd, "--signing-secret", signing_secret, signing_secret_file,
+                  "VOX_SIGNING_SECRET", "Secret for audio URLs, webhooks and OAuth2 tokens");
+  AddSecretOption(cmd, "--jwt-secret", jwt_secret, jwt_secret_file, "VOX_JWT_SECRET",
+                  "HS256 secret of an external JWT issuer (32+ bytes)");
+  cmd.add_option("--jwt-public-key-file", jwt_public_key_file,
+                 "RS256/ES256 JWT issuer's public key: a PEM file or a JWKS document")
+      ->envname("VOX_JWT_PUBLIC_KEY_FILE");
+  cmd.add_option("--jwt-issuer", jwt_issuer, "Required iss of external JWTs (empty: any)")
+      ->envname("VOX_JWT_ISSUER");
+  cmd.add_option("--jwt-audience", jwt_audience, "Required aud of external JWTs (empty: any)")
+      ->envname("VOX_JWT_AUDIENCE");
+  cmd.add_option("--jwt-leeway", jwt_leeway_s, "Seconds of clock skew allowed on exp and nbf")
+      ->envname("VOX_JWT_LEEWAY_S")
+      ->capture_default_str();
+  cmd.add_option("--oauth-token-ttl", oauth_token_ttl_s,
+                 "Seconds an OAuth2 access token from /v1/oauth/token lives")
+      ->envname("VOX_OAUTH_TOKEN_TTL_S")
+      ->capture_default_str();
   cmd.add_flag("--webhook-allow-private", webhook_allow_private,
                "Allow webhooks to loopback/private addresses")
       ->envname("VOX_WEBHOOK_ALLOW_PRIVATE");
@@ -154,6 +183,18 @@ void PlatformConfig::AddOptions(CLI::App& cmd) {
 
 Status PlatformConfig::Finalize() {
   if (data_dir.empty()) return InvalidArgument("must not be empty", "VOX_DATA_DIR");
+  VOX_ASSIGN_OR_RETURN(signing_secret,
+                       ResolveSecret(signing_secret, signing_secret_file, "VOX_SIGNING_SECRET"));
+  VOX_ASSIGN_OR_RETURN(database_url,
+                       ResolveSecret(database_url, database_url_file, "VOX_DATABASE_URL"));
+  VOX_ASSIGN_OR_RETURN(jwt_secret, ResolveSecret(jwt_secret, jwt_secret_file, "VOX_JWT_SECRET"));
+  signing_secret_file.clear();  // read once: a second Finalize() must not see both
+  database_url_file.clear();
+  jwt_secret_file.clear();
+  if (!jwt_public_key_file.empty()) {
+    VOX_ASSIGN_OR_RETURN(jwt_public_keys,
+                         ReadSecretFile(jwt_public_key_file, "VOX_JWT_PUBLIC_KEY_FILE"));
+  }
   if (database_url.empty()) database_url = "sqlite://" + data_dir + "/vox.db";
   if (storage_url.empty()) storage_url = "file://" + data_dir + "/blobs";
   if (cache_url.empty()) {
@@ -181,12 +222,34 @@ webhook::WebhookConfig PlatformConfig::WebhookSettings() const {
 }
 
 namespace {
-// "postgresql://user:pw@host/db" -> "postgresql://***@host/db"
+// "postgresql://user:pw@host/db?password=x&sslmode=require" ->
+// "postgresql://***@host/db?password=***&sslmode=require": the user info and
+// every query parameter whose name looks secret.
 std::string RedactUrl(const std::string& url) {
-  auto scheme = url.find("://");
-  auto at = url.find('@');
-  if (scheme == std::string::npos || at == std::string::npos || at < scheme) return url;
-  return url.substr(0, scheme + 3) + "***" + url.substr(at);
+  std::string out = url;
+  auto scheme = out.find("://");
+  auto at = out.find('@');
+  auto query = out.find('?');
+  if (scheme != std::string::npos && at != std::string::npos && at > scheme && at < query) {
+    out = out.substr(0, scheme + 3) + "***" + out.substr(at);
+    query = out.find('?');
+  }
+  if (query == std::string::npos) return out;
+  std::string redacted = out.substr(0, query + 1);
+  std::string_view rest = std::string_view(out).substr(query + 1);
+  while (!rest.empty()) {
+    std::string_view param = rest.substr(0, rest.find('&'));
+    rest.remove_prefix(std::min(rest.size(), param.size() + 1));
+    std::string name(param.substr(0, param.find('=')));
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const bool secret = name.find("password") != name.npos || name.find("secret") != name.npos ||
+                        name.find("token") != name.npos || name.find("key") != name.npos;
+    const size_t eq = param.find('=');
+    redacted += std::string(secret && eq != param.npos ? std::string(param.substr(0, eq)) + "=***"
+                                                       : std::string(param));
+    if (!rest.empty()) redacted += '&';
+  }
+  return redacted;
 }
 }  // namespace
 
@@ -200,6 +263,10 @@ std::string PlatformConfig::ToString() const {
                         {"workers", workers},
                         {"io_threads", io_threads},
                         {"signing_secret", signing_secret.empty() ? "(generated)" : "(set)"},
+                        {"jwt_secret", jwt_secret.empty() ? "(none)" : "(set)"},
+                        {"jwt_public_key_file", jwt_public_key_file},
+                        {"jwt_issuer", jwt_issuer},
+                        {"jwt_audience", jwt_audience},
                         {"max_text_chars", max_text_chars},
                         {"rate_limit", rate_limit},
                         {"drain_grace_s", drain_grace_s},

@@ -61,9 +61,23 @@ struct PlatformConfig {
   int wyoming_threads = 2;                // VOX_WYOMING_THREADS: syntheses at once
   int wyoming_idle_timeout_ms = 120'000;  // VOX_WYOMING_IDLE_TIMEOUT_MS
 
+  // Bearer tokens (api/auth_config.h).
+  std::string jwt_secret;            // VOX_JWT_SECRET: HS256
+  std::string jwt_public_key_file;   // VOX_JWT_PUBLIC_KEY_FILE: PEM public key or JWKS
+  std::string jwt_public_keys;       // its content, read by Finalize()
+  std::string jwt_issuer;            // VOX_JWT_ISSUER
+  std::string jwt_audience;          // VOX_JWT_AUDIENCE
+  int64_t jwt_leeway_s = 60;         // VOX_JWT_LEEWAY_S
+  int64_t oauth_token_ttl_s = 3600;  // VOX_OAUTH_TOKEN_TTL_S
+  // Each secret's NAME_FILE variant (secret_options below): a file holding it.
+  std::string signing_secret_file;  // VOX_SIGNING_SECRET_FILE
+  std::string database_url_file;    // VOX_DATABASE_URL_FILE (the URL may carry a password)
+  std::string jwt_secret_file;      // VOX_JWT_SECRET_FILE
+
   // Registers the options on `cmd` (flags override environment variables).
   void AddOptions(CLI::App& cmd);
-  // Fills defaults that depend on other settings; checks ranges.
+  // Reads the secrets given by file; fills defaults that depend on other
+  // settings; checks ranges.
   Status Finalize();
   std::string ToString() const;  // for the start-up log; secrets redacted
   // The webhook settings above, secret not included.

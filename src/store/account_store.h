@@ -1,4 +1,4 @@
-// AccountStore: users, API keys (hashes only) and the audit trail.
+// AccountStore: users, API keys and OAuth2 clients (hashes only), the audit trail.
 // Thread-safe; errors as in store.h (typed ErrorCodes, never a driver's text).
 #pragma once
 
@@ -35,6 +35,15 @@ class AccountStore {
   // Sets last_used_at. A write: the API should call it at most once a minute
   // per key, not on every request.
   virtual Status TouchApiKey(const std::string& id, int64_t at) = 0;
+  // --- OAuth2 clients --------------------------------------------------------
+  // kAlreadyExists when the id is taken; kInvalidArgument for an unknown user.
+  virtual Result<OAuthClient> CreateOAuthClient(OAuthClient client) = 0;
+  // Revoked clients included (revoked_at set). kNotFound when none has this id.
+  virtual Result<OAuthClient> GetOAuthClient(const std::string& id) = 0;
+  // All clients (revoked included), oldest first.
+  virtual Result<std::vector<OAuthClient>> ListOAuthClients() = 0;
+  // Revoking a revoked client keeps its first revoked_at. kNotFound when none.
+  virtual Result<OAuthClient> RevokeOAuthClient(const std::string& id, int64_t at) = 0;
   // --- audit -----------------------------------------------------------------
   // Returns the event's id.
   virtual Result<int64_t> AppendAudit(AuditEvent event) = 0;

@@ -1,4 +1,4 @@
-// Conformance: schema, users, API keys and the audit trail.
+// Conformance: schema, users, API keys, OAuth clients and the audit trail.
 #include "common/uuid.h"
 #include "store/store_conformance.h"
 
@@ -8,7 +8,7 @@ namespace {
 TEST_P(StoreConformance, MigrateIsVersionedAndIdempotent) {
   VOX_ASSERT_OK_AND_ASSIGN(int version, store_->SchemaVersion());
   EXPECT_EQ(version, store_->LatestSchemaVersion());
-  EXPECT_EQ(version, 3);  // 2: voice cloning, 3: voice creation jobs
+  EXPECT_EQ(version, 4);  // 2: voice cloning, 3: voice creation jobs, 4: scopes, clients
   VOX_ASSERT_OK(store_->Migrate());
   VOX_ASSERT_OK(store_->Migrate());
   VOX_ASSERT_OK_AND_ASSIGN(int again, store_->SchemaVersion());
@@ -71,14 +71,23 @@ TEST_P(StoreConformance, ApiKeyLifecycle) {
   User u = AddUser();
   ApiKey k = MakeKey(u.id, "vox_ab12", "hash-1");
   k.created_at = kT0;
+  k.scopes = "tts:read voices:read";
+  k.project = "podcast";
   VOX_ASSERT_OK_AND_ASSIGN(ApiKey created, store_->CreateApiKey(k));
   EXPECT_TRUE(IsUuid(created.id));
+  // A key without a project keeps none (NULL, not "").
+  VOX_ASSERT_OK(store_->CreateApiKey(MakeKey(u.id, "vox_noproj", "hash-np")));
+  VOX_ASSERT_OK_AND_ASSIGN(ApiKey no_project, store_->FindApiKeyByHash("hash-np"));
+  EXPECT_FALSE(no_project.project.has_value());
+  EXPECT_EQ(no_project.scopes, "");
 
   VOX_ASSERT_OK_AND_ASSIGN(ApiKey found, store_->FindApiKeyByHash("hash-1"));
   EXPECT_EQ(found.id, created.id);
   EXPECT_EQ(found.user_id, u.id);
   EXPECT_EQ(found.prefix, "vox_ab12");
   EXPECT_EQ(found.created_at, kT0);
+  EXPECT_EQ(found.scopes, "tts:read voices:read");
+  EXPECT_EQ(found.project, "podcast");
   EXPECT_FALSE(found.revoked());
   EXPECT_FALSE(found.last_used_at.has_value());
   EXPECT_EQ(CodeOf(store_->FindApiKeyByHash("hash-2")), ErrorCode::kNotFound);
@@ -135,6 +144,63 @@ TEST_P(StoreConformance, ListsApiKeysOldestFirstAndByUser) {
   VOX_ASSERT_OK_AND_ASSIGN(auto of_a, store_->ListApiKeys(a.id));
   ASSERT_EQ(of_a.size(), 2u);
   for (const ApiKey& k : of_a) EXPECT_EQ(k.user_id, a.id);
+}
+
+OAuthClient MakeClient(const std::string& user_id, const std::string& id) {
+  OAuthClient c;
+  c.id = id;
+  c.user_id = user_id;
+  c.name = "client " + id;
+  c.secret_hash = "hash-" + id;
+  c.scopes = "tts:write";
+  return c;
+}
+
+TEST_P(StoreConformance, OAuthClientLifecycle) {
+  User u = AddUser();
+  OAuthClient c = MakeClient(u.id, "vc_2");
+  c.created_at = kT0 + 1;
+  c.project = "mobile";
+  VOX_ASSERT_OK(store_->CreateOAuthClient(c));
+  OAuthClient older = MakeClient(u.id, "vc_1");
+  older.created_at = kT0;
+  VOX_ASSERT_OK(store_->CreateOAuthClient(older));
+
+  VOX_ASSERT_OK_AND_ASSIGN(OAuthClient got, store_->GetOAuthClient("vc_2"));
+  EXPECT_EQ(got.user_id, u.id);
+  EXPECT_EQ(got.name, "client vc_2");
+  EXPECT_EQ(got.secret_hash, "hash-vc_2");
+  EXPECT_EQ(got.scopes, "tts:write");
+  EXPECT_EQ(got.project, "mobile");
+  EXPECT_EQ(got.created_at, kT0 + 1);
+  EXPECT_FALSE(got.revoked());
+  VOX_ASSERT_OK_AND_ASSIGN(got, store_->GetOAuthClient("vc_1"));
+  EXPECT_FALSE(got.project.has_value());
+
+  VOX_ASSERT_OK_AND_ASSIGN(auto all, store_->ListOAuthClients());
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].id, "vc_1");  // oldest first
+  EXPECT_EQ(all[1].id, "vc_2");
+
+  VOX_ASSERT_OK_AND_ASSIGN(OAuthClient revoked, store_->RevokeOAuthClient("vc_2", kT0 + 10));
+  EXPECT_EQ(revoked.revoked_at, kT0 + 10);
+  VOX_ASSERT_OK_AND_ASSIGN(revoked, store_->RevokeOAuthClient("vc_2", kT0 + 99));
+  EXPECT_EQ(revoked.revoked_at, kT0 + 10);  // the first time stays
+  VOX_ASSERT_OK_AND_ASSIGN(got, store_->GetOAuthClient("vc_2"));
+  EXPECT_TRUE(got.revoked());
+}
+
+TEST_P(StoreConformance, OAuthClientErrors) {
+  User u = AddUser();
+  VOX_ASSERT_OK(store_->CreateOAuthClient(MakeClient(u.id, "vc_x")));
+  EXPECT_EQ(CodeOf(store_->CreateOAuthClient(MakeClient(u.id, "vc_x"))), ErrorCode::kAlreadyExists);
+  EXPECT_EQ(CodeOf(store_->CreateOAuthClient(MakeClient(NewUuid(), "vc_y"))),
+            ErrorCode::kInvalidArgument);
+  OAuthClient no_secret = MakeClient(u.id, "vc_z");
+  no_secret.secret_hash.clear();
+  EXPECT_EQ(CodeOf(store_->CreateOAuthClient(no_secret)), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(CodeOf(store_->GetOAuthClient("vc_none")), ErrorCode::kNotFound);
+  EXPECT_EQ(CodeOf(store_->RevokeOAuthClient("vc_none", kT0)), ErrorCode::kNotFound);
 }
 
 TEST_P(StoreConformance, AuditAppendsAndFilters) {

@@ -22,6 +22,10 @@ namespace vox::store::testing {
 // Rows written by a version-1 binary (only columns that existed then).
 inline constexpr const char* kVersion1Rows = R"sql(
 INSERT INTO users (id, name, created_at) VALUES ('u1', 'old user', 1000);
+INSERT INTO users (id, name, plan, is_admin, created_at) VALUES ('u0', 'old admin', 'admin', '1', 1000);
+INSERT INTO api_keys (id, user_id, name, prefix, key_hash, created_at)
+  VALUES ('k1', 'u1', 'old key', 'vox_old1', 'old-hash-1', 1000),
+         ('k0', 'u0', 'old admin key', 'vox_old0', 'old-hash-0', 1000);
 INSERT INTO voices (id, user_id, name, kind, status, engine, metadata, created_at, updated_at)
   VALUES ('v1', 'u1', 'old clone', 'clone', 'ready', 'flite', '{"embedding":[1,2]}', 1000, 1000);
 INSERT INTO jobs (id, user_id, status, voice_id, text, format, duration_s, next_attempt_at,
@@ -49,6 +53,14 @@ inline void ExpectVersion1Upgrade(sql::Session& fresh, const sql::Schema& schema
   auto user = store->GetUser("u1");
   ASSERT_TRUE(user) << user.error().ToString();
   EXPECT_EQ(user->name, "old user");
+  // Keys made before scopes keep what they could do: all but admin, admin for admins.
+  auto key = store->FindApiKeyByHash("old-hash-1");
+  ASSERT_TRUE(key) << key.error().ToString();
+  EXPECT_EQ(key->scopes, "tts:read tts:write voices:read voices:write");
+  EXPECT_FALSE(key->project.has_value());
+  auto admin_key = store->FindApiKeyByHash("old-hash-0");
+  ASSERT_TRUE(admin_key) << admin_key.error().ToString();
+  EXPECT_EQ(admin_key->scopes, "tts:read tts:write voices:read voices:write admin");
   auto voice = store->GetVoice("v1");
   ASSERT_TRUE(voice) << voice.error().ToString();
   EXPECT_EQ(voice->metadata, R"({"embedding":[1,2]})");

@@ -37,6 +37,25 @@ struct ApiKey {
   int64_t created_at = 0;
   std::optional<int64_t> revoked_at;
   std::optional<int64_t> last_used_at;
+  // Space-separated scope names ("tts:read voices:read"); the API gives them
+  // meaning (api/scopes.h), the store passes them through.
+  std::string scopes;
+  std::optional<std::string> project;  // usage is also reported per project
+
+  bool revoked() const { return revoked_at.has_value(); }
+};
+
+// An OAuth2 client (client credentials grant): its id is the public client_id;
+// only a hash of its secret is stored, as for API keys.
+struct OAuthClient {
+  std::string id;
+  std::string user_id;  // tokens issued to the client act as this user
+  std::string name;
+  std::string secret_hash;
+  std::string scopes;  // the most a token may carry, space-separated
+  std::optional<std::string> project;
+  int64_t created_at = 0;
+  std::optional<int64_t> revoked_at;
 
   bool revoked() const { return revoked_at.has_value(); }
 };

@@ -39,6 +39,10 @@ http::Response OpenAiErrorResponse(const Error& e) {
     return OpenAiError(400, "invalid_request_error", std::string_view(e.message).substr(0, mark),
                        param, std::string_view(e.message).substr(mark + 1));
   }
+  if (e.code == ErrorCode::kPermissionDenied && e.field == "scope") {  // scopes.h MissingScope
+    return OpenAiError(403, "invalid_request_error", "insufficient_scope", "",
+                       "You have insufficient permissions for this operation: " + e.message + ".");
+  }
   switch (e.code) {
     case ErrorCode::kInvalidArgument:
     case ErrorCode::kUnprocessable:

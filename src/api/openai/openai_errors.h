@@ -1,6 +1,7 @@
 // OpenAI's error shape, in one place for the OpenAI front end:
 //   {"error":{"message":"...","type":"invalid_request_error","param":"speed","code":"..."}}
 // with OpenAI's statuses: 400 invalid requests (param named), 401 invalid_api_key,
+// 403 insufficient_scope (a key without the route's scope),
 // 404 model_not_found, 429 rate_limit_exceeded, 500/503 server_error.
 #pragma once
 

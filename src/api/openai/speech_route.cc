@@ -7,6 +7,7 @@
 #include "api/base64.h"
 #include "api/openai/openai_errors.h"
 #include "api/openai/speech_request.h"
+#include "common/base64.h"
 
 namespace vox::api::openai {
 namespace {
@@ -31,7 +32,8 @@ const char* ContentType(audio::StreamFormat f) {
   }
 }
 
-http::Response Unauthorized() {
+http::Response Refusal(const Error& e) {
+  if (e.code != ErrorCode::kUnauthenticated) return OpenAiErrorResponse(e);
   return OpenAiError(401, "invalid_request_error", "invalid_api_key", "",
                      "Incorrect API key provided. Vox keys are created with `vox keys create`.");
 }
@@ -41,20 +43,18 @@ http::Response Unauthorized() {
 http::Gate SpeechRoute::Gate() {
   return [this](const http::Request& request, http::GateDecision decide) {
     auto authorization = HeaderCopy(request, "Authorization");
-    post_([this, authorization, decide] {
-      auto who = auth_.Authenticate(authorization);
-      if (who) return decide(std::nullopt);
-      decide(who.error().code == ErrorCode::kUnauthenticated ? Unauthorized()
-                                                             : OpenAiErrorResponse(who.error()));
+    post_([this, authorization, scope = scopes_.For(request), decide] {
+      auto who = auth_.Authorize(authorization, scope);
+      decide(who ? std::nullopt : std::optional<http::Response>(Refusal(who.error())));
     });
   };
 }
 
 void SpeechRoute::Handle(http::Request& request, http::Responder respond) {
-  post_([this, authorization = HeaderCopy(request, "Authorization"), body = request.body,
-         request_id = request.request_id, respond = std::move(respond)] {
+  post_([this, authorization = HeaderCopy(request, "Authorization"), scope = scopes_.For(request),
+         body = request.body, request_id = request.request_id, respond = std::move(respond)] {
     try {
-      respond(Serve(authorization, body, request_id));
+      respond(Serve(authorization, scope, body, request_id));
     } catch (const std::exception& e) {
       spdlog::error("openai speech threw: {}", e.what());
       respond(OpenAiError(500, "server_error", "", "", "internal error"));
@@ -62,13 +62,10 @@ void SpeechRoute::Handle(http::Request& request, http::Responder respond) {
   });
 }
 
-http::Response SpeechRoute::Serve(const std::optional<std::string>& authorization,
+http::Response SpeechRoute::Serve(const std::optional<std::string>& authorization, Scope scope,
                                   const std::string& body, const std::string& request_id) {
-  auto who = auth_.Authenticate(authorization);
-  if (!who) {
-    return who.error().code == ErrorCode::kUnauthenticated ? Unauthorized()
-                                                           : OpenAiErrorResponse(who.error());
-  }
+  auto who = auth_.Authorize(authorization, scope);
+  if (!who) return Refusal(who.error());
   int retry_after = 1;
   if (!limiter_.Allow(who->key_id, &retry_after)) {
     http::Response r = OpenAiError(429, "requests", "rate_limit_exceeded", "",
@@ -105,7 +102,8 @@ http::Response SpeechRoute::Serve(const std::optional<std::string>& authorizatio
     framing.content_type = "text/event-stream";
     framing.audio = [](std::string_view audio) {
       // Built by hand: "type" first, as OpenAI sends it, and no JSON pass over the audio.
-      return "data: {\"type\":\"speech.audio.delta\",\"audio\":\"" + Base64(audio) + "\"}\n\n";
+      return "data: {\"type\":\"speech.audio.delta\",\"audio\":\"" + Base64Encode(audio) +
+             "\"}\n\n";
     };
     framing.done = [](const StreamUsage& usage) {
       const int64_t in = static_cast<int64_t>((usage.input_chars + 3) / 4);

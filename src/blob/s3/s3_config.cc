@@ -1,10 +1,13 @@
 #include "blob/s3/s3_config.h"
 
+#include <spdlog/spdlog.h>
+
 #include <charconv>
 #include <cstdlib>
 #include <vector>
 
 #include "blob/blob_store.h"
+#include "common/secret_file.h"
 
 namespace vox::blob {
 namespace {
@@ -78,9 +81,10 @@ Status ValidateBucket(std::string_view b) {
 }  // namespace
 
 std::optional<std::string> S3Config::ProcessEnv(const std::string& name) {
-  const char* value = std::getenv(name.c_str());
-  if (value == nullptr) return std::nullopt;
-  return std::string(value);
+  // NAME, or the file NAME_FILE names (AWS_SECRET_ACCESS_KEY_FILE, …).
+  auto value = SecretFromEnv(name);
+  if (!value) spdlog::error("s3: {}", value.error().ToString());
+  return value.value_or(std::nullopt);
 }
 
 Result<S3Config> S3Config::FromUrl(const std::string& url, const GetEnv& getenv) {

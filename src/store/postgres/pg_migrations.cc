@@ -156,13 +156,36 @@ ALTER TABLE jobs ADD COLUMN kind TEXT NOT NULL DEFAULT 'synthesis';
 CREATE INDEX jobs_voice_creations ON jobs(user_id, status) WHERE kind = 'voice_creation';
 )sql";
 
+// Scoped keys and OAuth2 clients. Keys that existed keep what they could do:
+// every non-admin scope, plus admin for admin users' keys. Scopes are
+// space-separated names (api/scopes.h gives them meaning); project is free text.
+constexpr const char* kMigration4 = R"sql(
+ALTER TABLE api_keys ADD COLUMN scopes TEXT NOT NULL
+  DEFAULT 'tts:read tts:write voices:read voices:write';
+ALTER TABLE api_keys ADD COLUMN project TEXT;
+UPDATE api_keys SET scopes = 'tts:read tts:write voices:read voices:write admin'
+  WHERE user_id IN (SELECT id FROM users WHERE is_admin = TRUE);
+
+CREATE TABLE oauth_clients (
+  id          TEXT PRIMARY KEY,
+  user_id     TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  name        TEXT NOT NULL,
+  secret_hash TEXT NOT NULL,
+  scopes      TEXT NOT NULL,
+  project     TEXT,
+  created_at  BIGINT NOT NULL,
+  revoked_at  BIGINT
+);
+)sql";
+
 }  // namespace
 
 const sql::Schema& PostgresSchema() {
   static const sql::Schema kSchema = {
       .migrations = {{1, "blueprint tables", kMigration1},
                      {2, "voice cloning", kMigration2},
-                     {3, "voice creation jobs", kMigration3}},
+                     {3, "voice creation jobs", kMigration3},
+                     {4, "scopes and OAuth clients", kMigration4}},
       .create_version_table =
           "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
           "name TEXT NOT NULL, applied_at BIGINT NOT NULL)",

@@ -22,7 +22,22 @@ ApiKey ReadApiKey(const Rows& s, int r) {
   k.created_at = s.Int(r, 5);
   k.revoked_at = s.OptInt(r, 6);
   k.last_used_at = s.OptInt(r, 7);
+  k.scopes = s.Text(r, 8);
+  k.project = s.OptText(r, 9);
   return k;
+}
+
+OAuthClient ReadOAuthClient(const Rows& s, int r) {
+  OAuthClient c;
+  c.id = s.Text(r, 0);
+  c.user_id = s.Text(r, 1);
+  c.name = s.Text(r, 2);
+  c.secret_hash = s.Text(r, 3);
+  c.scopes = s.Text(r, 4);
+  c.project = s.OptText(r, 5);
+  c.created_at = s.Int(r, 6);
+  c.revoked_at = s.OptInt(r, 7);
+  return c;
 }
 
 Result<Voice> ReadVoice(const Rows& s, int r) {

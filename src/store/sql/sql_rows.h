@@ -10,7 +10,9 @@ namespace vox::store::sql {
 
 inline constexpr const char* kUserColumns = "id, name, plan, is_admin, created_at";
 inline constexpr const char* kApiKeyColumns =
-    "id, user_id, name, prefix, key_hash, created_at, revoked_at, last_used_at";
+    "id, user_id, name, prefix, key_hash, created_at, revoked_at, last_used_at, scopes, project";
+inline constexpr const char* kOAuthClientColumns =
+    "id, user_id, name, secret_hash, scopes, project, created_at, revoked_at";
 inline constexpr const char* kVoiceColumns =
     "id, user_id, name, kind, status, engine, base_voice, language, gender, metadata, "
     "created_at, updated_at, deleted_at";
@@ -33,6 +35,7 @@ inline constexpr const char* kAuditColumns =
 // They fail only on an enum value the schema's CHECKs should have prevented.
 User ReadUser(const Rows& s, int r);
 ApiKey ReadApiKey(const Rows& s, int r);
+OAuthClient ReadOAuthClient(const Rows& s, int r);
 Result<Voice> ReadVoice(const Rows& s, int r);
 Result<Model> ReadModel(const Rows& s, int r);
 Result<Job> ReadJob(const Rows& s, int r);

@@ -70,8 +70,9 @@ Result<ApiKey> SqlStore::CreateApiKey(ApiKey key) {
     Params p;
     p.Text(key.id).Text(key.user_id).Text(key.name).Text(key.prefix).Text(key.key_hash);
     p.Int(key.created_at).OptInt(key.revoked_at).OptInt(key.last_used_at);
+    p.Text(key.scopes).OptText(key.project);
     auto run = s.Query(string("INSERT INTO api_keys (") + kApiKeyColumns +
-                           ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                           ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                        p);
     if (!run && run.error().code == DbErrc::kUniqueViolation) {
       return MakeError(ErrorCode::kAlreadyExists, "an API key with this hash exists");

@@ -38,6 +38,11 @@ class SqlStore final : public Store {
   Result<std::vector<ApiKey>> ListApiKeys(const std::optional<std::string>& user_id) override;
   Result<ApiKey> RevokeApiKey(const std::string& id_or_prefix, int64_t at) override;
   Status TouchApiKey(const std::string& id, int64_t at) override;
+  // OAuth2 clients (sql_clients.cc).
+  Result<OAuthClient> CreateOAuthClient(OAuthClient client) override;
+  Result<OAuthClient> GetOAuthClient(const std::string& id) override;
+  Result<std::vector<OAuthClient>> ListOAuthClients() override;
+  Result<OAuthClient> RevokeOAuthClient(const std::string& id, int64_t at) override;
   Result<int64_t> AppendAudit(AuditEvent event) override;
   Result<std::vector<AuditEvent>> ListAudit(const AuditQuery& query) override;
 

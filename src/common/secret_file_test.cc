@@ -1,0 +1,71 @@
+#include "common/secret_file.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace vox {
+namespace {
+
+class SecretFileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/vox-secret-XXXXXX";
+    dir_ = mkdtemp(pattern);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string Write(const std::string& name, const std::string& content) {
+    std::string path = dir_ + "/" + name;
+    std::ofstream(path, std::ios::binary) << content;
+    return path;
+  }
+  std::string dir_;
+};
+
+TEST_F(SecretFileTest, ReadsTheFileWithoutItsTrailingNewline) {
+  EXPECT_EQ(ReadSecretFile(Write("a", "s3cret\n"), "X_FILE").value(), "s3cret");
+  EXPECT_EQ(ReadSecretFile(Write("b", "s3cret\r\n"), "X_FILE").value(), "s3cret");
+  EXPECT_EQ(ReadSecretFile(Write("c", "two\nlines\n"), "X_FILE").value(), "two\nlines");
+  EXPECT_EQ(ReadSecretFile(Write("d", std::string("a\0b", 3)), "X_FILE").value(),
+            std::string("a\0b", 3));  // bytes kept as they are
+}
+
+TEST_F(SecretFileTest, RefusesMissingEmptyAndHugeFilesNamingTheSetting) {
+  for (const std::string& path : {dir_ + "/missing", Write("empty", ""), Write("newline", "\n"),
+                                  Write("huge", std::string(64 * 1024 + 1, 'x'))}) {
+    auto r = ReadSecretFile(path, "VOX_JWT_SECRET_FILE");
+    ASSERT_FALSE(r) << path;
+    EXPECT_EQ(r.error().field, "VOX_JWT_SECRET_FILE");
+    EXPECT_EQ(r.error().message.find("xxxx"), std::string::npos);  // never the content
+  }
+}
+
+TEST_F(SecretFileTest, ResolvesOneOfValueAndFile) {
+  EXPECT_EQ(ResolveSecret("direct", "", "VOX_SIGNING_SECRET").value(), "direct");
+  EXPECT_EQ(ResolveSecret("", Write("s", "from file\n"), "VOX_SIGNING_SECRET").value(),
+            "from file");
+  EXPECT_EQ(ResolveSecret("", "", "VOX_SIGNING_SECRET").value(), "");
+  auto both = ResolveSecret("direct", Write("t", "file"), "VOX_SIGNING_SECRET");
+  ASSERT_FALSE(both);
+  EXPECT_EQ(both.error().field, "VOX_SIGNING_SECRET_FILE");
+}
+
+TEST_F(SecretFileTest, SecretFromEnvFallsBackToTheFileVariant) {
+  ::unsetenv("VOX_TEST_SECRET");
+  ::unsetenv("VOX_TEST_SECRET_FILE");
+  EXPECT_FALSE(SecretFromEnv("VOX_TEST_SECRET").value().has_value());
+  ::setenv("VOX_TEST_SECRET_FILE", Write("env", "key-from-file\n").c_str(), 1);
+  EXPECT_EQ(SecretFromEnv("VOX_TEST_SECRET").value(), "key-from-file");
+  ::setenv("VOX_TEST_SECRET", "key-from-env", 1);
+  EXPECT_EQ(SecretFromEnv("VOX_TEST_SECRET").value(), "key-from-env");
+  ::unsetenv("VOX_TEST_SECRET");
+  ::setenv("VOX_TEST_SECRET_FILE", (dir_ + "/missing").c_str(), 1);
+  EXPECT_FALSE(SecretFromEnv("VOX_TEST_SECRET"));
+  ::unsetenv("VOX_TEST_SECRET_FILE");
+}
+
+}  // namespace
+}  // namespace vox
