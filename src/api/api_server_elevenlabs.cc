@@ -38,15 +38,16 @@ void ApiServer::AddElevenLabsRoutes(http::Router& router) {
                               },
                               {.max_body_bytes = kTtsBodyBytes,
                                .spool_above_bytes = std::nullopt,
-                               .gate = elevenlabs::XiKeyGate(auth_, post)}));
+                               .gate = elevenlabs::XiKeyGate(auth_, Scope::kTtsWrite, post)}));
   }
-  check("/v1/voices/add", router.Add("POST", "/v1/voices/add",
-                                     [this](http::Request& r, http::Responder respond) {
-                                       elevenlabs_catalog_->AddVoice(r, std::move(respond));
-                                     },
-                                     {.max_body_bytes = config_.max_upload_bytes,
-                                      .spool_above_bytes = 1u << 20,
-                                      .gate = elevenlabs::XiKeyGate(auth_, post)}));
+  check("/v1/voices/add",
+        router.Add("POST", "/v1/voices/add",
+                   [this](http::Request& r, http::Responder respond) {
+                     elevenlabs_catalog_->AddVoice(r, std::move(respond));
+                   },
+                   {.max_body_bytes = config_.max_upload_bytes,
+                    .spool_above_bytes = 1u << 20,
+                    .gate = elevenlabs::XiKeyGate(auth_, Scope::kVoicesWrite, post)}));
   check(
       "/v1/user/subscription",
       router.Add("GET", "/v1/user/subscription", [this](http::Request& r, http::Responder respond) {

@@ -105,24 +105,25 @@ bool IsElevenLabsRequest(const Request& request) {
   return request.Header("xi-api-key").has_value() && !request.Header("Authorization").has_value();
 }
 
-void CatalogRoute::Authed(Request& request, http::Responder respond,
+void CatalogRoute::Authed(Request& request, Scope scope, http::Responder respond,
                           std::function<Response(const Principal&)> work) {
-  post_([this, key = XiApiKey(request), respond = std::move(respond), work = std::move(work)] {
-    try {
-      auto who = auth_.Authenticate(key);
-      if (!who) return respond(ErrorResponse(who.error()));
-      Response r = work(*who);
-      r.log_principal = who->key_id;
-      respond(std::move(r));
-    } catch (const std::exception& e) {
-      spdlog::error("elevenlabs catalog threw: {}", e.what());
-      respond(DetailError(500, "internal_error", "internal error"));
-    }
-  });
+  post_(
+      [this, scope, key = XiApiKey(request), respond = std::move(respond), work = std::move(work)] {
+        try {
+          auto who = auth_.Authorize(key, scope);
+          if (!who) return respond(ErrorResponse(who.error()));
+          Response r = work(*who);
+          r.log_principal = who->key_id;
+          respond(std::move(r));
+        } catch (const std::exception& e) {
+          spdlog::error("elevenlabs catalog threw: {}", e.what());
+          respond(DetailError(500, "internal_error", "internal error"));
+        }
+      });
 }
 
 void CatalogRoute::ListVoices(Request& request, http::Responder respond) {
-  Authed(request, std::move(respond), [this](const Principal& who) -> Response {
+  Authed(request, Scope::kVoicesRead, std::move(respond), [this](const Principal& who) -> Response {
     json voices = json::array();
     for (const auto& v : engines_.ListVoices()) voices.push_back(BuiltinVoice(v));
     auto clones = store_.ListVoices(who.user_id, /*include_builtin=*/false);
@@ -136,44 +137,47 @@ void CatalogRoute::ListVoices(Request& request, http::Responder respond) {
 
 void CatalogRoute::GetVoice(Request& request, http::Responder respond) {
   std::string id(request.PathParam("voice_id"));
-  Authed(request, std::move(respond), [this, id](const Principal& who) -> Response {
-    auto clone = cloning::VoiceResolver(store_).ForManagement(
-        id, cloning::Caller{who.user_id, who.is_admin});
-    if (!clone) {
-      return clone.error().code == ErrorCode::kNotFound ? NoSuchVoice(id)
-                                                        : ErrorResponse(clone.error());
-    }
-    if (*clone) {
-      // ElevenLabs has no deleted voices: gone is gone.
-      if ((*clone)->status == store::VoiceStatus::kDeleted) return NoSuchVoice(id);
-      return http::Json(200, CloneVoice(**clone));
-    }
-    auto builtin = engines_.FindVoice(id);
-    if (!builtin) return NoSuchVoice(id);
-    return http::Json(200, BuiltinVoice(builtin->voice));
-  });
+  Authed(request, Scope::kVoicesRead, std::move(respond),
+         [this, id](const Principal& who) -> Response {
+           auto clone = cloning::VoiceResolver(store_).ForManagement(
+               id, cloning::Caller{who.user_id, who.is_admin});
+           if (!clone) {
+             return clone.error().code == ErrorCode::kNotFound ? NoSuchVoice(id)
+                                                               : ErrorResponse(clone.error());
+           }
+           if (*clone) {
+             // ElevenLabs has no deleted voices: gone is gone.
+             if ((*clone)->status == store::VoiceStatus::kDeleted) return NoSuchVoice(id);
+             return http::Json(200, CloneVoice(**clone));
+           }
+           auto builtin = engines_.FindVoice(id);
+           if (!builtin) return NoSuchVoice(id);
+           return http::Json(200, BuiltinVoice(builtin->voice));
+         });
 }
 
 void CatalogRoute::DeleteVoice(Request& request, http::Responder respond) {
   std::string id(request.PathParam("voice_id"));
   std::string request_id = request.request_id;
-  Authed(request, std::move(respond), [this, id, request_id](const Principal& who) -> Response {
-    if (cloner_ == nullptr) {
-      return DetailError(503, "system_busy", "voice cloning is not available on this server");
-    }
-    auto deleted = cloner_->Delete(
-        id, cloning::Actor{who.user_id, who.key_id, request_id, "elevenlabs"}, who.is_admin);
-    if (!deleted) {
-      return deleted.error().code == ErrorCode::kNotFound ? NoSuchVoice(id)
-                                                          : ErrorResponse(deleted.error());
-    }
-    return http::Json(200, {{"status", "ok"}});
-  });
+  Authed(request, Scope::kVoicesWrite, std::move(respond),
+         [this, id, request_id](const Principal& who) -> Response {
+           if (cloner_ == nullptr) {
+             return DetailError(503, "system_busy",
+                                "voice cloning is not available on this server");
+           }
+           auto deleted = cloner_->Delete(
+               id, cloning::Actor{who.user_id, who.key_id, request_id, "elevenlabs"}, who.is_admin);
+           if (!deleted) {
+             return deleted.error().code == ErrorCode::kNotFound ? NoSuchVoice(id)
+                                                                 : ErrorResponse(deleted.error());
+           }
+           return http::Json(200, {{"status", "ok"}});
+         });
 }
 
 void CatalogRoute::AddVoice(Request& request, http::Responder respond) {
   std::string content_type(request.Header("Content-Type").value_or(""));
-  Authed(request, std::move(respond),
+  Authed(request, Scope::kVoicesWrite, std::move(respond),
          [this, &request, content_type](const Principal& who) -> Response {
            int retry_after = 1;
            if (!limiter_.Allow(who.key_id, &retry_after)) {
@@ -248,7 +252,7 @@ void CatalogRoute::AddVoice(Request& request, http::Responder respond) {
 }
 
 void CatalogRoute::ListModels(Request& request, http::Responder respond) {
-  Authed(request, std::move(respond), [](const Principal&) -> Response {
+  Authed(request, Scope::kTtsRead, std::move(respond), [](const Principal&) -> Response {
     json models = json::array();
     for (const ModelInfo& m : Models()) {
       json languages = json::array({{{"language_id", "en"}, {"name", "English"}}});
@@ -278,7 +282,7 @@ void CatalogRoute::ListModels(Request& request, http::Responder respond) {
 }
 
 void CatalogRoute::Subscription(Request& request, http::Responder respond) {
-  Authed(request, std::move(respond), [this](const Principal& who) -> Response {
+  Authed(request, Scope::kTtsRead, std::move(respond), [this](const Principal& who) -> Response {
     auto user = store_.GetUser(who.user_id);
     if (!user) return ErrorResponse(user.error());
     const int64_t now_s = NowMs() / 1000;

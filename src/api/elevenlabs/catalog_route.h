@@ -54,7 +54,7 @@ class CatalogRoute {
 
  private:
   // Authenticates xi-api-key on the pool, then runs `work`.
-  void Authed(http::Request& request, http::Responder respond,
+  void Authed(http::Request& request, Scope scope, http::Responder respond,
               std::function<http::Response(const Principal&)> work);
 
   Authenticator& auth_;

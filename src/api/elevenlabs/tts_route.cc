@@ -57,10 +57,11 @@ std::optional<std::string> XiApiKey(const http::Request& request) {
   return "Bearer " + std::string(*key);
 }
 
-http::Gate XiKeyGate(Authenticator& auth, std::function<void(std::function<void()>)> post) {
-  return [&auth, post](const http::Request& request, http::GateDecision decide) {
-    post([&auth, key = XiApiKey(request), decide] {
-      auto who = auth.Authenticate(key);
+http::Gate XiKeyGate(Authenticator& auth, Scope scope,
+                     std::function<void(std::function<void()>)> post) {
+  return [&auth, scope, post](const http::Request& request, http::GateDecision decide) {
+    post([&auth, scope, key = XiApiKey(request), decide] {
+      auto who = auth.Authorize(key, scope);
       decide(who ? std::nullopt : std::optional(ErrorResponse(who.error())));
     });
   };
@@ -84,7 +85,7 @@ void TextToSpeechRoute::Handle(Kind kind, http::Request& request, http::Responde
 }
 
 http::Response TextToSpeechRoute::Serve(const Call& call) {
-  auto who = auth_.Authenticate(call.key);
+  auto who = auth_.Authorize(call.key, Scope::kTtsWrite);
   if (!who) return ErrorResponse(who.error());
   int retry_after = 1;
   if (!limiter_.Allow(who->key_id, &retry_after)) {

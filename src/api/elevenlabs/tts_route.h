@@ -30,7 +30,8 @@ namespace vox::api::elevenlabs {
 std::optional<std::string> XiApiKey(const http::Request& request);
 
 // Authenticates `xi-api-key` on the pool before the body is read; ElevenLabs' 401.
-http::Gate XiKeyGate(Authenticator& auth, std::function<void(std::function<void()>)> post);
+http::Gate XiKeyGate(Authenticator& auth, Scope scope,
+                     std::function<void(std::function<void()>)> post);
 
 class TextToSpeechRoute {
  public:
