@@ -87,6 +87,8 @@ class JobService {
  private:
   Result<store::Job> OwnedJob(const Principal& who, const std::string& job_id);
   Result<nlohmann::json> DescribeJob(const store::Job& job);
+  // An SSML job's marks ([{"name","time"}]), when it has any and they were stored.
+  std::optional<nlohmann::json> Marks(const store::Job& job);
   Result<std::string> AudioUrl(const store::Job& job);
   // Hands a stored, queued job to the queue; when the queue is down the job is
   // failed at once (never an accepted-looking job no worker will see).

@@ -47,6 +47,11 @@ bool PlanStyles::IsDefault() const {
          std::ranges::all_of(sentences, [](const SentenceStyle& s) { return s.IsDefault(); });
 }
 
+bool PlanStyles::HasMarks() const {
+  return !tail.marks.empty() ||
+         std::ranges::any_of(sentences, [](const SentenceStyle& s) { return !s.marks.empty(); });
+}
+
 json PlanStyles::ToJson() const {
   if (IsDefault()) return nullptr;
   json list = json::array();

@@ -34,6 +34,7 @@ struct PlanStyles {
   SentenceStyle tail;
 
   bool IsDefault() const;
+  bool HasMarks() const;
   // null when every style is the default (plain text): nothing to store.
   nlohmann::json ToJson() const;
   // From ToJson(): null is no styles; otherwise `sentence_count` entries, each

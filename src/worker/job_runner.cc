@@ -161,10 +161,14 @@ RunResult JobRunner::RunSynthesis(const store::Job& job, const std::string& work
   // The API prepared the text when it accepted the job (and enforced
   // VOX_MAX_TEXT_CHARS): speak those sentences. Jobs accepted before sentences
   // were stored are prepared here, never refused for their length.
+  // SSML jobs carry their sentences' styles (breaks, prosody, marks); older jobs none.
+  auto styles = engines::PlanStyles::FromJson(params->styles, params->sentences.size());
+  if (!styles) return fail(styles.error());
   auto plan = params->sentences.empty()
                   ? synthesizer_.Prepare(job.text, engine_voice, synth_params,
                                          engines::TextLimits{text::TextLimits::kMaxSetting})
-                  : synthesizer_.Resume(engine_voice, synth_params, std::move(params->sentences));
+                  : synthesizer_.Resume(engine_voice, synth_params, std::move(params->sentences),
+                                        std::move(*styles));
   if (!plan) return fail(plan.error());
   auto format = audio::ParseFormat(job.format);
   if (!format) return fail(format.error());
@@ -201,6 +205,7 @@ RunResult JobRunner::RunSynthesis(const store::Job& job, const std::string& work
   double audio_s = 0;
   audio::PcmBuffer scored;  // the first seconds of a clone's output, for its similarity
   const bool score = voice->is_clone() && config_.speaker_encoder;
+  nlohmann::json marks = nlohmann::json::array();
   Status ran = synthesizer_.Run(
       *plan,
       [&](const audio::PcmBuffer& chunk) -> Status {
@@ -212,7 +217,10 @@ RunResult JobRunner::RunSynthesis(const store::Job& job, const std::string& work
         }
         return (*writer)->Write(chunk);
       },
-      canceled);
+      canceled,
+      [&](const std::string& name, double time_s) {
+        marks.push_back({{"name", name}, {"time", time_s}});
+      });
   if (!ran) {
     if (heartbeat_error.code == ErrorCode::kCanceled) return {Outcome::kCanceled, 0, "canceled"};
     if (!heartbeat_error.message.empty()) return lost();
@@ -241,6 +249,14 @@ RunResult JobRunner::RunSynthesis(const store::Job& job, const std::string& work
     Error error = s.error();
     error.message = "storing the audio failed: " + error.message;  // the job's reason says where
     return fail(error);
+  }
+  // SSML marks beside the audio: the job's description reads them from there.
+  if (!marks.empty()) {
+    if (auto s = blobs_.Put(store::MarksBlobKey(key), marks.dump(), "application/json"); !s) {
+      Error error = s.error();
+      error.message = "storing the SSML marks failed: " + error.message;
+      return fail(error);
+    }
   }
   record_stage("uploading");
 
