@@ -1,6 +1,5 @@
 #include "ssml/attribute_values.h"
 
-#include <charconv>
 #include <cmath>
 #include <limits>
 #include <utility>
@@ -17,19 +16,35 @@ std::optional<double> Lookup(std::string_view value, Table table) {
   return std::nullopt;
 }
 
-// A whole decimal number ("1", "1.5", "+2", "-3.25"); no exponent, no inf/nan.
+// A plain decimal number ("1", "1.5", "+2", "-3.25", ".5"): no exponent, no
+// inf/nan. Read by hand: std::from_chars for double is missing from libc++ 16
+// (the fuzz build), and strtod follows the process locale.
 std::optional<double> Number(std::string_view s) {
   if (s.empty() || s.size() > 32) return std::nullopt;
-  const bool plus = s.front() == '+';
-  if (plus) s.remove_prefix(1);
-  if (s.empty() || s.find_first_not_of("-0123456789.") != std::string_view::npos) {
-    return std::nullopt;
+  double sign = 1;
+  if (s.front() == '+' || s.front() == '-') {
+    sign = s.front() == '-' ? -1 : 1;
+    s.remove_prefix(1);
   }
-  double d = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), d, std::chars_format::fixed);
-  if (ec != std::errc() || end != s.data() + s.size() || !std::isfinite(d)) return std::nullopt;
-  if (plus && d < 0) return std::nullopt;  // "+-3"
-  return d;
+  double value = 0, scale = 1;
+  bool digits = false, point = false;
+  for (char c : s) {
+    if (c == '.' && !point) {
+      point = true;
+    } else if (c >= '0' && c <= '9') {
+      digits = true;
+      if (point) {
+        scale /= 10;
+        value += (c - '0') * scale;
+      } else {
+        value = value * 10 + (c - '0');
+      }
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (!digits) return std::nullopt;
+  return sign * value;
 }
 
 bool Signed(std::string_view s) { return !s.empty() && (s.front() == '+' || s.front() == '-'); }
