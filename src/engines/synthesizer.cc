@@ -72,15 +72,22 @@ Result<size_t> AppendSentences(std::string_view raw_text, const text::NormalizeO
 
 }  // namespace
 
-Result<SynthesisPlan> Synthesizer::Prepare(std::string_view raw_text, const std::string& voice_id,
-                                           const SynthesisParams& params,
-                                           const TextLimits& limits) const {
-  VOX_RETURN_IF_ERROR(params.Validate());
+Result<SynthesisPlan> Synthesizer::StartWithText(std::string_view raw_text,
+                                                 const std::string& voice_id,
+                                                 const SynthesisParams& params,
+                                                 const TextLimits& limits) const {
+  VOX_RETURN_IF_ERROR(params.Validate());  // before the text: the order errors are reported in
   size_t chars = 0;
   VOX_RETURN_IF_ERROR(CheckTextLength(raw_text, limits, chars));
   VOX_ASSIGN_OR_RETURN(SynthesisPlan plan, Start(voice_id, params));
   plan.text_chars = chars;
+  return plan;
+}
 
+Result<SynthesisPlan> Synthesizer::Prepare(std::string_view raw_text, const std::string& voice_id,
+                                           const SynthesisParams& params,
+                                           const TextLimits& limits) const {
+  VOX_ASSIGN_OR_RETURN(SynthesisPlan plan, StartWithText(raw_text, voice_id, params, limits));
   text::NormalizeOptions options;
   options.language = plan.params.language;
   VOX_RETURN_IF_ERROR(AppendSentences(raw_text, options, plan));
@@ -91,14 +98,10 @@ Result<SynthesisPlan> Synthesizer::Prepare(std::string_view raw_text, const std:
 Result<SynthesisPlan> Synthesizer::PrepareSsml(std::string_view ssml, const std::string& voice_id,
                                                const SynthesisParams& params,
                                                const TextLimits& limits) const {
-  VOX_RETURN_IF_ERROR(params.Validate());
-  size_t chars = 0;
-  VOX_RETURN_IF_ERROR(CheckTextLength(ssml, limits, chars));
+  VOX_ASSIGN_OR_RETURN(SynthesisPlan plan, StartWithText(ssml, voice_id, params, limits));
   ssml::ParseLimits parse_limits;
   parse_limits.max_bytes = limits.MaxUtf8Bytes();
   VOX_ASSIGN_OR_RETURN(ssml::Document doc, ssml::Parse(ssml, parse_limits));
-  VOX_ASSIGN_OR_RETURN(SynthesisPlan plan, Start(voice_id, params));
-  plan.text_chars = chars;
 
   // Pauses and marks of runs that say nothing (all punctuation) move on to the next one.
   SentenceStyle carried;

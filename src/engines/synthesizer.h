@@ -94,6 +94,10 @@ class Synthesizer {
  private:
   // Checks params and resolves the voice: a plan with no sentences yet.
   Result<SynthesisPlan> Start(const std::string& voice_id, const SynthesisParams& params) const;
+  // Start() after checking the raw text (UTF-8, within limits); sets text_chars.
+  Result<SynthesisPlan> StartWithText(std::string_view raw_text, const std::string& voice_id,
+                                      const SynthesisParams& params,
+                                      const TextLimits& limits) const;
 
   const EngineRegistry& registry_;
 };
