@@ -140,6 +140,16 @@ TEST(SynthesizerSsml, SayAsIsNormalizedAndStylesSurviveTheJobParams) {
   EXPECT_FALSE(PlanStyles::FromJson(stored, 5).has_value());
 }
 
+TEST(SynthesizerSsml, LangSwitchesOnlyWhereTheVoiceSpeaksIt) {
+  SynthesisPlan plan = Plan(
+      "<speak><lang xml:lang=\"en-GB\">Colour.</lang><lang xml:lang=\"de-DE\">Farbe.</lang>"
+      "</speak>");
+  ASSERT_EQ(plan.styles.sentences.size(), 2u);
+  EXPECT_EQ(plan.styles.sentences[0].language, "en-GB");  // a variant of slt's en-US
+  EXPECT_EQ(plan.styles.sentences[1].language, "");       // not slt's: ignored, still spoken
+  EXPECT_FALSE(Speak(plan).pcm.empty());
+}
+
 TEST(SynthesizerSsml, MalformedSsmlIsABadRequestWithItsPosition) {
   auto plan =
       Synthesizer(testing::SharedRegistry())
