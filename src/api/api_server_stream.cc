@@ -28,6 +28,7 @@ void ApiServer::Stream(http::Request& request, http::Responder respond) {
     }
     StreamSpec spec;
     spec.text = parsed->text;
+    spec.ssml = parsed->text_type == "ssml";
     spec.voice_id = parsed->voice_id;
     spec.language = parsed->language;
     spec.speed = parsed->speed;

@@ -95,8 +95,10 @@ Result<SubmitResult> JobService::Submit(const Principal& who, const SynthesizeRe
   auto voice = cloning::VoiceResolver(store_).ForSynthesis(
       request.voice_id, cloning::Caller{who.user_id, who.is_admin});
   if (!voice) return std::unexpected(AsUnprocessable(voice.error()));
-  auto plan =
-      synthesizer_.Prepare(request.text, voice->EngineVoice(params), params, config_.limits);
+  const std::string engine_voice = voice->EngineVoice(params);
+  auto plan = request.text_type == "ssml"
+                  ? synthesizer_.PrepareSsml(request.text, engine_voice, params, config_.limits)
+                  : synthesizer_.Prepare(request.text, engine_voice, params, config_.limits);
   if (!plan) return std::unexpected(AsUnprocessable(plan.error()));
 
   auto format = audio::ParseFormat(request.format);
@@ -127,6 +129,7 @@ Result<SubmitResult> JobService::Submit(const Principal& who, const SynthesizeRe
   store::JobParams job_params{plan->params.language, request.sample_rate,
                               request.speed,         request.pitch,
                               plan->sentences,       std::string(text::kNormalizerVersion)};
+  job_params.styles = plan->styles.ToJson();
   job.params = job_params.ToJson();
   job.format = audio::FormatName(*format);
   job.webhook_url = request.webhook_url;
@@ -140,6 +143,8 @@ Result<SubmitResult> JobService::Submit(const Principal& who, const SynthesizeRe
                       {"pitch", request.pitch},         {"language", plan->params.language}};
   // A clone's conversion never changes after creation: its id stands for it.
   if (voice->is_clone()) cache_input["clone"] = job.voice_id;
+  // SSML: the same sentences with other breaks, prosody or marks are other audio.
+  if (!job_params.styles.is_null()) cache_input["styles"] = job_params.styles;
   job.cache_key = Sha256Hex(cache_input.dump());
   job.max_attempts = config_.max_attempts;
   job.created_at = job.updated_at = job.next_attempt_at = now;
@@ -280,6 +285,7 @@ Result<json> JobService::DescribeJob(const store::Job& job) {
     VOX_ASSIGN_OR_RETURN(out["audio_url"], AudioUrl(job));
     out["duration_s"] = job.duration_s.value_or(0);
     out["audio_bytes"] = job.audio_bytes.value_or(0);
+    if (auto marks = Marks(job)) out["marks"] = std::move(*marks);
   } else if (!job.audio_key && job.audio_bytes) {
     // A stream (StreamService): its audio went to the client and nothing was kept.
     out["duration_s"] = job.duration_s.value_or(0);
@@ -300,6 +306,20 @@ Result<json> JobService::DescribeJob(const store::Job& job) {
       out["last_error"] = error;
   }
   return out;
+}
+
+std::optional<json> JobService::Marks(const store::Job& job) {
+  auto params = store::JobParams::FromJson(job.params);
+  if (!params || params->styles.is_null()) return std::nullopt;
+  auto styles = engines::PlanStyles::FromJson(params->styles, params->sentences.size());
+  if (!styles || !styles->HasMarks()) return std::nullopt;
+  auto stored = blobs_.Get(store::MarksBlobKey(*job.audio_key));
+  json marks = stored ? json::parse(*stored, nullptr, false) : json();
+  if (!marks.is_array()) {
+    spdlog::warn("job {}: its SSML marks are not readable", job.id);
+    return std::nullopt;
+  }
+  return marks;
 }
 
 Result<json> JobService::Describe(const Principal& who, const std::string& job_id) {

@@ -94,6 +94,8 @@ class JobService {
  private:
   Result<store::Job> OwnedJob(const Principal& who, const std::string& job_id);
   Result<nlohmann::json> DescribeJob(const store::Job& job);
+  // An SSML job's marks ([{"name","time"}]), when it has any and they were stored.
+  std::optional<nlohmann::json> Marks(const store::Job& job);
   Result<std::string> AudioUrl(const store::Job& job);
   // The job's word timestamps from their side file, when it has one for its text.
   Result<std::optional<nlohmann::json>> WordTimestamps(const store::Job& job);

@@ -83,8 +83,10 @@ Result<std::shared_ptr<PreparedStream>> StreamService::Prepare(const Principal& 
       spec.voice_id, cloning::Caller{who.user_id, who.is_admin});
   if (!voice) return std::unexpected(voice.error());
   const int64_t prepare_at = NowMs();
+  const std::string engine_voice = voice->EngineVoice(params);
   VOX_ASSIGN_OR_RETURN(
-      s->plan, synthesizer_.Prepare(spec.text, voice->EngineVoice(params), params, limits_));
+      s->plan, spec.ssml ? synthesizer_.PrepareSsml(spec.text, engine_voice, params, limits_)
+                         : synthesizer_.Prepare(spec.text, engine_voice, params, limits_));
   VOX_ASSIGN_OR_RETURN(s->encoder,
                        audio::StreamEncoder::Create(spec.encode, s->plan.voice.sample_rate));
   s->who = who;
@@ -108,6 +110,7 @@ Result<std::shared_ptr<PreparedStream>> StreamService::Prepare(const Principal& 
                               spec.pitch,
                               {},
                               std::string(text::kNormalizerVersion)};
+  job_params.styles = s->plan.styles.ToJson();
   job.params = job_params.ToJson();
   job.format = audio::StreamFormatName(spec.encode.format);
   job.request_hash = Sha256Hex(json{{"route", spec.route}, {"text", spec.text}}.dump());

@@ -52,6 +52,7 @@ struct StreamServiceConfig {
 // What to synthesize, protocol-neutral.
 struct StreamSpec {
   std::string text;
+  bool ssml = false;     // `text` is an SSML document (marks are not reported on a stream)
   std::string voice_id;  // a built-in voice or the caller's clone; empty: the language's default
   std::string language;
   double speed = 1.0;

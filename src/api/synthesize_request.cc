@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "ssml/ssml_parser.h"
 #include "text/utf8.h"
 
 namespace vox::api {
@@ -39,6 +40,9 @@ json SynthesizeRequest::ToJson() const {
             {"language", language}, {"speed", speed},       {"pitch", pitch}};
   j["sample_rate"] = sample_rate ? json(*sample_rate) : json(nullptr);
   j["webhook_url"] = webhook_url ? json(*webhook_url) : json(nullptr);
+  // Only when not the default, so plain requests hash as they did before SSML
+  // (an Idempotency-Key retried across the upgrade still matches).
+  if (text_type != "text") j["text_type"] = text_type;
   return j;
 }
 
@@ -48,8 +52,9 @@ Result<SynthesizeRequest> ParseSynthesizeRequest(std::string_view body,
   if (parsed.is_discarded()) return InvalidArgument("request body is not valid JSON", "body");
   if (!parsed.is_object()) return InvalidArgument("request body must be a JSON object", "body");
 
-  static const std::vector<std::string> kKnown = {
-      "text", "voice_id", "format", "language", "sample_rate", "speed", "pitch", "webhook_url"};
+  static const std::vector<std::string> kKnown = {"text",   "text_type", "voice_id",
+                                                  "format", "language",  "sample_rate",
+                                                  "speed",  "pitch",     "webhook_url"};
   for (const auto& [key, value] : parsed.items()) {
     if (std::find(kKnown.begin(), kKnown.end(), key) == kKnown.end()) {
       return InvalidArgument("unknown field '" + key + "'", key);
@@ -67,6 +72,19 @@ Result<SynthesizeRequest> ParseSynthesizeRequest(std::string_view body,
     return MakeError(ErrorCode::kUnprocessable,
                      "'text' is longer than " + std::to_string(limits.max_chars) + " characters",
                      "text");
+  }
+  if (parsed.contains("text_type")) {
+    VOX_ASSIGN_OR_RETURN(r.text_type, StringField(parsed, "text_type", 16));
+    if (r.text_type != "text" && r.text_type != "ssml") {
+      return InvalidArgument("'text_type' must be \"text\" or \"ssml\"", "text_type");
+    }
+  }
+  if (r.text_type == "ssml") {
+    // Malformed SSML is a syntax error of the request (400, with its line and
+    // column), refused before any job exists; the plan parses it again.
+    ssml::ParseLimits ssml_limits;
+    ssml_limits.max_bytes = limits.MaxUtf8Bytes();
+    if (auto doc = ssml::Parse(r.text, ssml_limits); !doc) return std::unexpected(doc.error());
   }
   if (parsed.contains("voice_id")) {
     VOX_ASSIGN_OR_RETURN(r.voice_id, StringField(parsed, "voice_id", 128));

@@ -18,7 +18,8 @@ namespace vox::api {
 
 struct SynthesizeRequest {
   std::string text;
-  std::string voice_id;  // empty: the default voice for `language`
+  std::string text_type = "text";  // "text" or "ssml" (src/ssml: the subset)
+  std::string voice_id;            // empty: the default voice for `language`
   std::string format = "wav";
   std::string language;  // empty: the voice's own
   std::optional<int> sample_rate;

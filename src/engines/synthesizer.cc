@@ -1,35 +1,14 @@
 #include "engines/synthesizer.h"
 
+#include <algorithm>
+#include <cmath>
+
+#include "ssml/ssml_parser.h"
 #include "text/normalizer.h"
 #include "text/sentence_splitter.h"
 #include "text/utf8.h"
 
 namespace vox::engines {
-
-namespace {
-
-// Splits the raw text, normalizes each sentence with its source alignment and
-// keeps those with something to say, in `plan` (sentences and sources).
-Status PrepareSentences(std::string_view raw_text, SynthesisPlan& plan) {
-  text::NormalizeOptions options;
-  options.language = plan.params.language;
-  size_t cursor = 0;
-  for (const std::string& sentence : text::SplitSentences(raw_text)) {
-    // The splitter only trims and cuts, so each sentence is verbatim in the raw text.
-    const size_t found = raw_text.find(sentence, cursor);
-    const size_t offset = found == std::string_view::npos ? cursor : found;
-    cursor = offset + sentence.size();
-    VOX_ASSIGN_OR_RETURN(text::NormalizedText normalized,
-                         text::NormalizeAligned(sentence, options));
-    if (normalized.text.find_first_not_of(" \t\n") != std::string::npos) {
-      plan.sentences.push_back(std::move(normalized.text));
-      plan.sources.push_back({offset, std::move(normalized.spans)});
-    }
-  }
-  return {};
-}
-
-}  // namespace
 
 std::string SynthesisPlan::model_version() const {
   return voice.engine + "/" + voice.id + "@" + voice.engine_version;
@@ -44,58 +23,172 @@ std::string SynthesisPlan::NormalizedText() const {
   return out;
 }
 
-Result<SynthesisPlan> Synthesizer::Prepare(std::string_view raw_text, const std::string& voice_id,
-                                           const SynthesisParams& params,
-                                           const TextLimits& limits) const {
+Result<SynthesisPlan> Synthesizer::Start(const std::string& voice_id,
+                                         const SynthesisParams& params) const {
   VOX_RETURN_IF_ERROR(params.Validate());
-  VOX_RETURN_IF_ERROR(text::ValidateUtf8(raw_text));
+  VOX_ASSIGN_OR_RETURN(VoiceRef resolved, registry_.Resolve(voice_id, params.language));
   SynthesisPlan plan;
-  plan.text_chars = text::CountCodePoints(raw_text);
-  if (plan.text_chars > limits.max_chars) {
+  plan.engine = &resolved.engine;
+  plan.engine_hold = resolved.hold;
+  plan.voice = resolved.voice;
+  plan.params = params;
+  if (plan.params.language.empty()) plan.params.language = plan.voice.language;
+  return plan;
+}
+
+namespace {
+
+Status CheckTextLength(std::string_view raw_text, const TextLimits& limits, size_t& chars) {
+  VOX_RETURN_IF_ERROR(text::ValidateUtf8(raw_text));
+  chars = text::CountCodePoints(raw_text);
+  if (chars > limits.max_chars) {
     return MakeError(
         ErrorCode::kUnprocessable,
         "text is longer than the limit of " + std::to_string(limits.max_chars) + " characters",
         "text");
   }
-  VOX_ASSIGN_OR_RETURN(VoiceRef resolved, registry_.Resolve(voice_id, params.language));
-  plan.engine = &resolved.engine;
-  plan.engine_hold = resolved.hold;
-  plan.voice = resolved.voice;
-  plan.params = params;
-  if (plan.params.language.empty()) plan.params.language = plan.voice.language;
+  return {};
+}
 
-  VOX_RETURN_IF_ERROR(PrepareSentences(raw_text, plan));
+// Splits and normalizes `raw_text` onto the end of the plan; offsets are where
+// each sentence starts in `raw_text`. Returns how many sentences it added.
+Result<size_t> AppendSentences(std::string_view raw_text, const text::NormalizeOptions& options,
+                               SynthesisPlan& plan) {
+  const size_t before = plan.sentences.size();
+  size_t cursor = 0;
+  for (const std::string& sentence : text::SplitSentences(raw_text)) {
+    // The splitter only trims and cuts, so each sentence is verbatim in the raw text.
+    const size_t found = raw_text.find(sentence, cursor);
+    const size_t offset = found == std::string_view::npos ? cursor : found;
+    cursor = offset + sentence.size();
+    VOX_ASSIGN_OR_RETURN(text::NormalizedText normalized,
+                         text::NormalizeAligned(sentence, options));
+    if (normalized.text.find_first_not_of(" \t\n") != std::string::npos) {
+      plan.sentences.push_back(std::move(normalized.text));
+      plan.sources.push_back({offset, std::move(normalized.spans)});
+    }
+  }
+  return plan.sentences.size() - before;
+}
+
+}  // namespace
+
+Result<SynthesisPlan> Synthesizer::StartWithText(std::string_view raw_text,
+                                                 const std::string& voice_id,
+                                                 const SynthesisParams& params,
+                                                 const TextLimits& limits) const {
+  VOX_RETURN_IF_ERROR(params.Validate());  // before the text: the order errors are reported in
+  size_t chars = 0;
+  VOX_RETURN_IF_ERROR(CheckTextLength(raw_text, limits, chars));
+  VOX_ASSIGN_OR_RETURN(SynthesisPlan plan, Start(voice_id, params));
+  plan.text_chars = chars;
+  return plan;
+}
+
+Result<SynthesisPlan> Synthesizer::Prepare(std::string_view raw_text, const std::string& voice_id,
+                                           const SynthesisParams& params,
+                                           const TextLimits& limits) const {
+  VOX_ASSIGN_OR_RETURN(SynthesisPlan plan, StartWithText(raw_text, voice_id, params, limits));
+  text::NormalizeOptions options;
+  options.language = plan.params.language;
+  VOX_RETURN_IF_ERROR(AppendSentences(raw_text, options, plan));
   if (plan.sentences.empty()) return InvalidArgument("text has nothing to speak", "text");
+  return plan;
+}
+
+Result<SynthesisPlan> Synthesizer::PrepareSsml(std::string_view ssml, const std::string& voice_id,
+                                               const SynthesisParams& params,
+                                               const TextLimits& limits) const {
+  VOX_ASSIGN_OR_RETURN(SynthesisPlan plan, StartWithText(ssml, voice_id, params, limits));
+  ssml::ParseLimits parse_limits;
+  parse_limits.max_bytes = limits.MaxUtf8Bytes();
+  VOX_ASSIGN_OR_RETURN(ssml::Document doc, ssml::Parse(ssml, parse_limits));
+
+  // Pauses and marks of runs that say nothing (all punctuation) move on to the next one.
+  SentenceStyle carried;
+  for (const ssml::Segment& segment : doc.segments) {
+    SentenceStyle style;
+    style.rate = segment.prosody.rate;
+    style.pitch = segment.prosody.pitch;
+    style.volume_db = segment.prosody.volume_db;
+    style.silent = segment.prosody.silent;
+    // xml:lang switches language only where the voice speaks it; otherwise it is ignored.
+    if (!segment.language.empty() && plan.engine->SupportsLanguage(plan.voice, segment.language)) {
+      style.language = segment.language;
+    }
+    text::NormalizeOptions options;
+    options.language = style.language.empty() ? plan.params.language : style.language;
+    VOX_ASSIGN_OR_RETURN(size_t added, AppendSentences(segment.text, options, plan));
+    carried.pause_before_s += segment.pause_before_s;
+    carried.marks.insert(carried.marks.end(), segment.marks.begin(), segment.marks.end());
+    for (size_t i = 0; i < added; ++i) {
+      plan.styles.sentences.push_back(style);
+      if (i == 0) {
+        plan.styles.sentences.back().pause_before_s = carried.pause_before_s;
+        plan.styles.sentences.back().marks = std::move(carried.marks);
+        carried = {};
+      }
+    }
+  }
+  plan.styles.tail.pause_before_s = carried.pause_before_s + doc.tail_pause_s;
+  plan.styles.tail.marks = std::move(carried.marks);
+  plan.styles.tail.marks.insert(plan.styles.tail.marks.end(), doc.tail_marks.begin(),
+                                doc.tail_marks.end());
+  // Offsets are into each run's text, not the document: no alignment to report.
+  plan.sources.clear();
+  if (plan.sentences.empty()) return InvalidArgument("the SSML has nothing to speak", "text");
+  if (plan.styles.IsDefault()) plan.styles = {};
   return plan;
 }
 
 Result<SynthesisPlan> Synthesizer::Resume(const std::string& voice_id,
                                           const SynthesisParams& params,
-                                          std::vector<std::string> sentences) const {
+                                          std::vector<std::string> sentences,
+                                          PlanStyles styles) const {
   VOX_RETURN_IF_ERROR(params.Validate());
   if (sentences.empty()) return InvalidArgument("the prepared job has no sentences", "text");
-  VOX_ASSIGN_OR_RETURN(VoiceRef resolved, registry_.Resolve(voice_id, params.language));
-  SynthesisPlan plan;
-  plan.engine = &resolved.engine;
-  plan.engine_hold = resolved.hold;
-  plan.voice = resolved.voice;
-  plan.params = params;
-  if (plan.params.language.empty()) plan.params.language = plan.voice.language;
+  if (!styles.sentences.empty() && styles.sentences.size() != sentences.size()) {
+    return Internal("the prepared job's styles do not match its sentences");
+  }
+  VOX_ASSIGN_OR_RETURN(SynthesisPlan plan, Start(voice_id, params));
   plan.sentences = std::move(sentences);
+  plan.styles = std::move(styles);
   return plan;
 }
 
 Status Synthesizer::Run(const SynthesisPlan& plan, const ChunkSink& sink,
-                        const std::function<bool()>& canceled) const {
+                        const std::function<bool()>& canceled, const MarkSink& marks) const {
   return RunTimed(
-      plan, [&](AudioChunk&& chunk) { return sink(chunk.pcm); }, canceled);
+      plan, [&](AudioChunk&& chunk) { return sink(chunk.pcm); }, canceled, marks);
 }
+
+namespace {
+
+// The params one sentence is spoken with: the plan's, times its style's.
+SynthesisParams StyledParams(const SynthesisPlan& plan, const SentenceStyle& style) {
+  SynthesisParams p = plan.params;
+  p.speed =
+      std::clamp(p.speed * style.rate, SynthesisParams::kMinSpeed, SynthesisParams::kMaxSpeed);
+  p.pitch =
+      std::clamp(p.pitch * style.pitch, SynthesisParams::kMinPitch, SynthesisParams::kMaxPitch);
+  if (!style.language.empty()) p.language = style.language;
+  return p;
+}
+
+void ApplyVolume(const SentenceStyle& style, audio::PcmBuffer& pcm) {
+  if (!style.silent && style.volume_db == 0) return;
+  const float gain = style.silent ? 0.0f : static_cast<float>(std::pow(10.0, style.volume_db / 20));
+  for (float& x : pcm.samples) x = std::clamp(x * gain, -1.0f, 1.0f);
+}
+
+}  // namespace
 
 Status Synthesizer::Align(SynthesisPlan& plan, std::string_view raw_text) const {
   SynthesisPlan aligned;
-  aligned.params = plan.params;
-  if (!text::ValidateUtf8(raw_text) || !PrepareSentences(raw_text, aligned) ||
-      aligned.sentences != plan.sentences) {
+  text::NormalizeOptions options;
+  options.language = plan.params.language;
+  if (!plan.styles.sentences.empty() || !text::ValidateUtf8(raw_text) ||
+      !AppendSentences(raw_text, options, aligned) || aligned.sentences != plan.sentences) {
     return MakeError(ErrorCode::kFailedPrecondition,
                      "the prepared sentences are not what the text normalizes to now", "text");
   }
@@ -104,14 +197,38 @@ Status Synthesizer::Align(SynthesisPlan& plan, std::string_view raw_text) const 
 }
 
 Status Synthesizer::RunSentences(const SynthesisPlan& plan, const SentenceChunkSink& sink,
-                                 const CancelCheck& canceled) const {
+                                 const CancelCheck& canceled, const MarkSink& marks) const {
   double offset_s = 0;
+  // A style's pause as one silent chunk (of sentence `index`), then its marks
+  // at the time reached.
+  auto pause_and_mark = [&](size_t index, const SentenceStyle& style) -> Status {
+    const auto frames =
+        static_cast<size_t>(std::llround(style.pause_before_s * plan.voice.sample_rate));
+    if (frames > 0) {
+      AudioChunk silence;
+      silence.pcm.sample_rate = plan.voice.sample_rate;
+      silence.pcm.samples.assign(frames, 0.0f);
+      silence.offset_s = offset_s;
+      const double duration = silence.pcm.duration_s();
+      VOX_RETURN_IF_ERROR(sink(index, std::move(silence)));
+      offset_s += duration;
+    }
+    if (marks) {
+      for (const std::string& name : style.marks) marks(name, offset_s);
+    }
+    return {};
+  };
+  static const SentenceStyle kPlain;
   for (size_t i = 0; i < plan.sentences.size(); ++i) {
     if (canceled && canceled()) return MakeError(ErrorCode::kCanceled, "synthesis canceled");
+    const SentenceStyle& style =
+        i < plan.styles.sentences.size() ? plan.styles.sentences[i] : kPlain;
+    VOX_RETURN_IF_ERROR(pause_and_mark(i, style));
     const double sentence_start_s = offset_s;
     VOX_RETURN_IF_ERROR(plan.engine->SynthesizeStream(
-        plan.sentences[i], plan.voice, plan.params,
+        plan.sentences[i], plan.voice, StyledParams(plan, style),
         [&](AudioChunk&& chunk) -> Status {
+          ApplyVolume(style, chunk.pcm);
           chunk.offset_s += sentence_start_s;
           const double duration = chunk.pcm.duration_s();
           VOX_RETURN_IF_ERROR(sink(i, std::move(chunk)));
@@ -120,11 +237,11 @@ Status Synthesizer::RunSentences(const SynthesisPlan& plan, const SentenceChunkS
         },
         canceled));
   }
-  return {};
+  return pause_and_mark(plan.sentences.size(), plan.styles.tail);
 }
 
 Status Synthesizer::RunTimed(const SynthesisPlan& plan, const AudioChunkSink& sink,
-                             const CancelCheck& canceled) const {
+                             const CancelCheck& canceled, const MarkSink& marks) const {
   return RunSentences(
       plan,
       [&](size_t sentence, AudioChunk&& chunk) -> Status {
@@ -138,7 +255,7 @@ Status Synthesizer::RunTimed(const SynthesisPlan& plan, const AudioChunkSink& si
         }
         return sink(std::move(chunk));
       },
-      canceled);
+      canceled, marks);
 }
 
 }  // namespace vox::engines

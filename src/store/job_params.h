@@ -22,6 +22,9 @@ struct JobParams {
   // stored (the worker prepares those itself).
   std::vector<std::string> sentences;
   std::string normalizer;
+  // SSML requests: how each sentence is spoken (engines::PlanStyles::ToJson,
+  // opaque here). null for plain text and for jobs stored before SSML.
+  nlohmann::json styles;
 
   std::string ToJson() const {
     nlohmann::json j = {{"language", language}, {"speed", speed}, {"pitch", pitch}};
@@ -30,6 +33,7 @@ struct JobParams {
       j["sentences"] = sentences;
       j["normalizer"] = normalizer;
     }
+    if (!styles.is_null()) j["styles"] = styles;
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
 
@@ -46,11 +50,16 @@ struct JobParams {
       p.pitch = j.value("pitch", 1.0);
       if (j.contains("sentences")) p.sentences = j["sentences"].get<std::vector<std::string>>();
       p.normalizer = j.value("normalizer", "");
+      if (j.contains("styles")) p.styles = j["styles"];
     } catch (const nlohmann::json::exception& e) {
       return Internal(std::string("job params are malformed: ") + e.what());
     }
     return p;
   }
 };
+
+// Where a done job's SSML marks are kept (a JSON array of {"name","time"}),
+// beside its audio: written by the worker, read by the job's description.
+inline std::string MarksBlobKey(const std::string& audio_key) { return audio_key + ".marks.json"; }
 
 }  // namespace vox::store

@@ -162,10 +162,14 @@ RunResult JobRunner::RunSynthesis(const store::Job& job, const std::string& work
   // The API prepared the text when it accepted the job (and enforced
   // VOX_MAX_TEXT_CHARS): speak those sentences. Jobs accepted before sentences
   // were stored are prepared here, never refused for their length.
+  // SSML jobs carry their sentences' styles (breaks, prosody, marks); older jobs none.
+  auto styles = engines::PlanStyles::FromJson(params->styles, params->sentences.size());
+  if (!styles) return fail(styles.error());
   auto plan = params->sentences.empty()
                   ? synthesizer_.Prepare(job.text, engine_voice, synth_params,
                                          engines::TextLimits{text::TextLimits::kMaxSetting})
-                  : synthesizer_.Resume(engine_voice, synth_params, std::move(params->sentences));
+                  : synthesizer_.Resume(engine_voice, synth_params, std::move(params->sentences),
+                                        std::move(*styles));
   if (!plan) return fail(plan.error());
   if (plan->sources.empty()) {
     // Timestamps are shown on the client's text: align the stored sentences
@@ -208,6 +212,7 @@ RunResult JobRunner::RunSynthesis(const store::Job& job, const std::string& work
   audio::PcmBuffer scored;  // the first seconds of a clone's output, for its similarity
   const bool score = voice->is_clone() && config_.speaker_encoder;
   engines::Timeline timeline(*plan, job.text);
+  nlohmann::json marks = nlohmann::json::array();
   Status ran = synthesizer_.RunSentences(
       *plan,
       [&](size_t sentence, engines::AudioChunk&& timed) -> Status {
@@ -221,7 +226,10 @@ RunResult JobRunner::RunSynthesis(const store::Job& job, const std::string& work
         }
         return (*writer)->Write(chunk);
       },
-      canceled);
+      canceled,
+      [&](const std::string& name, double time_s) {
+        marks.push_back({{"name", name}, {"time", time_s}});
+      });
   if (!ran) {
     if (heartbeat_error.code == ErrorCode::kCanceled) return {Outcome::kCanceled, 0, "canceled"};
     if (!heartbeat_error.message.empty()) return lost();
@@ -258,6 +266,14 @@ RunResult JobRunner::RunSynthesis(const store::Job& job, const std::string& work
     if (auto s = blobs_.Put(engines::TimestampsKey(job.id), doc, "application/json"); !s) {
       spdlog::warn("job {}: timestamps not kept: {}", job.id, s.error().ToString());
       metrics_.errors.With({"timestamps_write"}).Inc();
+    }
+  }
+  // SSML marks beside the audio: the job's description reads them from there.
+  if (!marks.empty()) {
+    if (auto s = blobs_.Put(store::MarksBlobKey(key), marks.dump(), "application/json"); !s) {
+      Error error = s.error();
+      error.message = "storing the SSML marks failed: " + error.message;
+      return fail(error);
     }
   }
   record_stage("uploading");
