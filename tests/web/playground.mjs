@@ -108,8 +108,7 @@ try {
   await page.locator('#text-error:not(:empty)').waitFor();
   summary.empty_text_error = await page.locator('#text-error').textContent();
   summary.text_marked_invalid = await page.getByLabel('Text').getAttribute('aria-invalid');
-  // The SSML switch sends text_type "ssml": spoken where the server parses SSML, else its
-  // refusal shown next to the text.
+  // The SSML switch sends text_type "ssml": spoken (an error would show next to the text).
   await page.getByLabel('Text').fill('<speak>Hello <break time="200ms"/> there.</speak>');
   await page.getByLabel('SSML').check();
   await page.getByRole('button', { name: 'Speak' }).click();
@@ -139,7 +138,7 @@ try {
   summary.download = await page.getByRole('link', { name: 'Download' }).getAttribute('href');
   step('spoke');
 
-  // --- words highlighted when the finished job has timestamps, nothing (and no error) else ---
+  // --- words highlighted from the finished job's timestamps ---
   await page.waitForFunction(() => document.querySelector('#player').dataset.words);
   summary.words = await page.$eval('#player', (a) => a.dataset.words);
   summary.timestamps = await page.evaluate(async () => {
@@ -152,28 +151,6 @@ try {
   });
   summary.word_spans = await page.locator('#words .word').count();
   if (summary.timestamps) summary.word_marked = await markSecondWord();
-
-  // The same contract driven here whatever the engine gives: timestamps added to the job as
-  // GET /v1/tts/job/{id} would carry them ({word, start, end, char_start, char_end}).
-  if (!summary.timestamps) {
-    await page.route('**/v1/tts/job/*', async (route) => {
-      const response = await route.fetch();
-      const job = await response.json();
-      const words = [...'Highlight these words please.'.matchAll(/\S+/g)];
-      const slice = (job.duration_s || 2) / words.length;
-      job.timestamps = words.map((m, i) => ({
-        word: m[0], start: i * slice, end: (i + 1) * slice,
-        char_start: m.index, char_end: m.index + m[0].length,
-      }));
-      await route.fulfill({ response, json: job });
-    });
-    await page.getByLabel('Text').fill('Highlight these words please.');
-    await page.getByRole('button', { name: 'Speak' }).click();
-    await page.waitForFunction(() => document.querySelector('#player').dataset.words);
-    summary.contract_words = await page.locator('#words .word').allTextContents();
-    summary.contract_marked = await markSecondWord();
-    await page.unroute('**/v1/tts/job/*');
-  }
 
   // --- a format MediaSource does not take: played from a blob once complete -------------------
   await page.$eval('#player', (a) => { delete a.dataset.state; });
