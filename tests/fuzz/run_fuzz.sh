@@ -22,13 +22,13 @@ for tool in "$cc" "$cxx"; do
   }
 done
 
-if [ ! -f "$build/CMakeCache.txt" ]; then
-  cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVOX_FUZZ=ON \
-    -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" >"$build.configure.log" 2>&1 || {
-    cat "$build.configure.log" >&2
-    exit 1
-  }
-fi
+# Configured every time (seconds once done): a build directory made before a
+# target was added would otherwise not know its rule ("No rule to make target").
+cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVOX_FUZZ=ON \
+  -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" >"$build.configure.log" 2>&1 || {
+  cat "$build.configure.log" >&2
+  exit 1
+}
 targets=(audio_fuzz_decode text_fuzz_normalize http_fuzz_multipart wyoming_fuzz_event ssml_fuzz_parse)
 cmake --build "$build" --target "${targets[@]}" -j "$(nproc)"
 

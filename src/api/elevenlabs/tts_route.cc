@@ -3,11 +3,11 @@
 #include <spdlog/spdlog.h>
 
 #include "api/api_responses.h"
-#include "api/base64.h"
 #include "api/elevenlabs/alignment_json.h"
 #include "api/elevenlabs/elevenlabs_errors.h"
 #include "api/elevenlabs/output_format.h"
 #include "api/elevenlabs/tts_request.h"
+#include "common/base64.h"
 
 namespace vox::api::elevenlabs {
 namespace {
@@ -31,7 +31,7 @@ const char* RouteName(TextToSpeechRoute::Kind kind) {
 ordered_json TimedAudio(std::string_view audio, const text::CharacterAlignment& alignment,
                         const text::CharacterAlignment& normalized) {
   ordered_json out;
-  out["audio_base64"] = Base64(audio);
+  out["audio_base64"] = Base64Encode(audio);
   if (!alignment.characters.empty()) out["alignment"] = AlignmentJson(alignment);
   if (!normalized.characters.empty()) out["normalized_alignment"] = AlignmentJson(normalized);
   return out;

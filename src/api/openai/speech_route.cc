@@ -4,7 +4,6 @@
 #include <nlohmann/json.hpp>
 
 #include "api/api_responses.h"
-#include "api/base64.h"
 #include "api/openai/openai_errors.h"
 #include "api/openai/speech_request.h"
 #include "common/base64.h"
