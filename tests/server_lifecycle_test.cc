@@ -6,6 +6,7 @@
 #include <fstream>
 #include <mutex>
 #include <optional>
+#include <regex>
 #include <set>
 #include <tuple>
 
@@ -231,6 +232,36 @@ json DoneWebhook(ApiClient& api, HookReceiver& receiver, const json& request, si
   EXPECT_EQ(payload["job_id"], id);
   EXPECT_TRUE(payload.contains("audio_url"));
   return payload;
+}
+
+// `vox worker --metrics-listen`: the worker's own job metrics for Prometheus
+// (the API processes count submissions, the workers what they finish).
+TEST(ServerLifecycle, AWorkerServesItsMetricsWhenAsked) {
+  TempDir dir;
+  fs::path data = dir.path() / "data";
+  ServerProcess api(data, {}, "api");
+  ASSERT_TRUE(api.Start()) << api.output();
+  ServerProcess worker(data, {"--metrics-listen", "127.0.0.1:0"}, "worker");
+  ASSERT_TRUE(worker.Start()) << worker.output();
+  std::smatch m;
+  static const std::regex kMetrics(R"(metrics listening on http://127\.0\.0\.1:(\d+))");
+  ASSERT_TRUE(std::regex_search(worker.output(), m, kMetrics)) << worker.output();
+  http::HttpClient scrape("127.0.0.1", static_cast<uint16_t>(std::stoi(m[1])),
+                          std::chrono::seconds(10));
+
+  ApiClient client(api.port(), api.admin_key());
+  auto submitted = client.Submit({{"text", "Counted by the worker that made it."}});
+  ASSERT_EQ(submitted->status, 202) << submitted->body;
+  EXPECT_EQ(client.WaitForFinal(submitted->JsonBody()["job_id"])["status"], "done");
+  auto metrics = scrape.Request("GET", "/metrics", "", {});
+  ASSERT_TRUE(metrics);
+  EXPECT_EQ(metrics->status, 200);
+  EXPECT_NE(metrics->body.find("vox_jobs_finished_total{status=\"done\"} 1"), std::string::npos)
+      << metrics->body;
+  EXPECT_EQ(scrape.Request("GET", "/healthz", "", {})->status, 200);
+  EXPECT_EQ(scrape.Request("GET", "/v1/voices", "", {})->status, 404) << "metrics only";
+  EXPECT_EQ(worker.Terminate(), 0);
+  EXPECT_EQ(api.Terminate(), 0);
 }
 
 TEST(ServerLifecycle, WebhookIsDeliveredSignedOnCompletion) {

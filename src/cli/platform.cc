@@ -25,6 +25,8 @@
 #include "cloning/voice_creation.h"
 #include "common/crypto.h"
 #include "engines/engine_registry.h"
+#include "http/response.h"
+#include "http/server.h"
 #include "obs/log.h"
 #include "queue/job_queue.h"
 #include "store/store.h"
@@ -262,6 +264,24 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
     server.reset();
     authenticator.reset();
   } else {
+    // A worker's job, stage and RTF metrics, for Prometheus; rendered on the
+    // one io thread (a scrape every few seconds, no request traffic here).
+    std::unique_ptr<http::HttpServer> metrics_server;
+    if (!config.metrics_listen.empty()) {
+      http::Router router;
+      (void)router.Add("GET", "/metrics", [&metrics](http::Request&, http::Responder respond) {
+        respond(http::Text(200, metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
+      });
+      (void)router.Add("GET", "/healthz", [](http::Request&, http::Responder respond) {
+        respond(http::Json(200, {{"status", "ok"}}));
+      });
+      metrics_server = std::make_unique<http::HttpServer>(
+          http::HttpServerConfig{.listen = config.metrics_listen}, std::move(router));
+      VOX_RETURN_IF_ERROR(metrics_server->Start());
+      const std::string& listen = config.metrics_listen;
+      std::cout << "vox: metrics listening on http://" << listen.substr(0, listen.rfind(':')) << ":"
+                << metrics_server->port() << std::endl;
+    }
     std::cout << "vox: worker running with " << config.workers << " thread(s)" << std::endl;
     int sig = WaitForStopSignal(signals, reload_on_signal);
     spdlog::info("received signal {}: draining", sig);

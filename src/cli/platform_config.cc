@@ -165,6 +165,10 @@ void PlatformConfig::AddOptions(CLI::App& cmd) {
                  "HOST:PORT for Home Assistant's Wyoming protocol (10200 by convention; off "
                  "when empty). It has no authentication: bind to loopback or a trusted LAN")
       ->envname("VOX_WYOMING_LISTEN");
+  cmd.add_option("--metrics-listen", metrics_listen,
+                 "vox worker: HOST:PORT serving /metrics and /healthz (off when empty; the API "
+                 "processes serve /metrics on their own listener)")
+      ->envname("VOX_METRICS_LISTEN");
   cmd.add_option("--wyoming-voice", wyoming_voice,
                  "Voice for Wyoming requests that name neither voice nor language")
       ->envname("VOX_WYOMING_VOICE");
@@ -272,7 +276,8 @@ std::string PlatformConfig::ToString() const {
                         {"drain_grace_s", drain_grace_s},
                         {"clone_require_consent", clone_require_consent},
                         {"clone_check_protected", clone_check_protected},
-                        {"wyoming_listen", wyoming_listen}}
+                        {"wyoming_listen", wyoming_listen},
+                        {"metrics_listen", metrics_listen}}
       .dump();
 }
 

@@ -55,8 +55,10 @@ struct PlatformConfig {
   size_t max_upload_bytes = 50u << 20;  // VOX_MAX_UPLOAD_BYTES: one voice upload
   std::string asr_model_dir = "/usr/share/pocketsphinx/model/en-us";  // VOX_ASR_MODEL_DIR
   // Home Assistant's Wyoming protocol (no authentication: loopback or a trusted LAN only).
-  std::string wyoming_listen;             // VOX_WYOMING_LISTEN: HOST:PORT; empty: off
-  std::string wyoming_voice;              // VOX_WYOMING_VOICE: default voice
+  std::string wyoming_listen;  // VOX_WYOMING_LISTEN: HOST:PORT; empty: off
+  std::string
+      metrics_listen;         // VOX_METRICS_LISTEN (vox worker): HOST:PORT for /metrics; empty: off
+  std::string wyoming_voice;  // VOX_WYOMING_VOICE: default voice
   int wyoming_max_connections = 32;       // VOX_WYOMING_MAX_CONNECTIONS
   int wyoming_threads = 2;                // VOX_WYOMING_THREADS: syntheses at once
   int wyoming_idle_timeout_ms = 120'000;  // VOX_WYOMING_IDLE_TIMEOUT_MS
