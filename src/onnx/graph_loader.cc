@@ -266,8 +266,13 @@ Result<std::unique_ptr<Model::Impl>> CompileModel(std::string_view bytes,
     }
   }
 
-  impl->value_names.resize(impl->num_values);
-  for (const auto& [name, id] : ids) impl->value_names[id] = name;
+  std::vector<std::string> value_names(impl->num_values);
+  for (const auto& [name, id] : ids) value_names[id] = name;
+  for (const PlanStep& step : impl->plan) {
+    for (int id : step.outputs) {
+      if (id >= 0) impl->outputs_by_op[step.op_type].push_back(value_names[id]);
+    }
+  }
   impl->value_ids = std::move(ids);
   impl->stats.nodes = n;
   impl->stats.run_nodes = static_cast<int>(impl->plan.size());

@@ -100,14 +100,8 @@ const std::vector<ValueInfo>& Model::outputs() const { return impl_->outputs; }
 const ModelStats& Model::stats() const { return impl_->stats; }
 
 std::vector<std::string> Model::OutputsOf(std::string_view op_type) const {
-  std::vector<std::string> names;
-  for (const PlanStep& step : impl_->plan) {
-    if (step.op_type != op_type) continue;
-    for (int id : step.outputs) {
-      if (id >= 0) names.push_back(impl_->value_names[id]);
-    }
-  }
-  return names;
+  const auto it = impl_->outputs_by_op.find(std::string(op_type));
+  return it == impl_->outputs_by_op.end() ? std::vector<std::string>() : it->second;
 }
 
 Result<std::vector<Tensor>> Model::Run(const NamedTensors& inputs,
