@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 LISTEN ?= 127.0.0.1:8080
 DATA ?= $(CURDIR)/data
 
-.PHONY: all deps configure build test serve bench clean format
+.PHONY: all deps configure build test serve bench fuzz clean format
 
 all: build
 
@@ -28,6 +28,11 @@ serve: build
 
 bench: build
 	bash bench/run.sh $(BUILD_DIR)
+
+# Longer fuzzing than the suite's smoke run: FUZZ_SECONDS per target (tests/fuzz/README.md).
+FUZZ_SECONDS ?= 300
+fuzz: deps
+	bash tests/fuzz/run_fuzz.sh $(CURDIR) $(CURDIR)/$(BUILD_DIR)/fuzz-clang $(FUZZ_SECONDS)
 
 format:
 	git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'bench/*.cc' | xargs clang-format -i

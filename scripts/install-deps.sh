@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   # toolchain and test frameworks
   build-essential cmake pkg-config git curl ca-certificates
+  # a faster linker (CMakeLists.txt uses it when present)
+  mold
   libgtest-dev libgmock-dev libbenchmark-dev
   # common
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libabsl-dev

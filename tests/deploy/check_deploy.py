@@ -9,6 +9,7 @@ what stands between a typo and a broken `docker compose up`.
   check_deploy.py runtime-libs DOCKERFILE VOX_BINARY
 Exit status 1 with one line per problem; 0 when clean.
 """
+import os
 import re
 import shlex
 import subprocess
@@ -129,6 +130,19 @@ def runtime_packages(path):
 
 # ---- runtime libraries of the binary -----------------------------------------
 
+def package_owners(paths):
+    """{path: Debian package} for the paths dpkg knows, asked in one call: each `dpkg -S`
+    reads the whole file database (seconds on a full machine), so one per library took
+    over a minute."""
+    owners = {}
+    out = subprocess.run(["dpkg", "-S", *sorted(set(paths))], capture_output=True, text=True)
+    for line in out.stdout.splitlines():
+        packages, sep, path = line.partition(": ")
+        if sep and not packages.startswith("diversion"):
+            owners[path.strip()] = packages.split(",")[0].split(":")[0].strip()
+    return owners
+
+
 def check_runtime_libs(dockerfile, binary):
     installed = runtime_packages(dockerfile)
     needed = re.findall(r"\(NEEDED\).*\[(.+)\]",
@@ -139,19 +153,19 @@ def check_runtime_libs(dockerfile, binary):
         m = re.match(r"\s*(\S+) => (\S+)", line)
         if m:
             resolved[m.group(1)] = m.group(2)
+    wanted = {}  # lib -> (resolved path, real path)
     for lib in needed:
         path = resolved.get(lib)
         if not path or path == "not":
             fail(f"{binary}: {lib} does not resolve on this machine")
             continue
-        real = subprocess.run(["readlink", "-f", path], capture_output=True, text=True).stdout.strip()
-        owner = subprocess.run(["dpkg", "-S", real], capture_output=True, text=True)
-        if owner.returncode != 0:
-            owner = subprocess.run(["dpkg", "-S", path], capture_output=True, text=True)
-        if owner.returncode != 0:
+        wanted[lib] = (path, os.path.realpath(path))
+    owners = package_owners([p for pair in wanted.values() for p in pair])
+    for lib, (path, real) in wanted.items():
+        package = owners.get(real) or owners.get(path)
+        if not package:
             fail(f"{lib} ({real}) belongs to no Debian package")
             continue
-        package = owner.stdout.split(":")[0].strip()
         if package not in installed:
             fail(f"{dockerfile}: vox needs {lib} from package {package}, "
                  f"which the runtime stage does not install")

@@ -24,6 +24,8 @@ function appendTo(buffer, bytes) {
   });
 }
 
+const FINAL_STATES = new Set(['done', 'failed', 'canceled']);
+
 export class Speaker {
   constructor({ audio, download, status, highlighter }) {
     this.audio = audio;
@@ -116,16 +118,23 @@ export class Speaker {
     if (source.readyState === 'open') source.endOfStream();
   }
 
-  // The stream's job is recorded as it ends; its timestamps (when the engine has timings)
-  // drive the highlighting. Absent timestamps, or a job not found, show nothing.
+  // The stream's job is recorded as it ends, a moment after the last byte; its timestamps
+  // (when the engine has timings) drive the highlighting. The job is polled until it is final
+  // (about 10 s at most); absent timestamps, or a job never found, show nothing.
   async showWords(jobId, text) {
-    await new Promise((resolve) => setTimeout(resolve, 400));
     let shown = false;
-    try {
-      const job = await callJson(`/v1/tts/job/${encodeURIComponent(jobId)}`);
+    for (let attempt = 0, delay = 150; attempt < 12; ++attempt, delay = Math.min(delay * 2, 2000)) {
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      if (this.audio.dataset.jobId !== jobId) return;  // another speech took over
+      let job;
+      try {
+        job = await callJson(`/v1/tts/job/${encodeURIComponent(jobId)}`);
+      } catch (e) {
+        continue;  // not recorded yet (404) or a passing error: ask again
+      }
+      if (!FINAL_STATES.has(job.status)) continue;
       shown = this.highlighter.show(text, job.timestamps);
-    } catch (e) {
-      // Highlighting is a bonus: the audio is already playing.
+      break;
     }
     this.audio.dataset.words = shown ? 'shown' : 'none';
   }
