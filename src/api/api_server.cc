@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "api/api_responses.h"
+#include "http/range.h"
 #include "obs/log.h"
 #include "web/static_site.h"
 
@@ -306,6 +307,7 @@ void ApiServer::GetAudio(Request& request, Responder respond) {
   std::string path(request.path);
   std::string expires(request.Query("expires").value_or(""));
   std::string signature(request.Query("signature").value_or(""));
+  std::string range_header(request.Header("Range").value_or(""));
   Offload(request, std::move(respond), [=, this]() -> Response {
     if (auto ok = jobs_.signer().Verify(path, expires, signature, NowMs() / 1000); !ok) {
       return FromError(ok.error());
@@ -320,9 +322,23 @@ void ApiServer::GetAudio(Request& request, Responder respond) {
       r.headers.Set("Cache-Control", "private, max-age=3600");
       return r;
     }
-    auto bytes = blobs_.Get(*job->audio_key);
+    // No local file (S3, or encryption at rest): ranges are read from the store itself, which
+    // for encrypted audio decrypts only the chunks they cover.
+    auto range = http::ParseRange(range_header, info->size);
+    if (range.kind == http::RangeKind::kUnsatisfiable) {
+      Response r = http::Text(416, "", info->content_type);
+      r.headers.Set("Content-Range", "bytes */" + std::to_string(info->size));
+      return r;
+    }
+    bool partial = range.kind == http::RangeKind::kSatisfiable;
+    auto bytes = partial ? blobs_.GetRange(*job->audio_key, range.range.first,
+                                           range.range.length())
+                         : blobs_.Get(*job->audio_key);
     if (!bytes) return FromError(bytes.error());
-    Response r = http::Text(200, std::move(*bytes), info->content_type);
+    Response r = http::Text(partial ? 206 : 200, std::move(*bytes), info->content_type);
+    r.headers.Set("Accept-Ranges", "bytes");
+    if (partial) r.headers.Set("Content-Range", http::ContentRange(range.range, info->size));
+    r.headers.Set("Cache-Control", "private, max-age=3600");
     return r;
   });
 }

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "blob/blob_store.h"
+#include "blob/encrypted_blob_store.h"
 #include "blob/file_blob_store.h"
 #include "blob/s3/testing/s3rver_process.h"
 #include "common/crypto.h"
@@ -139,6 +140,16 @@ INSTANTIATE_TEST_SUITE_P(
                               [](const fs::path& tmp) -> std::unique_ptr<BlobStore> {
                                 auto s = OpenBlobStore("file://" + (tmp / "blobs").string());
                                 return s ? std::move(*s) : nullptr;
+                              }},
+                      // Encryption at rest over the file backend, with small chunks so
+                      // ranges and concurrent writers cross chunk boundaries.
+                      Backend{"encrypted_file",
+                              [](const fs::path& tmp) -> std::unique_ptr<BlobStore> {
+                                auto inner = OpenBlobStore("file://" + (tmp / "blobs").string());
+                                auto keys = EncryptionKeys::Parse(NewEncryptionKeyBase64(), "k");
+                                if (!inner || !keys) return nullptr;
+                                return std::make_unique<EncryptedBlobStore>(std::move(*inner),
+                                                                            std::move(*keys), 4096);
                               }},
                       // A real S3-compatible server (s3rver) on loopback; each test
                       // gets its own key prefix in the shared bucket.

@@ -5,7 +5,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "blob/blob_store.h"
+#include "blob/encrypted_blob_store.h"
 #include "cli/cloning_setup.h"
 #include "cli/commands.h"
 #include "cli/errors.h"
@@ -51,7 +51,7 @@ Result<Offline> OpenOffline(PlatformConfig& config) {
   VOX_RETURN_IF_ERROR(MigrateDatabase(config));
   Offline o;
   VOX_ASSIGN_OR_RETURN(o.store, store::OpenStore(config.database_url));
-  VOX_ASSIGN_OR_RETURN(o.blobs, blob::OpenBlobStore(config.storage_url));
+  VOX_ASSIGN_OR_RETURN(o.blobs, blob::OpenBlobStore(config.storage_url, config.encryption_key_file));
   engines::EnginesConfig engines_config;
   engines_config.espeak = false;  // conversions start from flite voices only
   VOX_ASSIGN_OR_RETURN(o.engines, engines::EngineRegistry::Create(engines_config));

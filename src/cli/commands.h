@@ -19,5 +19,6 @@ void AddCloneCommand(CLI::App& app);  // clone, consent-statement, protected
 void AddPhonemizeCommand(CLI::App& app);
 void AddModelsCommand(CLI::App& app);   // models list|add|remove
 void AddBackupCommands(CLI::App& app);  // backup, restore
+void AddEncryptionCommand(CLI::App& app);  // encryption new-key|rotate
 
 }  // namespace vox::cli

@@ -15,7 +15,7 @@
 
 #include "api/api_keys.h"
 #include "api/api_server.h"
-#include "blob/blob_store.h"
+#include "blob/encrypted_blob_store.h"
 #include "cache/audio_cache.h"
 #include "cli/cloning_setup.h"
 #include "cli/component_configs.h"
@@ -148,7 +148,7 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
       spdlog::error("model reload failed, the voices are unchanged: {}", reloaded.error().message);
     }
   };
-  VOX_ASSIGN_OR_RETURN(auto blobs, blob::OpenBlobStore(config.storage_url));
+  VOX_ASSIGN_OR_RETURN(auto blobs, blob::OpenBlobStore(config.storage_url, config.encryption_key_file));
   VOX_ASSIGN_OR_RETURN(auto queue, queue::OpenQueue(config.queue_url, *store));
   VOX_ASSIGN_OR_RETURN(auto cache, cache::OpenAudioCache(config.cache_url, *store));
 

@@ -36,6 +36,10 @@ void PlatformConfig::AddOptions(CLI::App& cmd) {
       ->envname("VOX_CACHE_URL");
   cmd.add_option("--storage-url", storage_url, "file://DIR or s3://bucket?endpoint=...")
       ->envname("VOX_STORAGE_URL");
+  cmd.add_option("--encryption-key-file", encryption_key_file,
+                 "Encrypt stored audio, samples and consent recordings with the keys in this "
+                 "file (base64, one per line, the first encrypts; see `vox encryption`)")
+      ->envname("VOX_ENCRYPTION_KEY_FILE");
   cmd.add_option("--models,--model-dir", model_dir,
                  "Directory of Piper voices: NAME.onnx + NAME.onnx.json (default: DATA/models)")
       ->envname("VOX_MODEL_DIR");
@@ -262,6 +266,7 @@ std::string PlatformConfig::ToString() const {
                         {"database_url", RedactUrl(database_url)},
                         {"queue_url", RedactUrl(queue_url)},
                         {"storage_url", RedactUrl(storage_url)},
+                        {"encryption_key_file", encryption_key_file},
                         {"cache_url", RedactUrl(cache_url)},
                         {"listen", listen},
                         {"workers", workers},

@@ -20,6 +20,7 @@ struct PlatformConfig {
   // in Redis (the same server), else the database.
   std::string cache_url;
   std::string storage_url;                // VOX_STORAGE_URL; default file://DATA/blobs
+  std::string encryption_key_file;  // VOX_ENCRYPTION_KEY_FILE: encryption at rest (blob/)
   std::string model_dir;                  // VOX_MODEL_DIR: Piper voices; empty: DATA/models
   int neural_threads = 0;                 // VOX_NEURAL_THREADS: intra-op threads; 0: per core
   std::string device = "cpu";             // VOX_DEVICE: cpu, or cuda[:N] with a CUDA LibTorch

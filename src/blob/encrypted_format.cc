@@ -1,0 +1,183 @@
+#include "blob/encrypted_format.h"
+
+#include <sodium.h>
+
+#include <cstring>
+#include <mutex>
+
+#include "common/crypto.h"
+
+namespace vox::blob {
+namespace {
+
+constexpr char kMagic[8] = {'V', 'O', 'X', 'E', 'N', 'C', '1', '\0'};
+static_assert(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES == 24);
+static_assert(crypto_aead_xchacha20poly1305_ietf_KEYBYTES == kEncryptionKeyBytes);
+static_assert(crypto_aead_xchacha20poly1305_ietf_ABYTES == kEncryptionTagBytes);
+
+void EnsureSodium() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (sodium_init() < 0) std::abort();  // no CSPRNG: nothing can be encrypted safely
+  });
+}
+
+void PutLe(std::string& out, uint64_t value, int bytes) {
+  for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
+}
+uint64_t GetLe(std::string_view in, size_t at, int bytes) {
+  uint64_t value = 0;
+  for (int i = 0; i < bytes; ++i) {
+    value |= uint64_t{static_cast<unsigned char>(in[at + i])} << (8 * i);
+  }
+  return value;
+}
+
+// Nonce of chunk `index`: the base nonce with its last 8 bytes XOR the index.
+std::string ChunkNonce(const EncryptedHeader& header, uint64_t index) {
+  std::string nonce = header.nonce;
+  for (int i = 0; i < 8; ++i) nonce[16 + i] ^= static_cast<char>((index >> (8 * i)) & 0xff);
+  return nonce;
+}
+
+std::string AssociatedData(const std::string& serialized_header, uint64_t index) {
+  std::string ad = serialized_header;
+  PutLe(ad, index, 8);
+  return ad;
+}
+
+std::string RawId(std::string_view hex_id) {
+  std::string raw;
+  for (size_t i = 0; i + 1 < hex_id.size(); i += 2) {
+    raw.push_back(static_cast<char>(std::stoi(std::string(hex_id.substr(i, 2)), nullptr, 16)));
+  }
+  return raw;
+}
+
+}  // namespace
+
+std::string EncryptedHeader::Serialize() const {
+  std::string out(kMagic, sizeof kMagic);
+  out += RawId(key_id);
+  PutLe(out, chunk, 4);
+  PutLe(out, 0, 4);
+  PutLe(out, size, 8);
+  out += nonce;
+  out.append(8, '\0');
+  return out;
+}
+
+bool LooksEncrypted(std::string_view bytes) {
+  return bytes.size() >= sizeof kMagic && std::memcmp(bytes.data(), kMagic, sizeof kMagic) == 0;
+}
+
+Result<EncryptedHeader> ParseEncryptedHeader(std::string_view bytes, std::string_view blob_key) {
+  auto damaged = [&](const char* why) {
+    return Internal("blob " + std::string(blob_key) + " is damaged: " + why);
+  };
+  if (bytes.size() < kEncryptedHeaderBytes) return damaged("shorter than its header");
+  if (!LooksEncrypted(bytes)) return damaged("not an encrypted blob");
+  EncryptedHeader header;
+  header.key_id = HexEncode(bytes.substr(8, 8));
+  header.chunk = static_cast<uint32_t>(GetLe(bytes, 16, 4));
+  header.size = GetLe(bytes, 24, 8);
+  header.nonce = std::string(bytes.substr(32, 24));
+  if (header.chunk == 0 || header.chunk > (64u << 20)) return damaged("bad chunk size");
+  if (header.size > (uint64_t{1} << 50)) return damaged("bad size");
+  return header;
+}
+
+EncryptedHeader NewEncryptedHeader(const EncryptionKey& key, uint64_t size, uint32_t chunk) {
+  EnsureSodium();
+  EncryptedHeader header;
+  header.key_id = key.id;
+  header.chunk = chunk;
+  header.size = size;
+  header.nonce.resize(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+  randombytes_buf(header.nonce.data(), header.nonce.size());
+  return header;
+}
+
+void SealChunk(const EncryptedHeader& header, const EncryptionKey& key, uint64_t index,
+               std::string_view plain, std::string& out) {
+  EnsureSodium();
+  std::string ad = AssociatedData(header.Serialize(), index);
+  std::string nonce = ChunkNonce(header, index);
+  size_t at = out.size();
+  out.resize(at + plain.size() + kEncryptionTagBytes);
+  unsigned long long written = 0;
+  crypto_aead_xchacha20poly1305_ietf_encrypt(
+      reinterpret_cast<unsigned char*>(out.data() + at), &written,
+      reinterpret_cast<const unsigned char*>(plain.data()), plain.size(),
+      reinterpret_cast<const unsigned char*>(ad.data()), ad.size(), nullptr,
+      reinterpret_cast<const unsigned char*>(nonce.data()),
+      reinterpret_cast<const unsigned char*>(key.bytes.data()));
+  out.resize(at + written);
+}
+
+Status OpenChunk(const EncryptedHeader& header, const EncryptionKey& key, uint64_t index,
+                 std::string_view sealed, std::string& out, std::string_view blob_key) {
+  EnsureSodium();
+  if (sealed.size() < kEncryptionTagBytes) {
+    return Internal("blob " + std::string(blob_key) + " is damaged: chunk " +
+                    std::to_string(index) + " is cut short");
+  }
+  std::string ad = AssociatedData(header.Serialize(), index);
+  std::string nonce = ChunkNonce(header, index);
+  size_t at = out.size();
+  out.resize(at + sealed.size() - kEncryptionTagBytes);
+  unsigned long long written = 0;
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+          reinterpret_cast<unsigned char*>(out.data() + at), &written, nullptr,
+          reinterpret_cast<const unsigned char*>(sealed.data()), sealed.size(),
+          reinterpret_cast<const unsigned char*>(ad.data()), ad.size(),
+          reinterpret_cast<const unsigned char*>(nonce.data()),
+          reinterpret_cast<const unsigned char*>(key.bytes.data())) != 0) {
+    out.resize(at);
+    return Internal("blob " + std::string(blob_key) + " failed its integrity check at chunk " +
+                    std::to_string(index) + " (edited, truncated or reordered)");
+  }
+  out.resize(at + written);
+  return {};
+}
+
+std::string EncryptBlob(std::string_view plain, const EncryptionKey& key, uint32_t chunk) {
+  EncryptedHeader header = NewEncryptedHeader(key, plain.size(), chunk);
+  std::string out = header.Serialize();
+  out.reserve(header.encrypted_size());
+  for (uint64_t i = 0; i < header.chunks(); ++i) {
+    SealChunk(header, key, i, plain.substr(std::min<uint64_t>(i * chunk, plain.size()), chunk),
+              out);
+  }
+  return out;
+}
+
+Result<const EncryptionKey*> KeyFor(const EncryptedHeader& header, const EncryptionKeys& keys,
+                                    std::string_view blob_key) {
+  if (const EncryptionKey* key = keys.Find(header.key_id)) return key;
+  return MakeError(ErrorCode::kFailedPrecondition,
+                   "blob " + std::string(blob_key) + " is encrypted with key " + header.key_id +
+                       ", which VOX_ENCRYPTION_KEY_FILE does not hold");
+}
+
+Result<std::string> DecryptBlob(std::string_view blob, const EncryptionKeys& keys,
+                                std::string_view blob_key) {
+  VOX_ASSIGN_OR_RETURN(EncryptedHeader header, ParseEncryptedHeader(blob, blob_key));
+  VOX_ASSIGN_OR_RETURN(const EncryptionKey* key, KeyFor(header, keys, blob_key));
+  if (blob.size() != header.encrypted_size()) {
+    return Internal("blob " + std::string(blob_key) + " is damaged: " +
+                    std::to_string(blob.size()) + " bytes where its header says " +
+                    std::to_string(header.encrypted_size()));
+  }
+  std::string plain;
+  plain.reserve(header.size);
+  for (uint64_t i = 0; i < header.chunks(); ++i) {
+    uint64_t at = header.chunk_offset(i);
+    VOX_RETURN_IF_ERROR(OpenChunk(header, *key, i,
+                                  blob.substr(at, uint64_t{header.chunk} + kEncryptionTagBytes),
+                                  plain, blob_key));
+  }
+  return plain;
+}
+
+}  // namespace vox::blob
