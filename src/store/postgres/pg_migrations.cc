@@ -178,13 +178,8 @@ CREATE TABLE oauth_clients (
 );
 )sql";
 
-
-// Plans and metering (see sqlite/migrations.cc). A plan's limits, 0 meaning none; a user whose plan has
-// no row here is not limited (the "free" and "admin" plans users had before).
-// usage_daily sums characters and audio seconds per UTC day, user, project,
-// key, route and voice kind; '' stands for no project or no key so the key
-// is a plain primary key that ON CONFLICT can add to. jobs_in_flight serves
-// the plan's concurrency bound (UsageStore::CountJobsInFlight).
+// Plans and metering (see sqlite/migrations.cc): plans, usage_daily and the
+// partial index behind the plan's concurrency bound.
 constexpr const char* kMigration6 = R"sql(
 CREATE TABLE plans (
   name          TEXT PRIMARY KEY,

@@ -179,7 +179,6 @@ CREATE TABLE oauth_clients (
 ) STRICT;
 )sql";
 
-
 // Plans and metering. A plan's limits, 0 meaning none; a user whose plan has
 // no row here is not limited (the "free" and "admin" plans users had before).
 // usage_daily sums characters and audio seconds per UTC day, user, project,
