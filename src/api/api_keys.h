@@ -32,6 +32,12 @@ struct KeySpec {
 // (kInvalidArgument, field "scopes", otherwise); a project is 1..100 characters.
 Result<CreatedKey> CreateUserWithKey(store::Store& store, const KeySpec& spec, int64_t now);
 
+// Creates a key for the existing user `user_id` (`spec.user_name` and
+// `spec.admin` are ignored: the user's own are used; the key's name defaults
+// to the user's). kNotFound (field "user") for an unknown user.
+Result<CreatedKey> CreateKeyForUser(store::Store& store, const std::string& user_id,
+                                    const KeySpec& spec, int64_t now);
+
 // Checks an optional project name (shared by keys and OAuth clients).
 Status ValidateProject(const std::optional<std::string>& project);
 

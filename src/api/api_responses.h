@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "api/quota_errors.h"
 #include "common/status.h"
 #include "http/errors.h"
 #include "http/request.h"
@@ -14,9 +15,16 @@
 
 namespace vox::api {
 
-// An Error as an HTTP answer: errors.h's mapping, plus 422 for unprocessable;
-// internal errors are logged here (the client sees a generic message).
+// An Error as an HTTP answer: errors.h's mapping, plus 422 for unprocessable
+// and the two 429s (quota_errors.h); internal errors are logged here (the
+// client sees a generic message).
 inline http::Response FromError(const Error& e) {
+  if (IsQuotaExceeded(e)) return http::JsonError(429, "quota_exceeded", e.message);
+  if (IsRateLimited(e)) {
+    http::Response r = http::JsonError(429, "rate_limited", e.message);
+    r.headers.Set("Retry-After", "1");
+    return r;
+  }
   int status = 0;
   if (e.code == ErrorCode::kUnprocessable) status = 422;
   if (e.code == ErrorCode::kInternal) spdlog::error("internal error: {}", e.ToString());

@@ -112,6 +112,14 @@ ApiServer::ApiServer(ApiServerConfig config, JobService& jobs, Authenticator& au
 
 ApiServer::~ApiServer() { handler_pool_.join(); }
 
+void ApiServer::UseMeter(UsageMeter* meter, std::unique_ptr<TokenBuckets> shared) {
+  meter_ = meter;
+  limiter_.UsePlans(meter);
+  streams_->UseMeter(meter);
+  elevenlabs_catalog_->UseMeter(meter);
+  if (shared) limiter_.UseShared(std::move(shared), metrics_);
+}
+
 Status ApiServer::Start() { return server_->Start(); }
 
 void ApiServer::Stop(std::chrono::milliseconds grace) {
@@ -206,6 +214,7 @@ http::Router ApiServer::BuildRouter() {
   add("GET", "/v1/admin/protected-voices", Scope::kAdmin, &ApiServer::ListProtectedVoices);
   add("DELETE", "/v1/admin/protected-voices/{id}", Scope::kAdmin, &ApiServer::RemoveProtectedVoice);
   add("GET", "/v1/models", Scope::kTtsRead, &ApiServer::ListModels);
+  add("GET", "/v1/usage", Scope::kTtsRead, &ApiServer::Usage);
   // The client authenticates itself (Basic or the form); no bearer credential.
   if (oauth_ != nullptr) {
     add("POST", "/v1/oauth/token", kPublic, &ApiServer::OAuthToken, {.max_body_bytes = 16 * 1024});
@@ -241,7 +250,7 @@ void ApiServer::Synthesize(Request& request, Responder respond) {
   Authed(request, std::move(respond),
          [this, &request, idempotency_key](const Principal& who) -> Response {
            int retry_after = 1;
-           if (!limiter_.Allow(who.key_id, &retry_after)) {
+           if (!limiter_.Allow(who, &retry_after)) {
              Response r = http::JsonError(429, "rate_limited", "too many submissions; slow down");
              r.headers.Set("Retry-After", std::to_string(retry_after));
              return r;
@@ -383,6 +392,14 @@ void ApiServer::ReloadModels(Request& request, Responder respond) {
     (void)store_.AppendAudit(audit);
     if (!report) return FromError(report.error());
     return http::Json(200, *report);
+  });
+}
+
+void ApiServer::Usage(Request& request, Responder respond) {
+  Authed(request, std::move(respond), [this](const Principal& who) -> Response {
+    if (meter_ == nullptr) return http::JsonError(503, "unavailable", "usage is not metered here");
+    auto report = meter_->Report(who);
+    return report ? http::Json(200, *report) : FromError(report.error());
   });
 }
 

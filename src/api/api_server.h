@@ -20,6 +20,7 @@
 #include "api/rate_limiter.h"
 #include "api/route_scopes.h"
 #include "api/stream_service.h"
+#include "api/usage_meter.h"
 #include "cloning/voice_cloner.h"
 #include "engines/engine_registry.h"
 #include "http/server.h"
@@ -67,6 +68,11 @@ class ApiServer {
     reload_models_ = std::move(reload);
   }
 
+  // Plans and usage (quota, concurrency, voice slots, per-plan rates, GET
+  // /v1/usage); without a meter nothing is limited by plan and /v1/usage is 503.
+  // `shared` (null: per-process buckets) holds the rate limits' buckets. Set before Start().
+  void UseMeter(UsageMeter* meter, std::unique_ptr<TokenBuckets> shared);
+
   Status Start();
   uint16_t port() const { return server_->port(); }
   // Stops accepting, lets in-flight requests finish within `grace`.
@@ -111,6 +117,8 @@ class ApiServer {
   void ReloadModels(http::Request& request, http::Responder respond);
   // POST /v1/oauth/token (oauth_token.h); 404 without a token service.
   void OAuthToken(http::Request& request, http::Responder respond);
+  // GET /v1/usage: the caller's usage this month and its plan's limits.
+  void Usage(http::Request& request, http::Responder respond);
   void Ready(http::Request& request, http::Responder respond);
 
   ApiServerConfig config_;
@@ -124,6 +132,7 @@ class ApiServer {
   cloning::VoiceCloner* cloner_;
   std::function<Result<nlohmann::json>()> reload_models_;
   const OAuthTokenService* oauth_;
+  UsageMeter* meter_ = nullptr;
   RateLimiter limiter_;
   RouteScopes scopes_;  // filled by BuildRouter, read-only afterwards
   obs::Family<obs::Counter>& requests_;

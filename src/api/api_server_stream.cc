@@ -14,7 +14,7 @@ void ApiServer::Stream(http::Request& request, http::Responder respond) {
   }
   Authed(request, std::move(respond), [this, &request](const Principal& who) -> http::Response {
     int retry_after = 1;
-    if (!limiter_.Allow(who.key_id, &retry_after)) {
+    if (!limiter_.Allow(who, &retry_after)) {
       http::Response r = http::JsonError(429, "rate_limited", "too many submissions; slow down");
       r.headers.Set("Retry-After", std::to_string(retry_after));
       return r;

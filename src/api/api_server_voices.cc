@@ -137,7 +137,7 @@ void ApiServer::CreateVoice(Request& request, Responder respond) {
          [this, &request, content_type](const Principal& who) -> Response {
            if (!cloner_) return CloningUnavailable();
            int retry_after = 1;
-           if (!limiter_.Allow(who.key_id, &retry_after)) {
+           if (!limiter_.Allow(who, &retry_after)) {
              Response r = http::JsonError(429, "rate_limited", "too many requests; slow down");
              r.headers.Set("Retry-After", std::to_string(retry_after));
              return r;

@@ -116,6 +116,13 @@ Result<SubmitResult> JobService::Submit(const Principal& who, const SynthesizeRe
     }
   }
 
+  // Over the plan: refused before anything is stored.
+  if (meter_ != nullptr) {
+    VOX_RETURN_IF_ERROR(meter_->CheckSubmit(who, plan->text_chars, /*job=*/true));
+  }
+  const store::UsageTags usage_tags = UsageMeter::Tags(
+      who, "/v1/tts/synthesize", store::VoiceKindOf(voice->is_clone(), plan->voice.engine));
+
   const int64_t now = clock_.NowMs();
   store::Job job;
   job.user_id = who.user_id;
@@ -130,6 +137,7 @@ Result<SubmitResult> JobService::Submit(const Principal& who, const SynthesizeRe
                               request.speed,         request.pitch,
                               plan->sentences,       std::string(text::kNormalizerVersion)};
   job_params.styles = plan->styles.ToJson();
+  job_params.usage = usage_tags.ToJson();  // the worker charges the audio seconds to the same row
   job.params = job_params.ToJson();
   job.format = audio::FormatName(*format);
   job.webhook_url = request.webhook_url;
@@ -184,6 +192,10 @@ Result<SubmitResult> JobService::Submit(const Principal& who, const SynthesizeRe
     VOX_RETURN_IF_ERROR(EnqueueOrFail(created.job));
   }
   submitted_.With({cached ? "hit" : "miss"}).Inc();
+  // Characters at acceptance; a cache hit's audio is made already, so its seconds too.
+  if (meter_ != nullptr) {
+    meter_->Charge(who, usage_tags, plan->text_chars, cached ? cached->duration_s : 0);
+  }
 
   store::AuditEvent audit;
   audit.at = now;
@@ -221,6 +233,13 @@ Result<cloning::AcceptedCreation> JobService::SubmitVoiceCreation(
     const cloning::Actor& actor) {
   VOX_RETURN_IF_ERROR(cloner.CheckInput(input));
   VOX_ASSIGN_OR_RETURN(auto voices, store_.ListVoices(actor.user_id, /*include_builtin=*/false));
+  if (meter_ != nullptr) {
+    // A slot is a voice kept: ready or still being made (rejected ones hold none).
+    const auto held = std::ranges::count_if(voices, [](const store::Voice& v) {
+      return v.status == store::VoiceStatus::kProcessing || v.status == store::VoiceStatus::kReady;
+    });
+    VOX_RETURN_IF_ERROR(meter_->CheckVoiceSlot(actor.user_id, held));
+  }
   const auto pending = std::ranges::count_if(
       voices, [](const store::Voice& v) { return v.status == store::VoiceStatus::kProcessing; });
   if (pending >= config_.max_pending_creations) {

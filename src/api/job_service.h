@@ -14,6 +14,7 @@
 #include "api/authenticator.h"
 #include "api/signed_url.h"
 #include "api/synthesize_request.h"
+#include "api/usage_meter.h"
 #include "blob/blob_store.h"
 #include "cache/audio_cache.h"
 #include "cloning/voice_creation.h"
@@ -49,6 +50,10 @@ class JobService {
              cache::AudioCache& cache, const engines::Synthesizer& synthesizer,
              const UrlSigner& signer, obs::Registry& metrics, JobServiceConfig config,
              webhook::WebhookDispatcher* webhooks = nullptr, const Clock& clock = Clock::System());
+
+  // Checks plans (quota, concurrency, voice slots) and charges usage through
+  // `meter` (null: neither). Set before serving.
+  void UseMeter(UsageMeter* meter) { meter_ = meter; }
 
   // VOX_MAX_TEXT_CHARS, from which the API derives its request-body limit.
   const text::TextLimits& limits() const { return config_.limits; }
@@ -114,6 +119,7 @@ class JobService {
   const JobServiceConfig config_;
   webhook::WebhookDispatcher* const webhooks_;
   const Clock& clock_;
+  UsageMeter* meter_ = nullptr;
 };
 
 // "2026-11-24T21:13:43.123Z"

@@ -31,6 +31,7 @@ struct PreparedStream {
   std::optional<double> first_audio_s;
   StreamUsage usage;
   std::vector<text::WordTime> words;  // when the engine timed them; kept if the stream ends done
+  store::UsageTags usage_tags;        // the usage row it charges
 };
 
 Status StreamServiceConfig::Validate() const {
@@ -89,6 +90,9 @@ Result<std::shared_ptr<PreparedStream>> StreamService::Prepare(const Principal& 
                          : synthesizer_.Prepare(spec.text, engine_voice, params, limits_));
   VOX_ASSIGN_OR_RETURN(s->encoder,
                        audio::StreamEncoder::Create(spec.encode, s->plan.voice.sample_rate));
+  if (meter_ != nullptr) {
+    VOX_RETURN_IF_ERROR(meter_->CheckSubmit(who, s->plan.text_chars, /*job=*/false));
+  }
   s->who = who;
   s->request_id = request_id;
   s->route = spec.route;
@@ -120,6 +124,10 @@ Result<std::shared_ptr<PreparedStream>> StreamService::Prepare(const Principal& 
   job.started_at = received_at;
   s->events = {{0, "", JobStatus::kReceived, received_at, 1, "stream via " + spec.route},
                {0, "", JobStatus::kPreprocessing, prepare_at, 1, ""}};
+  // Accepted: its characters are charged now, its audio seconds when it ends.
+  s->usage_tags = UsageMeter::Tags(who, spec.route,
+                                   store::VoiceKindOf(voice->is_clone(), s->plan.voice.engine));
+  if (meter_ != nullptr) meter_->Charge(who, s->usage_tags, s->plan.text_chars, 0);
   return s;
 }
 
@@ -259,6 +267,10 @@ void StreamService::Record(PreparedStream& s, JobStatus status, const std::strin
   }
   if (auto created = store_.CreateJob(job, s.events); !created) {
     spdlog::error("stream {} not recorded: {}", job.id, created.error().ToString());
+  }
+  // What was heard, also when the client left early.
+  if (meter_ != nullptr && s.usage.audio_seconds > 0) {
+    meter_->ChargeAudio(s.who.user_id, s.usage_tags, s.usage.audio_seconds);
   }
   store::AuditEvent audit;
   audit.at = now;

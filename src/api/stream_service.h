@@ -25,6 +25,7 @@
 #include <string>
 
 #include "api/authenticator.h"
+#include "api/usage_meter.h"
 #include "audio/stream_encoder.h"
 #include "blob/blob_store.h"
 #include "engines/synthesizer.h"
@@ -103,6 +104,8 @@ class StreamService {
   http::Response Start(std::shared_ptr<PreparedStream> stream, StreamFraming framing);
 
   void Stop();  // joins the pool
+  // Checks plans and charges usage through `meter` (null: neither). Set before serving.
+  void UseMeter(UsageMeter* meter) { meter_ = meter; }
 
  private:
   void Run(PreparedStream& s, const StreamFraming& framing, http::BodyStream& out);
@@ -116,6 +119,7 @@ class StreamService {
   obs::Family<obs::Histogram>& first_audio_;
   obs::Family<obs::Histogram>& chunk_gap_;
   obs::Family<obs::Counter>& streams_;
+  UsageMeter* meter_ = nullptr;
   std::atomic<int> in_flight_{0};  // accepted by Start(), not yet ended
   boost::asio::thread_pool pool_;
 };

@@ -20,6 +20,7 @@ struct KeysOptions {
   bool admin = false;
   std::string scopes;
   std::string project;
+  std::string user;
   bool json = false;
   std::string id;
 };
@@ -32,23 +33,49 @@ void AddKeysCommand(CLI::App& app) {
 
   auto create = std::make_shared<KeysOptions>();
   CLI::App* c = keys->add_subcommand(
-      "create", "Create a user and an API key; prints the key alone on stdout (shown once).");
+      "create",
+      "Create an API key for a new user (--name) or an existing one (--user); prints the key "
+      "alone on stdout (shown once).");
   create->config.AddOptions(*c);
-  c->add_option("--name", create->name, "Name of the key's owner")->required();
-  c->add_flag("--admin", create->admin,
-              "Make the owner an admin (the key gets every scope unless --scopes says)");
+  c->add_option("--name", create->name,
+                "Name of the new user owning the key (with --user: the key's name)");
+  CLI::Option* user = c->add_option(
+      "--user", create->user, "Id of the existing user owning the key (see `vox users create`)");
+  CLI::Option* admin =
+      c->add_flag("--admin", create->admin,
+                  "Make the new owner an admin (the key gets every scope unless --scopes says)");
+  user->excludes(admin);
   c->add_option("--scopes", create->scopes,
                 "Comma-separated: tts:read, tts:write, voices:read, voices:write, admin "
                 "(default: all but admin; with --admin, all)");
   c->add_option("--project", create->project, "Project the key belongs to (usage per project)");
   c->callback([create] {
-    api::KeySpec spec{.user_name = create->name,
-                      .key_name = create->name,
-                      .admin = create->admin,
-                      .scopes = ScopesOption(create->scopes, create->admin, "keys create"),
-                      .project = OptionalText(create->project)};
+    if (create->name.empty() && create->user.empty()) {
+      Fail("keys create", InvalidArgument("--name or --user is required", "name").error());
+    }
     auto store = OpenMigratedStore(create->config, "keys create");
-    auto key = api::CreateUserWithKey(*store, spec, NowMs());
+    Result<api::CreatedKey> key;
+    if (!create->user.empty()) {
+      auto owner = store->GetUser(create->user);
+      const bool admin_owner = owner && owner->is_admin;
+      key =
+          api::CreateKeyForUser(*store, create->user,
+                                {.user_name = "",
+                                 .key_name = create->name,
+                                 .admin = admin_owner,
+                                 .scopes = ScopesOption(create->scopes, admin_owner, "keys create"),
+                                 .project = OptionalText(create->project)},
+                                NowMs());
+    } else {
+      key = api::CreateUserWithKey(
+          *store,
+          {.user_name = create->name,
+           .key_name = create->name,
+           .admin = create->admin,
+           .scopes = ScopesOption(create->scopes, create->admin, "keys create"),
+           .project = OptionalText(create->project)},
+          NowMs());
+    }
     if (!key) Fail("keys create", key.error());
     store::AuditEvent audit;
     audit.action = "key.create";
@@ -56,7 +83,8 @@ void AddKeysCommand(CLI::App& app) {
     audit.target_id = key->key.id;
     audit.detail = nlohmann::json{{"via", "cli"},
                                   {"prefix", key->key.prefix},
-                                  {"admin", create->admin},
+                                  {"user_id", key->user.id},
+                                  {"admin", key->user.is_admin},
                                   {"scopes", key->key.scopes},
                                   {"project", key->key.project.value_or("")}}
                        .dump();

@@ -15,6 +15,7 @@ void AddServeCommand(CLI::App& app);
 void AddMigrateCommand(CLI::App& app);
 void AddKeysCommand(CLI::App& app);
 void AddClientsCommand(CLI::App& app);  // OAuth2 clients
+void AddPlansCommands(CLI::App& app);   // plans set|list, users create
 void AddCloneCommand(CLI::App& app);  // clone, consent-statement, protected
 void AddPhonemizeCommand(CLI::App& app);
 void AddModelsCommand(CLI::App& app);   // models list|add|remove

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   vox::cli::AddMigrateCommand(app);
   vox::cli::AddKeysCommand(app);
   vox::cli::AddClientsCommand(app);
+  vox::cli::AddPlansCommands(app);
   vox::cli::AddCloneCommand(app);
   vox::cli::AddPhonemizeCommand(app);
   vox::cli::AddModelsCommand(app);

@@ -178,6 +178,8 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
       webhook_config, webhook::AddWebhookDeliveriesMetric(metrics));
   api::JobService jobs(*store, *queue, *blobs, *cache, synthesizer, signer, metrics,
                        components.jobs, webhooks.get());
+  api::UsageMeter meter(*store);  // plans and usage (api/usage_meter.h)
+  jobs.UseMeter(&meter);
 
   // Workers score cloned output with the same encoder the voices were made with.
   auto speaker_encoder = MakeSpeakerEncoder();
@@ -237,6 +239,11 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
         std::make_unique<api::ApiServer>(components.api, jobs, *authenticator, *engines, *store,
                                          *blobs, metrics, std::move(checks), cloner, oauth.get());
     server->SetModelsReloader(reload_models);
+    std::unique_ptr<api::TokenBuckets> shared_limits;
+    if (config.rate_limit_url.starts_with("redis://")) {
+      VOX_ASSIGN_OR_RETURN(shared_limits, api::OpenRedisTokenBuckets(config.rate_limit_url));
+    }
+    server->UseMeter(&meter, std::move(shared_limits));
     VOX_RETURN_IF_ERROR(server->Start());
     std::unique_ptr<wyoming::WyomingMetrics> wyoming_metrics;
     std::unique_ptr<wyoming::WyomingServer> wyoming_server;

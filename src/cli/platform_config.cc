@@ -34,6 +34,10 @@ void PlatformConfig::AddOptions(CLI::App& cmd) {
          "--cache-url", cache_url,
          "Cache of identical requests: database or redis://... (default: follows the queue)")
       ->envname("VOX_CACHE_URL");
+  cmd.add_option("--rate-limit-url", rate_limit_url,
+                 "Rate-limit buckets: local (per process) or redis://... shared by every API "
+                 "process (default: follows the queue)")
+      ->envname("VOX_RATE_LIMIT_URL");
   cmd.add_option("--storage-url", storage_url, "file://DIR or s3://bucket?endpoint=...")
       ->envname("VOX_STORAGE_URL");
   cmd.add_option("--encryption-key-file", encryption_key_file,
@@ -210,6 +214,13 @@ Status PlatformConfig::Finalize() {
     cache_url =
         queue_url.starts_with("redis://") ? queue_url.substr(0, queue_url.find('?')) : "database";
   }
+  if (rate_limit_url.empty()) {
+    rate_limit_url =
+        queue_url.starts_with("redis://") ? queue_url.substr(0, queue_url.find('?')) : "local";
+  }
+  if (rate_limit_url != "local" && !rate_limit_url.starts_with("redis://")) {
+    return InvalidArgument("must be local or redis://...", "VOX_RATE_LIMIT_URL");
+  }
   if (workers == 0) workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   VOX_RETURN_IF_ERROR(obs::ParseLogLevel(log_level));
   VOX_RETURN_IF_ERROR(obs::ParseLogFormat(log_format));
@@ -268,6 +279,7 @@ std::string PlatformConfig::ToString() const {
                         {"storage_url", RedactUrl(storage_url)},
                         {"encryption_key_file", encryption_key_file},
                         {"cache_url", RedactUrl(cache_url)},
+                        {"rate_limit_url", RedactUrl(rate_limit_url)},
                         {"listen", listen},
                         {"workers", workers},
                         {"io_threads", io_threads},

@@ -19,6 +19,9 @@ struct PlatformConfig {
   // VOX_CACHE_URL: "database" or redis://...; empty: Redis when the queue is
   // in Redis (the same server), else the database.
   std::string cache_url;
+  // VOX_RATE_LIMIT_URL: "local" (each process its own buckets) or redis://...;
+  // empty: Redis when the queue is in Redis, so API processes share the limits.
+  std::string rate_limit_url;
   std::string storage_url;                // VOX_STORAGE_URL; default file://DATA/blobs
   std::string encryption_key_file;  // VOX_ENCRYPTION_KEY_FILE: encryption at rest (blob/)
   std::string model_dir;                  // VOX_MODEL_DIR: Piper voices; empty: DATA/models

@@ -25,6 +25,8 @@ struct JobParams {
   // SSML requests: how each sentence is spoken (engines::PlanStyles::ToJson,
   // opaque here). null for plain text and for jobs stored before SSML.
   nlohmann::json styles;
+  // Which usage row the job charges (store/usage_tags.h); null for jobs accepted before metering.
+  nlohmann::json usage;
 
   std::string ToJson() const {
     nlohmann::json j = {{"language", language}, {"speed", speed}, {"pitch", pitch}};
@@ -34,6 +36,7 @@ struct JobParams {
       j["normalizer"] = normalizer;
     }
     if (!styles.is_null()) j["styles"] = styles;
+    if (!usage.is_null()) j["usage"] = usage;
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
 
@@ -51,6 +54,7 @@ struct JobParams {
       if (j.contains("sentences")) p.sentences = j["sentences"].get<std::vector<std::string>>();
       p.normalizer = j.value("normalizer", "");
       if (j.contains("styles")) p.styles = j["styles"];
+      if (j.contains("usage")) p.usage = j["usage"];
     } catch (const nlohmann::json::exception& e) {
       return Internal(std::string("job params are malformed: ") + e.what());
     }

@@ -1,7 +1,7 @@
 // Store: Vox's metadata database, as the aggregate of focused interfaces.
 //
 // New code should depend on the narrow interface it needs (JobStore,
-// AccountStore, VoiceStore, ModelStore, CacheStore); Store bundles them with
+// AccountStore, VoiceStore, ModelStore, CacheStore, UsageStore); Store bundles them with
 // the schema operations for the one place that opens the database.
 //
 // Backends: SQLite (embedded, src/store/sqlite) and PostgreSQL (scale-out,
@@ -27,6 +27,7 @@
 #include "store/job_store.h"
 #include "store/model_store.h"
 #include "store/types.h"
+#include "store/usage_store.h"
 #include "store/voice_store.h"
 
 namespace vox::store {
@@ -35,7 +36,8 @@ class Store : public JobStore,
               public AccountStore,
               public VoiceStore,
               public ModelStore,
-              public CacheStore {
+              public CacheStore,
+              public UsageStore {
  public:
   ~Store() override = default;
 

@@ -11,6 +11,7 @@
 #include "common/crypto.h"
 #include "engines/timeline.h"
 #include "store/job_params.h"
+#include "store/usage_tags.h"
 
 namespace vox::worker {
 
@@ -101,6 +102,14 @@ std::optional<double> JobRunner::VoiceSimilarity(const audio::PcmBuffer& output,
   return *cosine;
 }
 
+void JobRunner::ChargeAudio(const store::Job& job, double audio_s, int64_t at) {
+  // Its characters were charged when the API accepted it (store/usage_tags.h).
+  if (auto s = store::ChargeJobAudio(store_, job, audio_s, at); !s) {
+    metrics_.errors.With({"usage_write"}).Inc();
+    spdlog::error("job {}: audio seconds not recorded: {}", job.id, s.error().ToString());
+  }
+}
+
 Result<bool> JobRunner::TryCache(const store::Job& job, const std::string& worker_id) {
   VOX_ASSIGN_OR_RETURN(auto entry, cache_.Get(job.cache_key));
   if (!entry || entry->format != job.format) return false;
@@ -120,6 +129,7 @@ Result<bool> JobRunner::TryCache(const store::Job& job, const std::string& worke
   t.cache_hit = true;
   VOX_ASSIGN_OR_RETURN(bool moved, store_.TransitionJob(t));
   if (moved) {
+    ChargeAudio(job, entry->duration_s, t.at);
     (void)cache_.Touch(job.cache_key, t.at);
     metrics_.cache_hits.With({"worker"}).Inc();
     metrics_.jobs_finished.With({"done"}).Inc();
@@ -292,6 +302,7 @@ RunResult JobRunner::RunSynthesis(const store::Job& job, const std::string& work
   if (!finished) return fail(finished.error());
   if (!*finished) return lost();  // canceled or reclaimed meanwhile; the blob is harmless
 
+  ChargeAudio(job, audio_s, done.at);
   metrics_.jobs_finished.With({"done"}).Inc();
   metrics_.audio_seconds.With({}).Inc(audio_s);
   if (audio_s > 0) metrics_.realtime_factor.With({plan->voice.engine}).Observe(synth_s / audio_s);

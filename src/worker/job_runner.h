@@ -102,6 +102,8 @@ class JobRunner {
                        const std::string& message = {});
   RunResult Finish(const store::Job& job, const std::string& worker_id, const Error& error);
   Result<bool> TryCache(const store::Job& job, const std::string& worker_id);
+  // Adds a done job's audio seconds to the usage row its params name.
+  void ChargeAudio(const store::Job& job, double audio_s, int64_t at);
   RunResult RunSynthesis(const store::Job& job, const std::string& worker_id,
                          const Heartbeat& heartbeat);
   RunResult RunVoiceCreation(const store::Job& job, const std::string& worker_id,

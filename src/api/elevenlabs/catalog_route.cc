@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <ctime>
 #include <nlohmann/json.hpp>
 
 #include "api/api_responses.h"
@@ -21,8 +20,7 @@ using http::Request;
 using http::Response;
 using nlohmann::json;
 
-constexpr int64_t kMonthScanEvents = 20'000;  // bounds the subscription's usage scan
-constexpr int kVoiceLimit = 1000;             // clones a user may keep; not enforced by Vox
+constexpr int kVoiceLimit = 1000;  // clones a user may keep when the plan sets no voice slots
 
 // "en-US" -> "en".
 std::string LanguageOf(std::string_view tag) {
@@ -86,17 +84,6 @@ json CloneVoice(const store::Voice& v) {
 Response NoSuchVoice(const std::string& id) {
   return DetailError(404, "voice_not_found",
                      "A voice with the voice_id " + id.substr(0, 128) + " was not found.");
-}
-
-// Unix seconds of the first instant of this UTC month (offset 0) or the next one (1).
-int64_t MonthStart(int64_t now_s, int offset) {
-  std::time_t t = static_cast<std::time_t>(now_s);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  tm.tm_mday = 1;
-  tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-  tm.tm_mon += offset;
-  return static_cast<int64_t>(timegm(&tm));
 }
 
 }  // namespace
@@ -180,7 +167,7 @@ void CatalogRoute::AddVoice(Request& request, http::Responder respond) {
   Authed(request, Scope::kVoicesWrite, std::move(respond),
          [this, &request, content_type](const Principal& who) -> Response {
            int retry_after = 1;
-           if (!limiter_.Allow(who.key_id, &retry_after)) {
+           if (!limiter_.Allow(who, &retry_after)) {
              Response r =
                  DetailError(429, "too_many_concurrent_requests", "Too many requests; slow down.");
              r.headers.Set("Retry-After", std::to_string(retry_after));
@@ -283,65 +270,50 @@ void CatalogRoute::ListModels(Request& request, http::Responder respond) {
 
 void CatalogRoute::Subscription(Request& request, http::Responder respond) {
   Authed(request, Scope::kTtsRead, std::move(respond), [this](const Principal& who) -> Response {
+    if (meter_ == nullptr) return DetailError(503, "system_busy", "usage is not metered here");
     auto user = store_.GetUser(who.user_id);
     if (!user) return ErrorResponse(user.error());
-    const int64_t now_s = NowMs() / 1000;
-    const int64_t month_start_ms = MonthStart(now_s, 0) * 1000;
-    // Characters synthesized this month: the chars of the user's job and stream audit
-    // events, newest first, until the month's start (bounded scan).
-    int64_t characters = 0, scanned = 0;
-    store::AuditQuery query;
-    query.actor_user_id = who.user_id;
-    query.limit = 500;
-    bool more = true;
-    while (more && scanned < kMonthScanEvents) {
-      auto events = store_.ListAudit(query);
-      if (!events) return ErrorResponse(events.error());
-      more = events->size() == static_cast<size_t>(query.limit);
-      for (const auto& e : *events) {
-        ++scanned;
-        if (e.at < month_start_ms) {
-          more = false;
-          break;
-        }
-        if (e.action != "job.create" && e.action != "job.stream") continue;
-        json detail = json::parse(e.detail, nullptr, false);
-        if (detail.is_object()) characters += detail.value("chars", int64_t{0});
-      }
-      if (!events->empty()) query.before_id = events->back().id;
-    }
+    auto usage = meter_->Report(who);
+    if (!usage) return ErrorResponse(usage.error());
+    const int64_t characters = (*usage)["characters"].get<int64_t>();
+    const json& limit = (*usage)["limit"];
+    // No limit: the largest count an int32 client can hold.
+    const int64_t character_limit = limit["monthly_characters"].is_null()
+                                        ? 2147483647
+                                        : limit["monthly_characters"].get<int64_t>();
+    const int64_t voice_limit =
+        limit["voice_slots"].is_null() ? kVoiceLimit : limit["voice_slots"].get<int64_t>();
+    const int64_t resets_s = UsagePeriod::Of(NowMs()).resets_ms / 1000;
     auto clones = store_.ListVoices(who.user_id, /*include_builtin=*/false);
     if (!clones) return ErrorResponse(clones.error());
     int64_t slots = 0;
     for (const auto& v : *clones) slots += v.status != store::VoiceStatus::kDeleted;
     json price = {{"amount", "0"}, {"currency", "usd"}};
-    return http::Json(200,
-                      {{"tier", user->plan},
-                       {"character_count", characters},
-                       // Vox has no character quota: the largest count an int32 client can hold.
-                       {"character_limit", 2147483647},
-                       {"max_character_limit_extension", 0},
-                       {"max_credit_limit_extension", 0},
-                       {"can_extend_character_limit", false},
-                       {"allowed_to_extend_character_limit", false},
-                       {"next_character_count_reset_unix", MonthStart(now_s, 1)},
-                       {"voice_slots_used", slots},
-                       {"professional_voice_slots_used", 0},
-                       {"professional_voice_slots_used_in_workspace", 0},
-                       {"voice_limit", kVoiceLimit},
-                       {"max_voice_add_edits", kVoiceLimit},
-                       {"voice_add_edit_counter", slots},
-                       {"professional_voice_limit", 0},
-                       {"can_extend_voice_limit", false},
-                       {"can_use_instant_voice_cloning", cloner_ != nullptr},
-                       {"can_use_professional_voice_cloning", false},
-                       {"currency", "usd"},
-                       {"current_overage", price},
-                       {"status", "active"},
-                       {"billing_period", "monthly_period"},
-                       {"character_refresh_period", "monthly_period"},
-                       {"open_invoices", json::array()},
-                       {"has_open_invoices", false}});
+    return http::Json(200, {{"tier", user->plan},
+                            {"character_count", characters},
+                            {"character_limit", character_limit},
+                            {"max_character_limit_extension", 0},
+                            {"max_credit_limit_extension", 0},
+                            {"can_extend_character_limit", false},
+                            {"allowed_to_extend_character_limit", false},
+                            {"next_character_count_reset_unix", resets_s},
+                            {"voice_slots_used", slots},
+                            {"professional_voice_slots_used", 0},
+                            {"professional_voice_slots_used_in_workspace", 0},
+                            {"voice_limit", voice_limit},
+                            {"max_voice_add_edits", voice_limit},
+                            {"voice_add_edit_counter", slots},
+                            {"professional_voice_limit", 0},
+                            {"can_extend_voice_limit", false},
+                            {"can_use_instant_voice_cloning", cloner_ != nullptr},
+                            {"can_use_professional_voice_cloning", false},
+                            {"currency", "usd"},
+                            {"current_overage", price},
+                            {"status", "active"},
+                            {"billing_period", "monthly_period"},
+                            {"character_refresh_period", "monthly_period"},
+                            {"open_invoices", json::array()},
+                            {"has_open_invoices", false}});
   });
 }
 

@@ -17,6 +17,7 @@
 
 #include "api/authenticator.h"
 #include "api/rate_limiter.h"
+#include "api/usage_meter.h"
 #include "cloning/voice_cloner.h"
 #include "engines/engine_registry.h"
 #include "http/router.h"
@@ -50,7 +51,10 @@ class CatalogRoute {
   // go through POST /v1/voice/create, which makes a voice that speaks.
   void AddVoice(http::Request& request, http::Responder respond);
   void ListModels(http::Request& request, http::Responder respond);
+  // The user's plan as `tier`, this month's characters and the plan's limits (usage_meter.h).
   void Subscription(http::Request& request, http::Responder respond);
+  // Set before serving; without it the subscription route answers 503.
+  void UseMeter(UsageMeter* meter) { meter_ = meter; }
 
  private:
   // Authenticates xi-api-key on the pool, then runs `work`.
@@ -63,6 +67,7 @@ class CatalogRoute {
   store::Store& store_;
   cloning::VoiceCloner* cloner_;
   Post post_;
+  UsageMeter* meter_ = nullptr;
 };
 
 }  // namespace vox::api::elevenlabs

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/quota_errors.h"
+
 namespace vox::api::elevenlabs {
 namespace {
 
@@ -42,6 +44,14 @@ http::Response DetailError(int http_status, std::string_view status, std::string
 }
 
 http::Response ErrorResponse(const Error& e) {
+  // ElevenLabs names a spent quota "quota_exceeded" (its own status is 401; Vox
+  // answers 429 on every front end so clients retry nothing before the reset).
+  if (IsQuotaExceeded(e)) return DetailError(429, "quota_exceeded", e.message);
+  if (IsRateLimited(e)) {
+    http::Response r = DetailError(429, "too_many_concurrent_requests", e.message);
+    r.headers.Set("Retry-After", "1");
+    return r;
+  }
   const std::string field = RequestField(e.field);
   switch (e.code) {
     case ErrorCode::kResourceExhausted:

@@ -6,7 +6,8 @@
 // with `loc` from the Error's field: query parameters (output_format) under "query", the
 // voice under "path", everything else under "body" (dots become nested steps). Other
 // errors carry {"detail":{"status":"...","message":"..."}}: 401 invalid_api_key, 404
-// voice_not_found / not_found, 409, 429 too_many_concurrent_requests, 503
+// voice_not_found / not_found, 409, 429 too_many_concurrent_requests (a rate or the plan's
+// concurrency), 429 quota_exceeded (the plan's monthly characters), 503
 // system_busy, 500 internal_error.
 #pragma once
 

@@ -88,7 +88,7 @@ http::Response TextToSpeechRoute::Serve(const Call& call) {
   auto who = auth_.Authorize(call.key, Scope::kTtsWrite);
   if (!who) return ErrorResponse(who.error());
   int retry_after = 1;
-  if (!limiter_.Allow(who->key_id, &retry_after)) {
+  if (!limiter_.Allow(*who, &retry_after)) {
     http::Response r =
         DetailError(429, "too_many_concurrent_requests", "Too many requests; slow down.");
     r.headers.Set("Retry-After", std::to_string(retry_after));

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/quota_errors.h"
+
 namespace vox::api::openai {
 namespace {
 
@@ -38,6 +40,14 @@ http::Response OpenAiErrorResponse(const Error& e) {
   if (auto mark = e.message.find(kCodeMark); mark != std::string::npos) {
     return OpenAiError(400, "invalid_request_error", std::string_view(e.message).substr(0, mark),
                        param, std::string_view(e.message).substr(mark + 1));
+  }
+  // OpenAI's own two 429s: a spent quota (insufficient_quota) and a rate.
+  if (IsQuotaExceeded(e))
+    return OpenAiError(429, "insufficient_quota", "insufficient_quota", "", e.message);
+  if (IsRateLimited(e)) {
+    http::Response r = OpenAiError(429, "requests", "rate_limit_exceeded", "", e.message);
+    r.headers.Set("Retry-After", "1");
+    return r;
   }
   if (e.code == ErrorCode::kPermissionDenied && e.field == "scope") {  // scopes.h MissingScope
     return OpenAiError(403, "invalid_request_error", "insufficient_scope", "",

@@ -2,7 +2,8 @@
 //   {"error":{"message":"...","type":"invalid_request_error","param":"speed","code":"..."}}
 // with OpenAI's statuses: 400 invalid requests (param named), 401 invalid_api_key,
 // 403 insufficient_scope (a key without the route's scope),
-// 404 model_not_found, 429 rate_limit_exceeded, 500/503 server_error.
+// 404 model_not_found, 429 rate_limit_exceeded (a rate or the plan's concurrency), 429
+// insufficient_quota (type and code: the plan's monthly characters), 500/503 server_error.
 #pragma once
 
 #include <string_view>

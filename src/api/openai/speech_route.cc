@@ -66,7 +66,7 @@ http::Response SpeechRoute::Serve(const std::optional<std::string>& authorizatio
   auto who = auth_.Authorize(authorization, scope);
   if (!who) return Refusal(who.error());
   int retry_after = 1;
-  if (!limiter_.Allow(who->key_id, &retry_after)) {
+  if (!limiter_.Allow(*who, &retry_after)) {
     http::Response r = OpenAiError(429, "requests", "rate_limit_exceeded", "",
                                    "Rate limit reached for requests. Please try again later.");
     r.headers.Set("Retry-After", std::to_string(retry_after));

@@ -178,6 +178,35 @@ CREATE TABLE oauth_clients (
 );
 )sql";
 
+// Plans and metering (see sqlite/migrations.cc): plans, usage_daily and the
+// partial index behind the plan's concurrency bound.
+constexpr const char* kMigration6 = R"sql(
+CREATE TABLE plans (
+  name          TEXT PRIMARY KEY,
+  monthly_chars BIGINT NOT NULL DEFAULT 0 CHECK (monthly_chars >= 0),
+  voice_slots   BIGINT NOT NULL DEFAULT 0 CHECK (voice_slots >= 0),
+  rate          DOUBLE PRECISION NOT NULL DEFAULT 0 CHECK (rate >= 0),
+  concurrency   BIGINT NOT NULL DEFAULT 0 CHECK (concurrency >= 0),
+  created_at    BIGINT NOT NULL,
+  updated_at    BIGINT NOT NULL
+);
+
+CREATE TABLE usage_daily (
+  day           TEXT NOT NULL,
+  user_id       TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  project       TEXT NOT NULL DEFAULT '',
+  key_id        TEXT NOT NULL DEFAULT '',
+  route         TEXT NOT NULL,
+  voice_kind    TEXT NOT NULL,
+  characters    BIGINT NOT NULL DEFAULT 0,
+  audio_seconds DOUBLE PRECISION NOT NULL DEFAULT 0,
+  requests      BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (user_id, day, project, key_id, route, voice_kind)
+);
+CREATE INDEX jobs_in_flight ON jobs(user_id) WHERE kind = 'synthesis' AND status IN
+  ('received', 'queued', 'picked', 'preprocessing', 'inference', 'vocoding', 'uploading');
+)sql";
+
 }  // namespace
 
 const sql::Schema& PostgresSchema() {
@@ -185,7 +214,8 @@ const sql::Schema& PostgresSchema() {
       .migrations = {{1, "blueprint tables", kMigration1},
                      {2, "voice cloning", kMigration2},
                      {3, "voice creation jobs", kMigration3},
-                     {4, "scopes and OAuth clients", kMigration4}},
+                     {4, "scopes and OAuth clients", kMigration4},
+                     {6, "plans and usage", kMigration6}},
       .create_version_table =
           "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
           "name TEXT NOT NULL, applied_at BIGINT NOT NULL)",

@@ -6,7 +6,8 @@
 //
 // Files: sql_store.cc (schema, users, keys, audit), sql_jobs.cc
 // (jobs and their events), sql_queue.cc (claims and leases), sql_voices.cc
-// (voices, protected voices), sql_catalog.cc (models, cache).
+// (voices, protected voices), sql_catalog.cc (models, cache), sql_usage.cc
+// (plans, usage).
 #pragma once
 
 #include <memory>
@@ -91,6 +92,17 @@ class SqlStore final : public Store {
   Status PutCacheEntry(const CacheEntry& entry) override;
   Status TouchCacheEntry(const std::string& cache_key, int64_t at) override;
   Status DeleteCacheEntry(const std::string& cache_key) override;
+
+  // Plans and usage (sql_usage.cc).
+  Result<Plan> UpsertPlan(Plan plan) override;
+  Result<Plan> GetPlan(const std::string& name) override;
+  Result<std::vector<Plan>> ListPlans() override;
+  Status AddUsage(const UsageDelta& delta) override;
+  Result<std::vector<UsageRow>> ListUsage(const std::string& user_id, const std::string& from_day,
+                                          const std::string& to_day) override;
+  Result<int64_t> SumCharacters(const std::string& user_id, const std::string& from_day,
+                                const std::string& to_day) override;
+  Result<int64_t> CountJobsInFlight(const std::string& user_id) override;
 
  private:
   // Runs `fn(Session&) -> Result<T>` on a reader (Read) or where writes may

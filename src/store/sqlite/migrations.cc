@@ -179,6 +179,39 @@ CREATE TABLE oauth_clients (
 ) STRICT;
 )sql";
 
+// Plans and metering. A plan's limits, 0 meaning none; a user whose plan has
+// no row here is not limited (the "free" and "admin" plans users had before).
+// usage_daily sums characters and audio seconds per UTC day, user, project,
+// key, route and voice kind; '' stands for no project or no key so the key
+// is a plain primary key that ON CONFLICT can add to. jobs_in_flight serves
+// the plan's concurrency bound (UsageStore::CountJobsInFlight).
+constexpr const char* kMigration6 = R"sql(
+CREATE TABLE plans (
+  name          TEXT PRIMARY KEY,
+  monthly_chars INTEGER NOT NULL DEFAULT 0 CHECK (monthly_chars >= 0),
+  voice_slots   INTEGER NOT NULL DEFAULT 0 CHECK (voice_slots >= 0),
+  rate          REAL NOT NULL DEFAULT 0 CHECK (rate >= 0),
+  concurrency   INTEGER NOT NULL DEFAULT 0 CHECK (concurrency >= 0),
+  created_at    INTEGER NOT NULL,
+  updated_at    INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE usage_daily (
+  day           TEXT NOT NULL,
+  user_id       TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  project       TEXT NOT NULL DEFAULT '',
+  key_id        TEXT NOT NULL DEFAULT '',
+  route         TEXT NOT NULL,
+  voice_kind    TEXT NOT NULL,
+  characters    INTEGER NOT NULL DEFAULT 0,
+  audio_seconds REAL NOT NULL DEFAULT 0,
+  requests      INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (user_id, day, project, key_id, route, voice_kind)
+) STRICT;
+CREATE INDEX jobs_in_flight ON jobs(user_id) WHERE kind = 'synthesis' AND status IN
+  ('received', 'queued', 'picked', 'preprocessing', 'inference', 'vocoding', 'uploading');
+)sql";
+
 }  // namespace
 
 const sql::Schema& SqliteSchema() {
@@ -186,7 +219,8 @@ const sql::Schema& SqliteSchema() {
       .migrations = {{1, "blueprint tables", kMigration1},
                      {2, "voice cloning", kMigration2},
                      {3, "voice creation jobs", kMigration3},
-                     {4, "scopes and OAuth clients", kMigration4}},
+                     {4, "scopes and OAuth clients", kMigration4},
+                     {6, "plans and usage", kMigration6}},
       .create_version_table =
           "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
           "name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT",
