@@ -113,8 +113,8 @@ class ConsentRevocationTest : public ::testing::TestWithParam<BlobBackend> {
   bool Exists(const std::string& key) { return blobs_->Head(key).has_value(); }
 
   Result<Revocation> Revoke(const std::string& id, const std::string& user, bool admin) {
-    return ConsentRevoker(*store_, *blobs_, *cache_).Revoke(id, Actor{user, "key-1", "req-1"},
-                                                            admin);
+    return ConsentRevoker(*store_, *blobs_, *cache_)
+        .Revoke(id, Actor{user, "key-1", "req-1"}, admin);
   }
 
   int Audits(const std::string& voice_id) {
