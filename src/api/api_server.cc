@@ -199,6 +199,8 @@ http::Router ApiServer::BuildRouter() {
   add("GET", "/v1/voices", Scope::kVoicesRead, &ApiServer::ListVoices);
   add("GET", "/v1/voices/{voice_id}", Scope::kVoicesRead, &ApiServer::GetVoice);
   add("DELETE", "/v1/voices/{voice_id}", Scope::kVoicesWrite, &ApiServer::DeleteVoice);
+  add("POST", "/v1/voices/{voice_id}/revoke-consent", Scope::kVoicesWrite,
+      &ApiServer::RevokeConsent, {.max_body_bytes = 4096});
   // Uploads past a megabyte are read to an unlinked temporary file, not memory.
   const http::RouteOptions upload = {.max_body_bytes = config_.max_upload_bytes,
                                      .spool_above_bytes = kUploadMemoryBytes};

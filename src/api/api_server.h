@@ -108,6 +108,8 @@ class ApiServer {
   void ListVoices(http::Request& request, http::Responder respond);
   void GetVoice(http::Request& request, http::Responder respond);
   void DeleteVoice(http::Request& request, http::Responder respond);
+  // POST /v1/voices/{voice_id}/revoke-consent (cloning/consent_revocation.h).
+  void RevokeConsent(http::Request& request, http::Responder respond);
   void CreateVoice(http::Request& request, http::Responder respond);
   void ConsentStatement(http::Request& request, http::Responder respond);
   void AddProtectedVoice(http::Request& request, http::Responder respond);

@@ -1,5 +1,5 @@
 // ApiServer's voice routes: listing, cloning, deleting, consent statements and
-// the admin's protected-voice list.
+// revocation, and the admin's protected-voice list.
 #include "api/api_responses.h"
 #include "api/api_server.h"
 #include "api/clone_form.h"
@@ -127,6 +127,20 @@ void ApiServer::DeleteVoice(Request& request, Responder respond) {
     auto deleted = cloner_->Delete(id, ActorOf(who, request_id), who.is_admin);
     if (!deleted) return FromError(deleted.error());
     return http::Text(204, "");
+  });
+}
+
+void ApiServer::RevokeConsent(Request& request, Responder respond) {
+  std::string id(request.PathParam("voice_id"));
+  std::string request_id = request.request_id;
+  Authed(request, std::move(respond), [this, id, request_id](const Principal& who) -> Response {
+    auto revoked = jobs_.RevokeConsent(who, id, request_id);
+    if (!revoked) {
+      return revoked.error().code == ErrorCode::kNotFound ? NoSuchVoice()
+                                                          : FromError(revoked.error());
+    }
+    // The same answer every time: the voice as the revocation left it.
+    return http::Json(200, CloneJson(revoked->voice));
   });
 }
 

@@ -421,6 +421,17 @@ Result<json> JobService::Cancel(const Principal& who, const std::string& job_id,
   return DescribeJob(job);
 }
 
+Result<cloning::Revocation> JobService::RevokeConsent(const Principal& who,
+                                                      const std::string& voice_id,
+                                                      const std::string& request_id) {
+  const cloning::Actor actor{who.user_id, who.key_id, request_id, "api"};
+  VOX_ASSIGN_OR_RETURN(cloning::Revocation revoked,
+                       cloning::ConsentRevoker(store_, blobs_, cache_, clock_)
+                           .Revoke(voice_id, actor, who.is_admin));
+  for (const store::Job& job : revoked.failed) AnnounceEnded(job);
+  return revoked;
+}
+
 Result<json> JobService::WebhookPayload(const store::Job& job) {
   VOX_ASSIGN_OR_RETURN(json description, DescribeJob(job));
   description["event"] = "job." + std::string(store::JobStatusName(job.status));

@@ -17,6 +17,7 @@
 #include "api/usage_meter.h"
 #include "blob/blob_store.h"
 #include "cache/audio_cache.h"
+#include "cloning/consent_revocation.h"
 #include "cloning/voice_creation.h"
 #include "common/clock.h"
 #include "engines/synthesizer.h"
@@ -69,6 +70,11 @@ class JobService {
   Result<cloning::AcceptedCreation> SubmitVoiceCreation(const cloning::VoiceCloner& cloner,
                                                         const cloning::CloneInput& input,
                                                         const cloning::Actor& actor);
+
+  // Revokes consent for a clone of the caller's (any clone for an admin):
+  // cloning/consent_revocation.h, then the webhooks of the jobs it failed.
+  Result<cloning::Revocation> RevokeConsent(const Principal& who, const std::string& voice_id,
+                                            const std::string& request_id);
 
   // The job as the API shows it (see DescribeJob).
   Result<nlohmann::json> Describe(const Principal& who, const std::string& job_id);

@@ -194,9 +194,11 @@ void StreamService::Run(PreparedStream& s, const StreamFraming& framing, http::B
     }
     return {};
   };
+  cloning::SentenceGuard guard(store_, s.job.voice_id);  // a clone revoked meanwhile stops here
   Status ran = synthesizer_.RunSentences(
       s.plan,
       [&](size_t sentence, engines::AudioChunk&& chunk) -> Status {
+        VOX_RETURN_IF_ERROR(guard.Check(sentence));
         audio_s = chunk.offset_s + chunk.pcm.duration_s();
         const auto words = timeline.Add(sentence, chunk);
         if (framing.piece) {

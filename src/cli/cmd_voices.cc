@@ -49,7 +49,11 @@ void AddVoicesCommand(CLI::App& app) {
                   "Directory of Piper voices (default: DATA/models when --data is given)")
       ->envname("VOX_MODEL_DIR");
   cmd->add_option("--data", options->data_dir, "Data directory (its models/ holds Piper voices)");
-  cmd->callback([options] { ExitOnError("voices", RunVoices(*options)); });
+  AddVoicesRevokeCommand(*cmd);
+  // CLI11 runs this after a subcommand's callback: list only when none was given.
+  cmd->callback([options, cmd] {
+    if (cmd->get_subcommands().empty()) ExitOnError("voices", RunVoices(*options));
+  });
 }
 
 }  // namespace vox::cli

@@ -11,12 +11,13 @@ inline constexpr int kExitUsage = 2;
 
 void AddSynthCommand(CLI::App& app);
 void AddVoicesCommand(CLI::App& app);
+void AddVoicesRevokeCommand(CLI::App& voices);  // vox voices revoke (cmd_voices_revoke.cc)
 void AddServeCommand(CLI::App& app);
 void AddMigrateCommand(CLI::App& app);
 void AddKeysCommand(CLI::App& app);
 void AddClientsCommand(CLI::App& app);  // OAuth2 clients
 void AddPlansCommands(CLI::App& app);   // plans set|list, users create
-void AddCloneCommand(CLI::App& app);  // clone, consent-statement, protected
+void AddCloneCommand(CLI::App& app);    // clone, consent-statement, protected
 void AddPhonemizeCommand(CLI::App& app);
 void AddModelsCommand(CLI::App& app);   // models list|add|remove
 void AddBackupCommands(CLI::App& app);  // backup, restore

@@ -38,6 +38,12 @@ json PublicCloneMetadata(const std::string& metadata_json) {
                         {"field", r.value("field", "")},
                         {"message", r.value("message", "")}};
   }
+  // A revoked voice keeps only when and how (consent_revocation.h); never by whom.
+  if (metadata.contains("revocation") && metadata["revocation"].is_object()) {
+    const json& r = metadata["revocation"];
+    out["revocation"] = {{"revoked_at", r.value("revoked_at", int64_t{0})},
+                         {"via", r.value("via", "")}};
+  }
   if (metadata.contains("sample") && metadata["sample"].is_object()) {
     out["sample_seconds"] = metadata["sample"].value("seconds", 0.0);
   }

@@ -14,6 +14,8 @@
 //   "consent": {"required": true, "statement": "...", "transcript": "...", "wer": 0.1,
 //               "similarity": 0.97, "recording_key": "voices/<id>/consent.wav",
 //               "verified_at": 1764000000000, "verified_by": "<user id>"},
+//   "revocation": {"revoked_at": 1764000000000, "revoked_by": "<user id>" | null, "via": "api"},
+//                                  a revoked voice: nothing else is kept
 //   "fit": {"base_voice": "flite-slt", "similarity": 0.93, "base_similarity": 0.71,
 //           "wer": 0.2, "base_wer": 0.18,   (null when no ASR judged the fit)
 //           "conversion": "full",  the accepted step: full|no_warp|pitch_only|base_voice
@@ -47,7 +49,7 @@ struct CloneSynthesisData {
 Result<CloneSynthesisData> ReadCloneSynthesisData(const std::string& metadata_json);
 
 // The public part of the metadata for the API's voice object: description,
-// labels, speaker_name, job id, rejection, sample seconds, consent (statement,
+// labels, speaker_name, job id, rejection, revocation time, sample seconds, consent (statement,
 // scores, time) and fit scores; never the embedding, the conversion or blob keys.
 nlohmann::json PublicCloneMetadata(const std::string& metadata_json);
 

@@ -12,6 +12,26 @@ Error NoSuchVoice() { return NotFound("no such voice", "voice_id").error(); }
 
 bool IsCloneId(std::string_view voice_id) { return IsUuid(voice_id); }
 
+Status SynthesisAllowed(store::VoiceStatus status) {
+  auto refused = [](const char* why) {
+    return MakeError(ErrorCode::kUnprocessable, why, "voice_id");
+  };
+  switch (status) {
+    case store::VoiceStatus::kReady:
+      return {};
+    case store::VoiceStatus::kDeleted:
+      return refused("the voice was deleted");
+    case store::VoiceStatus::kRejected:
+      return refused("the voice was rejected and cannot be used");
+    case store::VoiceStatus::kProcessing:
+      return refused("the voice is still being processed");
+    case store::VoiceStatus::kRevoked:
+      return refused(
+          "consent revoked: the speaker withdrew consent and this voice no longer speaks");
+  }
+  return Internal("unknown voice status");
+}
+
 std::string ResolvedVoice::EngineVoice(engines::SynthesisParams& params) const {
   if (!conversion) return id;
   params.conversion = conversion;
@@ -36,23 +56,24 @@ Result<ResolvedVoice> VoiceResolver::ForSynthesis(const std::string& voice_id,
   VOX_ASSIGN_OR_RETURN(std::optional<store::Voice> row, CloneRow(voice_id));
   if (!row) return resolved;
   if (caller && row->user_id != caller->user_id) return std::unexpected(NoSuchVoice());
-  switch (row->status) {
-    case store::VoiceStatus::kReady:
-      break;
-    case store::VoiceStatus::kDeleted:
-      return MakeError(ErrorCode::kUnprocessable, "the voice was deleted", "voice_id");
-    case store::VoiceStatus::kRejected:
-      return MakeError(ErrorCode::kUnprocessable, "the voice was rejected and cannot be used",
-                       "voice_id");
-    case store::VoiceStatus::kProcessing:
-      return MakeError(ErrorCode::kUnprocessable, "the voice is still being processed", "voice_id");
-  }
+  VOX_RETURN_IF_ERROR(SynthesisAllowed(row->status));
   VOX_ASSIGN_OR_RETURN(CloneSynthesisData data, ReadCloneSynthesisData(row->metadata));
   resolved.conversion =
       std::make_shared<const engines::VoiceConversion>(std::move(data.conversion));
   resolved.embedding = std::move(data.embedding);
   resolved.clone = std::move(*row);
   return resolved;
+}
+
+Status VoiceResolver::StillSpeaks(const std::string& clone_id) const {
+  VOX_ASSIGN_OR_RETURN(std::optional<store::Voice> row, CloneRow(clone_id));
+  return row ? SynthesisAllowed(row->status) : Status{};
+}
+
+Status SentenceGuard::Check(size_t sentence) {
+  if (clone_id_.empty() || checked_ == sentence) return {};
+  checked_ = sentence;
+  return VoiceResolver(store_).StillSpeaks(clone_id_);
 }
 
 Result<std::optional<store::Voice>> VoiceResolver::ForManagement(const std::string& voice_id,

@@ -47,6 +47,10 @@ struct ResolvedVoice {
   std::string EngineVoice(engines::SynthesisParams& params) const;
 };
 
+// Why a clone in `status` may not speak (kUnprocessable naming "voice_id");
+// ok when ready. A revoked voice's message starts with "consent revoked".
+Status SynthesisAllowed(store::VoiceStatus status);
+
 class VoiceResolver {
  public:
   explicit VoiceResolver(store::VoiceStore& store) : store_(store) {}
@@ -56,6 +60,10 @@ class VoiceResolver {
   // kUnprocessable naming "voice_id"; a damaged row is kInternal.
   Result<ResolvedVoice> ForSynthesis(const std::string& voice_id,
                                      const std::optional<Caller>& caller) const;
+
+  // SynthesisAllowed for the clone's status as stored now: for a job or
+  // stream that resolved the voice earlier and speaks on (SentenceGuard).
+  Status StillSpeaks(const std::string& clone_id) const;
 
   // For reading or deleting a clone, whatever its status: the row when the
   // caller owns it or is an admin; nullopt for a built-in id (or a built-in
@@ -68,6 +76,23 @@ class VoiceResolver {
   Result<std::optional<store::Voice>> CloneRow(const std::string& voice_id) const;
 
   store::VoiceStore& store_;
+};
+
+// Re-checks a clone as each new sentence starts, so a voice revoked (or
+// deleted) while a job or stream speaks in it stops at its next sentence. A
+// built-in voice is never re-checked. One store read per sentence of a clone.
+class SentenceGuard {
+ public:
+  // `voice_id` as a job records it: a clone's id, else the engine's voice.
+  SentenceGuard(store::VoiceStore& store, const std::string& voice_id)
+      : store_(store), clone_id_(IsCloneId(voice_id) ? voice_id : std::string()) {}
+  // Call with the index of the sentence each chunk belongs to.
+  Status Check(size_t sentence);
+
+ private:
+  store::VoiceStore& store_;
+  const std::string clone_id_;
+  std::optional<size_t> checked_;  // the last sentence checked
 };
 
 }  // namespace vox::cloning

@@ -40,6 +40,11 @@ class JobStore {
   // The newest `limit` jobs of `user_id` (every kind and status), newest first
   // (ties: id). Served by the (user_id, created_at) index.
   virtual Result<std::vector<Job>> ListUserJobs(const std::string& user_id, int limit) = 0;
+  // Jobs in `voice_id` (every kind and status) with an id greater than
+  // `after_id` (byte order; "" for the first page), at most `limit`, by id:
+  // a voice's jobs page by page (consent revocation). Served by jobs(voice_id).
+  virtual Result<std::vector<Job>> ListVoiceJobs(const std::string& voice_id,
+                                                 const std::string& after_id, int limit) = 0;
   // Moves the job to t.to and appends its log row, atomically, when its
   // current status is in t.allowed_from (empty: any non-terminal status) and,
   // if t.lease_owner is set, that worker holds the lease. Returns false (and

@@ -8,7 +8,9 @@ namespace {
 TEST_P(StoreConformance, MigrateIsVersionedAndIdempotent) {
   VOX_ASSERT_OK_AND_ASSIGN(int version, store_->SchemaVersion());
   EXPECT_EQ(version, store_->LatestSchemaVersion());
-  EXPECT_EQ(version, 6);  // 2: voice cloning, 3: voice creation jobs, 4: scopes, clients, 6: usage
+  // 2: voice cloning, 3: voice creation jobs, 4: scopes, clients, 6: usage,
+  // 8: consent revocation
+  EXPECT_EQ(version, 8);
   VOX_ASSERT_OK(store_->Migrate());
   VOX_ASSERT_OK(store_->Migrate());
   VOX_ASSERT_OK_AND_ASSIGN(int again, store_->SchemaVersion());

@@ -70,6 +70,8 @@ inline void ExpectVersion1Upgrade(sql::Session& fresh, const sql::Schema& schema
   EXPECT_EQ(job->duration_s, 1.5);
   EXPECT_FALSE(job->voice_similarity.has_value());  // the new column is NULL on old rows
   EXPECT_EQ(store->ListJobEvents("j1").value_or(std::vector<JobEvent>{}).size(), 1u);
+  // Schema 8 rebuilt the voices table: the old clone is there to be revoked, its jobs listed.
+  EXPECT_EQ(store->ListVoiceJobs("v1", "", 10).value_or(std::vector<Job>{}).size(), 2u);
 
   // Old rows take part in the new features.
   auto claimed = store->ClaimNextJob("w", 1000, 5000);

@@ -35,13 +35,16 @@ std::string_view VoiceStatusName(VoiceStatus status) {
       return "rejected";
     case VoiceStatus::kDeleted:
       return "deleted";
+    case VoiceStatus::kRevoked:
+      return "revoked";
   }
   return "unknown";
 }
 
 Result<VoiceStatus> ParseVoiceStatus(std::string_view name) {
   static constexpr VoiceStatus kAll[] = {VoiceStatus::kProcessing, VoiceStatus::kReady,
-                                         VoiceStatus::kRejected, VoiceStatus::kDeleted};
+                                         VoiceStatus::kRejected, VoiceStatus::kDeleted,
+                                         VoiceStatus::kRevoked};
   return ParseEnum(name, kAll, &VoiceStatusName, "voice status");
 }
 

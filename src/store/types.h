@@ -61,7 +61,8 @@ struct OAuthClient {
 };
 
 enum class VoiceKind { kBuiltin, kClone };
-enum class VoiceStatus { kProcessing, kReady, kRejected, kDeleted };
+// revoked: its speaker's consent was withdrawn; the row stays, its biometric data does not.
+enum class VoiceStatus { kProcessing, kReady, kRejected, kDeleted, kRevoked };
 
 std::string_view VoiceKindName(VoiceKind kind);  // "builtin" | "clone"
 Result<VoiceKind> ParseVoiceKind(std::string_view name);

@@ -24,9 +24,9 @@ class VoiceStore {
   // when include_builtin; built-ins first, then by name.
   virtual Result<std::vector<Voice>> ListVoices(const std::optional<std::string>& user_id,
                                                 bool include_builtin) = 0;
-  // kNotFound when absent; kFailedPrecondition for a deleted voice (deleted
-  // stays deleted) or one not in update.only_if; kInvalidArgument for status
-  // deleted (use DeleteVoice).
+  // kNotFound when absent; kFailedPrecondition for a deleted or revoked voice
+  // (both are final) or one not in update.only_if; kInvalidArgument for status
+  // deleted or revoked (use DeleteVoice, RevokeVoice).
   virtual Result<Voice> UpdateVoice(const VoiceUpdate& update) = 0;
   // Voices in `status` of every owner, least recently updated first, at most
   // `limit`: for sweeps (voices whose creation ended without finishing them).
@@ -36,6 +36,14 @@ class VoiceStore {
   // with the voice (the audit log keeps the record). Idempotent: deleting
   // again keeps the first deleted_at and updated_at. kNotFound if absent.
   virtual Status DeleteVoice(const std::string& id, int64_t at) = 0;
+  // Consent revocation: status revoked, updated_at = at (0 = now), and
+  // metadata replaced by `metadata` (the revocation record: no embedding,
+  // profile, conversion or consent details). Idempotent: a revoked voice is
+  // returned as it is (the first record and time stay). kNotFound if absent;
+  // kFailedPrecondition for a deleted voice (nothing left to revoke). A
+  // revoked voice may still be deleted.
+  virtual Result<Voice> RevokeVoice(const std::string& id, const std::string& metadata,
+                                    int64_t at) = 0;
 
   // --- protected voices ------------------------------------------------------
   // Fills an empty id / zero created_at. kInvalidArgument when name or

@@ -223,9 +223,11 @@ RunResult JobRunner::RunSynthesis(const store::Job& job, const std::string& work
   const bool score = voice->is_clone() && config_.speaker_encoder;
   engines::Timeline timeline(*plan, job.text);
   nlohmann::json marks = nlohmann::json::array();
+  cloning::SentenceGuard guard(store_, job.voice_id);  // a clone revoked meanwhile stops here
   Status ran = synthesizer_.RunSentences(
       *plan,
       [&](size_t sentence, engines::AudioChunk&& timed) -> Status {
+        VOX_RETURN_IF_ERROR(guard.Check(sentence));
         timeline.Add(sentence, timed);
         const audio::PcmBuffer& chunk = timed.pcm;
         audio_s += chunk.duration_s();
@@ -300,7 +302,17 @@ RunResult JobRunner::RunSynthesis(const store::Job& job, const std::string& work
   if (score) done.voice_similarity = VoiceSimilarity(scored, voice->embedding);
   auto finished = store_.TransitionJob(done);
   if (!finished) return fail(finished.error());
-  if (!*finished) return lost();  // canceled or reclaimed meanwhile; the blob is harmless
+  if (!*finished) {
+    // Canceled or reclaimed meanwhile: the blob is harmless, unless the job
+    // ended because its clone was revoked (the revocation may have purged
+    // before this upload): then nothing spoken in that voice may stay.
+    if (voice->is_clone() && !cloning::VoiceResolver(store_).StillSpeaks(job.voice_id)) {
+      for (const std::string& k : {key, store::MarksBlobKey(key), engines::TimestampsKey(job.id)}) {
+        (void)blobs_.Delete(k);
+      }
+    }
+    return lost();
+  }
 
   ChargeAudio(job, audio_s, done.at);
   metrics_.jobs_finished.With({"done"}).Inc();

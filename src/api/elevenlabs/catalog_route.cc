@@ -81,6 +81,12 @@ json CloneVoice(const store::Voice& v) {
   return out;
 }
 
+// A clone ElevenLabs clients may see: not deleted, and its consent not revoked
+// (a revoked voice's row is Vox's record, not a voice; DELETE still removes it).
+bool Usable(const store::Voice& v) {
+  return v.status != store::VoiceStatus::kDeleted && v.status != store::VoiceStatus::kRevoked;
+}
+
 Response NoSuchVoice(const std::string& id) {
   return DetailError(404, "voice_not_found",
                      "A voice with the voice_id " + id.substr(0, 128) + " was not found.");
@@ -116,7 +122,7 @@ void CatalogRoute::ListVoices(Request& request, http::Responder respond) {
     auto clones = store_.ListVoices(who.user_id, /*include_builtin=*/false);
     if (!clones) return ErrorResponse(clones.error());
     for (const auto& v : *clones) {
-      if (v.status != store::VoiceStatus::kDeleted) voices.push_back(CloneVoice(v));
+      if (Usable(v)) voices.push_back(CloneVoice(v));
     }
     return http::Json(200, {{"voices", voices}, {"has_more", false}});
   });
@@ -133,8 +139,8 @@ void CatalogRoute::GetVoice(Request& request, http::Responder respond) {
                                                                : ErrorResponse(clone.error());
            }
            if (*clone) {
-             // ElevenLabs has no deleted voices: gone is gone.
-             if ((*clone)->status == store::VoiceStatus::kDeleted) return NoSuchVoice(id);
+             // ElevenLabs has no deleted or revoked voices: gone is gone.
+             if (!Usable(**clone)) return NoSuchVoice(id);
              return http::Json(200, CloneVoice(**clone));
            }
            auto builtin = engines_.FindVoice(id);
@@ -287,7 +293,7 @@ void CatalogRoute::Subscription(Request& request, http::Responder respond) {
     auto clones = store_.ListVoices(who.user_id, /*include_builtin=*/false);
     if (!clones) return ErrorResponse(clones.error());
     int64_t slots = 0;
-    for (const auto& v : *clones) slots += v.status != store::VoiceStatus::kDeleted;
+    for (const auto& v : *clones) slots += Usable(v);
     json price = {{"amount", "0"}, {"currency", "usd"}};
     return http::Json(200, {{"tier", user->plan},
                             {"character_count", characters},

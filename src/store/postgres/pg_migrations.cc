@@ -207,6 +207,15 @@ CREATE INDEX jobs_in_flight ON jobs(user_id) WHERE kind = 'synthesis' AND status
   ('received', 'queued', 'picked', 'preprocessing', 'inference', 'vocoding', 'uploading');
 )sql";
 
+// Consent revocation: voices gain the final status 'revoked', and a voice's
+// jobs are found by an index (revocation fails and purges them).
+constexpr const char* kMigration8 = R"sql(
+ALTER TABLE voices DROP CONSTRAINT voices_status_check;
+ALTER TABLE voices ADD CONSTRAINT voices_status_check
+  CHECK (status IN ('processing', 'ready', 'rejected', 'deleted', 'revoked'));
+CREATE INDEX jobs_voice ON jobs(voice_id);
+)sql";
+
 }  // namespace
 
 const sql::Schema& PostgresSchema() {
@@ -215,7 +224,8 @@ const sql::Schema& PostgresSchema() {
                      {2, "voice cloning", kMigration2},
                      {3, "voice creation jobs", kMigration3},
                      {4, "scopes and OAuth clients", kMigration4},
-                     {6, "plans and usage", kMigration6}},
+                     {6, "plans and usage", kMigration6},
+                     {8, "consent revocation", kMigration8}},
       .create_version_table =
           "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
           "name TEXT NOT NULL, applied_at BIGINT NOT NULL)",

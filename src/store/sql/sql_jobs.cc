@@ -136,6 +136,24 @@ Result<std::vector<Job>> SqlStore::ListUserJobs(const string& user_id, int limit
   });
 }
 
+Result<std::vector<Job>> SqlStore::ListVoiceJobs(const string& voice_id, const string& after_id,
+                                                 int limit) {
+  if (limit < 1) return InvalidArgument("limit must be >= 1");
+  const char* byte_order = dialect().byte_order;
+  const string sql = string("SELECT ") + kJobColumns + " FROM jobs WHERE voice_id = ?1 AND id" +
+                     byte_order + " > ?2 ORDER BY id" + byte_order + " LIMIT ?3";
+  return Read([&](Session& s) -> Result<std::vector<Job>> {
+    VOX_ASSIGN_OR_RETURN(Rows rows,
+                         s.Query(sql, Params().Text(voice_id).Text(after_id).Int(limit)));
+    std::vector<Job> jobs;
+    for (int r = 0; r < rows.size(); ++r) {
+      VOX_ASSIGN_OR_RETURN(Job j, ReadJob(rows, r));
+      jobs.push_back(std::move(j));
+    }
+    return jobs;
+  });
+}
+
 Result<bool> SqlStore::TransitionJob(const JobTransition& t) {
   const TransitionPlan plan = PlanTransition(t, NowMs());
   return Write([&](Session& s) -> Result<bool> {

@@ -54,6 +54,8 @@ class SqlStore final : public Store {
                                    const std::string& except_job_id) override;
   Result<Job> GetJob(const std::string& id) override;
   Result<std::vector<Job>> ListUserJobs(const std::string& user_id, int limit) override;
+  Result<std::vector<Job>> ListVoiceJobs(const std::string& voice_id, const std::string& after_id,
+                                         int limit) override;
   Result<bool> TransitionJob(const JobTransition& t) override;
   Result<std::vector<JobEvent>> ListJobEvents(const std::string& job_id) override;
   Result<int64_t> CountJobs(JobStatus status) override;
@@ -79,6 +81,8 @@ class SqlStore final : public Store {
   Result<Voice> UpdateVoice(const VoiceUpdate& update) override;
   Result<std::vector<Voice>> ListVoicesInStatus(VoiceStatus status, int limit) override;
   Status DeleteVoice(const std::string& id, int64_t at) override;
+  Result<Voice> RevokeVoice(const std::string& id, const std::string& metadata,
+                            int64_t at) override;
   Result<ProtectedVoiceRecord> CreateProtectedVoice(ProtectedVoiceRecord voice) override;
   Result<std::vector<ProtectedVoiceRecord>> ListProtectedVoices() override;
   Status DeleteProtectedVoice(const std::string& id) override;

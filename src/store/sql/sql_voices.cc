@@ -87,8 +87,8 @@ Result<std::vector<Voice>> SqlStore::ListVoices(const std::optional<string>& use
 }
 
 Result<Voice> SqlStore::UpdateVoice(const VoiceUpdate& update) {
-  if (update.status == VoiceStatus::kDeleted) {
-    return InvalidArgument("a voice is deleted with DeleteVoice, not UpdateVoice");
+  if (update.status == VoiceStatus::kDeleted || update.status == VoiceStatus::kRevoked) {
+    return InvalidArgument("a voice is deleted or revoked with DeleteVoice or RevokeVoice");
   }
   const int64_t at = update.at != 0 ? update.at : NowMs();
   std::optional<string> status, only_if;
@@ -99,7 +99,7 @@ Result<Voice> SqlStore::UpdateVoice(const VoiceUpdate& update) {
         Rows rows,
         s.Query(string("UPDATE voices SET status = COALESCE(CAST(?1 AS TEXT), status), "
                        "metadata = COALESCE(CAST(?2 AS TEXT), metadata), updated_at = ?3 "
-                       "WHERE id = ?4 AND status <> 'deleted' AND "
+                       "WHERE id = ?4 AND status NOT IN ('deleted', 'revoked') AND "
                        "(CAST(?5 AS TEXT) IS NULL OR status = ?5) RETURNING ") +
                     kVoiceColumns,
                 Params()
@@ -109,7 +109,7 @@ Result<Voice> SqlStore::UpdateVoice(const VoiceUpdate& update) {
                     .Text(update.id)
                     .OptText(only_if)));
     if (!rows.empty()) return ReadVoice(rows, 0);
-    // A deleted voice stays deleted: its row exists but takes no more updates.
+    // A deleted or revoked voice stays so: its row exists but takes no more updates.
     VOX_ASSIGN_OR_RETURN(
         Rows found, s.Query("SELECT status FROM voices WHERE id = ?1", Params().Text(update.id)));
     if (found.empty()) return NotFound("no voice '" + update.id + "'");
@@ -128,6 +128,27 @@ Status SqlStore::DeleteVoice(const string& id, int64_t at) {
                            Params().Int(at).Text(id)));
     if (rows.affected() == 0) return NotFound("no voice '" + id + "'");
     return {};
+  });
+}
+
+Result<Voice> SqlStore::RevokeVoice(const string& id, const string& metadata, int64_t at) {
+  if (at == 0) at = NowMs();
+  return Write([&](Session& s) -> Result<Voice> {
+    // A second revocation matches no row to change and returns the first one's.
+    VOX_RETURN_IF_ERROR(
+        s.Query("UPDATE voices SET status = 'revoked', metadata = ?1, "
+                "updated_at = ?2 WHERE id = ?3 AND status NOT IN ('deleted', "
+                "'revoked')",
+                Params().Text(metadata).Int(at).Text(id)));
+    VOX_ASSIGN_OR_RETURN(Rows rows,
+                         s.Query(string("SELECT ") + kVoiceColumns + " FROM voices WHERE id = ?1",
+                                 Params().Text(id)));
+    if (rows.empty()) return NotFound("no voice '" + id + "'");
+    VOX_ASSIGN_OR_RETURN(Voice v, ReadVoice(rows, 0));
+    if (v.status == VoiceStatus::kDeleted) {
+      return MakeError(ErrorCode::kFailedPrecondition, "voice '" + id + "' is deleted");
+    }
+    return v;
   });
 }
 

@@ -212,6 +212,39 @@ CREATE INDEX jobs_in_flight ON jobs(user_id) WHERE kind = 'synthesis' AND status
   ('received', 'queued', 'picked', 'preprocessing', 'inference', 'vocoding', 'uploading');
 )sql";
 
+// Consent revocation: voices gain the final status 'revoked', and a voice's
+// jobs are found by an index (revocation fails and purges them). SQLite
+// cannot alter a CHECK constraint, so the table is rebuilt (nothing refers to
+// voices by foreign key); the statement lists every column voices has up to
+// this migration.
+constexpr const char* kMigration8 = R"sql(
+CREATE TABLE voices_new (
+  id         TEXT PRIMARY KEY,
+  user_id    TEXT REFERENCES users(id) ON DELETE CASCADE,
+  name       TEXT NOT NULL,
+  kind       TEXT NOT NULL CHECK (kind IN ('builtin', 'clone')),
+  status     TEXT NOT NULL CHECK (status IN ('processing', 'ready', 'rejected', 'deleted',
+                                             'revoked')),
+  engine     TEXT NOT NULL,
+  base_voice TEXT NOT NULL DEFAULT '',
+  language   TEXT NOT NULL DEFAULT '',
+  gender     TEXT NOT NULL DEFAULT '',
+  metadata   TEXT NOT NULL DEFAULT '{}',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  deleted_at INTEGER
+) STRICT;
+INSERT INTO voices_new (id, user_id, name, kind, status, engine, base_voice, language, gender,
+                        metadata, created_at, updated_at, deleted_at)
+  SELECT id, user_id, name, kind, status, engine, base_voice, language, gender, metadata,
+         created_at, updated_at, deleted_at FROM voices;
+DROP TABLE voices;
+ALTER TABLE voices_new RENAME TO voices;
+CREATE INDEX voices_user ON voices(user_id);
+
+CREATE INDEX jobs_voice ON jobs(voice_id);
+)sql";
+
 }  // namespace
 
 const sql::Schema& SqliteSchema() {
@@ -220,7 +253,8 @@ const sql::Schema& SqliteSchema() {
                      {2, "voice cloning", kMigration2},
                      {3, "voice creation jobs", kMigration3},
                      {4, "scopes and OAuth clients", kMigration4},
-                     {6, "plans and usage", kMigration6}},
+                     {6, "plans and usage", kMigration6},
+                     {8, "consent revocation", kMigration8}},
       .create_version_table =
           "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
           "name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT",
