@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "store/sql/sql_audit.h"
+
 namespace vox::store::sqlite {
 namespace {
 
@@ -179,6 +181,14 @@ CREATE TABLE oauth_clients (
 ) STRICT;
 )sql";
 
+// The hash-chained audit log (store/audit_chain.h): each row carries the
+// previous row's hash and its own; existing rows are chained in id order by
+// sql::BackfillAuditChain in the same transaction.
+constexpr const char* kMigration5 = R"sql(
+ALTER TABLE audit ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit ADD COLUMN hash TEXT NOT NULL DEFAULT '';
+)sql";
+
 }  // namespace
 
 const sql::Schema& SqliteSchema() {
@@ -186,7 +196,8 @@ const sql::Schema& SqliteSchema() {
       .migrations = {{1, "blueprint tables", kMigration1},
                      {2, "voice cloning", kMigration2},
                      {3, "voice creation jobs", kMigration3},
-                     {4, "scopes and OAuth clients", kMigration4}},
+                     {4, "scopes and OAuth clients", kMigration4},
+                     {5, "hash-chained audit", kMigration5, &sql::BackfillAuditChain}},
       .create_version_table =
           "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
           "name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT",
