@@ -52,8 +52,8 @@ class AccountStore {
   virtual Result<std::vector<AuditEvent>> ListAudit(const AuditQuery& query) = 0;
   // Oldest first: events with id > after_id and, when given, at >= since;
   // at most `limit` (clamped to 1..10000). With their hashes, as stored.
-  virtual Result<std::vector<AuditEvent>> ScanAudit(int64_t after_id,
-                                                    std::optional<int64_t> since, int limit) = 0;
+  virtual Result<std::vector<AuditEvent>> ScanAudit(int64_t after_id, std::optional<int64_t> since,
+                                                    int limit) = 0;
   // The event whose stored hash is `hash`, if any (not indexed: for
   // diagnosing a broken chain, not for every request).
   virtual Result<std::optional<AuditEvent>> FindAuditByHash(const std::string& hash) = 0;
