@@ -19,5 +19,6 @@ void AddCloneCommand(CLI::App& app);  // clone, consent-statement, protected
 void AddPhonemizeCommand(CLI::App& app);
 void AddModelsCommand(CLI::App& app);   // models list|add|remove
 void AddBackupCommands(CLI::App& app);  // backup, restore
+void AddAuditCommand(CLI::App& app);    // audit verify|export
 
 }  // namespace vox::cli

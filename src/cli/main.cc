@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   vox::cli::AddPhonemizeCommand(app);
   vox::cli::AddModelsCommand(app);
   vox::cli::AddBackupCommands(app);
+  vox::cli::AddAuditCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
