@@ -205,9 +205,12 @@ Result<SubmitResult> JobService::Submit(const Principal& who, const SynthesizeRe
   audit.target_type = "job";
   audit.target_id = created.job.id;
   audit.request_id = request_id;
+  // Who spoke what, without keeping the text twice: its hash ties the event
+  // to a text shown later, and the job row (deletable) holds the text itself.
   json detail = {{"voice_id", job.voice_id},
                  {"format", job.format},
                  {"chars", plan->text_chars},
+                 {"text_sha256", Sha256Hex(job.text)},
                  {"cache_hit", job.cache_hit}};
   if (who.project) detail["project"] = *who.project;  // usage per project
   audit.detail = detail.dump();

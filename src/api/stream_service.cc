@@ -286,6 +286,7 @@ void StreamService::Record(PreparedStream& s, JobStatus status, const std::strin
                      {"voice_id", job.voice_id},
                      {"format", job.format},
                      {"chars", s.usage.input_chars},
+                     {"text_sha256", Sha256Hex(job.text)},  // never the text (job_service.cc)
                      {"audio_s", s.usage.audio_seconds},
                      {"bytes", s.usage.bytes},
                      {"outcome", outcome}};

@@ -22,5 +22,6 @@ void AddPhonemizeCommand(CLI::App& app);
 void AddModelsCommand(CLI::App& app);   // models list|add|remove
 void AddBackupCommands(CLI::App& app);  // backup, restore
 void AddEncryptionCommand(CLI::App& app);  // encryption new-key|rotate
+void AddAuditCommand(CLI::App& app);    // audit verify|export
 
 }  // namespace vox::cli

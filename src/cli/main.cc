@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   vox::cli::AddModelsCommand(app);
   vox::cli::AddBackupCommands(app);
   vox::cli::AddEncryptionCommand(app);
+  vox::cli::AddAuditCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

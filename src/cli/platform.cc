@@ -29,6 +29,7 @@
 #include "http/server.h"
 #include "obs/log.h"
 #include "queue/job_queue.h"
+#include "store/audit_monitor.h"
 #include "store/store.h"
 #include "webhook/webhook_dispatcher.h"
 #include "worker/worker_pool.h"
@@ -166,6 +167,10 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
     if (auto depth = queue->Depth()) queue_depth.With({}).Set(static_cast<double>(*depth));
   });
   RegisterQueueMetrics(metrics, *queue);
+  // Every process watches the audit chain: a full check now, then the tail.
+  store::AuditChainMonitor audit_monitor(*store);
+  RegisterAuditChainMetrics(metrics, audit_monitor);
+  audit_monitor.Start(std::chrono::seconds(config.audit_verify_interval_s));
 
   engines::Synthesizer synthesizer(*engines);
   api::UrlSigner signer(secret);
@@ -255,6 +260,19 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
       wyoming_metrics = std::make_unique<wyoming::WyomingMetrics>(metrics);
       wyoming_server = std::make_unique<wyoming::WyomingServer>(components.wyoming, *engines,
                                                                 synthesizer, wyoming_metrics.get());
+      // No user to name: the event is the listener's, with what was spoken.
+      wyoming_server->SetSpokenSink([&store](const wyoming::SpokenRecord& r) {
+        store::AuditEvent audit;
+        audit.action = "wyoming.synthesize";
+        audit.target_type = "wyoming";
+        nlohmann::json detail = {{"route", r.route},
+                                 {"voice_id", r.voice_id},
+                                 {"chars", r.chars},
+                                 {"text_sha256", r.text_sha256},
+                                 {"outcome", r.outcome}};
+        audit.detail = detail.dump();
+        (void)store->AppendAudit(audit);
+      });
       VOX_RETURN_IF_ERROR(wyoming_server->Start());
       const std::string& listen = components.wyoming.listen;
       std::cout << "vox: wyoming listening on tcp://" << listen.substr(0, listen.rfind(':')) << ":"

@@ -131,6 +131,11 @@ void PlatformConfig::AddOptions(CLI::App& cmd) {
   cmd.add_option("--drain-grace", drain_grace_s, "Seconds to finish jobs on SIGTERM")
       ->envname("VOX_DRAIN_GRACE_S")
       ->capture_default_str();
+  cmd.add_option("--audit-verify-interval", audit_verify_interval_s,
+                 "Seconds between checks of the audit rows appended since the last (and a log "
+                 "line with the chain's head hash)")
+      ->envname("VOX_AUDIT_VERIFY_INTERVAL_S")
+      ->capture_default_str();
   cmd.add_option("--target-lufs", target_lufs, "Loudness-normalize output (e.g. -16; 0: off)")
       ->envname("VOX_TARGET_LUFS");
   cmd.add_option("--audio-url-ttl", audio_url_ttl_s, "Seconds an audio URL stays valid")
@@ -225,6 +230,9 @@ Status PlatformConfig::Finalize() {
   VOX_RETURN_IF_ERROR(obs::ParseLogLevel(log_level));
   VOX_RETURN_IF_ERROR(obs::ParseLogFormat(log_format));
   if (drain_grace_s < 0) return InvalidArgument("must be >= 0", "VOX_DRAIN_GRACE_S");
+  if (audit_verify_interval_s < 1) {
+    return InvalidArgument("must be >= 1", "VOX_AUDIT_VERIFY_INTERVAL_S");
+  }
   // Everything else is a component's to judge (component_configs.h).
   VOX_RETURN_IF_ERROR(MapSettings(*this));
   return {};
@@ -291,6 +299,7 @@ std::string PlatformConfig::ToString() const {
                         {"max_text_chars", max_text_chars},
                         {"rate_limit", rate_limit},
                         {"drain_grace_s", drain_grace_s},
+                        {"audit_verify_interval_s", audit_verify_interval_s},
                         {"clone_require_consent", clone_require_consent},
                         {"clone_check_protected", clone_check_protected},
                         {"wyoming_listen", wyoming_listen},

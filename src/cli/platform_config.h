@@ -46,6 +46,7 @@ struct PlatformConfig {
   int stream_threads = 32;                // VOX_STREAM_THREADS: streams synthesized at once
   std::string openai_voices;              // VOX_OPENAI_VOICES: alloy=flite-slt,...
   int drain_grace_s = 30;                 // VOX_DRAIN_GRACE_S
+  int audit_verify_interval_s = 60;       // VOX_AUDIT_VERIFY_INTERVAL_S: audit chain tail check
   double target_lufs = 0;                 // VOX_TARGET_LUFS; 0 = no loudness normalization
   int64_t audio_url_ttl_s = 3600;         // VOX_AUDIO_URL_TTL_S
   std::string log_level = "info";         // VOX_LOG_LEVEL

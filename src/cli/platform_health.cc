@@ -80,4 +80,16 @@ void RegisterQueueMetrics(obs::Registry& metrics, queue::JobQueue& queue) {
   });
 }
 
+void RegisterAuditChainMetrics(obs::Registry& metrics, const store::AuditChainMonitor& monitor) {
+  auto& valid = metrics.AddGauge(
+      "vox_audit_chain_valid",
+      "1 while the audit log's hash chain verifies (all of it at start, then the rows appended "
+      "since each check); 0 once a check found a row edited, deleted or reordered.");
+  auto& rows = metrics.AddGauge("vox_audit_chain_rows", "Audit rows verified in the chain.");
+  metrics.AddCollector([&valid, &rows, &monitor] {
+    if (auto ok = monitor.valid()) valid.With({}).Set(*ok ? 1 : 0);
+    rows.With({}).Set(static_cast<double>(monitor.cursor().rows));
+  });
+}
+
 }  // namespace vox::cli

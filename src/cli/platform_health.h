@@ -1,5 +1,5 @@
 // What a running platform process says about its dependencies and workers:
-// the /readyz checks and the queue and worker gauges in /metrics.
+// the /readyz checks and the queue, worker and audit chain gauges in /metrics.
 #pragma once
 
 #include <vector>
@@ -9,6 +9,7 @@
 #include "engines/engine_registry.h"
 #include "obs/metrics.h"
 #include "queue/job_queue.h"
+#include "store/audit_monitor.h"
 #include "store/store.h"
 #include "worker/worker_pool.h"
 
@@ -29,5 +30,9 @@ std::vector<api::ReadinessCheck> ReadinessChecks(store::Store& store, blob::Blob
 // vox_queue_jobs{state}, vox_workers_live and the workers' busy and total
 // threads, read from the queue at each scrape.
 void RegisterQueueMetrics(obs::Registry& metrics, queue::JobQueue& queue);
+
+// vox_audit_chain_valid (1/0, absent before the first check) and
+// vox_audit_chain_rows, from the monitor's last check.
+void RegisterAuditChainMetrics(obs::Registry& metrics, const store::AuditChainMonitor& monitor);
 
 }  // namespace vox::cli

@@ -45,9 +45,18 @@ class AccountStore {
   // Revoking a revoked client keeps its first revoked_at. kNotFound when none.
   virtual Result<OAuthClient> RevokeOAuthClient(const std::string& id, int64_t at) = 0;
   // --- audit -----------------------------------------------------------------
-  // Returns the event's id.
+  // Appends the event to the hash chain (audit_chain.h): reading the head and
+  // inserting are one step however many processes append at once. Returns
+  // the event's id.
   virtual Result<int64_t> AppendAudit(AuditEvent event) = 0;
   virtual Result<std::vector<AuditEvent>> ListAudit(const AuditQuery& query) = 0;
+  // Oldest first: events with id > after_id and, when given, at >= since;
+  // at most `limit` (clamped to 1..10000). With their hashes, as stored.
+  virtual Result<std::vector<AuditEvent>> ScanAudit(int64_t after_id, std::optional<int64_t> since,
+                                                    int limit) = 0;
+  // The event whose stored hash is `hash`, if any (not indexed: for
+  // diagnosing a broken chain, not for every request).
+  virtual Result<std::optional<AuditEvent>> FindAuditByHash(const std::string& hash) = 0;
 };
 
 }  // namespace vox::store

@@ -8,8 +8,8 @@ namespace {
 TEST_P(StoreConformance, MigrateIsVersionedAndIdempotent) {
   VOX_ASSERT_OK_AND_ASSIGN(int version, store_->SchemaVersion());
   EXPECT_EQ(version, store_->LatestSchemaVersion());
-  // 2: voice cloning, 3: voice creation jobs, 4: scopes, clients, 6: usage,
-  // 8: consent revocation
+  // 2: voice cloning, 3: voice creation jobs, 4: scopes, clients, 5: hash-chained audit,
+  // 6: usage, 8: consent revocation
   EXPECT_EQ(version, 8);
   VOX_ASSERT_OK(store_->Migrate());
   VOX_ASSERT_OK(store_->Migrate());

@@ -227,6 +227,9 @@ struct AuditEvent {
   std::string target_id;
   std::string request_id;
   std::string detail = "{}";  // JSON object
+  // The hash chain (audit_chain.h), set by the store on append.
+  std::string prev_hash;
+  std::string hash;
 };
 
 // Filters for ListAudit; unset fields do not filter. Newest first.

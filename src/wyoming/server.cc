@@ -33,6 +33,8 @@ class WyomingServer::Impl {
 
   ~Impl() { Stop(std::chrono::milliseconds(0)); }
 
+  void SetSpokenSink(SpokenSink sink) { context_.on_spoken = std::move(sink); }
+
   Status Start() {
     VOX_RETURN_IF_ERROR(config_.Validate());
     if (config_.listen.empty()) return InvalidArgument("is empty", "VOX_WYOMING_LISTEN");
@@ -180,6 +182,7 @@ WyomingServer::WyomingServer(WyomingConfig config, const engines::EngineRegistry
 
 WyomingServer::~WyomingServer() = default;
 
+void WyomingServer::SetSpokenSink(SpokenSink sink) { impl_->SetSpokenSink(std::move(sink)); }
 Status WyomingServer::Start() { return impl_->Start(); }
 void WyomingServer::Stop(std::chrono::milliseconds grace) { impl_->Stop(grace); }
 uint16_t WyomingServer::port() const { return impl_->port(); }

@@ -21,6 +21,7 @@
 #include "engines/synthesizer.h"
 #include "wyoming/config.h"
 #include "wyoming/metrics.h"
+#include "wyoming/session.h"
 
 namespace vox::wyoming {
 
@@ -33,6 +34,8 @@ class WyomingServer {
   WyomingServer(const WyomingServer&) = delete;
   WyomingServer& operator=(const WyomingServer&) = delete;
 
+  // Each synthesis is reported to `sink` (before Start(); the audit trail).
+  void SetSpokenSink(SpokenSink sink);
   // Validates the config, binds config.listen and starts accepting.
   // kInvalidArgument for a bad config, kUnavailable when the address cannot be bound.
   Status Start();

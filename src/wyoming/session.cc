@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "audio/dsp.h"
+#include "common/crypto.h"
 #include "text/utf8.h"
 #include "wyoming/voice_selection.h"
 
@@ -145,6 +146,19 @@ Status Session::Speak(const std::string& text, const std::string& voice_id,
     count("error");
     return SendError(plan.error());
   }
+  // From here on it is a synthesis: reported however it ends.
+  SpokenRecord spoken{route, plan->voice.id, plan->text_chars, Sha256Hex(text), "error"};
+  struct Report {
+    const SpokenSink& sink;
+    const SpokenRecord& record;
+    ~Report() {
+      if (sink) sink(record);
+    }
+  } report{context_.on_spoken, spoken};
+  auto counted = [&](const char* outcome) {
+    spoken.outcome = outcome;
+    count(outcome);
+  };
   const int rate = plan->voice.sample_rate;
   VOX_RETURN_IF_ERROR(send_(AudioFormatEvent("audio-start", rate)));
   const size_t max_samples =
@@ -168,16 +182,16 @@ Status Session::Speak(const std::string& text, const std::string& voice_id,
   };
   auto run = context_.synthesizer.Run(*plan, sink, canceled_);
   if (!sent || (!run && run.error().code == ErrorCode::kCanceled)) {
-    count("canceled");
+    counted("canceled");
     return sent ? Status(MakeError(ErrorCode::kCanceled, "synthesis canceled")) : sent;
   }
   if (!run) {
     // Said before audio-stop, so a client reading until audio-stop sees it.
-    count("error");
+    counted("error");
     spdlog::warn("wyoming: synthesis failed: {}", run.error().ToString());
     VOX_RETURN_IF_ERROR(SendError(run.error()));
   } else {
-    count("ok");
+    counted("ok");
   }
   return send_({"audio-stop", nlohmann::json::object(), {}});
 }

@@ -32,6 +32,18 @@
 
 namespace vox::wyoming {
 
+// One synthesis a session ran (its text prepared), as the server reports it
+// to whoever keeps the audit trail: the protocol has no user, so no "who"
+// beyond the listener; the text only as its SHA-256.
+struct SpokenRecord {
+  std::string route;  // "synthesize" or "stream"
+  std::string voice_id;
+  size_t chars = 0;
+  std::string text_sha256;
+  std::string outcome;  // ok, canceled, error
+};
+using SpokenSink = std::function<void(const SpokenRecord&)>;
+
 // What every session shares; immutable while the server runs.
 struct SessionContext {
   const engines::EngineRegistry& registry;
@@ -39,6 +51,7 @@ struct SessionContext {
   const WyomingConfig& config;
   nlohmann::json info_data;           // BuildInfoData()
   WyomingMetrics* metrics = nullptr;  // optional
+  SpokenSink on_spoken;               // optional; called on the synthesis thread
 };
 
 class Session {

@@ -20,6 +20,8 @@ constexpr sql::Dialect kDialect = {
         "('picked', 'preprocessing', 'inference', 'vocoding', 'uploading')",
     .insertion_order = "seq",  // BIGSERIAL, standing in for SQLite's rowid
     .ping = "SELECT 1",
+    // Readers (ACCESS SHARE) pass; other appenders wait until COMMIT.
+    .lock_audit = "LOCK TABLE audit IN EXCLUSIVE MODE",
 };
 
 sql::Value Cell(const Rows& rows, int r, int c) {

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "store/sql/sql_audit.h"
+
 namespace vox::store::postgres {
 namespace {
 
@@ -178,6 +180,14 @@ CREATE TABLE oauth_clients (
 );
 )sql";
 
+// The hash-chained audit log (store/audit_chain.h): each row carries the
+// previous row's hash and its own; existing rows are chained in id order by
+// sql::BackfillAuditChain in the same transaction.
+constexpr const char* kMigration5 = R"sql(
+ALTER TABLE audit ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit ADD COLUMN hash TEXT NOT NULL DEFAULT '';
+)sql";
+
 // Plans and metering (see sqlite/migrations.cc): plans, usage_daily and the
 // partial index behind the plan's concurrency bound.
 constexpr const char* kMigration6 = R"sql(
@@ -224,6 +234,7 @@ const sql::Schema& PostgresSchema() {
                      {2, "voice cloning", kMigration2},
                      {3, "voice creation jobs", kMigration3},
                      {4, "scopes and OAuth clients", kMigration4},
+                     {5, "hash-chained audit", kMigration5, &sql::BackfillAuditChain},
                      {6, "plans and usage", kMigration6},
                      {8, "consent revocation", kMigration8}},
       .create_version_table =

@@ -26,7 +26,9 @@ Status ApplyMigrations(Session& s, const Schema& schema, int64_t now_ms, int up_
                            "; upgrade vox");
     }
     if (current >= m.version) continue;  // txn rolls back: nothing was written
-    if (auto st = s.Exec(m.sql); !st) {
+    Status st = s.Exec(m.sql);
+    if (st && m.then != nullptr) st = m.then(s);
+    if (!st) {
       Error err = st.error();
       err.message = "migration " + std::to_string(m.version) + " (" + m.name + "): " + err.message;
       return std::unexpected(err);

@@ -17,6 +17,9 @@ struct Migration {
   int version;
   const char* name;
   const char* sql;  // one or more statements
+  // Run after `sql` in the same transaction, for what SQL alone cannot do
+  // (written once for every dialect, e.g. hashing existing rows).
+  Status (*then)(Session&) = nullptr;
 };
 
 // A dialect's schema and the statements the runner needs from it.

@@ -119,6 +119,10 @@ struct Dialect {
   const char* insertion_order;
   // The cheapest statement that proves the database is there and readable.
   const char* ping;
+  // Run first in an audit append's transaction so that reading the chain's
+  // head and inserting after it is one step for every process; "" where
+  // Begin() already serializes writers.
+  const char* lock_audit = "";
 };
 
 struct Schema;  // migrator.h

@@ -140,6 +140,8 @@ AuditEvent ReadAuditEvent(const Rows& s, int r) {
   a.target_id = s.Text(r, 6);
   a.request_id = s.Text(r, 7);
   a.detail = s.Text(r, 8);
+  a.prev_hash = s.Text(r, 9);
+  a.hash = s.Text(r, 10);
   return a;
 }
 

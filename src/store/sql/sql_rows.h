@@ -29,7 +29,8 @@ inline constexpr const char* kJobEventColumns = "id, job_id, status, at, attempt
 inline constexpr const char* kCacheColumns =
     "cache_key, audio_key, format, duration_s, audio_bytes, created_at, last_hit_at, hits";
 inline constexpr const char* kAuditColumns =
-    "id, at, actor_user_id, actor_key_id, action, target_type, target_id, request_id, detail";
+    "id, at, actor_user_id, actor_key_id, action, target_type, target_id, request_id, detail, "
+    "prev_hash, hash";
 
 // Each reads row `r` of `s`, selected with the matching column list.
 // They fail only on an enum value the schema's CHECKs should have prevented.

@@ -1,4 +1,4 @@
-// SqlStore: the schema, users, API keys and the audit trail.
+// SqlStore: the schema, users and API keys.
 #include "store/sql/sql_store.h"
 
 #include <algorithm>
@@ -138,45 +138,6 @@ Status SqlStore::TouchApiKey(const string& id, int64_t at) {
                                             Params().Int(at).Text(id)));
     if (rows.affected() == 0) return NotFound("no API key '" + id + "'");
     return {};
-  });
-}
-
-// --- audit -------------------------------------------------------------------
-
-Result<int64_t> SqlStore::AppendAudit(AuditEvent e) {
-  if (e.action.empty()) return InvalidArgument("an audit event needs an action");
-  if (e.at == 0) e.at = NowMs();
-  return Write([&](Session& s) -> Result<int64_t> {
-    Params p;
-    p.Int(e.at).OptText(e.actor_user_id).OptText(e.actor_key_id).Text(e.action);
-    p.Text(e.target_type).Text(e.target_id).Text(e.request_id).Text(e.detail);
-    VOX_ASSIGN_OR_RETURN(Rows rows, s.Query("INSERT INTO audit (at, actor_user_id, actor_key_id, "
-                                            "action, target_type, target_id, request_id, detail) "
-                                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
-                                            p));
-    if (rows.empty()) return Internal("audit insert returned no id");
-    return rows.Int(0, 0);
-  });
-}
-
-Result<std::vector<AuditEvent>> SqlStore::ListAudit(const AuditQuery& q) {
-  const int limit = std::clamp(q.limit, 1, 10000);
-  return Read([&](Session& s) -> Result<std::vector<AuditEvent>> {
-    Params p;
-    p.OptText(q.actor_user_id).OptText(q.action).OptText(q.target_type);
-    p.OptText(q.target_id).OptInt(q.before_id).Int(limit);
-    VOX_ASSIGN_OR_RETURN(
-        Rows rows,
-        s.Query(string("SELECT ") + kAuditColumns +
-                    " FROM audit WHERE (CAST(?1 AS TEXT) IS NULL OR actor_user_id = ?1) AND "
-                    "(CAST(?2 AS TEXT) IS NULL OR action = ?2) AND "
-                    "(CAST(?3 AS TEXT) IS NULL OR target_type = ?3) AND "
-                    "(CAST(?4 AS TEXT) IS NULL OR target_id = ?4) AND "
-                    "(CAST(?5 AS BIGINT) IS NULL OR id < ?5) ORDER BY id DESC LIMIT ?6",
-                p));
-    std::vector<AuditEvent> events;
-    for (int r = 0; r < rows.size(); ++r) events.push_back(ReadAuditEvent(rows, r));
-    return events;
   });
 }
 

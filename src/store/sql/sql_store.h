@@ -4,7 +4,7 @@
 // sqlite/ and postgres/ folders only run statements and spell a few
 // fragments of dialect.
 //
-// Files: sql_store.cc (schema, users, keys, audit), sql_jobs.cc
+// Files: sql_store.cc (schema, users, keys), sql_audit.cc (the audit chain), sql_jobs.cc
 // (jobs and their events), sql_queue.cc (claims and leases), sql_voices.cc
 // (voices, protected voices), sql_catalog.cc (models, cache), sql_usage.cc
 // (plans, usage).
@@ -45,7 +45,11 @@ class SqlStore final : public Store {
   Result<std::vector<OAuthClient>> ListOAuthClients() override;
   Result<OAuthClient> RevokeOAuthClient(const std::string& id, int64_t at) override;
   Result<int64_t> AppendAudit(AuditEvent event) override;
+  // The audit chain (sql_audit.cc).
   Result<std::vector<AuditEvent>> ListAudit(const AuditQuery& query) override;
+  Result<std::vector<AuditEvent>> ScanAudit(int64_t after_id, std::optional<int64_t> since,
+                                            int limit) override;
+  Result<std::optional<AuditEvent>> FindAuditByHash(const std::string& hash) override;
 
   Result<CreateJobResult> CreateJob(Job job, std::vector<JobEvent> events) override;
   Result<CreateJobResult> CreateVoiceCreationJob(Voice voice, Job job,
