@@ -106,13 +106,15 @@ TEST(ElevenLabsWebSocketE2E, TextInPiecesAudioOutAndBadInputClosedClearly) {
     auto jobs = api.Call("GET", "/v1/tts/jobs?limit=20");
     ASSERT_TRUE(jobs);
     done.clear();
-    for (const json& job : jobs->JsonBody()["jobs"]) {
+    const json body = jobs->JsonBody();  // kept: the loop below refers into it
+    for (const json& job : body["jobs"]) {
       if (job["status"] == "canceled") canceled = job;
       if (job["status"] == "done") done.push_back(job);  // newest first
     }
     if (canceled.is_null()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  ASSERT_FALSE(canceled.is_null()) << "the vanished client's stream was not recorded";
+  ASSERT_FALSE(canceled.is_null()) << "the vanished client's stream was not recorded: "
+                                   << s["vanished"].dump();
   EXPECT_LT(canceled["duration_s"].get<double>(), 30.0) << "synthesis went on without a reader";
   ASSERT_EQ(done.size(), 3u);
   for (const json& job : done) EXPECT_GT(job["audio_bytes"].get<int64_t>(), 0);
@@ -121,11 +123,11 @@ TEST(ElevenLabsWebSocketE2E, TextInPiecesAudioOutAndBadInputClosedClearly) {
       api.Call("GET", "/v1/tts/job/" + done[2]["job_id"].get<std::string>() + "/timestamps");
   ASSERT_TRUE(words);
   ASSERT_EQ(words->status, 200) << words->body;
-  const json& ts = words->JsonBody()["timestamps"];
+  const json ts = words->JsonBody()["timestamps"];
   ASSERT_GT(ts.size(), 10u);
   double last_start = 0;
   for (const json& w : ts) {
-    const size_t begin = w["char_begin"], end = w["char_end"];
+    const auto begin = w["char_start"].get<size_t>(), end = w["char_end"].get<size_t>();
     ASSERT_LE(end, kText.size());
     EXPECT_EQ(kText.substr(begin, end - begin), w["word"].get<std::string>());
     EXPECT_GE(w["start"].get<double>(), last_start);

@@ -124,12 +124,19 @@ TEST(UpgradeTest, ARefusedUpgradeIsAnOrdinaryResponse) {
   EXPECT_EQ(server.Client().Request("GET", "/plain")->status, 200);
 }
 
+// A connection upgraded to the echo protocol.
+RawConnection Upgrade(TestServer& server) {
+  auto raw = server.Raw();
+  EXPECT_TRUE(raw.Send(kUpgradeRequest));
+  auto head = raw.ReadResponse();
+  EXPECT_TRUE(head && head->status == 101);
+  return raw;
+}
+
 TEST(UpgradeTest, GracefulStopAsksTheSessionToFinishAndWaitsForIt) {
   auto seen = std::make_shared<EchoSession::Seen>();
   TestServer server(EchoRouter(seen, true));
-  auto raw = server.Raw();
-  ASSERT_TRUE(raw.Send(kUpgradeRequest));
-  ASSERT_EQ(raw.ReadResponse()->status, 101);
+  auto raw = Upgrade(server);
   const auto start = std::chrono::steady_clock::now();
   server.server().Stop(std::chrono::seconds(5));
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
@@ -142,9 +149,7 @@ TEST(UpgradeTest, GracefulStopAsksTheSessionToFinishAndWaitsForIt) {
 TEST(UpgradeTest, ASessionThatIgnoresTheDrainIsClosedAtTheDeadline) {
   auto seen = std::make_shared<EchoSession::Seen>();
   TestServer server(EchoRouter(seen, false));
-  auto raw = server.Raw();
-  ASSERT_TRUE(raw.Send(kUpgradeRequest));
-  ASSERT_EQ(raw.ReadResponse()->status, 101);
+  auto raw = Upgrade(server);
   const auto start = std::chrono::steady_clock::now();
   server.server().Stop(milliseconds(300));
   const auto took = std::chrono::steady_clock::now() - start;

@@ -47,7 +47,10 @@ function session(query, { headers = {}, onOpen, onMessage, timeoutMs = 60000 } =
   });
 }
 
+let lastAt = Date.now();
 function summary(out) {
+  const seconds = (Date.now() - lastAt) / 1000;
+  lastAt = Date.now();
   const audio = out.messages.filter((m) => typeof m.audio === 'string');
   let chars = '', normalized = '', aligned = true;
   for (const m of audio) {
@@ -67,7 +70,7 @@ function summary(out) {
     chars, normalized, aligned,
     final: !!(last && last.isFinal === true),
     errors: out.messages.filter((m) => m.error),
-    close: out.close, http_status: out.http_status,
+    close: out.close, http_status: out.http_status, seconds, timed_out: !!out.timed_out,
     http_body: out.http_body ? JSON.parse(out.http_body) : null,
   };
 }
@@ -118,10 +121,8 @@ result.binary = summary(await session('', {
 result.oversized = summary(await session('', {
   onOpen: (ws) => { opening(ws); ws.send(JSON.stringify({ text: 'a'.repeat(300 * 1024) })); } }));
 // Inactivity: one sentence, then silence past inactivity_timeout: spoken, final, closed.
-const t0 = Date.now();
 result.inactive = summary(await session('inactivity_timeout=1&output_format=pcm_16000', {
   onOpen: (ws) => { opening(ws); ws.send(JSON.stringify({ text: 'Nobody says more. ' })); } }));
-result.inactive.seconds = (Date.now() - t0) / 1000;
 // A client that vanishes at its first audio: the synthesis stops (a canceled job).
 const long = 'This sentence is here to keep the engine busy for a while. '.repeat(40);
 result.vanished = summary(await session('output_format=pcm_16000', {
