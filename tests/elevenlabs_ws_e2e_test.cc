@@ -113,8 +113,8 @@ TEST(ElevenLabsWebSocketE2E, TextInPiecesAudioOutAndBadInputClosedClearly) {
     }
     if (canceled.is_null()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  ASSERT_FALSE(canceled.is_null()) << "the vanished client's stream was not recorded: "
-                                   << s["vanished"].dump();
+  ASSERT_FALSE(canceled.is_null())
+      << "the vanished client's stream was not recorded: " << s["vanished"].dump();
   EXPECT_LT(canceled["duration_s"].get<double>(), 30.0) << "synthesis went on without a reader";
   ASSERT_EQ(done.size(), 3u);
   for (const json& job : done) EXPECT_GT(job["audio_bytes"].get<int64_t>(), 0);

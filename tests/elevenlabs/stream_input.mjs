@@ -34,9 +34,15 @@ function session(query, { headers = {}, onOpen, onMessage, timeoutMs = 60000 } =
     });
     ws.on('unexpected-response', (req, res) => {
       out.http_status = res.statusCode;
+      const socket = res.socket;
       let body = '';
       res.on('data', (d) => { body += d; });
-      res.on('end', () => { out.http_body = body; clearTimeout(timer); resolve(out); });
+      res.on('end', () => {
+        out.http_body = body;
+        clearTimeout(timer);
+        socket.destroy();  // else it idles in node's keep-alive pool and node does not exit
+        resolve(out);
+      });
     });
     ws.on('error', (e) => { out.error = String(e.message || e); });
     ws.on('close', (code, reason) => {
