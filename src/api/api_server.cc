@@ -99,6 +99,8 @@ ApiServer::ApiServer(ApiServerConfig config, JobService& jobs, Authenticator& au
       std::make_unique<elevenlabs::TextToSpeechRoute>(*streams_, auth_, limiter_, post);
   elevenlabs_catalog_ =
       std::make_unique<elevenlabs::CatalogRoute>(auth_, limiter_, engines_, store_, cloner_, post);
+  elevenlabs_stream_input_ = std::make_unique<elevenlabs::StreamInputRoute>(
+      elevenlabs::StreamInputDeps{*streams_, auth_, limiter_, post, {}});
   server_ = std::make_unique<http::HttpServer>(
       config_.http, BuildRouter(), [this](const http::RequestLog& log) {
         std::string method(log.method.empty() ? "-" : log.method);

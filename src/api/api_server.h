@@ -13,6 +13,7 @@
 #include "api/auth_config.h"
 #include "api/authenticator.h"
 #include "api/elevenlabs/catalog_route.h"
+#include "api/elevenlabs/stream_input_route.h"
 #include "api/elevenlabs/tts_route.h"
 #include "api/job_service.h"
 #include "api/oauth_token.h"
@@ -146,6 +147,7 @@ class ApiServer {
   std::unique_ptr<openai::SpeechRoute> openai_speech_;
   std::unique_ptr<elevenlabs::TextToSpeechRoute> elevenlabs_tts_;
   std::unique_ptr<elevenlabs::CatalogRoute> elevenlabs_catalog_;
+  std::unique_ptr<elevenlabs::StreamInputRoute> elevenlabs_stream_input_;
   std::unique_ptr<http::HttpServer> server_;
 };
 

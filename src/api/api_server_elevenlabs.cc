@@ -40,6 +40,13 @@ void ApiServer::AddElevenLabsRoutes(http::Router& router) {
                                .spool_above_bytes = std::nullopt,
                                .gate = elevenlabs::XiKeyGate(auth_, Scope::kTtsWrite, post)}));
   }
+  // A WebSocket: the key may come in the first message, so the route checks it itself.
+  check("/v1/text-to-speech/{voice_id}/stream-input",
+        router.Add("GET", "/v1/text-to-speech/{voice_id}/stream-input",
+                   [this](http::Request& r, http::Responder respond) {
+                     elevenlabs_stream_input_->Handle(r, std::move(respond));
+                   },
+                   {.max_body_bytes = 0, .spool_above_bytes = std::nullopt, .gate = {}}));
   check("/v1/voices/add",
         router.Add("POST", "/v1/voices/add",
                    [this](http::Request& r, http::Responder respond) {

@@ -32,6 +32,25 @@ struct PreparedStream {
   StreamUsage usage;
   std::vector<text::WordTime> words;  // when the engine timed them; kept if the stream ends done
   store::UsageTags usage_tags;        // the usage row it charges
+  // For the next piece of a TextSource stream: the resolved voice and its parameters, and
+  // where the piece starts in the job's text (code points) and audio (seconds).
+  std::string engine_voice;
+  engines::SynthesisParams params;
+  size_t text_chars_before = 0;
+  double audio_s_before = 0;
+  double audio_s_spoken = 0;  // all pieces so far
+};
+
+struct StreamService::Output {
+  PreparedStream& s;
+  const StreamFraming& framing;
+  http::BodyStream& out;
+  bool client_gone = false;
+  Steady::time_point last_sent;
+  // Characters heard in audio not yet sent (an encoder may hold a chunk back), and where
+  // that audio starts on their clock (negative: none yet).
+  text::CharacterAlignment pending, pending_normalized;
+  double piece_start = -1;
 };
 
 Status StreamServiceConfig::Validate() const {
@@ -67,12 +86,23 @@ StreamService::~StreamService() { Stop(); }
 
 void StreamService::Stop() { pool_.join(); }
 
-Result<std::shared_ptr<PreparedStream>> StreamService::Prepare(const Principal& who,
-                                                               const StreamSpec& spec,
-                                                               const std::string& request_id) {
+Status StreamService::CheckCapacity() const {
   if (in_flight_.load() >= config_.threads + config_.max_waiting) {
     return Unavailable("too many streams in progress; retry shortly");
   }
+  return {};
+}
+
+Result<std::shared_ptr<PreparedStream>> StreamService::Prepare(const Principal& who,
+                                                               const StreamSpec& spec,
+                                                               const std::string& request_id) {
+  VOX_RETURN_IF_ERROR(CheckCapacity());
+  return PrepareSpec(who, spec, request_id);
+}
+
+Result<std::shared_ptr<PreparedStream>> StreamService::PrepareSpec(const Principal& who,
+                                                                   const StreamSpec& spec,
+                                                                   const std::string& request_id) {
   auto s = std::make_shared<PreparedStream>();
   s->started = Steady::now();
   const int64_t received_at = NowMs();
@@ -93,6 +123,8 @@ Result<std::shared_ptr<PreparedStream>> StreamService::Prepare(const Principal& 
   if (meter_ != nullptr) {
     VOX_RETURN_IF_ERROR(meter_->CheckSubmit(who, s->plan.text_chars, /*job=*/false));
   }
+  s->engine_voice = engine_voice;
+  s->params = params;
   s->who = who;
   s->request_id = request_id;
   s->route = spec.route;
@@ -157,72 +189,158 @@ http::Response StreamService::Start(std::shared_ptr<PreparedStream> s, StreamFra
   return r;
 }
 
+Status StreamService::StartPieces(const Principal& who, StreamSpec spec,
+                                  const std::string& request_id, std::shared_ptr<TextSource> source,
+                                  StreamFraming framing, std::shared_ptr<http::BodyStream> out) {
+  VOX_RETURN_IF_ERROR(CheckCapacity());
+  ++in_flight_;
+  boost::asio::post(pool_, [this, who, spec = std::move(spec), request_id,
+                            source = std::move(source), framing = std::move(framing), out] {
+    obs::LogContext context(request_id, "");
+    try {
+      RunPieces(who, spec, request_id, *source, framing, *out);
+    } catch (const std::exception& e) {
+      spdlog::error("stream threw: {}", e.what());
+      out->Abort();
+    }
+    --in_flight_;
+  });
+  return {};
+}
+
+Status StreamService::Continue(PreparedStream& s, const std::string& text) {
+  s.text_chars_before = s.plan.text_chars + s.text_chars_before;
+  s.audio_s_before = s.audio_s_spoken;
+  VOX_ASSIGN_OR_RETURN(s.plan, synthesizer_.Prepare(text, s.engine_voice, s.params, limits_));
+  if (meter_ != nullptr) {  // each piece is accepted, and charged, as it comes
+    VOX_RETURN_IF_ERROR(meter_->CheckSubmit(s.who, s.plan.text_chars, /*job=*/false));
+    meter_->Charge(s.who, s.usage_tags, s.plan.text_chars, 0);
+  }
+  s.job.text += text;
+  s.usage.input_chars += s.plan.text_chars;
+  return {};
+}
+
+void StreamService::RunPieces(const Principal& who, StreamSpec spec, const std::string& request_id,
+                              TextSource& source, const StreamFraming& framing,
+                              http::BodyStream& out) {
+  std::shared_ptr<PreparedStream> s;
+  std::optional<Output> o;
+  Status ran;
+  while (auto text = source.Next()) {
+    if (!s) {
+      spec.text = *text;
+      auto prepared = PrepareSpec(who, spec, request_id);
+      if (!prepared) {
+        ran = std::unexpected(prepared.error());
+        break;
+      }
+      s = std::move(*prepared);
+      s->events.push_back({0, "", JobStatus::kInference, NowMs(), 1, "streaming"});
+      o.emplace(*s, framing, out);
+    } else if (ran = Continue(*s, *text); !ran) {
+      break;
+    }
+    ran = Speak(*s, *text, *o);
+    if (ran) ran = Send(*o, {}, true);  // the piece's last characters, not held for the next
+    if (!ran) break;
+  }
+  if (!ran && ran.error().code != ErrorCode::kCanceled && !out.canceled()) {
+    source.Failed(ran.error());
+  }
+  if (s) return End(*s, ran, *o);
+  if (ran && framing.done && out.Write(framing.done(StreamUsage{}))) return out.Finish();
+  out.Abort();
+}
+
 void StreamService::Run(PreparedStream& s, const StreamFraming& framing, http::BodyStream& out) {
   s.events.push_back({0, "", JobStatus::kInference, NowMs(), 1, "streaming"});
-  bool client_gone = false;
-  Steady::time_point last_sent;
-  engines::Timeline timeline(s.plan, s.job.text);
-  // Characters heard in audio not yet sent (an encoder may hold a chunk back).
+  Output o{s, framing, out};
+  End(s, Speak(s, s.job.text, o), o);
+}
+
+Status StreamService::Send(Output& o, std::string&& bytes, bool last) {
+  PreparedStream& s = o.s;
+  const bool tail_text = last && o.framing.piece && !o.pending.characters.empty();
+  if (bytes.empty() && !tail_text) return {};
+  const auto now = Steady::now();
+  if (!bytes.empty() && !s.first_audio_s) {
+    s.first_audio_s = std::chrono::duration<double>(now - s.started).count();
+    first_audio_.With({s.route, s.plan.voice.engine}).Observe(*s.first_audio_s);
+  } else if (!bytes.empty()) {
+    chunk_gap_.With({s.route, s.plan.voice.engine})
+        .Observe(std::chrono::duration<double>(now - o.last_sent).count());
+  }
+  if (!bytes.empty()) o.last_sent = now;
+  s.usage.bytes += bytes.size();
+  std::string wire;
+  if (o.framing.piece) {
+    double start = o.piece_start;
+    if (start < 0) start = o.pending.start_s.empty() ? 0 : o.pending.start_s.front();
+    wire = o.framing.piece(StreamPiece{bytes, o.pending, o.pending_normalized, start});
+    o.pending = {};
+    o.pending_normalized = {};
+  } else {
+    wire = o.framing.audio ? o.framing.audio(bytes) : std::move(bytes);
+  }
+  o.piece_start = -1;
+  if (!o.out.Write(std::move(wire))) {
+    o.client_gone = true;
+    return MakeError(ErrorCode::kCanceled, "the client went away");
+  }
+  return {};
+}
+
+Status StreamService::Speak(PreparedStream& s, const std::string& text, Output& o) {
+  engines::Timeline timeline(s.plan, text);
   text::CharacterAligner raw_aligner(timeline.raw_text());
   text::CharacterAligner normalized_aligner(timeline.normalized_text());
-  text::CharacterAlignment pending, pending_normalized;
   double audio_s = 0;
-  auto send = [&](std::string&& bytes, bool last) -> Status {
-    const bool tail_text = last && framing.piece && !pending.characters.empty();
-    if (bytes.empty() && !tail_text) return {};
-    const auto now = Steady::now();
-    if (!s.first_audio_s) {
-      s.first_audio_s = std::chrono::duration<double>(now - s.started).count();
-      first_audio_.With({s.route, s.plan.voice.engine}).Observe(*s.first_audio_s);
-    } else {
-      chunk_gap_.With({s.route, s.plan.voice.engine})
-          .Observe(std::chrono::duration<double>(now - last_sent).count());
-    }
-    last_sent = now;
-    s.usage.bytes += bytes.size();
-    std::string wire;
-    if (framing.piece) {
-      wire = framing.piece(StreamPiece{bytes, pending, pending_normalized});
-      pending = {};
-      pending_normalized = {};
-    } else {
-      wire = framing.audio ? framing.audio(bytes) : std::move(bytes);
-    }
-    if (!out.Write(std::move(wire))) {
-      client_gone = true;
-      return MakeError(ErrorCode::kCanceled, "the client went away");
-    }
-    return {};
-  };
   cloning::SentenceGuard guard(store_, s.job.voice_id);  // a clone revoked meanwhile stops here
   Status ran = synthesizer_.RunSentences(
       s.plan,
       [&](size_t sentence, engines::AudioChunk&& chunk) -> Status {
         VOX_RETURN_IF_ERROR(guard.Check(sentence));
         audio_s = chunk.offset_s + chunk.pcm.duration_s();
+        if (o.piece_start < 0) o.piece_start = chunk.offset_s;
         const auto words = timeline.Add(sentence, chunk);
-        if (framing.piece) {
-          text::Append(pending, raw_aligner.Advance(words.raw));
-          text::Append(pending_normalized, normalized_aligner.Advance(words.normalized));
+        if (o.framing.piece) {
+          text::Append(o.pending, raw_aligner.Advance(words.raw));
+          text::Append(o.pending_normalized, normalized_aligner.Advance(words.normalized));
         }
         std::string bytes;
         VOX_RETURN_IF_ERROR(s.encoder->Write(chunk.pcm, bytes));
-        return send(std::move(bytes), false);
+        return Send(o, std::move(bytes), false);
       },
-      [&] { return out.canceled(); });
-  if (ran && framing.piece) {
-    text::Append(pending, raw_aligner.Finish(audio_s));
-    text::Append(pending_normalized, normalized_aligner.Finish(audio_s));
+      [&] { return o.out.canceled(); });
+  if (ran && o.framing.piece) {
+    text::Append(o.pending, raw_aligner.Finish(audio_s));
+    text::Append(o.pending_normalized, normalized_aligner.Finish(audio_s));
   }
-  if (timeline.timed()) s.words = timeline.words();
+  if (timeline.timed()) {
+    // On the whole stream's text and audio (a TextSource stream's pieces follow each other).
+    for (text::WordTime w : timeline.words()) {
+      w.char_begin += s.text_chars_before;
+      w.char_end += s.text_chars_before;
+      w.start_s += s.audio_s_before;
+      w.end_s += s.audio_s_before;
+      s.words.push_back(std::move(w));
+    }
+  }
+  s.audio_s_spoken += audio_s;
+  return ran;
+}
+
+void StreamService::End(PreparedStream& s, Status ran, Output& o) {
+  http::BodyStream& out = o.out;
   if (ran) {
     std::string tail;
     ran = s.encoder->Finish(tail);
-    if (ran) ran = send(std::move(tail), true);
+    if (ran) ran = Send(o, std::move(tail), true);
   }
   s.usage.audio_seconds = s.encoder->output_seconds();
-  if (ran && framing.done && !out.Write(framing.done(s.usage))) {
-    client_gone = true;
+  if (ran && o.framing.done && !out.Write(o.framing.done(s.usage))) {
+    o.client_gone = true;
     ran = MakeError(ErrorCode::kCanceled, "the client went away");
   }
   if (ran) {
@@ -230,7 +348,7 @@ void StreamService::Run(PreparedStream& s, const StreamFraming& framing, http::B
     return Record(s, JobStatus::kDone, "");
   }
   out.Abort();
-  if (client_gone || out.canceled() || ran.error().code == ErrorCode::kCanceled) {
+  if (o.client_gone || out.canceled() || ran.error().code == ErrorCode::kCanceled) {
     return Record(s, JobStatus::kCanceled,
                   "the client disconnected or stopped reading after " +
                       std::to_string(s.usage.bytes) + " bytes (" +

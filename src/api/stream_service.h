@@ -22,6 +22,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "api/authenticator.h"
@@ -75,6 +76,22 @@ struct StreamPiece {
   std::string_view audio;                     // may be empty on the last piece: the text's tail
   const text::CharacterAlignment& alignment;  // on the request's text
   const text::CharacterAlignment& normalized_alignment;  // on what the engine spoke
+  // Where `audio` begins on the alignments' clock. A stream whose text comes in pieces
+  // (TextSource) restarts that clock at each piece of text.
+  double start_s = 0;
+};
+
+// The text of a stream that arrives in pieces (ElevenLabs' WebSocket stream-input), read
+// by the stream's thread.
+class TextSource {
+ public:
+  virtual ~TextSource() = default;
+  // Blocks until the next piece of text to speak; nullopt once the text has ended (or its
+  // client left: the stream's BodyStream is canceled then).
+  virtual std::optional<std::string> Next() = 0;
+  // Why the stream failed (a bad voice or text, an engine error); called at most once,
+  // before the stream's BodyStream is aborted.
+  virtual void Failed(const Error& error) = 0;
 };
 
 // How encoded audio goes on the wire: raw bytes (no functions) or events (SSE).
@@ -103,12 +120,34 @@ class StreamService {
   // starts on the stream pool.
   http::Response Start(std::shared_ptr<PreparedStream> stream, StreamFraming framing);
 
+  // A stream whose text comes from `source` piece by piece, each spoken as it comes, into
+  // `out`, which the caller consumes (a WebSocket session: one Write is one message). One
+  // encoder and one recorded job (its text all the pieces joined) for the whole stream;
+  // nothing is recorded when no text came. `spec.text` is ignored; errors of a piece go to
+  // `source.Failed`. kUnavailable when too many streams are in flight.
+  Status StartPieces(const Principal& who, StreamSpec spec, const std::string& request_id,
+                     std::shared_ptr<TextSource> source, StreamFraming framing,
+                     std::shared_ptr<http::BodyStream> out);
+
   void Stop();  // joins the pool
   // Checks plans and charges usage through `meter` (null: neither). Set before serving.
   void UseMeter(UsageMeter* meter) { meter_ = meter; }
 
  private:
+  struct Output;  // stream_service.cc: what is being sent, and its timings
+  Status CheckCapacity() const;
+  Result<std::shared_ptr<PreparedStream>> PrepareSpec(const Principal& who, const StreamSpec& spec,
+                                                      const std::string& request_id);
+  // The next piece of a TextSource stream: a plan for `text` on the stream's voice.
+  Status Continue(PreparedStream& s, const std::string& text);
   void Run(PreparedStream& s, const StreamFraming& framing, http::BodyStream& out);
+  void RunPieces(const Principal& who, StreamSpec spec, const std::string& request_id,
+                 TextSource& source, const StreamFraming& framing, http::BodyStream& out);
+  // The plan's audio (its text `text`) encoded and sent; the encoder stays open.
+  Status Speak(PreparedStream& s, const std::string& text, Output& o);
+  Status Send(Output& o, std::string&& bytes, bool last);
+  // The encoder's tail and the framing's end, then Finish or Abort and Record.
+  void End(PreparedStream& s, Status ran, Output& o);
   void Record(PreparedStream& s, store::JobStatus status, const std::string& reason);
 
   store::Store& store_;

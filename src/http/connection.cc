@@ -69,11 +69,15 @@ void Connection::StartRejected() {
 
 void Connection::Drain() {
   draining_ = true;
+  if (phase_ == Phase::kUpgraded) return StopUpgraded(false);
   // Nothing of a request received yet: nothing to finish.
   if (phase_ == Phase::kIdle || (phase_ == Phase::kHeader && buffer_.size() == 0)) Close();
 }
 
-void Connection::ForceClose() { Close(); }
+void Connection::ForceClose() {
+  if (phase_ == Phase::kUpgraded) return StopUpgraded(true);
+  Close();
+}
 
 void Connection::ReadNextRequest() {
   if (draining_) return Close();
@@ -386,6 +390,7 @@ void Connection::WriteResponse(Response&& response) {
   ctx.request_id = request_.request_id;
   ctx.keep_alive = keep_alive_ && !close_after_ && !draining_ && !request_.method.empty();
   principal_ = std::move(response.log_principal);
+  if (response.upgrade) return HandOver(std::move(response.upgrade));
   status_ = BuildWireResponse(std::move(response), ctx, response_);
   close_after_ = !ctx.keep_alive;
   serializer_.emplace(response_);

@@ -87,12 +87,16 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void ForceClose();
   // A handler's response for request `seq`; `dropped` when its Responder died unused.
   void Deliver(uint64_t seq, Response response, bool dropped);
+  // An upgraded connection's lease ended (connection_upgrade.cc); any thread.
+  void EndUpgrade();
+  struct UpgradeStop;  // shared by the connection and its lease
   // A route gate's verdict for request `seq` (see Gate in router.h).
   void OnGateDecision(uint64_t seq, std::optional<Response> refusal, bool dropped);
 
  private:
   // kStreamWait: a streamed body's producer has nothing new yet (no deadline; the peer is
-  // watched for a disconnect meanwhile).
+  // watched for a disconnect meanwhile). kUpgraded: the socket belongs to another protocol's
+  // session (Response::upgrade); the connection only stays counted until its lease ends.
   enum class Phase {
     kIdle,
     kHeader,
@@ -103,6 +107,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     kWrite,
     kStreamWait,
     kLinger,
+    kUpgraded,
     kClosed
   };
   using Parser = boost::beast::http::request_parser<boost::beast::http::string_body>;
@@ -122,6 +127,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Answers from the core (errors); `close` when the connection cannot be reused.
   void SendCoreResponse(Response response, bool close);
   void WriteResponse(Response&& response);
+  // Upgrades (connection_upgrade.cc).
+  void HandOver(UpgradeHandler upgrade);
+  void StopUpgraded(bool force);
   void WriteSome();
   void OnWrite(error_code ec, size_t n);
   void AfterResponse();  // the response is out: next request, or linger and close
@@ -180,6 +188,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Clock::time_point started_;
   int status_ = 0;
   std::string principal_;  // Response::log_principal of the response being written
+  std::shared_ptr<UpgradeStop> upgrade_stop_;  // shared with the lease
   uint64_t bytes_in_ = 0;
   uint64_t bytes_out_ = 0;
 

@@ -46,6 +46,7 @@ void Connection::OnTimeout() {
     case Phase::kGate:
     case Phase::kHandler:
     case Phase::kStreamWait:
+    case Phase::kUpgraded:
     case Phase::kClosed:
       return;
     case Phase::kIdle:

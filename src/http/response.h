@@ -1,7 +1,8 @@
 // Response: what a handler hands back through its Responder.
 //
 // An in-memory body, a file streamed from disk (file_path non-empty) with byte-range
-// support, or a body produced while it is sent (stream). The core always computes Content-Length,
+// support, a body produced while it is sent (stream), or the connection handed over to another
+// protocol (upgrade). The core always computes Content-Length,
 // Connection, Date and X-Request-Id itself: a handler's own values for those (and for
 // Transfer-Encoding) are ignored, except that a handler's "Connection: close" closes the connection
 // after the response.
@@ -14,6 +15,7 @@
 
 #include "http/body_stream.h"
 #include "http/headers.h"
+#include "http/upgrade.h"
 
 namespace vox::http {
 
@@ -34,6 +36,10 @@ struct Response {
   // HTTP/1.1 (HTTP/1.0: the body ends when the connection closes), bytes sent as the producer
   // writes them. See body_stream.h.
   std::shared_ptr<BodyStream> stream;
+
+  // Hand the connection over to another protocol instead of answering (upgrade.h): `status`,
+  // `headers` and bodies are ignored; the handler of the new protocol answers the request.
+  UpgradeHandler upgrade;
 
   // Who the request was served for (e.g. an API key's id), for the access log only; never
   // sent. Must not be a secret.

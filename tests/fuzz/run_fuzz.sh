@@ -2,7 +2,7 @@
 # Bounded fuzzing inside the test suite (CTest label "fuzz").
 #
 # Configures a separate clang build (libFuzzer needs clang; see the VOX_FUZZ
-# blocks in src/audio, src/text, src/http, src/wyoming and src/ssml), builds only the fuzz targets,
+# blocks in src/audio, src/text, src/http, src/wyoming, src/ssml and src/api), builds only the fuzz targets,
 # and runs each for a fixed time on a seed corpus. Any crash, sanitizer report
 # (ASan, UBSan, LeakSanitizer), timeout or out-of-memory fails the test, and
 # the input that caused it is kept under <build>/artifacts/.
@@ -29,7 +29,8 @@ cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVOX_FUZZ=ON \
   cat "$build.configure.log" >&2
   exit 1
 }
-targets=(audio_fuzz_decode text_fuzz_normalize http_fuzz_multipart wyoming_fuzz_event ssml_fuzz_parse)
+targets=(audio_fuzz_decode text_fuzz_normalize http_fuzz_multipart wyoming_fuzz_event ssml_fuzz_parse
+  api_fuzz_stream_input)
 cmake --build "$build" --target "${targets[@]}" -j "$(nproc)"
 
 work=$(mktemp -d)
@@ -76,4 +77,5 @@ run http_multipart "$build/src/http/http_fuzz_multipart" 4096 "$src/tests/fuzz/c
 run wyoming_event "$build/src/wyoming/wyoming_fuzz_event" 8192 "$src/tests/fuzz/corpus/wyoming"
 run ssml_parse "$build/src/ssml/ssml_fuzz_parse" 4096 "$src/tests/fuzz/corpus/ssml" \
   -dict="$src/tests/fuzz/ssml.dict"
+run stream_input "$build/src/api/api_fuzz_stream_input" 4096 "$src/tests/fuzz/corpus/stream_input"
 exit $status

@@ -22,7 +22,8 @@ std::string RequestField(std::string_view field) {
 
 json Location(const std::string& field) {
   if (field == "output_format" || field == "optimize_streaming_latency" ||
-      field == "enable_logging") {
+      field == "enable_logging" || field == "inactivity_timeout" || field == "sync_alignment" ||
+      field == "auto_mode") {
     return json::array({"query", field});
   }
   if (field == "voice_id") return json::array({"path", field});
@@ -84,6 +85,34 @@ http::Response ErrorResponse(const Error& e) {
       spdlog::error("elevenlabs route: {}", e.ToString());
       return DetailError(500, "internal_error", "The server had an error processing the request.");
   }
+}
+
+SocketError SocketErrorFor(const Error& e) {
+  const std::string field = RequestField(e.field);
+  auto named = [&](std::string text) { return field.empty() ? text : field + ": " + text; };
+  switch (e.code) {
+    case ErrorCode::kInvalidArgument:
+    case ErrorCode::kUnprocessable:
+    case ErrorCode::kNotFound:
+      if (field == "voice_id") return {1008, "voice_not_found", e.message};
+      return {1008, "invalid_request", named(e.message)};
+    case ErrorCode::kUnauthenticated:
+      return {1008, "invalid_api_key", "Invalid API key: send a Vox API key as xi-api-key."};
+    case ErrorCode::kPermissionDenied:
+      return {1008, "permission_denied", e.message};
+    case ErrorCode::kResourceExhausted:
+      return {1013, "rate_limited", e.message};
+    case ErrorCode::kUnavailable:
+      return {1013, "system_busy", e.message};
+    default:
+      spdlog::error("elevenlabs websocket: {}", e.ToString());
+      return {1011, "internal_error", "The server had an error processing the request."};
+  }
+}
+
+std::string SocketError::Json() const {
+  return json{{"message", message}, {"error", error}, {"code", close_code}}.dump(
+      -1, ' ', false, json::error_handler_t::replace);
 }
 
 }  // namespace vox::api::elevenlabs

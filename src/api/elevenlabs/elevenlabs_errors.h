@@ -11,12 +11,26 @@
 // system_busy, 500 internal_error.
 #pragma once
 
+#include <cstdint>
+#include <string>
+
 #include "common/status.h"
 #include "http/response.h"
 
 namespace vox::api::elevenlabs {
 
 http::Response ErrorResponse(const Error& error);
+
+// The WebSocket's form of an error (stream-input): the message sent before closing,
+// {"message","error","code"}, and the close frame's code (1008 bad input or key, 1013 busy,
+// 1011 internal) with the message as its reason (cut to the 123 bytes a close frame holds).
+struct SocketError {
+  uint16_t close_code;
+  std::string error;  // invalid_request, invalid_api_key, voice_not_found, rate_limited, ...
+  std::string message;
+  std::string Json() const;
+};
+SocketError SocketErrorFor(const Error& error);
 
 // {"detail":{"status":status,"message":message}} with `http_status`.
 http::Response DetailError(int http_status, std::string_view status, std::string_view message);

@@ -54,6 +54,28 @@ const std::vector<ModelInfo>& Models() {
   return kModels;
 }
 
+Status ParseVoiceSettings(const json& settings, double* speed) {
+  if (!settings.is_object()) return Invalid("voice_settings", "Input should be a valid object");
+  VOX_RETURN_IF_ERROR(CheckNumber(settings, "speed", "voice_settings.speed", 0.25, 4.0, speed));
+  for (const char* name : {"stability", "similarity_boost", "style"}) {
+    VOX_RETURN_IF_ERROR(
+        CheckNumber(settings, name, std::string("voice_settings.") + name, 0.0, 1.0));
+  }
+  if (Present(settings, "use_speaker_boost") && !settings.at("use_speaker_boost").is_boolean()) {
+    return Invalid("voice_settings.use_speaker_boost", "Input should be a valid boolean");
+  }
+  return {};
+}
+
+Status CheckModelId(const std::string& model_id) {
+  if (model_id.empty()) return {};
+  for (const ModelInfo& m : Models()) {
+    if (m.id == model_id) return {};
+  }
+  return Invalid("model_id", "A model with model ID '" + model_id.substr(0, 64) +
+                                 "' does not exist; GET /v1/models lists them");
+}
+
 Result<TtsRequest> ParseTtsRequest(std::string_view body) {
   const json parsed = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded() || !parsed.is_object()) {
@@ -74,25 +96,10 @@ Result<TtsRequest> ParseTtsRequest(std::string_view body) {
   }
   VOX_ASSIGN_OR_RETURN(r.model_id, OptionalString(parsed, "model_id"));
   if (r.model_id.empty()) r.model_id = std::string(Models().front().id);
-  bool known = false;
-  for (const ModelInfo& m : Models()) known = known || m.id == r.model_id;
-  if (!known) {
-    return Invalid("model_id", "A model with model ID '" + r.model_id.substr(0, 64) +
-                                   "' does not exist; GET /v1/models lists them");
-  }
+  VOX_RETURN_IF_ERROR(CheckModelId(r.model_id));
   VOX_ASSIGN_OR_RETURN(r.language_code, OptionalString(parsed, "language_code"));
   if (Present(parsed, "voice_settings")) {
-    const json& settings = parsed.at("voice_settings");
-    if (!settings.is_object()) return Invalid("voice_settings", "Input should be a valid object");
-    VOX_RETURN_IF_ERROR(
-        CheckNumber(settings, "speed", "voice_settings.speed", 0.25, 4.0, &r.speed));
-    for (const char* name : {"stability", "similarity_boost", "style"}) {
-      VOX_RETURN_IF_ERROR(
-          CheckNumber(settings, name, std::string("voice_settings.") + name, 0.0, 1.0));
-    }
-    if (Present(settings, "use_speaker_boost") && !settings.at("use_speaker_boost").is_boolean()) {
-      return Invalid("voice_settings.use_speaker_boost", "Input should be a valid boolean");
-    }
+    VOX_RETURN_IF_ERROR(ParseVoiceSettings(parsed.at("voice_settings"), &r.speed));
   }
   if (Present(parsed, "seed")) {
     const json& seed = parsed.at("seed");

@@ -10,6 +10,7 @@
 // ("voice_settings.speed"), shown as a 422 by elevenlabs_errors.h.
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,12 @@ struct TtsRequest {
 };
 
 Result<TtsRequest> ParseTtsRequest(std::string_view body);
+
+// The `voice_settings` object as above (shared with the WebSocket's first message): speed
+// into `*speed` when present.
+Status ParseVoiceSettings(const nlohmann::json& settings, double* speed);
+// A model id of Models(); empty is the default.
+Status CheckModelId(const std::string& model_id);
 
 // ElevenLabs' model ids Vox accepts, in the order GET /v1/models lists them; the first
 // is the default.

@@ -37,8 +37,8 @@ ordered_json TimedAudio(std::string_view audio, const text::CharacterAlignment& 
   return out;
 }
 
-// Voice ids are Vox's (flite-slt, piper-…:speaker, a clone's UUID): anything else,
-// path characters included, is no voice.
+}  // namespace
+
 bool PlausibleVoiceId(std::string_view id) {
   if (id.empty() || id.size() > 128) return false;
   for (char c : id) {
@@ -48,8 +48,6 @@ bool PlausibleVoiceId(std::string_view id) {
   }
   return id != "." && id != "..";
 }
-
-}  // namespace
 
 std::optional<std::string> XiApiKey(const http::Request& request) {
   auto key = request.Header("xi-api-key");

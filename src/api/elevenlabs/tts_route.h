@@ -26,6 +26,10 @@
 
 namespace vox::api::elevenlabs {
 
+// Voice ids are Vox's (flite-slt, piper-…:speaker, a clone's UUID): anything else, path
+// characters included, is no voice.
+bool PlausibleVoiceId(std::string_view id);
+
 // The `xi-api-key` header as the Authorization value the Authenticator takes.
 std::optional<std::string> XiApiKey(const http::Request& request);
 
