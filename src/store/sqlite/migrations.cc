@@ -179,6 +179,21 @@ CREATE TABLE oauth_clients (
 ) STRICT;
 )sql";
 
+// Model versions and canary routing. `rollout` is where a version stands
+// (stable: what a voice id speaks; canary: gets canary_weight % of jobs;
+// retired: was stable or was rolled back; '': installed, not routed); the
+// partial indexes keep one stable and one canary per voice. The jobs index
+// serves the canary monitor's count of outcomes per model version.
+constexpr const char* kMigration7 = R"sql(
+ALTER TABLE models ADD COLUMN rollout TEXT NOT NULL DEFAULT ''
+  CHECK (rollout IN ('', 'stable', 'canary', 'retired'));
+ALTER TABLE models ADD COLUMN canary_weight INTEGER NOT NULL DEFAULT 0
+  CHECK (canary_weight BETWEEN 0 AND 100);
+CREATE UNIQUE INDEX models_one_stable ON models(name) WHERE rollout = 'stable';
+CREATE UNIQUE INDEX models_one_canary ON models(name) WHERE rollout = 'canary';
+CREATE INDEX jobs_model_version ON jobs(model_version, status);
+)sql";
+
 }  // namespace
 
 const sql::Schema& SqliteSchema() {
@@ -186,7 +201,8 @@ const sql::Schema& SqliteSchema() {
       .migrations = {{1, "blueprint tables", kMigration1},
                      {2, "voice cloning", kMigration2},
                      {3, "voice creation jobs", kMigration3},
-                     {4, "scopes and OAuth clients", kMigration4}},
+                     {4, "scopes and OAuth clients", kMigration4},
+                     {7, "model versions and canaries", kMigration7}},
       .create_version_table =
           "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
           "name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT",
