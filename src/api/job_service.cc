@@ -11,6 +11,7 @@
 #include "audio/format.h"
 #include "cloning/voice_resolver.h"
 #include "common/crypto.h"
+#include "common/uuid.h"
 #include "engines/timeline.h"
 #include "store/job_params.h"
 #include "text/normalizer.h"
@@ -61,6 +62,7 @@ JobService::JobService(store::Store& store, queue::JobQueue& queue, blob::BlobSt
       blobs_(blobs),
       cache_(cache),
       synthesizer_(synthesizer),
+      router_(store, synthesizer.registry()),
       signer_(signer),
       submitted_(
           metrics.AddCounter("vox_jobs_submitted_total", "Jobs accepted by the API.", {"cache"})),
@@ -95,7 +97,10 @@ Result<SubmitResult> JobService::Submit(const Principal& who, const SynthesizeRe
   auto voice = cloning::VoiceResolver(store_).ForSynthesis(
       request.voice_id, cloning::Caller{who.user_id, who.is_admin});
   if (!voice) return std::unexpected(AsUnprocessable(voice.error()));
-  const std::string engine_voice = voice->EngineVoice(params);
+  // The job's id is its routing key: the version it gets is fixed here.
+  const std::string job_id = NewUuid();
+  std::string engine_voice = voice->EngineVoice(params);
+  if (!voice->is_clone()) engine_voice = router_.Route(engine_voice, job_id);
   auto plan = request.text_type == "ssml"
                   ? synthesizer_.PrepareSsml(request.text, engine_voice, params, config_.limits)
                   : synthesizer_.Prepare(request.text, engine_voice, params, config_.limits);
@@ -125,6 +130,7 @@ Result<SubmitResult> JobService::Submit(const Principal& who, const SynthesizeRe
 
   const int64_t now = clock_.NowMs();
   store::Job job;
+  job.id = job_id;
   job.user_id = who.user_id;
   job.voice_id = voice->is_clone() ? voice->id : plan->voice.id;
   job.model_version = plan->model_version();

@@ -23,6 +23,7 @@
 #include "engines/synthesizer.h"
 #include "obs/metrics.h"
 #include "queue/job_queue.h"
+#include "rollout/model_router.h"
 #include "store/store.h"
 #include "webhook/webhook_dispatcher.h"
 
@@ -119,6 +120,7 @@ class JobService {
   blob::BlobStore& blobs_;
   cache::AudioCache& cache_;
   const engines::Synthesizer& synthesizer_;
+  const rollout::ModelRouter router_;  // which version of a voice a new job speaks
   const UrlSigner& signer_;
   obs::Family<obs::Counter>& submitted_;
   obs::Family<obs::Counter>& cache_hits_;

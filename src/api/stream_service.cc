@@ -67,6 +67,7 @@ StreamService::StreamService(store::Store& store, blob::BlobStore* blobs,
     : store_(store),
       blobs_(blobs),
       synthesizer_(synthesizer),
+      router_(store, synthesizer.registry()),
       config_(config),
       limits_(limits),
       first_audio_(metrics.AddHistogram(
@@ -114,7 +115,9 @@ Result<std::shared_ptr<PreparedStream>> StreamService::PrepareSpec(const Princip
       spec.voice_id, cloning::Caller{who.user_id, who.is_admin});
   if (!voice) return std::unexpected(voice.error());
   const int64_t prepare_at = NowMs();
-  const std::string engine_voice = voice->EngineVoice(params);
+  const std::string job_id = NewUuid();  // also the routing key of its model version
+  std::string engine_voice = voice->EngineVoice(params);
+  if (!voice->is_clone()) engine_voice = router_.Route(engine_voice, job_id);
   VOX_ASSIGN_OR_RETURN(
       s->plan, spec.ssml ? synthesizer_.PrepareSsml(spec.text, engine_voice, params, limits_)
                          : synthesizer_.Prepare(spec.text, engine_voice, params, limits_));
@@ -132,7 +135,7 @@ Result<std::shared_ptr<PreparedStream>> StreamService::PrepareSpec(const Princip
   s->usage.input_chars = s->plan.text_chars;
 
   store::Job& job = s->job;
-  job.id = NewUuid();
+  job.id = job_id;
   job.user_id = who.user_id;
   job.voice_id = voice->is_clone() ? voice->id : s->plan.voice.id;
   job.model_version = s->plan.model_version();
@@ -171,6 +174,7 @@ http::Response StreamService::Start(std::shared_ptr<PreparedStream> s, StreamFra
                     ? audio::StreamContentType(s->format, s->encoder->output_sample_rate())
                     : framing.content_type);
   r.headers.Set("X-Vox-Job-Id", s->job.id);
+  r.headers.Set("X-Vox-Model-Version", s->job.model_version);
   r.headers.Set("Cache-Control", "no-store");
   r.stream = out;
   r.log_principal = s->who.key_id;

@@ -33,6 +33,7 @@
 #include "http/body_stream.h"
 #include "http/response.h"
 #include "obs/metrics.h"
+#include "rollout/model_router.h"
 #include "store/store.h"
 #include "text/timed_text.h"
 
@@ -116,8 +117,8 @@ class StreamService {
   // "pitch", "format", "sample_rate"; kUnavailable when too many streams are in flight.
   Result<std::shared_ptr<PreparedStream>> Prepare(const Principal& who, const StreamSpec& spec,
                                                   const std::string& request_id);
-  // The response to send now (200, Content-Type, X-Vox-Job-Id, the stream); the synthesis
-  // starts on the stream pool.
+  // The response to send now (200, Content-Type, X-Vox-Job-Id, X-Vox-Model-Version, the
+  // stream); the synthesis starts on the stream pool.
   http::Response Start(std::shared_ptr<PreparedStream> stream, StreamFraming framing);
 
   // A stream whose text comes from `source` piece by piece, each spoken as it comes, into
@@ -153,6 +154,7 @@ class StreamService {
   store::Store& store_;
   blob::BlobStore* const blobs_;
   const engines::Synthesizer& synthesizer_;
+  const rollout::ModelRouter router_;  // which version of a voice a stream speaks
   const StreamServiceConfig config_;
   const text::TextLimits limits_;
   obs::Family<obs::Histogram>& first_audio_;

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "cli/cmd_models_rollout.h"
 #include "cli/commands.h"
 #include "cli/errors.h"
 #include "neural/piper_engine.h"
@@ -35,6 +36,7 @@ Status RunList(const ModelsOptions& o) {
     for (const piper::PiperVoice& v : models.Voices()) {
       const piper::VoiceConfig& c = v.package->config;
       voices.push_back({{"id", v.id},
+                        {"version", v.package->version},
                         {"language", c.language.Bcp47()},
                         {"quality", c.quality},
                         {"speakers", c.num_speakers},
@@ -89,20 +91,15 @@ Status RunRemove(const ModelsOptions& o) {
 }
 
 void AddDirectoryOptions(CLI::App* cmd, ModelsOptions& o) {
-  cmd->add_option("--models,--model-dir", o.models,
-                  "Directory of Piper voices (default: DATA/models)")
-      ->envname("VOX_MODEL_DIR");
-  cmd->add_option("--data", o.data_dir, "Data directory (its models/ holds the voices)")
-      ->envname("VOX_DATA_DIR")
-      ->capture_default_str();
+  AddModelDirOptions(cmd, o.models, o.data_dir);
 }
 
 }  // namespace
 
 void AddModelsCommand(CLI::App& app) {
   auto o = std::make_shared<ModelsOptions>();
-  CLI::App* models =
-      app.add_subcommand("models", "Manage the Piper voices of the model directory.");
+  CLI::App* models = app.add_subcommand(
+      "models", "Manage the Piper voices of the model directory and every voice's versions.");
   models->require_subcommand(1);
 
   CLI::App* list = models->add_subcommand(
@@ -125,6 +122,8 @@ void AddModelsCommand(CLI::App& app) {
   AddDirectoryOptions(remove, *o);
   remove->add_option("name", o->name, "The voice's NAME")->required();
   remove->callback([o] { ExitOnError("models remove", RunRemove(*o)); });
+
+  AddModelRolloutCommands(*models);
 }
 
 }  // namespace vox::cli

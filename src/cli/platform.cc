@@ -29,6 +29,8 @@
 #include "http/server.h"
 #include "obs/log.h"
 #include "queue/job_queue.h"
+#include "rollout/canary_monitor.h"
+#include "rollout/seed_models.h"
 #include "store/audit_monitor.h"
 #include "store/store.h"
 #include "webhook/webhook_dispatcher.h"
@@ -70,19 +72,6 @@ Result<std::string> LoadOrCreateSecret(const PlatformConfig& config) {
   ::close(fd);
   if (!ok) return InvalidArgument("cannot write " + path.string(), "VOX_DATA_DIR");
   return secret;
-}
-
-Status SeedModels(store::Store& store, const engines::EngineRegistry& engines) {
-  for (const auto& voice : engines.ListVoices()) {
-    store::Model model;
-    model.engine = voice.engine;
-    model.name = voice.id;
-    model.version = voice.engine_version;
-    model.tags = nlohmann::json::array({"builtin", voice.language}).dump();
-    model.manifest = voice.ToJson().dump();
-    VOX_RETURN_IF_ERROR(store.UpsertModel(std::move(model)));
-  }
-  return {};
 }
 
 // Waits for SIGTERM or SIGINT; each SIGHUP meanwhile runs `reload`.
@@ -135,13 +124,14 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
                                  .neural_threads = config.neural_threads,
                                  .device = config.device};
   VOX_ASSIGN_OR_RETURN(auto engines, OpenEngines(engine_setup));
-  VOX_RETURN_IF_ERROR(SeedModels(*store, *engines));
+  VOX_RETURN_IF_ERROR(rollout::SeedModels(*store, *engines));
+  VOX_ASSIGN_OR_RETURN(rollout::CanaryPolicy canary_policy, rollout::CanaryPolicy::FromEnv());
   // SIGHUP and POST /v1/admin/models/reload: requests keep their voices.
   std::mutex reload_mu;
   auto reload_models = [&]() -> Result<nlohmann::json> {
     std::lock_guard lock(reload_mu);
     VOX_ASSIGN_OR_RETURN(ModelsReload report, ReloadModels(*engines, engine_setup));
-    VOX_RETURN_IF_ERROR(SeedModels(*store, *engines));
+    VOX_RETURN_IF_ERROR(rollout::SeedModels(*store, *engines));
     return report.ToJson();
   };
   auto reload_on_signal = [&] {
@@ -250,6 +240,8 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
     }
     server->UseMeter(&meter, std::move(shared_limits));
     VOX_RETURN_IF_ERROR(server->Start());
+    // Rolls back canaries that fail more jobs than their stable version.
+    rollout::CanaryMonitor canary_monitor(*store, canary_policy);
     std::unique_ptr<wyoming::WyomingMetrics> wyoming_metrics;
     std::unique_ptr<wyoming::WyomingServer> wyoming_server;
     if (!components.wyoming.listen.empty()) {

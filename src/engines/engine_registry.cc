@@ -78,6 +78,7 @@ Result<EngineRegistry::TablePtr> EngineRegistry::BuildTable(
   std::unordered_map<std::string, int> alias_count;
   for (const Entry& entry : table->entries) ++alias_count[Lower(AliasOf(entry.voice->id))];
   for (size_t i = 0; i < table->entries.size(); ++i) {
+    if (table->entries[i].voice->pinned()) continue;  // "x@2" is reached by its id only
     const std::string alias = Lower(AliasOf(table->entries[i].voice->id));
     if (!alias.empty() && alias_count[alias] == 1) table->by_name.emplace(alias, i);
   }
@@ -120,10 +121,18 @@ std::vector<VoiceInfo> EngineRegistry::ListVoices(std::string_view language) con
   const TablePtr table = Snapshot();
   std::vector<VoiceInfo> out;
   for (const Entry& entry : table->entries) {
+    if (entry.voice->pinned()) continue;
     if (language.empty() || LanguageRangeMatches(language, entry.voice->language)) {
       out.push_back(*entry.voice);
     }
   }
+  return out;
+}
+
+std::vector<VoiceInfo> EngineRegistry::ListVoiceVersions() const {
+  const TablePtr table = Snapshot();
+  std::vector<VoiceInfo> out;
+  for (const Entry& entry : table->entries) out.push_back(*entry.voice);
   return out;
 }
 
@@ -136,9 +145,21 @@ Result<VoiceRef> EngineRegistry::FindIn(const TablePtr& table, std::string_view 
   if (const auto it = table->by_name.find(Lower(id)); it != table->by_name.end()) {
     return Ref(table, it->second);
   }
+  if (const size_t at = id.rfind('@'); at != std::string_view::npos) {
+    // "voice@version" of a voice without version folders: its only version.
+    const std::string_view version = id.substr(at + 1);
+    if (const auto it = table->by_name.find(Lower(id.substr(0, at))); it != table->by_name.end()) {
+      const VoiceInfo& base = *entries[it->second].voice;
+      if (base.version.empty() || base.Version() == version) return Ref(table, it->second);
+      return NotFound(fmt::format("voice '{}' has no version '{}' here (it speaks '{}')", base.id,
+                                  version, base.Version()),
+                      "voice");
+    }
+  }
   std::string known;
-  for (size_t i = 0; i < entries.size() && i < kVoicesNamedInErrors; ++i) {
-    known += (i == 0 ? "" : ", ") + entries[i].voice->id;
+  for (size_t i = 0, named = 0; i < entries.size() && named < kVoicesNamedInErrors; ++i) {
+    if (entries[i].voice->pinned()) continue;
+    known += (named++ == 0 ? "" : ", ") + entries[i].voice->id;
   }
   return NotFound(
       fmt::format("unknown voice '{}'; valid voices include {}{} ({} in all, see "
@@ -164,12 +185,14 @@ Result<VoiceRef> EngineRegistry::DefaultIn(const TablePtr& table, std::string_vi
   std::string wanted = NormalizeLanguageTag(requested);
   while (!wanted.empty()) {
     for (size_t i = 0; i < entries.size(); ++i) {
+      if (entries[i].voice->pinned()) continue;
       if (NormalizeLanguageTag(entries[i].voice->language) == wanted) return Ref(table, i);
     }
     const size_t dash = wanted.rfind('-');
     wanted = dash == std::string::npos ? "" : wanted.substr(0, dash);
   }
   for (size_t i = 0; i < entries.size(); ++i) {
+    if (entries[i].voice->pinned()) continue;
     if (SamePrimaryLanguage(entries[i].voice->language, requested)) return Ref(table, i);
   }
   return MakeError(ErrorCode::kUnprocessable,

@@ -61,7 +61,14 @@ class EngineRegistry {
   // covers (RFC 4647 filtering: "en" lists en-US and en-GB voices).
   std::vector<VoiceInfo> ListVoices(std::string_view language = {}) const;
 
-  // By id or alias, case-insensitively. NotFound (field "voice") names some valid ids.
+  // ListVoices() and the voices pinned to one version ("piper-x@2"): every
+  // version a job can run on (what the `models` table is seeded from).
+  std::vector<VoiceInfo> ListVoiceVersions() const;
+
+  // By id or alias, case-insensitively. "ID@VERSION" pins a version: a pinned
+  // voice of that id, or the voice itself when that is its version or it has
+  // no declared versions (built-in voices). NotFound (field "voice") names
+  // some valid ids.
   Result<VoiceRef> FindVoice(std::string_view id) const;
 
   // The voice for a language when the request names none; empty means English.

@@ -11,7 +11,7 @@
 namespace vox::engines {
 
 std::string SynthesisPlan::model_version() const {
-  return voice.engine + "/" + voice.id + "@" + voice.engine_version;
+  return voice.engine + "/" + voice.base_id() + "@" + voice.Version();
 }
 
 std::string SynthesisPlan::NormalizedText() const {

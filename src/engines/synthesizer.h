@@ -45,7 +45,8 @@ struct SynthesisPlan {
   // `styles.sentences`: every sentence in the plan's params, no pauses.
   PlanStyles styles;
 
-  // "<engine>/<voice>@<engine version>": recorded with every job.
+  // "<engine>/<voice>@<version>" (VoiceInfo::Version(), the voice without a
+  // pin): recorded with every job.
   std::string model_version() const;
   // Normalized text, one sentence per line: what the listener will hear.
   std::string NormalizedText() const;
@@ -56,6 +57,8 @@ using TextLimits = text::TextLimits;
 class Synthesizer {
  public:
   explicit Synthesizer(const EngineRegistry& registry) : registry_(registry) {}
+
+  const EngineRegistry& registry() const { return registry_; }
 
   // Validates params, resolves the voice (empty id: the language's default),
   // checks the text (UTF-8, not blank, within limits) and prepares sentences.

@@ -79,6 +79,7 @@ PiperEngine::PiperEngine(PiperEngineConfig config, piper::ModelDirectory directo
     info.id = v.id;
     info.engine = "piper";
     info.engine_version = version() + "+" + PackageStamp(*v.package);
+    info.version = v.package->version;
     info.name = v.package->name + (v.speaker.empty() ? "" : ":" + v.speaker);
     info.language = c.language.Bcp47();
     info.gender = "unknown";
@@ -106,7 +107,8 @@ Result<std::unique_ptr<PiperEngine>> PiperEngine::Create(const PiperEngineConfig
 
 Result<std::shared_ptr<const onnx::Model>> PiperEngine::Graph(const piper::VoicePackage& package) {
   std::lock_guard lock(mu_);  // one load per package, even when many requests start at once
-  if (auto it = graphs_.find(package.name); it != graphs_.end()) return it->second;
+  const std::string key = package.model_path.string();  // versions share a name
+  if (auto it = graphs_.find(key); it != graphs_.end()) return it->second;
   onnx::LoadOptions options;
   options.max_file_bytes = config_.max_model_bytes;
   auto graph = onnx::Model::Load(package.model_path.string(), options);
@@ -116,9 +118,10 @@ Result<std::shared_ptr<const onnx::Model>> PiperEngine::Graph(const piper::Voice
     e.field = "voice";
     return std::unexpected(e);
   }
-  spdlog::info("piper: loaded {} ({} nodes, {} folded)", package.name, (*graph)->stats().nodes,
+  spdlog::info("piper: loaded {}{} ({} nodes, {} folded)", package.name,
+               package.version.empty() ? "" : "@" + package.version, (*graph)->stats().nodes,
                (*graph)->stats().folded_nodes);
-  graphs_[package.name] = *graph;
+  graphs_[key] = *graph;
   return *graph;
 }
 

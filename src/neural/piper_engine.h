@@ -68,7 +68,7 @@ class PiperEngine final : public engines::Engine {
   const piper::ModelDirectory directory_;
   std::vector<engines::VoiceInfo> voices_;
   std::mutex mu_;  // guards graphs_ (loading); runs need no lock
-  std::map<std::string, std::shared_ptr<const onnx::Model>> graphs_;  // by package name
+  std::map<std::string, std::shared_ptr<const onnx::Model>> graphs_;  // by model path
 };
 
 // What one phrase's ids give through a Piper graph.

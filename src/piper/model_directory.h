@@ -3,7 +3,13 @@
 //
 // A voice is the pair NAME.onnx + NAME.onnx.json; it is listed as
 // "piper-NAME" and each speaker of a multi-speaker voice also as
-// "piper-NAME:SPEAKER". A scan is a snapshot: immutable afterwards, so any
+// "piper-NAME:SPEAKER". Versions of a voice live in DIR/NAME/VERSION/ (the
+// same pair inside), or declare a "version" in their .onnx.json; each
+// versioned package is also listed pinned, as "<id>@VERSION", and the plain
+// ids speak the default package of NAME: the unversioned pair in DIR when
+// there is one, else the highest version (dot-separated numbers compare as
+// numbers). Which version a job gets is the rollout's business (src/rollout),
+// which asks for pinned ids. A scan is a snapshot: immutable afterwards, so any
 // number of threads may list and resolve; a reload is a new scan. A half pair
 // or a broken config is reported in problems() (for the caller to log or
 // print) without hiding the other voices.
@@ -25,6 +31,8 @@ struct VoicePackage {
   std::filesystem::path model_path;   // DIR/NAME.onnx
   std::filesystem::path config_path;  // DIR/NAME.onnx.json
   VoiceConfig config;
+  std::string version;      // the folder's VERSION, else config.version; empty: none
+  bool is_default = false;  // speaks NAME's plain ids
 
   std::string voice_id() const;  // "piper-NAME"
 };
@@ -43,11 +51,17 @@ struct PiperVoice {
   std::shared_ptr<const VoicePackage> package;
   int speaker_id = 0;   // the `sid` input; 0 for single-speaker voices
   std::string speaker;  // name from speaker_id_map; empty for the package's default
+  bool pinned = false;  // id ends with "@" + package->version
 };
+
+// Orders versions: dot-separated parts compare as numbers when both are
+// numbers ("2" < "10"), else as text.
+bool VersionLess(const std::string& a, const std::string& b);
 
 class ModelDirectory {
  public:
-  // Reads every pair in `dir` (not recursive). NotFound (field "models") if
+  // Reads every pair in `dir` and in its version folders DIR/NAME/VERSION/
+  // (no deeper). NotFound (field "models") if
   // `dir` is not a directory.
   static Result<ModelDirectory> Scan(const std::filesystem::path& dir);
 
@@ -55,19 +69,20 @@ class ModelDirectory {
   const std::vector<std::shared_ptr<const VoicePackage>>& packages() const { return packages_; }
   const std::vector<ModelProblem>& problems() const { return problems_; }
 
-  // Every voice id, by package name: the package, then its speakers in
-  // speaker id order (by number when the voice names none, or when a name
-  // cannot be an id).
+  // Every voice id, by package name then version: the package, then its
+  // speakers in speaker id order (by number when the voice names none, or
+  // when a name cannot be an id); the default package's plain ids, then each
+  // versioned package's pinned ids.
   std::vector<PiperVoice> Voices() const;
 
-  // "piper-NAME[:SPEAKER]" to its package and speaker. InvalidArgument for a
-  // malformed id (path characters included), NotFound (field "voice") for an
-  // unknown package or speaker.
+  // "piper-NAME[:SPEAKER]" to its default package and speaker, or a pinned id
+  // as Voices() lists it. InvalidArgument for a malformed id (path characters
+  // included), NotFound (field "voice") for an unknown package or speaker.
   Result<PiperVoice> Resolve(std::string_view voice_id) const;
 
  private:
   std::filesystem::path dir_;
-  std::vector<std::shared_ptr<const VoicePackage>> packages_;  // sorted by name
+  std::vector<std::shared_ptr<const VoicePackage>> packages_;  // by name, then version
   std::vector<ModelProblem> problems_;
 };
 

@@ -165,3 +165,74 @@ TEST(ScalesFor, SpeedDividesLengthScale) {
 
 }  // namespace
 }  // namespace vox::piper
+
+namespace vox::piper {
+namespace {
+
+// The same temporary directory, with versions in folders DIR/NAME/VERSION/.
+class ModelVersionsTest : public ModelDirectoryTest {
+ protected:
+  void WriteVersion(const std::string& name, const std::string& version) {
+    fs::create_directories(dir_ / name / version);
+    testing::WriteVoice(dir_ / name / version, name, testing::MinimalConfig());
+  }
+};
+
+TEST_F(ModelVersionsTest, VersionFoldersArePinnedAndTheHighestIsTheDefault) {
+  for (const char* v : {"2", "10", "9.1"}) WriteVersion("voice", v);
+  auto models = ModelDirectory::Scan(dir_);
+  ASSERT_TRUE(models) << models.error().ToString();
+  EXPECT_TRUE(models->problems().empty());
+  // By number, not by text: 10 is the highest.
+  EXPECT_EQ(Ids(*models), (std::vector<std::string>{"piper-voice@2", "piper-voice@9.1",
+                                                    "piper-voice", "piper-voice@10"}));
+  auto plain = models->Resolve("piper-voice");
+  ASSERT_TRUE(plain) << plain.error().ToString();
+  EXPECT_EQ(plain->package->version, "10");
+  EXPECT_EQ(plain->package->model_path, dir_ / "voice" / "10" / "voice.onnx");
+  auto pinned = models->Resolve("piper-voice@2");
+  ASSERT_TRUE(pinned) << pinned.error().ToString();
+  EXPECT_EQ(pinned->package->version, "2");
+  EXPECT_TRUE(pinned->pinned);
+  EXPECT_FALSE(models->Resolve("piper-voice@3"));
+}
+
+TEST_F(ModelVersionsTest, AnUnversionedPairStaysTheDefaultAndAConfigMayDeclareItsVersion) {
+  testing::WriteVoice(dir_, "voice", testing::MinimalConfig());
+  WriteVersion("voice", "2");
+  auto declared = testing::MinimalConfig();
+  declared["version"] = "7";
+  testing::WriteVoice(dir_, "other", declared);
+  auto models = ModelDirectory::Scan(dir_);
+  ASSERT_TRUE(models) << models.error().ToString();
+  EXPECT_EQ(Ids(*models), (std::vector<std::string>{"piper-other", "piper-other@7", "piper-voice",
+                                                    "piper-voice@2"}));
+  EXPECT_EQ(models->Resolve("piper-voice")->package->version, "");
+  EXPECT_EQ(models->Resolve("piper-other")->package->version, "7");
+}
+
+TEST_F(ModelVersionsTest, StrayFilesAndDuplicatesAreReported) {
+  WriteVersion("voice", "1");
+  testing::WriteVoice(dir_ / "voice" / "1", "stranger", testing::MinimalConfig());
+  auto declared = testing::MinimalConfig();
+  declared["version"] = "1";  // the same version as the folder's
+  testing::WriteVoice(dir_, "voice", declared);
+  auto models = ModelDirectory::Scan(dir_);
+  ASSERT_TRUE(models) << models.error().ToString();
+  EXPECT_EQ(models->packages().size(), 1u);
+  EXPECT_EQ(models->problems().size(), 2u);
+  EXPECT_TRUE(models->Resolve("piper-voice@1"));
+}
+
+TEST(VersionOrder, ComparesNumbersAsNumbers) {
+  EXPECT_TRUE(VersionLess("", "1"));
+  EXPECT_TRUE(VersionLess("2", "10"));
+  EXPECT_TRUE(VersionLess("1.2", "1.10"));
+  EXPECT_TRUE(VersionLess("1", "1.0"));
+  EXPECT_TRUE(VersionLess("beta", "rc"));
+  EXPECT_FALSE(VersionLess("10", "2"));
+  EXPECT_FALSE(VersionLess("3", "3"));
+}
+
+}  // namespace
+}  // namespace vox::piper

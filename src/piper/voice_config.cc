@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "piper/voice_id.h"
 #include "text/normalizer.h"
 #include "text/utf8.h"
 
@@ -277,6 +278,12 @@ Result<VoiceConfig> ParseVoiceConfig(const nlohmann::json& root, const std::stri
   VOX_ASSIGN_OR_RETURN(config.piper_version,
                        r.String(root, "piper_version", "piper_version", false));
   VOX_ASSIGN_OR_RETURN(config.license, r.String(root, "license", "license", false));
+  VOX_ASSIGN_OR_RETURN(config.version, r.String(root, "version", "version", false));
+  if (!config.version.empty() && !IsValidModelName(config.version)) {
+    return InvalidArgument(
+        fmt::format("voice config '{}': version may hold only A-Z a-z 0-9 . _ -", source),
+        "config");
+  }
   return config;
 }
 

@@ -53,6 +53,9 @@ struct VoiceConfig {
   std::map<std::string, int> speaker_id_map;  // name -> sid, each below num_speakers
   std::string dataset;
   std::string piper_version;
+  // "version": the model version this package declares (Vox's, not Piper's);
+  // a version folder (MODELS/NAME/VERSION/) overrides it. Empty: none.
+  std::string version;
   std::string license;     // "license" in the config, else the model card's "License:" line
   std::string model_card;  // the MODEL_CARD text, when one is present
 

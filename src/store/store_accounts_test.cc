@@ -9,7 +9,7 @@ TEST_P(StoreConformance, MigrateIsVersionedAndIdempotent) {
   VOX_ASSERT_OK_AND_ASSIGN(int version, store_->SchemaVersion());
   EXPECT_EQ(version, store_->LatestSchemaVersion());
   // 2: voice cloning, 3: voice creation jobs, 4: scopes, clients, 5: hash-chained audit,
-  // 6: usage, 8: consent revocation
+  // 6: usage, 7: model versions, 8: consent revocation
   EXPECT_EQ(version, 8);
   VOX_ASSERT_OK(store_->Migrate());
   VOX_ASSERT_OK(store_->Migrate());

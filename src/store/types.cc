@@ -75,4 +75,24 @@ Result<ModelStatus> ParseModelStatus(std::string_view name) {
   return ParseEnum(name, kAll, &ModelStatusName, "model status");
 }
 
+std::string_view RolloutName(Rollout rollout) {
+  switch (rollout) {
+    case Rollout::kNone:
+      return "";
+    case Rollout::kStable:
+      return "stable";
+    case Rollout::kCanary:
+      return "canary";
+    case Rollout::kRetired:
+      return "retired";
+  }
+  return "unknown";
+}
+
+Result<Rollout> ParseRollout(std::string_view name) {
+  static constexpr Rollout kAll[] = {Rollout::kNone, Rollout::kStable, Rollout::kCanary,
+                                     Rollout::kRetired};
+  return ParseEnum(name, kAll, &RolloutName, "rollout tag");
+}
+
 }  // namespace vox::store

@@ -110,6 +110,12 @@ enum class ModelStatus { kActive, kCanary, kRetired };
 std::string_view ModelStatusName(ModelStatus status);  // "active" | "canary" | "retired"
 Result<ModelStatus> ParseModelStatus(std::string_view name);
 
+// Where a model version stands in its voice's rollout: stable (what the voice
+// id speaks), canary (a share of jobs), retired, or none (installed, unrouted).
+enum class Rollout { kNone, kStable, kCanary, kRetired };
+std::string_view RolloutName(Rollout rollout);  // "" | "stable" | "canary" | "retired"
+Result<Rollout> ParseRollout(std::string_view name);
+
 struct Model {
   std::string id;
   std::string engine;
@@ -119,6 +125,16 @@ struct Model {
   ModelStatus status = ModelStatus::kActive;
   std::string manifest = "{}";  // JSON object
   int64_t created_at = 0;
+  Rollout rollout = Rollout::kNone;
+  int canary_weight = 0;  // 0..100: the percentage of jobs a canary gets
+};
+
+// Jobs that ended on one model version (Job::model_version).
+struct ModelOutcomes {
+  int64_t done = 0;
+  int64_t failed = 0;
+  int64_t total() const { return done + failed; }
+  double error_rate() const { return total() ? static_cast<double>(failed) / total() : 0; }
 };
 
 // What a job does: speak a text, or create a cloned voice from uploads (its

@@ -87,6 +87,7 @@ RunResult JobRunner::Finish(const store::Job& job, const std::string& worker_id,
   auto moved = store_.TransitionJob(t);
   if (!moved || !*moved) return {Outcome::kLeaseLost, 0, "job changed hands before failing"};
   metrics_.jobs_finished.With({"failed"}).Inc();
+  metrics_.model_jobs.With({job.model_version, "failed"}).Inc();
   return {Outcome::kFailed, 0, error.message};
 }
 
@@ -316,8 +317,12 @@ RunResult JobRunner::RunSynthesis(const store::Job& job, const std::string& work
 
   ChargeAudio(job, audio_s, done.at);
   metrics_.jobs_finished.With({"done"}).Inc();
+  metrics_.model_jobs.With({job.model_version, "done"}).Inc();
   metrics_.audio_seconds.With({}).Inc(audio_s);
-  if (audio_s > 0) metrics_.realtime_factor.With({plan->voice.engine}).Observe(synth_s / audio_s);
+  if (audio_s > 0) {
+    metrics_.realtime_factor.With({plan->voice.engine}).Observe(synth_s / audio_s);
+    metrics_.model_realtime_factor.With({job.model_version}).Observe(synth_s / audio_s);
+  }
   if (!job.cache_key.empty()) {
     store::CacheEntry entry{job.cache_key, key, job.format, audio_s, bytes, done.at, done.at, 0};
     if (!cache_.Put(entry)) metrics_.errors.With({"cache_write"}).Inc();

@@ -20,7 +20,14 @@ struct WorkerMetrics {
             r.AddCounter("vox_cache_hits_total", "Jobs served from the audio cache.", {"where"})),
         voice_creations(r.AddCounter("vox_voice_creations_finished_total",
                                      "Voice creation jobs finished by workers.", {"outcome"})),
-        errors(r.AddCounter("vox_errors_total", "Degraded paths taken, by kind.", {"kind"})) {}
+        errors(r.AddCounter("vox_errors_total", "Degraded paths taken, by kind.", {"kind"})),
+        model_jobs(r.AddCounter("vox_model_jobs_total",
+                                "Synthesis jobs that reached a final state, by model version "
+                                "(a canary next to its stable version).",
+                                {"model_version", "status"})),
+        model_realtime_factor(r.AddHistogram(
+            "vox_model_realtime_factor", "Synthesis wall time divided by audio duration.",
+            {"model_version"}, {0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5})) {}
 
   obs::Family<obs::Counter>& jobs_finished;
   obs::Family<obs::Counter>& job_retries;
@@ -30,6 +37,8 @@ struct WorkerMetrics {
   obs::Family<obs::Counter>& cache_hits;
   obs::Family<obs::Counter>& voice_creations;  // ready | rejected
   obs::Family<obs::Counter>& errors;
+  obs::Family<obs::Counter>& model_jobs;  // model_version: Job::model_version
+  obs::Family<obs::Histogram>& model_realtime_factor;
 };
 
 }  // namespace vox::worker

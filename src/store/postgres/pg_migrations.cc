@@ -217,6 +217,21 @@ CREATE INDEX jobs_in_flight ON jobs(user_id) WHERE kind = 'synthesis' AND status
   ('received', 'queued', 'picked', 'preprocessing', 'inference', 'vocoding', 'uploading');
 )sql";
 
+// Model versions and canary routing. `rollout` is where a version stands
+// (stable: what a voice id speaks; canary: gets canary_weight % of jobs;
+// retired: was stable or was rolled back; '': installed, not routed); the
+// partial indexes keep one stable and one canary per voice. The jobs index
+// serves the canary monitor's count of outcomes per model version.
+constexpr const char* kMigration7 = R"sql(
+ALTER TABLE models ADD COLUMN rollout TEXT NOT NULL DEFAULT ''
+  CHECK (rollout IN ('', 'stable', 'canary', 'retired'));
+ALTER TABLE models ADD COLUMN canary_weight INTEGER NOT NULL DEFAULT 0
+  CHECK (canary_weight BETWEEN 0 AND 100);
+CREATE UNIQUE INDEX models_one_stable ON models(name) WHERE rollout = 'stable';
+CREATE UNIQUE INDEX models_one_canary ON models(name) WHERE rollout = 'canary';
+CREATE INDEX jobs_model_version ON jobs(model_version, status);
+)sql";
+
 // Consent revocation: voices gain the final status 'revoked', and a voice's
 // jobs are found by an index (revocation fails and purges them).
 constexpr const char* kMigration8 = R"sql(
@@ -236,6 +251,7 @@ const sql::Schema& PostgresSchema() {
                      {4, "scopes and OAuth clients", kMigration4},
                      {5, "hash-chained audit", kMigration5, &sql::BackfillAuditChain},
                      {6, "plans and usage", kMigration6},
+                     {7, "model versions and canaries", kMigration7},
                      {8, "consent revocation", kMigration8}},
       .create_version_table =
           "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "

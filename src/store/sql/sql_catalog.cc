@@ -22,8 +22,10 @@ Result<Model> SqlStore::UpsertModel(Model m) {
     Params p;
     p.Text(m.id).Text(m.engine).Text(m.name).Text(m.version).Text(m.tags);
     p.Text(ModelStatusName(m.status)).Text(m.manifest).Int(m.created_at);
+    p.Text(RolloutName(m.rollout)).Int(m.canary_weight);
     VOX_ASSIGN_OR_RETURN(Rows rows, s.Query(string("INSERT INTO models (") + kModelColumns +
-                                                ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+                                                ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+                                                "?10) "
                                                 "ON CONFLICT (engine, name, version) DO UPDATE "
                                                 "SET tags = excluded.tags, status = "
                                                 "excluded.status, manifest = excluded.manifest "
@@ -69,6 +71,65 @@ Result<Model> SqlStore::GetModel(const string& engine, const string& name,
                       " for " + engine + "/" + name);
     }
     return ReadModel(rows, 0);
+  });
+}
+
+Result<Model> SqlStore::SetModelRollout(const string& name, const string& version, Rollout rollout,
+                                        int canary_weight) {
+  if (canary_weight < 0 || canary_weight > 100) {
+    return InvalidArgument("a canary weight is 0..100", "weight");
+  }
+  if (rollout != Rollout::kCanary) canary_weight = 0;
+  const ModelStatus status = rollout == Rollout::kCanary    ? ModelStatus::kCanary
+                             : rollout == Rollout::kRetired ? ModelStatus::kRetired
+                                                            : ModelStatus::kActive;
+  return Write([&](Session& s) -> Result<Model> {
+    VOX_ASSIGN_OR_RETURN(Txn txn, Txn::Begin(s));
+    VOX_ASSIGN_OR_RETURN(Rows found,
+                         s.Query("SELECT id FROM models WHERE name = ?1 AND version = ?2",
+                                 Params().Text(name).Text(version)));
+    if (found.empty()) return NotFound("no version " + version + " of model " + name, "version");
+    const string id = found.Text(0, 0);
+    // What the new tag displaces goes first: the unique indexes allow one
+    // stable and one canary per name at every statement's end.
+    if (rollout == Rollout::kStable) {
+      VOX_RETURN_IF_ERROR(
+          s.Query("UPDATE models SET rollout = 'retired', status = 'retired', canary_weight = 0 "
+                  "WHERE name = ?1 AND rollout = 'stable' AND id <> ?2",
+                  Params().Text(name).Text(id)));
+    } else if (rollout == Rollout::kCanary) {
+      VOX_RETURN_IF_ERROR(
+          s.Query("UPDATE models SET rollout = '', status = 'active', canary_weight = 0 "
+                  "WHERE name = ?1 AND rollout = 'canary' AND id <> ?2",
+                  Params().Text(name).Text(id)));
+    }
+    VOX_ASSIGN_OR_RETURN(
+        Rows rows, s.Query(string("UPDATE models SET rollout = ?1, status = ?2, canary_weight = ?3 "
+                                  "WHERE id = ?4 RETURNING ") +
+                               kModelColumns,
+                           Params()
+                               .Text(RolloutName(rollout))
+                               .Text(ModelStatusName(status))
+                               .Int(canary_weight)
+                               .Text(id)));
+    if (rows.empty()) return Internal("model rollout update returned no row");
+    VOX_ASSIGN_OR_RETURN(Model m, ReadModel(rows, 0));
+    VOX_RETURN_IF_ERROR(txn.Commit());
+    return m;
+  });
+}
+
+Result<ModelOutcomes> SqlStore::CountModelOutcomes(const string& model_version) {
+  return Read([&](Session& s) -> Result<ModelOutcomes> {
+    VOX_ASSIGN_OR_RETURN(Rows rows, s.Query("SELECT status, COUNT(*) FROM jobs WHERE "
+                                            "model_version = ?1 AND status IN ('done', 'failed') "
+                                            "GROUP BY status",
+                                            Params().Text(model_version)));
+    ModelOutcomes out;
+    for (int r = 0; r < rows.size(); ++r) {
+      (rows.Text(r, 0) == "done" ? out.done : out.failed) = rows.Int(r, 1);
+    }
+    return out;
   });
 }
 

@@ -68,6 +68,8 @@ Result<Model> ReadModel(const Rows& s, int r) {
   VOX_ASSIGN_OR_RETURN(m.status, ParseModelStatus(s.Text(r, 5)));
   m.manifest = s.Text(r, 6);
   m.created_at = s.Int(r, 7);
+  VOX_ASSIGN_OR_RETURN(m.rollout, ParseRollout(s.Text(r, 8)));
+  m.canary_weight = static_cast<int>(s.Int(r, 9));
   return m;
 }
 

@@ -17,7 +17,7 @@ inline constexpr const char* kVoiceColumns =
     "id, user_id, name, kind, status, engine, base_voice, language, gender, metadata, "
     "created_at, updated_at, deleted_at";
 inline constexpr const char* kModelColumns =
-    "id, engine, name, version, tags, status, manifest, created_at";
+    "id, engine, name, version, tags, status, manifest, created_at, rollout, canary_weight";
 inline constexpr const char* kJobColumns =
     "id, user_id, status, voice_id, model_version, text, params, format, webhook_url, "
     "idempotency_key, request_hash, cache_key, cache_hit, attempts, max_attempts, "

@@ -93,6 +93,9 @@ class SqlStore final : public Store {
 
   Result<Model> UpsertModel(Model model) override;
   Result<std::vector<Model>> ListModels(const std::optional<std::string>& engine) override;
+  Result<Model> SetModelRollout(const std::string& name, const std::string& version,
+                                Rollout rollout, int canary_weight) override;
+  Result<ModelOutcomes> CountModelOutcomes(const std::string& model_version) override;
   Result<Model> GetModel(const std::string& engine, const std::string& name,
                          const std::optional<std::string>& version) override;
 
