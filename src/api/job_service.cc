@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <ctime>
 #include <map>
 
 #include "api/api_responses.h"
@@ -41,17 +40,6 @@ json OptionalTime(const std::optional<int64_t>& ms) {
 }
 
 }  // namespace
-
-std::string Iso8601(int64_t unix_ms) {
-  std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[48];
-  std::snprintf(out, sizeof(out), "%s.%03dZ", buf, static_cast<int>(unix_ms % 1000));
-  return out;
-}
 
 JobService::JobService(store::Store& store, queue::JobQueue& queue, blob::BlobStore& blobs,
                        cache::AudioCache& cache, const engines::Synthesizer& synthesizer,

@@ -20,6 +20,7 @@
 #include "cloning/consent_revocation.h"
 #include "cloning/voice_creation.h"
 #include "common/clock.h"
+#include "common/utc_time.h"  // Iso8601, for the routes that answer timestamps
 #include "engines/synthesizer.h"
 #include "obs/metrics.h"
 #include "queue/job_queue.h"
@@ -129,8 +130,5 @@ class JobService {
   const Clock& clock_;
   UsageMeter* meter_ = nullptr;
 };
-
-// "2026-11-24T21:13:43.123Z"
-std::string Iso8601(int64_t unix_ms);
 
 }  // namespace vox::api

@@ -1,6 +1,6 @@
 #include "store/usage_tags.h"
 
-#include <ctime>
+#include "common/utc_time.h"
 
 namespace vox::store {
 
@@ -27,14 +27,7 @@ std::string_view VoiceKindOf(bool is_clone, std::string_view engine) {
   return "builtin";
 }
 
-std::string UsageDay(int64_t unix_ms) {
-  std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%d", &tm);
-  return buf;
-}
+std::string UsageDay(int64_t unix_ms) { return UtcDay(unix_ms); }
 
 Status Charge(UsageStore& store, const std::string& user_id, const UsageTags& tags, int64_t at,
               int64_t characters, double audio_seconds, int64_t requests) {
