@@ -75,9 +75,9 @@ TEST(EncryptionAtRest, AudioIsStoredEncryptedServedInRangesAndRotatedToANewKey) 
       ASSERT_TRUE(part);
       EXPECT_EQ(part->status, 206) << range;
       EXPECT_EQ(part->body, audio.substr(first, length)) << range;
-      EXPECT_EQ(part->Header("Content-Range").value_or(""),
-                "bytes " + std::to_string(first) + "-" + std::to_string(first + length - 1) +
-                    "/" + std::to_string(audio.size()));
+      EXPECT_EQ(part->Header("Content-Range").value_or(""), "bytes " + std::to_string(first) + "-" +
+                                                                std::to_string(first + length - 1) +
+                                                                "/" + std::to_string(audio.size()));
     }
     auto beyond = anonymous.Call("GET", job.value("audio_url", ""), {},
                                  {{"Range", "bytes=" + std::to_string(audio.size()) + "-"}});
@@ -93,8 +93,8 @@ TEST(EncryptionAtRest, AudioIsStoredEncryptedServedInRangesAndRotatedToANewKey) 
   // Rotation: the new key first, the old one kept until the rotation is done.
   const std::string new_key = NewKey();
   std::ofstream(keys, std::ios::trunc) << new_key << old_key;
-  CommandResult rotated = RunVox({"encryption", "rotate", "--data", data.string(),
-                                  "--encryption-key-file", keys.string()});
+  CommandResult rotated = RunVox(
+      {"encryption", "rotate", "--data", data.string(), "--encryption-key-file", keys.string()});
   ASSERT_EQ(rotated.exit_code, 0) << rotated.err;
   json report = json::parse(rotated.out);
   EXPECT_GE(report.value("rewritten", 0), 1) << rotated.out;
@@ -113,6 +113,46 @@ TEST(EncryptionAtRest, AudioIsStoredEncryptedServedInRangesAndRotatedToANewKey) 
   EXPECT_EQ(again->status, 200);
   EXPECT_EQ(again->body, audio);
   EXPECT_EQ(server.Terminate(), 0);
+}
+
+// Biometric data in the database (a protected voice's embedding here; a clone's metadata goes
+// the same way, store_sealed_fields_test): sealed on write, unreadable without the key, and
+// moved to a new key by the same rotation as the blobs.
+TEST(EncryptionAtRest, VoiceEmbeddingsAreSealedInTheDatabaseAndRotated) {
+  TempDir dir;
+  fs::path data = dir.path() / "data", keys = dir.path() / "keys";
+  const std::string old_key = NewKey();
+  std::ofstream(keys) << old_key;
+  const fs::path famous = dir.path() / "famous.wav";
+  CommandResult spoken = RunVox({"synth", "--data", data.string(), "--voice", "flite-slt", "--text",
+                                 "This recording stands in for a famous person who must never "
+                                 "be cloned, read slowly and clearly for several seconds.",
+                                 "--out", famous.string()});
+  ASSERT_EQ(spoken.exit_code, 0) << spoken.err;
+  CommandResult added =
+      RunVox({"protected", "add", "--data", data.string(), "--encryption-key-file", keys.string(),
+              "A Famous Person", famous.string()});
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+
+  CommandResult keyless = RunVox({"protected", "list", "--data", data.string()});
+  EXPECT_NE(keyless.exit_code, 0) << keyless.out;
+  EXPECT_NE(keyless.err.find("VOX_ENCRYPTION_KEY_FILE"), std::string::npos) << keyless.err;
+  CommandResult listed = RunVox(
+      {"protected", "list", "--data", data.string(), "--encryption-key-file", keys.string()});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_NE(listed.out.find("A Famous Person"), std::string::npos) << listed.out;
+
+  const std::string new_key = NewKey();
+  std::ofstream(keys, std::ios::trunc) << new_key << old_key;
+  CommandResult rotated = RunVox(
+      {"encryption", "rotate", "--data", data.string(), "--encryption-key-file", keys.string()});
+  ASSERT_EQ(rotated.exit_code, 0) << rotated.err;
+  EXPECT_EQ(json::parse(rotated.out).value("voice_fields", -1), 1) << rotated.out;
+  std::ofstream(keys, std::ios::trunc) << new_key;
+  listed = RunVox(
+      {"protected", "list", "--data", data.string(), "--encryption-key-file", keys.string()});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_NE(listed.out.find("A Famous Person"), std::string::npos) << listed.out;
 }
 
 TEST(EncryptionAtRest, AKeyFileThatCannotWorkStopsTheServerNamingTheSetting) {

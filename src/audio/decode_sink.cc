@@ -6,8 +6,6 @@
 namespace vox::audio::internal {
 namespace {
 
-constexpr const char* kField = "audio";
-
 float Clean(float s) { return std::isfinite(s) ? std::clamp(s, -1.0f, 1.0f) : 0.0f; }
 
 // Resampling overshoots near full scale (Gibbs ringing); PcmBuffer promises [-1, 1].
@@ -20,7 +18,7 @@ void ClampFrom(std::vector<float>& samples, std::size_t begin) {
 std::string WholeSeconds(double s) { return std::to_string(static_cast<long long>(s)); }
 
 std::unexpected<Error> TooLong(std::string message) {
-  return MakeError(ErrorCode::kResourceExhausted, std::move(message), kField);
+  return MakeError(ErrorCode::kResourceExhausted, std::move(message), kAudioField);
 }
 
 }  // namespace
@@ -31,13 +29,13 @@ Result<DecodeSink> DecodeSink::Create(long sample_rate, int channels, const Deco
     return InvalidArgument(container + " audio has " + std::to_string(channels) +
                                " channels; at most " + std::to_string(options.max_channels) +
                                " are accepted",
-                           kField);
+                           kAudioField);
   }
   if (sample_rate < options.min_sample_rate || sample_rate > options.max_sample_rate) {
     return InvalidArgument(container + " audio sample rate " + std::to_string(sample_rate) +
                                " Hz is outside " + std::to_string(options.min_sample_rate) + ".." +
                                std::to_string(options.max_sample_rate) + " Hz",
-                           kField);
+                           kAudioField);
   }
   DecodeSink sink;
   sink.container_ = std::move(container);
@@ -158,7 +156,7 @@ Status DecodeSink::Emit() {
 }
 
 Result<PcmBuffer> DecodeSink::Finish() && {
-  if (frames_ == 0) return InvalidArgument(container_ + " audio contains no samples", kField);
+  if (frames_ == 0) return InvalidArgument(container_ + " audio contains no samples", kAudioField);
   if (resampler_) {
     const std::size_t base = out_.samples.size();
     VOX_RETURN_IF_ERROR(resampler_->Flush(out_.samples));

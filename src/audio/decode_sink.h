@@ -23,6 +23,9 @@
 
 namespace vox::audio::internal {
 
+// The request field every decoding error names.
+inline constexpr const char* kAudioField = "audio";
+
 class DecodeSink {
  public:
   // Checks the stream's rate and channel count against `options`; errors

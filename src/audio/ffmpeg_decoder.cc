@@ -19,11 +19,11 @@ extern "C" {
 #include <string>
 
 #include "audio/decode_sink.h"
+#include "audio/ffmpeg_error.h"
 
 namespace vox::audio::internal {
 namespace {
 
-constexpr const char* kField = "audio";
 // The only decoders a file may reach. All three are ffmpeg's native ones and
 // output float (planar), which DecodeSink takes without conversion.
 constexpr const char* kCodecWhitelist = "opus,vorbis,aac";
@@ -31,12 +31,6 @@ constexpr int kAvioBufferSize = 32 * 1024;
 // Real recordings have one or two tracks; a file declaring thousands only
 // makes the demuxer allocate per-stream state.
 constexpr unsigned kMaxStreams = 16;
-
-std::string AvError(int code) {
-  char text[AV_ERROR_MAX_STRING_SIZE] = {};
-  av_strerror(code, text, sizeof(text));
-  return text;
-}
 
 // No legitimate upload (50 MB at most, ten minutes) needs one allocation
 // this big; the MP4 demuxer sizes tables from counts a file declares, and a
@@ -117,11 +111,11 @@ std::unexpected<Error> FfmpegError(int code, const std::string& what, const char
   if (code == AVERROR(ENOMEM)) {
     return MakeError(ErrorCode::kResourceExhausted,
                      std::string(name) + " audio needs more memory than allowed while " + what,
-                     kField);
+                     kAudioField);
   }
   return InvalidArgument("corrupt or truncated " + std::string(name) + " audio: " + what +
                              " failed (" + AvError(code) + ")",
-                         kField);
+                         kAudioField);
 }
 
 const char* ContainerName(FfmpegContainer container) {
@@ -184,7 +178,7 @@ class FrameCollector {
       channels_ = channels;
     } else if (frame.sample_rate != rate_ || channels != channels_) {
       return InvalidArgument(
-          std::string(name_) + " audio changes sample rate or channels mid-stream", kField);
+          std::string(name_) + " audio changes sample rate or channels mid-stream", kAudioField);
     }
     if (frame.nb_samples <= 0) return {};
     const auto frames = static_cast<std::size_t>(frame.nb_samples);
@@ -200,7 +194,8 @@ class FrameCollector {
   }
 
   Result<PcmBuffer> Finish() && {
-    if (!sink_) return InvalidArgument(std::string(name_) + " audio contains no samples", kField);
+    if (!sink_)
+      return InvalidArgument(std::string(name_) + " audio contains no samples", kAudioField);
     return std::move(*sink_).Finish();
   }
 
@@ -256,20 +251,20 @@ Result<std::unique_ptr<AVCodecContext, CodecDeleter>> OpenDecoder(const AVStream
   if (decoder_name == nullptr) {
     return InvalidArgument("unsupported codec " + std::string(avcodec_get_name(par.codec_id)) +
                                " in " + name + " audio; accepted: Opus, Vorbis, AAC",
-                           kField);
+                           kAudioField);
   }
   // Checked before the decoder allocates per-channel state.
   if (par.ch_layout.nb_channels > options.max_channels) {
     return InvalidArgument(std::string(name) + " audio has " +
                                std::to_string(par.ch_layout.nb_channels) + " channels; at most " +
                                std::to_string(options.max_channels) + " are accepted",
-                           kField);
+                           kAudioField);
   }
   if (par.sample_rate < 0 || par.sample_rate > options.max_sample_rate) {
     return InvalidArgument(std::string(name) + " audio sample rate " +
                                std::to_string(par.sample_rate) + " Hz is over " +
                                std::to_string(options.max_sample_rate) + " Hz",
-                           kField);
+                           kAudioField);
   }
   const AVCodec* codec = avcodec_find_decoder_by_name(decoder_name);
   if (codec == nullptr)
@@ -306,7 +301,8 @@ Result<PcmBuffer> DecodeWithFfmpeg(std::string_view bytes, FfmpegContainer conta
   ConfigureFfmpegOnce();
   const char* name = ContainerName(container);
   if (container == FfmpegContainer::kMatroska && MatroskaSegmentTruncated(bytes)) {
-    return InvalidArgument("truncated webm audio: the file ends before its stated size", kField);
+    return InvalidArgument("truncated webm audio: the file ends before its stated size",
+                           kAudioField);
   }
   MemoryInput input{bytes, 0};
   // Declared before the format context so that it is destroyed after it.
@@ -314,7 +310,8 @@ Result<PcmBuffer> DecodeWithFfmpeg(std::string_view bytes, FfmpegContainer conta
   VOX_ASSIGN_OR_RETURN(FormatPtr fmt, OpenInput(&input, avio, container));
 
   const int index = av_find_best_stream(fmt.get(), AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
-  if (index < 0) return InvalidArgument(std::string(name) + " file has no audio stream", kField);
+  if (index < 0)
+    return InvalidArgument(std::string(name) + " file has no audio stream", kAudioField);
   // Other tracks (video, a second audio track) are skipped by the demuxer.
   for (unsigned i = 0; i < fmt->nb_streams; ++i) {
     if (static_cast<int>(i) != index) fmt->streams[i]->discard = AVDISCARD_ALL;

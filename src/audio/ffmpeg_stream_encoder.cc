@@ -17,6 +17,7 @@ extern "C" {
 #include <cstring>
 
 #include "audio/dsp.h"
+#include "audio/ffmpeg_error.h"
 #include "audio/stream_encoder.h"
 
 namespace vox::audio::internal {
@@ -39,12 +40,6 @@ Choice ChoiceFor(StreamFormat format, int rate) {
     default:
       return {"flac", "flac", 0};
   }
-}
-
-std::string AvError(int err) {
-  char buf[AV_ERROR_MAX_STRING_SIZE] = {};
-  av_strerror(err, buf, sizeof(buf));
-  return buf;
 }
 
 class FfmpegStreamEncoder : public StreamEncoder {

@@ -15,8 +15,6 @@
 namespace vox::audio::internal {
 namespace {
 
-constexpr const char* kField = "audio";
-
 struct Reader {
   std::string_view bytes;
   std::size_t pos = 0;
@@ -78,7 +76,7 @@ Result<std::unique_ptr<mpg123_handle, HandleDeleter>> OpenHandle(Reader* reader)
   }
   if (mpg123_replace_reader_handle(mh.get(), ReadCallback, SeekCallback, nullptr) != MPG123_OK ||
       mpg123_open_handle(mh.get(), reader) != MPG123_OK) {
-    return InvalidArgument("cannot open mp3 audio: " + HandleError(mh.get()), kField);
+    return InvalidArgument("cannot open mp3 audio: " + HandleError(mh.get()), kAudioField);
   }
   return mh;
 }
@@ -93,7 +91,7 @@ Result<PcmBuffer> DecodeMp3(std::string_view bytes, const DecodeOptions& options
   int channels = 0;
   int encoding = 0;
   if (mpg123_getformat(mh.get(), &rate, &channels, &encoding) != MPG123_OK) {
-    return InvalidArgument("cannot decode mp3 audio: " + HandleError(mh.get()), kField);
+    return InvalidArgument("cannot decode mp3 audio: " + HandleError(mh.get()), kAudioField);
   }
   VOX_ASSIGN_OR_RETURN(DecodeSink sink, DecodeSink::Create(rate, channels, options, "mp3"));
   // No up-front length check: without a LAME/Xing tag mpg123 can only guess
@@ -112,9 +110,9 @@ Result<PcmBuffer> DecodeMp3(std::string_view bytes, const DecodeOptions& options
       int new_channels = 0;
       mpg123_getformat(mh.get(), &new_rate, &new_channels, &encoding);
       if (new_rate == rate && new_channels == channels) continue;
-      return InvalidArgument("mp3 audio changes sample rate or channels mid-stream", kField);
+      return InvalidArgument("mp3 audio changes sample rate or channels mid-stream", kAudioField);
     }
-    return InvalidArgument("corrupt mp3 audio: " + HandleError(mh.get()), kField);
+    return InvalidArgument("corrupt mp3 audio: " + HandleError(mh.get()), kAudioField);
   }
   return std::move(sink).Finish();
 }

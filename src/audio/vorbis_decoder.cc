@@ -12,8 +12,6 @@
 namespace vox::audio::internal {
 namespace {
 
-constexpr const char* kField = "audio";
-
 struct Reader {
   std::string_view bytes;
   std::size_t pos = 0;
@@ -98,11 +96,11 @@ Result<PcmBuffer> DecodeVorbis(std::string_view bytes, const DecodeOptions& opti
   OggVorbis_File vf;
   const int rc = ov_open_callbacks(&reader, &vf, nullptr, 0, callbacks);
   if (rc < 0) {  // libvorbisfile has already released everything
-    return InvalidArgument("cannot decode ogg vorbis audio: " + VorbisError(rc), kField);
+    return InvalidArgument("cannot decode ogg vorbis audio: " + VorbisError(rc), kAudioField);
   }
   FileGuard guard{&vf};
   const vorbis_info* info = ov_info(&vf, -1);
-  if (info == nullptr) return InvalidArgument("ogg vorbis audio has no stream header", kField);
+  if (info == nullptr) return InvalidArgument("ogg vorbis audio has no stream header", kAudioField);
   VOX_ASSIGN_OR_RETURN(DecodeSink sink,
                        DecodeSink::Create(info->rate, info->channels, options, "ogg vorbis"));
 
@@ -116,13 +114,14 @@ Result<PcmBuffer> DecodeVorbis(std::string_view bytes, const DecodeOptions& opti
     if (n == OV_HOLE) continue;  // a gap in the data: skip it, as players do
     if (n < 0) {
       return InvalidArgument("corrupt ogg vorbis audio: " + VorbisError(static_cast<int>(n)),
-                             kField);
+                             kAudioField);
     }
     // A chained stream may switch format at a link boundary; `pcm` then has
     // the new link's channel count, so check before touching it.
     const vorbis_info* now = ov_info(&vf, -1);
     if (now == nullptr || now->rate != rate || now->channels != channels) {
-      return InvalidArgument("ogg vorbis audio changes sample rate or channels mid-stream", kField);
+      return InvalidArgument("ogg vorbis audio changes sample rate or channels mid-stream",
+                             kAudioField);
     }
     VOX_RETURN_IF_ERROR(sink.AddPlanar(pcm, static_cast<std::size_t>(n)));
   }

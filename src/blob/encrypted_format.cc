@@ -3,7 +3,6 @@
 #include <sodium.h>
 
 #include <cstring>
-#include <mutex>
 
 #include "common/crypto.h"
 
@@ -14,13 +13,6 @@ constexpr char kMagic[8] = {'V', 'O', 'X', 'E', 'N', 'C', '1', '\0'};
 static_assert(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES == 24);
 static_assert(crypto_aead_xchacha20poly1305_ietf_KEYBYTES == kEncryptionKeyBytes);
 static_assert(crypto_aead_xchacha20poly1305_ietf_ABYTES == kEncryptionTagBytes);
-
-void EnsureSodium() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    if (sodium_init() < 0) std::abort();  // no CSPRNG: nothing can be encrypted safely
-  });
-}
 
 void PutLe(std::string& out, uint64_t value, int bytes) {
   for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
@@ -165,9 +157,9 @@ Result<std::string> DecryptBlob(std::string_view blob, const EncryptionKeys& key
   VOX_ASSIGN_OR_RETURN(EncryptedHeader header, ParseEncryptedHeader(blob, blob_key));
   VOX_ASSIGN_OR_RETURN(const EncryptionKey* key, KeyFor(header, keys, blob_key));
   if (blob.size() != header.encrypted_size()) {
-    return Internal("blob " + std::string(blob_key) + " is damaged: " +
-                    std::to_string(blob.size()) + " bytes where its header says " +
-                    std::to_string(header.encrypted_size()));
+    return Internal("blob " + std::string(blob_key) +
+                    " is damaged: " + std::to_string(blob.size()) +
+                    " bytes where its header says " + std::to_string(header.encrypted_size()));
   }
   std::string plain;
   plain.reserve(header.size);

@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <mutex>
+
 #include "common/base64.h"
 #include "common/crypto.h"
 #include "common/secret_file.h"
@@ -12,8 +14,15 @@ std::string EncryptionKeyId(std::string_view key_bytes) {
   return Sha256Hex(key_bytes).substr(0, 16);
 }
 
+void EnsureSodium() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (sodium_init() < 0) std::abort();  // no CSPRNG: nothing can be encrypted safely
+  });
+}
+
 std::string NewEncryptionKeyBase64() {
-  if (sodium_init() < 0) std::abort();  // no CSPRNG
+  EnsureSodium();
   std::string key(kEncryptionKeyBytes, '\0');
   randombytes_buf(key.data(), key.size());
   return Base64Encode(key);

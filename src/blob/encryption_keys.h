@@ -43,6 +43,9 @@ class EncryptionKeys {
 // The id of a raw key, as above.
 std::string EncryptionKeyId(std::string_view key_bytes);
 
+// Initializes libsodium once (aborts without a CSPRNG: nothing could be encrypted safely).
+void EnsureSodium();
+
 // 32 bytes from the OS CSPRNG, base64: a line for the key file.
 std::string NewEncryptionKeyBase64();
 

@@ -9,6 +9,7 @@
 #include "cli/cloning_setup.h"
 #include "cli/commands.h"
 #include "cli/errors.h"
+#include "cli/open_store.h"
 #include "cli/platform.h"
 #include "cloning/clone_metadata.h"
 #include "common/clock.h"
@@ -50,8 +51,9 @@ Result<Offline> OpenOffline(PlatformConfig& config) {
   VOX_RETURN_IF_ERROR(config.Finalize());
   VOX_RETURN_IF_ERROR(MigrateDatabase(config));
   Offline o;
-  VOX_ASSIGN_OR_RETURN(o.store, store::OpenStore(config.database_url));
-  VOX_ASSIGN_OR_RETURN(o.blobs, blob::OpenBlobStore(config.storage_url, config.encryption_key_file));
+  VOX_ASSIGN_OR_RETURN(o.store, OpenConfiguredStore(config));
+  VOX_ASSIGN_OR_RETURN(o.blobs,
+                       blob::OpenBlobStore(config.storage_url, config.encryption_key_file));
   engines::EnginesConfig engines_config;
   engines_config.espeak = false;  // conversions start from flite voices only
   VOX_ASSIGN_OR_RETURN(o.engines, engines::EngineRegistry::Create(engines_config));
@@ -149,7 +151,7 @@ Status RunProtectedAdd(CloneOptions& o) {
 Status RunProtectedList(CloneOptions& o) {
   VOX_RETURN_IF_ERROR(o.config.Finalize());
   VOX_RETURN_IF_ERROR(MigrateDatabase(o.config));
-  VOX_ASSIGN_OR_RETURN(auto store, store::OpenStore(o.config.database_url));
+  VOX_ASSIGN_OR_RETURN(auto store, OpenConfiguredStore(o.config));
   VOX_ASSIGN_OR_RETURN(auto all, store->ListProtectedVoices());
   json out = json::array();
   for (const auto& p : all)

@@ -1,4 +1,5 @@
-// vox encryption new-key / rotate: encryption at rest (src/blob/encrypted_blob_store.h).
+// vox encryption new-key / rotate: encryption at rest (src/blob/encrypted_blob_store.h for
+// blobs, blob/sealed_field_cipher.h for voices' biometric data in the database).
 // A rotation: put the new key first in VOX_ENCRYPTION_KEY_FILE (keep the old one below it),
 // restart or roll the platform, run `vox encryption rotate`, then delete the old line.
 #include <iostream>
@@ -7,14 +8,14 @@
 #include "blob/encrypted_blob_store.h"
 #include "cli/commands.h"
 #include "cli/errors.h"
+#include "cli/open_store.h"
+#include "cli/platform_config.h"
 
 namespace vox::cli {
 namespace {
 
 struct RotateOptions {
-  std::string data_dir = "data";
-  std::string storage_url;
-  std::string key_file;
+  PlatformConfig config;  // data dir, database, storage, key file
   std::string prefix;
 };
 
@@ -31,33 +32,39 @@ void AddEncryptionCommand(CLI::App& app) {
   auto o = std::make_shared<RotateOptions>();
   CLI::App* rotate = cmd->add_subcommand(
       "rotate",
-      "Re-encrypt every stored blob under the first key of the key file (and encrypt those "
-      "stored before encryption was on). Safe while the platform serves. Prints a JSON report.");
-  rotate->add_option("--data", o->data_dir, "Data directory")
-      ->envname("VOX_DATA_DIR")
-      ->capture_default_str();
-  rotate->add_option("--storage-url", o->storage_url, "Default: file://DATA/blobs")
-      ->envname("VOX_STORAGE_URL");
-  rotate->add_option("--encryption-key-file", o->key_file, "The keys, the new one first")
-      ->envname("VOX_ENCRYPTION_KEY_FILE")
-      ->required();
-  rotate->add_option("--prefix", o->prefix, "Only blobs whose key starts with this");
+      "Re-encrypt every stored blob and every voice's biometric data in the database under "
+      "the first key of the key file (and encrypt what was stored before encryption was on). "
+      "Safe while the platform serves. Prints a JSON report.");
+  o->config.AddOptions(*rotate);
+  rotate->add_option("--prefix", o->prefix,
+                     "Only blobs whose key starts with this (the database is left as it is)");
   rotate->callback([o] {
-    if (o->storage_url.empty()) o->storage_url = "file://" + o->data_dir + "/blobs";
-    auto keys = blob::EncryptionKeys::Load(o->key_file, "VOX_ENCRYPTION_KEY_FILE");
+    const PlatformConfig& config = o->config;
+    ExitOnError("encryption rotate", o->config.Finalize());
+    if (config.encryption_key_file.empty()) {
+      Fail("encryption rotate",
+           InvalidArgument("--encryption-key-file (VOX_ENCRYPTION_KEY_FILE) is required").error());
+    }
+    auto keys = blob::EncryptionKeys::Load(config.encryption_key_file, "VOX_ENCRYPTION_KEY_FILE");
     if (!keys) Fail("encryption rotate", keys.error());
-    auto inner = blob::OpenBlobStore(o->storage_url);
+    auto inner = blob::OpenBlobStore(config.storage_url);
     if (!inner) Fail("encryption rotate", inner.error());
-    blob::EncryptedBlobStore store(std::move(*inner), std::move(*keys));
-    auto report = store.Rotate(o->prefix);
+    blob::EncryptedBlobStore blobs(std::move(*inner), std::move(*keys));
+    auto report = blobs.Rotate(o->prefix);
     if (!report) Fail("encryption rotate", report.error());
-    std::cout << nlohmann::json{{"key", store.keys().current().id},
-                                {"blobs", report->blobs},
-                                {"rewritten", report->rewritten},
-                                {"encrypted", report->encrypted},
-                                {"current", report->current}}
-                     .dump()
-              << std::endl;
+    nlohmann::json out{{"key", blobs.keys().current().id},
+                       {"blobs", report->blobs},
+                       {"rewritten", report->rewritten},
+                       {"encrypted", report->encrypted},
+                       {"current", report->current}};
+    if (o->prefix.empty()) {
+      auto store = OpenConfiguredStore(config);
+      if (!store) Fail("encryption rotate", store.error());
+      auto resealed = (*store)->ResealVoiceFields();
+      if (!resealed) Fail("encryption rotate", resealed.error());
+      out["voice_fields"] = *resealed;
+    }
+    std::cout << out.dump() << std::endl;
   });
 }
 

@@ -7,6 +7,7 @@
 #include "asr/transcriber.h"
 #include "cli/engine_setup.h"
 #include "cli/errors.h"
+#include "cli/open_store.h"
 #include "cli/platform_config.h"
 #include "rollout/quality_gate.h"
 #include "rollout/seed_models.h"
@@ -44,7 +45,7 @@ Result<Opened> Open(const RolloutOptions& o) {
   config.database_url = o.database_url;
   VOX_RETURN_IF_ERROR(config.Finalize());
   Opened opened;
-  VOX_ASSIGN_OR_RETURN(opened.store, store::OpenStore(config.database_url));
+  VOX_ASSIGN_OR_RETURN(opened.store, OpenConfiguredStore(config));
   VOX_RETURN_IF_ERROR(opened.store->Migrate());
   VOX_ASSIGN_OR_RETURN(
       opened.engines,

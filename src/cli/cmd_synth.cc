@@ -14,6 +14,7 @@
 #include "cli/commands.h"
 #include "cli/engine_setup.h"
 #include "cli/errors.h"
+#include "cli/open_store.h"
 #include "cli/platform_config.h"
 #include "cloning/voice_resolver.h"
 #include "engines/engine_registry.h"
@@ -49,7 +50,7 @@ Status BindClone(SynthOptions& o, engines::SynthesisParams& params) {
   config.data_dir = o.data_dir;
   config.database_url = o.database_url;
   VOX_RETURN_IF_ERROR(config.Finalize());
-  VOX_ASSIGN_OR_RETURN(auto store, store::OpenStore(config.database_url));
+  VOX_ASSIGN_OR_RETURN(auto store, OpenConfiguredStore(config));
   VOX_RETURN_IF_ERROR(store->Migrate());
   VOX_ASSIGN_OR_RETURN(auto voice,
                        cloning::VoiceResolver(*store).ForSynthesis(o.voice, std::nullopt));

@@ -8,6 +8,7 @@
 #include "cache/audio_cache.h"
 #include "cli/commands.h"
 #include "cli/errors.h"
+#include "cli/open_store.h"
 #include "cli/platform.h"
 #include "cloning/consent_revocation.h"
 #include "store/store.h"
@@ -23,7 +24,7 @@ struct RevokeOptions {
 Status RunRevoke(RevokeOptions& o) {
   VOX_RETURN_IF_ERROR(o.config.Finalize());
   VOX_RETURN_IF_ERROR(MigrateDatabase(o.config));
-  VOX_ASSIGN_OR_RETURN(auto store, store::OpenStore(o.config.database_url));
+  VOX_ASSIGN_OR_RETURN(auto store, OpenConfiguredStore(o.config));
   VOX_ASSIGN_OR_RETURN(auto blobs, blob::OpenBlobStore(o.config.storage_url));
   VOX_ASSIGN_OR_RETURN(auto cache, cache::OpenAudioCache(o.config.cache_url, *store));
   const cloning::Actor actor{"", std::nullopt, "", "cli"};

@@ -21,6 +21,7 @@
 #include "cli/component_configs.h"
 #include "cli/data_dir.h"
 #include "cli/engine_setup.h"
+#include "cli/open_store.h"
 #include "cli/platform_health.h"
 #include "cloning/voice_creation.h"
 #include "common/crypto.h"
@@ -116,7 +117,7 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
   }
   spdlog::info("vox starting: {}", config.ToString());
 
-  VOX_ASSIGN_OR_RETURN(auto store, store::OpenStore(config.database_url));
+  VOX_ASSIGN_OR_RETURN(auto store, OpenConfiguredStore(config));
   VOX_RETURN_IF_ERROR(store->Migrate());
   VOX_ASSIGN_OR_RETURN(std::string secret, LoadOrCreateSecret(config));
   const EngineSetup engine_setup{.models_flag = config.model_dir,
@@ -139,7 +140,8 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
       spdlog::error("model reload failed, the voices are unchanged: {}", reloaded.error().message);
     }
   };
-  VOX_ASSIGN_OR_RETURN(auto blobs, blob::OpenBlobStore(config.storage_url, config.encryption_key_file));
+  VOX_ASSIGN_OR_RETURN(auto blobs,
+                       blob::OpenBlobStore(config.storage_url, config.encryption_key_file));
   VOX_ASSIGN_OR_RETURN(auto queue, queue::OpenQueue(config.queue_url, *store));
   VOX_ASSIGN_OR_RETURN(auto cache, cache::OpenAudioCache(config.cache_url, *store));
 

@@ -3,10 +3,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "common/field_cipher.h"
 #include "common/status.h"
 #include "store/types.h"
 
@@ -53,6 +55,17 @@ class VoiceStore {
   virtual Result<std::vector<ProtectedVoiceRecord>> ListProtectedVoices() = 0;
   // Removes it for good. kNotFound when absent.
   virtual Status DeleteProtectedVoice(const std::string& id) = 0;
+
+  // --- encryption of biometric data (VOX_ENCRYPTION_KEY_FILE) ------------------
+  // With a cipher, voices.metadata (a clone's embedding, profile and conversion) and
+  // protected_voices.embedding are sealed when written and opened when read; rows written
+  // before stay readable as they are. Without one, reading a sealed row is kFailedPrecondition
+  // naming VOX_ENCRYPTION_KEY_FILE. Set once, before the store is shared between threads.
+  virtual void UseFieldCipher(std::shared_ptr<const FieldCipher> cipher) = 0;
+  // Seals every such field not yet sealed with the cipher's current key (after encryption is
+  // turned on or a key rotated); returns how many rows changed. kFailedPrecondition without a
+  // cipher. Safe beside live traffic: a row that changes meanwhile is left to its writer.
+  virtual Result<int64_t> ResealVoiceFields() = 0;
 };
 
 }  // namespace vox::store

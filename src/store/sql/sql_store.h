@@ -90,6 +90,10 @@ class SqlStore final : public Store {
   Result<ProtectedVoiceRecord> CreateProtectedVoice(ProtectedVoiceRecord voice) override;
   Result<std::vector<ProtectedVoiceRecord>> ListProtectedVoices() override;
   Status DeleteProtectedVoice(const std::string& id) override;
+  void UseFieldCipher(std::shared_ptr<const FieldCipher> cipher) override {
+    cipher_ = std::move(cipher);
+  }
+  Result<int64_t> ResealVoiceFields() override;
 
   Result<Model> UpsertModel(Model model) override;
   Result<std::vector<Model>> ListModels(const std::optional<std::string>& engine) override;
@@ -129,6 +133,13 @@ class SqlStore final : public Store {
 
   const Dialect& dialect() const { return backend_->dialect(); }
 
+  // Biometric fields (sql_voices.cc): sealed with cipher_ when one is set.
+  std::string SealField(const std::string& plain, std::string_view column,
+                        const std::string& id) const;
+  Result<std::string> OpenField(const std::string& stored, std::string_view column,
+                                const std::string& id) const;
+  Result<Voice> ReadOpenVoice(const Rows& rows, int r) const;
+
   // Shared by GetJob, the claims and ExtendLease.
   static Result<Job> LoadJob(Session& s, const std::string& id);
   // Marks `id` picked by `worker_id`, logs it, and returns the job; the
@@ -137,11 +148,12 @@ class SqlStore final : public Store {
                              int64_t lease_ms, int64_t now, const std::string& message);
   static DbStatus InsertEvent(Session& s, const std::string& job_id, JobStatus status, int64_t at,
                               int attempt, const std::string& message);
-  static DbStatus InsertVoice(Session& s, const Voice& voice);
+  DbStatus InsertVoice(Session& s, const Voice& voice) const;  // seals its metadata
   // CreateJob, inserting `voice` first in the same transaction when given.
   Result<CreateJobResult> CreateJobWith(Job job, std::vector<JobEvent> events, const Voice* voice);
 
   std::unique_ptr<Backend> backend_;
+  std::shared_ptr<const FieldCipher> cipher_;  // null: fields are written as they are
 };
 
 }  // namespace vox::store::sql

@@ -10,6 +10,39 @@ namespace vox::store::sql {
 
 using std::string;
 
+namespace {
+
+// The columns that hold biometric data, named in each sealed value's context.
+constexpr std::string_view kVoiceMetadata = "voices.metadata";
+constexpr std::string_view kProtectedEmbedding = "protected_voices.embedding";
+
+string FieldContext(std::string_view column, const string& id) { return string(column) + "/" + id; }
+
+}  // namespace
+
+// '{}' (a deleted voice, a built-in one) holds nothing to hide and stays readable in SQL.
+string SqlStore::SealField(const string& plain, std::string_view column, const string& id) const {
+  if (!cipher_ || plain == "{}") return plain;
+  return cipher_->Seal(plain, FieldContext(column, id));
+}
+
+Result<string> SqlStore::OpenField(const string& stored, std::string_view column,
+                                   const string& id) const {
+  if (!IsSealedField(stored)) return stored;
+  if (!cipher_) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     string(column) + " of '" + id +
+                         "' is encrypted: set VOX_ENCRYPTION_KEY_FILE to the key file");
+  }
+  return cipher_->Open(stored, FieldContext(column, id));
+}
+
+Result<Voice> SqlStore::ReadOpenVoice(const Rows& rows, int r) const {
+  VOX_ASSIGN_OR_RETURN(Voice v, ReadVoice(rows, r));
+  VOX_ASSIGN_OR_RETURN(v.metadata, OpenField(v.metadata, kVoiceMetadata, v.id));
+  return v;
+}
+
 Result<Voice> SqlStore::CreateVoice(Voice v) {
   if (v.kind == VoiceKind::kBuiltin && v.user_id) {
     return InvalidArgument("a built-in voice has no owner");
@@ -26,11 +59,12 @@ Result<Voice> SqlStore::CreateVoice(Voice v) {
   });
 }
 
-DbStatus SqlStore::InsertVoice(Session& s, const Voice& v) {
+DbStatus SqlStore::InsertVoice(Session& s, const Voice& v) const {
   Params p;
   p.Text(v.id).OptText(v.user_id).Text(v.name).Text(VoiceKindName(v.kind));
   p.Text(VoiceStatusName(v.status)).Text(v.engine).Text(v.base_voice);
-  p.Text(v.language).Text(v.gender).Text(v.metadata).Int(v.created_at);
+  p.Text(v.language).Text(v.gender).Text(SealField(v.metadata, kVoiceMetadata, v.id));
+  p.Int(v.created_at);
   p.Int(v.updated_at).OptInt(v.deleted_at);
   VOX_RETURN_IF_ERROR(s.Query(string("INSERT INTO voices (") + kVoiceColumns +
                                   ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
@@ -48,7 +82,7 @@ Result<std::vector<Voice>> SqlStore::ListVoicesInStatus(VoiceStatus status, int 
                                             Params().Text(VoiceStatusName(status)).Int(limit)));
     std::vector<Voice> voices;
     for (int r = 0; r < rows.size(); ++r) {
-      VOX_ASSIGN_OR_RETURN(Voice v, ReadVoice(rows, r));
+      VOX_ASSIGN_OR_RETURN(Voice v, ReadOpenVoice(rows, r));
       voices.push_back(std::move(v));
     }
     return voices;
@@ -61,7 +95,7 @@ Result<Voice> SqlStore::GetVoice(const string& id) {
                          s.Query(string("SELECT ") + kVoiceColumns + " FROM voices WHERE id = ?1",
                                  Params().Text(id)));
     if (rows.empty()) return NotFound("no voice '" + id + "'");
-    return ReadVoice(rows, 0);
+    return ReadOpenVoice(rows, 0);
   });
 }
 
@@ -79,7 +113,7 @@ Result<std::vector<Voice>> SqlStore::ListVoices(const std::optional<string>& use
                                  Params().OptText(user_id).Bool(include_builtin)));
     std::vector<Voice> voices;
     for (int r = 0; r < rows.size(); ++r) {
-      VOX_ASSIGN_OR_RETURN(Voice v, ReadVoice(rows, r));
+      VOX_ASSIGN_OR_RETURN(Voice v, ReadOpenVoice(rows, r));
       voices.push_back(std::move(v));
     }
     return voices;
@@ -91,24 +125,21 @@ Result<Voice> SqlStore::UpdateVoice(const VoiceUpdate& update) {
     return InvalidArgument("a voice is deleted or revoked with DeleteVoice or RevokeVoice");
   }
   const int64_t at = update.at != 0 ? update.at : NowMs();
-  std::optional<string> status, only_if;
+  std::optional<string> status, only_if, metadata;
+  if (update.metadata) metadata = SealField(*update.metadata, kVoiceMetadata, update.id);
   if (update.status) status = string(VoiceStatusName(*update.status));
   if (update.only_if) only_if = string(VoiceStatusName(*update.only_if));
   return Write([&](Session& s) -> Result<Voice> {
     VOX_ASSIGN_OR_RETURN(
         Rows rows,
-        s.Query(string("UPDATE voices SET status = COALESCE(CAST(?1 AS TEXT), status), "
-                       "metadata = COALESCE(CAST(?2 AS TEXT), metadata), updated_at = ?3 "
-                       "WHERE id = ?4 AND status NOT IN ('deleted', 'revoked') AND "
-                       "(CAST(?5 AS TEXT) IS NULL OR status = ?5) RETURNING ") +
-                    kVoiceColumns,
-                Params()
-                    .OptText(status)
-                    .OptText(update.metadata)
-                    .Int(at)
-                    .Text(update.id)
-                    .OptText(only_if)));
-    if (!rows.empty()) return ReadVoice(rows, 0);
+        s.Query(
+            string("UPDATE voices SET status = COALESCE(CAST(?1 AS TEXT), status), "
+                   "metadata = COALESCE(CAST(?2 AS TEXT), metadata), updated_at = ?3 "
+                   "WHERE id = ?4 AND status NOT IN ('deleted', 'revoked') AND "
+                   "(CAST(?5 AS TEXT) IS NULL OR status = ?5) RETURNING ") +
+                kVoiceColumns,
+            Params().OptText(status).OptText(metadata).Int(at).Text(update.id).OptText(only_if)));
+    if (!rows.empty()) return ReadOpenVoice(rows, 0);
     // A deleted or revoked voice stays so: its row exists but takes no more updates.
     VOX_ASSIGN_OR_RETURN(
         Rows found, s.Query("SELECT status FROM voices WHERE id = ?1", Params().Text(update.id)));
@@ -139,12 +170,12 @@ Result<Voice> SqlStore::RevokeVoice(const string& id, const string& metadata, in
         s.Query("UPDATE voices SET status = 'revoked', metadata = ?1, "
                 "updated_at = ?2 WHERE id = ?3 AND status NOT IN ('deleted', "
                 "'revoked')",
-                Params().Text(metadata).Int(at).Text(id)));
+                Params().Text(SealField(metadata, kVoiceMetadata, id)).Int(at).Text(id)));
     VOX_ASSIGN_OR_RETURN(Rows rows,
                          s.Query(string("SELECT ") + kVoiceColumns + " FROM voices WHERE id = ?1",
                                  Params().Text(id)));
     if (rows.empty()) return NotFound("no voice '" + id + "'");
-    VOX_ASSIGN_OR_RETURN(Voice v, ReadVoice(rows, 0));
+    VOX_ASSIGN_OR_RETURN(Voice v, ReadOpenVoice(rows, 0));
     if (v.status == VoiceStatus::kDeleted) {
       return MakeError(ErrorCode::kFailedPrecondition, "voice '" + id + "' is deleted");
     }
@@ -161,7 +192,8 @@ Result<ProtectedVoiceRecord> SqlStore::CreateProtectedVoice(ProtectedVoiceRecord
   if (v.created_at == 0) v.created_at = NowMs();
   return Write([&](Session& s) -> Result<ProtectedVoiceRecord> {
     Params p;
-    p.Text(v.id).Text(v.name).Text(v.embedding).OptText(v.created_by).Int(v.created_at);
+    p.Text(v.id).Text(v.name).Text(SealField(v.embedding, kProtectedEmbedding, v.id));
+    p.OptText(v.created_by).Int(v.created_at);
     VOX_RETURN_IF_ERROR(s.Query(string("INSERT INTO protected_voices (") + kProtectedVoiceColumns +
                                     ") VALUES (?1, ?2, ?3, ?4, ?5)",
                                 p));
@@ -175,7 +207,11 @@ Result<std::vector<ProtectedVoiceRecord>> SqlStore::ListProtectedVoices() {
                                             " FROM protected_voices ORDER BY created_at, id" +
                                             dialect().byte_order));
     std::vector<ProtectedVoiceRecord> voices;
-    for (int r = 0; r < rows.size(); ++r) voices.push_back(ReadProtectedVoice(rows, r));
+    for (int r = 0; r < rows.size(); ++r) {
+      ProtectedVoiceRecord v = ReadProtectedVoice(rows, r);
+      VOX_ASSIGN_OR_RETURN(v.embedding, OpenField(v.embedding, kProtectedEmbedding, v.id));
+      voices.push_back(std::move(v));
+    }
     return voices;
   });
 }
@@ -187,6 +223,55 @@ Status SqlStore::DeleteProtectedVoice(const string& id) {
     if (rows.affected() == 0) return NotFound("no protected voice '" + id + "'");
     return {};
   });
+}
+
+// --- rotation -------------------------------------------------------------------
+
+Result<int64_t> SqlStore::ResealVoiceFields() {
+  if (!cipher_) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "resealing voice data needs VOX_ENCRYPTION_KEY_FILE");
+  }
+  int64_t changed = 0;
+  // Each table in pages by id; each row rewritten only if it still holds what was read
+  // (compare and set), so a concurrent update is never overwritten with older data.
+  struct Table {
+    const char* name;
+    const char* column;
+    std::string_view context;
+  };
+  for (const Table& t : {Table{"voices", "metadata", kVoiceMetadata},
+                         Table{"protected_voices", "embedding", kProtectedEmbedding}}) {
+    string after;
+    for (;;) {
+      VOX_ASSIGN_OR_RETURN(Rows rows, Read([&](Session& s) -> Result<Rows> {
+                             VOX_ASSIGN_OR_RETURN(
+                                 Rows page, s.Query(string("SELECT id, ") + t.column + " FROM " +
+                                                        t.name + " WHERE id > ?1 ORDER BY id" +
+                                                        dialect().byte_order + " LIMIT 200",
+                                                    Params().Text(after)));
+                             return page;
+                           }));
+      if (rows.empty()) break;
+      for (int r = 0; r < rows.size(); ++r) {
+        const string id = rows.Text(r, 0), stored = rows.Text(r, 1);
+        after = id;
+        if (stored == "{}" || cipher_->SealedWithCurrentKey(stored)) continue;
+        VOX_ASSIGN_OR_RETURN(string plain, OpenField(stored, t.context, id));
+        const string sealed = cipher_->Seal(plain, FieldContext(t.context, id));
+        VOX_ASSIGN_OR_RETURN(int64_t n, Write([&](Session& s) -> Result<int64_t> {
+                               VOX_ASSIGN_OR_RETURN(
+                                   Rows updated,
+                                   s.Query(string("UPDATE ") + t.name + " SET " + t.column +
+                                               " = ?1 WHERE id = ?2 AND " + t.column + " = ?3",
+                                           Params().Text(sealed).Text(id).Text(stored)));
+                               return updated.affected();
+                             }));
+        changed += n;
+      }
+    }
+  }
+  return changed;
 }
 
 }  // namespace vox::store::sql
