@@ -43,7 +43,7 @@ start_vox_serve() {
     exited "$vox_pid" && { cat "$tmp/$name.err" >&2; return 1; }
     sleep 0.05
   done
-  vox_port=$(sed -n 's|^vox: listening on http://127.0.0.1:\([0-9]*\)$|\1|p' "$out")
+  vox_port=$(sed -n 's|^vox: listening on https\{0,1\}://127.0.0.1:\([0-9]*\)$|\1|p' "$out")
   vox_key=$(grep -oE '^vox_[A-Za-z0-9_-]{40}$' "$out" | head -1)
   [[ -n "$vox_port" && -n "$vox_key" ]] || { log "vox $name did not start"; return 1; }
 }

@@ -26,6 +26,8 @@ packages=(
   # tests and benchmarks: reference engines, an ASR nobody here wrote, load tools
   flite espeak-ng pocketsphinx pocketsphinx-en-us libpocketsphinx-dev libsphinxbase-dev
   sox wrk nginx-light procps jq
+  # TLS tests and bench: certificates made at test time and an independent TLS client
+  openssl
   # backup tests: the sqlite3 shell compares restored tables row for row
   sqlite3
   # S3 tests: an independent S3 client to cross-check against

@@ -47,6 +47,9 @@ void LogAccess(const http::RequestLog& log, const std::string& method, const std
 
 Status ApiServerConfig::Validate() const {
   VOX_RETURN_IF_ERROR(http.Validate());
+  if (!internal_listen.empty()) {
+    VOX_RETURN_IF_ERROR(http::ParseListenAddress(internal_listen, "VOX_INTERNAL_LISTEN"));
+  }
   if (handler_threads < 1 || handler_threads > 256) {
     return InvalidArgument("must be 1..256", "VOX_API_HANDLER_THREADS");
   }
@@ -101,15 +104,29 @@ ApiServer::ApiServer(ApiServerConfig config, JobService& jobs, Authenticator& au
       std::make_unique<elevenlabs::CatalogRoute>(auth_, limiter_, engines_, store_, cloner_, post);
   elevenlabs_stream_input_ = std::make_unique<elevenlabs::StreamInputRoute>(
       elevenlabs::StreamInputDeps{*streams_, auth_, limiter_, post, {}});
-  server_ = std::make_unique<http::HttpServer>(
-      config_.http, BuildRouter(), [this](const http::RequestLog& log) {
-        std::string method(log.method.empty() ? "-" : log.method);
-        std::string route(log.route);
-        requests_.With({method, route, std::to_string(log.status)}).Inc();
-        const double seconds = std::chrono::duration<double>(log.duration).count();
-        latency_.With({method, route}).Observe(seconds);
-        LogAccess(log, method, route, seconds);
-      });
+  auto observe = [this](const http::RequestLog& log) {
+    std::string method(log.method.empty() ? "-" : log.method);
+    std::string route(log.route);
+    requests_.With({method, route, std::to_string(log.status)}).Inc();
+    const double seconds = std::chrono::duration<double>(log.duration).count();
+    latency_.With({method, route}).Observe(seconds);
+    LogAccess(log, method, route, seconds);
+  };
+  http::Router internal;
+  const bool split = !config_.internal_listen.empty();
+  server_ = std::make_unique<http::HttpServer>(config_.http,
+                                               BuildRouter(split ? &internal : nullptr), observe);
+  if (split) {
+    // The public listener's limits and timeouts, one io thread, never TLS: it is meant for a
+    // private interface (a Prometheus scrape, a probe, an operator).
+    http::HttpServerConfig internal_http = config_.http;
+    internal_http.listen = config_.internal_listen;
+    internal_http.io_threads = 1;
+    internal_http.tls_cert_file.clear();
+    internal_http.tls_key_file.clear();
+    internal_server_ =
+        std::make_unique<http::HttpServer>(internal_http, std::move(internal), observe);
+  }
 }
 
 ApiServer::~ApiServer() { handler_pool_.join(); }
@@ -122,9 +139,19 @@ void ApiServer::UseMeter(UsageMeter* meter, std::unique_ptr<TokenBuckets> shared
   if (shared) limiter_.UseShared(std::move(shared), metrics_);
 }
 
-Status ApiServer::Start() { return server_->Start(); }
+Status ApiServer::Start() {
+  if (internal_server_) {
+    if (auto started = internal_server_->Start(); !started) {
+      Error e = started.error();
+      if (e.field.empty() || e.field == "listen") e.field = "VOX_INTERNAL_LISTEN";
+      return std::unexpected(e);
+    }
+  }
+  return server_->Start();
+}
 
 void ApiServer::Stop(std::chrono::milliseconds grace) {
+  if (internal_server_) internal_server_->Stop(grace);
   server_->Stop(grace);
   handler_pool_.join();
   streams_->Stop();  // their connections are closed: each stream stops at its next check
@@ -166,15 +193,16 @@ void ApiServer::Authed(Request& request, Responder respond,
           });
 }
 
-http::Router ApiServer::BuildRouter() {
+http::Router ApiServer::BuildRouter(http::Router* internal) {
   http::Router router;
+  http::Router* target = &router;  // where route() adds: switched for the operators' routes
   // Every route names the scope a caller needs (nullopt: no credential; the
   // audio URL carries its own signature). Undeclared routes need admin.
   constexpr std::optional<Scope> kPublic;
   auto route = [&](std::string_view method, std::string_view pattern, std::optional<Scope> scope,
                    http::Handler handler, http::RouteOptions options = {}) {
     if (scope) scopes_.Declare(method, pattern, *scope);
-    auto added = router.Add(method, pattern, std::move(handler), std::move(options));
+    auto added = target->Add(method, pattern, std::move(handler), std::move(options));
     if (!added) spdlog::critical("route {} {}: {}", method, pattern, added.error().ToString());
   };
   auto add = [&](std::string_view method, std::string_view pattern, std::optional<Scope> scope,
@@ -211,31 +239,39 @@ http::Router ApiServer::BuildRouter() {
        .spool_above_bytes = upload.spool_above_bytes,
        .gate = AuthGate()});
   add("GET", "/v1/voice/consent-statement", Scope::kVoicesWrite, &ApiServer::ConsentStatement);
-  add("POST", "/v1/admin/protected-voices", Scope::kAdmin, &ApiServer::AddProtectedVoice,
-      {.max_body_bytes = upload.max_body_bytes,
-       .spool_above_bytes = upload.spool_above_bytes,
-       .gate = AuthGate()});
-  add("GET", "/v1/admin/protected-voices", Scope::kAdmin, &ApiServer::ListProtectedVoices);
-  add("DELETE", "/v1/admin/protected-voices/{id}", Scope::kAdmin, &ApiServer::RemoveProtectedVoice);
   add("GET", "/v1/models", Scope::kTtsRead, &ApiServer::ListModels);
   add("GET", "/v1/usage", Scope::kTtsRead, &ApiServer::Usage);
   // The client authenticates itself (Basic or the form); no bearer credential.
   if (oauth_ != nullptr) {
     add("POST", "/v1/oauth/token", kPublic, &ApiServer::OAuthToken, {.max_body_bytes = 16 * 1024});
   }
+  AddElevenLabsRoutes(router);  // xi-api-key: each route checks its scope itself
+  auto healthz = [](Request&, Responder respond) { respond(http::Json(200, {{"status", "ok"}})); };
+  (void)router.Add("GET", "/healthz", healthz);
+
+  // Operators' routes: on the internal listener when there is one. Admin routes still need an
+  // admin credential there; /metrics and /readyz need none.
+  if (internal != nullptr) {
+    add("GET", "/readyz", kPublic, &ApiServer::ReadyBrief);  // public: the verdict only
+    (void)internal->Add("GET", "/healthz", healthz);
+    target = internal;
+  }
+  add("GET", "/readyz", kPublic, &ApiServer::Ready);
+  add("POST", "/v1/admin/protected-voices", Scope::kAdmin, &ApiServer::AddProtectedVoice,
+      {.max_body_bytes = upload.max_body_bytes,
+       .spool_above_bytes = upload.spool_above_bytes,
+       .gate = AuthGate()});
+  add("GET", "/v1/admin/protected-voices", Scope::kAdmin, &ApiServer::ListProtectedVoices);
+  add("DELETE", "/v1/admin/protected-voices/{id}", Scope::kAdmin, &ApiServer::RemoveProtectedVoice);
   add("POST", "/v1/admin/models/reload", Scope::kAdmin, &ApiServer::ReloadModels,
       {.max_body_bytes = 4096, .gate = AuthGate()});
-  add("GET", "/readyz", kPublic, &ApiServer::Ready);
-  AddElevenLabsRoutes(router);  // xi-api-key: each route checks its scope itself
-  (void)router.Add("GET", "/healthz", [](Request&, Responder respond) {
-    respond(http::Json(200, {{"status", "ok"}}));
-  });
   // Rendering walks every series: on the handler pool, never on an io thread.
-  (void)router.Add("GET", "/metrics", [this](Request& request, Responder respond) {
+  (void)target->Add("GET", "/metrics", [this](Request& request, Responder respond) {
     Offload(request, std::move(respond), [this] {
       return http::Text(200, metrics_.Render(), "text/plain; version=0.0.4; charset=utf-8");
     });
   });
+  target = &router;
   // The web playground: "/" and "/web/<file>", literal routes that shadow none of the above.
   if (auto added = web::AddWebRoutes(router); !added) {
     spdlog::critical("web routes: {}", added.error().ToString());
@@ -415,26 +451,34 @@ void ApiServer::OAuthToken(Request& request, Responder respond) {
 }
 
 void ApiServer::Ready(Request& request, Responder respond) {
-  Offload(request, std::move(respond), [this]() -> Response {
-    json checks = json::object();
-    bool ready = true;
-    for (const auto& c : readiness_) {
-      auto s = c.check();
-      json status = s ? json("ok") : json(s.error().message);
-      if (c.detail) {
-        json detail = c.detail();
-        detail["status"] = status;
-        checks[c.name] = detail;
-      } else {
-        checks[c.name] = status;
-      }
-      ready = ready && (s.has_value() || !c.required);
+  Offload(request, std::move(respond), [this] { return Readiness(true); });
+}
+
+void ApiServer::ReadyBrief(Request& request, Responder respond) {
+  Offload(request, std::move(respond), [this] { return Readiness(false); });
+}
+
+Response ApiServer::Readiness(bool detailed) {
+  json checks = json::object();
+  bool ready = true;
+  for (const auto& c : readiness_) {
+    auto s = c.check();
+    ready = ready && (s.has_value() || !c.required);
+    if (!detailed) continue;
+    json status = s ? json("ok") : json(s.error().message);
+    if (c.detail) {
+      json detail = c.detail();
+      detail["status"] = status;
+      checks[c.name] = detail;
+    } else {
+      checks[c.name] = status;
     }
-    Response r = http::Json(ready ? 200 : 503,
-                            {{"status", ready ? "ready" : "unavailable"}, {"checks", checks}});
-    if (!ready) r.headers.Set("Retry-After", "5");
-    return r;
-  });
+  }
+  json body = {{"status", ready ? "ready" : "unavailable"}};
+  if (detailed) body["checks"] = checks;
+  Response r = http::Json(ready ? 200 : 503, body);
+  if (!ready) r.headers.Set("Retry-After", "5");
+  return r;
 }
 
 }  // namespace vox::api

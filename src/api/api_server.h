@@ -30,7 +30,11 @@
 namespace vox::api {
 
 struct ApiServerConfig {
-  http::HttpServerConfig http;
+  http::HttpServerConfig http;  // the public listener (TLS when it has a certificate)
+  // VOX_INTERNAL_LISTEN: HOST:PORT of a second listener, plain HTTP, for operators: /metrics,
+  // /readyz with its checks and /v1/admin/* are served there only (the public listener answers
+  // them 404, and its /readyz only "ready" or "unavailable"). Empty: all on the public one.
+  std::string internal_listen;
   int handler_threads = 4;   // VOX_API_HANDLER_THREADS
   double submit_rate = 100;  // VOX_RATE_LIMIT: submissions per second per key; 0 = off
   double submit_burst = 200;
@@ -76,11 +80,17 @@ class ApiServer {
 
   Status Start();
   uint16_t port() const { return server_->port(); }
+  // The internal listener's port; 0 without one.
+  uint16_t internal_port() const { return internal_server_ ? internal_server_->port() : 0; }
+  // Re-reads the public listener's TLS certificate and key (SIGHUP); see HttpServer::ReloadTls.
+  Status ReloadTls() { return server_->ReloadTls(); }
   // Stops accepting, lets in-flight requests finish within `grace`.
   void Stop(std::chrono::milliseconds grace);
 
  private:
-  http::Router BuildRouter();
+  // The public routes; the operators' routes go to `internal` when there is an internal
+  // listener, else to the public router too.
+  http::Router BuildRouter(http::Router* internal);
   // ElevenLabs' routes (api/elevenlabs/), on `router`.
   void AddElevenLabsRoutes(http::Router& router);
   // Runs `work` on the handler pool; its Result becomes the response.
@@ -122,7 +132,11 @@ class ApiServer {
   void OAuthToken(http::Request& request, http::Responder respond);
   // GET /v1/usage: the caller's usage this month and its plan's limits.
   void Usage(http::Request& request, http::Responder respond);
+  // /readyz: every check with its status and details (internal listener, or the only one).
   void Ready(http::Request& request, http::Responder respond);
+  // /readyz on the public listener when an internal one exists: the verdict, no details.
+  void ReadyBrief(http::Request& request, http::Responder respond);
+  http::Response Readiness(bool detailed);
 
   ApiServerConfig config_;
   JobService& jobs_;
@@ -149,6 +163,7 @@ class ApiServer {
   std::unique_ptr<elevenlabs::CatalogRoute> elevenlabs_catalog_;
   std::unique_ptr<elevenlabs::StreamInputRoute> elevenlabs_stream_input_;
   std::unique_ptr<http::HttpServer> server_;
+  std::unique_ptr<http::HttpServer> internal_server_;  // null without internal_listen
 };
 
 }  // namespace vox::api

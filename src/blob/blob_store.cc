@@ -2,6 +2,7 @@
 
 #include "blob/file_blob_store.h"
 #include "blob/s3/s3_blob_store.h"
+#include "common/redact.h"
 
 namespace vox::blob {
 
@@ -38,8 +39,9 @@ Result<std::unique_ptr<BlobStore>> OpenBlobStore(const std::string& url) {
     VOX_ASSIGN_OR_RETURN(auto store, S3BlobStore::Open(std::move(config)));
     return std::unique_ptr<BlobStore>(std::move(store));
   }
-  return InvalidArgument("unsupported storage URL '" + url + "'; use file:///path or s3://bucket",
-                         "VOX_STORAGE_URL");
+  return InvalidArgument(
+      "unsupported storage URL '" + RedactUrl(url) + "'; use file:///path or s3://bucket",
+      "VOX_STORAGE_URL");
 }
 
 }  // namespace vox::blob

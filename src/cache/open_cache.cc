@@ -2,6 +2,7 @@
 
 #ifdef VOX_HAVE_REDIS_CACHE
 #include "cache/redis/redis_cache.h"
+#include "common/redact.h"
 #endif
 
 namespace vox::cache {
@@ -16,7 +17,7 @@ Result<std::unique_ptr<AudioCache>> OpenAudioCache(const std::string& url, store
     return Unavailable("this build has no Redis support (hiredis was not found)");
 #endif
   }
-  return InvalidArgument("unknown cache URL '" + url + "' (database or redis://...)",
+  return InvalidArgument("unknown cache URL '" + RedactUrl(url) + "' (database or redis://...)",
                          "VOX_CACHE_URL");
 }
 

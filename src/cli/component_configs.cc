@@ -11,6 +11,8 @@ namespace {
 Error NameHttpSetting(Error e) {
   static constexpr std::pair<std::string_view, std::string_view> kSettings[] = {
       {"listen", "VOX_LISTEN"},
+      {"tls_cert_file", "VOX_TLS_CERT"},
+      {"tls_key_file", "VOX_TLS_KEY"},
       {"io_threads", "VOX_IO_THREADS"},
       {"header_timeout", "VOX_HTTP_HEADER_TIMEOUT_MS"},
       {"write_timeout", "VOX_HTTP_WRITE_TIMEOUT_MS"}};
@@ -25,6 +27,9 @@ Error NameHttpSetting(Error e) {
 Result<ComponentConfigs> MapSettings(const PlatformConfig& config) {
   ComponentConfigs c;
   c.api.http.listen = config.listen;
+  c.api.http.tls_cert_file = config.tls_cert;
+  c.api.http.tls_key_file = config.tls_key;
+  c.api.internal_listen = config.internal_listen;
   c.api.http.io_threads = config.io_threads;
   c.api.http.header_timeout = std::chrono::milliseconds(config.header_timeout_ms);
   c.api.http.write_timeout = std::chrono::milliseconds(config.write_timeout_ms);

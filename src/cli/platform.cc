@@ -81,9 +81,16 @@ int WaitForStopSignal(const sigset_t& signals, const std::function<void()>& relo
     int sig = 0;
     sigwait(&signals, &sig);
     if (sig != SIGHUP) return sig;
-    spdlog::info("received SIGHUP: reloading the model directory");
+    spdlog::info("received SIGHUP: reloading the model directory and the TLS certificate");
     reload();
   }
+}
+
+// "vox: NAME listening on SCHEME://HOST:PORT", the line tests and operators wait for.
+void AnnounceListener(const std::string& name, const std::string& scheme, const std::string& listen,
+                      uint16_t port) {
+  std::cout << "vox: " << name << (name.empty() ? "" : " ") << "listening on " << scheme << "://"
+            << listen.substr(0, listen.rfind(':')) << ":" << port << std::endl;
 }
 
 }  // namespace
@@ -268,13 +275,17 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
         (void)store->AppendAudit(audit);
       });
       VOX_RETURN_IF_ERROR(wyoming_server->Start());
-      const std::string& listen = components.wyoming.listen;
-      std::cout << "vox: wyoming listening on tcp://" << listen.substr(0, listen.rfind(':')) << ":"
-                << wyoming_server->port() << std::endl;
+      AnnounceListener("wyoming", "tcp", components.wyoming.listen, wyoming_server->port());
     }
-    std::cout << "vox: listening on http://" << config.listen.substr(0, config.listen.rfind(':'))
-              << ":" << server->port() << std::endl;
-    int sig = WaitForStopSignal(signals, reload_on_signal);
+    if (!config.internal_listen.empty()) {
+      AnnounceListener("internal", "http", config.internal_listen, server->internal_port());
+    }
+    AnnounceListener("", config.tls_cert.empty() ? "http" : "https", config.listen, server->port());
+    // SIGHUP: the models, then the certificate (a failure of either keeps the old one, logged).
+    int sig = WaitForStopSignal(signals, [&] {
+      reload_on_signal();
+      (void)server->ReloadTls();
+    });
     spdlog::info("received signal {}: draining", sig);
     // Wyoming syntheses in progress get the same grace as HTTP requests.
     if (wyoming_server) wyoming_server->Stop(std::chrono::seconds(5));
@@ -297,9 +308,7 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
       metrics_server = std::make_unique<http::HttpServer>(
           http::HttpServerConfig{.listen = config.metrics_listen}, std::move(router));
       VOX_RETURN_IF_ERROR(metrics_server->Start());
-      const std::string& listen = config.metrics_listen;
-      std::cout << "vox: metrics listening on http://" << listen.substr(0, listen.rfind(':')) << ":"
-                << metrics_server->port() << std::endl;
+      AnnounceListener("metrics", "http", config.metrics_listen, metrics_server->port());
     }
     std::cout << "vox: worker running with " << config.workers << " thread(s)" << std::endl;
     int sig = WaitForStopSignal(signals, reload_on_signal);

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "cli/component_configs.h"
+#include "common/redact.h"
 #include "common/secret_file.h"
 #include "obs/log.h"
 
@@ -57,6 +58,16 @@ void PlatformConfig::AddOptions(CLI::App& cmd) {
   cmd.add_option("--listen", listen, "HOST:PORT to serve HTTP on")
       ->envname("VOX_LISTEN")
       ->capture_default_str();
+  cmd.add_option("--tls-cert", tls_cert,
+                 "PEM certificate (chain) file: serve HTTPS (TLS 1.2/1.3) on --listen; needs "
+                 "--tls-key; both re-read on SIGHUP")
+      ->envname("VOX_TLS_CERT");
+  cmd.add_option("--tls-key", tls_key, "PEM private key file of --tls-cert")
+      ->envname("VOX_TLS_KEY");
+  cmd.add_option("--internal-listen", internal_listen,
+                 "HOST:PORT of a plain-HTTP listener for operators: /metrics, /readyz with "
+                 "details and /v1/admin/* move there (404 on --listen). Empty: all on --listen")
+      ->envname("VOX_INTERNAL_LISTEN");
   cmd.add_option("--workers", workers, "Synthesis worker threads (0: number of cores)")
       ->envname("VOX_WORKERS")
       ->capture_default_str();
@@ -248,38 +259,6 @@ webhook::WebhookConfig PlatformConfig::WebhookSettings() const {
   return w;
 }
 
-namespace {
-// "postgresql://user:pw@host/db?password=x&sslmode=require" ->
-// "postgresql://***@host/db?password=***&sslmode=require": the user info and
-// every query parameter whose name looks secret.
-std::string RedactUrl(const std::string& url) {
-  std::string out = url;
-  auto scheme = out.find("://");
-  auto at = out.find('@');
-  auto query = out.find('?');
-  if (scheme != std::string::npos && at != std::string::npos && at > scheme && at < query) {
-    out = out.substr(0, scheme + 3) + "***" + out.substr(at);
-    query = out.find('?');
-  }
-  if (query == std::string::npos) return out;
-  std::string redacted = out.substr(0, query + 1);
-  std::string_view rest = std::string_view(out).substr(query + 1);
-  while (!rest.empty()) {
-    std::string_view param = rest.substr(0, rest.find('&'));
-    rest.remove_prefix(std::min(rest.size(), param.size() + 1));
-    std::string name(param.substr(0, param.find('=')));
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    const bool secret = name.find("password") != name.npos || name.find("secret") != name.npos ||
-                        name.find("token") != name.npos || name.find("key") != name.npos;
-    const size_t eq = param.find('=');
-    redacted += std::string(secret && eq != param.npos ? std::string(param.substr(0, eq)) + "=***"
-                                                       : std::string(param));
-    if (!rest.empty()) redacted += '&';
-  }
-  return redacted;
-}
-}  // namespace
-
 std::string PlatformConfig::ToString() const {
   return nlohmann::json{{"data_dir", data_dir},
                         {"database_url", RedactUrl(database_url)},
@@ -289,6 +268,9 @@ std::string PlatformConfig::ToString() const {
                         {"cache_url", RedactUrl(cache_url)},
                         {"rate_limit_url", RedactUrl(rate_limit_url)},
                         {"listen", listen},
+                        {"tls_cert", tls_cert},
+                        {"tls_key", tls_key},
+                        {"internal_listen", internal_listen},
                         {"workers", workers},
                         {"io_threads", io_threads},
                         {"signing_secret", signing_secret.empty() ? "(generated)" : "(set)"},

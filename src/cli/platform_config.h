@@ -28,6 +28,9 @@ struct PlatformConfig {
   int neural_threads = 0;                 // VOX_NEURAL_THREADS: intra-op threads; 0: per core
   std::string device = "cpu";             // VOX_DEVICE: cpu, or cuda[:N] with a CUDA LibTorch
   std::string listen = "127.0.0.1:8080";  // VOX_LISTEN
+  std::string tls_cert;                   // VOX_TLS_CERT: PEM chain; with tls_key, HTTPS on listen
+  std::string tls_key;                    // VOX_TLS_KEY: PEM private key (re-read on SIGHUP)
+  std::string internal_listen;  // VOX_INTERNAL_LISTEN: HOST:PORT for /metrics, /readyz, admin
   int workers = 0;                        // VOX_WORKERS; 0 = number of cores
   int io_threads = 1;                     // VOX_IO_THREADS
   int handler_threads = 4;                // VOX_API_HANDLER_THREADS

@@ -3,6 +3,8 @@
 #include <charconv>
 #include <sstream>
 
+#include "http/tls_context.h"
+
 namespace vox::http {
 
 Result<ListenAddress> ParseListenAddress(const std::string& listen, const std::string& field) {
@@ -58,6 +60,14 @@ Status HttpServerConfig::Validate() const {
   }
   if (max_connections < 1)
     return InvalidArgument("max_connections must be >= 1", "max_connections");
+  if (tls_cert_file.empty() != tls_key_file.empty()) {
+    return InvalidArgument("TLS needs both a certificate and a key; only the " +
+                               std::string(tls_cert_file.empty() ? "key" : "certificate") +
+                               " is set",
+                           tls_cert_file.empty() ? "tls_cert_file" : "tls_key_file");
+  }
+  // Fail fast, at configuration time, on files that will not load (Start() loads them again).
+  if (tls()) VOX_RETURN_IF_ERROR(TlsContext::Load(tls_cert_file, tls_key_file));
   if (max_body_bytes_in_flight < max_body_bytes) {
     return InvalidArgument("max_body_bytes_in_flight must be >= max_body_bytes",
                            "max_body_bytes_in_flight");
@@ -75,6 +85,7 @@ std::string HttpServerConfig::ToString() const {
       << " write_timeout_ms=" << write_timeout.count()
       << " linger_timeout_ms=" << linger_timeout.count() << " max_connections=" << max_connections
       << " max_body_bytes_in_flight=" << max_body_bytes_in_flight;
+  if (tls()) out << " tls_cert_file=" << tls_cert_file << " tls_key_file=" << tls_key_file;
   return out.str();
 }
 

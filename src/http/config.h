@@ -53,6 +53,13 @@ struct HttpServerConfig {
   // (unlinked temporary files: nothing is left behind).
   std::string spool_dir = "/tmp";
 
+  // TLS: PEM certificate chain and private key files. Both set: every connection on this
+  // listener is TLS (1.2 and 1.3 only); both empty: plain HTTP. Start() fails when a file is
+  // unreadable, not PEM, or the key does not match the certificate; so does Validate().
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  bool tls() const { return !tls_cert_file.empty(); }
+
   // Fails with invalid_argument naming the bad setting (field = "listen", "io_threads", ...).
   Status Validate() const;
   std::string ToString() const;

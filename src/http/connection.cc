@@ -34,21 +34,20 @@ std::string_view View(boost::beast::string_view s) { return {s.data(), s.size()}
 
 }  // namespace
 
-Connection::Connection(asio::ip::tcp::socket socket, Strand strand,
-                       std::shared_ptr<ServerShared> shared)
-    : socket_(std::move(socket)),
+Connection::Connection(Transport stream, Strand strand, std::shared_ptr<ServerShared> shared)
+    : stream_(std::move(stream)),
       strand_(std::move(strand)),
       timer_(strand_),
       shared_(std::move(shared)),
       config_(shared_->config) {
   boost::beast::error_code ec;
-  auto endpoint = socket_.remote_endpoint(ec);
+  auto endpoint = stream_.socket().remote_endpoint(ec);
   if (!ec) {
     auto address = endpoint.address();
     remote_ = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
     remote_ += ":" + std::to_string(endpoint.port());
   }
-  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  stream_.socket().set_option(asio::ip::tcp::no_delay(true), ec);
 }
 
 Connection::~Connection() {
@@ -57,7 +56,26 @@ Connection::~Connection() {
   if (phase_ != Phase::kClosed) shared_->Unregister(this);  // io_context torn down under us
 }
 
-void Connection::Start() { ReadNextRequest(); }
+void Connection::Start() {
+  auto* tls = stream_.tls();
+  if (tls == nullptr) return ReadNextRequest();
+  // The handshake shares the first request's header deadline: a client that connects and
+  // says nothing is closed just as on plain HTTP.
+  phase_ = Phase::kHandshake;
+  SetDeadline(config_.header_timeout);
+  tls->async_handshake(asio::ssl::stream_base::server,
+                       [self = shared_from_this()](error_code ec) { self->OnHandshake(ec); });
+}
+
+void Connection::OnHandshake(error_code ec) {
+  if (phase_ == Phase::kClosed) return;
+  if (ec) {
+    // A scanner, an old client (TLS 1.0/1.1), plain HTTP on the TLS port: nothing to answer.
+    spdlog::debug("http: TLS handshake with {} failed: {}", remote_, ec.message());
+    return Close();
+  }
+  ReadNextRequest();
+}
 
 void Connection::StartRejected() {
   started_ = Clock::now();
@@ -71,7 +89,10 @@ void Connection::Drain() {
   draining_ = true;
   if (phase_ == Phase::kUpgraded) return StopUpgraded(false);
   // Nothing of a request received yet: nothing to finish.
-  if (phase_ == Phase::kIdle || (phase_ == Phase::kHeader && buffer_.size() == 0)) Close();
+  if (phase_ == Phase::kHandshake || phase_ == Phase::kIdle ||
+      (phase_ == Phase::kHeader && buffer_.size() == 0)) {
+    Close();
+  }
 }
 
 void Connection::ForceClose() {
@@ -111,7 +132,7 @@ void Connection::ReadNextRequest() {
     // Between requests: the idle timeout applies until the first byte, then header_timeout.
     phase_ = Phase::kIdle;
     SetDeadline(config_.keep_alive_idle_timeout);
-    socket_.async_read_some(
+    stream_.async_read_some(
         buffer_.prepare(kReadChunk),
         [self = shared_from_this()](error_code ec, size_t n) { self->OnIdleRead(ec, n); });
     return;
@@ -132,7 +153,7 @@ void Connection::OnIdleRead(error_code ec, size_t n) {
 
 void Connection::ReadHeader() {
   bhttp::async_read_header(
-      socket_, buffer_, *parser_,
+      stream_, buffer_, *parser_,
       [self = shared_from_this()](error_code ec, size_t) { self->OnHeader(ec); });
 }
 
@@ -282,7 +303,7 @@ void Connection::StartBody() {
       EqualsIgnoreCase(Trim(*expect), "100-continue")) {
     phase_ = Phase::kContinue;
     SetDeadline(config_.write_timeout);
-    asio::async_write(socket_, asio::buffer(kContinue.data(), kContinue.size()),
+    asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
                       [self = shared_from_this()](error_code ec, size_t) {
                         if (self->phase_ == Phase::kClosed) return;
                         if (ec) return self->Close();
@@ -299,9 +320,9 @@ void Connection::ReadBody() {
   SetDeadline(config_.body_timeout);
   auto done = [self = shared_from_this()](error_code ec, size_t) { self->OnBody(ec); };
   if (spool_parser_) {
-    bhttp::async_read(socket_, buffer_, *spool_parser_, std::move(done));
+    bhttp::async_read(stream_, buffer_, *spool_parser_, std::move(done));
   } else {
-    bhttp::async_read(socket_, buffer_, *parser_, std::move(done));
+    bhttp::async_read(stream_, buffer_, *parser_, std::move(done));
   }
 }
 
@@ -403,7 +424,7 @@ void Connection::WriteSome() {
   SetDeadline(config_.write_timeout);  // per write: a slow but moving download is fine
   stream_ready_ = false;
   bhttp::async_write_some(
-      socket_, *serializer_,
+      stream_, *serializer_,
       [self = shared_from_this()](error_code ec, size_t n) { self->OnWrite(ec, n); });
 }
 
@@ -425,7 +446,7 @@ void Connection::OnWrite(error_code ec, size_t n) {
     // The peer-watching read must end before the next request is read.
     after_watch_ = true;
     error_code ignored;
-    socket_.cancel(ignored);
+    stream_.socket().cancel(ignored);
     return;
   }
   AfterResponse();
@@ -442,21 +463,36 @@ void Connection::AfterResponse() {
 
 void Connection::Linger() {
   phase_ = Phase::kLinger;
-  error_code ec;
-  socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
-  if (ec) return Close();
   SetDeadline(config_.linger_timeout);
+  auto* tls = stream_.tls();
+  if (tls == nullptr) return LingerTcp();
+  // close_notify first, so the client knows the response was not cut. The shutdown ends when
+  // the client answers with its own (done) or with anything else — request bytes it sent
+  // meanwhile, or EOF — after which the raw TCP bytes are drained as on plain HTTP.
+  tls->async_shutdown([self = shared_from_this()](error_code ec) {
+    if (self->phase_ == Phase::kClosed) return;
+    if (!ec) return self->Close();
+    self->LingerTcp();
+  });
+}
+
+void Connection::LingerTcp() {
+  error_code ec;
+  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  if (ec) return Close();
   LingerRead();
 }
 
 void Connection::LingerRead() {
   buffer_.consume(buffer_.size());
-  socket_.async_read_some(buffer_.prepare(kReadChunk),
-                          [self = shared_from_this()](error_code ec, size_t) {
-                            if (self->phase_ == Phase::kClosed) return;
-                            if (ec) return self->Close();  // EOF: the client has read it all
-                            self->LingerRead();
-                          });
+  // The TCP layer even on TLS: after close_notify the bytes are only drained, never decrypted.
+  stream_.socket().async_read_some(buffer_.prepare(kReadChunk),
+                                   [self = shared_from_this()](error_code ec, size_t) {
+                                     if (self->phase_ == Phase::kClosed) return;
+                                     if (ec)
+                                       return self->Close();  // EOF: the client has read it all
+                                     self->LingerRead();
+                                   });
 }
 
 void Connection::ReleaseBody() {
@@ -472,7 +508,7 @@ void Connection::Close() {
   if (auto& stream = response_.body().stream) stream->Cancel();
   ReleaseBody();
   error_code ec;
-  socket_.close(ec);
+  stream_.socket().close(ec);
   timer_.cancel();
   ++timer_generation_;
   timer_armed_ = false;

@@ -32,6 +32,8 @@
 #include "http/request_log.h"
 #include "http/router.h"
 #include "http/spool_body.h"
+#include "http/tls_context.h"
+#include "http/transport.h"
 #include "http/wire_response.h"
 
 namespace vox::http::internal {
@@ -47,6 +49,7 @@ struct ServerShared {
   HttpServerConfig config;
   Router router;
   RequestObserver observer;
+  std::unique_ptr<TlsContext> tls;  // set when config has a certificate: every connection is TLS
   std::weak_ptr<asio::io_context> io;
 
   std::mutex mu;               // guards the members below
@@ -75,13 +78,13 @@ struct ServerShared {
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(asio::ip::tcp::socket socket, Strand strand, std::shared_ptr<ServerShared> shared);
+  Connection(Transport stream, Strand strand, std::shared_ptr<ServerShared> shared);
   ~Connection();
 
   const Strand& strand() const { return strand_; }
 
   // Everything below runs on strand().
-  void Start();          // serve requests
+  void Start();          // serve requests (after the TLS handshake, on TLS)
   void StartRejected();  // answer 503 (over max_connections) and close
   void Drain();          // server stopping: finish the current exchange, then close
   void ForceClose();
@@ -98,6 +101,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // watched for a disconnect meanwhile). kUpgraded: the socket belongs to another protocol's
   // session (Response::upgrade); the connection only stays counted until its lease ends.
   enum class Phase {
+    kHandshake,
     kIdle,
     kHeader,
     kGate,
@@ -114,6 +118,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   using SpoolParser = boost::beast::http::request_parser<SpoolBody>;
   using error_code = boost::beast::error_code;
 
+  void OnHandshake(error_code ec);
   void ReadNextRequest();
   void OnIdleRead(error_code ec, size_t n);
   void ReadHeader();
@@ -139,6 +144,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void WatchPeer();
   void OnPeerRead(error_code ec, size_t n);
   void Linger();
+  void LingerTcp();  // half-close TCP, then LingerRead
   void LingerRead();
   void Close();
   void Report();
@@ -152,7 +158,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void OnTimer(uint64_t generation);
   void OnTimeout();
 
-  asio::ip::tcp::socket socket_;
+  Transport stream_;  // TCP, or TLS over TCP
   Strand strand_;
   asio::steady_timer timer_;
   std::shared_ptr<ServerShared> shared_;

@@ -39,7 +39,7 @@ void Connection::OnStreamReady() {
 
 void Connection::WatchPeer() {
   watching_ = true;
-  socket_.async_read_some(
+  stream_.async_read_some(
       buffer_.prepare(kWatchChunk),
       [self = shared_from_this()](error_code ec, size_t n) { self->OnPeerRead(ec, n); });
 }

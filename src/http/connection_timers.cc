@@ -40,7 +40,7 @@ void Connection::OnTimeout() {
       // Cancel the read; its handler sees timed_out_ and answers 408 (or just closes).
       timed_out_ = true;
       error_code ec;
-      socket_.cancel(ec);
+      stream_.socket().cancel(ec);
       return;
     }
     case Phase::kGate:
@@ -49,6 +49,7 @@ void Connection::OnTimeout() {
     case Phase::kUpgraded:
     case Phase::kClosed:
       return;
+    case Phase::kHandshake:
     case Phase::kIdle:
     case Phase::kContinue:
     case Phase::kWrite:

@@ -67,7 +67,7 @@ void Connection::HandOver(UpgradeHandler upgrade) {
   ReleaseBody();
   upgrade_stop_ = std::make_shared<UpgradeStop>();
   if (draining_) upgrade_stop_->level = 1;
-  Upgraded upgraded{std::move(socket_), boost::beast::buffers_to_string(buffer_.data()),
+  Upgraded upgraded{std::move(stream_), boost::beast::buffers_to_string(buffer_.data()),
                     std::make_unique<Lease>(shared_from_this(), upgrade_stop_)};
   buffer_.consume(buffer_.size());
   Report();

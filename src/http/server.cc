@@ -67,6 +67,7 @@ class HttpServer::Impl {
   }
 
   Status Start();
+  Status ReloadTls();
   void Stop(std::chrono::milliseconds grace);
   void Wait() {
     std::unique_lock lock(state_mu_);
@@ -126,6 +127,10 @@ Status HttpServer::Impl::Start() {
   }
   VOX_RETURN_IF_ERROR(shared_->config.Validate());
   VOX_ASSIGN_OR_RETURN(tcp::endpoint endpoint, ResolveListen());
+  if (shared_->config.tls()) {
+    VOX_ASSIGN_OR_RETURN(shared_->tls, TlsContext::Load(shared_->config.tls_cert_file,
+                                                        shared_->config.tls_key_file));
+  }
 
   io_ = std::make_shared<asio::io_context>(shared_->config.io_threads);
   shared_->io = io_;
@@ -183,7 +188,10 @@ void HttpServer::Impl::OnAccept(const internal::Strand& strand, boost::beast::er
     });
     return;
   }
-  auto connection = std::make_shared<Connection>(std::move(socket), strand, shared_);
+  // TLS: the context current now; a reload later does not touch this connection.
+  Transport stream = shared_->tls ? Transport(std::move(socket), shared_->tls->Current())
+                                  : Transport(std::move(socket));
+  auto connection = std::make_shared<Connection>(std::move(stream), strand, shared_);
   switch (shared_->Register(connection)) {
     case ServerShared::Admission::kAccepted:
       asio::dispatch(strand, [connection] { connection->Start(); });
@@ -195,6 +203,17 @@ void HttpServer::Impl::OnAccept(const internal::Strand& strand, boost::beast::er
       break;  // dropped: the socket closes with `connection`
   }
   Accept();
+}
+
+Status HttpServer::Impl::ReloadTls() {
+  if (!shared_->tls) return {};  // started without TLS (or not started): nothing to reload
+  if (auto reloaded = shared_->tls->Reload(); !reloaded) {
+    spdlog::error("http: TLS reload failed, still serving the previous certificate: {}",
+                  reloaded.error().message);
+    return reloaded;
+  }
+  spdlog::info("http: TLS certificate reloaded from {}", shared_->config.tls_cert_file);
+  return {};
 }
 
 template <typename Fn>
@@ -268,6 +287,7 @@ Status HttpServer::Run() {
 }
 
 void HttpServer::Wait() { impl_->Wait(); }
+Status HttpServer::ReloadTls() { return impl_->ReloadTls(); }
 void HttpServer::Stop(std::chrono::milliseconds grace) { impl_->Stop(grace); }
 uint16_t HttpServer::port() const { return impl_->port(); }
 size_t HttpServer::open_connections() const { return impl_->open_connections(); }

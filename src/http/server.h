@@ -10,8 +10,9 @@
 //   server.Stop(std::chrono::seconds(10));
 //
 // The io threads only do network I/O, parsing and routing; handlers must not block them (see
-// Handler in router.h). Every response carries X-Request-Id, Content-Type (except 204/304),
-// Content-Length and Date; errors are JSON {"error":{"code","message","field"}}.
+// Handler in router.h). With a certificate in the config every connection is TLS 1.2/1.3
+// (tls_context.h), WebSocket upgrades included. Every response carries X-Request-Id, Content-Type
+// (except 204/304), Content-Length and Date; errors are JSON {"error":{"code","message","field"}}.
 #pragma once
 
 #include <chrono>
@@ -47,6 +48,11 @@ class HttpServer {
   // whatever is left and join the io threads. Idempotent. Call it from a non-io thread (a
   // signal watcher, main): from a handler or observer it would join itself, so it refuses.
   void Stop(std::chrono::milliseconds grace);
+
+  // TLS (HttpServerConfig::tls_cert_file): reads the certificate and key files again. New
+  // handshakes use them; open connections keep the certificate they started with. On failure
+  // (logged) the previous certificate stays in use. Without TLS: nothing, ok. Thread-safe.
+  Status ReloadTls();
 
   // The bound port (the kernel's choice when listen asked for port 0); 0 before Start().
   uint16_t port() const;

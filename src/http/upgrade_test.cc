@@ -29,7 +29,7 @@ class EchoSession : public std::enable_shared_from_this<EchoSession> {
     std::atomic<bool> ended{false};
   };
   EchoSession(Upgraded&& u, std::shared_ptr<Seen> seen, bool obey_drain)
-      : socket_(std::move(u.socket)),
+      : stream_(std::move(u.stream)),
         pending_(std::move(u.buffered)),
         lease_(std::move(u.lease)),
         seen_(std::move(seen)),
@@ -44,7 +44,7 @@ class EchoSession : public std::enable_shared_from_this<EchoSession> {
       if (force) self->seen_->forced = true;
       if (force || self->obey_drain_) {
         boost::system::error_code ec;
-        self->socket_.close(ec);
+        self->stream_.close(ec);
       }
     });
     Write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n" +
@@ -54,20 +54,20 @@ class EchoSession : public std::enable_shared_from_this<EchoSession> {
  private:
   void Write(std::string bytes) {
     auto data = std::make_shared<std::string>(std::move(bytes));
-    asio::async_write(socket_, asio::buffer(*data),
+    asio::async_write(stream_, asio::buffer(*data),
                       [self = shared_from_this(), data](boost::system::error_code ec, size_t) {
                         if (!ec) self->Read();
                       });
   }
   void Read() {
-    socket_.async_read_some(asio::buffer(buf_),
+    stream_.async_read_some(asio::buffer(buf_),
                             [self = shared_from_this()](boost::system::error_code ec, size_t n) {
                               if (ec) return;  // the session (and its lease) ends
                               self->Write(std::string(self->buf_, n));
                             });
   }
 
-  asio::ip::tcp::socket socket_;
+  Transport stream_;
   std::string pending_;
   std::unique_ptr<UpgradeLease> lease_;
   std::shared_ptr<Seen> seen_;

@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/redact.h"
 #include "common/url_options.h"
 #include "queue/job_queue.h"
 #include "queue/local_queue.h"
@@ -21,7 +22,7 @@ Result<LocalQueueOptions> ParseLocalUrl(std::string_view url) {
   std::string_view rest = url.substr(std::string_view("local://").size());
   if (!rest.empty() && rest.front() != '?') {
     return InvalidArgument(
-        "a local queue URL has no host or path: use local:// (got '" + std::string(url) + "')",
+        "a local queue URL has no host or path: use local:// (got '" + RedactUrl(url) + "')",
         kSetting);
   }
   std::string_view query = rest.empty() ? rest : rest.substr(1);

@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/redact.h"
 #include "common/url_options.h"
 #include "store/postgres/pg_backend.h"
 #include "store/postgres/pg_url.h"
@@ -31,7 +32,7 @@ Result<sqlite::SqliteOptions> ParseSqliteUrl(std::string_view url) {
   } else if (rest.starts_with("sqlite://") && rest.size() > 9) {
     options.path = std::string(rest.substr(9));  // "/abs" keeps its slash; "rel" stays relative
   } else {
-    return InvalidArgument("bad SQLite URL '" + std::string(url) +
+    return InvalidArgument("bad SQLite URL '" + RedactUrl(url) +
                                "': expected sqlite:///abs/path.db, sqlite://relative/path.db "
                                "or sqlite::memory:",
                            kSetting);

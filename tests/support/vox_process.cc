@@ -139,8 +139,9 @@ bool ServerProcess::Start() {
   close(out_pipe[1]);
   if (rc != 0) return false;
   stdout_fd_ = out_pipe[0];
-  // Read until "listening on http://127.0.0.1:PORT" (start-up loads engines: allow time).
-  static const std::regex kListening(R"(listening on http://[^:]+:(\d+))");
+  // Read until "vox: listening on http(s)://127.0.0.1:PORT" (start-up loads engines: allow
+  // time). Other listeners ("vox: internal listening on ...") are announced before it.
+  static const std::regex kListening(R"(vox: listening on https?://[^:]+:(\d+))");
   static const std::regex kKey(R"((vox_[A-Za-z0-9]{40}))");
   static const std::regex kWorking(R"(worker running)");
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);

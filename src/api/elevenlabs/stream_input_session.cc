@@ -17,6 +17,7 @@
 
 #include "api/elevenlabs/elevenlabs_errors.h"
 #include "api/elevenlabs/stream_input_text.h"
+#include "http/websocket_transport.h"
 
 namespace vox::api::elevenlabs {
 namespace {
@@ -83,7 +84,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Session(const StreamInputDeps& deps, StreamInputCall call, http::Upgraded&& upgraded)
       : deps_(deps),
         call_(std::move(call)),
-        ws_(std::move(upgraded.socket)),
+        ws_(std::move(upgraded.stream)),
         early_(std::move(upgraded.buffered)),
         lease_(std::move(upgraded.lease)),
         inactivity_(ws_.get_executor()),
@@ -347,7 +348,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   const StreamInputDeps& deps_;
   StreamInputCall call_;
-  websocket::stream<asio::ip::tcp::socket> ws_;
+  websocket::stream<http::Transport> ws_;
   std::string early_;
   std::unique_ptr<http::UpgradeLease> lease_;
   bhttp::request<bhttp::empty_body> request_;

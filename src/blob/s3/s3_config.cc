@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "blob/blob_store.h"
+#include "common/redact.h"
 #include "common/secret_file.h"
 
 namespace vox::blob {
@@ -165,12 +166,14 @@ Status S3Config::Validate() const {
     std::string scheme = endpoint.substr(0, sep);
     if (sep == std::string::npos || (scheme != "http" && scheme != "https")) {
       return InvalidArgument(
-          "s3 endpoint '" + endpoint + "' must be http://host[:port] or https://...", kUrlField);
+          "s3 endpoint '" + RedactUrl(endpoint) + "' must be http://host[:port] or https://...",
+          kUrlField);
     }
     std::string_view host = std::string_view(endpoint).substr(sep + 3);
     if (host.empty() || host.find_first_of("/?#@ ") != std::string_view::npos) {
-      return InvalidArgument("s3 endpoint '" + endpoint + "' must be scheme://host[:port], no path",
-                             kUrlField);
+      return InvalidArgument(
+          "s3 endpoint '" + RedactUrl(endpoint) + "' must be scheme://host[:port], no path",
+          kUrlField);
     }
   }
   if (region.empty() ||
@@ -217,9 +220,9 @@ Status S3Config::Validate() const {
 
 std::string S3Config::ToString() const {
   auto secret = [](const std::string& s) { return s.empty() ? "<unset>" : "<redacted>"; };
-  return "s3://" + bucket + (prefix.empty() ? "" : "/" + prefix) + " endpoint=" + BaseUrl() +
-         " region=" + region + " path_style=" + (path_style ? "1" : "0") +
-         " sse=" + (sse.empty() ? "none" : sse) +
+  return "s3://" + bucket + (prefix.empty() ? "" : "/" + prefix) +
+         " endpoint=" + RedactUrl(BaseUrl()) + " region=" + region +
+         " path_style=" + (path_style ? "1" : "0") + " sse=" + (sse.empty() ? "none" : sse) +
          " access_key_id=" + secret(credentials.access_key_id) +
          " secret_access_key=" + secret(credentials.secret_access_key) +
          " session_token=" + secret(credentials.session_token) +

@@ -81,6 +81,18 @@ TEST(S3Config, ToStringRedactsCredentials) {
   EXPECT_NE(text.find("http://127.0.0.1:9000"), std::string::npos);
 }
 
+TEST(S3Config, EndpointCredentialsNeverPrinted) {
+  auto config =
+      S3Config::FromUrl("s3://vox-audio?endpoint=http://AKID:hunter2@minio:9000", Env(kCreds));
+  ASSERT_TRUE(config);
+  auto valid = config->Validate();
+  ASSERT_FALSE(valid);
+  EXPECT_EQ(valid.error().message.find("hunter2"), std::string::npos) << valid.error().message;
+  EXPECT_NE(valid.error().message.find("http://***@minio:9000"), std::string::npos)
+      << valid.error().message;
+  EXPECT_EQ(config->ToString().find("hunter2"), std::string::npos) << config->ToString();
+}
+
 struct BadCase {
   std::string url;
   std::map<std::string, std::string> env;
