@@ -95,6 +95,8 @@ ApiServer::ApiServer(ApiServerConfig config, JobService& jobs, Authenticator& au
   auto post = [this](std::function<void()> work) {
     boost::asio::post(handler_pool_, std::move(work));
   };
+  openai_voices_ = std::make_unique<openai::VoicesRoute>(openai::VoicesRouteDeps{
+      auth_, scopes_, limiter_, jobs_, store_, blobs_, cloner_, voice_creations_, post});
   elevenlabs_tts_ =
       std::make_unique<elevenlabs::TextToSpeechRoute>(*streams_, auth_, limiter_, post);
   elevenlabs_catalog_ =
@@ -226,7 +228,8 @@ http::Router ApiServer::BuildRouter() {
   add("POST", "/v1/admin/models/reload", Scope::kAdmin, &ApiServer::ReloadModels,
       {.max_body_bytes = 4096, .gate = AuthGate()});
   add("GET", "/readyz", kPublic, &ApiServer::Ready);
-  AddElevenLabsRoutes(router);  // xi-api-key: each route checks its scope itself
+  AddOpenAiVoiceRoutes(router);  // declares its scopes in scopes_
+  AddElevenLabsRoutes(router);   // xi-api-key: each route checks its scope itself
   (void)router.Add("GET", "/healthz", [](Request&, Responder respond) {
     respond(http::Json(200, {{"status", "ok"}}));
   });
@@ -241,6 +244,46 @@ http::Router ApiServer::BuildRouter() {
     spdlog::critical("web routes: {}", added.error().ToString());
   }
   return router;
+}
+
+void ApiServer::AddOpenAiVoiceRoutes(http::Router& router) {
+  using Handler = void (openai::VoicesRoute::*)(Request&, Responder);
+  struct Entry {
+    const char* method;
+    const char* pattern;
+    Scope scope;
+    Handler handler;
+  };
+  const Entry entries[] = {
+      {"POST", "/v1/audio/voice_consents", Scope::kVoicesWrite,
+       &openai::VoicesRoute::CreateConsent},
+      {"GET", "/v1/audio/voice_consents", Scope::kVoicesRead, &openai::VoicesRoute::ListConsents},
+      {"GET", "/v1/audio/voice_consents/{consent_id}", Scope::kVoicesRead,
+       &openai::VoicesRoute::GetConsent},
+      {"DELETE", "/v1/audio/voice_consents/{consent_id}", Scope::kVoicesWrite,
+       &openai::VoicesRoute::DeleteConsent},
+      {"POST", "/v1/audio/voices", Scope::kVoicesWrite, &openai::VoicesRoute::CreateVoice},
+      {"GET", "/v1/audio/voices", Scope::kVoicesRead, &openai::VoicesRoute::ListVoices},
+      {"GET", "/v1/audio/voices/{voice_id}", Scope::kVoicesRead, &openai::VoicesRoute::GetVoice},
+      {"DELETE", "/v1/audio/voices/{voice_id}", Scope::kVoicesWrite,
+       &openai::VoicesRoute::DeleteVoice},
+  };
+  for (const Entry& e : entries) {
+    scopes_.Declare(e.method, e.pattern, e.scope);
+    http::RouteOptions options;
+    if (std::string_view(e.method) == "POST") {  // uploads, as POST /v1/voice/create's
+      options = {.max_body_bytes = config_.max_upload_bytes,
+                 .spool_above_bytes = kUploadMemoryBytes,
+                 .gate = openai_voices_->Gate()};
+    }
+    auto added = router.Add(
+        e.method, e.pattern,
+        [this, handler = e.handler](Request& r, Responder respond) {
+          ((*openai_voices_).*handler)(r, std::move(respond));
+        },
+        std::move(options));
+    if (!added) spdlog::critical("route {} {}: {}", e.method, e.pattern, added.error().ToString());
+  }
 }
 
 void ApiServer::Synthesize(Request& request, Responder respond) {
