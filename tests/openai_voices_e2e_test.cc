@@ -1,7 +1,8 @@
 // OpenAI's custom-voice flow end to end: the official openai npm SDK (tests/openai/
 // voices_sdk.mjs) against a real `vox serve` uploads a consent recording of a test speaker
 // reading Vox's consent statement, creates a voice from a sample and that consent, waits for
-// the worker to verify and make it, speaks in it with voice: {id}, and meets every bad input;
+// the worker to verify and make it, speaks in it with voice: {id}, and meets every bad input
+// (the plan's voice slots and the key's scope among them);
 // judged here: the objects' shapes, the audio (decoded, heard by the recognizer), the typed
 // errors, and the blob store (a used consent's recording is gone, nothing half-created).
 #include <gtest/gtest.h>
@@ -56,12 +57,18 @@ TEST(OpenAiVoicesE2E, OfficialSdkCreatesAConsentedVoiceAndSpeaksInIt) {
   const fs::path data = dir.path() / "data";
   ServerProcess server(data, {"--workers", "1", "--max-upload-bytes", "4000000"});
   ASSERT_TRUE(server.Start()) << server.output();
-  auto key_for = [&](const std::string& name) {
-    auto created = RunVox({"keys", "create", "--data", data.string(), "--name", name});
-    EXPECT_EQ(created.exit_code, 0) << created.err;
-    return created.out.substr(0, created.out.find('\n'));
+  auto vox = [&](std::vector<std::string> args) {
+    args.insert(args.begin() + 2, {"--data", data.string()});
+    auto run = RunVox(args);
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    return run.out.substr(0, run.out.find('\n'));
   };
-  const std::string alice = key_for("alice"), bob = key_for("bob");
+  // Alice's plan holds one voice; Bob is another user; the reader may only read voices.
+  vox({"plans", "set", "onevoice", "--voice-slots", "1"});
+  const std::string alice_id = vox({"users", "create", "--name", "alice", "--plan", "onevoice"});
+  const std::string alice = vox({"keys", "create", "--user", alice_id});
+  const std::string bob = vox({"keys", "create", "--name", "bob"});
+  const std::string reader = vox({"keys", "create", "--name", "reader", "--scopes", "voices:read"});
 
   // The speaker reads Vox's statement for her name; the sample is her reading other sentences.
   const fs::path consent_file = dir.path() / "consent.flac", sample_file = dir.path() / "jane.wav";
@@ -71,8 +78,8 @@ TEST(OpenAiVoicesE2E, OfficialSdkCreatesAConsentedVoiceAndSpeaksInIt) {
   TempDir out;
   const std::string cmd = "node " + (source / "tests/openai/voices_sdk.mjs").string() +
                           " http://127.0.0.1:" + std::to_string(server.port()) + "/v1 " + alice +
-                          " " + bob + " " + consent_file.string() + " " + sample_file.string() +
-                          " '" + kSpeakerName + "' " + out.path().string();
+                          " " + bob + " " + reader + " " + consent_file.string() + " " +
+                          sample_file.string() + " '" + kSpeakerName + "' " + out.path().string();
   const CommandResult run = RunShell(cmd);
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   const json s = json::parse(run.out, nullptr, false);
@@ -121,6 +128,7 @@ TEST(OpenAiVoicesE2E, OfficialSdkCreatesAConsentedVoiceAndSpeaksInIt) {
   struct Expected {
     std::string name, cls, param, code;
     int status;
+    std::string type = "invalid_request_error";
   };
   const std::vector<Expected> expected = {
       {"consent_reused", "BadRequestError", "consent", "consent_already_used", 400},
@@ -135,6 +143,8 @@ TEST(OpenAiVoicesE2E, OfficialSdkCreatesAConsentedVoiceAndSpeaksInIt) {
       {"consent_in_german", "BadRequestError", "language", "unsupported_language", 400},
       {"unknown_consent_get", "NotFoundError", "consent_id", "consent_not_found", 404},
       {"other_users_consent_get", "NotFoundError", "consent_id", "consent_not_found", 404},
+      {"over_voice_slots", "RateLimitError", "", "insufficient_quota", 429, "insufficient_quota"},
+      {"read_only_key", "PermissionDeniedError", "", "insufficient_scope", 403},
       {"bad_key", "AuthenticationError", "", "invalid_api_key", 401}};
   ASSERT_EQ(s["errors"].size(), expected.size());
   for (size_t i = 0; i < expected.size(); ++i) {
@@ -146,7 +156,7 @@ TEST(OpenAiVoicesE2E, OfficialSdkCreatesAConsentedVoiceAndSpeaksInIt) {
     EXPECT_EQ(e.value("status", 0), expected[i].status);
     EXPECT_EQ(e["param"], expected[i].param.empty() ? json(nullptr) : json(expected[i].param));
     EXPECT_EQ(e.value("code", ""), expected[i].code);
-    EXPECT_EQ(e.value("type", ""), "invalid_request_error");
+    EXPECT_EQ(e.value("type", ""), expected[i].type);
   }
   // Nothing the bad inputs sent was kept or used: the spare consent is still unused, only
   // the two good consents exist, and the one voice.

@@ -1,5 +1,7 @@
 // Drives Vox's OpenAI custom-voice routes with the official `openai` npm SDK:
-//   node voices_sdk.mjs BASE_URL API_KEY OTHER_USER_KEY CONSENT_FILE SAMPLE_FILE SPEAKER OUT_DIR
+//   node voices_sdk.mjs BASE_URL API_KEY OTHER_USER_KEY READ_ONLY_KEY CONSENT_FILE SAMPLE_FILE
+//     SPEAKER OUT_DIR
+// (API_KEY's user has one voice slot; READ_ONLY_KEY has the voices:read scope only.)
 // The pinned SDK (6.49.0) has no audio.voices / audio.voiceConsents resources, so the script
 // uses the SDK's own generic client.post/get/delete with its multipart helper
 // (multipartFormRequestOptions, as its transcriptions.create does) and toFile: the requests,
@@ -18,7 +20,7 @@ const OpenAI = require(sdk).default;
 const { toFile } = require(sdk);
 const { multipartFormRequestOptions } = require(path.join(sdk, 'internal/uploads.js'));
 
-const [baseURL, apiKey, otherKey, consentFile, sampleFile, speaker, outDir] =
+const [baseURL, apiKey, otherKey, readKey, consentFile, sampleFile, speaker, outDir] =
   process.argv.slice(2);
 const client = new OpenAI({ baseURL, apiKey, maxRetries: 0, timeout: 120000 });
 const other = new OpenAI({ baseURL, apiKey: otherKey, maxRetries: 0, timeout: 120000 });
@@ -104,7 +106,13 @@ const errors = [
     client.get('/audio/voice_consents/cons_00000000000000000000000000000000')),
   await errorCase('other_users_consent_get', async () =>
     other.get(`/audio/voice_consents/${spare.id}`)),
-  // A small body: the server refuses from the headers and never reads it.
+  // The one voice slot is taken by the voice made above.
+  await errorCase('over_voice_slots', async () => post(client, '/audio/voices',
+    await voiceFields(spare.id))),
+  // Small bodies: the server refuses these from the headers and never reads them.
+  await errorCase('read_only_key', async () => createConsent(
+    new OpenAI({ baseURL, apiKey: readKey, maxRetries: 0 }),
+    await consentFields(speaker, Buffer.from('x')))),
   await errorCase('bad_key', async () => createConsent(
     new OpenAI({ baseURL, apiKey: 'vox_wrong', maxRetries: 0 }),
     await consentFields(speaker, Buffer.from('x')))),
