@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <nlohmann/json.hpp>
+#include <variant>
 
 #include "api/api_responses.h"
 #include "api/openai/openai_errors.h"
@@ -310,19 +311,29 @@ void VoicesRoute::ListVoices(Request& request, Responder respond) {
   });
 }
 
+// The caller's custom voice `id` (any clone for an admin), or the response that says why not:
+// built-in ids, other users' clones and deleted or revoked ones are 404s, as OpenAI's deleted
+// voices are.
+std::variant<store::Voice, Response> VoicesRoute::CustomVoice(const Principal& who,
+                                                              const std::string& id) {
+  auto voice = cloning::VoiceResolver(d_.store).ForManagement(
+      id, cloning::Caller{who.user_id, who.is_admin});
+  if (!voice && voice.error().code != ErrorCode::kNotFound) {
+    return OpenAiErrorResponse(voice.error());
+  }
+  if (!voice || !*voice || !Listed(**voice)) {
+    return NotFound404("voice_not_found", "voice_id",
+                       "No custom voice found with id '" + id + "'.");
+  }
+  return std::move(**voice);
+}
+
 void VoicesRoute::GetVoice(Request& request, Responder respond) {
   std::string id(request.PathParam("voice_id"));
   Authed(request, std::move(respond), [this, id](const Principal& who) -> Response {
-    auto voice = cloning::VoiceResolver(d_.store).ForManagement(
-        id, cloning::Caller{who.user_id, who.is_admin});
-    if (!voice && voice.error().code != ErrorCode::kNotFound) {
-      return OpenAiErrorResponse(voice.error());
-    }
-    if (!voice || !*voice || !Listed(**voice)) {
-      return NotFound404("voice_not_found", "voice_id",
-                         "No custom voice found with id '" + id + "'.");
-    }
-    return http::Json(200, VoiceJson(**voice));
+    auto voice = CustomVoice(who, id);
+    if (auto* refused = std::get_if<Response>(&voice)) return std::move(*refused);
+    return http::Json(200, VoiceJson(std::get<store::Voice>(voice)));
   });
 }
 
@@ -330,16 +341,8 @@ void VoicesRoute::DeleteVoice(Request& request, Responder respond) {
   std::string id(request.PathParam("voice_id"));
   Authed(request, std::move(respond), [this, id, &request](const Principal& who) -> Response {
     if (d_.cloner == nullptr) return CloningUnavailable();
-    auto voice = cloning::VoiceResolver(d_.store).ForManagement(
-        id, cloning::Caller{who.user_id, who.is_admin});
-    if (!voice && voice.error().code != ErrorCode::kNotFound) {
-      return OpenAiErrorResponse(voice.error());
-    }
-    // Deleting a deleted voice is a 404, as OpenAI documents.
-    if (!voice || !*voice || !Listed(**voice)) {
-      return NotFound404("voice_not_found", "voice_id",
-                         "No custom voice found with id '" + id + "'.");
-    }
+    auto voice = CustomVoice(who, id);  // deleting a deleted voice is a 404, as OpenAI's
+    if (auto* refused = std::get_if<Response>(&voice)) return std::move(*refused);
     auto deleted = d_.cloner->Delete(
         id, cloning::Actor{who.user_id, who.key_id, request.request_id, "api"}, who.is_admin);
     if (!deleted) return OpenAiErrorResponse(deleted.error());

@@ -28,6 +28,8 @@
 // deletion are audited by the cloner as on the native routes). All on the handler pool.
 #pragma once
 
+#include <variant>
+
 #include "api/authenticator.h"
 #include "api/job_service.h"
 #include "api/openai/auth_gate.h"
@@ -77,6 +79,8 @@ class VoicesRoute {
               std::function<http::Response(const Principal&)> work);
   void Audit(const Principal& who, const std::string& request_id, std::string action,
              const std::string& consent_id, nlohmann::json detail);
+  std::variant<store::Voice, http::Response> CustomVoice(const Principal& who,
+                                                         const std::string& id);
   http::Response SubmitVoice(const Principal& who, const std::string& request_id,
                              std::string_view body, std::string_view content_type);
 
