@@ -15,11 +15,6 @@ namespace {
 
 using http::MultipartPart;
 
-std::unexpected<Error> Bad(std::string_view param, std::string_view code,
-                           const std::string& message) {
-  return std::unexpected(OpenAiInvalid(param, code, message));
-}
-
 // The fields one form takes: text fields and file fields, each at most once.
 struct FormSpec {
   std::set<std::string_view> text;
@@ -34,32 +29,34 @@ struct Fields {
 Result<Fields> ReadForm(std::string_view body, std::string_view content_type,
                         const FormSpec& spec) {
   if (!content_type.starts_with("multipart/form-data")) {
-    return Bad("", "invalid_value", "Content-Type must be multipart/form-data.");
+    return InvalidParam("", "invalid_value", "Content-Type must be multipart/form-data.");
   }
   auto parts = http::ParseMultipart(body, content_type);
   if (!parts) {
-    return Bad("", "invalid_value", "The multipart body is malformed: " + parts.error().message);
+    return InvalidParam("", "invalid_value",
+                        "The multipart body is malformed: " + parts.error().message);
   }
   Fields fields;
   for (const MultipartPart& part : *parts) {
     const bool is_text = spec.text.contains(part.name), is_file = spec.files.contains(part.name);
     if (!is_text && !is_file) {
-      return Bad(part.name, "unknown_parameter",
-                 "Unrecognized request argument supplied: " + part.name + ".");
+      return InvalidParam(part.name, "unknown_parameter",
+                          "Unrecognized request argument supplied: " + part.name + ".");
     }
     if (fields.text.contains(part.name) || fields.files.contains(part.name)) {
-      return Bad(part.name, "invalid_value", "'" + part.name + "' is given more than once.");
+      return InvalidParam(part.name, "invalid_value",
+                          "'" + part.name + "' is given more than once.");
     }
     if (is_text) {
       fields.text.emplace(part.name, part.content);
       continue;
     }
     if (!part.filename) {
-      return Bad(part.name, "invalid_type",
-                 "'" + part.name + "' must be a file upload, not a text field.");
+      return InvalidParam(part.name, "invalid_type",
+                          "'" + part.name + "' must be a file upload, not a text field.");
     }
     if (part.content.empty()) {
-      return Bad(part.name, "invalid_value", "'" + part.name + "' is an empty file.");
+      return InvalidParam(part.name, "invalid_value", "'" + part.name + "' is an empty file.");
     }
     fields.files.emplace(part.name, cloning::UploadedAudio{*part.filename, part.content});
   }
@@ -69,14 +66,14 @@ Result<Fields> ReadForm(std::string_view body, std::string_view content_type,
 Result<std::string> RequiredText(const Fields& fields, std::string_view name, size_t max_chars) {
   auto it = fields.text.find(name);
   if (it == fields.text.end() || it->second.empty()) {
-    return Bad(name, "missing_required_parameter",
-               "Missing required parameter: '" + std::string(name) + "'.");
+    return InvalidParam(name, "missing_required_parameter",
+                        "Missing required parameter: '" + std::string(name) + "'.");
   }
   if (!text::ValidateUtf8(it->second)) {
-    return Bad(name, "invalid_value", "'" + std::string(name) + "' is not valid UTF-8.");
+    return InvalidParam(name, "invalid_value", "'" + std::string(name) + "' is not valid UTF-8.");
   }
   if (text::CountCodePoints(it->second) > max_chars) {
-    return Bad(
+    return InvalidParam(
         name, "string_above_max_length",
         "'" + std::string(name) + "' is longer than " + std::to_string(max_chars) + " characters.");
   }
@@ -86,8 +83,8 @@ Result<std::string> RequiredText(const Fields& fields, std::string_view name, si
 Result<cloning::UploadedAudio> RequiredFile(const Fields& fields, std::string_view name) {
   auto it = fields.files.find(name);
   if (it == fields.files.end()) {
-    return Bad(name, "missing_required_parameter",
-               "Missing required parameter: '" + std::string(name) + "'.");
+    return InvalidParam(name, "missing_required_parameter",
+                        "Missing required parameter: '" + std::string(name) + "'.");
   }
   return it->second;
 }
@@ -108,10 +105,10 @@ Result<ConsentForm> ParseConsentForm(std::string_view body, std::string_view con
   VOX_ASSIGN_OR_RETURN(form.name, RequiredText(fields, "name", kMaxVoiceNameChars));
   VOX_ASSIGN_OR_RETURN(form.language, RequiredText(fields, "language", 35));  // BCP 47's bound
   if (!IsEnglishTag(form.language)) {
-    return Bad("language", "unsupported_language",
-               "Vox verifies consent recordings in English only: 'language' must be "
-               "'en' or an English tag such as 'en-US', not '" +
-                   form.language + "'.");
+    return InvalidParam("language", "unsupported_language",
+                        "Vox verifies consent recordings in English only: 'language' must be "
+                        "'en' or an English tag such as 'en-US', not '" +
+                            form.language + "'.");
   }
   VOX_ASSIGN_OR_RETURN(form.recording, RequiredFile(fields, "recording"));
   return form;
@@ -122,9 +119,9 @@ Result<VoiceForm> ParseVoiceForm(std::string_view body, std::string_view content
       auto fields, ReadForm(body, content_type, {{"name", "consent", "type"}, {"audio_sample"}}));
   if (auto type = fields.text.find("type");
       type != fields.text.end() && type->second != "audio_sample") {
-    return Bad("type", "invalid_value",
-               "Vox creates voices from an audio sample only: 'type' must be "
-               "'audio_sample'.");
+    return InvalidParam("type", "invalid_value",
+                        "Vox creates voices from an audio sample only: 'type' must be "
+                        "'audio_sample'.");
   }
   VoiceForm form;
   VOX_ASSIGN_OR_RETURN(form.name, RequiredText(fields, "name", kMaxVoiceNameChars));
