@@ -98,6 +98,8 @@ ApiServer::ApiServer(ApiServerConfig config, JobService& jobs, Authenticator& au
   auto post = [this](std::function<void()> work) {
     boost::asio::post(handler_pool_, std::move(work));
   };
+  openai_voices_ = std::make_unique<openai::VoicesRoute>(openai::VoicesRouteDeps{
+      auth_, scopes_, limiter_, jobs_, store_, blobs_, cloner_, voice_creations_, post});
   elevenlabs_tts_ =
       std::make_unique<elevenlabs::TextToSpeechRoute>(*streams_, auth_, limiter_, post);
   elevenlabs_catalog_ =
@@ -245,7 +247,8 @@ http::Router ApiServer::BuildRouter(http::Router* internal) {
   if (oauth_ != nullptr) {
     add("POST", "/v1/oauth/token", kPublic, &ApiServer::OAuthToken, {.max_body_bytes = 16 * 1024});
   }
-  AddElevenLabsRoutes(router);  // xi-api-key: each route checks its scope itself
+  AddOpenAiVoiceRoutes(router);  // declares its scopes in scopes_
+  AddElevenLabsRoutes(router);   // xi-api-key: each route checks its scope itself
   auto healthz = [](Request&, Responder respond) { respond(http::Json(200, {{"status", "ok"}})); };
   (void)router.Add("GET", "/healthz", healthz);
 
@@ -277,6 +280,46 @@ http::Router ApiServer::BuildRouter(http::Router* internal) {
     spdlog::critical("web routes: {}", added.error().ToString());
   }
   return router;
+}
+
+void ApiServer::AddOpenAiVoiceRoutes(http::Router& router) {
+  using Handler = void (openai::VoicesRoute::*)(Request&, Responder);
+  struct Entry {
+    const char* method;
+    const char* pattern;
+    Scope scope;
+    Handler handler;
+  };
+  const Entry entries[] = {
+      {"POST", "/v1/audio/voice_consents", Scope::kVoicesWrite,
+       &openai::VoicesRoute::CreateConsent},
+      {"GET", "/v1/audio/voice_consents", Scope::kVoicesRead, &openai::VoicesRoute::ListConsents},
+      {"GET", "/v1/audio/voice_consents/{consent_id}", Scope::kVoicesRead,
+       &openai::VoicesRoute::GetConsent},
+      {"DELETE", "/v1/audio/voice_consents/{consent_id}", Scope::kVoicesWrite,
+       &openai::VoicesRoute::DeleteConsent},
+      {"POST", "/v1/audio/voices", Scope::kVoicesWrite, &openai::VoicesRoute::CreateVoice},
+      {"GET", "/v1/audio/voices", Scope::kVoicesRead, &openai::VoicesRoute::ListVoices},
+      {"GET", "/v1/audio/voices/{voice_id}", Scope::kVoicesRead, &openai::VoicesRoute::GetVoice},
+      {"DELETE", "/v1/audio/voices/{voice_id}", Scope::kVoicesWrite,
+       &openai::VoicesRoute::DeleteVoice},
+  };
+  for (const Entry& e : entries) {
+    scopes_.Declare(e.method, e.pattern, e.scope);
+    http::RouteOptions options;
+    if (std::string_view(e.method) == "POST") {  // uploads, as POST /v1/voice/create's
+      options = {.max_body_bytes = config_.max_upload_bytes,
+                 .spool_above_bytes = kUploadMemoryBytes,
+                 .gate = openai_voices_->Gate()};
+    }
+    auto added = router.Add(
+        e.method, e.pattern,
+        [this, handler = e.handler](Request& r, Responder respond) {
+          ((*openai_voices_).*handler)(r, std::move(respond));
+        },
+        std::move(options));
+    if (!added) spdlog::critical("route {} {}: {}", e.method, e.pattern, added.error().ToString());
+  }
 }
 
 void ApiServer::Synthesize(Request& request, Responder respond) {

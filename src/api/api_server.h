@@ -18,6 +18,7 @@
 #include "api/job_service.h"
 #include "api/oauth_token.h"
 #include "api/openai/speech_route.h"
+#include "api/openai/voices_route.h"
 #include "api/rate_limiter.h"
 #include "api/route_scopes.h"
 #include "api/stream_service.h"
@@ -91,6 +92,8 @@ class ApiServer {
   // The public routes; the operators' routes go to `internal` when there is an internal
   // listener, else to the public router too.
   http::Router BuildRouter(http::Router* internal);
+  // OpenAI's custom-voice routes (api/openai/voices_route.h), on `router`.
+  void AddOpenAiVoiceRoutes(http::Router& router);
   // ElevenLabs' routes (api/elevenlabs/), on `router`.
   void AddElevenLabsRoutes(http::Router& router);
   // Runs `work` on the handler pool; its Result becomes the response.
@@ -159,6 +162,7 @@ class ApiServer {
   engines::Synthesizer synthesizer_;
   std::unique_ptr<StreamService> streams_;
   std::unique_ptr<openai::SpeechRoute> openai_speech_;
+  std::unique_ptr<openai::VoicesRoute> openai_voices_;  // custom voices and their consents
   std::unique_ptr<elevenlabs::TextToSpeechRoute> elevenlabs_tts_;
   std::unique_ptr<elevenlabs::CatalogRoute> elevenlabs_catalog_;
   std::unique_ptr<elevenlabs::StreamInputRoute> elevenlabs_stream_input_;

@@ -15,6 +15,11 @@ namespace vox::api::openai {
 
 // A request error: `field` carries the param, the message is prefixed "code\n" internally.
 Error OpenAiInvalid(std::string_view param, std::string_view code, const std::string& message);
+// The same, as the failed Result a parser returns.
+inline std::unexpected<Error> InvalidParam(std::string_view param, std::string_view code,
+                                           const std::string& message) {
+  return std::unexpected(OpenAiInvalid(param, code, message));
+}
 
 // Any vox::Error as an OpenAI error response. Errors made by OpenAiInvalid keep their code;
 // others are mapped by ErrorCode (pipeline field names become OpenAI's params: voice_id and

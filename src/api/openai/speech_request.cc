@@ -10,24 +10,19 @@ namespace {
 
 using nlohmann::json;
 
-std::unexpected<Error> Invalid(std::string_view param, std::string_view code,
-                               const std::string& message) {
-  return std::unexpected(OpenAiInvalid(param, code, message));
-}
-
 Result<std::string> StringParam(const json& body, const std::string& name, bool required) {
   if (!body.contains(name) || body.at(name).is_null()) {
     if (required) {
-      return Invalid(name, "missing_required_parameter",
-                     "Missing required parameter: '" + name + "'.");
+      return InvalidParam(name, "missing_required_parameter",
+                          "Missing required parameter: '" + name + "'.");
     }
     return std::string();
   }
   const json& v = body.at(name);
   if (!v.is_string()) {
-    return Invalid(name, "invalid_type",
-                   "Invalid type for '" + name + "': expected a string, but got " +
-                       std::string(v.type_name()) + " instead.");
+    return InvalidParam(name, "invalid_type",
+                        "Invalid type for '" + name + "': expected a string, but got " +
+                            std::string(v.type_name()) + " instead.");
   }
   return v.get<std::string>();
 }
@@ -37,28 +32,30 @@ Result<std::string> StringParam(const json& body, const std::string& name, bool 
 Result<SpeechRequest> ParseSpeechRequest(std::string_view body) {
   json parsed = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded() || !parsed.is_object()) {
-    return Invalid("", "invalid_json",
-                   "We could not parse the JSON body of your request. (HINT: This likely means "
-                   "you aren't using your HTTP library correctly. The OpenAI API expects a JSON "
-                   "payload, but what was sent was not valid JSON.)");
+    return InvalidParam(
+        "", "invalid_json",
+        "We could not parse the JSON body of your request. (HINT: This likely means "
+        "you aren't using your HTTP library correctly. The OpenAI API expects a JSON "
+        "payload, but what was sent was not valid JSON.)");
   }
   SpeechRequest r;
   VOX_ASSIGN_OR_RETURN(r.model, StringParam(parsed, "model", true));
   VOX_ASSIGN_OR_RETURN(r.input, StringParam(parsed, "input", true));
   const size_t chars = text::CountCodePoints(r.input);
   if (chars > kMaxInputChars) {
-    return Invalid("input", "string_above_max_length",
-                   "Invalid 'input': string too long. Expected a string with maximum length " +
-                       std::to_string(kMaxInputChars) + ", but got a string with length " +
-                       std::to_string(chars) + " instead.");
+    return InvalidParam("input", "string_above_max_length",
+                        "Invalid 'input': string too long. Expected a string with maximum length " +
+                            std::to_string(kMaxInputChars) + ", but got a string with length " +
+                            std::to_string(chars) + " instead.");
   }
   if (r.input.find_first_not_of(" \t\r\n\f\v") == std::string::npos) {
-    return Invalid("input", "empty_string",
-                   "Invalid 'input': empty string. Expected a string with minimum length 1, "
-                   "but got an empty string instead.");
+    return InvalidParam("input", "empty_string",
+                        "Invalid 'input': empty string. Expected a string with minimum length 1, "
+                        "but got an empty string instead.");
   }
   if (!parsed.contains("voice") || parsed.at("voice").is_null()) {
-    return Invalid("voice", "missing_required_parameter", "Missing required parameter: 'voice'.");
+    return InvalidParam("voice", "missing_required_parameter",
+                        "Missing required parameter: 'voice'.");
   }
   const json& voice = parsed.at("voice");
   if (voice.is_string()) {
@@ -67,11 +64,12 @@ Result<SpeechRequest> ParseSpeechRequest(std::string_view body) {
     r.voice = voice.at("id").get<std::string>();
     r.voice_is_id = true;
   } else {
-    return Invalid("voice", "invalid_type",
-                   "Invalid type for 'voice': expected a voice name or an object with an 'id'.");
+    return InvalidParam(
+        "voice", "invalid_type",
+        "Invalid type for 'voice': expected a voice name or an object with an 'id'.");
   }
   if (r.voice.empty() || r.voice.size() > 128) {
-    return Invalid("voice", "invalid_value", "Invalid value for 'voice'.");
+    return InvalidParam("voice", "invalid_value", "Invalid value for 'voice'.");
   }
   VOX_ASSIGN_OR_RETURN(r.instructions, StringParam(parsed, "instructions", false));
   if (parsed.contains("response_format") && !parsed.at("response_format").is_null()) {
@@ -80,37 +78,38 @@ Result<SpeechRequest> ParseSpeechRequest(std::string_view body) {
     bool known = false;
     for (auto f : kFormats) known = known || f == r.response_format;
     if (!known) {
-      return Invalid("response_format", "invalid_value",
-                     "Invalid value: '" + r.response_format +
-                         "'. Supported values are: 'mp3', 'opus', 'aac', 'flac', 'wav', and "
-                         "'pcm'.");
+      return InvalidParam("response_format", "invalid_value",
+                          "Invalid value: '" + r.response_format +
+                              "'. Supported values are: 'mp3', 'opus', 'aac', 'flac', 'wav', and "
+                              "'pcm'.");
     }
   }
   if (parsed.contains("speed") && !parsed.at("speed").is_null()) {
     const json& v = parsed.at("speed");
     if (!v.is_number()) {
-      return Invalid("speed", "invalid_type",
-                     "Invalid type for 'speed': expected a decimal, but got " +
-                         std::string(v.type_name()) + " instead.");
+      return InvalidParam("speed", "invalid_type",
+                          "Invalid type for 'speed': expected a decimal, but got " +
+                              std::string(v.type_name()) + " instead.");
     }
     r.speed = v.get<double>();
     if (!(r.speed >= 0.25)) {
-      return Invalid("speed", "decimal_below_min_value",
-                     "Invalid 'speed': decimal below minimum value. Expected a value >= 0.25, "
-                     "but got " +
-                         v.dump() + " instead.");
+      return InvalidParam("speed", "decimal_below_min_value",
+                          "Invalid 'speed': decimal below minimum value. Expected a value >= 0.25, "
+                          "but got " +
+                              v.dump() + " instead.");
     }
     if (!(r.speed <= 4.0)) {
-      return Invalid("speed", "decimal_above_max_value",
-                     "Invalid 'speed': decimal above maximum value. Expected a value <= 4, but "
-                     "got " +
-                         v.dump() + " instead.");
+      return InvalidParam(
+          "speed", "decimal_above_max_value",
+          "Invalid 'speed': decimal above maximum value. Expected a value <= 4, but "
+          "got " +
+              v.dump() + " instead.");
     }
   }
   if (parsed.contains("stream_format") && !parsed.at("stream_format").is_null()) {
     VOX_ASSIGN_OR_RETURN(r.stream_format, StringParam(parsed, "stream_format", false));
     if (r.stream_format != "audio" && r.stream_format != "sse") {
-      return Invalid(
+      return InvalidParam(
           "stream_format", "invalid_value",
           "Invalid value: '" + r.stream_format + "'. Supported values are: 'audio' and 'sse'.");
     }

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/api_responses.h"
+#include "api/openai/auth_gate.h"
 #include "api/openai/openai_errors.h"
 #include "api/openai/speech_request.h"
 #include "common/base64.h"
@@ -31,23 +32,9 @@ const char* ContentType(audio::StreamFormat f) {
   }
 }
 
-http::Response Refusal(const Error& e) {
-  if (e.code != ErrorCode::kUnauthenticated) return OpenAiErrorResponse(e);
-  return OpenAiError(401, "invalid_request_error", "invalid_api_key", "",
-                     "Incorrect API key provided. Vox keys are created with `vox keys create`.");
-}
-
 }  // namespace
 
-http::Gate SpeechRoute::Gate() {
-  return [this](const http::Request& request, http::GateDecision decide) {
-    auto authorization = HeaderCopy(request, "Authorization");
-    post_([this, authorization, scope = scopes_.For(request), decide] {
-      auto who = auth_.Authorize(authorization, scope);
-      decide(who ? std::nullopt : std::optional<http::Response>(Refusal(who.error())));
-    });
-  };
-}
+http::Gate SpeechRoute::Gate() { return OpenAiGate(auth_, scopes_, post_); }
 
 void SpeechRoute::Handle(http::Request& request, http::Responder respond) {
   post_([this, authorization = HeaderCopy(request, "Authorization"), scope = scopes_.For(request),
@@ -64,14 +51,8 @@ void SpeechRoute::Handle(http::Request& request, http::Responder respond) {
 http::Response SpeechRoute::Serve(const std::optional<std::string>& authorization, Scope scope,
                                   const std::string& body, const std::string& request_id) {
   auto who = auth_.Authorize(authorization, scope);
-  if (!who) return Refusal(who.error());
-  int retry_after = 1;
-  if (!limiter_.Allow(*who, &retry_after)) {
-    http::Response r = OpenAiError(429, "requests", "rate_limit_exceeded", "",
-                                   "Rate limit reached for requests. Please try again later.");
-    r.headers.Set("Retry-After", std::to_string(retry_after));
-    return r;
-  }
+  if (!who) return OpenAiRefusal(who.error());
+  if (auto limited = OpenAiRateCheck(limiter_, *who)) return std::move(*limited);
   auto parsed = ParseSpeechRequest(body);
   if (!parsed) return OpenAiErrorResponse(parsed.error());
   if (!IsKnownModel(parsed->model)) {
