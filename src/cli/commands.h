@@ -19,10 +19,10 @@ void AddClientsCommand(CLI::App& app);  // OAuth2 clients
 void AddPlansCommands(CLI::App& app);   // plans set|list, users create
 void AddCloneCommand(CLI::App& app);    // clone, consent-statement, protected
 void AddPhonemizeCommand(CLI::App& app);
-void AddModelsCommand(CLI::App& app);      // models list|add|remove
-void AddBackupCommands(CLI::App& app);     // backup, restore
+void AddModelsCommand(CLI::App& app);   // models list|add|remove
+void AddBackupCommands(CLI::App& app);  // backup, restore
 void AddEncryptionCommand(CLI::App& app);  // encryption new-key|rotate
-void AddAuditCommand(CLI::App& app);       // audit verify|export
-void AddStagingCommand(CLI::App& app);     // staging-test (src/staging)
+void AddAuditCommand(CLI::App& app);    // audit verify|export
+void AddStagingCommand(CLI::App& app);  // staging-test (src/staging)
 
 }  // namespace vox::cli

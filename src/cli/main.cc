@@ -4,9 +4,8 @@
 #include "cli/commands.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{
-      "Vox: self-hosted text-to-speech and voice cloning.\n"
-      "Offline: `vox synth --text \"Hello\" --out hello.wav`. Server: `vox serve`."};
+  CLI::App app{"Vox: self-hosted text-to-speech and voice cloning.\n"
+               "Offline: `vox synth --text \"Hello\" --out hello.wav`. Server: `vox serve`."};
   app.require_subcommand(1);
   app.set_version_flag("--version", "vox 0.1.0");
   spdlog::set_level(spdlog::level::warn);
