@@ -108,13 +108,18 @@ TEST_F(StagingE2E, FailsNamingAThresholdNothingCanMeet) {
     c["checks"] = {"latency", "load"};
     c["latency"]["max_ttfa_p95_ms"] = 0;  // no audio arrives in no time
     c["load"]["jobs"] = 3;
+    c["failure"]["kill_worker_cmd"] = "exit 3";  // a hook that fails
   }));
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.err.find("FAIL latency: latency.max_ttfa_p95_ms = "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("FAIL failure: failure.hook [kill_worker_cmd] = 3: exit 3"),
+            std::string::npos)
+      << r.err;
   json report = Report();
   EXPECT_EQ(report["passed"], false);
-  ASSERT_EQ(report["failures"].size(), 1u) << report.dump(2);  // everything else held
+  ASSERT_EQ(report["failures"].size(), 2u) << report.dump(2);  // everything else held
   EXPECT_TRUE(report["failures"][0].get<std::string>().starts_with("latency.max_ttfa_p95_ms"));
+  EXPECT_TRUE(report["failures"][1].get<std::string>().starts_with("failure.hook"));
   const std::string md = Read(dir_.path() / "out/report.md");
   EXPECT_NE(md.find("# Vox staging report: FAIL"), std::string::npos) << md;
   EXPECT_NE(md.find("| **FAIL** | latency.max_ttfa_p95_ms"), std::string::npos) << md;

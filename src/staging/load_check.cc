@@ -118,11 +118,12 @@ void CheckLoad(const RunContext& run, Report& report) {
   const auto deadline = start + std::chrono::milliseconds(static_cast<int64_t>(l.timeout_s * 1000));
   std::vector<Slot> slots(l.jobs);
   std::atomic<int> accepted{0};
+  std::atomic<bool> submitted{false};  // every submission accepted or given up
 
   std::jthread hooks;
   if (f.any()) {
     hooks = std::jthread([&] {
-      while (accepted.load() < (l.jobs + 1) / 2 && Clock::now() < deadline) {
+      while (accepted.load() < (l.jobs + 1) / 2 && !submitted.load() && Clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
       }
       RunHooks(run, report);
@@ -132,6 +133,7 @@ void CheckLoad(const RunContext& run, Report& report) {
     Submit(run, i, deadline, slots[i]);
     if (!slots[i].job_id.empty()) ++accepted;
   });
+  submitted = true;
   if (hooks.joinable()) hooks.join();
   const double submit_s = std::chrono::duration<double>(Clock::now() - start).count();
 
