@@ -150,8 +150,7 @@ void CheckFunctional(const RunContext& run, const std::vector<ListedVoice>& voic
     report.Outcome("functional", "functional.speaks", "", false, "the server lists no voice");
     return;
   }
-  const auto timeout =
-      std::chrono::milliseconds(static_cast<int64_t>(run.config.request_timeout_s * 1000));
+  const auto timeout = run.config.request_timeout();
   ForEachParallel(static_cast<int>(work.size()), run.config.functional.concurrency, [&](int i) {
     Spoken& s = work[i];
     // A mark named after the run changes the cache key but not the audio: every run

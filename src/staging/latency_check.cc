@@ -51,8 +51,7 @@ void CheckLatency(const RunContext& run, Report& report) {
 
   std::vector<double> jobs;
   failures.clear();
-  const auto timeout =
-      std::chrono::milliseconds(static_cast<int64_t>(run.config.request_timeout_s * 1000));
+  const auto timeout = run.config.request_timeout();
   for (int i = 0; i < l.job_samples; ++i) {
     auto done =
         run.api.RunJob(Request(run, "job", i), timeout, std::chrono::milliseconds(l.poll_ms));

@@ -45,8 +45,7 @@ Result<double> CloneSimilarity(const RunContext& run) {
   json request = {{"text", "The quick brown fox jumps over the lazy dog. Run " + run.run_id + "."},
                   {"voice_id", q.clone_voice_id},
                   {"format", "wav"}};
-  const auto timeout =
-      std::chrono::milliseconds(static_cast<int64_t>(run.config.request_timeout_s * 1000));
+  const auto timeout = run.config.request_timeout();
   VOX_ASSIGN_OR_RETURN(FinishedJob done,
                        run.api.RunJob(request, timeout, std::chrono::milliseconds(50)));
   if (q.clone_reference_audio.empty()) {

@@ -4,6 +4,7 @@
 // typo in a threshold cannot silently leave the default in force.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -89,6 +90,9 @@ struct StagingConfig {
   std::string json_report = "build/staging/report.json";
   std::string markdown_report = "build/staging/report.md";
   double request_timeout_s = 60;
+  std::chrono::milliseconds request_timeout() const {
+    return std::chrono::milliseconds(static_cast<int64_t>(request_timeout_s * 1000));
+  }
 
   // Errors: invalid_argument naming the key ("latency.max_ttfa_p95_ms").
   static Result<StagingConfig> FromJson(const nlohmann::json& json);

@@ -16,8 +16,7 @@ void RunStagingSuite(const std::string& url, const std::string& key, const Stagi
   const int64_t start_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                std::chrono::system_clock::now().time_since_epoch())
                                .count();
-  const StagingClient client(
-      url, key, std::chrono::milliseconds(static_cast<int64_t>(config.request_timeout_s * 1000)));
+  const StagingClient client(url, key, config.request_timeout());
   const VoxApi api(client);
   const std::string run_id = NewUuid().substr(0, 8);
   run.context = {{"target", client.base_url()},
