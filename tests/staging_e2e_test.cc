@@ -2,10 +2,16 @@
 // with sane thresholds (every language spoke, English was understood, the burst ran with a
 // failure hook mid-way), fails naming the metric when a threshold cannot be met, and refuses
 // a configuration with a mistyped key.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -53,6 +59,13 @@ class StagingE2E : public ::testing::Test {
                    (dir_.path() / "config.json").string(), "--json-out",
                    (dir_.path() / "out/report.json").string(), "--markdown-out",
                    (dir_.path() / "out/report.md").string()});
+  }
+
+  // A server a test started through a shell script (its pid in serve.pid) goes with it.
+  void TearDown() override {
+    if (fs::exists(dir_.path() / "serve.pid")) {
+      RunShell("kill -TERM $(cat '" + (dir_.path() / "serve.pid").string() + "') 2>/dev/null");
+    }
   }
 
   json Report() const { return json::parse(std::ifstream(dir_.path() / "out/report.json")); }
@@ -123,6 +136,66 @@ TEST_F(StagingE2E, FailsNamingAThresholdNothingCanMeet) {
   const std::string md = Read(dir_.path() / "out/report.md");
   EXPECT_NE(md.find("# Vox staging report: FAIL"), std::string::npos) << md;
   EXPECT_NE(md.find("| **FAIL** | latency.max_ttfa_p95_ms"), std::string::npos) << md;
+}
+
+// A failure hook that restarts the service mid-burst (SIGTERM: it drains, then a new
+// process on the same port and data): every job still ends done, each once.
+TEST_F(StagingE2E, EveryJobEndsDoneAcrossARestartMidBurst) {
+  const fs::path data = dir_.path() / "data";
+  fs::create_directories(data);
+  // A free port for both processes: the restarted one must answer at the same URL.
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof(addr);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  const int port = ntohs(addr.sin_port);
+  ::close(fd);
+  url_ = "http://127.0.0.1:" + std::to_string(port);
+  const fs::path pid = dir_.path() / "serve.pid", start = dir_.path() / "start.sh";
+  // The server outlives the hook that starts it: it must not hold the pipes this test
+  // reads the suite's output from (RunVox waits for their end), so bash closes every
+  // descriptor above 2 before exec.
+  std::ofstream(start) << "bash -c 'for f in /proc/$$/fd/*; do n=${f##*/}; "
+                       << "[ $n -gt 2 ] && eval \"exec $n>&-\"; done; exec \"$0\" \"$@\"' '"
+                       << VoxBinary() << "' serve --data '" << data.string()
+                       << "' --listen 127.0.0.1:" << port << " --log-level warn >> '"
+                       << (dir_.path() / "serve.out").string() << "' 2>&1 < /dev/null &\n"
+                       << "echo $! > '" << pid.string() << "'\n"
+                       << "for i in $(seq 300); do curl -fs " << url_
+                       << "/readyz >/dev/null && exit 0; sleep 0.1; done; exit 1\n";
+  ASSERT_EQ(RunShell("sh '" + start.string() + "'").exit_code, 0);
+  const std::string stop = "kill -TERM $(cat '" + pid.string() +
+                           "'); for i in $(seq 600); do curl -fs " + url_ +
+                           "/healthz >/dev/null || break; sleep 0.1; done";
+  std::smatch key;
+  const std::string out = Read(dir_.path() / "serve.out");
+  ASSERT_TRUE(std::regex_search(out, key, std::regex("vox_[A-Za-z0-9]{40}"))) << out;
+
+  std::ofstream(dir_.path() / "config.json")
+      << Config([&](json& c) {
+           c["checks"] = {"load"};
+           c["load"]["jobs"] = 12;
+           c["load"]["concurrency"] = 2;
+           c["failure"]["restart_service_cmd"] = stop + " && sh '" + start.string() + "'";
+         }).dump();
+  auto r = RunVox({"staging-test", "--url", url_, "--key", key.str(), "--config",
+                   (dir_.path() / "config.json").string(), "--json-out",
+                   (dir_.path() / "out/report.json").string(), "--markdown-out",
+                   (dir_.path() / "out/report.md").string()});
+  RunShell(stop);  // the process this test started, by its pid
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err << Read(dir_.path() / "out/report.md");
+  std::map<std::string, double> value;
+  const json report = Report();
+  for (const json& m : report["metrics"]) {
+    if (m["value"].is_number()) value[m["name"].get<std::string>()] = m["value"].get<double>();
+  }
+  EXPECT_EQ(value["failure.hook"], 0);  // exit status of the restart
+  EXPECT_EQ(value["load.final"], 12);
+  EXPECT_EQ(value["load.distinct_job_ids"], 12);
+  EXPECT_EQ(value["failure.max_failed"], 0);
 }
 
 TEST_F(StagingE2E, AnUnreachableServerFailsTheRun) {
