@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 LISTEN ?= 127.0.0.1:8080
 DATA ?= $(CURDIR)/data
 
-.PHONY: all deps configure build test serve bench fuzz clean format
+.PHONY: all deps configure build test serve staging-test bench fuzz clean format
 
 all: build
 
@@ -25,6 +25,16 @@ test: build
 
 serve: build
 	$(BUILD_DIR)/src/cli/vox serve --listen $(LISTEN) --data $(DATA)
+
+# The staging suite against a running Vox (deploy/staging/README.md): builds only `vox`.
+# The key goes through the environment (exported), never onto a command line.
+STAGING_CONFIG ?= deploy/staging/thresholds.json
+export STAGING_URL STAGING_KEY
+staging-test: configure
+	@test -n "$(STAGING_URL)" && test -n "$$STAGING_KEY" || \
+	  { echo "usage: make staging-test STAGING_URL=https://host STAGING_KEY=vox_..." >&2; exit 2; }
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target vox
+	$(BUILD_DIR)/src/cli/vox staging-test --config $(STAGING_CONFIG)
 
 bench: build
 	bash bench/run.sh $(BUILD_DIR)

@@ -23,5 +23,6 @@ void AddModelsCommand(CLI::App& app);   // models list|add|remove
 void AddBackupCommands(CLI::App& app);  // backup, restore
 void AddEncryptionCommand(CLI::App& app);  // encryption new-key|rotate
 void AddAuditCommand(CLI::App& app);    // audit verify|export
+void AddStagingCommand(CLI::App& app);  // staging-test (src/staging)
 
 }  // namespace vox::cli
