@@ -9,7 +9,7 @@ using testing::Echo;
 using testing::ErrorCodeOf;
 using testing::TestServer;
 
-Router MakeRouter() {
+Router MakeProtocolRouter() {
   Router r;
   EXPECT_TRUE(r.Add("POST", "/echo", Echo()));
   EXPECT_TRUE(r.Add("GET", "/echo", Echo()));
@@ -41,7 +41,7 @@ void ExpectErrorReply(TestServer& ts, const std::string& bytes, int status, cons
 }
 
 TEST(http_protocol, MalformedRequestLine) {
-  TestServer ts(MakeRouter(), SetSmallLimits);
+  TestServer ts(MakeProtocolRouter(), SetSmallLimits);
   ExpectErrorReply(ts, "GARBAGE\r\n\r\n", 400, "bad_request");
   ExpectErrorReply(ts, "GET /echo HTTP/2.0\r\nHost: x\r\n\r\n", 505, "version_not_supported");
   ExpectErrorReply(ts, "GET /echo HTTP/1.2\r\nHost: x\r\n\r\n", 505, "version_not_supported");
@@ -52,7 +52,7 @@ TEST(http_protocol, MalformedRequestLine) {
 }
 
 TEST(http_protocol, BadHeaderAndBadTarget) {
-  TestServer ts(MakeRouter(), SetSmallLimits);
+  TestServer ts(MakeProtocolRouter(), SetSmallLimits);
   ExpectErrorReply(ts, "GET /echo HTTP/1.1\r\nNo colon here\r\n\r\n", 400, "bad_request");
   ExpectErrorReply(ts, "GET /echo HTTP/1.1\r\nContent-Length: abc\r\n\r\n", 400, "bad_request");
   ExpectErrorReply(ts, "GET echo HTTP/1.1\r\nHost: x\r\n\r\n", 400, "bad_request");
@@ -61,7 +61,7 @@ TEST(http_protocol, BadHeaderAndBadTarget) {
 }
 
 TEST(http_protocol, OversizedHeaderIs431) {
-  TestServer ts(MakeRouter(), SetSmallLimits);
+  TestServer ts(MakeProtocolRouter(), SetSmallLimits);
   std::string big =
       "GET /echo HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(4096, 'a') + "\r\n\r\n";
   ExpectErrorReply(ts, big, 431, "header_too_large");
@@ -75,7 +75,7 @@ TEST(http_protocol, OversizedHeaderIs431) {
 }
 
 TEST(http_protocol, OversizedBodyByContentLengthRejectedBeforeReading) {
-  TestServer ts(MakeRouter(), SetSmallLimits);
+  TestServer ts(MakeProtocolRouter(), SetSmallLimits);
   // Announces 10 MB but sends nothing: the 413 must come from the header alone.
   ExpectErrorReply(ts, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\n\r\n", 413,
                    "payload_too_large");
@@ -87,7 +87,7 @@ TEST(http_protocol, OversizedBodyByContentLengthRejectedBeforeReading) {
 }
 
 TEST(http_protocol, OversizedChunkedBodyCountedAsItArrives) {
-  TestServer ts(MakeRouter(), SetSmallLimits);
+  TestServer ts(MakeProtocolRouter(), SetSmallLimits);
   std::string chunk(800, 'x');
   std::string req = "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
   req += "320\r\n" + chunk + "\r\n320\r\n" + chunk + "\r\n0\r\n\r\n";  // 2 x 800 > 1024
@@ -95,7 +95,7 @@ TEST(http_protocol, OversizedChunkedBodyCountedAsItArrives) {
 }
 
 TEST(http_protocol, ChunkedBodyWithinLimitIsAssembled) {
-  TestServer ts(MakeRouter(), SetSmallLimits);
+  TestServer ts(MakeProtocolRouter(), SetSmallLimits);
   RawConnection raw = ts.Raw();
   ASSERT_TRUE(
       raw.Send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -108,7 +108,7 @@ TEST(http_protocol, ChunkedBodyWithinLimitIsAssembled) {
 }
 
 TEST(http_protocol, RouteMayAllowLargerBodies) {
-  TestServer ts(MakeRouter(), SetSmallLimits);
+  TestServer ts(MakeProtocolRouter(), SetSmallLimits);
   HttpClient client = ts.Client();
   std::string body(32 * 1024, 'u');
   auto upload = client.Request("POST", "/upload", body);
@@ -124,7 +124,7 @@ TEST(http_protocol, RouteMayAllowLargerBodies) {
 }
 
 TEST(http_protocol, UnsupportedTransferEncodingIs501) {
-  TestServer ts(MakeRouter(), SetSmallLimits);
+  TestServer ts(MakeProtocolRouter(), SetSmallLimits);
   ExpectErrorReply(ts, "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", 501,
                    "not_implemented");
   ExpectErrorReply(ts,
@@ -139,7 +139,7 @@ TEST(http_protocol, UnsupportedTransferEncodingIs501) {
 }
 
 TEST(http_protocol, UnmatchedRouteWithBodyClosesInsteadOfReadingIt) {
-  TestServer ts(MakeRouter(), SetSmallLimits);
+  TestServer ts(MakeProtocolRouter(), SetSmallLimits);
   RawConnection raw = ts.Raw();
   ASSERT_TRUE(raw.Send("POST /missing HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"));
   auto r = raw.ReadResponse();
@@ -150,7 +150,7 @@ TEST(http_protocol, UnmatchedRouteWithBodyClosesInsteadOfReadingIt) {
 }
 
 TEST(http_protocol, ClientClosingMidRequestLeavesServerHealthy) {
-  TestServer ts(MakeRouter(), SetSmallLimits);
+  TestServer ts(MakeProtocolRouter(), SetSmallLimits);
   {
     RawConnection raw = ts.Raw();
     ASSERT_TRUE(raw.Send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc"));

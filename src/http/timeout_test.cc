@@ -12,7 +12,7 @@ using testing::Echo;
 using testing::TestServer;
 using Clock = std::chrono::steady_clock;
 
-Router MakeRouter() {
+Router MakeTimeoutRouter() {
   Router r;
   EXPECT_TRUE(r.Add("POST", "/echo", Echo()));
   EXPECT_TRUE(r.Add("GET", "/echo", Echo()));
@@ -28,18 +28,18 @@ void ShortTimeouts(HttpServerConfig& c) {
   c.keep_alive_idle_timeout = milliseconds(400);
 }
 
-long ElapsedMs(Clock::time_point since) {
+long MsSince(Clock::time_point since) {
   return std::chrono::duration_cast<milliseconds>(Clock::now() - since).count();
 }
 
 TEST(http_timeout, PartialHeaderGets408ThenClose) {
-  TestServer ts(MakeRouter(), ShortTimeouts);
+  TestServer ts(MakeTimeoutRouter(), ShortTimeouts);
   RawConnection raw = ts.Raw();
   auto start = Clock::now();
   ASSERT_TRUE(raw.Send("GET /echo HTTP/1.1\r\nHost: x\r\n"));  // never finished
   std::string received;
   EXPECT_TRUE(raw.WaitForClose(std::chrono::seconds(3), &received));
-  long elapsed = ElapsedMs(start);
+  long elapsed = MsSince(start);
   EXPECT_GE(elapsed, 250);
   EXPECT_LT(elapsed, 2000);
   EXPECT_EQ(received.rfind("HTTP/1.1 408", 0), 0u) << received;
@@ -47,7 +47,7 @@ TEST(http_timeout, PartialHeaderGets408ThenClose) {
 }
 
 TEST(http_timeout, SlowlorisTricklingBytesIsStillCutOff) {
-  TestServer ts(MakeRouter(), ShortTimeouts);
+  TestServer ts(MakeTimeoutRouter(), ShortTimeouts);
   RawConnection raw = ts.Raw();
   auto start = Clock::now();
   ASSERT_TRUE(raw.Send("GET /echo HTTP/1.1\r\n"));
@@ -59,22 +59,22 @@ TEST(http_timeout, SlowlorisTricklingBytesIsStillCutOff) {
   }
   if (!closed) closed = raw.WaitForClose(std::chrono::seconds(2));
   EXPECT_TRUE(closed);
-  EXPECT_LT(ElapsedMs(start), 1500);  // 40 x 50 ms = 2 s if the deadline were per read
+  EXPECT_LT(MsSince(start), 1500);  // 40 x 50 ms = 2 s if the deadline were per read
 }
 
 TEST(http_timeout, SlowBodyGets408) {
-  TestServer ts(MakeRouter(), ShortTimeouts);
+  TestServer ts(MakeTimeoutRouter(), ShortTimeouts);
   RawConnection raw = ts.Raw();
   auto start = Clock::now();
   ASSERT_TRUE(raw.Send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc"));
   std::string received;
   EXPECT_TRUE(raw.WaitForClose(std::chrono::seconds(3), &received));
-  EXPECT_LT(ElapsedMs(start), 2000);
+  EXPECT_LT(MsSince(start), 2000);
   EXPECT_EQ(received.rfind("HTTP/1.1 408", 0), 0u) << received;
 }
 
 TEST(http_timeout, SilentConnectionClosedWithoutResponse) {
-  TestServer ts(MakeRouter(), ShortTimeouts);
+  TestServer ts(MakeTimeoutRouter(), ShortTimeouts);
   RawConnection raw = ts.Raw();
   std::string received;
   EXPECT_TRUE(raw.WaitForClose(std::chrono::seconds(3), &received));
@@ -82,7 +82,7 @@ TEST(http_timeout, SilentConnectionClosedWithoutResponse) {
 }
 
 TEST(http_timeout, IdleKeepAliveClosedAfterIdleTimeout) {
-  TestServer ts(MakeRouter(), ShortTimeouts);
+  TestServer ts(MakeTimeoutRouter(), ShortTimeouts);
   RawConnection raw = ts.Raw();
   ASSERT_TRUE(raw.Send("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n"));
   auto r = raw.ReadResponse();
@@ -91,7 +91,7 @@ TEST(http_timeout, IdleKeepAliveClosedAfterIdleTimeout) {
   auto start = Clock::now();
   std::string received;
   EXPECT_TRUE(raw.WaitForClose(std::chrono::seconds(3), &received));
-  long elapsed = ElapsedMs(start);
+  long elapsed = MsSince(start);
   EXPECT_GE(elapsed, 300);  // idle timeout 400 ms, not the 300 ms header timeout
   EXPECT_LT(elapsed, 2000);
   EXPECT_EQ(received, "");  // no 408 for an idle connection
@@ -99,10 +99,10 @@ TEST(http_timeout, IdleKeepAliveClosedAfterIdleTimeout) {
 }
 
 TEST(http_timeout, ActiveKeepAliveIsNotCutByIdleTimer) {
-  TestServer ts(MakeRouter(), ShortTimeouts);
+  TestServer ts(MakeTimeoutRouter(), ShortTimeouts);
   HttpClient client = ts.Client();
   auto start = Clock::now();
-  while (ElapsedMs(start) < 1000) {  // longer than every timeout, busy all along
+  while (MsSince(start) < 1000) {  // longer than every timeout, busy all along
     auto r = client.Request("GET", "/echo");
     ASSERT_TRUE(r) << r.error().ToString();
     std::this_thread::sleep_for(milliseconds(100));
@@ -111,14 +111,14 @@ TEST(http_timeout, ActiveKeepAliveIsNotCutByIdleTimer) {
 }
 
 TEST(http_timeout, ClientThatStopsReadingIsDroppedAfterWriteTimeout) {
-  TestServer ts(MakeRouter(), [](HttpServerConfig& c) { c.write_timeout = milliseconds(200); });
+  TestServer ts(MakeTimeoutRouter(), [](HttpServerConfig& c) { c.write_timeout = milliseconds(200); });
   RawConnection raw = ts.Raw();
   ASSERT_TRUE(raw.Send("GET /huge HTTP/1.1\r\nHost: x\r\n\r\n"));  // and never read
   ASSERT_TRUE(testing::WaitFor([&] { return ts.server().open_connections() == 1; }));
   auto start = Clock::now();
   EXPECT_TRUE(testing::WaitFor([&] { return ts.server().open_connections() == 0; },
                                std::chrono::seconds(3)));
-  EXPECT_LT(ElapsedMs(start), 2000);
+  EXPECT_LT(MsSince(start), 2000);
 }
 
 }  // namespace
