@@ -241,6 +241,23 @@ ALTER TABLE voices ADD CONSTRAINT voices_status_check
 CREATE INDEX jobs_voice ON jobs(voice_id);
 )sql";
 
+// Fairness and retention. `claim_turns` holds each user's place in the claim
+// rotation (ClaimNextJob serves the user whose last claim is oldest; a
+// counter, not a time, so claims in the same millisecond still rotate).
+// `jobs.audio_expired_at` marks a job whose audio the retention sweeper
+// deleted (the row stays); the partial index serves the sweep, the audio_key
+// index the check that no kept job still shares a blob (cache hits do).
+constexpr const char* kMigration9 = R"sql(
+CREATE TABLE claim_turns (
+  user_id TEXT PRIMARY KEY,
+  turn    BIGINT NOT NULL
+);
+ALTER TABLE jobs ADD COLUMN audio_expired_at BIGINT;
+CREATE INDEX jobs_audio_kept ON jobs(finished_at)
+  WHERE audio_key IS NOT NULL AND audio_expired_at IS NULL;
+CREATE INDEX jobs_audio_key ON jobs(audio_key) WHERE audio_key IS NOT NULL;
+)sql";
+
 }  // namespace
 
 const sql::Schema& PostgresSchema() {
@@ -252,7 +269,8 @@ const sql::Schema& PostgresSchema() {
                      {5, "hash-chained audit", kMigration5, &sql::BackfillAuditChain},
                      {6, "plans and usage", kMigration6},
                      {7, "model versions and canaries", kMigration7},
-                     {8, "consent revocation", kMigration8}},
+                     {8, "consent revocation", kMigration8},
+                     {9, "fair claims and audio retention", kMigration9}},
       .create_version_table =
           "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
           "name TEXT NOT NULL, applied_at BIGINT NOT NULL)",

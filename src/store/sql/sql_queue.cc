@@ -31,6 +31,12 @@ Result<Job> SqlStore::PickJob(Session& s, const string& id, const string& worker
   if (rows.empty()) return Internal("claimed job " + id + " vanished");
   VOX_ASSIGN_OR_RETURN(Job job, ReadJob(rows, 0));
   VOX_RETURN_IF_ERROR(InsertEvent(s, id, JobStatus::kPicked, now, job.attempts, message));
+  // The user goes to the back of the rotation. Claimers racing here may take
+  // the same turn number: a tie, broken by due time, never a lost claim.
+  VOX_RETURN_IF_ERROR(
+      s.Query("INSERT INTO claim_turns (user_id, turn) VALUES (?1, (SELECT COALESCE(MAX(turn), "
+              "0) + 1 FROM claim_turns)) ON CONFLICT (user_id) DO UPDATE SET turn = excluded.turn",
+              Params().Text(job.user_id)));
   return job;
 }
 
@@ -51,10 +57,15 @@ Result<std::optional<Job>> SqlStore::ClaimNextJob(const string& worker_id, int64
     if (!rows.empty()) {
       expired_owner = rows.Text(0, 1);
     } else {
+      // Round robin across users: the user whose last claim is oldest goes
+      // first (a correlated subquery rather than a join, so the row lock
+      // applies to jobs alone). Costs O(due queued jobs), which the
+      // per-user cap at submit bounds.
       VOX_ASSIGN_OR_RETURN(
           rows, s.Query(string("SELECT id FROM jobs WHERE status = 'queued' AND "
-                               "next_attempt_at <= ?1 ORDER BY next_attempt_at, created_at "
-                               "LIMIT 1") +
+                               "next_attempt_at <= ?1 ORDER BY COALESCE((SELECT turn FROM "
+                               "claim_turns WHERE claim_turns.user_id = jobs.user_id), 0), "
+                               "next_attempt_at, created_at LIMIT 1") +
                             d.skip_locked,
                         Params().Int(now)));
       if (rows.empty()) return std::optional<Job>();

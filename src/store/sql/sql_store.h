@@ -77,6 +77,10 @@ class SqlStore final : public Store {
   Result<std::vector<std::string>> ListStrandedJobs(int64_t queued_due_by,
                                                     int64_t lease_expired_before,
                                                     int limit) override;
+  Result<std::vector<Job>> ListExpiringAudio(int64_t finished_before, int limit) override;
+  Result<bool> ExpireAudio(const std::string& job_id, int64_t at) override;
+  Status RestoreAudio(const std::string& job_id) override;
+  Result<bool> AudioKeyInUse(const std::string& audio_key) override;
 
   Result<Voice> CreateVoice(Voice voice) override;
   Result<Voice> GetVoice(const std::string& id) override;
