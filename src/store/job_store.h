@@ -64,11 +64,11 @@ class JobStore {
 
   // --- durable local queue ------------------------------------------------
   // Atomically claims one job for `worker_id`: first a running job whose
-  // lease expired (lease_expires_at < now: its worker died), else a queued
-  // job due by `now`, round robin across users: the user whose last claim is
-  // oldest (never: first), then that user's earliest next_attempt_at (ties:
-  // oldest created_at). So one user's backlog delays another user's job by at
-  // most one job per worker. Every claim (also ClaimJob) takes the user's turn.
+  // lease expired (lease_expires_at < now: its worker died), else the queued
+  // job due by `now` that is first in the fair order across users (start-time
+  // fair queuing: CreateJob ranks a queued job at max(the queue's virtual time,
+  // one past its user's previous rank); ties: oldest created_at). So one
+  // user's backlog delays another user's job by about one job per worker.
   // The job becomes `picked` with lease_owner = worker_id, lease_expires_at =
   // now + lease_ms, attempts + 1, started_at = now if unset, and a log row.
   // Two concurrent claimers never get the same job. nullopt when none is due.

@@ -23,7 +23,8 @@ TEST_P(StoreConformance, ClaimsRotateAcrossUsers) {
   AddQueuedJob(b.id);
   AddQueuedJob(c.id);
   AddQueuedJob(c.id);
-  // a's first job is the oldest; then b and c have waited longest for a turn.
+  // Rank 0: a's first, b's and c's first (in order of creation); rank 1: a's
+  // and c's second; then the rest of a's.
   EXPECT_EQ(ClaimAllUsers(*store_, kT0),
             (std::vector<std::string>{a.id, b.id, c.id, a.id, c.id, a.id, a.id}));
 }
@@ -41,21 +42,41 @@ TEST_P(StoreConformance, ALateUserIsServedAtTheNextClaim) {
   VOX_ASSERT_OK_AND_ASSIGN(auto got, store_->ClaimNextJob("w", 60000, kT0));
   ASSERT_TRUE(got.has_value());
   EXPECT_EQ(got->id, late.id);
-  // A user's own jobs stay in order of due time; a delayed one waits.
+  // A delayed job waits for its time; meanwhile the others go on in turn.
   Job delayed = AddQueuedJob(b.id, kT0 + 10'000);
-  VOX_ASSERT_OK_AND_ASSIGN(got, store_->ClaimNextJob("w", 60000, kT0));
-  ASSERT_TRUE(got.has_value());
-  EXPECT_EQ(got->user_id, a.id);
-  // ClaimJob (the Redis shape's claim) also takes the user's turn.
-  VOX_ASSERT_OK_AND_ASSIGN(got, store_->ClaimJob(delayed.id, "w", 60000, kT0 + 10'000));
-  ASSERT_TRUE(got.has_value());
   Job next_b = AddQueuedJob(b.id);
+  std::vector<std::string> order;
+  for (int i = 0; i < 4; ++i) {
+    VOX_ASSERT_OK_AND_ASSIGN(got, store_->ClaimNextJob("w", 60000, kT0));
+    ASSERT_TRUE(got.has_value());
+    order.push_back(got->id == next_b.id ? "next_b" : got->user_id == a.id ? "a" : got->id);
+  }
+  // The delayed job took b's next place (rank 3, after a's job of that rank).
+  EXPECT_EQ(order, (std::vector<std::string>{"a", "a", "next_b", "a"}));
   VOX_ASSERT_OK_AND_ASSIGN(got, store_->ClaimNextJob("w", 60000, kT0 + 10'000));
   ASSERT_TRUE(got.has_value());
-  EXPECT_EQ(got->user_id, a.id);
-  VOX_ASSERT_OK_AND_ASSIGN(got, store_->ClaimNextJob("w", 60000, kT0 + 10'000));
+  EXPECT_EQ(got->id, delayed.id);  // due now, and ranked before A's later jobs
+}
+
+// A user back after the others used the queue for a while gets no saved-up
+// credit: its burst interleaves with theirs instead of going first.
+TEST_P(StoreConformance, ReturningUsersStartAtTheQueuesVirtualTime) {
+  User a = AddUser("a");
+  User b = AddUser("b");
+  AddQueuedJob(b.id);
+  VOX_ASSERT_OK_AND_ASSIGN(auto got, store_->ClaimNextJob("w", 60000, kT0));
   ASSERT_TRUE(got.has_value());
-  EXPECT_EQ(got->id, next_b.id);
+  for (int i = 0; i < 20; ++i) AddQueuedJob(a.id);
+  for (int i = 0; i < 20; ++i) {
+    VOX_ASSERT_OK_AND_ASSIGN(got, store_->ClaimNextJob("w", 60000, kT0));
+    ASSERT_TRUE(got.has_value());
+  }
+  // The queue is empty; b (one job long ago) and a (twenty) both come back.
+  // With saved-up credit b's three would all go first; they interleave.
+  for (int i = 0; i < 3; ++i) AddQueuedJob(b.id);
+  for (int i = 0; i < 3; ++i) AddQueuedJob(a.id);
+  EXPECT_EQ(ClaimAllUsers(*store_, kT0),
+            (std::vector<std::string>{b.id, b.id, a.id, b.id, a.id, a.id}));
 }
 
 TEST_P(StoreConformance, AudioRetentionListsMarksAndSharesKeys) {

@@ -88,6 +88,9 @@ Result<CreateJobResult> SqlStore::CreateJobWith(Job job, std::vector<JobEvent> e
       }
       if (voice) inserted = InsertVoice(s, *voice);
       if (inserted) inserted = InsertJob(s, job);
+      if (inserted && job.status == JobStatus::kQueued) {
+        inserted = TakeFairRank(s, job.id, job.user_id);
+      }
       if (inserted) {
         for (JobEvent& e : events) {
           e.job_id = job.id;

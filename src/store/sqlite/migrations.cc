@@ -270,17 +270,22 @@ CREATE INDEX voices_user ON voices(user_id);
 CREATE INDEX jobs_voice ON jobs(voice_id);
 )sql";
 
-// Fairness and retention. `claim_turns` holds each user's place in the claim
-// rotation (ClaimNextJob serves the user whose last claim is oldest; a
-// counter, not a time, so claims in the same millisecond still rotate).
-// `jobs.audio_expired_at` marks a job whose audio the retention sweeper
-// deleted (the row stays); the partial index serves the sweep, the audio_key
-// index the check that no kept job still shares a blob (cache hits do).
+// Fairness and retention. Start-time fair queuing across users: a queued
+// job gets `fair_rank` = max(the queue's virtual time, its user's
+// `claim_turns.next_rank`) and moves the user's next_rank one past it, so one
+// user's burst takes ranks 1, 2, 3... while another user's job arriving later
+// ranks with the head of the queue; ClaimNextJob takes the lowest rank (the
+// index jobs_fair). `jobs.audio_expired_at` marks a job whose audio
+// the retention sweeper deleted (the row stays); jobs_audio_kept serves the
+// sweep, jobs_audio_key the check that no kept job still shares a blob.
 constexpr const char* kMigration9 = R"sql(
+ALTER TABLE jobs ADD COLUMN fair_rank INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX jobs_fair ON jobs(status, fair_rank, created_at);
 CREATE TABLE claim_turns (
-  user_id TEXT PRIMARY KEY,
-  turn    INTEGER NOT NULL
+  user_id   TEXT PRIMARY KEY,
+  next_rank INTEGER NOT NULL
 ) STRICT;
+CREATE INDEX claim_turns_rank ON claim_turns(next_rank);
 ALTER TABLE jobs ADD COLUMN audio_expired_at INTEGER;
 CREATE INDEX jobs_audio_kept ON jobs(finished_at)
   WHERE audio_key IS NOT NULL AND audio_expired_at IS NULL;
