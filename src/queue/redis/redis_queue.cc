@@ -103,7 +103,7 @@ Result<std::optional<Delivery>> RedisQueue::Accept(const std::string& worker_id,
   }
   const int64_t now = clock_.NowMs();
   // Fairness: an entry is a turn to run one job, not necessarily its own. The
-  // Store picks which (a dead worker's job first, then round robin across
+  // Store picks which (a dead worker's job first, then in fair order across
   // users), so one user's burst in the stream cannot hold another user's job
   // back. Each queued job has one entry, so entries and jobs stay in balance:
   // the job this entry names is claimed later with another job's entry.

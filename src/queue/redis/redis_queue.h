@@ -10,7 +10,7 @@
 //   <stream>:generation     a marker set once per Redis dataset; see Reconcile()
 // The Store stays the truth about a job: an entry the stream hands a worker
 // is a turn to run one job, and Store::ClaimNextJob picks which (a dead
-// worker's job first, then round robin across users) and claims it (picked,
+// worker's job first, then in fair order across users) and claims it (picked,
 // lease, attempts + 1, a log row), exactly as LocalQueue does, so workers
 // cannot tell the backends apart and one user's burst at the head of the
 // stream does not hold back another user's job. Entries are XACKed and XDELed when their delivery

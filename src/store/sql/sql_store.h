@@ -142,8 +142,7 @@ class SqlStore final : public Store {
   // Gives the queued job `job_id` of `user_id` its place in the fair order
   // (start-time fair queuing across users; sql_queue.cc); inside the caller's
   // write transaction.
-  static DbStatus TakeFairRank(Session& s, const std::string& job_id,
-                               const std::string& user_id);
+  static DbStatus TakeFairRank(Session& s, const std::string& job_id, const std::string& user_id);
   static DbStatus InsertEvent(Session& s, const std::string& job_id, JobStatus status, int64_t at,
                               int attempt, const std::string& message);
   static DbStatus InsertVoice(Session& s, const Voice& voice);
