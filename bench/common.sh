@@ -34,7 +34,7 @@ exited() {
 start_vox_serve() {
   local name=$1 out="$tmp/$1.out"
   shift
-  "$vox" serve --listen 127.0.0.1:0 --data "$tmp/$name" --rate-limit 0 --log-level warn "$@" \
+  "$vox" serve --listen 127.0.0.1:0 --data "$tmp/$name" --rate-limit 0 --max-queued-jobs-per-user 0 --log-level warn "$@" \
     > "$out" 2> "$tmp/$name.err" &
   vox_pid=$!
   pids+=("$vox_pid")

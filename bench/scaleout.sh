@@ -57,7 +57,7 @@ start() {
 }
 
 log "scale-out: vox api + 1 worker process"
-start api api "${shared[@]}" --rate-limit 0
+start api api "${shared[@]}" --rate-limit 0 --max-queued-jobs-per-user 0
 api_port=$port api_key=$key
 start worker w1 "${shared[@]}" --workers 1
 pickup_redis=$("$driver" pickup "$api_port" "$api_key" 200 redis)
@@ -69,7 +69,7 @@ job=$("$driver" make-job "$api_port" "$api_key")
 wrk_pg=$(run_wrk "http://127.0.0.1:$api_port/v1/tts/job/$job" "$api_key")
 
 log "reference: embedded vox serve (SQLite, local queue), 1 worker thread"
-start serve embedded --workers 1 --rate-limit 0
+start serve embedded --workers 1 --rate-limit 0 --max-queued-jobs-per-user 0
 pickup_local=$("$driver" pickup "$port" "$key" 200 local)
 job=$("$driver" make-job "$port" "$key")
 wrk_sqlite=$(run_wrk "http://127.0.0.1:$port/v1/tts/job/$job" "$key")

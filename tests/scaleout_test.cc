@@ -258,9 +258,10 @@ TEST(ScaleOut, StorageDownJobsRetryThenFailWithTheReason) {
 TEST(ScaleOut, TwoApisTwoWorkersBurstOf500AllDoneNoneTwice) {
   Cluster cluster;
   START_CLUSTER_OR_SKIP(cluster);
-  // The per-key submission limit would (rightly) refuse a burst like this.
-  auto& api_a = cluster.Launch("api", {"--rate-limit", "0"});
-  auto& api_b = cluster.Launch("api", {"--rate-limit", "0"});
+  // The per-key submission limit and the per-user cap on queued jobs
+  // (VOX_MAX_QUEUED_JOBS_PER_USER) would (rightly) refuse a burst like this.
+  auto& api_a = cluster.Launch("api", {"--rate-limit", "0", "--max-queued-jobs-per-user", "0"});
+  auto& api_b = cluster.Launch("api", {"--rate-limit", "0", "--max-queued-jobs-per-user", "0"});
   cluster.Launch("worker", {"--workers", "1"});
   cluster.Launch("worker", {"--workers", "1"});
   constexpr int kJobs = 500;

@@ -15,15 +15,20 @@
 
 namespace vox::api {
 
-// An Error as an HTTP answer: errors.h's mapping, plus 422 for unprocessable
-// and the two 429s (quota_errors.h); internal errors are logged here (the
-// client sees a generic message).
+// An Error as an HTTP answer: errors.h's mapping, plus 422 for unprocessable,
+// the 429s (quota_errors.h) and 413 for a text whose speech would be over
+// VOX_MAX_AUDIO_SECONDS; internal errors are logged here (the client sees a
+// generic message).
 inline http::Response FromError(const Error& e) {
   if (IsQuotaExceeded(e)) return http::JsonError(429, "quota_exceeded", e.message);
-  if (IsRateLimited(e)) {
-    http::Response r = http::JsonError(429, "rate_limited", e.message);
-    r.headers.Set("Retry-After", "1");
+  if (IsRateLimited(e) || IsTooManyQueuedJobs(e)) {
+    http::Response r =
+        http::JsonError(429, IsRateLimited(e) ? "rate_limited" : "too_many_queued_jobs", e.message);
+    r.headers.Set("Retry-After", IsRateLimited(e) ? "1" : "5");
     return r;
+  }
+  if (e.code == ErrorCode::kResourceExhausted && e.field == "text") {
+    return http::JsonError(413, "audio_too_long", e.message, "text");
   }
   int status = 0;
   if (e.code == ErrorCode::kUnprocessable) status = 422;

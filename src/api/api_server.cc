@@ -407,6 +407,11 @@ void ApiServer::GetAudio(Request& request, Responder respond) {
     std::string job_id = file.substr(0, file.find('.'));
     auto job = jobs_.JobForAudio(job_id);
     if (!job) return FromError(job.error());
+    if (job->audio_expired_at) {  // VOX_AUDIO_RETENTION: the row stays, the audio is gone
+      return http::JsonError(410, "audio_expired",
+                             "this job's audio was deleted at " + Iso8601(*job->audio_expired_at) +
+                                 " after the server's audio retention period");
+    }
     auto info = blobs_.Head(*job->audio_key);
     if (!info) return FromError(info.error());
     if (auto local = blobs_.LocalPath(*job->audio_key)) {

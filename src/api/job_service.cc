@@ -69,7 +69,22 @@ Status JobServiceConfig::Validate() const {
   if (max_pending_creations < 1 || max_pending_creations > 1000) {
     return InvalidArgument("must be 1..1000", "VOX_CLONE_MAX_PENDING");
   }
+  if (max_queued_per_user < 0 || max_queued_per_user > 1'000'000) {
+    return InvalidArgument("must be 0 (no cap)..1000000", "VOX_MAX_QUEUED_JOBS_PER_USER");
+  }
   return {};
+}
+
+Status JobService::CheckBacklog(const std::string& user_id) {
+  // Checked, then stored: requests racing the cap may each pass, so a user
+  // can end up over it by the requests in flight at that moment.
+  if (config_.max_queued_per_user <= 0) return {};
+  VOX_ASSIGN_OR_RETURN(int64_t in_flight, store_.CountJobsInFlight(user_id));
+  if (in_flight < config_.max_queued_per_user) return {};
+  return std::unexpected(TooManyQueuedJobs(
+      "you have " + std::to_string(in_flight) + " jobs queued or running, the most this server " +
+      "accepts per user (VOX_MAX_QUEUED_JOBS_PER_USER=" +
+      std::to_string(config_.max_queued_per_user) + "); retry when some have finished"));
 }
 
 Result<SubmitResult> JobService::Submit(const Principal& who, const SynthesizeRequest& request,
@@ -113,6 +128,7 @@ Result<SubmitResult> JobService::Submit(const Principal& who, const SynthesizeRe
   if (meter_ != nullptr) {
     VOX_RETURN_IF_ERROR(meter_->CheckSubmit(who, plan->text_chars, /*job=*/true));
   }
+  VOX_RETURN_IF_ERROR(CheckBacklog(who.user_id));
   const store::UsageTags usage_tags = UsageMeter::Tags(
       who, "/v1/tts/synthesize", store::VoiceKindOf(voice->is_clone(), plan->voice.engine));
 
@@ -297,7 +313,12 @@ Result<json> JobService::DescribeJob(const store::Job& job) {
               {"finished_at", OptionalTime(job.finished_at)},
               {"updated_at", Iso8601(job.updated_at)},
               {"timings_ms", timings}};
-  if (job.status == JobStatus::kDone && job.audio_key) {
+  if (job.audio_expired_at) {
+    // VOX_AUDIO_RETENTION deleted the audio; the job's record stays.
+    out["audio_expired"] = true;
+    out["audio_expired_at"] = Iso8601(*job.audio_expired_at);
+    out["duration_s"] = job.duration_s.value_or(0);
+  } else if (job.status == JobStatus::kDone && job.audio_key) {
     VOX_ASSIGN_OR_RETURN(out["audio_url"], AudioUrl(job));
     out["duration_s"] = job.duration_s.value_or(0);
     out["audio_bytes"] = job.audio_bytes.value_or(0);
@@ -307,7 +328,7 @@ Result<json> JobService::DescribeJob(const store::Job& job) {
     out["duration_s"] = job.duration_s.value_or(0);
     out["audio_bytes"] = *job.audio_bytes;
   }
-  if (job.status == JobStatus::kDone) {
+  if (job.status == JobStatus::kDone && !job.audio_expired_at) {
     VOX_ASSIGN_OR_RETURN(auto timestamps, WordTimestamps(job));
     if (timestamps) out["timestamps"] = std::move(*timestamps);
   }
@@ -358,10 +379,7 @@ Result<json> JobService::ListRecent(const Principal& who, int limit) {
 Result<std::optional<json>> JobService::WordTimestamps(const store::Job& job) {
   // Beside the audio of the job that made it: a cache hit's audio (and
   // timestamps) belong to an earlier job, a stream's to the stream itself.
-  std::string owner = job.id;
-  if (job.audio_key && job.audio_key->starts_with("audio/")) {
-    owner = job.audio_key->substr(6, job.audio_key->rfind('.') - 6);
-  }
+  const std::string owner = job.audio_key ? store::AudioOwner(*job.audio_key, job.id) : job.id;
   auto body = blobs_.Get(engines::TimestampsKey(owner));
   if (!body) {
     if (body.error().code == ErrorCode::kNotFound) return std::nullopt;

@@ -37,7 +37,7 @@ struct SynthOptions {
   double speed = 1.0;
   double pitch = 1.0;
   double loudness = 0;      // 0: off
-  text::TextLimits limits;  // --max-chars / VOX_MAX_TEXT_CHARS
+  text::TextLimits limits;  // --max-chars / VOX_MAX_TEXT_CHARS, --max-audio-seconds
   std::string out;
   std::string data_dir = "data";  // where cloned voices live (`vox clone`)
   std::string database_url;
@@ -245,6 +245,10 @@ void AddSynthCommand(CLI::App& app) {
                   "Normalize to this integrated loudness in LUFS (e.g. -16)");
   cmd->add_option("--max-chars", options->limits.max_chars, "Refuse longer texts")
       ->envname("VOX_MAX_TEXT_CHARS")
+      ->capture_default_str();
+  cmd->add_option("--max-audio-seconds", options->limits.max_audio_seconds,
+                  "Refuse texts that would speak longer (estimated; 0: no cap)")
+      ->envname("VOX_MAX_AUDIO_SECONDS")
       ->capture_default_str();
   cmd->add_option("-o,--out", options->out, "Output file ('-' for stdout)")->required();
   cmd->callback([options] { ExitOnError("synth", RunSynthUntilStopped(*options)); });

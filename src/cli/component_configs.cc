@@ -50,6 +50,8 @@ Result<ComponentConfigs> MapSettings(const PlatformConfig& config) {
   if (auto s = c.api.Validate(); !s) return std::unexpected(NameHttpSetting(s.error()));
 
   c.jobs.limits.max_chars = config.max_text_chars;
+  c.jobs.limits.max_audio_seconds = config.max_audio_seconds;
+  c.jobs.max_queued_per_user = config.max_queued_jobs_per_user;
   c.jobs.max_attempts = config.job_max_attempts;
   c.jobs.webhook_allow_private = config.webhook_allow_private;
   c.jobs.audio_url_ttl_s = config.audio_url_ttl_s;
@@ -57,6 +59,8 @@ Result<ComponentConfigs> MapSettings(const PlatformConfig& config) {
   VOX_RETURN_IF_ERROR(c.jobs.Validate());
 
   c.pool.threads = config.workers;
+  c.pool.disk_path = (std::filesystem::path(config.data_dir) / "tmp").string();
+  c.pool.min_free_disk_mb = config.min_free_disk_mb;
   VOX_RETURN_IF_ERROR(c.pool.Validate());
 
   c.runner.temp_dir = (std::filesystem::path(config.data_dir) / "tmp").string();
@@ -71,6 +75,10 @@ Result<ComponentConfigs> MapSettings(const PlatformConfig& config) {
   c.cloner.max_file_bytes = config.max_upload_bytes;
   VOX_RETURN_IF_ERROR(c.cloner.Validate());
 
+  VOX_ASSIGN_OR_RETURN(c.retention.retention_ms, worker::ParseRetention(config.audio_retention));
+  c.retention.interval_ms = config.audio_sweep_interval_ms;
+  VOX_RETURN_IF_ERROR(c.retention.Validate());
+
   c.webhook = config.WebhookSettings();
   VOX_RETURN_IF_ERROR(c.webhook.Validate());
 
@@ -80,6 +88,7 @@ Result<ComponentConfigs> MapSettings(const PlatformConfig& config) {
   c.wyoming.synthesis_threads = config.wyoming_threads;
   c.wyoming.idle_timeout = std::chrono::milliseconds(config.wyoming_idle_timeout_ms);
   c.wyoming.limits.max_chars = config.max_text_chars;
+  c.wyoming.limits.max_audio_seconds = config.max_audio_seconds;
   VOX_RETURN_IF_ERROR(c.wyoming.Validate());
   return c;
 }

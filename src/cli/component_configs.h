@@ -9,6 +9,7 @@
 #include "cli/platform_config.h"
 #include "cloning/voice_cloner.h"
 #include "webhook/webhook.h"
+#include "worker/audio_sweeper.h"
 #include "worker/job_runner.h"
 #include "worker/worker_pool.h"
 #include "wyoming/config.h"
@@ -23,6 +24,8 @@ struct ComponentConfigs {
   cloning::ClonerConfig cloner;
   webhook::WebhookConfig webhook;  // without the signing secret, which is loaded at start
   wyoming::WyomingConfig wyoming;  // listen empty: no Wyoming listener
+  // retention_ms 0: audio kept forever
+  worker::AudioRetention retention;
 };
 
 // Every config mapped and validated; the error names the setting at fault.

@@ -35,6 +35,7 @@
 #include "store/audit_monitor.h"
 #include "store/store.h"
 #include "webhook/webhook_dispatcher.h"
+#include "worker/audio_sweeper.h"
 #include "worker/worker_pool.h"
 #include "wyoming/server.h"
 
@@ -170,6 +171,10 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
   store::AuditChainMonitor audit_monitor(*store);
   RegisterAuditChainMetrics(metrics, audit_monitor);
   audit_monitor.Start(std::chrono::seconds(config.audit_verify_interval_s));
+  // Every process sweeps expired audio (VOX_AUDIO_RETENTION): passes in
+  // several processes at once are safe, so no process is special.
+  worker::AudioSweeper audio_sweeper(*store, *blobs, metrics, components.retention);
+  audio_sweeper.Start();
 
   engines::Synthesizer synthesizer(*engines);
   api::UrlSigner signer(secret);

@@ -123,6 +123,26 @@ void PlatformConfig::AddOptions(CLI::App& cmd) {
   cmd.add_option("--max-text-chars", max_text_chars, "Longest text a job may carry")
       ->envname("VOX_MAX_TEXT_CHARS")
       ->capture_default_str();
+  cmd.add_option("--max-audio-seconds", max_audio_seconds,
+                 "Longest speech one request may ask for, estimated from its text (0: no cap)")
+      ->envname("VOX_MAX_AUDIO_SECONDS")
+      ->capture_default_str();
+  cmd.add_option("--max-queued-jobs-per-user", max_queued_jobs_per_user,
+                 "Synthesis jobs one user may have queued or running; more are 429 (0: no cap)")
+      ->envname("VOX_MAX_QUEUED_JOBS_PER_USER")
+      ->capture_default_str();
+  cmd.add_option("--audio-retention", audio_retention,
+                 "Delete finished jobs' audio after this long (30d, 12h, 90m; default: keep "
+                 "forever); the job stays, its audio answers 410")
+      ->envname("VOX_AUDIO_RETENTION");
+  cmd.add_option("--audio-sweep-interval-ms", audio_sweep_interval_ms,
+                 "Milliseconds between audio retention passes")
+      ->envname("VOX_AUDIO_SWEEP_INTERVAL_MS")
+      ->capture_default_str();
+  cmd.add_option("--min-free-disk-mb", min_free_disk_mb,
+                 "A worker claims no job while its data directory has less free (0: no check)")
+      ->envname("VOX_MIN_FREE_DISK_MB")
+      ->capture_default_str();
   cmd.add_option("--job-max-attempts", job_max_attempts, "Attempts before a job fails")
       ->envname("VOX_JOB_MAX_ATTEMPTS")
       ->capture_default_str();
@@ -279,6 +299,10 @@ std::string PlatformConfig::ToString() const {
                         {"jwt_issuer", jwt_issuer},
                         {"jwt_audience", jwt_audience},
                         {"max_text_chars", max_text_chars},
+                        {"max_audio_seconds", max_audio_seconds},
+                        {"max_queued_jobs_per_user", max_queued_jobs_per_user},
+                        {"audio_retention", audio_retention.empty() ? "forever" : audio_retention},
+                        {"min_free_disk_mb", min_free_disk_mb},
                         {"rate_limit", rate_limit},
                         {"drain_grace_s", drain_grace_s},
                         {"audit_verify_interval_s", audit_verify_interval_s},

@@ -54,6 +54,14 @@ struct PlatformConfig {
   int64_t audio_url_ttl_s = 3600;         // VOX_AUDIO_URL_TTL_S
   std::string log_level = "info";         // VOX_LOG_LEVEL
   std::string log_format = "text";        // VOX_LOG_FORMAT: text or json (one object per line)
+
+  // Fairness between tenants and audio retention (worker/audio_sweeper.h).
+  double max_audio_seconds = 3600;           // VOX_MAX_AUDIO_SECONDS: per request; 0 = no cap
+  int64_t max_queued_jobs_per_user = 100;    // VOX_MAX_QUEUED_JOBS_PER_USER; 0 = no cap
+  std::string audio_retention;               // VOX_AUDIO_RETENTION: 30d, 12h...; empty = forever
+  int64_t audio_sweep_interval_ms = 60'000;  // VOX_AUDIO_SWEEP_INTERVAL_MS
+  int64_t min_free_disk_mb = 512;            // VOX_MIN_FREE_DISK_MB: workers claim above it
+
   // Voice cloning.
   bool clone_require_consent = true;    // VOX_CLONE_REQUIRE_CONSENT
   bool clone_check_protected = true;    // VOX_CLONE_CHECK_PROTECTED

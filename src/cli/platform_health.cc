@@ -26,6 +26,9 @@ std::vector<api::ReadinessCheck> ReadinessChecks(store::Store& store, blob::Blob
     if (own_pool && NowMs() - own_pool->last_heartbeat_ms() > 10 * 60'000) {
       return Unavailable("workers have not checked in for 10 minutes");
     }
+    if (own_pool && own_pool->disk_low()) {
+      return Unavailable("free disk is under VOX_MIN_FREE_DISK_MB: this process claims no jobs");
+    }
     VOX_ASSIGN_OR_RETURN(auto live, queue.ListWorkers(kWorkerSilenceMs));
     if (live.empty()) return Unavailable("no live workers: jobs wait queued until one starts");
     return {};

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "engines/speech_length.h"
 #include "ssml/ssml_parser.h"
 #include "text/normalizer.h"
 #include "text/sentence_splitter.h"
@@ -89,10 +90,15 @@ Result<SynthesisPlan> Synthesizer::Prepare(std::string_view raw_text, const std:
                                            const SynthesisParams& params,
                                            const TextLimits& limits) const {
   VOX_ASSIGN_OR_RETURN(SynthesisPlan plan, StartWithText(raw_text, voice_id, params, limits));
+  // Refused before normalizing when even the letters and digits say too much.
+  VOX_RETURN_IF_ERROR(CheckSpeechSeconds(static_cast<double>(CountSpokenCharsAtLeast(raw_text)) /
+                                             (kSpokenCharsPerSecond * plan.params.speed),
+                                         limits));
   text::NormalizeOptions options;
   options.language = plan.params.language;
   VOX_RETURN_IF_ERROR(AppendSentences(raw_text, options, plan));
   if (plan.sentences.empty()) return InvalidArgument("text has nothing to speak", "text");
+  VOX_RETURN_IF_ERROR(CheckSpeechSeconds(EstimateSpeechSeconds(plan), limits));
   return plan;
 }
 
@@ -137,6 +143,7 @@ Result<SynthesisPlan> Synthesizer::PrepareSsml(std::string_view ssml, const std:
   // Offsets are into each run's text, not the document: no alignment to report.
   plan.sources.clear();
   if (plan.sentences.empty()) return InvalidArgument("the SSML has nothing to speak", "text");
+  VOX_RETURN_IF_ERROR(CheckSpeechSeconds(EstimateSpeechSeconds(plan), limits));
   if (plan.styles.IsDefault()) plan.styles = {};
   return plan;
 }

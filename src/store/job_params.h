@@ -66,4 +66,12 @@ struct JobParams {
 // beside its audio: written by the worker, read by the job's description.
 inline std::string MarksBlobKey(const std::string& audio_key) { return audio_key + ".marks.json"; }
 
+// The job whose worker wrote `audio_key` ("audio/<job id>.<ext>"): a cache
+// hit's audio, and the word timestamps beside it, belong to that earlier job.
+// `fallback` when the key has another shape.
+inline std::string AudioOwner(const std::string& audio_key, const std::string& fallback) {
+  if (!audio_key.starts_with("audio/")) return fallback;
+  return audio_key.substr(6, audio_key.rfind('.') - 6);
+}
+
 }  // namespace vox::store

@@ -65,7 +65,10 @@ class JobStore {
   // --- durable local queue ------------------------------------------------
   // Atomically claims one job for `worker_id`: first a running job whose
   // lease expired (lease_expires_at < now: its worker died), else the queued
-  // job with the earliest next_attempt_at <= now (ties: oldest created_at).
+  // job due by `now` that is first in the fair order across users (start-time
+  // fair queuing: CreateJob ranks a queued job at max(the queue's virtual time,
+  // one past its user's previous rank); ties: oldest created_at). So one
+  // user's backlog delays another user's job by about one job per worker.
   // The job becomes `picked` with lease_owner = worker_id, lease_expires_at =
   // now + lease_ms, attempts + 1, started_at = now if unset, and a log row.
   // Two concurrent claimers never get the same job. nullopt when none is due.
@@ -103,6 +106,20 @@ class JobStore {
   virtual Result<std::vector<std::string>> ListStrandedJobs(int64_t queued_due_by,
                                                             int64_t lease_expired_before,
                                                             int limit) = 0;
+
+  // --- audio retention ----------------------------------------------------
+  // Jobs with audio still kept (audio_key set, audio_expired_at unset) that
+  // finished before `finished_before`, oldest first, at most `limit`.
+  virtual Result<std::vector<Job>> ListExpiringAudio(int64_t finished_before, int limit) = 0;
+  // Marks the job's audio expired at `at` (the row stays). true when this
+  // call marked it; false when it already was (another sweeper won).
+  // kNotFound when the job is absent.
+  virtual Result<bool> ExpireAudio(const std::string& job_id, int64_t at) = 0;
+  // Undoes ExpireAudio (its blob could not be deleted: a later pass retries).
+  virtual Status RestoreAudio(const std::string& job_id) = 0;
+  // Whether a job whose audio is kept still names `audio_key` (cache hits
+  // share their first job's blob).
+  virtual Result<bool> AudioKeyInUse(const std::string& audio_key) = 0;
 };
 
 }  // namespace vox::store

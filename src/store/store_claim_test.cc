@@ -61,10 +61,12 @@ TEST_P(StoreConformance, ClaimTakesTheEarliestDueJobOnly) {
 }
 
 TEST_P(StoreConformance, ConcurrentClaimersGetEachJobExactlyOnce) {
-  User u = AddUser();
   constexpr int kJobs = 60;
   constexpr int kThreads = 6;
-  for (int i = 0; i < kJobs; ++i) AddQueuedJob(u.id);
+  // Four users' jobs: the claimers also race on the users' turns (claim_turns).
+  std::vector<User> users;
+  for (int u = 0; u < 4; ++u) users.push_back(AddUser("user" + std::to_string(u)));
+  for (int i = 0; i < kJobs; ++i) AddQueuedJob(users[i % users.size()].id);
 
   std::mutex mu;
   std::map<std::string, int> claims;

@@ -171,6 +171,9 @@ struct Job {
   // Speaker similarity of a cloned voice's output to its reference (set on
   // completion by the worker); nullopt for built-in voices and until then.
   std::optional<double> voice_similarity;
+  // When the retention sweeper deleted the audio (audio_key still names it);
+  // nullopt while the audio is kept.
+  std::optional<int64_t> audio_expired_at;
   int64_t created_at = 0;
   std::optional<int64_t> started_at;
   std::optional<int64_t> finished_at;

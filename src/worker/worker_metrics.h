@@ -27,7 +27,11 @@ struct WorkerMetrics {
                                 {"model_version", "status"})),
         model_realtime_factor(r.AddHistogram(
             "vox_model_realtime_factor", "Synthesis wall time divided by audio duration.",
-            {"model_version"}, {0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5})) {}
+            {"model_version"}, {0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5})),
+        disk_free_bytes(r.AddGauge("vox_worker_disk_free_bytes",
+                                   "Free bytes where the worker writes its temporary files.")),
+        disk_low(r.AddGauge("vox_worker_disk_low",
+                            "1 while free disk is under VOX_MIN_FREE_DISK_MB (no claims).")) {}
 
   obs::Family<obs::Counter>& jobs_finished;
   obs::Family<obs::Counter>& job_retries;
@@ -39,6 +43,8 @@ struct WorkerMetrics {
   obs::Family<obs::Counter>& errors;
   obs::Family<obs::Counter>& model_jobs;  // model_version: Job::model_version
   obs::Family<obs::Histogram>& model_realtime_factor;
+  obs::Family<obs::Gauge>& disk_free_bytes;
+  obs::Family<obs::Gauge>& disk_low;
 };
 
 }  // namespace vox::worker

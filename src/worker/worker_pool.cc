@@ -1,6 +1,7 @@
 #include "worker/worker_pool.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "common/clock.h"
@@ -11,8 +12,23 @@ namespace vox::worker {
 Status WorkerPoolConfig::Validate() const {
   if (threads < 1 || threads > 256) return InvalidArgument("must be 1..256", "VOX_WORKERS");
   if (worker_id.empty()) return InvalidArgument("must not be empty", "worker_id");
+  if (min_free_disk_mb < 0 || min_free_disk_mb > (int64_t{1} << 40)) {
+    return InvalidArgument("must be 0 (no check) or more megabytes", "VOX_MIN_FREE_DISK_MB");
+  }
   return {};
 }
+
+namespace {
+
+Result<uint64_t> StatvfsFreeBytes(const std::string& path) {
+  struct statvfs st {};
+  if (::statvfs(path.c_str(), &st) != 0) {
+    return MakeError(ErrorCode::kUnavailable, "statvfs(" + path + ") failed");
+  }
+  return static_cast<uint64_t>(st.f_bavail) * st.f_frsize;
+}
+
+}  // namespace
 
 using store::JobStatus;
 
@@ -87,10 +103,40 @@ void WorkerPool::Drain(std::chrono::milliseconds grace) {
   }
 }
 
+bool WorkerPool::DiskAllowsClaim() {
+  if (config_.min_free_disk_mb <= 0 || config_.disk_path.empty()) return true;
+  auto probe = config_.free_disk_bytes ? config_.free_disk_bytes : StatvfsFreeBytes;
+  auto free_bytes = probe(config_.disk_path);
+  if (!free_bytes) {  // cannot tell: claim as before rather than stall every worker
+    metrics_.errors.With({"disk_check"}).Inc();
+    return true;
+  }
+  metrics_.disk_free_bytes.With({}).Set(static_cast<double>(*free_bytes));
+  const bool low = *free_bytes < static_cast<uint64_t>(config_.min_free_disk_mb) << 20;
+  metrics_.disk_low.With({}).Set(low ? 1 : 0);
+  if (disk_low_.exchange(low) != low) {
+    if (low) {
+      spdlog::warn("worker {}: {} MB free at {}, under VOX_MIN_FREE_DISK_MB={}: claiming no jobs",
+                   config_.worker_id, *free_bytes >> 20, config_.disk_path,
+                   config_.min_free_disk_mb);
+    } else {
+      spdlog::info("worker {}: {} MB free at {} again: claiming jobs", config_.worker_id,
+                   *free_bytes >> 20, config_.disk_path);
+    }
+  }
+  return !low;
+}
+
 void WorkerPool::Loop(int index) {
   const std::string worker_id = config_.worker_id + "-" + std::to_string(index);
   while (!stopping_) {
     last_heartbeat_ms_ = NowMs();
+    if (!DiskAllowsClaim()) {  // jobs stay queued for workers with room
+      std::unique_lock lock(presence_mu_);
+      presence_cv_.wait_for(lock, std::chrono::milliseconds(config_.dequeue_wait_ms),
+                            [this] { return stopping_.load(); });
+      continue;
+    }
     auto delivery = queue_.Dequeue(worker_id, config_.dequeue_wait_ms);
     if (!delivery && delivery.error().code == ErrorCode::kCanceled) break;  // queue shut down
     if (!delivery) {

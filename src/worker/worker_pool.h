@@ -28,6 +28,13 @@ struct WorkerPoolConfig {
   // How often the process reports itself to the queue (JobQueue::ReportWorker).
   int heartbeat_ms = 2000;
   int housekeeping_ms = 15000;
+  // A worker claims no job while the file system holding `disk_path` (its
+  // temp/data directory; empty: not checked) has less than this free: a job
+  // that cannot write its audio would only fail. 0 disables the check.
+  std::string disk_path;
+  int64_t min_free_disk_mb = 512;  // VOX_MIN_FREE_DISK_MB
+  // Free bytes at a path; default statvfs. Tests inject a fake.
+  std::function<Result<uint64_t>(const std::string&)> free_disk_bytes;
 
   Status Validate() const;  // errors name the VOX_* setting
 };
@@ -54,6 +61,9 @@ class WorkerPool {
   // thread (0 before Start): /readyz and the heartbeat metric use it.
   int64_t last_heartbeat_ms() const { return last_heartbeat_ms_.load(); }
   int busy() const { return busy_.load(); }
+  // Whether the last check found less than min_free_disk_mb free (no claims
+  // meanwhile); /readyz reports it and vox_worker_disk_low exports it.
+  bool disk_low() const { return disk_low_.load(); }
   // What this process reports to the queue on each heartbeat.
   queue::WorkerPresence Presence() const;
 
@@ -61,6 +71,8 @@ class WorkerPool {
   void Loop(int index);
   void ReportPresence();
   void RunOne(const queue::Delivery& delivery, const std::string& worker_id);
+  // Checks free disk before a claim; false (logged once per episode) when low.
+  bool DiskAllowsClaim();
 
   queue::JobQueue& queue_;
   store::Store& store_;
@@ -73,6 +85,7 @@ class WorkerPool {
   std::atomic<bool> interrupt_{false};
   std::atomic<int64_t> last_heartbeat_ms_{0};
   std::atomic<int> busy_{0};
+  std::atomic<bool> disk_low_{false};
   std::atomic<int64_t> jobs_finished_{0};
   int64_t started_at_ = 0;
   std::vector<std::thread> threads_;

@@ -19,6 +19,7 @@
 #include "queue/job_queue.h"
 #include "store/job_params.h"
 #include "store/store.h"
+#include "worker/audio_sweeper.h"
 
 namespace vox::worker {
 namespace {
@@ -48,13 +49,14 @@ class WorkerPoolTest : public ::testing::Test {
     config.temp_dir = tmp_.string();
     config.retry_base_ms = 10;
     cache_ = cache::MakeStoreCache(*store_);
-    runner_ = std::make_unique<JobRunner>(*store_, *blobs_, *cache_, *synthesizer_, *metrics_,
-                                          config);
+    runner_ =
+        std::make_unique<JobRunner>(*store_, *blobs_, *cache_, *synthesizer_, *metrics_, config);
     WorkerPoolConfig pool_config;
     pool_config.threads = 2;
     pool_config.dequeue_wait_ms = 50;
-    pool_ = std::make_unique<WorkerPool>(*queue_, *store_, *runner_, *metrics_, pool_config,
-                                         [this](const store::Job& job) { finals_.push_back(job.id); });
+    pool_ =
+        std::make_unique<WorkerPool>(*queue_, *store_, *runner_, *metrics_, pool_config,
+                                     [this](const store::Job& job) { finals_.push_back(job.id); });
   }
   void TearDown() override {
     pool_.reset();
@@ -208,6 +210,111 @@ TEST_F(WorkerPoolTest, DrainRequeuesUnfinishedWorkWithoutSpendingAttempts) {
   store::Job job = *store_->GetJob(id);
   EXPECT_EQ(job.status, JobStatus::kQueued);
   EXPECT_FALSE(job.lease_owner);
+}
+
+// VOX_MIN_FREE_DISK_MB: a worker short of disk claims nothing (the job stays
+// queued for workers with room), says so in a metric, and resumes once space
+// is back.
+TEST_F(WorkerPoolTest, LowDiskStopsClaimsUntilSpaceReturns) {
+  pool_.reset();
+  std::atomic<uint64_t> free_bytes{100ull << 20};
+  WorkerPoolConfig config;
+  config.threads = 1;
+  config.dequeue_wait_ms = 50;
+  config.disk_path = tmp_.string();
+  config.min_free_disk_mb = 512;
+  config.free_disk_bytes = [&](const std::string& path) -> Result<uint64_t> {
+    EXPECT_EQ(path, tmp_.string());
+    return free_bytes.load();
+  };
+  pool_ = std::make_unique<WorkerPool>(*queue_, *store_, *runner_, *metrics_, config);
+  pool_->Start();
+  std::string id = Submit("Waiting for disk space.");
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  EXPECT_EQ(store_->GetJob(id)->status, JobStatus::kQueued);
+  EXPECT_TRUE(pool_->disk_low());
+  const std::string rendered = registry_.Render();
+  EXPECT_NE(rendered.find("vox_worker_disk_low 1"), std::string::npos) << rendered;
+  free_bytes = 10ull << 30;
+  EXPECT_EQ(WaitForFinal(id).status, JobStatus::kDone);
+  EXPECT_FALSE(pool_->disk_low());
+}
+
+TEST(AudioRetentionTest, ParsesDurations) {
+  EXPECT_EQ(ParseRetention(""), 0);
+  EXPECT_EQ(ParseRetention("off"), 0);
+  EXPECT_EQ(ParseRetention("30d"), 30 * 86'400'000LL);
+  EXPECT_EQ(ParseRetention("12h"), 12 * 3'600'000LL);
+  EXPECT_EQ(ParseRetention("90m"), 90 * 60'000LL);
+  EXPECT_EQ(ParseRetention("45s"), 45'000);
+  EXPECT_EQ(ParseRetention("1500ms"), 1500);
+  for (const char* bad : {"30", "d", "3x", "-1d", "1.5h", "99999999999999999999d"}) {
+    auto r = ParseRetention(bad);
+    ASSERT_FALSE(r.has_value()) << bad;
+    EXPECT_EQ(r.error().field, "VOX_AUDIO_RETENTION");
+  }
+}
+
+// Two sweepers (two processes) over one store: each job's audio is expired
+// once, a blob shared by a cache hit goes with its last job, the row stays,
+// and a failed delete is retried by the next pass.
+TEST_F(WorkerPoolTest, RetentionSweepersDeleteAudioOnceAndKeepTheRows) {
+  pool_->Start();
+  store::Job first = WaitForFinal(Submit("Kept for a while."));
+  store::Job other = WaitForFinal(Submit("Another one."));
+  ASSERT_EQ(first.status, JobStatus::kDone);
+  ASSERT_EQ(other.status, JobStatus::kDone);
+  pool_.reset();
+  // A cache hit: a later job naming the first job's blob.
+  store::Job hit = first;
+  hit.id.clear();
+  hit.request_hash = "hit";
+  hit.finished_at = *first.finished_at + 10'000;
+  auto created = store_->CreateJob(hit, {{0, "", JobStatus::kDone, 0, 0, "cache hit"}});
+  ASSERT_TRUE(created) << created.error().ToString();
+  hit = created->job;
+
+  ManualClock clock(*first.finished_at + 5'000);
+  AudioRetention retention{.retention_ms = 2'000, .interval_ms = 100, .batch = 10};
+  obs::Registry other_registry;
+  AudioSweeper a(*store_, *blobs_, registry_, retention, clock);
+  AudioSweeper b(*store_, *blobs_, other_registry, retention, clock);
+  auto swept = a.SweepOnce();
+  ASSERT_TRUE(swept) << swept.error().ToString();
+  EXPECT_EQ(swept->expired, 2);        // first and other; the hit is younger
+  EXPECT_EQ(swept->blobs_deleted, 1);  // other's; first's is still the hit's
+  EXPECT_TRUE(files_->Head(*first.audio_key));
+  EXPECT_FALSE(files_->Head(*other.audio_key));
+  store::Job stored = *store_->GetJob(other.id);
+  EXPECT_EQ(stored.status, JobStatus::kDone);
+  EXPECT_EQ(stored.audio_expired_at, clock.NowMs());
+
+  // A failed delete puts the hit back for the next pass.
+  clock.Advance(10'000);
+  blobs_->FailDeletes(1);
+  swept = a.SweepOnce();
+  ASSERT_TRUE(swept);
+  EXPECT_EQ(swept->failed, 1);
+  EXPECT_FALSE(store_->GetJob(hit.id)->audio_expired_at.has_value());
+  EXPECT_TRUE(files_->Head(*first.audio_key));
+  // Both sweep at once: one of them expires the hit and deletes the blob.
+  Result<SweepResult> ra, rb;
+  std::thread ta([&] { ra = a.SweepOnce(); });
+  std::thread tb([&] { rb = b.SweepOnce(); });
+  ta.join();
+  tb.join();
+  ASSERT_TRUE(ra) << ra.error().ToString();
+  ASSERT_TRUE(rb) << rb.error().ToString();
+  EXPECT_EQ(ra->expired + rb->expired, 1);
+  EXPECT_EQ(ra->blobs_deleted + rb->blobs_deleted, 1);
+  EXPECT_EQ(ra->failed + rb->failed, 0);
+  EXPECT_FALSE(files_->Head(*first.audio_key));
+  EXPECT_TRUE(store_->GetJob(hit.id)->audio_expired_at.has_value());
+  swept = a.SweepOnce();  // nothing left
+  ASSERT_TRUE(swept);
+  EXPECT_EQ(swept->expired, 0);
+  const std::string rendered = registry_.Render() + other_registry.Render();
+  EXPECT_NE(rendered.find("vox_audio_expired_total"), std::string::npos);
 }
 
 }  // namespace

@@ -15,6 +15,8 @@ class FaultyBlobStore : public BlobStore {
 
   // The next `n` writes fail with kUnavailable; -1: every write fails.
   void FailWrites(int n) { failing_writes_ = n; }
+  // The next `n` deletes fail with kUnavailable (writes are unaffected).
+  void FailDeletes(int n) { failing_deletes_ = n; }
   int failed_writes() const { return failed_; }
 
   Status Put(const std::string& key, std::string_view data, const std::string& type) override {
@@ -30,7 +32,13 @@ class FaultyBlobStore : public BlobStore {
     return inner_.GetRange(key, offset, length);
   }
   Result<BlobInfo> Head(const std::string& key) override { return inner_.Head(key); }
-  Status Delete(const std::string& key) override { return inner_.Delete(key); }
+  Status Delete(const std::string& key) override {
+    if (failing_deletes_.load() > 0) {
+      --failing_deletes_;
+      return Unavailable("storage down (injected delete fault)");
+    }
+    return inner_.Delete(key);
+  }
   Result<std::vector<std::string>> List(const std::string& prefix) override {
     return inner_.List(prefix);
   }
@@ -54,6 +62,7 @@ class FaultyBlobStore : public BlobStore {
   BlobStore& inner_;
   std::atomic<int> failing_writes_{0};
   std::atomic<int> failed_{0};
+  std::atomic<int> failing_deletes_{0};
 };
 
 }  // namespace vox::blob

@@ -102,15 +102,20 @@ Result<std::optional<Delivery>> RedisQueue::Accept(const std::string& worker_id,
     return std::optional<Delivery>();
   }
   const int64_t now = clock_.NowMs();
+  // Fairness: an entry is a turn to run one job, not necessarily its own. The
+  // Store picks which (a dead worker's job first, then in fair order across
+  // users), so one user's burst in the stream cannot hold another user's job
+  // back. Each queued job has one entry, so entries and jobs stay in balance:
+  // the job this entry names is claimed later with another job's entry.
   VOX_ASSIGN_OR_RETURN(std::optional<Job> job,
-                       store_.ClaimJob(job_id, worker_id, options_.lease_ms, now));
+                       store_.ClaimNextJob(worker_id, options_.lease_ms, now));
   if (job) {
     if (job->attempts <= job->max_attempts) {
-      return Delivery{job_id, entry_id, job->attempts, worker_id};
+      return Delivery{job->id, entry_id, job->attempts, worker_id};
     }
     // Every earlier delivery died holding the lease: stop feeding it to workers.
     JobTransition fail;
-    fail.job_id = job_id;
+    fail.job_id = job->id;
     fail.allowed_from = {JobStatus::kPicked};
     fail.to = JobStatus::kFailed;
     fail.at = now;
@@ -120,7 +125,7 @@ Result<std::optional<Delivery>> RedisQueue::Accept(const std::string& worker_id,
                          " deliveries; the worker never finished the job";
     fail.message = *fail.error_message;
     VOX_RETURN_IF_ERROR(store_.TransitionJob(fail));
-    VOX_RETURN_IF_ERROR(DeadLetter(entry_id, job_id, *fail.error_message, job->attempts));
+    VOX_RETURN_IF_ERROR(DeadLetter(entry_id, job->id, *fail.error_message, job->attempts));
     return std::optional<Delivery>();
   }
   auto stored = store_.GetJob(job_id);
@@ -217,7 +222,7 @@ Result<RetryOutcome> RedisQueue::Retry(const Delivery& delivery, int64_t delay_m
   }
   // If Redis is down now, the job is queued in the Store but not scheduled
   // here; the old entry stays pending and is reclaimed after the lease, and
-  // ClaimJob honours next_attempt_at, so the delay still holds.
+  // the Store's claims honour next_attempt_at, so the delay still holds.
   VOX_RETURN_IF_ERROR(Reschedule(delivery.delivery_id, delivery.job_id, now + delay));
   return RetryOutcome::kRequeued;
 }

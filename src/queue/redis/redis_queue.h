@@ -8,14 +8,15 @@
 //   <stream>:dead     the dead-letter stream (job, reason, attempts)
 //   <stream>:workers-seen   a HASH of worker heartbeats (WorkerPresence JSON)
 //   <stream>:generation     a marker set once per Redis dataset; see Reconcile()
-// The Store stays the truth about a job: after the stream hands a job id to a
-// worker, Store::ClaimJob claims that row (picked, lease, attempts + 1, a log
-// row), exactly as LocalQueue's ClaimNextJob does, so workers cannot tell the
-// backends apart. Entries are XACKed and XDELed when their delivery ends, so
-// the stream holds only waiting and pending entries.
-// A worker that stops heartbeating leaves its entry pending; after lease_ms of
-// idleness XAUTOCLAIM hands it to another worker (attempts + 1 in the Store).
-// Thread-safe: calls borrow connections from a pool.
+// The Store stays the truth about a job: an entry the stream hands a worker
+// is a turn to run one job, and Store::ClaimNextJob picks which (a dead
+// worker's job first, then in fair order across users) and claims it (picked,
+// lease, attempts + 1, a log row), exactly as LocalQueue does, so workers
+// cannot tell the backends apart and one user's burst at the head of the
+// stream does not hold back another user's job. Entries are XACKed and XDELed when their delivery
+// ends, so the stream holds only waiting and pending entries. A worker that stops heartbeating
+// leaves its entry pending; after lease_ms of idleness XAUTOCLAIM hands it to another worker
+// (attempts + 1 in the Store). Thread-safe: calls borrow connections from a pool.
 #pragma once
 
 #include <atomic>
@@ -81,7 +82,7 @@ class RedisQueue final : public JobQueue {
   // without its data, or a fresh one), else those stranded for
   // stranded_after_ms (writes lost in the last second before a crash with
   // appendfsync everysec), once Redis has nothing else waiting. A job
-  // enqueued twice is harmless: Store::ClaimJob gives it to one worker. Open
+  // enqueued twice is harmless: Store claims give it to one worker. Open
   // calls this once, Dequeue every reconcile_ms (one thread per process);
   // returns how many jobs were put back.
   Result<int64_t> Reconcile();
@@ -93,7 +94,8 @@ class RedisQueue final : public JobQueue {
   // One look: due retries into the stream, then a dead worker's entry, then a
   // new entry (blocking up to block_ms when > 0).
   Result<std::optional<Delivery>> TryTake(const std::string& worker_id, int64_t block_ms);
-  // Claims the entry's job in the Store; nullopt when the entry was stale.
+  // Claims the Store's next job for the entry's turn; nullopt when none was
+  // claimable (the entry is acked, or kept while its own job runs elsewhere).
   Result<std::optional<Delivery>> Accept(const std::string& worker_id, const std::string& entry_id,
                                          const std::string& job_id);
   Status Promote();

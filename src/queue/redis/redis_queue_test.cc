@@ -55,9 +55,9 @@ class RedisQueueTest : public ::testing::Test {
   }
 
   // Stores a queued job and enqueues it, as the API does.
-  std::string Submit(int max_attempts = 3) {
+  std::string Submit(int max_attempts = 3, const std::string& user_id = "") {
     Job j;
-    j.user_id = user_id_;
+    j.user_id = user_id.empty() ? user_id_ : user_id;
     j.status = JobStatus::kQueued;
     j.voice_id = "flite-slt";
     j.text = "hello";
@@ -280,6 +280,41 @@ TEST_F(RedisQueueTest, ExhaustedJobsGoToTheDeadLetterStream) {
   ASSERT_TRUE(stats);
   EXPECT_EQ(stats->dead, 2);
   EXPECT_EQ(stats->pending + stats->backlog + stats->delayed, 0);
+}
+
+// The stream is first-in first-out, but an entry is only a turn to run some
+// job: the Store picks which (round robin across users), so a user's burst
+// enqueued first does not hold back another user's job.
+TEST_F(RedisQueueTest, ClaimsRotateAcrossUsersWhateverTheStreamOrder) {
+  store::User other;
+  other.name = "redis-test-b";
+  auto b = store_->CreateUser(other);
+  ASSERT_TRUE(b);
+  std::set<std::string> a_jobs;
+  for (int i = 0; i < 10; ++i) a_jobs.insert(Submit());
+  auto first = queue_->Dequeue("w1", 1000);
+  ASSERT_TRUE(first && *first);
+  EXPECT_TRUE(a_jobs.count((*first)->job_id));
+  const std::string b_job = Submit(3, b->id);  // the stream's last entry
+  auto second = queue_->Dequeue("w2", 1000);
+  ASSERT_TRUE(second && *second);
+  EXPECT_EQ((*second)->job_id, b_job);
+  // Every job is still delivered exactly once, and the stream drains.
+  std::set<std::string> delivered = {(*first)->job_id, (*second)->job_id};
+  ASSERT_TRUE(Complete(*queue_, **first));
+  ASSERT_TRUE(Complete(*queue_, **second));
+  while (true) {
+    auto d = queue_->Dequeue("w1", 200);
+    ASSERT_TRUE(d) << d.error().ToString();
+    if (!*d) break;
+    EXPECT_TRUE(delivered.insert((*d)->job_id).second) << (*d)->job_id;
+    ASSERT_TRUE(Complete(*queue_, **d));
+  }
+  EXPECT_EQ(delivered.size(), 11u);
+  auto stats = queue_->Stats();
+  ASSERT_TRUE(stats);
+  EXPECT_EQ(stats->backlog, 0);
+  EXPECT_EQ(stats->pending, 0);
 }
 
 }  // namespace

@@ -22,11 +22,11 @@ DbStatus InsertJob(Session& s, const Job& j) {
   p.OptInt(j.lease_expires_at).OptText(j.error_code).OptText(j.error_message);
   p.OptText(j.audio_key).OptInt(j.audio_bytes).OptReal(j.duration_s);
   p.Int(j.created_at).OptInt(j.started_at).OptInt(j.finished_at).Int(j.updated_at);
-  p.OptReal(j.voice_similarity).Text(JobKindName(j.kind));
+  p.OptReal(j.voice_similarity).Text(JobKindName(j.kind)).OptInt(j.audio_expired_at);
   static const string kSql = string("INSERT INTO jobs (") + kJobColumns +
                              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
                              "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, "
-                             "?27, ?28, ?29)";
+                             "?27, ?28, ?29, ?30)";
   VOX_RETURN_IF_ERROR(s.Query(kSql, p));
   return {};
 }
@@ -88,6 +88,9 @@ Result<CreateJobResult> SqlStore::CreateJobWith(Job job, std::vector<JobEvent> e
       }
       if (voice) inserted = InsertVoice(s, *voice);
       if (inserted) inserted = InsertJob(s, job);
+      if (inserted && job.status == JobStatus::kQueued) {
+        inserted = TakeFairRank(s, job.id, job.user_id);
+      }
       if (inserted) {
         for (JobEvent& e : events) {
           e.job_id = job.id;

@@ -1,6 +1,7 @@
 // SqlStore: the claim and lease operations behind the durable job queues.
 // Who may claim what, and in which order, is decided here once; the dialect
 // only says how rows are locked (skip_locked, for_update).
+#include <algorithm>
 #include <string>
 
 #include "store/job_rules.h"
@@ -34,6 +35,31 @@ Result<Job> SqlStore::PickJob(Session& s, const string& id, const string& worker
   return job;
 }
 
+DbStatus SqlStore::TakeFairRank(Session& s, const string& job_id, const string& user_id) {
+  // The queue's virtual time: just before its head (the lowest rank still
+  // queued), or, with nothing queued, just before the highest rank handed out.
+  // Both are index seeks (jobs_fair, claim_turns_rank).
+  VOX_ASSIGN_OR_RETURN(
+      Rows rows,
+      s.Query("SELECT COALESCE((SELECT fair_rank - 1 FROM jobs WHERE status = 'queued' AND id <> "
+              "?1 ORDER BY fair_rank LIMIT 1), (SELECT next_rank - 1 FROM claim_turns ORDER BY "
+              "next_rank DESC LIMIT 1), 0), COALESCE((SELECT next_rank FROM claim_turns WHERE "
+              "user_id = ?2), 0)",
+              Params().Text(job_id).Text(user_id)));
+  // A user's burst queues behind its own earlier jobs; a user back after a
+  // while starts at the virtual time, with no credit saved up.
+  const int64_t rank = std::max(rows.Int(0, 0), rows.Int(0, 1));
+  VOX_RETURN_IF_ERROR(
+      s.Query("UPDATE jobs SET fair_rank = ?1 WHERE id = ?2", Params().Int(rank).Text(job_id)));
+  // Racing submissions of one user may take the same rank: a tie, broken by
+  // creation time.
+  VOX_RETURN_IF_ERROR(s.Query(
+      "INSERT INTO claim_turns (user_id, next_rank) VALUES (?1, ?2) ON CONFLICT (user_id) DO "
+      "UPDATE SET next_rank = excluded.next_rank",
+      Params().Text(user_id).Int(rank + 1)));
+  return {};
+}
+
 Result<std::optional<Job>> SqlStore::ClaimNextJob(const string& worker_id, int64_t lease_ms,
                                                   int64_t now) {
   VOX_RETURN_IF_ERROR(ValidateClaim(worker_id, lease_ms));
@@ -51,10 +77,12 @@ Result<std::optional<Job>> SqlStore::ClaimNextJob(const string& worker_id, int64
     if (!rows.empty()) {
       expired_owner = rows.Text(0, 1);
     } else {
+      // Fair across users: the lowest rank (TakeFairRank) that is due, read
+      // in the order of the index jobs_fair. The unary + keeps SQLite's
+      // planner off jobs_status (status, next_attempt_at), which would sort.
       VOX_ASSIGN_OR_RETURN(
           rows, s.Query(string("SELECT id FROM jobs WHERE status = 'queued' AND "
-                               "next_attempt_at <= ?1 ORDER BY next_attempt_at, created_at "
-                               "LIMIT 1") +
+                               "+next_attempt_at <= ?1 ORDER BY fair_rank, created_at LIMIT 1") +
                             d.skip_locked,
                         Params().Int(now)));
       if (rows.empty()) return std::optional<Job>();

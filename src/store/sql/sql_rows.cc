@@ -104,6 +104,7 @@ Result<Job> ReadJob(const Rows& s, int r) {
   j.updated_at = s.Int(r, 26);
   j.voice_similarity = s.OptReal(r, 27);
   VOX_ASSIGN_OR_RETURN(j.kind, ParseJobKind(s.Text(r, 28)));
+  j.audio_expired_at = s.OptInt(r, 29);
   return j;
 }
 

@@ -23,7 +23,7 @@ inline constexpr const char* kJobColumns =
     "idempotency_key, request_hash, cache_key, cache_hit, attempts, max_attempts, "
     "next_attempt_at, lease_owner, lease_expires_at, error_code, error_message, audio_key, "
     "audio_bytes, duration_s, created_at, started_at, finished_at, updated_at, voice_similarity, "
-    "kind";
+    "kind, audio_expired_at";
 inline constexpr const char* kProtectedVoiceColumns = "id, name, embedding, created_by, created_at";
 inline constexpr const char* kJobEventColumns = "id, job_id, status, at, attempt, message";
 inline constexpr const char* kCacheColumns =

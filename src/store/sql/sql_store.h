@@ -77,6 +77,10 @@ class SqlStore final : public Store {
   Result<std::vector<std::string>> ListStrandedJobs(int64_t queued_due_by,
                                                     int64_t lease_expired_before,
                                                     int limit) override;
+  Result<std::vector<Job>> ListExpiringAudio(int64_t finished_before, int limit) override;
+  Result<bool> ExpireAudio(const std::string& job_id, int64_t at) override;
+  Status RestoreAudio(const std::string& job_id) override;
+  Result<bool> AudioKeyInUse(const std::string& audio_key) override;
 
   Result<Voice> CreateVoice(Voice voice) override;
   Result<Voice> GetVoice(const std::string& id) override;
@@ -146,6 +150,10 @@ class SqlStore final : public Store {
   // caller holds the write transaction.
   static Result<Job> PickJob(Session& s, const std::string& id, const std::string& worker_id,
                              int64_t lease_ms, int64_t now, const std::string& message);
+  // Gives the queued job `job_id` of `user_id` its place in the fair order
+  // (start-time fair queuing across users; sql_queue.cc); inside the caller's
+  // write transaction.
+  static DbStatus TakeFairRank(Session& s, const std::string& job_id, const std::string& user_id);
   static DbStatus InsertEvent(Session& s, const std::string& job_id, JobStatus status, int64_t at,
                               int attempt, const std::string& message);
   DbStatus InsertVoice(Session& s, const Voice& voice) const;  // seals its metadata

@@ -270,6 +270,28 @@ CREATE INDEX voices_user ON voices(user_id);
 CREATE INDEX jobs_voice ON jobs(voice_id);
 )sql";
 
+// Fairness and retention. Start-time fair queuing across users: a queued
+// job gets `fair_rank` = max(the queue's virtual time, its user's
+// `claim_turns.next_rank`) and moves the user's next_rank one past it, so one
+// user's burst takes ranks 1, 2, 3... while another user's job arriving later
+// ranks with the head of the queue; ClaimNextJob takes the lowest rank (the
+// index jobs_fair). `jobs.audio_expired_at` marks a job whose audio
+// the retention sweeper deleted (the row stays); jobs_audio_kept serves the
+// sweep, jobs_audio_key the check that no kept job still shares a blob.
+constexpr const char* kMigration9 = R"sql(
+ALTER TABLE jobs ADD COLUMN fair_rank INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX jobs_fair ON jobs(status, fair_rank, created_at);
+CREATE TABLE claim_turns (
+  user_id   TEXT PRIMARY KEY,
+  next_rank INTEGER NOT NULL
+) STRICT;
+CREATE INDEX claim_turns_rank ON claim_turns(next_rank);
+ALTER TABLE jobs ADD COLUMN audio_expired_at INTEGER;
+CREATE INDEX jobs_audio_kept ON jobs(finished_at)
+  WHERE audio_key IS NOT NULL AND audio_expired_at IS NULL;
+CREATE INDEX jobs_audio_key ON jobs(audio_key) WHERE audio_key IS NOT NULL;
+)sql";
+
 }  // namespace
 
 const sql::Schema& SqliteSchema() {
@@ -281,7 +303,8 @@ const sql::Schema& SqliteSchema() {
                      {5, "hash-chained audit", kMigration5, &sql::BackfillAuditChain},
                      {6, "plans and usage", kMigration6},
                      {7, "model versions and canaries", kMigration7},
-                     {8, "consent revocation", kMigration8}},
+                     {8, "consent revocation", kMigration8},
+                     {9, "fair claims and audio retention", kMigration9}},
       .create_version_table =
           "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
           "name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT",
