@@ -23,5 +23,6 @@ void AddModelsCommand(CLI::App& app);   // models list|add|remove
 void AddBackupCommands(CLI::App& app);  // backup, restore
 void AddEncryptionCommand(CLI::App& app);  // encryption new-key|rotate
 void AddAuditCommand(CLI::App& app);    // audit verify|export
+void AddWatermarkCommand(CLI::App& app);  // watermark detect
 
 }  // namespace vox::cli

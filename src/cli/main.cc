@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   vox::cli::AddBackupCommands(app);
   vox::cli::AddEncryptionCommand(app);
   vox::cli::AddAuditCommand(app);
+  vox::cli::AddWatermarkCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
