@@ -50,7 +50,7 @@ class WatermarkE2e : public ::testing::Test {
   // Submits `text` and returns {job id, its audio bytes}.
   std::pair<std::string, std::string> JobAudio(const std::string& text) {
     ApiClient api = Api();
-    auto job = api.Submit({{"text", text}, {"voice_id", "flite-kal"}, {"format", "mp3"}});
+    auto job = api.Submit({{"text", text}, {"voice_id", "flite-kal"}, {"format", "wav"}});
     EXPECT_TRUE(job && job->status == 202) << (job ? job->body : "");
     if (!job || job->status != 202) return {};
     const std::string id = job->JsonBody()["job_id"];
@@ -85,7 +85,7 @@ TEST_F(WatermarkE2e, AJobsAudioNamesItsJobAndACacheHitNamesItsOwn) {
   EXPECT_GT(first["confidence"].get<double>(), 0.9);
 
   // The CLI reads the same file the same way (and names the job from the database).
-  const fs::path file = dir_->path() / "job.mp3";
+  const fs::path file = dir_->path() / "job.wav";
   std::ofstream(file, std::ios::binary) << first_audio;
   CommandResult cli =
       RunVox({"watermark", "detect", file.string(), "--data", (dir_->path() / "data").string()});
