@@ -368,6 +368,10 @@ RunResult JobRunner::RunSynthesis(const store::Job& job, const std::string& work
     Status stored = master
                         ? blobs_.PutFile(entry.audio_key, master_temp.path.string(), "audio/flac")
                         : Status{};
+    // A hit reports the SSML marks of the audio it copies: they follow the master.
+    if (stored && master && !marks.empty()) {
+      stored = blobs_.Put(store::MarksBlobKey(entry.audio_key), marks.dump(), "application/json");
+    }
     if (!stored || !cache_.Put(entry)) metrics_.errors.With({"cache_write"}).Inc();
   }
   return {Outcome::kDone, 0, {}};

@@ -5,6 +5,7 @@
 #include "audio/decode.h"
 #include "audio/format.h"
 #include "common/crypto.h"
+#include "store/job_params.h"
 #include "worker/job_runner.h"
 
 namespace vox::worker {
@@ -43,6 +44,11 @@ Result<int64_t> JobRunner::MarkCached(const store::Job& job, const store::CacheE
                                  audio::ContentType(format, (*writer)->output_sample_rate()));
   cleanup();
   if (!stored) return std::unexpected(stored.error());
+  // The SSML marks of the master, beside the job's own audio (the job's description reads them).
+  if (auto marks = blobs_.Get(store::MarksBlobKey(entry.audio_key))) {
+    VOX_RETURN_IF_ERROR(
+        blobs_.Put(store::MarksBlobKey(AudioKey(job.id, job.format)), *marks, "application/json"));
+  }
   return bytes;
 }
 
