@@ -141,6 +141,12 @@ void ApiServer::UseMeter(UsageMeter* meter, std::unique_ptr<TokenBuckets> shared
   if (shared) limiter_.UseShared(std::move(shared), metrics_);
 }
 
+void ApiServer::UseWatermarker(const watermark::Watermarker& watermarker) {
+  watermarker_ = &watermarker;
+  streams_->UseWatermarker(&watermarker);
+  jobs_.UseWatermarker(&watermarker);
+}
+
 Status ApiServer::Start() {
   if (internal_server_) {
     if (auto started = internal_server_->Start(); !started) {
@@ -243,6 +249,10 @@ http::Router ApiServer::BuildRouter(http::Router* internal) {
   add("GET", "/v1/voice/consent-statement", Scope::kVoicesWrite, &ApiServer::ConsentStatement);
   add("GET", "/v1/models", Scope::kTtsRead, &ApiServer::ListModels);
   add("GET", "/v1/usage", Scope::kTtsRead, &ApiServer::Usage);
+  add("POST", "/v1/watermark/detect", Scope::kTtsRead, &ApiServer::DetectWatermark,
+      {.max_body_bytes = upload.max_body_bytes,
+       .spool_above_bytes = upload.spool_above_bytes,
+       .gate = AuthGate()});
   // The client authenticates itself (Basic or the form); no bearer credential.
   if (oauth_ != nullptr) {
     add("POST", "/v1/oauth/token", kPublic, &ApiServer::OAuthToken, {.max_body_bytes = 16 * 1024});

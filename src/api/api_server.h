@@ -27,6 +27,7 @@
 #include "engines/engine_registry.h"
 #include "http/server.h"
 #include "obs/metrics.h"
+#include "watermark/watermarker.h"
 
 namespace vox::api {
 
@@ -78,6 +79,11 @@ class ApiServer {
   // /v1/usage); without a meter nothing is limited by plan and /v1/usage is 503.
   // `shared` (null: per-process buckets) holds the rate limits' buckets. Set before Start().
   void UseMeter(UsageMeter* meter, std::unique_ptr<TokenBuckets> shared);
+
+  // Marks every stream's audio (jobs are marked by the workers) and reads marks back
+  // (POST /v1/watermark/detect). Not owned; set before Start(). Unset: streams are not
+  // marked and the detect route answers 503.
+  void UseWatermarker(const watermark::Watermarker& watermarker);
 
   Status Start();
   uint16_t port() const { return server_->port(); }
@@ -135,6 +141,8 @@ class ApiServer {
   void OAuthToken(http::Request& request, http::Responder respond);
   // GET /v1/usage: the caller's usage this month and its plan's limits.
   void Usage(http::Request& request, http::Responder respond);
+  // POST /v1/watermark/detect (api_server_watermark.cc).
+  void DetectWatermark(http::Request& request, http::Responder respond);
   // /readyz: every check with its status and details (internal listener, or the only one).
   void Ready(http::Request& request, http::Responder respond);
   // /readyz on the public listener when an internal one exists: the verdict, no details.
@@ -153,6 +161,7 @@ class ApiServer {
   std::function<Result<nlohmann::json>()> reload_models_;
   const OAuthTokenService* oauth_;
   UsageMeter* meter_ = nullptr;
+  const watermark::Watermarker* watermarker_ = nullptr;
   RateLimiter limiter_;
   RouteScopes scopes_;  // filled by BuildRouter, read-only afterwards
   obs::Family<obs::Counter>& requests_;

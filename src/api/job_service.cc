@@ -169,7 +169,10 @@ Result<SubmitResult> JobService::Submit(const Principal& who, const SynthesizeRe
 
   std::vector<store::JobEvent> events = {{0, "", JobStatus::kReceived, now, 0, ""}};
   std::optional<store::CacheEntry> cached;
-  if (auto entry = cache_.Get(job.cache_key); entry && *entry && blobs_.Head((*entry)->audio_key)) {
+  const bool marking = watermarker_ != nullptr && watermarker_->enabled();
+  if (auto entry = cache_.Get(job.cache_key); entry && *entry && !marking &&
+                                              !cache::IsMasterKey((*entry)->audio_key) &&
+                                              blobs_.Head((*entry)->audio_key)) {
     cached = **entry;
   }
   if (cached) {

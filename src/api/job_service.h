@@ -26,6 +26,7 @@
 #include "queue/job_queue.h"
 #include "rollout/model_router.h"
 #include "store/store.h"
+#include "watermark/watermarker.h"
 #include "webhook/webhook_dispatcher.h"
 
 namespace vox::api {
@@ -61,6 +62,9 @@ class JobService {
   // Checks plans (quota, concurrency, voice slots) and charges usage through
   // `meter` (null: neither). Set before serving.
   void UseMeter(UsageMeter* meter) { meter_ = meter; }
+  // With marks on, a cache hit is never answered here: the entry is an unmarked master
+  // and a worker makes the job its own marked copy (worker/job_runner.h). Set before serving.
+  void UseWatermarker(const watermark::Watermarker* watermarker) { watermarker_ = watermarker; }
 
   // VOX_MAX_TEXT_CHARS, from which the API derives its request-body limit.
   const text::TextLimits& limits() const { return config_.limits; }
@@ -135,6 +139,7 @@ class JobService {
   webhook::WebhookDispatcher* const webhooks_;
   const Clock& clock_;
   UsageMeter* meter_ = nullptr;
+  const watermark::Watermarker* watermarker_ = nullptr;
 };
 
 }  // namespace vox::api

@@ -24,6 +24,7 @@ struct PreparedStream {
   std::string route;
   engines::SynthesisPlan plan;
   std::unique_ptr<audio::StreamEncoder> encoder;
+  std::unique_ptr<watermark::JobMark> mark;  // before the encoder: the job's id in its audio
   audio::StreamFormat format;
   store::Job job;  // filled as it goes; written when the stream ends
   std::vector<store::JobEvent> events;
@@ -123,6 +124,8 @@ Result<std::shared_ptr<PreparedStream>> StreamService::PrepareSpec(const Princip
                          : synthesizer_.Prepare(spec.text, engine_voice, params, limits_));
   VOX_ASSIGN_OR_RETURN(s->encoder,
                        audio::StreamEncoder::Create(spec.encode, s->plan.voice.sample_rate));
+  s->mark = watermarker_ != nullptr ? watermarker_->ForJob(job_id, s->plan.voice.sample_rate, 1)
+                                    : std::make_unique<watermark::JobMark>(nullptr);
   if (meter_ != nullptr) {
     VOX_RETURN_IF_ERROR(meter_->CheckSubmit(who, s->plan.text_chars, /*job=*/false));
   }
@@ -313,7 +316,7 @@ Status StreamService::Speak(PreparedStream& s, const std::string& text, Output& 
           text::Append(o.pending_normalized, normalized_aligner.Advance(words.normalized));
         }
         std::string bytes;
-        VOX_RETURN_IF_ERROR(s.encoder->Write(chunk.pcm, bytes));
+        VOX_RETURN_IF_ERROR(s.encoder->Write(s.mark->Process(chunk.pcm), bytes));
         return Send(o, std::move(bytes), false);
       },
       [&] { return o.out.canceled(); });
@@ -339,7 +342,8 @@ void StreamService::End(PreparedStream& s, Status ran, Output& o) {
   http::BodyStream& out = o.out;
   if (ran) {
     std::string tail;
-    ran = s.encoder->Finish(tail);
+    if (audio::PcmBuffer held = s.mark->Finish(); !held.empty()) ran = s.encoder->Write(held, tail);
+    if (ran) ran = s.encoder->Finish(tail);
     if (ran) ran = Send(o, std::move(tail), true);
   }
   s.usage.audio_seconds = s.encoder->output_seconds();

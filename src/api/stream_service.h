@@ -36,6 +36,7 @@
 #include "rollout/model_router.h"
 #include "store/store.h"
 #include "text/timed_text.h"
+#include "watermark/watermarker.h"
 
 namespace vox::api {
 
@@ -133,6 +134,9 @@ class StreamService {
   void Stop();  // joins the pool
   // Checks plans and charges usage through `meter` (null: neither). Set before serving.
   void UseMeter(UsageMeter* meter) { meter_ = meter; }
+  // Marks every stream's audio with its job id, chunk by chunk (null: unmarked). Not owned;
+  // set before serving.
+  void UseWatermarker(const watermark::Watermarker* watermarker) { watermarker_ = watermarker; }
 
  private:
   struct Output;  // stream_service.cc: what is being sent, and its timings
@@ -161,6 +165,7 @@ class StreamService {
   obs::Family<obs::Histogram>& chunk_gap_;
   obs::Family<obs::Counter>& streams_;
   UsageMeter* meter_ = nullptr;
+  const watermark::Watermarker* watermarker_ = nullptr;
   std::atomic<int> in_flight_{0};  // accepted by Start(), not yet ended
   boost::asio::thread_pool pool_;
 };

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "common/status.h"
 #include "store/store.h"
@@ -28,6 +29,15 @@ class AudioCache {
   virtual Status Remove(const std::string& cache_key) = 0;  // idempotent
   virtual std::string name() const = 0;                    // "database" or "redis"
 };
+
+// With watermarking on (watermark/watermarker.h) an entry points at an unmarked
+// "master" (FLAC at the output's rate and loudness) under this key, and each job
+// served from it gets its own marked copy; entries that point at a job's own
+// (marked) audio are what watermarking off writes.
+inline std::string MasterKey(const std::string& cache_key) {
+  return "cache/" + cache_key + ".flac";
+}
+inline bool IsMasterKey(std::string_view audio_key) { return audio_key.starts_with("cache/"); }
 
 // The cache in the Store's table. `store` must outlive it.
 std::unique_ptr<AudioCache> MakeStoreCache(store::Store& store);

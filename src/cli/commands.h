@@ -24,5 +24,6 @@ void AddBackupCommands(CLI::App& app);  // backup, restore
 void AddEncryptionCommand(CLI::App& app);  // encryption new-key|rotate
 void AddAuditCommand(CLI::App& app);    // audit verify|export
 void AddStagingCommand(CLI::App& app);  // staging-test (src/staging)
+void AddWatermarkCommand(CLI::App& app);  // watermark detect
 
 }  // namespace vox::cli

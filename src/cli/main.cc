@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   vox::cli::AddEncryptionCommand(app);
   vox::cli::AddAuditCommand(app);
   vox::cli::AddStagingCommand(app);
+  vox::cli::AddWatermarkCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -23,6 +23,7 @@
 #include "cli/engine_setup.h"
 #include "cli/open_store.h"
 #include "cli/platform_health.h"
+#include "cli/watermark_setup.h"
 #include "cloning/voice_creation.h"
 #include "common/crypto.h"
 #include "engines/engine_registry.h"
@@ -152,6 +153,7 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
                        blob::OpenBlobStore(config.storage_url, config.encryption_key_file));
   VOX_ASSIGN_OR_RETURN(auto queue, queue::OpenQueue(config.queue_url, *store));
   VOX_ASSIGN_OR_RETURN(auto cache, cache::OpenAudioCache(config.cache_url, *store));
+  VOX_ASSIGN_OR_RETURN(auto watermarker, StartWatermarker(*store));
 
   if (role != Role::kWorker) {
     VOX_ASSIGN_OR_RETURN(auto admin, api::BootstrapAdminKey(*store, NowMs()));
@@ -189,6 +191,7 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
                        components.jobs, webhooks.get());
   api::UsageMeter meter(*store);  // plans and usage (api/usage_meter.h)
   jobs.UseMeter(&meter);
+  jobs.UseWatermarker(watermarker.get());
 
   // Workers score cloned output with the same encoder the voices were made with.
   auto speaker_encoder = MakeSpeakerEncoder();
@@ -211,6 +214,7 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
                       role == Role::kAll ? std::chrono::seconds(0) : std::chrono::seconds(900));
     runner_config.speaker_encoder = speaker_encoder.get();
     runner_config.cloner = cloner;
+    runner_config.watermarker = watermarker.get();
     runner = std::make_unique<worker::JobRunner>(*store, *blobs, *cache, synthesizer,
                                                  *worker_metrics, runner_config);
     worker::WorkerPoolConfig pool_config = components.pool;
@@ -248,6 +252,7 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
         std::make_unique<api::ApiServer>(components.api, jobs, *authenticator, *engines, *store,
                                          *blobs, metrics, std::move(checks), cloner, oauth.get());
     server->SetModelsReloader(reload_models);
+    server->UseWatermarker(*watermarker);
     std::unique_ptr<api::TokenBuckets> shared_limits;
     if (config.rate_limit_url.starts_with("redis://")) {
       VOX_ASSIGN_OR_RETURN(shared_limits, api::OpenRedisTokenBuckets(config.rate_limit_url));
@@ -275,10 +280,12 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
                                  {"voice_id", r.voice_id},
                                  {"chars", r.chars},
                                  {"text_sha256", r.text_sha256},
-                                 {"outcome", r.outcome}};
+                                 {"outcome", r.outcome},
+                                 {"mark_id", r.mark_id}};
         audit.detail = detail.dump();
         (void)store->AppendAudit(audit);
       });
+      wyoming_server->UseWatermarker(watermarker.get());
       VOX_RETURN_IF_ERROR(wyoming_server->Start());
       AnnounceListener("wyoming", "tcp", components.wyoming.listen, wyoming_server->port());
     }

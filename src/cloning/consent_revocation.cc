@@ -100,7 +100,13 @@ Status ConsentRevoker::PurgeJob(const store::Job& job, Revocation& out) {
     }
   }
   // Cache entries first, so no request is answered from audio about to go.
-  if (!job.cache_key.empty()) VOX_RETURN_IF_ERROR(cache_.Remove(job.cache_key));
+  if (!job.cache_key.empty()) {
+    VOX_RETURN_IF_ERROR(cache_.Remove(job.cache_key));
+    // With watermarks on, the entry's audio is an unmarked master of its own.
+    const std::string master = cache::MasterKey(job.cache_key);
+    VOX_RETURN_IF_ERROR(blobs_.Delete(master));
+    VOX_RETURN_IF_ERROR(blobs_.Delete(store::MarksBlobKey(master)));
+  }
   if (job.audio_key) {
     VOX_RETURN_IF_ERROR(blobs_.Delete(*job.audio_key));
     VOX_RETURN_IF_ERROR(blobs_.Delete(store::MarksBlobKey(*job.audio_key)));

@@ -45,6 +45,11 @@ class JobStore {
   // a voice's jobs page by page (consent revocation). Served by jobs(voice_id).
   virtual Result<std::vector<Job>> ListVoiceJobs(const std::string& voice_id,
                                                  const std::string& after_id, int limit) = 0;
+  // Ids of the jobs whose id starts with `prefix` (byte order), at most `limit`: a
+  // watermark names a job by its id's first 64 bits (watermark/payload.h). Served by
+  // the primary key.
+  virtual Result<std::vector<std::string>> FindJobIdsByPrefix(const std::string& prefix,
+                                                              int limit) = 0;
   // Moves the job to t.to and appends its log row, atomically, when its
   // current status is in t.allowed_from (empty: any non-terminal status) and,
   // if t.lease_owner is set, that worker holds the lease. Returns false (and

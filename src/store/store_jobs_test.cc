@@ -79,6 +79,24 @@ TEST_P(StoreConformance, ListUserJobsGivesTheNewestOfOneUserFirst) {
   EXPECT_EQ(CodeOf(store_->ListUserJobs(a.id, 0)), ErrorCode::kInvalidArgument);
 }
 
+TEST_P(StoreConformance, FindsJobIdsByPrefix) {
+  User u = AddUser();
+  for (const char* id :
+       {"2f1c9a4e-7b3d-4c2a-9e8f-0a1b2c3d4e5f", "2f1c9a4e-7b3d-4c2a-0000-000000000000",
+        "2f1c9a4e-7b3d-4c2b-9e8f-0a1b2c3d4e5f"}) {
+    Job j = NewJob(u.id);
+    j.id = id;
+    ASSERT_TRUE(store_->CreateJob(j, ReceivedQueued(j.created_at)).has_value()) << id;
+  }
+  VOX_ASSERT_OK_AND_ASSIGN(auto two, store_->FindJobIdsByPrefix("2f1c9a4e-7b3d-4c2a", 10));
+  EXPECT_EQ(two, (std::vector<std::string>{"2f1c9a4e-7b3d-4c2a-0000-000000000000",
+                                           "2f1c9a4e-7b3d-4c2a-9e8f-0a1b2c3d4e5f"}));
+  VOX_ASSERT_OK_AND_ASSIGN(auto one, store_->FindJobIdsByPrefix("2f1c9a4e-7b3d-4c2a", 1));
+  EXPECT_EQ(one.size(), 1u);
+  VOX_ASSERT_OK_AND_ASSIGN(auto none, store_->FindJobIdsByPrefix("2f1c9a4e-7b3d-4c2c", 10));
+  EXPECT_TRUE(none.empty());
+}
+
 TEST_P(StoreConformance, IdempotencyKeyReturnsTheExistingJob) {
   User a = AddUser("a");
   User b = AddUser("b");

@@ -114,9 +114,18 @@ void JobRunner::ChargeAudio(const store::Job& job, double audio_s, int64_t at) {
 Result<bool> JobRunner::TryCache(const store::Job& job, const std::string& worker_id) {
   VOX_ASSIGN_OR_RETURN(auto entry, cache_.Get(job.cache_key));
   if (!entry || entry->format != job.format) return false;
+  // A master serves marked copies only, and a job's own (marked) audio only unmarked use:
+  // an entry of the other kind is a miss, replaced by this job's.
+  if (cache::IsMasterKey(entry->audio_key) != marking()) return false;
   if (!blobs_.Head(entry->audio_key)) {
     (void)cache_.Remove(job.cache_key);  // its audio vanished: forget it
     return false;
+  }
+  std::string audio_key = entry->audio_key;
+  int64_t audio_bytes = entry->audio_bytes;
+  if (marking()) {
+    VOX_ASSIGN_OR_RETURN(audio_bytes, MarkCached(job, *entry));
+    audio_key = AudioKey(job.id, job.format);
   }
   store::JobTransition t;
   t.job_id = job.id;
@@ -124,8 +133,8 @@ Result<bool> JobRunner::TryCache(const store::Job& job, const std::string& worke
   t.at = clock_.NowMs();
   t.lease_owner = worker_id;
   t.message = "cache hit";
-  t.audio_key = entry->audio_key;
-  t.audio_bytes = entry->audio_bytes;
+  t.audio_key = audio_key;
+  t.audio_bytes = audio_bytes;
   t.duration_s = entry->duration_s;
   t.cache_hit = true;
   VOX_ASSIGN_OR_RETURN(bool moved, store_.TransitionJob(t));
@@ -209,6 +218,23 @@ RunResult JobRunner::RunSynthesis(const store::Job& job, const std::string& work
                 ("vox-" + job.id + "-" + RandomToken(6) + "." + audio::FileExtension(*format))};
   auto writer = audio::AudioFileWriter::Open(temp.path.string(), encode, plan->voice.sample_rate);
   if (!writer) return fail(writer.error());
+  // With marks, the cache keeps the audio unmarked (a FLAC master, same rate and loudness)
+  // so that each later job is marked with its own id.
+  std::unique_ptr<audio::AudioFileWriter> master;
+  TempPath master_temp{temp.path.string() + ".master.flac"};
+  if (marking() && !job.cache_key.empty()) {
+    audio::EncodeOptions flac = encode;
+    flac.format = audio::Format::kFlac;
+    flac.bitrate_kbps = 0;
+    flac.sample_rate = (*writer)->output_sample_rate();
+    auto opened =
+        audio::AudioFileWriter::Open(master_temp.path.string(), flac, plan->voice.sample_rate);
+    if (!opened) return fail(opened.error());
+    master = std::move(*opened);
+  }
+  std::unique_ptr<watermark::JobMark> mark =
+      marking() ? config_.watermarker->ForJob(job.id, plan->voice.sample_rate, 1)
+                : std::make_unique<watermark::JobMark>(nullptr);
   Error heartbeat_error;
   auto last_beat = std::chrono::steady_clock::now();
   auto canceled = [&] {
@@ -237,7 +263,8 @@ RunResult JobRunner::RunSynthesis(const store::Job& job, const std::string& work
           scored.channels = chunk.channels;
           scored.samples.insert(scored.samples.end(), chunk.samples.begin(), chunk.samples.end());
         }
-        return (*writer)->Write(chunk);
+        if (master) VOX_RETURN_IF_ERROR(master->Write(chunk));
+        return (*writer)->Write(mark->Process(chunk));
       },
       canceled,
       [&](const std::string& name, double time_s) {
@@ -256,7 +283,16 @@ RunResult JobRunner::RunSynthesis(const store::Job& job, const std::string& work
   moved = Advance(job, worker_id, JobStatus::kVocoding);
   if (!moved) return fail(moved.error());
   if (!*moved) return lost();
+  if (auto tail = mark->Finish(); !tail.empty()) {
+    if (auto s = (*writer)->Write(tail); !s) return fail(s.error());
+  }
   if (auto s = (*writer)->Finish(); !s) return fail(s.error());
+  if (master) {
+    if (auto s = master->Finish(); !s) {
+      master.reset();  // the job's audio is fine: it is just not cached
+      metrics_.errors.With({"cache_write"}).Inc();
+    }
+  }
   record_stage("vocoding");
 
   // uploading
@@ -323,9 +359,20 @@ RunResult JobRunner::RunSynthesis(const store::Job& job, const std::string& work
     metrics_.realtime_factor.With({plan->voice.engine}).Observe(synth_s / audio_s);
     metrics_.model_realtime_factor.With({job.model_version}).Observe(synth_s / audio_s);
   }
-  if (!job.cache_key.empty()) {
+  if (!job.cache_key.empty() && (master || !marking())) {
     store::CacheEntry entry{job.cache_key, key, job.format, audio_s, bytes, done.at, done.at, 0};
-    if (!cache_.Put(entry)) metrics_.errors.With({"cache_write"}).Inc();
+    if (master) {
+      entry.audio_key = cache::MasterKey(job.cache_key);
+      entry.audio_bytes = static_cast<int64_t>(std::filesystem::file_size(master_temp.path, ec));
+    }
+    Status stored = master
+                        ? blobs_.PutFile(entry.audio_key, master_temp.path.string(), "audio/flac")
+                        : Status{};
+    // A hit reports the SSML marks of the audio it copies: they follow the master.
+    if (stored && master && !marks.empty()) {
+      stored = blobs_.Put(store::MarksBlobKey(entry.audio_key), marks.dump(), "application/json");
+    }
+    if (!stored || !cache_.Put(entry)) metrics_.errors.With({"cache_write"}).Inc();
   }
   return {Outcome::kDone, 0, {}};
 }

@@ -36,6 +36,7 @@
 #include "engines/synthesizer.h"
 #include "store/store.h"
 #include "voice/speaker_encoder.h"
+#include "watermark/watermarker.h"
 #include "worker/worker_metrics.h"
 
 namespace vox::worker {
@@ -56,6 +57,9 @@ struct JobRunnerConfig {
   int clone_user_concurrency = 1;        // VOX_CLONE_USER_CONCURRENCY
   int64_t defer_ms = 2000;               // a creation waiting for its user's slot looks again after
   int64_t creation_heartbeat_ms = 5000;  // lease heartbeats during a creation's long steps
+  // Marks every job's audio with its id; null or disabled: no mark, and the cache
+  // points at the jobs' own audio. Not owned; thread-safe.
+  const watermark::Watermarker* watermarker = nullptr;
 
   Status Validate() const;  // errors name the VOX_* setting
 };
@@ -102,6 +106,10 @@ class JobRunner {
                        const std::string& message = {});
   RunResult Finish(const store::Job& job, const std::string& worker_id, const Error& error);
   Result<bool> TryCache(const store::Job& job, const std::string& worker_id);
+  bool marking() const { return config_.watermarker != nullptr && config_.watermarker->enabled(); }
+  // job_runner_cache.cc: the cached unmarked master `entry` decoded, marked with the
+  // job's id, encoded in its format and stored as its audio; the bytes stored.
+  Result<int64_t> MarkCached(const store::Job& job, const store::CacheEntry& entry);
   // Adds a done job's audio seconds to the usage row its params name.
   void ChargeAudio(const store::Job& job, double audio_s, int64_t at);
   RunResult RunSynthesis(const store::Job& job, const std::string& worker_id,

@@ -34,6 +34,7 @@ class WyomingServer::Impl {
   ~Impl() { Stop(std::chrono::milliseconds(0)); }
 
   void SetSpokenSink(SpokenSink sink) { context_.on_spoken = std::move(sink); }
+  void UseWatermarker(const watermark::Watermarker* w) { context_.watermarker = w; }
 
   Status Start() {
     VOX_RETURN_IF_ERROR(config_.Validate());
@@ -183,6 +184,9 @@ WyomingServer::WyomingServer(WyomingConfig config, const engines::EngineRegistry
 WyomingServer::~WyomingServer() = default;
 
 void WyomingServer::SetSpokenSink(SpokenSink sink) { impl_->SetSpokenSink(std::move(sink)); }
+void WyomingServer::UseWatermarker(const watermark::Watermarker* watermarker) {
+  impl_->UseWatermarker(watermarker);
+}
 Status WyomingServer::Start() { return impl_->Start(); }
 void WyomingServer::Stop(std::chrono::milliseconds grace) { impl_->Stop(grace); }
 uint16_t WyomingServer::port() const { return impl_->port(); }

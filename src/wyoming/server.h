@@ -36,6 +36,8 @@ class WyomingServer {
 
   // Each synthesis is reported to `sink` (before Start(); the audit trail).
   void SetSpokenSink(SpokenSink sink);
+  // Marks every synthesis (before Start(); not owned). Unset: unmarked.
+  void UseWatermarker(const watermark::Watermarker* watermarker);
   // Validates the config, binds config.listen and starts accepting.
   // kInvalidArgument for a bad config, kUnavailable when the address cannot be bound.
   Status Start();

@@ -6,6 +6,7 @@
 
 #include "audio/dsp.h"
 #include "common/crypto.h"
+#include "common/uuid.h"
 #include "text/utf8.h"
 #include "wyoming/voice_selection.h"
 
@@ -147,7 +148,7 @@ Status Session::Speak(const std::string& text, const std::string& voice_id,
     return SendError(plan.error());
   }
   // From here on it is a synthesis: reported however it ends.
-  SpokenRecord spoken{route, plan->voice.id, plan->text_chars, Sha256Hex(text), "error"};
+  SpokenRecord spoken{route, plan->voice.id, plan->text_chars, Sha256Hex(text), "error", NewUuid()};
   struct Report {
     const SpokenSink& sink;
     const SpokenRecord& record;
@@ -165,12 +166,10 @@ Status Session::Speak(const std::string& text, const std::string& voice_id,
       std::max<size_t>(1, static_cast<size_t>(rate) * context_.config.chunk_ms / 1000);
   bool first = true;
   Status sent;  // why the sink stopped, when the connection is gone
-  auto sink = [&](const audio::PcmBuffer& pcm) -> Status {
-    if (first && context_.metrics) {
-      std::chrono::duration<double> ttfa = Clock::now() - start;
-      context_.metrics->time_to_first_audio.With({route}).Observe(ttfa.count());
-    }
-    first = false;
+  auto mark = context_.watermarker != nullptr
+                  ? context_.watermarker->ForJob(spoken.mark_id, rate, 1)
+                  : std::make_unique<watermark::JobMark>(nullptr);
+  auto send_audio = [&](const audio::PcmBuffer& pcm) -> Status {
     for (size_t begin = 0; begin < pcm.samples.size(); begin += max_samples) {
       size_t end = std::min(pcm.samples.size(), begin + max_samples);
       Event chunk = AudioFormatEvent("audio-chunk", pcm.sample_rate);
@@ -180,7 +179,18 @@ Status Session::Speak(const std::string& text, const std::string& voice_id,
     }
     return {};
   };
+  auto sink = [&](const audio::PcmBuffer& pcm) -> Status {
+    if (first && context_.metrics) {
+      std::chrono::duration<double> ttfa = Clock::now() - start;
+      context_.metrics->time_to_first_audio.With({route}).Observe(ttfa.count());
+    }
+    first = false;
+    return send_audio(mark->Process(pcm));
+  };
   auto run = context_.synthesizer.Run(*plan, sink, canceled_);
+  if (run && sent) {
+    if (audio::PcmBuffer held = mark->Finish(); !held.empty()) (void)send_audio(held);
+  }
   if (!sent || (!run && run.error().code == ErrorCode::kCanceled)) {
     counted("canceled");
     return sent ? Status(MakeError(ErrorCode::kCanceled, "synthesis canceled")) : sent;

@@ -26,6 +26,7 @@
 #include "common/status.h"
 #include "engines/synthesizer.h"
 #include "text/sentence_splitter.h"
+#include "watermark/watermarker.h"
 #include "wyoming/config.h"
 #include "wyoming/event.h"
 #include "wyoming/metrics.h"
@@ -41,6 +42,7 @@ struct SpokenRecord {
   size_t chars = 0;
   std::string text_sha256;
   std::string outcome;  // ok, canceled, error
+  std::string mark_id;  // the id its watermark carries (a fresh UUID: Wyoming has no job)
 };
 using SpokenSink = std::function<void(const SpokenRecord&)>;
 
@@ -52,6 +54,8 @@ struct SessionContext {
   nlohmann::json info_data;           // BuildInfoData()
   WyomingMetrics* metrics = nullptr;  // optional
   SpokenSink on_spoken;               // optional; called on the synthesis thread
+  // Optional; marks every synthesis.
+  const watermark::Watermarker* watermarker = nullptr;
 };
 
 class Session {

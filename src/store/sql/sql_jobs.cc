@@ -157,6 +157,22 @@ Result<std::vector<Job>> SqlStore::ListVoiceJobs(const string& voice_id, const s
   });
 }
 
+Result<std::vector<std::string>> SqlStore::FindJobIdsByPrefix(const string& prefix, int limit) {
+  if (limit < 1) return InvalidArgument("limit must be >= 1");
+  if (prefix.empty()) return InvalidArgument("prefix must not be empty");
+  const char* byte_order = dialect().byte_order;
+  // [prefix, prefix + "~"): ids are printable ASCII below '~'.
+  const string sql = string("SELECT id FROM jobs WHERE id") + byte_order + " >= ?1 AND id" +
+                     byte_order + " < ?2 ORDER BY id" + byte_order + " LIMIT ?3";
+  return Read([&](Session& s) -> Result<std::vector<std::string>> {
+    VOX_ASSIGN_OR_RETURN(Rows rows,
+                         s.Query(sql, Params().Text(prefix).Text(prefix + "~").Int(limit)));
+    std::vector<std::string> ids;
+    for (int r = 0; r < rows.size(); ++r) ids.push_back(rows.Text(r, 0));
+    return ids;
+  });
+}
+
 Result<bool> SqlStore::TransitionJob(const JobTransition& t) {
   const TransitionPlan plan = PlanTransition(t, NowMs());
   return Write([&](Session& s) -> Result<bool> {

@@ -60,6 +60,8 @@ class SqlStore final : public Store {
   Result<std::vector<Job>> ListUserJobs(const std::string& user_id, int limit) override;
   Result<std::vector<Job>> ListVoiceJobs(const std::string& voice_id, const std::string& after_id,
                                          int limit) override;
+  Result<std::vector<std::string>> FindJobIdsByPrefix(const std::string& prefix,
+                                                      int limit) override;
   Result<bool> TransitionJob(const JobTransition& t) override;
   Result<std::vector<JobEvent>> ListJobEvents(const std::string& job_id) override;
   Result<int64_t> CountJobs(JobStatus status) override;
