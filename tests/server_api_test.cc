@@ -359,7 +359,9 @@ TEST_F(ServerApi, BadRequestsGetClearJsonErrors) {
 // JSON \uXXXX\uXXXX pairs still fits).
 TEST(ServerTextLimit, IsHonouredAboveOneMillionCharacters) {
   TempDir dir;
-  ServerProcess server(dir.path() / "data", {"--workers", "1", "--max-text-chars", "2000000"});
+  // Hours of speech: the audio cap (VOX_MAX_AUDIO_SECONDS) is off, only the text limit judges.
+  ServerProcess server(dir.path() / "data", {"--workers", "1", "--max-text-chars", "2000000",
+                                             "--max-audio-seconds", "0"});
   ASSERT_TRUE(server.Start()) << server.output();
   ApiClient api(server.port(), server.admin_key());
 

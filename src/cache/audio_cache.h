@@ -27,7 +27,7 @@ class AudioCache {
   // hits + 1, last_hit_at = at; a no-op when the entry is gone.
   virtual Status Touch(const std::string& cache_key, int64_t at) = 0;
   virtual Status Remove(const std::string& cache_key) = 0;  // idempotent
-  virtual std::string name() const = 0;                    // "database" or "redis"
+  virtual std::string name() const = 0;                     // "database" or "redis"
 };
 
 // With watermarking on (watermark/watermarker.h) an entry points at an unmarked
@@ -38,6 +38,11 @@ inline std::string MasterKey(const std::string& cache_key) {
   return "cache/" + cache_key + ".flac";
 }
 inline bool IsMasterKey(std::string_view audio_key) { return audio_key.starts_with("cache/"); }
+// The word timestamps of a master's text (engines::TimestampsDocument), which each marked
+// copy takes as its own: a job's timestamps are found by its own id.
+inline std::string MasterTimestampsKey(const std::string& cache_key) {
+  return MasterKey(cache_key) + ".timestamps.json";
+}
 
 // The cache in the Store's table. `store` must outlive it.
 std::unique_ptr<AudioCache> MakeStoreCache(store::Store& store);

@@ -106,6 +106,7 @@ Status ConsentRevoker::PurgeJob(const store::Job& job, Revocation& out) {
     const std::string master = cache::MasterKey(job.cache_key);
     VOX_RETURN_IF_ERROR(blobs_.Delete(master));
     VOX_RETURN_IF_ERROR(blobs_.Delete(store::MarksBlobKey(master)));
+    VOX_RETURN_IF_ERROR(blobs_.Delete(cache::MasterTimestampsKey(job.cache_key)));
   }
   if (job.audio_key) {
     VOX_RETURN_IF_ERROR(blobs_.Delete(*job.audio_key));

@@ -372,6 +372,12 @@ RunResult JobRunner::RunSynthesis(const store::Job& job, const std::string& work
     if (stored && master && !marks.empty()) {
       stored = blobs_.Put(store::MarksBlobKey(entry.audio_key), marks.dump(), "application/json");
     }
+    // So do the word timestamps (a copy's are looked up by its own job id).
+    if (stored && master && timeline.timed() && !timeline.words().empty()) {
+      stored = blobs_.Put(cache::MasterTimestampsKey(job.cache_key),
+                          engines::TimestampsDocument(job.id, job.text, timeline.words()),
+                          "application/json");
+    }
     if (!stored || !cache_.Put(entry)) metrics_.errors.With({"cache_write"}).Inc();
   }
   return {Outcome::kDone, 0, {}};

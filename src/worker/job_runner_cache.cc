@@ -4,7 +4,9 @@
 #include "audio/audio_file_writer.h"
 #include "audio/decode.h"
 #include "audio/format.h"
+#include "cache/audio_cache.h"
 #include "common/crypto.h"
+#include "engines/timeline.h"
 #include "store/job_params.h"
 #include "worker/job_runner.h"
 
@@ -48,6 +50,10 @@ Result<int64_t> JobRunner::MarkCached(const store::Job& job, const store::CacheE
   if (auto marks = blobs_.Get(store::MarksBlobKey(entry.audio_key))) {
     VOX_RETURN_IF_ERROR(
         blobs_.Put(store::MarksBlobKey(AudioKey(job.id, job.format)), *marks, "application/json"));
+  }
+  // And its word timestamps (JobService::WordTimestamps still checks they fit this job's text).
+  if (auto words = blobs_.Get(cache::MasterTimestampsKey(job.cache_key))) {
+    VOX_RETURN_IF_ERROR(blobs_.Put(engines::TimestampsKey(job.id), *words, "application/json"));
   }
   return bytes;
 }

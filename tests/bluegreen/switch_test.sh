@@ -26,8 +26,10 @@ for _ in $(seq 100); do redis-cli -p "$redis_port" ping > /dev/null 2>&1 && brea
 export VOX_DATABASE_URL=$pg_url VOX_QUEUE_URL=redis://127.0.0.1:$redis_port/0 \
   VOX_STORAGE_URL=file://$tmp/blobs VOX_SIGNING_SECRET=bluegreen-test-secret-0123456789abcdef \
   VOX_LOG_LEVEL=info VOX_DRAIN_GRACE_S=10
+# One key submits thousands of jobs: no rate limit and no per-user cap on queued jobs.
 export BG_DIR=$tmp/bg BG_LISTEN=127.0.0.1:$(free_port) BG_BLUE_PORT=$(free_port) \
-  BG_GREEN_PORT=$(free_port) BG_API_ARGS="--rate-limit 0" BG_WORKER_ARGS="--workers 1"
+  BG_GREEN_PORT=$(free_port) BG_WORKER_ARGS="--workers 1" \
+  BG_API_ARGS="--rate-limit 0 --max-queued-jobs-per-user 0"
 on_exit+=("'$bg' down > /dev/null 2>&1")
 base=http://$BG_LISTEN
 
