@@ -1,7 +1,10 @@
 // `vox serve` across crashes, drains, webhooks and rate limits: each test runs
 // its own server process on loopback with a temporary data directory.
 #include <gtest/gtest.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -158,6 +161,23 @@ TEST(ServerLifecycle, SigtermDrainsAndExitsZero) {
   ApiClient api(again.port(), key);
   for (const auto& id : ids) EXPECT_EQ(api.WaitForFinal(id)["status"], "done") << id;
   EXPECT_EQ(again.Terminate(), 0);
+}
+
+// A stop signal may land in any thread, including those a library started
+// before main() (OpenBLAS's pool) that never blocked it: the server must still
+// drain and exit 0 rather than die of the default action (exit 143).
+TEST(ServerLifecycle, SigtermToAnyThreadDrainsAndExitsZero) {
+  TempDir dir;
+  ServerProcess server(dir.path() / "data", {"--workers", "1"});
+  ASSERT_TRUE(server.Start()) << server.output();
+  const fs::path tasks = fs::path("/proc") / std::to_string(server.pid()) / "task";
+  int sent = 0;
+  for (const auto& task : fs::directory_iterator(tasks)) {
+    const pid_t tid = std::stoi(task.path().filename().string());
+    if (::syscall(SYS_tgkill, server.pid(), tid, SIGTERM) == 0) ++sent;
+  }
+  ASSERT_GT(sent, 1);
+  EXPECT_EQ(server.Terminate(std::chrono::seconds(30)), 0);
 }
 
 // A local webhook receiver: records each POST /hook's signature and body.

@@ -1,7 +1,6 @@
 #include "cli/platform.h"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -23,6 +22,7 @@
 #include "cli/engine_setup.h"
 #include "cli/open_store.h"
 #include "cli/platform_health.h"
+#include "cli/stop_signals.h"
 #include "cli/watermark_setup.h"
 #include "cloning/voice_creation.h"
 #include "common/crypto.h"
@@ -77,17 +77,6 @@ Result<std::string> LoadOrCreateSecret(const PlatformConfig& config) {
   return secret;
 }
 
-// Waits for SIGTERM or SIGINT; each SIGHUP meanwhile runs `reload`.
-int WaitForStopSignal(const sigset_t& signals, const std::function<void()>& reload) {
-  for (;;) {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    if (sig != SIGHUP) return sig;
-    spdlog::info("received SIGHUP: reloading the model directory and the TLS certificate");
-    reload();
-  }
-}
-
 // "vox: NAME listening on SCHEME://HOST:PORT", the line tests and operators wait for.
 void AnnounceListener(const std::string& name, const std::string& scheme, const std::string& listen,
                       uint16_t port) {
@@ -104,14 +93,8 @@ Status MigrateDatabase(const PlatformConfig& config) {
 }
 
 Status RunPlatform(const PlatformConfig& config, Role role) {
-  // Block the stop signals before any thread starts, so every thread inherits
-  // the mask and only sigwait() below sees them.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // Before any thread starts, so every thread inherits the block (stop_signals.h).
+  VOX_RETURN_IF_ERROR(InstallStopSignals());
   // Finalize() validated both settings.
   obs::ConfigureLogging(*obs::ParseLogFormat(config.log_format),
                         *obs::ParseLogLevel(config.log_level));
@@ -145,6 +128,7 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
     return report.ToJson();
   };
   auto reload_on_signal = [&] {
+    spdlog::info("received SIGHUP: reloading the model directory and the TLS certificate");
     if (auto reloaded = reload_models(); !reloaded) {
       spdlog::error("model reload failed, the voices are unchanged: {}", reloaded.error().message);
     }
@@ -294,7 +278,7 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
     }
     AnnounceListener("", config.tls_cert.empty() ? "http" : "https", config.listen, server->port());
     // SIGHUP: the models, then the certificate (a failure of either keeps the old one, logged).
-    int sig = WaitForStopSignal(signals, [&] {
+    int sig = WaitForStopSignal([&] {
       reload_on_signal();
       (void)server->ReloadTls();
     });
@@ -323,7 +307,7 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
       AnnounceListener("metrics", "http", config.metrics_listen, metrics_server->port());
     }
     std::cout << "vox: worker running with " << config.workers << " thread(s)" << std::endl;
-    int sig = WaitForStopSignal(signals, reload_on_signal);
+    int sig = WaitForStopSignal(reload_on_signal);
     spdlog::info("received signal {}: draining", sig);
   }
   if (pool) pool->Drain(std::chrono::seconds(config.drain_grace_s));
