@@ -82,6 +82,7 @@ TEST_F(WatermarkE2e, AJobsAudioNamesItsJobAndACacheHitNamesItsOwn) {
   json first = Detect(first_audio);
   EXPECT_TRUE(first["watermarked"].get<bool>()) << first.dump();
   EXPECT_EQ(first["job_id"], first_id) << first.dump();
+  EXPECT_EQ(first["identified_by"], "payload") << first.dump();
   EXPECT_GT(first["confidence"].get<double>(), 0.9);
 
   // The CLI reads the same file the same way (and names the job from the database).
@@ -113,6 +114,11 @@ TEST_F(WatermarkE2e, AStreamIsMarked) {
   ASSERT_TRUE(stream && stream->status == 200) << (stream ? stream->body : "");
   json found = Detect(stream->body);
   EXPECT_TRUE(found["watermarked"].get<bool>()) << found.dump();
+  // About 25 s of speech: too short to decode the payload, long enough to name the stream's
+  // job among this server's jobs (watermark/identify.h).
+  EXPECT_EQ(found["job_id"], std::string(stream->Header("X-Vox-Job-Id").value_or("")))
+      << found.dump();
+  EXPECT_EQ(found["identified_by"], "candidates") << found.dump();
 }
 
 TEST_F(WatermarkE2e, UnmarkedAudioIsNotWatermarkedAndNotAudioIsA400) {

@@ -50,6 +50,10 @@ class JobStore {
   // the primary key.
   virtual Result<std::vector<std::string>> FindJobIdsByPrefix(const std::string& prefix,
                                                               int limit) = 0;
+  // Ids of the newest `limit` jobs (every kind and status), newest first (ties: id):
+  // the candidates a watermark too short to decode is matched against
+  // (watermark/identify.h). Served by the jobs(created_at) index.
+  virtual Result<std::vector<std::string>> ListRecentJobIds(int limit) = 0;
   // Moves the job to t.to and appends its log row, atomically, when its
   // current status is in t.allowed_from (empty: any non-terminal status) and,
   // if t.lease_owner is set, that worker holds the lease. Returns false (and

@@ -97,6 +97,22 @@ TEST_P(StoreConformance, FindsJobIdsByPrefix) {
   EXPECT_TRUE(none.empty());
 }
 
+TEST_P(StoreConformance, ListsTheNewestJobIdsFirst) {
+  User u = AddUser();
+  for (const auto& [id, created_at] : std::vector<std::pair<std::string, int64_t>>{
+           {"b-older", 1000}, {"a-newest", 3000}, {"c-middle", 2000}, {"b-newest", 3000}}) {
+    Job j = NewJob(u.id);
+    j.id = id;
+    j.created_at = created_at;
+    ASSERT_TRUE(store_->CreateJob(j, ReceivedQueued(j.created_at)).has_value()) << id;
+  }
+  VOX_ASSERT_OK_AND_ASSIGN(auto three, store_->ListRecentJobIds(3));
+  EXPECT_EQ(three, (std::vector<std::string>{"a-newest", "b-newest", "c-middle"}));
+  VOX_ASSERT_OK_AND_ASSIGN(auto all, store_->ListRecentJobIds(10));
+  EXPECT_EQ(all.size(), 4u);
+  EXPECT_FALSE(store_->ListRecentJobIds(0).has_value());
+}
+
 TEST_P(StoreConformance, IdempotencyKeyReturnsTheExistingJob) {
   User a = AddUser("a");
   User b = AddUser("b");

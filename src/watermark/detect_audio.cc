@@ -1,6 +1,7 @@
 #include "watermark/detect_audio.h"
 
 #include "audio/decode.h"
+#include "watermark/identify.h"
 #include "watermark/layout.h"
 #include "watermark/payload.h"
 
@@ -12,6 +13,7 @@ nlohmann::json DetectReport::ToJson() const {
       {"confidence", std::round(detection.confidence * 1000) / 1000},
       {"job_id", job_id ? nlohmann::json(*job_id) : nlohmann::json()},
       {"job_id_prefix", detection.id ? nlohmann::json(IdPrefix(*detection.id)) : nlohmann::json()},
+      {"identified_by", identified_by.empty() ? nlohmann::json() : nlohmann::json(identified_by)},
       {"sync_z", std::round(detection.sync_z * 100) / 100},
       {"audio_seconds", std::round(audio_seconds * 100) / 100}};
   return j;
@@ -32,9 +34,23 @@ Result<DetectReport> DetectAudio(const Watermarker& watermarker, store::JobStore
   DetectReport report;
   report.audio_seconds = pcm->duration_s();
   VOX_ASSIGN_OR_RETURN(report.detection, watermarker.Detect(*pcm));
-  if (report.detection.id && jobs != nullptr) {
+  if (jobs == nullptr) return report;
+  if (report.detection.id) {
     VOX_ASSIGN_OR_RETURN(auto ids, jobs->FindJobIdsByPrefix(IdPrefix(*report.detection.id), 2));
-    if (ids.size() == 1) report.job_id = ids.front();
+    if (ids.size() == 1) {
+      report.job_id = ids.front();
+      report.identified_by = "payload";
+    }
+  } else if (report.detection.watermarked) {
+    VOX_ASSIGN_OR_RETURN(auto ids, jobs->ListRecentJobIds(kRecentJobCandidates));
+    std::vector<uint64_t> candidates;
+    candidates.reserve(ids.size());
+    for (const auto& id : ids) candidates.push_back(PayloadId(id));
+    const Identification found = IdentifyAmong(report.detection.evidence, candidates);
+    if (found.index) {
+      report.job_id = ids[*found.index];
+      report.identified_by = "candidates";
+    }
   }
   return report;
 }

@@ -1,11 +1,13 @@
 // Detection of an uploaded or local audio file, as the detect route and
 // `vox watermark detect` answer it:
 //   {"watermarked":bool,"confidence":0..1,"job_id":"…"|null,"job_id_prefix":"…"|null,
-//    "sync_z":…}
-// job_id is the job the payload names, looked up in the store by the first 64
-// bits of its id; null when the audio is not watermarked, when the payload
-// could not be read (too little audio: the presence shows in 5 s, the id needs
-// more), or when no job (or more than one) has that prefix here.
+//    "identified_by":"payload"|"candidates"|null,"sync_z":…,"audio_seconds":…}
+// job_id is the job the mark names. From long audio (about 150 s) the payload
+// is decoded and looked up by its first 64 bits ("payload"); from shorter
+// marked audio the newest kRecentJobCandidates jobs of the store are matched
+// against the payload's soft evidence ("candidates", identify.h: a wrong job is
+// named with probability under 1e-6 per file). null when the audio is not
+// watermarked or no job could be named with that confidence.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -19,9 +21,12 @@
 
 namespace vox::watermark {
 
+inline constexpr int kRecentJobCandidates = 100'000;
+
 struct DetectReport {
   Detection detection;
   std::optional<std::string> job_id;
+  std::string identified_by;  // "payload", "candidates", or empty
   double audio_seconds = 0;
   nlohmann::json ToJson() const;
 };

@@ -168,9 +168,11 @@ Result<Detection> Detect(const Pattern& pattern, const audio::PcmBuffer& pcm,
                     [](const Candidate& a, const Candidate& b) { return a.z > b.z; });
   best.sync_z = candidates[0].z;
   best.watermarked = best.sync_z >= options.presence_z;
-  for (size_t c = 0; c < top && candidates[c].z >= options.decode_min_z; ++c) {
+  for (size_t c = 0; c < top; ++c) {
     double sum = 0, energy = 0;
     Correlate(pattern, grids[candidates[c].grid], candidates[c].offset, bits, sum, energy);
+    if (c == 0) std::copy(bits.begin(), bits.end(), best.evidence.bit_sum.begin());
+    if (candidates[c].z < options.decode_min_z) break;
     PayloadBits decided{};
     double margin = 0;
     for (int i = 0; i < kPayloadBits; ++i) {

@@ -22,6 +22,7 @@
 #include "audio/pcm_buffer.h"
 #include "common/status.h"
 #include "watermark/pattern.h"
+#include "watermark/payload.h"
 
 namespace vox::watermark {
 
@@ -31,6 +32,7 @@ struct Detection {
   double sync_z = 0;           // the best cycle position's sync z-score
   double payload_z = 0;        // mean |z| of the payload bits there (diagnostics, benchmarks)
   double confidence = 0;       // 0..1, monotone in sync_z; 0.5 at presence_z
+  PayloadEvidence evidence;    // at the best sync position (identify.h), zeros without audio
 };
 
 struct DetectOptions {

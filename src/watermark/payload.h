@@ -21,6 +21,13 @@ inline constexpr int kPayloadBits = kIdBits + kCrcBits;
 
 using PayloadBits = std::array<int8_t, kPayloadBits>;  // each +1 or -1
 
+// What the audio says about each payload bit at one cycle position, before any
+// decision: the bit's folded chip correlation (its sign is the bit, its size the
+// evidence). watermark/identify.h matches known ids against it.
+struct PayloadEvidence {
+  std::array<double, kPayloadBits> bit_sum{};
+};
+
 // The 64-bit id of a job: the first 16 hex digits of a UUID (dashes skipped).
 // Any other string (not a UUID) maps through SHA-256, so it is still marked
 // but cannot be looked up.

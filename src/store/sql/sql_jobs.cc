@@ -173,6 +173,19 @@ Result<std::vector<std::string>> SqlStore::FindJobIdsByPrefix(const string& pref
   });
 }
 
+Result<std::vector<std::string>> SqlStore::ListRecentJobIds(int limit) {
+  if (limit < 1) return InvalidArgument("limit must be >= 1");
+  const string sql = string("SELECT id FROM jobs ORDER BY created_at DESC, id") +
+                     dialect().byte_order + " LIMIT ?1";
+  return Read([&](Session& s) -> Result<std::vector<std::string>> {
+    VOX_ASSIGN_OR_RETURN(Rows rows, s.Query(sql, Params().Int(limit)));
+    std::vector<std::string> ids;
+    ids.reserve(static_cast<size_t>(rows.size()));
+    for (int r = 0; r < rows.size(); ++r) ids.push_back(rows.Text(r, 0));
+    return ids;
+  });
+}
+
 Result<bool> SqlStore::TransitionJob(const JobTransition& t) {
   const TransitionPlan plan = PlanTransition(t, NowMs());
   return Write([&](Session& s) -> Result<bool> {

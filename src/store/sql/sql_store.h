@@ -62,6 +62,7 @@ class SqlStore final : public Store {
                                          int limit) override;
   Result<std::vector<std::string>> FindJobIdsByPrefix(const std::string& prefix,
                                                       int limit) override;
+  Result<std::vector<std::string>> ListRecentJobIds(int limit) override;
   Result<bool> TransitionJob(const JobTransition& t) override;
   Result<std::vector<JobEvent>> ListJobEvents(const std::string& job_id) override;
   Result<int64_t> CountJobs(JobStatus status) override;
