@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cmath>
 #include <numeric>
+#include <stdexcept>
+#include <string>
 
 #include "piper/model_directory.h"
 
@@ -87,10 +89,28 @@ Result<std::vector<PiperRun>> RunPiperBatch(const onnx::Model& graph,
   return runs;
 }
 
+namespace {
+
+// A runner that throws (an allocation failing) must not leave the other rows
+// of its batch waiting forever.
+Result<std::vector<PiperRun>> RunGuarded(const PiperBatcher::Runner& runner,
+                                         std::span<const PiperRow> rows) {
+  Result<std::vector<PiperRun>> runs;
+  try {
+    runs = runner(rows);
+  } catch (const std::exception& e) {
+    return Internal(std::string("a batch run failed: ") + e.what());
+  }
+  if (runs && runs->size() != rows.size()) return Internal("a batch gave the wrong number of rows");
+  return runs;
+}
+
+}  // namespace
+
 Result<PiperRun> PiperBatcher::Run(const PiperBatchKey& key, PiperRow row, const Runner& runner) {
   if (config_.max_rows <= 1) {
-    VOX_ASSIGN_OR_RETURN(auto runs, runner({&row, 1}));
-    return std::move(runs.at(0));
+    VOX_ASSIGN_OR_RETURN(auto runs, RunGuarded(runner, {&row, 1}));
+    return std::move(runs[0]);
   }
   const auto max_rows = static_cast<size_t>(config_.max_rows);
   std::unique_lock lock(mu_);
@@ -112,14 +132,12 @@ Result<PiperRun> PiperBatcher::Run(const PiperBatchKey& key, PiperRow row, const
                      [&] { return batch->rows.size() >= max_rows; });
   if (auto it = open_.find(key); it != open_.end() && it->second == batch) open_.erase(it);
   lock.unlock();  // closed: nobody appends to rows any more
-  auto runs = runner(batch->rows);
+  auto runs = RunGuarded(runner, batch->rows);
   lock.lock();
-  if (runs && runs->size() == batch->rows.size()) {
+  if (runs) {
     for (PiperRun& run : *runs) batch->results.emplace_back(std::move(run));
   } else {
-    const Error error =
-        runs ? Internal("a batch gave the wrong number of rows").error() : runs.error();
-    batch->results.assign(batch->rows.size(), std::unexpected(error));
+    batch->results.assign(batch->rows.size(), std::unexpected(runs.error()));
   }
   batch->done = true;
   batch->cv.notify_all();

@@ -181,6 +181,24 @@ TEST(PiperBatcher, AFailedRunReachesEveryRowOfItsBatch) {
     EXPECT_EQ(result.error().code, ErrorCode::kInternal);
     EXPECT_NE(result.error().message.find("NaN"), std::string::npos);
   }
+  // A runner that throws, or gives too few rows, fails the rows; nobody waits forever.
+  const PiperBatcher::Runner throwing =
+      [](std::span<const PiperRow>) -> Result<std::vector<PiperRun>> { throw std::bad_alloc(); };
+  const PiperBatcher::Runner short_one =
+      [](std::span<const PiperRow>) -> Result<std::vector<PiperRun>> {
+    return std::vector<PiperRun>(1);
+  };
+  for (const auto* runner : {&throwing, &short_one}) {
+    threads.clear();
+    for (size_t i = 0; i < results.size(); ++i) {
+      threads.emplace_back([&, i] { results[i] = batcher.Run({}, {Ids(4, i), 0}, *runner); });
+    }
+    for (auto& t : threads) t.join();
+    for (const auto& result : results) {
+      ASSERT_FALSE(result);
+      EXPECT_EQ(result.error().code, ErrorCode::kInternal) << result.error().message;
+    }
+  }
   // The batcher is usable afterwards.
   const PiperBatcher::Runner ok =
       [](std::span<const PiperRow> rows) -> Result<std::vector<PiperRun>> {
