@@ -19,6 +19,7 @@ Result<std::vector<std::unique_ptr<engines::Engine>>> OpenModelEngines(const Eng
   piper.model_dir = piper::ModelDirFrom(setup.models_flag, setup.data_dir);
   piper.threads = setup.neural_threads;
   piper.device = setup.device;
+  piper.batch = {.max_rows = setup.batch_max, .wait_ms = setup.batch_wait_ms};
   if (piper.model_dir.empty()) return extra;
   VOX_ASSIGN_OR_RETURN(auto engine, neural::PiperEngine::Create(piper));
   if (engine->voices().empty()) return extra;
@@ -55,6 +56,17 @@ nlohmann::json ModelsReload::ToJson() const {
 Result<ModelsReload> ReloadModels(engines::EngineRegistry& engines, const EngineSetup& setup) {
   const auto before = Versions(engines);
   VOX_ASSIGN_OR_RETURN(auto extra, OpenModelEngines(setup));
+  // Voices whose files did not change keep their loaded graphs.
+  for (const auto& old_engine : engines.engines()) {
+    auto* previous = dynamic_cast<neural::PiperEngine*>(old_engine.get());
+    if (previous == nullptr) continue;
+    for (auto& engine : extra) {
+      if (auto* piper = dynamic_cast<neural::PiperEngine*>(engine.get())) {
+        spdlog::info("piper: {} loaded graph(s) kept across the reload",
+                     piper->AdoptGraphs(*previous));
+      }
+    }
+  }
   VOX_RETURN_IF_ERROR(engines.ReplaceExtraEngines(std::move(extra)));
   const auto after = Versions(engines);
   ModelsReload report;

@@ -19,6 +19,8 @@ struct EngineSetup {
   std::string data_dir;
   int neural_threads = 0;      // VOX_NEURAL_THREADS; 0: LibTorch's default
   std::string device = "cpu";  // VOX_DEVICE
+  int batch_max = 1;           // VOX_BATCH_MAX: Piper phrases per graph run; 1 = off
+  int batch_wait_ms = 5;       // VOX_BATCH_WAIT_MS
 };
 
 Result<std::unique_ptr<engines::EngineRegistry>> OpenEngines(const EngineSetup& setup);

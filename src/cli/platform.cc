@@ -115,7 +115,9 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
   const EngineSetup engine_setup{.models_flag = config.model_dir,
                                  .data_dir = config.data_dir,
                                  .neural_threads = config.neural_threads,
-                                 .device = config.device};
+                                 .device = config.device,
+                                 .batch_max = config.batch_max,
+                                 .batch_wait_ms = config.batch_wait_ms};
   VOX_ASSIGN_OR_RETURN(auto engines, OpenEngines(engine_setup));
   VOX_RETURN_IF_ERROR(rollout::SeedModels(*store, *engines));
   VOX_ASSIGN_OR_RETURN(rollout::CanaryPolicy canary_policy, rollout::CanaryPolicy::FromEnv());

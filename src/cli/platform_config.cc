@@ -55,6 +55,15 @@ void PlatformConfig::AddOptions(CLI::App& cmd) {
   cmd.add_option("--device", device, "Where neural voices run: cpu, or cuda[:N]")
       ->envname("VOX_DEVICE")
       ->capture_default_str();
+  cmd.add_option("--batch-max", batch_max,
+                 "Dynamic batching of neural voices: phrases of one voice run as one padded "
+                 "batch of up to this many (1: off; not bit-identical to unbatched audio)")
+      ->envname("VOX_BATCH_MAX")
+      ->capture_default_str();
+  cmd.add_option("--batch-wait-ms", batch_wait_ms,
+                 "How long a phrase waits for others to batch with (with --batch-max > 1)")
+      ->envname("VOX_BATCH_WAIT_MS")
+      ->capture_default_str();
   cmd.add_option("--listen", listen, "HOST:PORT to serve HTTP on")
       ->envname("VOX_LISTEN")
       ->capture_default_str();

@@ -27,6 +27,8 @@ struct PlatformConfig {
   std::string model_dir;                  // VOX_MODEL_DIR: Piper voices; empty: DATA/models
   int neural_threads = 0;                 // VOX_NEURAL_THREADS: intra-op threads; 0: per core
   std::string device = "cpu";             // VOX_DEVICE: cpu, or cuda[:N] with a CUDA LibTorch
+  int batch_max = 1;                      // VOX_BATCH_MAX: Piper phrases per run; 1 = off
+  int batch_wait_ms = 5;                  // VOX_BATCH_WAIT_MS: a first phrase's wait
   std::string listen = "127.0.0.1:8080";  // VOX_LISTEN
   std::string tls_cert;                   // VOX_TLS_CERT: PEM chain; with tls_key, HTTPS on listen
   std::string tls_key;                    // VOX_TLS_KEY: PEM private key (re-read on SIGHUP)

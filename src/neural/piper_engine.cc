@@ -59,6 +59,7 @@ std::string PackageStamp(const piper::VoicePackage& package) {
 
 Status PiperEngineConfig::Validate() const {
   if (threads < 0 || threads > 256) return InvalidArgument("must be 0..256", "VOX_NEURAL_THREADS");
+  VOX_RETURN_IF_ERROR(batch.Validate());
   if (device != "cpu" && !device.starts_with("cuda")) {
     return InvalidArgument("must be cpu or cuda[:N]", "VOX_DEVICE");
   }
@@ -72,7 +73,7 @@ Status PiperEngineConfig::Validate() const {
 }
 
 PiperEngine::PiperEngine(PiperEngineConfig config, piper::ModelDirectory directory)
-    : config_(std::move(config)), directory_(std::move(directory)) {
+    : config_(std::move(config)), directory_(std::move(directory)), batcher_(config_.batch) {
   for (const piper::PiperVoice& v : directory_.Voices()) {
     const auto& c = v.package->config;
     VoiceInfo info;
@@ -108,7 +109,8 @@ Result<std::unique_ptr<PiperEngine>> PiperEngine::Create(const PiperEngineConfig
 Result<std::shared_ptr<const onnx::Model>> PiperEngine::Graph(const piper::VoicePackage& package) {
   std::lock_guard lock(mu_);  // one load per package, even when many requests start at once
   const std::string key = package.model_path.string();  // versions share a name
-  if (auto it = graphs_.find(key); it != graphs_.end()) return it->second;
+  if (auto it = graphs_.find(key); it != graphs_.end()) return it->second.model;
+  const std::string stamp = PackageStamp(package);  // before reading: the files as loaded
   onnx::LoadOptions options;
   options.max_file_bytes = config_.max_model_bytes;
   auto graph = onnx::Model::Load(package.model_path.string(), options);
@@ -121,43 +123,44 @@ Result<std::shared_ptr<const onnx::Model>> PiperEngine::Graph(const piper::Voice
   spdlog::info("piper: loaded {}{} ({} nodes, {} folded)", package.name,
                package.version.empty() ? "" : "@" + package.version, (*graph)->stats().nodes,
                (*graph)->stats().folded_nodes);
-  graphs_[key] = *graph;
+  graphs_[key] = {stamp, *graph};
   return *graph;
+}
+
+size_t PiperEngine::AdoptGraphs(PiperEngine& previous) {
+  std::map<std::string, LoadedGraph> loaded;
+  {
+    std::lock_guard lock(previous.mu_);
+    loaded = previous.graphs_;
+  }
+  size_t adopted = 0;
+  std::lock_guard lock(mu_);
+  for (const auto& package : directory_.packages()) {
+    const std::string key = package->model_path.string();
+    const auto it = loaded.find(key);
+    if (it == loaded.end() || graphs_.contains(key)) continue;
+    if (it->second.stamp != PackageStamp(*package)) continue;  // replaced: load it again
+    graphs_[key] = it->second;
+    ++adopted;
+  }
+  return adopted;
 }
 
 Result<PiperRun> RunPiperGraph(const onnx::Model& graph, const piper::VoiceConfig& voice,
                                const std::vector<int64_t>& ids, int speaker_id, double speed) {
+  const PiperRow row{ids, speaker_id};
+  VOX_ASSIGN_OR_RETURN(auto runs, RunPiperBatch(graph, voice, {&row, 1}, speed));
+  return std::move(runs[0]);
+}
+
+Result<PiperRun> PiperEngine::RunPhrase(const onnx::Model& graph, const piper::VoiceConfig& voice,
+                                        const std::vector<int64_t>& ids, int speaker_id,
+                                        double speed) {
   const piper::PiperScales s = piper::ScalesFor(voice, speed);
-  const std::vector<float> scales = {s.noise_scale, s.length_scale, s.noise_w};
-  const std::vector<int64_t> length = {static_cast<int64_t>(ids.size())};
-  onnx::NamedTensors inputs = {
-      {"input", onnx::Tensor::Int64({1, static_cast<int64_t>(ids.size())}, ids)},
-      {"input_lengths", onnx::Tensor::Int64({1}, length)},
-      {"scales", onnx::Tensor::Float32({3}, scales)}};
-  const bool multi = std::any_of(graph.inputs().begin(), graph.inputs().end(),
-                                 [](const onnx::ValueInfo& v) { return v.name == "sid"; });
-  if (multi) {
-    const std::vector<int64_t> sid = {speaker_id};
-    inputs.emplace_back("sid", onnx::Tensor::Int64({1}, sid));
-  }
-  // VITS rounds its predicted durations up (torch.ceil): the one Ceil of the
-  // graph gives each id its frames. A graph with another shape gives no timings.
-  onnx::RunOptions options{.seed = 0x5eed};
-  if (const auto ceils = graph.OutputsOf("Ceil"); ceils.size() == 1) options.taps = ceils;
-  VOX_ASSIGN_OR_RETURN(auto outputs, graph.Run(inputs, options));
-  if (outputs.empty() || outputs[0].dtype() != onnx::DType::kFloat32) {
-    return Internal("the graph's output is not float audio");
-  }
-  VOX_RETURN_IF_ERROR(onnx::CheckFinite(outputs[0], "the voice's audio"));
-  PiperRun run;
-  auto samples = outputs[0].floats();
-  run.audio.assign(samples.begin(), samples.end());
-  if (outputs.size() == 2 && outputs[1].dtype() == onnx::DType::kFloat32 &&
-      outputs[1].floats().size() == ids.size()) {
-    auto frames = outputs[1].floats();
-    run.frames.assign(frames.begin(), frames.end());
-  }
-  return run;
+  const PiperBatchKey key{&graph, s.noise_scale, s.length_scale, s.noise_w};
+  return batcher_.Run(key, {ids, speaker_id}, [&](std::span<const PiperRow> rows) {
+    return RunPiperBatch(graph, voice, rows, speed);
+  });
 }
 
 engines::EngineCapabilities PiperEngine::capabilities() const {
@@ -219,8 +222,8 @@ Status PiperEngine::SynthesizeStream(std::string_view text, const VoiceInfo& voi
     std::vector<PhraseRun> runs;
     for (const piper::PhonemePhrase& phrase : piper::SplitPhrases(sentence, config)) {
       if (canceled && canceled()) return MakeError(ErrorCode::kCanceled, "synthesis canceled");
-      VOX_ASSIGN_OR_RETURN(PiperRun run, RunPiperGraph(*graph, config, phrase.ids,
-                                                       resolved.speaker_id, params.speed));
+      VOX_ASSIGN_OR_RETURN(
+          PiperRun run, RunPhrase(*graph, config, phrase.ids, resolved.speaker_id, params.speed));
       NormalizePeak(run.audio);
       runs.push_back(
           {phrase.ids, std::move(run.frames), chunk.pcm.samples.size(), run.audio.size()});

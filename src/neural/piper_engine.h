@@ -12,7 +12,8 @@
 // identical audio (the cache relies on it).
 //
 // Graphs load on first use and stay loaded (shared, immutable: any number of
-// threads run one at once). Thread-safe.
+// threads run one at once). Phrases of concurrent requests may share one graph
+// run (piper_batch.h) when VOX_BATCH_MAX > 1. Thread-safe.
 #pragma once
 
 #include <filesystem>
@@ -23,6 +24,7 @@
 #include <vector>
 
 #include "engines/engine.h"
+#include "neural/piper_batch.h"
 #include "onnx/model.h"
 #include "piper/model_directory.h"
 
@@ -33,6 +35,7 @@ struct PiperEngineConfig {
   int threads = 0;                  // VOX_NEURAL_THREADS: intra-op threads; 0 = LibTorch's default
   std::string device = "cpu";       // VOX_DEVICE: cpu (cuda needs a CUDA LibTorch build)
   uint64_t max_model_bytes = 1u << 30;  // a graph larger than this is refused
+  PiperBatchConfig batch;               // VOX_BATCH_MAX, VOX_BATCH_WAIT_MS
 
   Status Validate() const;  // errors name the VOX_* setting
 };
@@ -60,24 +63,30 @@ class PiperEngine final : public engines::Engine {
   // Loads (or returns the loaded) graph of a package: kInvalidArgument for a
   // corrupt graph or one with an operator the runtime lacks.
   Result<std::shared_ptr<const onnx::Model>> Graph(const piper::VoicePackage& package);
+  // Takes over the graphs `previous` has loaded whose files are unchanged
+  // (same path, same sizes and modification times of graph and config): a
+  // reload of the model directory does not load them again. Returns how many.
+  size_t AdoptGraphs(PiperEngine& previous);
 
  private:
   PiperEngine(PiperEngineConfig config, piper::ModelDirectory directory);
+  // One phrase through the batcher: alone, or with concurrent phrases of the voice.
+  Result<PiperRun> RunPhrase(const onnx::Model& graph, const piper::VoiceConfig& voice,
+                             const std::vector<int64_t>& ids, int speaker_id, double speed);
 
   const PiperEngineConfig config_;
   const piper::ModelDirectory directory_;
   std::vector<engines::VoiceInfo> voices_;
   std::mutex mu_;  // guards graphs_ (loading); runs need no lock
-  std::map<std::string, std::shared_ptr<const onnx::Model>> graphs_;  // by model path
+  struct LoadedGraph {
+    std::string stamp;  // PackageStamp of the files it was loaded from
+    std::shared_ptr<const onnx::Model> model;
+  };
+  std::map<std::string, LoadedGraph> graphs_;  // by model path
+  PiperBatcher batcher_;
 };
 
-// What one phrase's ids give through a Piper graph.
-struct PiperRun {
-  std::vector<float> audio;   // the waveform, checked finite
-  std::vector<float> frames;  // per id, from the graph's Ceil (durations); empty if none
-};
-
-// Runs one phrase's ids through a Piper graph.
+// Runs one phrase's ids through a Piper graph (alone).
 Result<PiperRun> RunPiperGraph(const onnx::Model& graph, const piper::VoiceConfig& voice,
                                const std::vector<int64_t>& ids, int speaker_id, double speed);
 

@@ -156,6 +156,51 @@ TEST(PiperEngine, ABrokenGraphIsAClearErrorAndTheOtherVoicesServe) {
   fs::remove_all(dir);
 }
 
+TEST(PiperEngine, AReloadKeepsTheGraphsOfUnchangedVoicesOnly) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("vox-piper-reload-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const fs::path source = fs::path(VOX_PIPER_TESTDATA);
+  for (const char* name : {"kept", "replaced"}) {
+    fs::copy_file(source / "vox-test-x_low.onnx", dir / (std::string(name) + ".onnx"));
+    fs::copy_file(source / "vox-test-x_low.onnx.json", dir / (std::string(name) + ".onnx.json"));
+  }
+  PiperEngineConfig config;
+  config.model_dir = dir;
+  auto first = PiperEngine::Create(config);
+  ASSERT_TRUE(first) << first.error().ToString();
+  auto package = [](PiperEngine& engine, const std::string& name) {
+    for (const auto& p : engine.directory().packages()) {
+      if (p->name == name) return p;
+    }
+    ADD_FAILURE() << "no package " << name;
+    return engine.directory().packages().front();
+  };
+  auto kept = (*first)->Graph(*package(**first, "kept"));
+  auto replaced = (*first)->Graph(*package(**first, "replaced"));
+  ASSERT_TRUE(kept && replaced);
+  // Another file under the same name: another size and modification time.
+  fs::copy_file(source / "vox-test-medium.onnx", dir / "replaced.onnx",
+                fs::copy_options::overwrite_existing);
+
+  auto second = PiperEngine::Create(config);
+  ASSERT_TRUE(second) << second.error().ToString();
+  EXPECT_EQ((*second)->AdoptGraphs(**first), 1u);
+  auto kept_again = (*second)->Graph(*package(**second, "kept"));
+  auto replaced_again = (*second)->Graph(*package(**second, "replaced"));
+  ASSERT_TRUE(kept_again && replaced_again);
+  EXPECT_EQ(kept_again->get(), kept->get());  // the same object: not loaded again
+  EXPECT_NE(replaced_again->get(), replaced->get());
+  EXPECT_GT((*replaced_again)->stats().nodes, 0);
+  // An untouched graph file with a changed config is a new version too.
+  std::ofstream(dir / "kept.onnx.json", std::ios::app) << "\n";
+  auto third = PiperEngine::Create(config);
+  ASSERT_TRUE(third);
+  EXPECT_EQ((*third)->AdoptGraphs(**second), 1u);  // "replaced", unchanged since
+  EXPECT_NE((*third)->Graph(*package(**third, "kept"))->get(), kept->get());
+  fs::remove_all(dir);
+}
+
 TEST(PiperEngine, ManyThreadsShareOneGraph) {
   const std::string text = "Pack my box with five dozen liquor jugs.";
   const auto expected = Speak("piper-vox-test-high", text).samples;
