@@ -148,8 +148,7 @@ UploadLimits VoiceCloner::Limits(std::string_view field) const {
   return limits;
 }
 
-Status VoiceCloner::CheckProtected(const voice::Embedding& embedding, const Actor& actor) {
-  if (!config_.check_protected) return {};
+Result<std::vector<voice::ProtectedVoice>> VoiceCloner::ProtectedList() {
   VOX_ASSIGN_OR_RETURN(auto records, store_.ListProtectedVoices());
   std::vector<voice::ProtectedVoice> list;
   for (const auto& r : records) {
@@ -157,20 +156,62 @@ Status VoiceCloner::CheckProtected(const voice::Embedding& embedding, const Acto
     if (!stored) return Internal("protected voice " + r.id + " has a damaged embedding");
     list.push_back({r.id, r.name, std::move(*stored)});
   }
-  // An encoder change makes the list incomparable: FindProtectedMatch refuses
-  // (internal here), which stops cloning until the list is re-enrolled.
-  auto match = voice::FindProtectedMatch(embedding, list, config_.protected_threshold);
-  if (!match) return Internal("checking protected voices: " + match.error().message);
-  if (!*match) return {};
+  return list;
+}
+
+Status VoiceCloner::RefuseProtected(const voice::ProtectedMatch& match, const Actor& actor,
+                                    const std::string& checked) {
+  const voice::ProtectedSearchOptions options = ProtectedOptions();
   Audit(actor, "voice.create.refused_protected", "",
-        {{"protected_voice_id", (*match)->id},
-         {"protected_voice_name", (*match)->name},
-         {"similarity", (*match)->similarity},
-         {"threshold", config_.protected_threshold}});
+        {{"protected_voice_id", match.id},
+         {"protected_voice_name", match.name},
+         {"similarity", match.similarity},
+         {"shift_cents", match.shift_cents},
+         {"without_pitch", match.without_pitch},
+         {"checked", checked},
+         // The plain threshold only for the samples unshifted and whole; the clone's renditions
+         // are all held to the normalised one (voice/clone_protected_check.h).
+         {"threshold", checked == "samples" && match.shift_cents == 0 && !match.without_pitch
+                           ? options.threshold
+                           : options.normalized_threshold}});
   return MakeError(ErrorCode::kPermissionDenied,
                    "the uploaded voice matches a protected voice (a person whose voice may not "
                    "be cloned); the upload was refused and recorded",
                    "files");
+}
+
+voice::ProtectedSearchOptions VoiceCloner::ProtectedOptions() const {
+  voice::ProtectedSearchOptions options;
+  options.threshold = config_.protected_threshold;
+  return options;
+}
+
+// Normalised for pitch and formants (voice/protected_search.h): a protected voice shifted a
+// few semitones, or with its F0 alone moved, still matches. An encoder change makes the list
+// incomparable: the search refuses (internal here), which stops cloning until the list is
+// re-enrolled.
+Status VoiceCloner::CheckProtected(const audio::PcmBuffer& samples, const Actor& actor) {
+  if (!config_.check_protected) return {};
+  VOX_ASSIGN_OR_RETURN(auto list, ProtectedList());
+  if (list.empty()) return {};
+  auto match = voice::FindProtectedInRecording(samples, encoder_, list, ProtectedOptions());
+  if (!match) {
+    if (match.error().field == "audio") return std::unexpected(match.error());
+    return Internal("checking protected voices: " + match.error().message);
+  }
+  return *match ? RefuseProtected(**match, actor, "samples") : Status{};
+}
+
+Status VoiceCloner::CheckCloneOutput(const engines::VoiceConversion& conversion,
+                                     const Actor& actor) {
+  if (!config_.check_protected) return {};
+  VOX_ASSIGN_OR_RETURN(auto list, ProtectedList());
+  auto match = voice::FindProtectedInClone(conversion, flite_, encoder_, list, ProtectedOptions());
+  if (!match)
+    return Internal("checking the clone against protected voices: " + match.error().message);
+  if (!*match) return {};
+  return RefuseProtected((*match)->match, actor,
+                         "clone at pitch " + std::to_string((*match)->pitch).substr(0, 3));
 }
 
 Status VoiceCloner::CheckInput(const CloneInput& input) const {
@@ -257,7 +298,10 @@ Result<store::Voice> VoiceCloner::Build(const std::string& id, const CloneInput&
   // 3. Who is this? Refuse protected voices before anything else is learned.
   auto embedding = encoder_.Embed(sample->audio);
   if (!embedding) return std::unexpected(AudioError(embedding.error(), "files", "files"));
-  VOX_RETURN_IF_ERROR(CheckProtected(*embedding, actor));
+  if (auto s = CheckProtected(sample->audio, actor); !s) {
+    if (s.error().field == "audio") return std::unexpected(AudioError(s.error(), "files", "files"));
+    return std::unexpected(s.error());
+  }
 
   // 4. Consent, by the same speaker.
   VOX_RETURN_IF_ERROR(announce(CreationStep::kConsent));
@@ -272,17 +316,28 @@ Result<store::Voice> VoiceCloner::Build(const std::string& id, const CloneInput&
     if (!consent) {
       return std::unexpected(AudioError(consent.error(), "consent_audio", "consent_audio"));
     }
-    VOX_ASSIGN_OR_RETURN(voice::ConsentCheck check,
-                         voice::VerifyConsent(consent->audio, statement, *embedding, *transcriber_,
-                                              encoder_, config_.consent));
-    consent_record.update({{"statement", statement},
-                           {"transcript", check.transcript},
-                           {"wer", check.wer},
-                           {"similarity", check.similarity ? json(*check.similarity) : json()},
-                           {"max_wer", config_.consent.max_wer},
-                           {"min_similarity", config_.consent.min_similarity},
-                           {"verified_at", clock_.NowMs()},
-                           {"verified_by", actor.user_id}});
+    // source/1: the conversion maximises encoder_'s similarity, so a Vox clone of the samples
+    // would pass on it alone (voice/source_speaker_encoder.h).
+    auto source_embedding = source_encoder_.Embed(sample->audio);
+    if (!source_embedding) {
+      return std::unexpected(AudioError(source_embedding.error(), "files", "files"));
+    }
+    VOX_ASSIGN_OR_RETURN(
+        voice::ConsentCheck check,
+        voice::VerifyConsent(consent->audio, statement, *embedding, *transcriber_, encoder_,
+                             config_.consent,
+                             voice::SecondSpeakerModel{source_encoder_, *source_embedding}));
+    consent_record.update(
+        {{"statement", statement},
+         {"transcript", check.transcript},
+         {"wer", check.wer},
+         {"similarity", check.similarity ? json(*check.similarity) : json()},
+         {"source_similarity", check.source_similarity ? json(*check.source_similarity) : json()},
+         {"min_source_similarity", config_.consent.min_source_similarity},
+         {"max_wer", config_.consent.max_wer},
+         {"min_similarity", config_.consent.min_similarity},
+         {"verified_at", clock_.NowMs()},
+         {"verified_by", actor.user_id}});
     if (!check.passed) {
       json detail = consent_record;
       detail["reason"] = check.reason;
@@ -305,6 +360,8 @@ Result<store::Voice> VoiceCloner::Build(const std::string& id, const CloneInput&
   auto conversion =
       voice::FitConversion(*profile, sample->audio, flite_, config_.fit, &report, transcriber_);
   if (!conversion) return std::unexpected(AudioError(conversion.error(), "files", "files"));
+  // ... and the clone must not become a protected voice at any pitch it can be asked for.
+  VOX_RETURN_IF_ERROR(CheckCloneOutput(*conversion, actor));
 
   // 6. Blobs first, then the row: a row never points at missing audio.
   VOX_RETURN_IF_ERROR(announce(CreationStep::kStoring));

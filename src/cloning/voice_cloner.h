@@ -9,11 +9,14 @@
 //   2. decode the files one at a time, straight to mono 16 kHz, under one
 //      budget of decoded seconds for all of them (upload_decoder.h), and
 //      preprocess (voice/preprocess.h: VAD trim, pauses, loudness; refusals);
-//   3. speaker embedding; protected-voice check (kPermissionDenied, audited);
+//   3. speaker embedding; protected-voice check, normalised for pitch and
+//      formant shifts (kPermissionDenied, audited);
 //   4. consent: decode (its own budget: the consent preprocessing's one
 //      minute), preprocess, VerifyConsent against the statement for
-//      speaker_name (kUnprocessable "consent_audio", audited with the scores);
+//      speaker_name, by both the encoder's and source/1's similarity to the
+//      samples (kUnprocessable "consent_audio", audited with the scores);
 //   5. voice profile and conversion fit (seconds of CPU, with the ASR guard);
+//      the clone synthesized at pitch 0.5 and 2.0 passes the protected check;
 //   6. blobs (processed sample, consent recording), then the voice row, ready.
 // A failure after step 6 began deletes the blobs written, so a refusal or an
 // error never leaves an orphan blob. Nothing of a refused person's voice is
@@ -41,10 +44,13 @@
 #include "common/clock.h"
 #include "engines/conversion_engine.h"
 #include "store/store.h"
+#include "voice/clone_protected_check.h"
 #include "voice/consent.h"
 #include "voice/conversion_fit.h"
 #include "voice/preprocess.h"
+#include "voice/protected_search.h"
 #include "voice/protected_voices.h"
+#include "voice/source_speaker_encoder.h"
 #include "voice/speaker_encoder.h"
 
 namespace vox::cloning {
@@ -138,7 +144,16 @@ class VoiceCloner {
   // The limits for `field`'s recordings: files (preprocess.max_input_seconds
   // in total) or consent_audio (the consent preprocessing's).
   UploadLimits Limits(std::string_view field) const;
-  Status CheckProtected(const voice::Embedding& embedding, const Actor& actor);
+  Result<std::vector<voice::ProtectedVoice>> ProtectedList();
+  voice::ProtectedSearchOptions ProtectedOptions() const;
+  // kPermissionDenied, audited with the match and what was `checked`.
+  Status RefuseProtected(const voice::ProtectedMatch& match, const Actor& actor,
+                         const std::string& checked);
+  // Refuses samples that match a protected voice, pitch- and formant-normalised
+  // (voice/protected_search.h).
+  Status CheckProtected(const audio::PcmBuffer& samples, const Actor& actor);
+  // The fitted clone at the request pitch range's ends (voice/clone_protected_check.h).
+  Status CheckCloneOutput(const engines::VoiceConversion& conversion, const Actor& actor);
   // Steps 2-6 up to the row: the voice as it will be stored (ready), its blobs
   // written. On error nothing of it remains in the blob store.
   Result<store::Voice> Build(const std::string& voice_id, const CloneInput& input,
@@ -153,6 +168,8 @@ class VoiceCloner {
   engines::VoiceConversionEngine& flite_;
   asr::Transcriber* transcriber_;
   voice::SpeakerEncoder& encoder_;
+  // Consent's second opinion, which voice conversion does not optimise (source/1).
+  voice::SourceSpeakerEncoder source_encoder_;
   const ClonerConfig config_;
   const Clock& clock_;
   std::atomic<int> running_{0};

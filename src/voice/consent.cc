@@ -160,6 +160,37 @@ Status CheckRecording(const audio::PcmBuffer& pcm) {
   return {};
 }
 
+Status CheckEncoder(const Embedding& samples, const SpeakerEncoder& encoder) {
+  if (samples.encoder == encoder.id()) return {};
+  return InvalidArgument("sample embedding was made by '" + samples.encoder +
+                             "', not by the consent encoder '" + encoder.id() +
+                             "': re-embed the samples",
+                         "embedding");
+}
+
+// The recording's cosine to the samples under `encoder`; a failure is added when it is under
+// `min` or the recording holds too little speech to embed (nullopt then).
+Result<std::optional<double>> ScoreVoice(const audio::PcmBuffer& recording, SpeakerEncoder& encoder,
+                                         const Embedding& samples, double min,
+                                         const std::string& label,
+                                         std::vector<std::string>& failures) {
+  auto embedding = encoder.Embed(recording);
+  if (!embedding) {
+    if (embedding.error().code != ErrorCode::kInvalidArgument ||
+        embedding.error().field != "audio") {
+      return std::unexpected(embedding.error());
+    }
+    failures.push_back("voice cannot be compared: " + embedding.error().message);
+    return std::optional<double>();
+  }
+  VOX_ASSIGN_OR_RETURN(const double similarity, CosineSimilarity(*embedding, samples));
+  if (similarity < min) {
+    failures.push_back("voice does not match the samples (" + label + "similarity " +
+                       Fixed(similarity) + " < " + Fixed(min) + ")");
+  }
+  return std::optional<double>(similarity);
+}
+
 }  // namespace
 
 Result<std::string> ConsentStatement(std::string_view speaker_name,
@@ -178,6 +209,9 @@ Status ConsentOptions::Validate() const {
   if (!(min_similarity > 0.0 && min_similarity <= 1.0)) {
     return InvalidArgument("min_similarity must be in (0, 1]", "min_similarity");
   }
+  if (!(min_source_similarity > 0.0 && min_source_similarity <= 1.0)) {
+    return InvalidArgument("min_source_similarity must be in (0, 1]", "min_source_similarity");
+  }
   return {};
 }
 
@@ -190,16 +224,13 @@ Result<double> ConsentWordErrorRate(std::string_view statement, std::string_view
 
 Result<ConsentCheck> VerifyConsent(const audio::PcmBuffer& recording, std::string_view statement,
                                    const Embedding& sample_embedding, asr::Transcriber& transcriber,
-                                   SpeakerEncoder& encoder, const ConsentOptions& options) {
+                                   SpeakerEncoder& encoder, const ConsentOptions& options,
+                                   std::optional<SecondSpeakerModel> second) {
   VOX_RETURN_IF_ERROR(options.Validate());
   VOX_RETURN_IF_ERROR(CheckRecording(recording));
   if (statement.empty()) return InvalidArgument("consent statement is empty", "statement");
-  if (sample_embedding.encoder != encoder.id()) {
-    return InvalidArgument("sample embedding was made by '" + sample_embedding.encoder +
-                               "', not by the consent encoder '" + encoder.id() +
-                               "': re-embed the samples",
-                           "embedding");
-  }
+  VOX_RETURN_IF_ERROR(CheckEncoder(sample_embedding, encoder));
+  if (second) VOX_RETURN_IF_ERROR(CheckEncoder(second->sample_embedding, second->encoder));
   VOX_ASSIGN_OR_RETURN(const ScoringReference ref, ParseStatement(statement));
 
   ConsentCheck check;
@@ -219,18 +250,13 @@ Result<ConsentCheck> VerifyConsent(const audio::PcmBuffer& recording, std::strin
     failures.push_back("transcript contains '" + negation + "', which the statement does not");
   }
 
-  auto embedding = encoder.Embed(recording);
-  if (embedding) {
-    VOX_ASSIGN_OR_RETURN(check.similarity, CosineSimilarity(*embedding, sample_embedding));
-    if (*check.similarity < options.min_similarity) {
-      failures.push_back("voice does not match the samples (similarity " +
-                         Fixed(*check.similarity) + " < " + Fixed(options.min_similarity) + ")");
-    }
-  } else if (embedding.error().code == ErrorCode::kInvalidArgument &&
-             embedding.error().field == "audio") {
-    failures.push_back("voice cannot be compared: " + embedding.error().message);
-  } else {
-    return std::unexpected(embedding.error());
+  VOX_ASSIGN_OR_RETURN(check.similarity, ScoreVoice(recording, encoder, sample_embedding,
+                                                    options.min_similarity, "", failures));
+  if (second && check.similarity) {  // no speech for one encoder is none for the other
+    VOX_ASSIGN_OR_RETURN(
+        check.source_similarity,
+        ScoreVoice(recording, second->encoder, second->sample_embedding,
+                   options.min_source_similarity, second->encoder.id() + " ", failures));
   }
 
   check.passed = failures.empty();

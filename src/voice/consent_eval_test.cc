@@ -10,6 +10,7 @@
 
 #include "voice/consent.h"
 #include "voice/protected_voices.h"
+#include "voice/source_speaker_encoder.h"
 #include "voice/stats_speaker_encoder.h"
 #include "voice/testing/test_corpus.h"
 
@@ -176,6 +177,12 @@ TEST_F(ConsentEvalTest, UnusableInputsAreErrors) {
   EXPECT_EQ(r.error().field, "statement");
   r = VerifyConsent(speech, Statement("Jane Doe"), Embedding{"ecapa/1", slt.values}, *transcriber_,
                     encoder_);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().field, "embedding");
+  // The second encoder's sample embedding must be its own too.
+  SourceSpeakerEncoder source;
+  r = VerifyConsent(speech, Statement("Jane Doe"), slt, *transcriber_, encoder_, {},
+                    SecondSpeakerModel{source, slt});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().field, "embedding");
   r = VerifyConsent(speech, Statement("Jane Doe"), slt, *transcriber_, encoder_, {.max_wer = 0.0});

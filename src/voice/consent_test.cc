@@ -72,6 +72,8 @@ TEST(ConsentOptionsTest, Validate) {
   EXPECT_TRUE(ConsentOptions{}.Validate());
   EXPECT_EQ(ConsentOptions{.max_wer = 1.5}.Validate().error().field, "max_wer");
   EXPECT_EQ(ConsentOptions{.min_similarity = -0.1}.Validate().error().field, "min_similarity");
+  EXPECT_EQ(ConsentOptions{.min_source_similarity = 0.0}.Validate().error().field,
+            "min_source_similarity");
   EXPECT_FALSE((ConsentOptions{.max_wer = 0.3, .min_similarity = std::nan("")}.Validate()));
 }
 

@@ -67,13 +67,7 @@ TEST_P(ConversionEvalTest, CloneIsCloserToTheTargetThanItsBaseVoice) {
 
 INSTANTIATE_TEST_SUITE_P(Targets, ConversionEvalTest,
                          ::testing::Values("festival-ked", "flite-slt-shift+20"),
-                         [](const auto& info) {
-                           std::string name = info.param;
-                           for (char& ch : name) {
-                             if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
-                           }
-                           return name;
-                         });
+                         [](const auto& info) { return testing::TestNameOf(info.param); });
 
 }  // namespace
 }  // namespace vox::voice

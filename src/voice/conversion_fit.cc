@@ -196,7 +196,7 @@ const std::vector<std::string>& TrialPassage() {
 Result<audio::PcmBuffer> SynthesizePassage(
     engines::VoiceConversionEngine& flite, const std::string& voice_id,
     const std::vector<std::string>& sentences,
-    std::shared_ptr<const engines::VoiceConversion> conversion) {
+    std::shared_ptr<const engines::VoiceConversion> conversion, double pitch) {
   const engines::VoiceInfo* voice = nullptr;
   for (const engines::VoiceInfo& v : flite.voices()) {
     if (v.id == voice_id) voice = &v;
@@ -204,6 +204,7 @@ Result<audio::PcmBuffer> SynthesizePassage(
   if (voice == nullptr) return NotFound(fmt::format("flite has no voice '{}'", voice_id), "voice");
   engines::SynthesisParams params;
   params.conversion = std::move(conversion);
+  params.pitch = pitch;
   audio::PcmBuffer all;
   all.sample_rate = voice->sample_rate;
   for (const std::string& s : sentences) {

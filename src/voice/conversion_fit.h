@@ -103,10 +103,10 @@ const std::vector<std::string>& ReferencePassage();
 const std::vector<std::string>& TrialPassage();
 
 // Synthesizes `sentences` one by one with `voice_id` (and `conversion`, may be
-// null) and concatenates them.
+// null) at the request `pitch` factor, and concatenates them.
 Result<audio::PcmBuffer> SynthesizePassage(
     engines::VoiceConversionEngine& flite, const std::string& voice_id,
     const std::vector<std::string>& sentences,
-    std::shared_ptr<const engines::VoiceConversion> conversion);
+    std::shared_ptr<const engines::VoiceConversion> conversion, double pitch = 1.0);
 
 }  // namespace vox::voice

@@ -26,6 +26,8 @@ struct ProtectedMatch {
   std::string id;
   std::string name;
   double similarity = 0.0;
+  int shift_cents = 0;         // FindProtectedInRecording: the undone shift that matched
+  bool without_pitch = false;  // ... and whether log F0 was left out of the comparison
 };
 
 // stats/1 cosine at which a candidate is flagged, below the equal-error point of 0.885
@@ -35,6 +37,12 @@ struct ProtectedMatch {
 // formants 0.85..0.90, caught; different speakers up to 0.83 (eSpeak f4 vs f2), not flagged.
 // Known false alarm: two US male diphone voices (flite kal16, Festival ked) at 0.92..0.95.
 inline constexpr double kProtectedVoiceThreshold = 0.85;
+// The threshold for matches FindProtectedInRecording (protected_search.h) finds only after
+// undoing a pitch/formant shift or leaving log F0 out, above kProtectedVoiceThreshold because
+// each of the 17 extra comparisons is another chance of a false alarm. Measured in
+// protected_search_eval_test.cc: listed voices sox-shifted by +-200 and -400 cents all found
+// (24/24 each); other speakers found only this way: 1 of 54 sentences (eSpeak f4 as f2, 0.908).
+inline constexpr double kProtectedNormalizedThreshold = 0.90;
 
 // The most similar protected voice whose cosine with `candidate` is >= `threshold`, or nullopt.
 // Errors (invalid_argument): a threshold outside [-1, 1] or NaN (field "threshold"); any

@@ -7,6 +7,9 @@
 #include <cmath>
 #include <vector>
 
+#include "voice/protected_search.h"
+#include "voice/stats_speaker_encoder.h"
+
 namespace vox::voice {
 namespace {
 
@@ -63,6 +66,51 @@ TEST(ProtectedVoicesTest, ThresholdIsACosine) {
     ASSERT_FALSE(m) << bad;
     EXPECT_EQ(m.error().field, "threshold");
   }
+}
+
+}  // namespace
+}  // namespace vox::voice
+
+namespace vox::voice {
+namespace {
+
+TEST(ProtectedSearchOptionsTest, Validate) {
+  EXPECT_TRUE(ProtectedSearchOptions{}.Validate());
+  ProtectedSearchOptions o;
+  o.shifts_cents = {-200, 200};
+  EXPECT_EQ(o.Validate().error().field, "shifts_cents");  // 0 is missing
+  o.shifts_cents = {0, 1300};
+  EXPECT_EQ(o.Validate().error().field, "shifts_cents");
+  o = {};
+  o.normalized_threshold = 1.5;
+  EXPECT_EQ(o.Validate().error().field, "normalized_threshold");
+  o = {};
+  o.max_shifted_seconds = 0.0;
+  EXPECT_EQ(o.Validate().error().field, "max_shifted_seconds");
+}
+
+TEST(ProtectedSearchTest, BadOptionsAreErrorsNamingTheField) {
+  StatsSpeakerEncoder encoder;
+  ProtectedSearchOptions o;
+  o.threshold = std::nan("");
+  auto m = FindProtectedInRecording(audio::PcmBuffer{16000, 1, std::vector<float>(16000)}, encoder,
+                                    {}, o);
+  ASSERT_FALSE(m);
+  EXPECT_EQ(m.error().field, "threshold");
+}
+
+TEST(StatsWithoutPitchTest, DropsTheLogF0GroupOnlyForStats1) {
+  std::vector<float> v(StatsSpeakerEncoder::kRawDim, 0.0f);
+  v[0] = 1.0f;
+  v[StatsSpeakerEncoder::kRawDim - 1] = 1.0f;  // log-F0 spread
+  auto free = StatsSpeakerEncoder::WithoutPitch({"stats/1", v});
+  ASSERT_TRUE(free);
+  EXPECT_FLOAT_EQ(free->values[0], 1.0f);
+  EXPECT_FLOAT_EQ(free->values.back(), 0.0f);
+  EXPECT_FALSE(StatsSpeakerEncoder::WithoutPitch({"ecapa/1", v}));
+  std::vector<float> pitch_only(StatsSpeakerEncoder::kRawDim, 0.0f);
+  pitch_only.back() = 1.0f;
+  EXPECT_FALSE(StatsSpeakerEncoder::WithoutPitch({"stats/1", pitch_only}));
 }
 
 }  // namespace

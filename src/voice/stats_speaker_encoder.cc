@@ -141,6 +141,20 @@ Embedding StatsSpeakerEncoder::EmbedAnalysis(const SpeechAnalysis& analysis) con
   return e;
 }
 
+std::optional<Embedding> StatsSpeakerEncoder::WithoutPitch(const Embedding& e) {
+  // The layout below is version 1's; a new version must revisit it.
+  if (e.encoder != "stats/1" || e.dim() != kRawDim) return std::nullopt;
+  Embedding out = e;
+  double norm_sq = 0.0;
+  for (int i = 0; i < kRawDim; ++i) {
+    if (i >= 3 * kC) out.values[i] = 0.0f;  // the log_f0 group is last
+    norm_sq += double(out.values[i]) * out.values[i];
+  }
+  if (!(norm_sq > 1e-12)) return std::nullopt;
+  for (float& v : out.values) v = static_cast<float>(v / std::sqrt(norm_sq));
+  return out;
+}
+
 Result<Embedding> StatsSpeakerEncoder::Embed(const audio::PcmBuffer& pcm) {
   VOX_ASSIGN_OR_RETURN(SpeechAnalysis analysis, AnalyzeSpeech(pcm));
   return EmbedAnalysis(analysis);

@@ -19,6 +19,7 @@
 // (phone vs studio), since the spectral statistics include the channel.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,11 @@ class StatsSpeakerEncoder final : public SpeakerEncoder {
   // (log-F0 with fewer than 10 voiced frames), which standardization maps to
   // the background mean.
   static std::vector<double> RawFeatures(const SpeechAnalysis& analysis);
+  // `e` (a stats/1 embedding) with its log-F0 group zeroed and renormalized: the comparison
+  // protected voices also make, so that a recording whose F0 alone was moved (a clone's
+  // `pitch`, PSOLA) still matches. nullopt for another encoder's embedding or one that is
+  // all pitch.
+  static std::optional<Embedding> WithoutPitch(const Embedding& e);
   static std::vector<std::string> RawFeatureNames();
 
  private:

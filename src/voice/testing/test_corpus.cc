@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -157,6 +158,29 @@ TestSpeaker SpeakerById(const std::string& id) {
     }
   }
   std::abort();  // test-only: an unknown id is a typo in the test
+}
+
+TestSpeaker SoxPitch(const TestSpeaker& base, int cents) {
+  return Sox(base.id + "-pitch" + std::to_string(cents), base, "pitch " + std::to_string(cents));
+}
+
+TestSpeaker Transcoded(const TestSpeaker& base, const std::string& container,
+                       const std::string& codec) {
+  TestSpeaker s{base.id + "-" + codec, base.tools,
+                Replace(base.command, "{out}", "{tmp}") +
+                    " && ffmpeg -loglevel error -y -i {tmp} -c:a " + codec + " {tmp}." + container +
+                    " && ffmpeg -loglevel error -y -i {tmp}." + container +
+                    " {out} && rm -f {tmp}." + container};
+  s.tools.push_back("ffmpeg");
+  s.psola_f0_factor = base.psola_f0_factor;
+  return s;
+}
+
+std::string TestNameOf(std::string speaker_id) {
+  for (char& ch : speaker_id) {
+    if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+  }
+  return speaker_id;
 }
 
 bool ToolsAvailable(const TestSpeaker& speaker) {

@@ -41,7 +41,19 @@ const std::vector<std::string>& BackgroundSentences();
 // aborts the test if unknown.
 TestSpeaker SpeakerById(const std::string& id);
 
+// `base` through sox's pitch effect (F0 and formants together, tempo kept) by `cents`, as
+// someone hiding a voice would shift it; id "<base id>-pitch<cents>".
+TestSpeaker SoxPitch(const TestSpeaker& base, int cents);
+
+// `base` encoded by ffmpeg with `codec` into a `container` file and decoded back, as a phone
+// (m4a/aac) or a browser (webm/libopus) would deliver it; id "<base id>-<codec>".
+TestSpeaker Transcoded(const TestSpeaker& base, const std::string& container,
+                       const std::string& codec);
+
 bool ToolsAvailable(const TestSpeaker& speaker);
+
+// A speaker id as a gtest parameter name ("flite-slt-shift+20" -> "flite_slt_shift_20").
+std::string TestNameOf(std::string speaker_id);
 
 // Synthesizes `text` as `speaker` (or reuses the cached WAV in `cache_dir`,
 // created if missing) and decodes it. Safe across concurrent processes: files
