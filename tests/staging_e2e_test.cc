@@ -1,7 +1,8 @@
 // The staging suite (`vox staging-test`) against a real `vox serve` on loopback: it passes
 // with sane thresholds (every language spoke, English was understood, the burst ran with a
-// failure hook mid-way), fails naming the metric when a threshold cannot be met, and refuses
-// a configuration with a mistyped key.
+// failure hook mid-way), fails naming the metric when a threshold cannot be met, judges a
+// consent-verified clone's speaker similarity against its bound, and refuses a configuration
+// with a mistyped key.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -15,6 +16,8 @@
 #include <set>
 #include <sstream>
 
+#include "support/api_client.h"
+#include "support/clone_upload.h"
 #include "support/vox_process.h"
 
 namespace vox::testing {
@@ -196,6 +199,79 @@ TEST_F(StagingE2E, EveryJobEndsDoneAcrossARestartMidBurst) {
   EXPECT_EQ(value["load.final"], 12);
   EXPECT_EQ(value["load.distinct_job_ids"], 12);
   EXPECT_EQ(value["failure.max_failed"], 0);
+}
+
+// A clone made through the API as a user makes one (a corpus speaker's recordings and their
+// spoken consent, verified by the server's worker), then the quality check on it alone: the
+// similarity of its speech to the speaker's recording (computed by the suite) is reported and
+// passes a bound it meets; the server's own score on the job fails a bound nothing meets.
+TEST_F(StagingE2E, JudgesACloneSimilarityAgainstItsBound) {
+  StartServer();
+  ApiClient admin(server_.port(), server_.admin_key());
+  const std::string samples =
+      Encode(Speak("flite-slt-f0x1.2", voice::testing::EvaluationSentences()));
+  auto created = Upload(admin, "/v1/voice/create",
+                        {{"name", "staging clone"},
+                         {"speaker_name", "Jane Doe"},
+                         {"files", samples, "jane.wav"},
+                         {"consent_audio",
+                          Encode(Speak("flite-slt-f0x1.2", {*voice::ConsentStatement("Jane Doe")}),
+                                 audio::Format::kFlac),
+                          "consent.flac"}});
+  ASSERT_TRUE(created);
+  ASSERT_EQ(created->status, 202) << created->body;
+  const std::string clone = created->JsonBody()["voice_id"];
+  ASSERT_EQ(admin.WaitForVoice(clone)["status"], "ready");
+  std::ofstream(dir_.path() / "reference.wav", std::ios::binary) << samples;
+
+  // No word error rates: every built-in voice's engine is skipped, so only the clone speaks.
+  json engines = json::array();
+  const json listed = admin.Call("GET", "/v1/voices")->JsonBody();
+  for (const json& v : listed["voices"]) {
+    if (v["kind"] == "builtin") engines.push_back(v["engine"]);
+  }
+  auto quality_only = [&](double bound, const std::string& reference) {
+    return Config([&](json& c) {
+      c["checks"] = {"quality"};
+      c["quality"]["voices"] = json::array();
+      c["quality"]["skip_engines"] = engines;
+      c["quality"]["clone_voice_id"] = clone;
+      c["quality"]["clone_reference_audio"] = reference;
+      c["quality"]["min_clone_similarity"] = bound;
+    });
+  };
+  auto similarity_row = [&] {
+    json row;
+    const json report = Report();  // a range-for would not keep a temporary alive
+    for (const json& m : report["metrics"]) {
+      EXPECT_NE(m["name"], "quality.wer") << "no voice was to be judged by WER";
+      if (m["name"] == "quality.min_clone_similarity") row = m;
+    }
+    return row;
+  };
+
+  auto r = RunSuite(quality_only(0.5, (dir_.path() / "reference.wav").string()));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err << Read(dir_.path() / "out/report.md");
+  json row = similarity_row();
+  ASSERT_TRUE(row["value"].is_number()) << Read(dir_.path() / "out/report.md");
+  EXPECT_EQ(row["subject"], clone);
+  EXPECT_EQ(row["passed"], true);
+  EXPECT_GE(row["value"].get<double>(), 0.5);
+  EXPECT_LE(row["value"].get<double>(), 1.0);
+  EXPECT_NE(row.dump().find("against the reference recording"), std::string::npos) << row.dump();
+
+  r = RunSuite(quality_only(0.999, ""));
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("FAIL quality: quality.min_clone_similarity"), std::string::npos) << r.err;
+  row = similarity_row();
+  ASSERT_TRUE(row["value"].is_number()) << Read(dir_.path() / "out/report.md");
+  EXPECT_EQ(row["passed"], false);
+  EXPECT_GT(row["value"].get<double>(), 0.5);  // the server's score: a good clone, not 0.999
+  EXPECT_LT(row["value"].get<double>(), 0.999);
+  EXPECT_NE(row.dump().find("the server's score"), std::string::npos) << row.dump();
+  const json report = Report();
+  ASSERT_EQ(report["failures"].size(), 1u) << report.dump(2);
+  EXPECT_TRUE(report["failures"][0].get<std::string>().starts_with("quality.min_clone_similarity"));
 }
 
 TEST_F(StagingE2E, AnUnreachableServerFailsTheRun) {

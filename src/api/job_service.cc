@@ -75,16 +75,11 @@ Status JobServiceConfig::Validate() const {
   return {};
 }
 
-Status JobService::CheckBacklog(const std::string& user_id) {
-  // Checked, then stored: requests racing the cap may each pass, so a user
-  // can end up over it by the requests in flight at that moment.
-  if (config_.max_queued_per_user <= 0) return {};
-  VOX_ASSIGN_OR_RETURN(int64_t in_flight, store_.CountJobsInFlight(user_id));
-  if (in_flight < config_.max_queued_per_user) return {};
-  return std::unexpected(TooManyQueuedJobs(
-      "you have " + std::to_string(in_flight) + " jobs queued or running, the most this server " +
-      "accepts per user (VOX_MAX_QUEUED_JOBS_PER_USER=" +
-      std::to_string(config_.max_queued_per_user) + "); retry when some have finished"));
+Error JobService::TooManyQueued() const {
+  return TooManyQueuedJobs(
+      "you have the most jobs queued or running this server accepts per user "
+      "(VOX_MAX_QUEUED_JOBS_PER_USER=" +
+      std::to_string(config_.max_queued_per_user) + "); retry when some have finished");
 }
 
 Result<SubmitResult> JobService::Submit(const Principal& who, const SynthesizeRequest& request,
@@ -128,7 +123,6 @@ Result<SubmitResult> JobService::Submit(const Principal& who, const SynthesizeRe
   if (meter_ != nullptr) {
     VOX_RETURN_IF_ERROR(meter_->CheckSubmit(who, plan->text_chars, /*job=*/true));
   }
-  VOX_RETURN_IF_ERROR(CheckBacklog(who.user_id));
   const store::UsageTags usage_tags = UsageMeter::Tags(
       who, "/v1/tts/synthesize", store::VoiceKindOf(voice->is_clone(), plan->voice.engine));
 
@@ -188,7 +182,13 @@ Result<SubmitResult> JobService::Submit(const Principal& who, const SynthesizeRe
     events.push_back({0, "", JobStatus::kQueued, now, 0, ""});
   }
 
-  VOX_ASSIGN_OR_RETURN(store::CreateJobResult created, store_.CreateJob(job, events));
+  // VOX_MAX_QUEUED_JOBS_PER_USER, counted and held in the insert's transaction:
+  // concurrent submissions (threads or API processes) cannot pass it together.
+  auto stored = store_.CreateJobCapped(job, events, config_.max_queued_per_user);
+  if (!stored && stored.error().code == ErrorCode::kResourceExhausted) {
+    return std::unexpected(TooManyQueued());
+  }
+  VOX_ASSIGN_OR_RETURN(store::CreateJobResult created, std::move(stored));
   if (!created.created) {
     if (created.job.request_hash != job.request_hash) {
       return MakeError(ErrorCode::kAlreadyExists,

@@ -39,8 +39,10 @@ struct JobServiceConfig {
   // Voice creations one user may have waiting or running; more are 429.
   int max_pending_creations = 10;  // VOX_CLONE_MAX_PENDING
   // Synthesis jobs one user may have queued or running (0: no cap); more are
-  // 429 too_many_queued_jobs with no job stored. A plan's concurrency, when
-  // set, bounds the same count per plan (rate_limited).
+  // 429 too_many_queued_jobs with no job stored. Held by the store in the
+  // job's insert (JobStore::CreateJobCapped), so it holds under concurrency;
+  // a cache hit, which queues nothing, is not refused. A plan's concurrency,
+  // when set, bounds the same count per plan (rate_limited).
   int64_t max_queued_per_user = 100;  // VOX_MAX_QUEUED_JOBS_PER_USER
 
   Status Validate() const;  // errors name the VOX_* setting
@@ -113,8 +115,8 @@ class JobService {
   const UrlSigner& signer() const { return signer_; }
 
  private:
-  // VOX_MAX_QUEUED_JOBS_PER_USER: TooManyQueuedJobs when the user is at the cap.
-  Status CheckBacklog(const std::string& user_id);
+  // VOX_MAX_QUEUED_JOBS_PER_USER refused a job (the store holds the cap).
+  Error TooManyQueued() const;
   Result<store::Job> OwnedJob(const Principal& who, const std::string& job_id);
   Result<nlohmann::json> DescribeJob(const store::Job& job);
   // An SSML job's marks ([{"name","time"}]), when it has any and they were stored.

@@ -9,13 +9,20 @@ namespace vox::backup {
 std::string ManifestJson(const Manifest& manifest) {
   nlohmann::json files = nlohmann::json::array();
   for (const auto& f : manifest.files) {
-    files.push_back({{"path", f.path}, {"size", f.size}, {"sha256", f.sha256}});
+    nlohmann::json entry = {{"path", f.path}, {"size", f.size}, {"sha256", f.sha256}};
+    if (f.sealed) entry["sealed"] = true;
+    files.push_back(std::move(entry));
   }
-  return nlohmann::json{{"format", "vox-backup"},
-                        {"version", kFormatVersion},
+  const bool encrypted = !manifest.key_id.empty();
+  nlohmann::json out = {{"format", "vox-backup"},
+                        {"version", encrypted ? kEncryptedFormatVersion : kFormatVersion},
                         {"created_at", manifest.created_at_ms},
-                        {"files", files}}
-      .dump(1);
+                        {"files", files}};
+  if (encrypted) {
+    out["encryption"] = {{"cipher", "xchacha20-poly1305 (vox blob layout 1)"},
+                         {"key_id", manifest.key_id}};
+  }
+  return out.dump(1);
 }
 
 Result<Manifest> ParseManifest(std::string_view text) {
@@ -23,23 +30,43 @@ Result<Manifest> ParseManifest(std::string_view text) {
   if (j.is_discarded() || !j.is_object() || j.value("format", "") != "vox-backup") {
     return InvalidArgument("not a Vox backup: its manifest is unreadable", "--from");
   }
-  if (j.value("version", 0) != kFormatVersion) {
-    return InvalidArgument("backup format version " + j["version"].dump() +
-                               " is not supported (this vox reads version " +
-                               std::to_string(kFormatVersion) + ")",
+  const int version =
+      j.contains("version") && j["version"].is_number_integer() ? j["version"].get<int>() : 0;
+  if (version != kFormatVersion && version != kEncryptedFormatVersion) {
+    return InvalidArgument("backup format version " + j.value("version", nlohmann::json()).dump() +
+                               " is not supported (this vox reads versions " +
+                               std::to_string(kFormatVersion) + " and " +
+                               std::to_string(kEncryptedFormatVersion) + ")",
                            "--from");
   }
   Manifest m;
   try {
     m.created_at_ms = j.at("created_at").get<int64_t>();
+    if (version == kEncryptedFormatVersion) {
+      m.key_id = j.at("encryption").at("key_id").get<std::string>();
+      if (m.key_id.empty()) {
+        return InvalidArgument("not a Vox backup: its manifest names no encryption key", "--from");
+      }
+    }
     for (const auto& f : j.at("files")) {
       m.files.push_back({f.at("path").get<std::string>(), f.at("size").get<uint64_t>(),
-                         f.at("sha256").get<std::string>()});
+                         f.at("sha256").get<std::string>(), f.value("sealed", false)});
+      if (m.files.back().sealed && m.key_id.empty()) {
+        return InvalidArgument("not a Vox backup: its manifest has sealed files but no key",
+                               "--from");
+      }
     }
   } catch (const nlohmann::json::exception&) {
     return InvalidArgument("not a Vox backup: its manifest is malformed", "--from");
   }
   return m;
+}
+
+BackupSummary Summarize(const Manifest& manifest) {
+  BackupSummary summary{static_cast<int>(manifest.files.size()), 0, manifest.created_at_ms,
+                        manifest.key_id};
+  for (const auto& f : manifest.files) summary.bytes += f.size;
+  return summary;
 }
 
 bool IsBackupPath(std::string_view path) {

@@ -14,6 +14,7 @@
 #include "backup/backup.h"
 #include "backup/backup_manifest.h"
 #include "backup/sqlite_snapshot.h"
+#include "blob/encrypted_format.h"
 
 namespace vox::backup {
 namespace fs = std::filesystem;
@@ -74,8 +75,69 @@ Result<std::string> ReadManifest(archive* a, const std::string& archive_path) {
   return text;
 }
 
-// Unpacks every entry into `staging` and checks the whole against the manifest.
-Result<Manifest> Unpack(const std::string& archive_path, const fs::path& staging) {
+// Decrypts one sealed file of `staging` in place (through a temporary name no
+// archive entry can have); an error leaves it to the staging folder's removal.
+Status UnsealFile(const fs::path& staging, const std::string& name,
+                  const blob::EncryptionKeys& keys, const std::string& archive_path) {
+  const fs::path sealed = staging / name, plain = staging / ".unsealing";
+  int in = ::open(sealed.c_str(), O_RDONLY | O_CLOEXEC);
+  int out = ::open(plain.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  struct CloseBoth {
+    int in, out;
+    ~CloseBoth() {
+      if (in >= 0) ::close(in);
+      if (out >= 0) ::close(out);
+    }
+  } close_both{in, out};
+  if (in < 0 || out < 0) return MakeError(ErrorCode::kUnavailable, "cannot decrypt " + name);
+  auto source = [&](char* buf, size_t want) -> Result<size_t> {
+    ssize_t n = ::read(in, buf, want);
+    if (n < 0) return MakeError(ErrorCode::kUnavailable, "cannot read " + sealed.string());
+    return static_cast<size_t>(n);
+  };
+  auto sink = [&](std::string_view bytes) -> Status {
+    if (::write(out, bytes.data(), bytes.size()) != static_cast<ssize_t>(bytes.size())) {
+      return MakeError(ErrorCode::kUnavailable, "cannot write " + plain.string());
+    }
+    return {};
+  };
+  if (auto opened = blob::OpenStream(source, keys, sink, name); !opened) {
+    // Its checksum matched the manifest: altered by someone who rewrote both.
+    if (opened.error().code != ErrorCode::kInternal) return opened;
+    return Corrupt(archive_path, name + " does not decrypt: " + opened.error().message);
+  }
+  if (::fsync(out) != 0 || ::rename(plain.c_str(), sealed.c_str()) != 0) {
+    return MakeError(ErrorCode::kUnavailable, "cannot write " + sealed.string());
+  }
+  return {};
+}
+
+// The files an encrypted archive sealed, decrypted: refused without the key it names.
+Status Unseal(const Manifest& manifest, const blob::EncryptionKeys* keys, const fs::path& staging,
+              const std::string& archive_path) {
+  if (keys == nullptr || keys->Find(manifest.key_id) == nullptr) {
+    return MakeError(
+        ErrorCode::kFailedPrecondition,
+        archive_path + " is encrypted with key " + manifest.key_id +
+            (keys == nullptr ? "; give the key file that holds it"
+                             : ", which the key file does not hold (after a rotation, keep the "
+                               "old key below the current one to restore older backups)"),
+        "VOX_ENCRYPTION_KEY_FILE");
+  }
+  for (const auto& f : manifest.files) {
+    // An encrypted archive never holds these in clear: a manifest saying so was edited.
+    if (!f.sealed && (f.path == kDatabaseName || f.path == kSecretName)) {
+      return Corrupt(archive_path, f.path + " is not encrypted in an encrypted backup");
+    }
+    if (f.sealed) VOX_RETURN_IF_ERROR(UnsealFile(staging, f.path, *keys, archive_path));
+  }
+  return {};
+}
+
+// Unpacks every entry into `staging`, checks the whole against the manifest
+// and decrypts what the backup encrypted.
+Result<Manifest> Unpack(const std::string& archive_path, const fs::path& staging,
+                        const blob::EncryptionKeys* keys) {
   Archive a(archive_read_new(), &archive_read_free);
   archive_read_support_filter_gzip(a.get());
   archive_read_support_format_tar(a.get());
@@ -110,12 +172,16 @@ Result<Manifest> Unpack(const std::string& archive_path, const fs::path& staging
   for (const auto& want : manifest.files) {
     auto it = found.find(want.path);
     if (it == found.end()) return Corrupt(archive_path, want.path + " is missing");
-    if (it->second != want)
+    if (it->second.size != want.size || it->second.sha256 != want.sha256) {
       return Corrupt(archive_path, want.path + " does not match its checksum");
+    }
     found.erase(it);
   }
   if (!found.empty())
     return Corrupt(archive_path, found.begin()->first + " is not in the manifest");
+  if (!manifest.key_id.empty()) {
+    VOX_RETURN_IF_ERROR(Unseal(manifest, keys, staging, archive_path));
+  }
   if (!fs::is_regular_file(staging / kDatabaseName)) {
     return Corrupt(archive_path, "it holds no database");
   }
@@ -163,7 +229,7 @@ Status Replace(const fs::path& staging, const fs::path& target) {
 }  // namespace
 
 Result<BackupSummary> RestoreBackup(const std::string& archive_path, const std::string& data_dir,
-                                    bool force) {
+                                    bool force, const blob::EncryptionKeys* keys) {
   fs::path target = fs::absolute(data_dir).lexically_normal();
   if (target.filename().empty()) target = target.parent_path();  // "data/" names "data"
   std::error_code ec;
@@ -191,7 +257,7 @@ Result<BackupSummary> RestoreBackup(const std::string& archive_path, const std::
     return InvalidArgument("cannot create a directory beside " + data_dir, "--data");
   }
   staging.path = staging_name;  // mkdtemp made it 0700, as a data directory must be
-  VOX_ASSIGN_OR_RETURN(auto manifest, Unpack(archive_path, staging.path));
+  VOX_ASSIGN_OR_RETURN(auto manifest, Unpack(archive_path, staging.path, keys));
   if (replace) {
     VOX_RETURN_IF_ERROR(Replace(staging.path, target));
   } else if (::rename(staging.path.c_str(), target.c_str()) !=
@@ -199,9 +265,7 @@ Result<BackupSummary> RestoreBackup(const std::string& archive_path, const std::
     return MakeError(ErrorCode::kUnavailable, "cannot create " + data_dir);
   }
   staging.path.clear();
-  BackupSummary summary{static_cast<int>(manifest.files.size()), 0, manifest.created_at_ms};
-  for (const auto& f : manifest.files) summary.bytes += f.size;
-  return summary;
+  return Summarize(manifest);
 }
 
 }  // namespace vox::backup

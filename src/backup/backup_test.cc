@@ -12,10 +12,13 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <map>
 #include <set>
 #include <sstream>
 
 #include "backup/backup_manifest.h"
+#include "blob/encrypted_format.h"
 
 namespace vox::backup {
 namespace {
@@ -207,6 +210,180 @@ TEST_F(BackupTest, MissingDatabaseOrUnwritableOutputFailsCleanly) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().field, "--out");
   ExpectOnly({"data"});
+}
+
+// Every entry of an archive, decompressed, in order.
+std::vector<std::pair<std::string, std::string>> ReadEntries(const std::string& path) {
+  std::vector<std::pair<std::string, std::string>> entries;
+  archive* a = archive_read_new();
+  archive_read_support_filter_gzip(a);
+  archive_read_support_format_tar(a);
+  EXPECT_EQ(archive_read_open_filename(a, path.c_str(), 1 << 16), ARCHIVE_OK);
+  archive_entry* e = nullptr;
+  while (archive_read_next_header(a, &e) == ARCHIVE_OK) {
+    std::string data(static_cast<size_t>(archive_entry_size(e)), '\0');
+    archive_read_data(a, data.data(), data.size());
+    entries.emplace_back(archive_entry_pathname(e), std::move(data));
+  }
+  archive_read_free(a);
+  return entries;
+}
+
+std::string Concatenated(const std::vector<std::pair<std::string, std::string>>& entries) {
+  std::string all;
+  for (const auto& [name, data] : entries) all += data;
+  return all;
+}
+
+// With encryption at rest on: keys A (current) and, for rotations, B.
+class EncryptedBackupTest : public BackupTest {
+ protected:
+  void SetUp() override {
+    BackupTest::SetUp();
+    Exec(db_, "INSERT INTO keys(name) VALUES ('Jane Doe reads the quarterly numbers')");
+    key_a_ = blob::NewEncryptionKeyBase64();
+    key_b_ = blob::NewEncryptionKeyBase64();
+    keys_ = Keys(key_a_);
+    // A blob the encrypting blob store wrote: it goes into the archive as it is.
+    WriteFile(data_ / "blobs/audio/cd/job3.mp3",
+              blob::EncryptBlob("ID3 audio of job 3", keys_.current()));
+  }
+  static blob::EncryptionKeys Keys(const std::string& lines) {
+    auto keys = blob::EncryptionKeys::Parse(lines, "VOX_ENCRYPTION_KEY_FILE");
+    EXPECT_TRUE(keys) << keys.error().message;
+    return std::move(*keys);
+  }
+  // The archive's manifest, and the archive rebuilt after `edit` changed its entries
+  // (checksums recomputed, as someone rewriting a backup would).
+  Manifest ArchiveManifest() {
+    auto manifest = ParseManifest(ReadEntries(archive_).back().second);
+    EXPECT_TRUE(manifest) << manifest.error().message;
+    return *manifest;
+  }
+  std::string Rewritten(const std::function<void(std::string& db, Manifest& m)>& edit) {
+    auto entries = ReadEntries(archive_);
+    Manifest m = ArchiveManifest();
+    std::string& db = entries.front().second;
+    EXPECT_EQ(entries.front().first, "vox.db");
+    edit(db, m);
+    Sha256Stream hash;
+    hash.Update(db.data(), db.size());
+    m.files.front().sha256 = hash.HexDigest();
+    entries.back().second = ManifestJson(m);
+    const std::string out = (root_ / "rewritten.tar.gz").string();
+    WriteArchive(out, entries);
+    return out;
+  }
+
+  std::string key_a_, key_b_;
+  blob::EncryptionKeys keys_;
+};
+
+TEST_F(EncryptedBackupTest, RoundTripKeepsNothingInClear) {
+  // The same data backed up without a key holds the database's text in clear: the check bites.
+  ASSERT_TRUE(WriteBackup(data_.string(), archive_));
+  EXPECT_NE(Concatenated(ReadEntries(archive_)).find("quarterly numbers"), std::string::npos);
+  EXPECT_EQ(ArchiveManifest().key_id, "");
+
+  auto written = WriteBackup(data_.string(), archive_, &keys_);
+  ASSERT_TRUE(written) << written.error().message;
+  EXPECT_EQ(written->key_id, keys_.current().id);
+  const auto entries = ReadEntries(archive_);
+  const std::string all = Concatenated(entries);
+  for (const std::string& clear :
+       {std::string("quarterly numbers"), std::string("CREATE TABLE keys"),
+        std::string("SQLite format 3"), std::string(48, 's'), std::string("RIFF....WAVE"),
+        std::string(64, '\x7f'), std::string("ID3 audio")}) {
+    EXPECT_EQ(all.find(clear), std::string::npos) << clear.substr(0, 20);
+  }
+  const Manifest m = ArchiveManifest();
+  EXPECT_EQ(m.key_id, keys_.current().id);
+  std::map<std::string, bool> sealed;
+  for (const auto& f : m.files) sealed[f.path] = f.sealed;
+  EXPECT_EQ(sealed, (std::map<std::string, bool>{{"vox.db", true},
+                                                 {"secret", true},
+                                                 {"blobs/audio/ab/job1.mp3", true},
+                                                 {"blobs/audio/cd/job3.mp3", false},
+                                                 {"blobs/voices/v1/consent.wav", true}}));
+
+  const fs::path restored = root_ / "restored";
+  auto read = RestoreBackup(archive_, restored.string(), false, &keys_);
+  ASSERT_TRUE(read) << read.error().message;
+  EXPECT_EQ(read->key_id, keys_.current().id);
+  EXPECT_EQ(
+      Rows(restored / "vox.db"),
+      (std::vector<std::string>{"1:alice", "2:bob", "3:Jane Doe reads the quarterly numbers"}));
+  for (const char* f : {"secret", "blobs/audio/ab/job1.mp3", "blobs/audio/cd/job3.mp3",
+                        "blobs/voices/v1/consent.wav"}) {
+    EXPECT_EQ(ReadFile(restored / f), ReadFile(data_ / f)) << f;  // the store's own layout
+  }
+  EXPECT_FALSE(fs::exists(restored / ".unsealing"));
+  ExpectOnly({"data", "backup.tar.gz", "restored"});
+}
+
+TEST_F(EncryptedBackupTest, RestoreNeedsTheKeyTheBackupNames) {
+  ASSERT_TRUE(WriteBackup(data_.string(), archive_, &keys_));
+  const std::string id = keys_.current().id;
+  const fs::path target = root_ / "target";
+  auto r = RestoreBackup(archive_, target.string(), false);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_NE(r.error().message.find("encrypted with key " + id), std::string::npos)
+      << r.error().message;
+  EXPECT_EQ(r.error().field, "VOX_ENCRYPTION_KEY_FILE");
+  const blob::EncryptionKeys other = Keys(key_b_);
+  r = RestoreBackup(archive_, target.string(), false, &other);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find(id + ", which the key file does not hold"), std::string::npos)
+      << r.error().message;
+  ExpectOnly({"data", "backup.tar.gz"});
+
+  // A rotation put B first and kept A below it: the older backup still restores, and a new
+  // one is made with B.
+  const blob::EncryptionKeys rotated = Keys(key_b_ + "\n" + key_a_ + "\n");
+  auto read = RestoreBackup(archive_, target.string(), false, &rotated);
+  ASSERT_TRUE(read) << read.error().message;
+  EXPECT_EQ(read->key_id, id);
+  EXPECT_EQ(Rows(target / "vox.db").size(), 3u);
+  auto newer = WriteBackup(data_.string(), (root_ / "newer.tar.gz").string(), &rotated);
+  ASSERT_TRUE(newer);
+  EXPECT_EQ(newer->key_id, other.current().id);
+}
+
+TEST_F(EncryptedBackupTest, AlteredSealedFileIsRefusedEvenWithMatchingChecksums) {
+  ASSERT_TRUE(WriteBackup(data_.string(), archive_, &keys_));
+  const fs::path target = root_ / "target";
+  // One byte of the sealed database changed, the manifest's checksum made to agree.
+  std::string altered = Rewritten([](std::string& db, Manifest&) { db[db.size() / 2] ^= 0x01; });
+  auto r = RestoreBackup(altered, target.string(), false, &keys_);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(r.error().message.find("vox.db does not decrypt"), std::string::npos)
+      << r.error().message;
+  ExpectOnly({"data", "backup.tar.gz", "rewritten.tar.gz"});
+
+  // The manifest edited to say the database is not encrypted: refused too.
+  altered = Rewritten([](std::string&, Manifest& m) { m.files.front().sealed = false; });
+  r = RestoreBackup(altered, target.string(), false, &keys_);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("vox.db is not encrypted"), std::string::npos)
+      << r.error().message;
+  ExpectOnly({"data", "backup.tar.gz", "rewritten.tar.gz"});
+
+  // A target that exists keeps what it held.
+  WriteFile(target / "vox.db", "an older database");
+  r = RestoreBackup(altered, target.string(), true, &keys_);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(ReadFile(target / "vox.db"), "an older database");
+}
+
+TEST_F(EncryptedBackupTest, ArchivesWithoutEncryptionStillRestoreWithAKeyFile) {
+  ASSERT_TRUE(WriteBackup(data_.string(), archive_));
+  EXPECT_NE(ReadEntries(archive_).back().second.find("\"version\": 1"), std::string::npos);
+  auto read = RestoreBackup(archive_, (root_ / "r").string(), false, &keys_);
+  ASSERT_TRUE(read) << read.error().message;
+  EXPECT_EQ(read->key_id, "");
+  EXPECT_EQ(Rows(root_ / "r/vox.db").size(), 3u);
 }
 
 TEST(BackupPathTest, OnlyDataDirectoryNames) {

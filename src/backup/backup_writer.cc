@@ -13,6 +13,7 @@
 #include "backup/backup.h"
 #include "backup/backup_manifest.h"
 #include "backup/sqlite_snapshot.h"
+#include "blob/encrypted_format.h"
 
 namespace vox::backup {
 namespace fs = std::filesystem;
@@ -45,35 +46,70 @@ Status WriteHeader(archive* a, const std::string& name, uint64_t size, int64_t m
   return {};
 }
 
+// How a file goes into the archive: as it is, or sealed with `key` (the
+// database and the secret always; a blob only when the blob store did not
+// encrypt it already, so nothing of a data directory is in clear).
+struct Sealing {
+  const blob::EncryptionKey* key = nullptr;  // null: as it is
+  bool unless_encrypted = false;
+};
+
 // Adds `disk_path` as `name`. A file gone before it could be opened (a blob
 // deleted meanwhile) is skipped: returns false, not an error.
 Result<bool> AddFile(archive* a, const std::string& name, const std::string& disk_path,
-                     Manifest& manifest) {
+                     Sealing sealing, Manifest& manifest) {
   int fd = ::open(disk_path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0 && errno == ENOENT) return false;
   if (fd < 0) return MakeError(ErrorCode::kUnavailable, "cannot read " + disk_path);
+  struct CloseFd {
+    int fd;
+    ~CloseFd() { ::close(fd); }
+  } close_fd{fd};
   struct stat st {};
   ::fstat(fd, &st);
-  VOX_RETURN_IF_ERROR(WriteHeader(a, name, static_cast<uint64_t>(st.st_size), st.st_mtime));
+  const uint64_t size = static_cast<uint64_t>(st.st_size);
+  bool seal = sealing.key != nullptr;
+  if (seal && sealing.unless_encrypted) {
+    char head[16];
+    ssize_t n = ::pread(fd, head, sizeof head, 0);
+    seal = !blob::LooksEncrypted(std::string_view(head, n > 0 ? static_cast<size_t>(n) : 0));
+  }
+  const uint64_t stored = seal ? blob::EncryptedSize(size) : size;
+  VOX_RETURN_IF_ERROR(WriteHeader(a, name, stored, st.st_mtime));
   Sha256Stream hash;
   uint64_t total = 0;
-  char buf[1 << 16];
-  ssize_t n;
-  while ((n = ::read(fd, buf, sizeof buf)) > 0 && total < static_cast<uint64_t>(st.st_size)) {
-    n = std::min<ssize_t>(n, st.st_size - static_cast<ssize_t>(total));
-    if (archive_write_data(a, buf, static_cast<size_t>(n)) != n) {
-      ::close(fd);
+  auto sink = [&](std::string_view bytes) -> Status {
+    if (archive_write_data(a, bytes.data(), bytes.size()) !=
+        static_cast<la_ssize_t>(bytes.size())) {
       return ArchiveError(a, name);
     }
-    hash.Update(buf, static_cast<size_t>(n));
-    total += static_cast<uint64_t>(n);
+    hash.Update(bytes.data(), bytes.size());
+    total += bytes.size();
+    return {};
+  };
+  // The header promised `stored` bytes: a file that grows is read no further.
+  uint64_t left = size;
+  auto source = [&](char* buf, size_t want) -> Result<size_t> {
+    ssize_t n = ::read(fd, buf, static_cast<size_t>(std::min<uint64_t>(want, left)));
+    if (n < 0) return MakeError(ErrorCode::kUnavailable, "cannot read " + disk_path);
+    left -= static_cast<uint64_t>(n);
+    return static_cast<size_t>(n);
+  };
+  if (seal) {
+    VOX_RETURN_IF_ERROR(blob::SealStream(source, size, *sealing.key, sink, disk_path));
+  } else {
+    char buf[1 << 16];
+    while (true) {
+      VOX_ASSIGN_OR_RETURN(size_t n, source(buf, sizeof buf));
+      if (n == 0) break;
+      VOX_RETURN_IF_ERROR(sink(std::string_view(buf, n)));
+    }
   }
-  ::close(fd);
-  // The header promised st_size bytes: a file that shrank would corrupt the tar.
-  if (n < 0 || total != static_cast<uint64_t>(st.st_size)) {
+  // A file that shrank would corrupt the tar.
+  if (total != stored) {
     return MakeError(ErrorCode::kUnavailable, disk_path + " changed while it was read");
   }
-  manifest.files.push_back({name, total, hash.HexDigest()});
+  manifest.files.push_back({name, total, hash.HexDigest(), seal});
   return true;
 }
 
@@ -95,7 +131,8 @@ std::vector<std::string> ListBlobs(const fs::path& blobs) {
 
 }  // namespace
 
-Result<BackupSummary> WriteBackup(const std::string& data_dir, const std::string& out_path) {
+Result<BackupSummary> WriteBackup(const std::string& data_dir, const std::string& out_path,
+                                  const blob::EncryptionKeys* keys) {
   const fs::path data(data_dir);
   if (!fs::is_regular_file(data / kDatabaseName)) {
     return NotFound("no database at " + (data / kDatabaseName).string(), "--data");
@@ -104,6 +141,8 @@ Result<BackupSummary> WriteBackup(const std::string& data_dir, const std::string
   manifest.created_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                std::chrono::system_clock::now().time_since_epoch())
                                .count();
+  const blob::EncryptionKey* key = keys != nullptr ? &keys->current() : nullptr;
+  if (key != nullptr) manifest.key_id = key->id;
   // Both temporaries beside the output: same file system, so the rename is atomic.
   TempFile out{out_path + ".tmp-XXXXXX"};
   int fd = ::mkstemp(out.path.data());
@@ -111,12 +150,16 @@ Result<BackupSummary> WriteBackup(const std::string& data_dir, const std::string
     out.path.clear();
     return InvalidArgument("cannot write " + out_path, "--out");
   }
-  TempFile snapshot{out_path + ".db-XXXXXX"};
+  // Encrypted, the plaintext snapshot stays in the data directory (which holds
+  // vox.db in clear anyway), never beside the archive on the backup volume.
+  TempFile snapshot{key != nullptr ? (data / ".backup-snapshot-XXXXXX").string()
+                                   : out_path + ".db-XXXXXX"};
   int snap_fd = ::mkstemp(snapshot.path.data());
   if (snap_fd < 0) {
     ::close(fd);
     snapshot.path.clear();
-    return InvalidArgument("cannot write beside " + out_path, "--out");
+    return key != nullptr ? InvalidArgument("cannot write in " + data_dir, "--data")
+                          : InvalidArgument("cannot write beside " + out_path, "--out");
   }
   ::close(snap_fd);
   if (auto s = SnapshotSqlite((data / kDatabaseName).string(), snapshot.path); !s) {
@@ -132,11 +175,13 @@ Result<BackupSummary> WriteBackup(const std::string& data_dir, const std::string
     return ArchiveError(a.get(), out_path);
   }
   auto write_all = [&]() -> Status {
-    VOX_RETURN_IF_ERROR(AddFile(a.get(), std::string(kDatabaseName), snapshot.path, manifest));
     VOX_RETURN_IF_ERROR(
-        AddFile(a.get(), std::string(kSecretName), (data / kSecretName).string(), manifest));
+        AddFile(a.get(), std::string(kDatabaseName), snapshot.path, Sealing{key}, manifest));
+    VOX_RETURN_IF_ERROR(AddFile(a.get(), std::string(kSecretName), (data / kSecretName).string(),
+                                Sealing{key}, manifest));
     for (const auto& name : ListBlobs(data / kBlobsDir)) {
-      VOX_RETURN_IF_ERROR(AddFile(a.get(), name, (data / name).string(), manifest));
+      VOX_RETURN_IF_ERROR(
+          AddFile(a.get(), name, (data / name).string(), Sealing{key, true}, manifest));
     }
     const std::string json = ManifestJson(manifest);
     VOX_RETURN_IF_ERROR(WriteHeader(a.get(), std::string(kManifestName), json.size(),
@@ -156,9 +201,7 @@ Result<BackupSummary> WriteBackup(const std::string& data_dir, const std::string
     return MakeError(ErrorCode::kUnavailable, "cannot write " + out_path);
   }
   out.keep = true;
-  BackupSummary summary{static_cast<int>(manifest.files.size()), 0, manifest.created_at_ms};
-  for (const auto& f : manifest.files) summary.bytes += f.size;
-  return summary;
+  return Summarize(manifest);
 }
 
 }  // namespace vox::backup

@@ -43,19 +43,15 @@ Status EncryptedBlobStore::PutFile(const std::string& key, const std::string& lo
   } remove{tmpl};
   {
     std::ofstream out(tmpl, std::ios::binary | std::ios::trunc);
-    EncryptedHeader header = NewEncryptedHeader(keys_.current(), size, chunk_);
-    std::string sealed = header.Serialize();
-    std::string plain(chunk_, '\0');
-    for (uint64_t i = 0; i < header.chunks(); ++i) {
-      uint64_t want = std::min<uint64_t>(chunk_, size - std::min(size, i * chunk_));
-      in.read(plain.data(), static_cast<std::streamsize>(want));
-      if (static_cast<uint64_t>(in.gcount()) != want) {
-        return Internal(local_path + " changed while it was being encrypted");
-      }
-      SealChunk(header, keys_.current(), i, std::string_view(plain.data(), want), sealed);
-      out.write(sealed.data(), static_cast<std::streamsize>(sealed.size()));
-      sealed.clear();
-    }
+    auto read = [&](char* buf, size_t n) -> Result<size_t> {
+      in.read(buf, static_cast<std::streamsize>(n));
+      return static_cast<size_t>(in.gcount());
+    };
+    auto write = [&](std::string_view bytes) -> Status {
+      if (out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()))) return {};
+      return Internal("cannot write the encrypted copy of " + local_path);
+    };
+    VOX_RETURN_IF_ERROR(SealStream(read, size, keys_.current(), write, local_path, chunk_));
     if (!out.flush()) return Internal("cannot write the encrypted copy of " + local_path);
   }
   return inner_->PutFile(key, tmpl, content_type);

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "common/crypto.h"
@@ -44,6 +45,17 @@ std::string RawId(std::string_view hex_id) {
     raw.push_back(static_cast<char>(std::stoi(std::string(hex_id.substr(i, 2)), nullptr, 16)));
   }
   return raw;
+}
+
+// Up to `size` bytes from `in`, fewer only where it ends.
+Result<size_t> FillFromSource(const ByteSource& in, char* buf, size_t size) {
+  size_t got = 0;
+  while (got < size) {
+    VOX_ASSIGN_OR_RETURN(size_t n, in(buf + got, size - got));
+    if (n == 0) break;
+    got += n;
+  }
+  return got;
 }
 
 }  // namespace
@@ -142,6 +154,63 @@ std::string EncryptBlob(std::string_view plain, const EncryptionKey& key, uint32
               out);
   }
   return out;
+}
+
+uint64_t EncryptedSize(uint64_t plain_size, uint32_t chunk) {
+  EncryptedHeader header;
+  header.chunk = chunk;
+  header.size = plain_size;
+  return header.encrypted_size();
+}
+
+Status SealStream(const ByteSource& in, uint64_t size, const EncryptionKey& key,
+                  const ByteSink& sink, std::string_view name, uint32_t chunk) {
+  EncryptedHeader header = NewEncryptedHeader(key, size, chunk);
+  std::string sealed = header.Serialize();
+  std::string plain(chunk, '\0');
+  for (uint64_t i = 0; i < header.chunks(); ++i) {
+    const size_t want = std::min<uint64_t>(chunk, size - std::min<uint64_t>(size, i * chunk));
+    VOX_ASSIGN_OR_RETURN(size_t got, FillFromSource(in, plain.data(), want));
+    if (got != want) {
+      return Internal(std::string(name) + " ended before its " + std::to_string(size) +
+                      " bytes: it changed while it was being encrypted");
+    }
+    SealChunk(header, key, i, std::string_view(plain.data(), want), sealed);
+    VOX_RETURN_IF_ERROR(sink(sealed));
+    sealed.clear();
+  }
+  return {};
+}
+
+Status OpenStream(const ByteSource& in, const EncryptionKeys& keys, const ByteSink& sink,
+                  std::string_view name) {
+  std::string head(kEncryptedHeaderBytes, '\0');
+  VOX_ASSIGN_OR_RETURN(size_t got, FillFromSource(in, head.data(), head.size()));
+  head.resize(got);
+  VOX_ASSIGN_OR_RETURN(EncryptedHeader header, ParseEncryptedHeader(head, name));
+  VOX_ASSIGN_OR_RETURN(const EncryptionKey* key, KeyFor(header, keys, name));
+  std::string sealed(uint64_t{header.chunk} + kEncryptionTagBytes, '\0');
+  std::string plain;
+  for (uint64_t i = 0; i < header.chunks(); ++i) {
+    const size_t want =
+        std::min<uint64_t>(header.chunk, header.size - std::min(header.size, i * header.chunk)) +
+        kEncryptionTagBytes;
+    VOX_ASSIGN_OR_RETURN(got, FillFromSource(in, sealed.data(), want));
+    if (got != want) {
+      return Internal("blob " + std::string(name) + " is damaged: cut short at chunk " +
+                      std::to_string(i));
+    }
+    plain.clear();
+    VOX_RETURN_IF_ERROR(
+        OpenChunk(header, *key, i, std::string_view(sealed.data(), want), plain, name));
+    VOX_RETURN_IF_ERROR(sink(plain));
+  }
+  char extra = 0;
+  VOX_ASSIGN_OR_RETURN(got, in(&extra, 1));
+  if (got != 0) {
+    return Internal("blob " + std::string(name) + " is damaged: bytes follow its last chunk");
+  }
+  return {};
 }
 
 Result<const EncryptionKey*> KeyFor(const EncryptedHeader& header, const EncryptionKeys& keys,

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -62,6 +63,26 @@ std::string EncryptBlob(std::string_view plain, const EncryptionKey& key,
                         uint32_t chunk = kDefaultEncryptionChunk);
 Result<std::string> DecryptBlob(std::string_view blob, const EncryptionKeys& keys,
                                 std::string_view blob_key);
+
+// The same layout a chunk at a time, for files too large to hold whole (backups, PutFile).
+// A source fills up to `size` bytes of `buf` and returns how many (0: the end); a sink takes
+// the next piece of output.
+using ByteSource = std::function<Result<size_t>(char* buf, size_t size)>;
+using ByteSink = std::function<Status(std::string_view bytes)>;
+
+// Bytes that `plain_size` bytes of plaintext take once encrypted.
+uint64_t EncryptedSize(uint64_t plain_size, uint32_t chunk = kDefaultEncryptionChunk);
+// Reads exactly `size` bytes from `in` and hands `sink` the encrypted layout (the header,
+// then each sealed chunk). kInternal naming `name` when `in` ends before `size` bytes.
+Status SealStream(const ByteSource& in, uint64_t size, const EncryptionKey& key,
+                  const ByteSink& sink, std::string_view name,
+                  uint32_t chunk = kDefaultEncryptionChunk);
+// Reads the encrypted layout from `in` to its end and hands `sink` the plaintext, chunk by
+// chunk: kFailedPrecondition naming the key id when `keys` lacks it (KeyFor), kInternal
+// naming `name` when a chunk does not authenticate or bytes are missing or left over. What
+// `sink` took before an error is not to be trusted: write it somewhere temporary.
+Status OpenStream(const ByteSource& in, const EncryptionKeys& keys, const ByteSink& sink,
+                  std::string_view name);
 
 // The key that opens `header`, or kFailedPrecondition naming the missing key id.
 Result<const EncryptionKey*> KeyFor(const EncryptedHeader& header, const EncryptionKeys& keys,

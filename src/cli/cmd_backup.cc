@@ -1,8 +1,10 @@
 // vox backup / vox restore: the embedded shape's data directory to one
 // archive and back (src/backup). Scale-out data lives in PostgreSQL and S3,
-// which deploy/backup/ backs up with their own tools.
+// which deploy/backup/ backs up with their own tools. With encryption at rest
+// (VOX_ENCRYPTION_KEY_FILE) the archive is encrypted with the same keys.
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "backup/backup.h"
 #include "cli/commands.h"
@@ -15,6 +17,7 @@ struct BackupOptions {
   std::string data_dir = "data";
   std::string archive;
   std::string database_url, storage_url;
+  std::string key_file;  // VOX_ENCRYPTION_KEY_FILE
   bool force = false;
 };
 
@@ -34,11 +37,21 @@ void RequireEmbedded(const char* command, const BackupOptions& o) {
   }
 }
 
+// The keys of encryption at rest, when a key file is given.
+std::optional<blob::EncryptionKeys> LoadKeys(const char* command, const BackupOptions& o) {
+  if (o.key_file.empty()) return std::nullopt;
+  auto keys = blob::EncryptionKeys::Load(o.key_file, "VOX_ENCRYPTION_KEY_FILE");
+  if (!keys) Fail(command, keys.error());
+  return std::move(*keys);
+}
+
 void PrintSummary(const backup::BackupSummary& s, const std::string& archive) {
   std::cout << nlohmann::json{{"archive", archive},
                               {"files", s.files},
                               {"bytes", s.bytes},
-                              {"created_at", s.created_at_ms}}
+                              {"created_at", s.created_at_ms},
+                              {"encryption_key",
+                               s.key_id.empty() ? nlohmann::json() : nlohmann::json(s.key_id)}}
                    .dump()
             << std::endl;
 }
@@ -49,6 +62,10 @@ void AddDataOption(CLI::App& cmd, BackupOptions& o, const char* what) {
       ->envname("VOX_DATABASE_URL");
   cmd.add_option("--storage-url", o.storage_url, "Must be the data directory's blobs/")
       ->envname("VOX_STORAGE_URL");
+  cmd.add_option("--encryption-key-file", o.key_file,
+                 "Keys of encryption at rest (see `vox encryption`): a backup is encrypted with "
+                 "the first; a restore needs the one the backup names")
+      ->envname("VOX_ENCRYPTION_KEY_FILE");
 }
 
 }  // namespace
@@ -58,12 +75,14 @@ void AddBackupCommands(CLI::App& app) {
   CLI::App* backup = app.add_subcommand(
       "backup",
       "Write the data directory (a consistent database snapshot, the secret, the audio) to one "
-      "archive; safe while vox serve runs. Prints a JSON summary.");
+      "archive, encrypted when VOX_ENCRYPTION_KEY_FILE is set; safe while vox serve runs. "
+      "Prints a JSON summary.");
   AddDataOption(*backup, *b, "Data directory to back up");
   backup->add_option("--out", b->archive, "Archive to write (.tar.gz)")->required();
   backup->callback([b] {
     RequireEmbedded("backup", *b);
-    auto summary = backup::WriteBackup(b->data_dir, b->archive);
+    auto keys = LoadKeys("backup", *b);
+    auto summary = backup::WriteBackup(b->data_dir, b->archive, keys ? &*keys : nullptr);
     if (!summary) Fail("backup", summary.error());
     PrintSummary(*summary, b->archive);
   });
@@ -79,7 +98,9 @@ void AddBackupCommands(CLI::App& app) {
                     "Replace a non-empty data directory (no vox running on it)");
   restore->callback([r] {
     RequireEmbedded("restore", *r);
-    auto summary = backup::RestoreBackup(r->archive, r->data_dir, r->force);
+    auto keys = LoadKeys("restore", *r);
+    auto summary =
+        backup::RestoreBackup(r->archive, r->data_dir, r->force, keys ? &*keys : nullptr);
     if (!summary) Fail("restore", summary.error());
     PrintSummary(*summary, r->archive);
   });

@@ -25,6 +25,16 @@ class JobStore {
   // compares request_hash to tell a replay from a conflicting reuse. If any
   // insert fails nothing is written.
   virtual Result<CreateJobResult> CreateJob(Job job, std::vector<JobEvent> events) = 0;
+  // CreateJob under a bound on the user's synthesis jobs in flight (received ..
+  // uploading, as UsageStore::CountJobsInFlight counts them): when `job` is one
+  // of them and job.user_id already has `max_in_flight`, kResourceExhausted and
+  // nothing is written (an idempotent replay still returns its job; a job
+  // created done, a cache hit, is never refused). The count and the insert are
+  // one step for every process sharing the database (SQLite: BEGIN IMMEDIATE;
+  // PostgreSQL: the user's row locked first), so concurrent submissions cannot
+  // pass the bound together. max_in_flight <= 0: no bound, as CreateJob.
+  virtual Result<CreateJobResult> CreateJobCapped(Job job, std::vector<JobEvent> events,
+                                                  int64_t max_in_flight) = 0;
   // Inserts `voice` (a clone, usually processing) and `job` (kind
   // voice_creation, voice_id = voice.id) with its events in one transaction:
   // a voice being made always has its job. kInvalidArgument when they do not

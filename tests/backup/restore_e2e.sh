@@ -3,12 +3,21 @@
 # a `vox serve` on the restored data: keys, voices and jobs intact, and audio
 # made before the backup served again, through the audio URL signed before it.
 # A truncated archive is refused and writes nothing.
-# Usage: restore_e2e.sh VOX_BINARY
+# With "encrypted", the whole run has encryption at rest on (VOX_ENCRYPTION_KEY_FILE): the
+# archive holds none of the database's text, and a restore without the key is refused,
+# naming the key id.
+# Usage: restore_e2e.sh VOX_BINARY [encrypted]
 set -euo pipefail
 vox=$(realpath "$1")
+mode=${2:-plain}
 wrk_s=1
 # shellcheck source=../../bench/common.sh
 source "$(dirname "$0")/../../bench/common.sh"
+if [[ $mode == encrypted ]]; then
+  "$vox" encryption new-key > "$tmp/keys"
+  export VOX_ENCRYPTION_KEY_FILE=$tmp/keys
+fi
+passed=4
 
 fail() { echo "FAIL $*" >&2; exit 1; }
 api() { curl -fsS -H "Authorization: Bearer $1" "http://127.0.0.1:$2$3"; }
@@ -42,6 +51,24 @@ echo "ok   vox backup of a running server: $(cat "$tmp/backup.json")"
 stop_pid "$src_pid"
 dump "$tmp/src/vox.db" > "$tmp/src.rows"
 
+# The job's text and the protected voice's name, in the archive's files as tar unpacks them.
+in_clear=$(tar -xzOf "$tmp/backup.tar.gz" | grep -a -c -e 'Backups are only real' -e 'Jane Doe (test)' || true)
+if [[ $mode == encrypted ]]; then
+  key_id=$(jq -r .encryption_key "$tmp/backup.json")
+  [[ $key_id =~ ^[0-9a-f]{16}$ ]] || fail "the backup names no key: $(cat "$tmp/backup.json")"
+  [[ $in_clear == 0 ]] || fail "the encrypted archive holds the database's text in clear"
+  if env -u VOX_ENCRYPTION_KEY_FILE "$vox" restore --data "$tmp/keyless" \
+    --from "$tmp/backup.tar.gz" 2> "$tmp/keyless.err"; then
+    fail "an encrypted backup was restored without its key"
+  fi
+  grep -q "encrypted with key $key_id" "$tmp/keyless.err" || fail "unclear error: $(cat "$tmp/keyless.err")"
+  [[ ! -e $tmp/keyless ]] || fail "a refused restore left $tmp/keyless"
+  echo "ok   encrypted archive: no text in clear; without the key: $(cat "$tmp/keyless.err")"
+  passed=$((passed + 1))
+else
+  [[ $in_clear != 0 ]] || fail "the plain archive lacks the job text (is the check blind?)"
+fi
+
 "$vox" restore --data "$tmp/restored" --from "$tmp/backup.tar.gz" > /dev/null
 dump "$tmp/restored/vox.db" > "$tmp/restored.rows"
 cmp -s "$tmp/src.rows" "$tmp/restored.rows" || fail "restored rows differ: $(diff "$tmp/src.rows" "$tmp/restored.rows" | head -5)"
@@ -68,4 +95,4 @@ grep -q "is not a whole Vox backup" "$tmp/cut.err" || fail "unclear error: $(cat
 [[ -z $(find "$tmp" -maxdepth 1 -name '*.restore-*') ]] || fail "a failed restore left its staging folder"
 echo "ok   truncated archive: $(cat "$tmp/cut.err")"
 # (A non-empty target, --force and a running server: src/backup/backup_test.cc.)
-echo "4 passed, 0 failed"
+echo "$passed passed, 0 failed"

@@ -22,6 +22,9 @@ constexpr sql::Dialect kDialect = {
     .ping = "SELECT 1",
     // Readers (ACCESS SHARE) pass; other appenders wait until COMMIT.
     .lock_audit = "LOCK TABLE audit IN EXCLUSIVE MODE",
+    // NO KEY UPDATE: other capped creations of this user wait; inserts that
+    // merely reference the user (their foreign keys take KEY SHARE) do not.
+    .lock_user = "SELECT 1 FROM users WHERE id = ?1 FOR NO KEY UPDATE",
 };
 
 sql::Value Cell(const Rows& rows, int r, int c) {

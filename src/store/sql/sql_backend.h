@@ -123,6 +123,10 @@ struct Dialect {
   // head and inserting after it is one step for every process; "" where
   // Begin() already serializes writers.
   const char* lock_audit = "";
+  // Run first in a capped job creation's transaction (?1: the user id), so that
+  // counting a user's jobs and inserting one is one step for every process;
+  // "" where Begin() already serializes writers.
+  const char* lock_user = "";
 };
 
 struct Schema;  // migrator.h

@@ -4,6 +4,7 @@
 
 #include "common/clock.h"
 #include "store/job_rules.h"
+#include "store/job_status.h"
 #include "store/sql/sql_rows.h"
 #include "store/sql/sql_store.h"
 
@@ -64,6 +65,11 @@ Result<CreateJobResult> SqlStore::CreateJob(Job job, std::vector<JobEvent> event
   return CreateJobWith(std::move(job), std::move(events), nullptr);
 }
 
+Result<CreateJobResult> SqlStore::CreateJobCapped(Job job, std::vector<JobEvent> events,
+                                                  int64_t max_in_flight) {
+  return CreateJobWith(std::move(job), std::move(events), nullptr, max_in_flight);
+}
+
 Result<CreateJobResult> SqlStore::CreateVoiceCreationJob(Voice voice, Job job,
                                                          std::vector<JobEvent> events) {
   if (voice.kind != VoiceKind::kClone || !voice.user_id || voice.id.empty() ||
@@ -76,15 +82,31 @@ Result<CreateJobResult> SqlStore::CreateVoiceCreationJob(Voice voice, Job job,
 }
 
 Result<CreateJobResult> SqlStore::CreateJobWith(Job job, std::vector<JobEvent> events,
-                                                const Voice* voice) {
+                                                const Voice* voice, int64_t max_in_flight) {
   FillNewJob(job, NowMs());
+  const bool capped =
+      max_in_flight > 0 && job.kind == JobKind::kSynthesis && !IsTerminal(job.status);
   return Write([&](Session& s) -> Result<CreateJobResult> {
     DbStatus inserted;
     {
       VOX_ASSIGN_OR_RETURN(Txn txn, Txn::Begin(s));
+      // First, so a racing submission of the same user (or the same key) is
+      // counted (or found) once it commits.
+      if (capped && *dialect().lock_user != '\0') {
+        VOX_RETURN_IF_ERROR(s.Query(dialect().lock_user, Params().Text(job.user_id)));
+      }
       if (job.idempotency_key) {
         VOX_ASSIGN_OR_RETURN(auto existing, FindByIdempotencyKey(s, job));
         if (existing) return CreateJobResult{std::move(*existing), false};
+      }
+      if (capped) {
+        VOX_ASSIGN_OR_RETURN(int64_t in_flight, CountInFlight(s, job.user_id));
+        if (in_flight >= max_in_flight) {
+          return MakeError(ErrorCode::kResourceExhausted,
+                           "user '" + job.user_id + "' has " + std::to_string(in_flight) +
+                               " jobs in flight, the most allowed (" +
+                               std::to_string(max_in_flight) + ")");
+        }
       }
       if (voice) inserted = InsertVoice(s, *voice);
       if (inserted) inserted = InsertJob(s, job);

@@ -52,6 +52,8 @@ class SqlStore final : public Store {
   Result<std::optional<AuditEvent>> FindAuditByHash(const std::string& hash) override;
 
   Result<CreateJobResult> CreateJob(Job job, std::vector<JobEvent> events) override;
+  Result<CreateJobResult> CreateJobCapped(Job job, std::vector<JobEvent> events,
+                                          int64_t max_in_flight) override;
   Result<CreateJobResult> CreateVoiceCreationJob(Voice voice, Job job,
                                                  std::vector<JobEvent> events) override;
   Result<int64_t> CountRunningJobs(const std::string& user_id, JobKind kind,
@@ -160,8 +162,12 @@ class SqlStore final : public Store {
   static DbStatus InsertEvent(Session& s, const std::string& job_id, JobStatus status, int64_t at,
                               int attempt, const std::string& message);
   DbStatus InsertVoice(Session& s, const Voice& voice) const;  // seals its metadata
-  // CreateJob, inserting `voice` first in the same transaction when given.
-  Result<CreateJobResult> CreateJobWith(Job job, std::vector<JobEvent> events, const Voice* voice);
+  // CreateJob, inserting `voice` first in the same transaction when given, and
+  // bounded by `max_in_flight` (CreateJobCapped; <= 0: no bound).
+  Result<CreateJobResult> CreateJobWith(Job job, std::vector<JobEvent> events, const Voice* voice,
+                                        int64_t max_in_flight = 0);
+  // The user's synthesis jobs in flight, read through `s` (CountJobsInFlight).
+  static DbResult<int64_t> CountInFlight(Session& s, const std::string& user_id);
 
   std::unique_ptr<Backend> backend_;
   std::shared_ptr<const FieldCipher> cipher_;  // null: fields are written as they are

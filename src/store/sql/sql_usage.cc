@@ -131,14 +131,19 @@ Result<int64_t> SqlStore::SumCharacters(const string& user_id, const string& fro
   });
 }
 
+DbResult<int64_t> SqlStore::CountInFlight(Session& s, const string& user_id) {
+  VOX_ASSIGN_OR_RETURN(
+      Rows rows, s.Query("SELECT COUNT(*) FROM jobs WHERE user_id = ?1 AND kind = 'synthesis' "
+                         "AND status IN ('received', 'queued', 'picked', 'preprocessing', "
+                         "'inference', 'vocoding', 'uploading')",
+                         Params().Text(user_id)));
+  return rows.empty() ? 0 : rows.Int(0, 0);
+}
+
 Result<int64_t> SqlStore::CountJobsInFlight(const string& user_id) {
   return Read([&](Session& s) -> Result<int64_t> {
-    VOX_ASSIGN_OR_RETURN(
-        Rows rows, s.Query("SELECT COUNT(*) FROM jobs WHERE user_id = ?1 AND kind = 'synthesis' "
-                           "AND status IN ('received', 'queued', 'picked', 'preprocessing', "
-                           "'inference', 'vocoding', 'uploading')",
-                           Params().Text(user_id)));
-    return rows.empty() ? 0 : rows.Int(0, 0);
+    VOX_ASSIGN_OR_RETURN(int64_t n, CountInFlight(s, user_id));
+    return n;
   });
 }
 
