@@ -4,6 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <set>
+
+#include "asr/wer.h"
+
 namespace vox::voice {
 namespace {
 
@@ -68,11 +73,57 @@ TEST(ConsentWerTest, StatementsOfAnotherShapeAreComparedWhole) {
   EXPECT_EQ(r.error().field, "statement");
 }
 
+TEST(ConsentStatementTest, Challenge) {
+  EXPECT_EQ(*ConsentStatement("Jane Doe", "Vox", "seven two nine"),
+            "I, Jane Doe, agree that recordings of my voice will be used by Vox to create a "
+            "synthetic version of my voice. My code is seven two nine.");
+  for (const std::string bad :
+       {"Seven", "seven  two", " seven", "seven2", "sept.", "x\ny", std::string(81, 'a').c_str()}) {
+    auto r = ConsentStatement("Jane Doe", "Vox", bad);
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error().field, "challenge") << bad;
+  }
+}
+
+TEST(ConsentStatementTest, NewChallengesAreSixDigitWordsAndVary) {
+  std::set<std::string> seen;
+  std::map<std::string, int> counts;
+  for (int i = 0; i < 200; ++i) {
+    const std::string c = NewConsentChallenge();
+    EXPECT_TRUE(ValidateConsentChallenge(c)) << c;
+    const auto words = asr::WordsForScoring(c);
+    ASSERT_EQ(words.size(), 6u) << c;
+    for (const auto& w : words) ++counts[w];
+    seen.insert(c);
+  }
+  EXPECT_EQ(seen.size(), 200u);   // 10^6 values: a repeat in 200 has probability 2%
+  EXPECT_EQ(counts.size(), 10u);  // every digit drawn
+  for (const auto& [word, n] : counts) EXPECT_GT(n, 60) << word;  // 120 expected each
+  EXPECT_EQ(asr::WordsForScoring(NewConsentChallenge(3)).size(), 3u);
+}
+
+TEST(ConsentWerTest, NameSlotHoldsAboutTheNamesLength) {
+  const std::string s = *ConsentStatement("Jane Doe");
+  // "jane doe" is 7 letters; the slot holds 7 + 4 = 11: a mishearing fits, a clause does not.
+  EXPECT_DOUBLE_EQ(*ConsentWordErrorRate(s,
+                                         "i jean though agree that recordings of my voice will "
+                                         "be used by vox to create a synthetic version of my "
+                                         "voice"),
+                   0.0);
+  EXPECT_GT(*ConsentWordErrorRate(s,
+                                  "i jane doe am being forced to agree that recordings of my "
+                                  "voice will be used by vox to create a synthetic version of "
+                                  "my voice"),
+            0.0);
+}
+
 TEST(ConsentOptionsTest, Validate) {
   EXPECT_TRUE(ConsentOptions{}.Validate());
   EXPECT_EQ(ConsentOptions{.max_wer = 1.5}.Validate().error().field, "max_wer");
   EXPECT_EQ(ConsentOptions{.min_similarity = -0.1}.Validate().error().field, "min_similarity");
   EXPECT_FALSE((ConsentOptions{.max_wer = 0.3, .min_similarity = std::nan("")}.Validate()));
+  EXPECT_EQ(ConsentOptions{.max_challenge_misses = 3}.Validate().error().field,
+            "max_challenge_misses");
 }
 
 }  // namespace
