@@ -86,6 +86,8 @@ struct ScoringReference {
   std::size_t name_letters = 0;
   std::vector<std::string> platform;   // empty when the statement is of another shape
   std::vector<std::string> challenge;  // empty without a challenge
+  std::size_t words_to_platform = 0;   // the statement's words between "agree" and platform
+  std::size_t words_to_challenge = 0;  // ... and between the platform and the challenge
 };
 
 std::size_t Letters(const std::vector<std::string>& words) {
@@ -119,6 +121,11 @@ Result<ScoringReference> ParseStatement(std::string_view statement) {
       if (tail.starts_with(kStatementCode)) {
         VOX_ASSIGN_OR_RETURN(ref.challenge, ScoringWords(tail.substr(kStatementCode.size())));
       }
+      VOX_ASSIGN_OR_RETURN(const auto to_platform, ScoringWords(kStatementUsedBy));
+      VOX_ASSIGN_OR_RETURN(const auto to_challenge, ScoringWords(std::string(kStatementPurpose) +
+                                                                 std::string(kStatementCode)));
+      ref.words_to_platform = 1 + to_platform.size();  // "that" + "recordings ... by"
+      ref.words_to_challenge = to_challenge.size();
     }
   } else {
     VOX_ASSIGN_OR_RETURN(ref.before, ScoringWords(statement));
@@ -223,25 +230,80 @@ std::size_t LetterDistance(std::string_view a, std::string_view b) {
   return prev[b.size()];
 }
 
-// An anchor word heard: exactly, or one letter off for words of 3 letters or more (the ASR
-// hears "Vox" as "box", "four" as "for"). An inflection ("agreed") is heard too.
+// A rough sound of a word, for anchors the ASR spells otherwise: consonants in classes
+// (b p f v, c g k q, d t, s z), x as "ks", vowels as one, h and w dropped, repeats merged.
+// "vox", "box" and "books" all sound "baks".
+std::string SoundOf(std::string_view word) {
+  std::string key;
+  auto put = [&](char c) {
+    if (key.empty() || key.back() != c) key += c;
+  };
+  for (const char c : word) {
+    switch (c) {
+      case 'b':
+      case 'p':
+      case 'f':
+      case 'v':
+        put('b');
+        break;
+      case 'c':
+      case 'g':
+      case 'k':
+      case 'q':
+        put('k');
+        break;
+      case 'd':
+      case 't':
+        put('t');
+        break;
+      case 's':
+      case 'z':
+        put('s');
+        break;
+      case 'x':
+        put('k');
+        put('s');
+        break;
+      case 'a':
+      case 'e':
+      case 'i':
+      case 'o':
+      case 'u':
+      case 'y':
+        put('a');
+        break;
+      case 'h':
+      case 'w':
+      case '\'':
+        break;
+      default:
+        put(c);
+    }
+  }
+  return key;
+}
+
+// An anchor word heard: exactly; or, for words of 3 letters or more, one letter off ("four"
+// as "for", "two" as "to"), inflected ("agreed"), or sounding alike ("Vox" as "box" or
+// "books").
 bool Heard(std::string_view expected, std::string_view word) {
   if (expected == word) return true;
-  if (expected.size() >= 3 && word.starts_with(expected) && word.size() <= expected.size() + 2) {
-    return true;
-  }
-  return expected.size() >= 3 && LetterDistance(expected, word) <= 1;
+  if (expected.size() < 3) return false;
+  if (word.starts_with(expected) && word.size() <= expected.size() + 2) return true;
+  return LetterDistance(expected, word) <= 1 || SoundOf(expected) == SoundOf(word);
 }
 
 // The longest in-order match of `expected` in hyp[from, end): how many it matched and where
 // the last matched word ends (from when none).
 struct InOrder {
   std::size_t matched = 0;
-  std::size_t end = 0;
+  std::size_t start = 0;  // where the first matched word is (end when none)
+  std::size_t end = 0;    // one past the last matched word (from when none)
 };
 InOrder MatchInOrder(const std::vector<std::string>& expected, const std::vector<std::string>& hyp,
                      std::size_t from) {
-  // LCS over (expected, hyp[from..]) with Heard as equality, remembering the end.
+  // LCS over (expected, hyp[from..]) with Heard as equality; the earliest end reaching the
+  // best count, and walking back from there, the latest start of such a match.
   const std::size_t m = expected.size(), n = hyp.size() - std::min(from, hyp.size());
   std::vector<std::vector<std::size_t>> best(m + 1, std::vector<std::size_t>(n + 1, 0));
   for (std::size_t i = 1; i <= m; ++i) {
@@ -252,11 +314,19 @@ InOrder MatchInOrder(const std::vector<std::string>& expected, const std::vector
       }
     }
   }
-  InOrder out{best[m][n], from};
-  for (std::size_t j = 0; j <= n; ++j) {  // the earliest end reaching the best count
-    if (best[m][j] == out.matched) {
-      out.end = from + j;
-      break;
+  InOrder out{best[m][n], from, from};
+  std::size_t j = 0;
+  while (j < n && best[m][j] < out.matched) ++j;
+  out.end = from + j;
+  out.start = out.end;
+  for (std::size_t i = m; i > 0 && j > 0;) {
+    if (Heard(expected[i - 1], hyp[from + j - 1]) && best[i][j] == best[i - 1][j - 1] + 1) {
+      out.start = from + j - 1;
+      --i, --j;
+    } else if (best[i][j] == best[i][j - 1]) {
+      --j;
+    } else {
+      --i;
     }
   }
   return out;
@@ -264,7 +334,10 @@ InOrder MatchInOrder(const std::vector<std::string>& expected, const std::vector
 
 // The anchors of a ConsentStatement-shaped statement, in order: "agree", then every word of
 // the platform's name, then the challenge with at most `max_challenge_misses` words missed.
-// Empty when heard; otherwise why not.
+// Between two anchors the transcript may hold at most one word more than the statement there
+// (the ASR splits a word now and then): "agree under duress that ..." heard as "agree on guard
+// the rest of recordings ..." slips a clause in where the statement has none. Empty when
+// heard; otherwise why not.
 std::string MissingAnchor(const ScoringReference& ref, const std::vector<std::string>& hyp,
                           int max_challenge_misses, std::optional<int>& challenge_missed) {
   if (!ref.has_name_slot) return {};
@@ -275,6 +348,13 @@ std::string MissingAnchor(const ScoringReference& ref, const std::vector<std::st
   if (platform.matched < ref.platform.size()) {
     return "the platform's name was not heard after 'agree'";
   }
+  auto added = [](std::size_t heard, std::size_t said) {
+    return "the transcript adds " + std::to_string(heard - said) +
+           " words the statement does not have between its parts";
+  };
+  if (platform.start - agree.end > ref.words_to_platform + 1) {
+    return added(platform.start - agree.end, ref.words_to_platform);
+  }
   if (ref.challenge.empty()) return {};
   const InOrder challenge = MatchInOrder(ref.challenge, hyp, platform.end);
   const std::size_t missed = ref.challenge.size() - challenge.matched;
@@ -283,6 +363,10 @@ std::string MissingAnchor(const ScoringReference& ref, const std::vector<std::st
     return "the challenge was not heard after the platform's name (" + std::to_string(missed) +
            " of its " + std::to_string(ref.challenge.size()) + " words missing)";
   }
+  // The first challenge word may be the one missed: count from where its match starts, less
+  // the words missed before it.
+  const std::size_t gap = challenge.start - platform.end;
+  if (gap > ref.words_to_challenge + missed + 1) return added(gap, ref.words_to_challenge);
   return {};
 }
 
@@ -291,6 +375,38 @@ std::string Fixed(double v) {
   out.precision(2);
   out << std::fixed << v;
   return out.str();
+}
+
+std::string Joined(const std::vector<std::string>& failures) {
+  std::string out;
+  for (const std::string& f : failures) out += (out.empty() ? "" : "; ") + f;
+  return out;
+}
+
+// The transcript's side of the check; fills check.wer and check.challenge_missed.
+std::vector<std::string> TranscriptFailures(const ScoringReference& ref,
+                                            const std::vector<std::string>& hyp,
+                                            const ConsentOptions& options, ConsentCheck& check) {
+  check.wer = static_cast<double>(SlotErrors(ref, hyp)) /
+              static_cast<double>(ref.before.size() + ref.after.size());
+  std::vector<std::string> failures;
+  if (hyp.empty()) {
+    failures.push_back("no speech recognized in the recording");
+    return failures;
+  }
+  if (check.wer > options.max_wer) {
+    failures.push_back("transcript does not match the statement (word error rate " +
+                       Fixed(check.wer) + " > " + Fixed(options.max_wer) + ")");
+  }
+  if (const std::string refusal = AddedRefusal(ref, hyp); !refusal.empty()) {
+    failures.push_back("transcript contains '" + refusal + "', which the statement does not");
+  }
+  if (const std::string missing =
+          MissingAnchor(ref, hyp, options.max_challenge_misses, check.challenge_missed);
+      !missing.empty()) {
+    failures.push_back(missing);
+  }
+  return failures;
 }
 
 Status CheckRecording(const audio::PcmBuffer& pcm) {
@@ -378,26 +494,8 @@ Result<ConsentCheck> VerifyConsent(const audio::PcmBuffer& recording, std::strin
   ConsentCheck check;
   VOX_ASSIGN_OR_RETURN(check.transcript, transcriber.Transcribe(recording));
   const std::vector<std::string> hyp = asr::WordsForScoring(check.transcript);
-  check.wer = static_cast<double>(SlotErrors(ref, hyp)) /
-              static_cast<double>(ref.before.size() + ref.after.size());
 
-  std::vector<std::string> failures;
-  if (hyp.empty()) {
-    failures.push_back("no speech recognized in the recording");
-  } else if (check.wer > options.max_wer) {
-    failures.push_back("transcript does not match the statement (word error rate " +
-                       Fixed(check.wer) + " > " + Fixed(options.max_wer) + ")");
-  }
-  if (const std::string refusal = AddedRefusal(ref, hyp); !refusal.empty()) {
-    failures.push_back("transcript contains '" + refusal + "', which the statement does not");
-  }
-  if (!hyp.empty()) {
-    if (const std::string missing =
-            MissingAnchor(ref, hyp, options.max_challenge_misses, check.challenge_missed);
-        !missing.empty()) {
-      failures.push_back(missing);
-    }
-  }
+  std::vector<std::string> failures = TranscriptFailures(ref, hyp, options, check);
 
   auto embedding = encoder.Embed(recording);
   if (embedding) {
@@ -414,10 +512,20 @@ Result<ConsentCheck> VerifyConsent(const audio::PcmBuffer& recording, std::strin
   }
 
   check.passed = failures.empty();
-  for (const std::string& f : failures) {
-    if (!check.reason.empty()) check.reason += "; ";
-    check.reason += f;
-  }
+  check.reason = Joined(failures);
+  return check;
+}
+
+Result<ConsentCheck> CheckConsentTranscript(std::string_view statement, std::string_view transcript,
+                                            const ConsentOptions& options) {
+  VOX_RETURN_IF_ERROR(options.Validate());
+  VOX_ASSIGN_OR_RETURN(const ScoringReference ref, ParseStatement(statement));
+  ConsentCheck check;
+  check.transcript = std::string(transcript);
+  const std::vector<std::string> failures =
+      TranscriptFailures(ref, asr::WordsForScoring(transcript), options, check);
+  check.passed = failures.empty();
+  check.reason = Joined(failures);
   return check;
 }
 

@@ -98,6 +98,13 @@ Result<ConsentCheck> VerifyConsent(const audio::PcmBuffer& recording, std::strin
                                    const Embedding& sample_embedding, asr::Transcriber& transcriber,
                                    SpeakerEncoder& encoder, const ConsentOptions& options = {});
 
+// The transcript's side of VerifyConsent on its own (for tests and tuning, on transcripts the
+// ASR produced): `passed`, `reason`, `wer` and `challenge_missed` as VerifyConsent sets them
+// from the words alone; `similarity` stays empty. Errors as VerifyConsent's for the statement
+// and options.
+Result<ConsentCheck> CheckConsentTranscript(std::string_view statement, std::string_view transcript,
+                                            const ConsentOptions& options = {});
+
 // The scoring step on its own (for tests and tuning): word errors of `transcript` against
 // `statement` as VerifyConsent counts them.
 Result<double> ConsentWordErrorRate(std::string_view statement, std::string_view transcript);
