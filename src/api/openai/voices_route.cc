@@ -170,6 +170,10 @@ void VoicesRoute::CreateConsent(Request& request, Responder respond) {
     if (auto statement = d_.cloner->ConsentStatement(form->name); !statement) {
       return OpenAiErrorResponse(OpenAiInvalid("name", "invalid_value", statement.error().message));
     }
+    const double max_seconds = voice::PreprocessOptions::ForConsent().max_input_seconds;
+    if (auto audio = CheckAudio(*d_.cloner, form->recording, "recording", max_seconds); !audio) {
+      return OpenAiErrorResponse(audio.error());
+    }
     // The recording reads a statement that ends with a one-time challenge issued to this
     // caller for this name (GET /v1/voice/consent-statement?name=…); it is spent when a voice
     // uses this consent.
@@ -204,10 +208,6 @@ void VoicesRoute::CreateConsent(Request& request, Responder respond) {
             "name", "invalid_value",
             "Consent challenge '" + issued->id + "' was issued for another speaker's name."));
       }
-    }
-    const double max_seconds = voice::PreprocessOptions::ForConsent().max_input_seconds;
-    if (auto audio = CheckAudio(*d_.cloner, form->recording, "recording", max_seconds); !audio) {
-      return OpenAiErrorResponse(audio.error());
     }
     auto created = consents_.Create(
         who.user_id, form->name, form->language, form->recording.bytes, NowMs(),
