@@ -75,7 +75,8 @@ TEST(RevokeE2E, ARevokedVoiceStopsAtOnceAndNothingOfItRemains) {
   ASSERT_TRUE(created);
   ASSERT_EQ(created->status, 202) << created->body;
   const std::string id = created->JsonBody()["voice_id"];
-  ASSERT_EQ(alice.WaitForVoice(id)["status"], "ready");
+  const json made = alice.WaitForVoice(id);
+  ASSERT_EQ(made["status"], "ready") << made.dump() << "\nstatement read: " << consent.statement;
   EXPECT_GE(BlobsUnder(data, "voices/" + id), 2u);  // sample and consent recording (+ sidecars)
 
   // Spoken once (its audio becomes the cache entry), then answered from the cache.
