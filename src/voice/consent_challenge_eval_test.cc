@@ -175,5 +175,25 @@ TEST_F(ConsentChallengeEvalTest, GenuineStatementsWithAChallengePass) {
   }
 }
 
+// The speaker the end-to-end tests clone (slt with a 20% higher pitch) reading challenges that
+// put every digit in several positions, as NewConsentChallenge's random ones do.
+TEST_F(ConsentChallengeEvalTest, EveryDigitIsHeardFromTheEndToEndSpeaker) {
+  const std::vector<std::string> challenges = {
+      "eight eight zero three six two", "five one nine seven four zero",
+      "two six eight one three five",   "zero seven four four nine eight",
+      "six three one two eight seven",  "four nine five zero one three"};
+  const Embedding self = Enrol("flite-slt-f0x1.2");
+  int passed = 0;
+  for (const std::string& challenge : challenges) {
+    const std::string statement = Statement("Jane Doe", challenge);
+    const ConsentCheck c = Verify(Speak("flite-slt-f0x1.2", statement), statement, self);
+    std::printf("slt-f0x1.2 %-32s missed %d %s \"%s\"\n", challenge.c_str(),
+                c.challenge_missed.value_or(-1), c.passed ? "pass" : c.reason.c_str(),
+                c.transcript.c_str());
+    passed += c.passed;
+  }
+  EXPECT_EQ(passed, static_cast<int>(challenges.size()));
+}
+
 }  // namespace
 }  // namespace vox::voice
