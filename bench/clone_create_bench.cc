@@ -21,6 +21,7 @@
 
 #include "audio/encode.h"
 #include "cloning/voice_cloner.h"
+#include "common/clock.h"
 #include "engines/flite_engine.h"
 #include "voice/stats_speaker_encoder.h"
 #include "voice/testing/test_corpus.h"
@@ -88,12 +89,18 @@ int main(int argc, char** argv) {
   std::cerr << "preparing 60 s of " << target << "...\n";
   const PcmBuffer upload = Speech(target, 60.0);
   const std::string upload_wav = Encoded(upload, vox::audio::Format::kWav);
-  const auto statement = vox::voice::ConsentStatement(speaker_name);
-  auto consent_pcm = vox::voice::testing::Synthesize(vox::voice::testing::SpeakerById(target),
-                                                     *statement,
-                                                     vox::voice::testing::DefaultCacheDir());
-  Check(consent_pcm.has_value(), "consent recording");
-  const std::string consent_flac = Encoded(*consent_pcm, vox::audio::Format::kFlac);
+  // One consent reading per repetition: each spends its own one-time challenge, and a
+  // recording is used once.
+  std::vector<std::string> challenges, consent_flacs;
+  for (int i = 0; i < repetitions; ++i) {
+    challenges.push_back(vox::voice::NewConsentChallenge());
+    const auto statement = vox::voice::ConsentStatement(speaker_name, "Vox", challenges.back());
+    auto consent_pcm = vox::voice::testing::Synthesize(vox::voice::testing::SpeakerById(target),
+                                                       *statement,
+                                                       vox::voice::testing::DefaultCacheDir());
+    Check(consent_pcm.has_value(), "consent recording");
+    consent_flacs.push_back(Encoded(*consent_pcm, vox::audio::Format::kFlac));
+  }
 
   // Warm the per-process base-voice statistics so neither measurement pays for them.
   for (const char* v : vox::engines::VoiceConversion::kBaseVoices) {
@@ -118,7 +125,16 @@ int main(int argc, char** argv) {
     input.name = "bench voice " + std::to_string(i);
     input.speaker_name = speaker_name;
     input.files = {{"upload.wav", upload_wav}};
-    input.consent_audio = vox::cloning::UploadedAudio{"consent.flac", consent_flac};
+    input.consent_audio = vox::cloning::UploadedAudio{"consent.flac", consent_flacs[i]};
+    vox::store::ConsentChallenge challenge;
+    challenge.user_id = created_user->id;
+    challenge.speaker_name = speaker_name;
+    challenge.challenge = challenges[i];
+    challenge.created_at = vox::NowMs();
+    challenge.expires_at = challenge.created_at + 600'000;
+    auto issued = (*store)->CreateConsentChallenge(challenge);
+    Check(issued.has_value(), "challenge");
+    input.challenge_id = issued->id;
     const auto start = Clock::now();
     auto voice = cloner.Create(input, {created_user->id, std::nullopt, "bench", "cli"});
     create_s.push_back(Seconds(start));

@@ -16,7 +16,14 @@ source "$(dirname "$0")/common.sh"
 start_vox_serve serve --workers 1 --max-upload-bytes $(((size_mb + 1) << 20))
 port=$vox_port key=$vox_key
 head -c $((size_mb << 20)) /dev/urandom > "$tmp/sample.bin"
-head -c 65536 /dev/urandom > "$tmp/consent.bin"
+# One consent per upload (random bytes: a recording is used once) and one challenge each.
+challenges=()
+for i in $(seq "$n"); do
+  head -c 65536 /dev/urandom > "$tmp/consent.$i.bin"
+  challenges+=("$(curl -s -H "Authorization: Bearer $key" \
+    "http://127.0.0.1:$port/v1/voice/consent-statement?name=Jane%20Doe" |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["challenge_id"])')")
+done
 anon_kb() { awk '/^RssAnon:/ {print $2}' "/proc/$vox_pid/status"; }
 base_kb=$(anon_kb)
 
@@ -26,7 +33,7 @@ codes=()
 for i in $(seq "$n"); do
   curl -s -o /dev/null -w '%{http_code}\n' -H "Authorization: Bearer $key" \
     -F name="bench $i" -F speaker_name="Jane Doe" -F "files=@$tmp/sample.bin;filename=s.wav" \
-    -F "consent_audio=@$tmp/consent.bin;filename=c.wav" \
+    -F "consent_audio=@$tmp/consent.$i.bin;filename=c.wav" -F "challenge_id=${challenges[$((i - 1))]}" \
     "http://127.0.0.1:$port/v1/voice/create" > "$tmp/code.$i" &
   codes+=($!)
 done

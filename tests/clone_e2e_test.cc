@@ -5,6 +5,7 @@
 // leave a rejected voice with its reason and no recording behind.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -35,15 +36,12 @@ class CloneE2E : public ::testing::Test {
                                 {"--workers", "1", "--max-upload-bytes", "4000000"});
     ASSERT_TRUE(server_->Start()) << server_->output();
     samples_ = new std::string(Encode(Speak(kTarget, voice::testing::EvaluationSentences())));
-    consent_ = new std::string(
-        Encode(Speak(kTarget, {*voice::ConsentStatement(kSpeakerName)}), audio::Format::kFlac));
   }
   static void TearDownTestSuite() {
     EXPECT_EQ(server_->Terminate(), 0);
     delete server_;
     delete dir_;
     delete samples_;
-    delete consent_;
   }
 
   static fs::path DataDir() { return dir_->path() / "data"; }
@@ -55,12 +53,17 @@ class CloneE2E : public ::testing::Test {
     return created.out.substr(0, created.out.find('\n'));
   }
 
-  static std::vector<Part> GoodParts() {
+  static std::vector<Part> PartsWith(const ConsentReading& consent) {
     return {{"name", "Jane's voice"},
             {"speaker_name", kSpeakerName},
             {"labels", "narration, test"},
             {"files", *samples_, "jane.wav"},
-            {"consent_audio", *consent_, "consent.flac"}};
+            {"consent_audio", consent.audio, "consent.flac"},
+            {"challenge_id", consent.challenge_id}};
+  }
+  // An upload the API accepts once: the speaker read a statement with a fresh challenge.
+  static std::vector<Part> GoodParts(ApiClient& api) {
+    return PartsWith(ReadConsent(api, kTarget, kSpeakerName, audio::Format::kFlac));
   }
 
   // Blobs of voices (data/blobs/voices/<id>/...).
@@ -112,16 +115,29 @@ class CloneE2E : public ::testing::Test {
   static inline TempDir* dir_ = nullptr;
   static inline ServerProcess* server_ = nullptr;
   static inline std::string* samples_ = nullptr;
-  static inline std::string* consent_ = nullptr;
 };
 
 TEST_F(CloneE2E, UploadSynthesizeInTheCloneAndDelete) {
   ApiClient alice(server_->port(), NewUserKey("alice"));
   auto statement = alice.Call("GET", "/v1/voice/consent-statement?name=Jane%20Doe");
   ASSERT_EQ(statement->status, 200);
-  EXPECT_EQ(statement->JsonBody()["statement"], *voice::ConsentStatement(kSpeakerName));
+  const json issued = statement->JsonBody();
+  // The statement ends with a one-time challenge of six digit words, valid for minutes.
+  const std::string challenge = issued["challenge"];
+  EXPECT_EQ(issued["statement"], *voice::ConsentStatement(kSpeakerName, "Vox", challenge));
+  EXPECT_EQ(std::ranges::count(challenge, ' '), 5) << challenge;
+  EXPECT_TRUE(issued["challenge_id"].get<std::string>().starts_with("chl_")) << issued.dump();
+  EXPECT_TRUE(issued.contains("expires_at")) << issued.dump();
+  // Another request, another challenge.
+  EXPECT_NE(
+      alice.Call("GET", "/v1/voice/consent-statement?name=Jane%20Doe")->JsonBody()["challenge_id"],
+      issued["challenge_id"]);
 
-  auto created = Upload(alice, "/v1/voice/create", GoodParts());
+  ConsentReading reading;
+  reading.challenge_id = issued["challenge_id"];
+  reading.statement = issued["statement"];
+  reading.audio = Encode(Speak(kTarget, {reading.statement}), audio::Format::kFlac);
+  auto created = Upload(alice, "/v1/voice/create", PartsWith(reading));
   ASSERT_TRUE(created);
   ASSERT_EQ(created->status, 202) << created->body;
   const std::string id = created->JsonBody()["voice_id"];
@@ -149,6 +165,13 @@ TEST_F(CloneE2E, UploadSynthesizeInTheCloneAndDelete) {
   EXPECT_EQ(fetched->JsonBody()["status"], "ready");
   ASSERT_EQ(Clones(alice).size(), 1u);
   EXPECT_EQ(VoiceBlobDirs().count(id), 1u);
+  // The consent recording (and everything of the voice) is the server's alone: 0600 files.
+  for (const auto& e : fs::recursive_directory_iterator(DataDir() / "blobs" / "voices" / id)) {
+    if (!e.is_regular_file()) continue;
+    EXPECT_EQ(e.status().permissions() & (fs::perms::group_all | fs::perms::others_all),
+              fs::perms::none)
+        << e.path();
+  }
 
   // A job in the clone, like any voice; its output's similarity is recorded.
   auto submitted = alice.Submit({{"text",
@@ -203,7 +226,8 @@ TEST_F(CloneE2E, WithoutTheSpeechModelCloningIsOffAndTheRestServes) {
   EXPECT_NE(ready->JsonBody()["checks"]["cloning"].get<std::string>().find("VOX_ASR_MODEL_DIR"),
             std::string::npos)
       << ready->body;
-  auto refused = Upload(api, "/v1/voice/create", GoodParts());
+  auto refused = Upload(api, "/v1/voice/create",
+                        PartsWith({"chl_none", "", Encode(Speak(kTarget, {"Hello."}))}));
   EXPECT_EQ(refused->status, 503);
   EXPECT_EQ(api.Submit({{"text", "Still speaking."}})->status, 202);
   EXPECT_EQ(server.Terminate(), 0);
@@ -226,13 +250,14 @@ std::string Transcode(const std::string& wav, const std::string& ext, const std:
 TEST_F(CloneE2E, PhoneAndBrowserRecordingsAreAccepted) {
   ApiClient erin(server_->port(), NewUserKey("erin"));
   const std::string m4a = Transcode(*samples_, "m4a", "aac");
-  const std::string webm = Transcode(
-      Encode(Speak(kTarget, {*voice::ConsentStatement(kSpeakerName)})), "webm", "libopus");
+  const ConsentReading consent = ReadConsent(erin, kTarget, kSpeakerName);
+  const std::string webm = Transcode(consent.audio, "webm", "libopus");
   ASSERT_FALSE(m4a.empty() || webm.empty());
   json voice = CreateAndWait(erin, {{"name", "from a phone"},
                                     {"speaker_name", kSpeakerName},
                                     {"files", m4a, "memo.m4a"},
-                                    {"consent_audio", webm, "consent.webm"}});
+                                    {"consent_audio", webm, "consent.webm"},
+                                    {"challenge_id", consent.challenge_id}});
   EXPECT_EQ(voice["status"], "ready") << voice.dump();
 }
 
@@ -254,8 +279,10 @@ TEST_F(CloneE2E, BadUploadsAreClearErrorsAndLeaveNothing) {
   const std::string ten_mhz = RawWav(1, 10'000'000, 100'000);
   std::string claims_hours = RawWav(1, 16000, 16000);  // 1 s of data, a header saying 37 h
   claims_hours.replace(40, 4, std::string("\xF0\xFF\xFF\xFF", 4));
-  const std::string other_voice_consent =
-      Encode(Speak("flite-rms", {*voice::ConsentStatement(kSpeakerName)}));
+  // Each upload reads its own fresh challenge (GoodParts), as a client would.
+  const ConsentReading for_rms = ReadConsent(carol, kTarget, kSpeakerName);
+  std::vector<Part> other_voice = PartsWith(for_rms);
+  other_voice = with(other_voice, "consent_audio", Encode(Speak("flite-rms", {for_rms.statement})));
 
   struct Case {
     std::string what;
@@ -264,13 +291,13 @@ TEST_F(CloneE2E, BadUploadsAreClearErrorsAndLeaveNothing) {
   };
   // Malformed requests are refused at once (400), and nothing is stored.
   const std::vector<Case> refused = {
-      {"no files", without(GoodParts(), "files"), "files"},
-      {"no consent", without(GoodParts(), "consent_audio"), "consent_audio"},
-      {"no name", without(GoodParts(), "name"), "name"},
-      {"unknown field", with(GoodParts(), "consent_audo", "x", ""), "consent_audo"},
-      {"zero-length file", with(GoodParts(), "files", ""), "files"},
-      {"hostile speaker name", with(GoodParts(), "speaker_name", "<script>alert(1)</script>", ""),
-       "speaker_name"},
+      {"no files", without(GoodParts(carol), "files"), "files"},
+      {"no consent", without(GoodParts(carol), "consent_audio"), "consent_audio"},
+      {"no name", without(GoodParts(carol), "name"), "name"},
+      {"unknown field", with(GoodParts(carol), "consent_audo", "x", ""), "consent_audo"},
+      {"zero-length file", with(GoodParts(carol), "files", ""), "files"},
+      {"hostile speaker name",
+       with(GoodParts(carol), "speaker_name", "<script>alert(1)</script>", ""), "speaker_name"},
   };
   for (const auto& c : refused) {
     auto r = Upload(carol, "/v1/voice/create", c.parts);
@@ -282,18 +309,17 @@ TEST_F(CloneE2E, BadUploadsAreClearErrorsAndLeaveNothing) {
   // Audio a worker cannot clone: accepted, then rejected with the reason (in
   // the API's error terms); the recordings are not kept.
   const std::vector<Case> rejected = {
-      {"corrupt file", with(GoodParts(), "files", std::string(5000, '\x07')), "files"},
-      {"truncated file", with(GoodParts(), "files", samples_->substr(0, 3000)), "files"},
-      {"1 Hz", with(GoodParts(), "files", one_hz), "files"},
-      {"10 MHz", with(GoodParts(), "files", ten_mhz), "files"},
-      {"header claiming hours", with(GoodParts(), "files", claims_hours), "files"},
-      {"16 channels", with(GoodParts(), "files", sixteen_channels), "files"},
+      {"corrupt file", with(GoodParts(carol), "files", std::string(5000, '\x07')), "files"},
+      {"truncated file", with(GoodParts(carol), "files", samples_->substr(0, 3000)), "files"},
+      {"1 Hz", with(GoodParts(carol), "files", one_hz), "files"},
+      {"10 MHz", with(GoodParts(carol), "files", ten_mhz), "files"},
+      {"header claiming hours", with(GoodParts(carol), "files", claims_hours), "files"},
+      {"16 channels", with(GoodParts(carol), "files", sixteen_channels), "files"},
       {"silence",
-       with(GoodParts(), "files",
+       with(GoodParts(carol), "files",
             Encode(audio::PcmBuffer{16000, 1, std::vector<float>(16000 * 15, 0.f)})),
        "files"},
-      {"consent in another voice", with(GoodParts(), "consent_audio", other_voice_consent),
-       "consent_audio"},
+      {"consent in another voice", other_voice, "consent_audio"},
   };
   for (const auto& c : rejected) {
     const json voice = CreateAndWait(carol, c.parts);
@@ -311,8 +337,8 @@ TEST_F(CloneE2E, BadUploadsAreClearErrorsAndLeaveNothing) {
   auto json_body =
       carol.Call("POST", "/v1/voice/create", "{}", {{"Content-Type", "application/json"}});
   EXPECT_EQ(json_body->status, 415);
-  auto huge =
-      Upload(carol, "/v1/voice/create", with(GoodParts(), "files", std::string(4'100'000, 'a')));
+  auto huge = Upload(carol, "/v1/voice/create",
+                     with(GoodParts(carol), "files", std::string(4'100'000, 'a')));
   ASSERT_TRUE(huge);
   EXPECT_EQ(huge->status, 413);
 
@@ -330,7 +356,7 @@ TEST_F(CloneE2E, ConcurrentUploadsQueueAndOneUserRunsOneAtATime) {
   ApiClient api(server.port(), server.admin_key());
   std::vector<std::string> voices, jobs;
   for (int i = 0; i < 2; ++i) {
-    auto accepted = Upload(api, "/v1/voice/create", GoodParts());
+    auto accepted = Upload(api, "/v1/voice/create", GoodParts(api));
     ASSERT_TRUE(accepted);
     ASSERT_EQ(accepted->status, 202) << accepted->body;
     voices.push_back(accepted->JsonBody()["voice_id"]);
@@ -366,7 +392,7 @@ TEST_F(CloneE2E, ACreationSurvivesAKilledServer) {
   ASSERT_TRUE(first->Start()) << first->output();
   const std::string key = first->admin_key();
   ApiClient api(first->port(), key);
-  auto accepted = Upload(api, "/v1/voice/create", GoodParts());
+  auto accepted = Upload(api, "/v1/voice/create", GoodParts(api));
   ASSERT_TRUE(accepted);
   ASSERT_EQ(accepted->status, 202) << accepted->body;
   const std::string voice_id = accepted->JsonBody()["voice_id"];
@@ -411,7 +437,7 @@ TEST_F(CloneE2E, ProtectedVoicesAreRefusedAndOnlyAdminsManageTheList) {
   ASSERT_EQ(listed->status, 200);
   EXPECT_EQ(listed->JsonBody()["protected_voices"].size(), 1u);
 
-  const json refused = CreateAndWait(dave, GoodParts());
+  const json refused = CreateAndWait(dave, GoodParts(dave));
   EXPECT_EQ(refused["status"], "rejected") << refused.dump();
   EXPECT_EQ(refused["rejection"]["code"], "permission_denied") << refused.dump();
   EXPECT_EQ(refused["rejection"]["field"], "files");
@@ -424,23 +450,125 @@ TEST_F(CloneE2E, ProtectedVoicesAreRefusedAndOnlyAdminsManageTheList) {
   EXPECT_EQ(admin.Call("DELETE", "/v1/admin/protected-voices/" + protected_id)->status, 404);
 }
 
+// The consent challenge through the API: single use, bound to its caller, and a recording is
+// used once whoever sends it. Each refusal is an error in the API's shape and leaves nothing.
+TEST_F(CloneE2E, ChallengesAreSingleUseBoundToTheCallerAndRecordingsAreNotReplayed) {
+  ApiClient frank(server_->port(), NewUserKey("frank"));
+  ApiClient grace(server_->port(), NewUserKey("grace"));
+  const ConsentReading first = ReadConsent(frank, kTarget, kSpeakerName, audio::Format::kFlac);
+  auto accepted = Upload(frank, "/v1/voice/create", PartsWith(first));
+  ASSERT_EQ(accepted->status, 202) << accepted->body;
+  const std::string voice_id = accepted->JsonBody()["voice_id"];
+
+  auto expect_refused = [](const Result<http::ClientResponse>& r, int status,
+                           const std::string& code, const std::string& field,
+                           const std::string& says) {
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, status) << r->body;
+    const json error = r->JsonBody()["error"];
+    EXPECT_EQ(error["code"], code) << r->body;
+    EXPECT_EQ(error["field"], field) << r->body;
+    EXPECT_NE(error["message"].get<std::string>().find(says), std::string::npos) << r->body;
+  };
+  // The spent challenge, with a new reading of another: refused.
+  ConsentReading reused = ReadConsent(frank, kTarget, kSpeakerName, audio::Format::kFlac);
+  const std::string unspent = reused.challenge_id;
+  reused.challenge_id = first.challenge_id;
+  expect_refused(Upload(frank, "/v1/voice/create", PartsWith(reused)), 409, "failed_precondition",
+                 "challenge_id", "already used");
+  // The first recording again, with a fresh challenge: a replay.
+  ConsentReading replay = reused;
+  replay.challenge_id = unspent;
+  replay.audio = first.audio;
+  expect_refused(Upload(frank, "/v1/voice/create", PartsWith(replay)), 409, "already_exists",
+                 "consent_audio", "already used");
+  // Frank's unspent challenge, from grace: not hers.
+  ConsentReading foreign = reused;
+  foreign.challenge_id = unspent;
+  expect_refused(Upload(grace, "/v1/voice/create", PartsWith(foreign)), 404, "not_found",
+                 "challenge_id", "was issued to you");
+  // The first recording from grace with a challenge of her own: still a replay.
+  ConsentReading graces = ReadConsent(grace, kTarget, kSpeakerName, audio::Format::kFlac);
+  graces.audio = first.audio;
+  expect_refused(Upload(grace, "/v1/voice/create", PartsWith(graces)), 409, "already_exists",
+                 "consent_audio", "already used");
+  // No challenge at all.
+  std::vector<Part> bare = PartsWith(first);
+  std::erase_if(bare, [](const Part& p) { return p.name == "challenge_id"; });
+  expect_refused(Upload(frank, "/v1/voice/create", bare), 400, "invalid_argument", "challenge_id",
+                 "challenge_id is required");
+
+  EXPECT_EQ(frank.WaitForVoice(voice_id)["status"], "ready");
+  EXPECT_EQ(Clones(frank).size(), 1u);
+  EXPECT_TRUE(Clones(grace).empty());
+  EXPECT_EQ(StagedUploads(), 0u);
+  // The unspent challenges still serve their own user with a new reading.
+  ConsentReading fresh = reused;
+  fresh.challenge_id = unspent;
+  const json made = CreateAndWait(frank, PartsWith(fresh));
+  EXPECT_EQ(made["status"], "ready") << made.dump();
+}
+
+// Vox's own output is not a person's consent: a job's (watermarked) audio of the statement
+// with its challenge, uploaded as the consent recording, is rejected for the watermark.
+TEST_F(CloneE2E, VoxOutputIsRefusedAsAConsentRecording) {
+  ApiClient heidi(server_->port(), NewUserKey("heidi"));
+  ConsentReading consent = ReadConsent(heidi, kTarget, kSpeakerName);
+  auto spoken =
+      heidi.Submit({{"text", consent.statement}, {"voice_id", "flite-slt"}, {"format", "wav"}});
+  ASSERT_EQ(spoken->status, 202) << spoken->body;
+  const json job = heidi.WaitForFinal(spoken->JsonBody()["job_id"]);
+  ASSERT_EQ(job["status"], "done") << job.dump();
+  auto audio = ApiClient(server_->port(), "").Call("GET", job.value("audio_url", ""));
+  ASSERT_EQ(audio->status, 200);
+  consent.audio = audio->body;
+  const json voice = CreateAndWait(heidi, PartsWith(consent));
+  EXPECT_EQ(voice["status"], "rejected") << voice.dump();
+  EXPECT_EQ(voice["rejection"]["code"], "unprocessable") << voice.dump();
+  EXPECT_EQ(voice["rejection"]["field"], "consent_audio") << voice.dump();
+  EXPECT_NE(voice["rejection"]["message"].get<std::string>().find("watermark"), std::string::npos)
+      << voice.dump();
+  EXPECT_EQ(StagedUploads(), 0u);
+}
+
 TEST_F(CloneE2E, CliClonesOfflineAndSynthesizesInTheClone) {
   TempDir cli;
   const fs::path data = cli.path() / "data";
-  const fs::path samples = cli.path() / "jane.wav", consent = cli.path() / "consent.flac";
+  const fs::path samples = cli.path() / "jane.wav";
   std::ofstream(samples, std::ios::binary) << *samples_;
-  std::ofstream(consent, std::ios::binary) << *consent_;
+  // `vox consent-statement` issues a challenge in the data directory for the local user; the
+  // speaker reads the statement, and `vox clone --challenge-id` spends it.
+  int readings = 0;
+  auto consent = [&]() -> std::vector<std::string> {
+    auto issued = RunVox({"consent-statement", "--data", data.string(), "--json", kSpeakerName});
+    EXPECT_EQ(issued.exit_code, 0) << issued.err;
+    const json j = json::parse(issued.out, nullptr, false);
+    if (!j.is_object()) return {};
+    const fs::path path = cli.path() / ("consent-" + std::to_string(++readings) + ".flac");
+    std::ofstream(path, std::ios::binary)
+        << Encode(Speak(kTarget, {j["statement"].get<std::string>()}), audio::Format::kFlac);
+    return {"--consent", path.string(), "--challenge-id", j["challenge_id"].get<std::string>()};
+  };
+  auto clone = [&](std::vector<std::string> args) {
+    for (auto& a : consent()) args.push_back(a);
+    return RunVox(args);
+  };
+  // Plain text: the statement on stdout, the challenge's id on stderr.
+  auto plain = RunVox({"consent-statement", "--data", data.string(), kSpeakerName});
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_TRUE(plain.out.starts_with("I, Jane Doe, agree that")) << plain.out;
+  EXPECT_NE(plain.out.find("My code is "), std::string::npos) << plain.out;
+  EXPECT_NE(plain.err.find("challenge id chl_"), std::string::npos) << plain.err;
 
-  auto made = RunVox({"clone", "--data", data.string(), "--name", "jane", "--speaker-name",
-                      kSpeakerName, "--consent", consent.string(), samples.string()});
+  auto made = clone({"clone", "--data", data.string(), "--name", "jane", "--speaker-name",
+                     kSpeakerName, samples.string()});
   ASSERT_EQ(made.exit_code, 0) << made.err;
   // The id alone on stdout, for scripts; the whole voice with --json.
   ASSERT_TRUE(made.out.ends_with("\n")) << made.out;
   const std::string id = made.out.substr(0, made.out.size() - 1);
   EXPECT_TRUE(IsUuid(id)) << made.out;
-  auto described =
-      RunVox({"clone", "--data", data.string(), "--name", "jane2", "--speaker-name", kSpeakerName,
-              "--consent", consent.string(), "--json", samples.string()});
+  auto described = clone({"clone", "--data", data.string(), "--name", "jane2", "--speaker-name",
+                          kSpeakerName, "--json", samples.string()});
   ASSERT_EQ(described.exit_code, 0) << described.err;
   const json voice = json::parse(described.out);
   EXPECT_EQ(voice["status"], "ready");
@@ -463,8 +591,8 @@ TEST_F(CloneE2E, CliClonesOfflineAndSynthesizesInTheClone) {
   auto added =
       RunVox({"protected", "add", "--data", data.string(), "A Famous Person", famous.string()});
   ASSERT_EQ(added.exit_code, 0) << added.err;
-  auto refused = RunVox({"clone", "--data", data.string(), "--name", "again", "--speaker-name",
-                         kSpeakerName, "--consent", consent.string(), samples.string()});
+  auto refused = clone({"clone", "--data", data.string(), "--name", "again", "--speaker-name",
+                        kSpeakerName, samples.string()});
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_NE(refused.err.find("protected voice"), std::string::npos) << refused.err;
 

@@ -70,16 +70,24 @@ TEST(OpenAiVoicesE2E, OfficialSdkCreatesAConsentedVoiceAndSpeaksInIt) {
   const std::string bob = vox({"keys", "create", "--name", "bob"});
   const std::string reader = vox({"keys", "create", "--name", "reader", "--scopes", "voices:read"});
 
-  // The speaker reads Vox's statement for her name; the sample is her reading other sentences.
+  // The speaker reads Vox's statement for her name, twice (a consent and a spare), each with
+  // the one-time challenge the API issued to alice; the sample is her reading other sentences.
+  ApiClient alice_api(server.port(), alice);
+  const ConsentReading reading =
+      ReadConsent(alice_api, kTarget, kSpeakerName, audio::Format::kFlac);
+  const ConsentReading spare = ReadConsent(alice_api, kTarget, kSpeakerName, audio::Format::kFlac);
   const fs::path consent_file = dir.path() / "consent.flac", sample_file = dir.path() / "jane.wav";
-  WriteFile(consent_file,
-            Encode(Speak(kTarget, {*voice::ConsentStatement(kSpeakerName)}), audio::Format::kFlac));
+  const fs::path spare_file = dir.path() / "spare.flac";
+  WriteFile(consent_file, reading.audio);
+  WriteFile(spare_file, spare.audio);
   WriteFile(sample_file, Encode(Speak(kTarget, voice::testing::EvaluationSentences())));
   TempDir out;
   const std::string cmd = "node " + (source / "tests/openai/voices_sdk.mjs").string() +
                           " http://127.0.0.1:" + std::to_string(server.port()) + "/v1 " + alice +
                           " " + bob + " " + reader + " " + consent_file.string() + " " +
-                          sample_file.string() + " '" + kSpeakerName + "' " + out.path().string();
+                          sample_file.string() + " '" + kSpeakerName + "' " + out.path().string() +
+                          " " + reading.challenge_id + " " + spare_file.string() + " " +
+                          spare.challenge_id;
   const CommandResult run = RunShell(cmd);
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   const json s = json::parse(run.out, nullptr, false);
@@ -141,6 +149,12 @@ TEST(OpenAiVoicesE2E, OfficialSdkCreatesAConsentedVoiceAndSpeaksInIt) {
       {"consent_without_recording", "BadRequestError", "recording", "missing_required_parameter",
        400},
       {"consent_in_german", "BadRequestError", "language", "unsupported_language", 400},
+      {"consent_without_challenge", "BadRequestError", "challenge_id", "missing_required_parameter",
+       400},
+      {"consent_with_unknown_challenge", "BadRequestError", "challenge_id", "challenge_not_found",
+       400},
+      {"consent_with_other_users_challenge", "BadRequestError", "challenge_id",
+       "challenge_not_found", 400},
       {"unknown_consent_get", "NotFoundError", "consent_id", "consent_not_found", 404},
       {"other_users_consent_get", "NotFoundError", "consent_id", "consent_not_found", 404},
       {"over_voice_slots", "RateLimitError", "", "insufficient_quota", 429, "insufficient_quota"},

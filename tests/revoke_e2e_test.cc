@@ -64,18 +64,19 @@ TEST(RevokeE2E, ARevokedVoiceStopsAtOnceAndNothingOfItRemains) {
   ApiClient admin(server.port(), server.admin_key());
 
   const std::string target = "flite-slt-f0x1.2";
-  auto created = Upload(
-      alice, "/v1/voice/create",
-      {{"name", "Jane"},
-       {"speaker_name", kSpeakerName},
-       {"files", Encode(Speak(target, voice::testing::EvaluationSentences())), "jane.wav"},
-       {"consent_audio",
-        Encode(Speak(target, {*voice::ConsentStatement(kSpeakerName)}), audio::Format::kFlac),
-        "consent.flac"}});
+  const ConsentReading consent = ReadConsent(alice, target, kSpeakerName, audio::Format::kFlac);
+  auto created =
+      Upload(alice, "/v1/voice/create",
+             {{"name", "Jane"},
+              {"speaker_name", kSpeakerName},
+              {"files", Encode(Speak(target, voice::testing::EvaluationSentences())), "jane.wav"},
+              {"consent_audio", consent.audio, "consent.flac"},
+              {"challenge_id", consent.challenge_id}});
   ASSERT_TRUE(created);
   ASSERT_EQ(created->status, 202) << created->body;
   const std::string id = created->JsonBody()["voice_id"];
-  ASSERT_EQ(alice.WaitForVoice(id)["status"], "ready");
+  const json made = alice.WaitForVoice(id);
+  ASSERT_EQ(made["status"], "ready") << made.dump() << "\nstatement read: " << consent.statement;
   EXPECT_GE(BlobsUnder(data, "voices/" + id), 2u);  // sample and consent recording (+ sidecars)
 
   // Spoken once (its audio becomes the cache entry), then answered from the cache.

@@ -307,13 +307,16 @@ TEST(ScaleOut, CloneMadeThroughOneApiServesThroughAnotherAndDeletesFromS3) {
   ApiClient first(api1.port(), cluster.admin_key());
   ApiClient second(api2.port(), cluster.admin_key());
 
-  const std::string statement = *voice::ConsentStatement("Jane Doe");
+  // The challenge is issued through one API process and spent through the other: the store
+  // (PostgreSQL) holds it for both.
+  const ConsentReading consent = ReadConsent(second, "flite-slt-f0x1.2", "Jane Doe");
   auto created = Upload(
       first, "/v1/voice/create",
       {{"name", "Jane"},
        {"speaker_name", "Jane Doe"},
        {"files", Encode(Speak("flite-slt-f0x1.2", voice::testing::EvaluationSentences())), "a.wav"},
-       {"consent_audio", Encode(Speak("flite-slt-f0x1.2", {statement})), "c.wav"}});
+       {"consent_audio", consent.audio, "c.wav"},
+       {"challenge_id", consent.challenge_id}});
   ASSERT_TRUE(created);
   ASSERT_EQ(created->status, 202) << created->body;
   const std::string id = created->JsonBody()["voice_id"];

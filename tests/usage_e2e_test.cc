@@ -220,11 +220,16 @@ TEST_F(SharedLimitsE2e, ConcurrencyBoundsJobsInFlightAcrossProcesses) {
 Result<http::ClientResponse> UploadVoice(ApiClient& api, const std::string& name) {
   const std::string boundary = "usage-test-7d9f";
   std::string wav = "RIFF" + std::string(4, '\0') + "WAVE";  // the form is all that is read now
+  // A one-time consent challenge (absent where cloning is off: the upload is then a 503).
+  auto issued = api.Call("GET", "/v1/voice/consent-statement?name=Jane%20Doe");
+  const std::string challenge_id =
+      issued && issued->status == 200 ? issued->JsonBody().value("challenge_id", "") : "";
   std::string body;
   for (auto [field, value, file] : {std::tuple{"name", name, ""},
                                     {"speaker_name", std::string("Jane Doe"), ""},
                                     {"files", wav, "a.wav"},
-                                    {"consent_audio", wav, "consent.wav"}}) {
+                                    {"consent_audio", wav + name, "consent.wav"},
+                                    {"challenge_id", challenge_id, ""}}) {
     body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"";
     if (*file) body += std::string("; filename=\"") + file + "\"";
     body += "\r\n\r\n" + value + "\r\n";

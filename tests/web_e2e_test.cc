@@ -67,7 +67,14 @@ TEST_F(WebE2e, PlaygroundSpeaksClonesAndListsJobsInChromium) {
   ServerProcess server(data.path() / "data", {"--workers", "1", "--max-upload-bytes", "4000000"});
   ASSERT_TRUE(server.Start()) << server.output();
 
-  const std::string statement = *voice::ConsentStatement(kSpeakerName);
+  // The challenge is issued now, for the key the page will use: the fake microphone's file
+  // must exist before the browser starts (playground.mjs hands this answer to the page).
+  ApiClient api(server.port(), server.admin_key());
+  auto issued = api.Call("GET", "/v1/voice/consent-statement?name=Jane%20Doe");
+  ASSERT_TRUE(issued && issued->status == 200) << (issued ? issued->body : "");
+  const json issued_body = issued->JsonBody();
+  const std::string statement = issued_body.value("statement", "");
+  ASSERT_NE(statement.find("My code is "), std::string::npos) << issued->body;
   const audio::PcmBuffer consent = Padded(Speak(kTarget, {statement}));
   ASSERT_GT(consent.duration_s(), 3);
   // Six sentences (about 15 s of speech, above the 10 s minimum): fitting the conversion is
@@ -86,6 +93,7 @@ TEST_F(WebE2e, PlaygroundSpeaksClonesAndListsJobsInChromium) {
                        {"consent_wav", (artifacts_ / "consent.wav").string()},
                        {"consent_seconds", consent.duration_s()},
                        {"speaker", kSpeakerName},
+                       {"issued", issued_body},
                        {"timeout_ms", kBrowserTimeoutMs}};
   const fs::path script = fs::path(VOX_SOURCE_DIR) / "tests/web/playground.mjs";
   // The config goes through a file: no shell quoting of JSON. timeout(1) is a hard bound even

@@ -178,17 +178,37 @@ void ApiServer::CreateVoice(Request& request, Responder respond) {
 void ApiServer::ConsentStatement(Request& request, Responder respond) {
   auto name = request.Query("name");
   std::optional<std::string> speaker = name ? std::optional(std::string(*name)) : std::nullopt;
-  Authed(request, std::move(respond), [this, speaker](const Principal&) -> Response {
-    if (!speaker) return http::JsonError(400, "invalid_argument", "name is required", "name");
-    auto statement =
-        cloner_ ? cloner_->ConsentStatement(*speaker) : voice::ConsentStatement(*speaker);
-    if (!statement) {
-      Error e = statement.error();
-      if (e.field == "speaker_name") e.field = "name";  // this route's parameter
-      return FromError(e);
-    }
-    return http::Json(200, {{"statement", *statement}, {"speaker_name", *speaker}});
-  });
+  std::string request_id = request.request_id;
+  Authed(request, std::move(respond),
+         [this, speaker, request_id](const Principal& who) -> Response {
+           if (!speaker)
+             return http::JsonError(400, "invalid_argument", "name is required", "name");
+           auto as_route = [](Error e) {
+             if (e.field == "speaker_name") e.field = "name";  // this route's parameter
+             return FromError(e);
+           };
+           // Without a cloner no voice can be made: the statement alone, to read.
+           if (!cloner_) {
+             auto statement = voice::ConsentStatement(*speaker);
+             if (!statement) return as_route(statement.error());
+             return http::Json(200, {{"statement", *statement}, {"speaker_name", *speaker}});
+           }
+           json body = {{"speaker_name", *speaker}};
+           std::string challenge;
+           if (cloner_->config().require_consent && cloner_->config().require_challenge) {
+             // A new one-time challenge per request, bound to the caller.
+             auto issued = cloner_->IssueChallenge(*speaker, ActorOf(who, request_id));
+             if (!issued) return as_route(issued.error());
+             challenge = issued->challenge;
+             body["challenge_id"] = issued->id;
+             body["challenge"] = issued->challenge;
+             body["expires_at"] = Iso8601(issued->expires_at);
+           }
+           auto statement = cloner_->ConsentStatement(*speaker, challenge);
+           if (!statement) return as_route(statement.error());
+           body["statement"] = *statement;
+           return http::Json(200, body);
+         });
 }
 
 void ApiServer::AddProtectedVoice(Request& request, Responder respond) {

@@ -83,6 +83,8 @@ Result<cloning::CloneInput> ParseCloneForm(std::string_view body, std::string_vi
       VOX_RETURN_IF_ERROR(TakeText(part, seen, in.speaker_name));
     } else if (part.name == "description") {
       VOX_RETURN_IF_ERROR(TakeText(part, seen, in.description));
+    } else if (part.name == "challenge_id") {
+      VOX_RETURN_IF_ERROR(TakeText(part, seen, in.challenge_id));
     } else {
       return InvalidArgument("unknown field \"" + part.name + "\"", part.name);
     }

@@ -1,7 +1,8 @@
 // The multipart/form-data body of POST /v1/voice/create (and of the admin's
 // protected-voice upload) turned into cloning::CloneInput.
 //
-// Fields: name, speaker_name, description (text); labels (repeated, or one
+// Fields: name, speaker_name, description, challenge_id (text: the consent
+// challenge GET /v1/voice/consent-statement issued); labels (repeated, or one
 // part holding a JSON array or comma-separated list); files (one or more
 // audio parts, also accepted as "files[]"); consent_audio (one audio part).
 // Strict like the JSON API: an unknown or repeated text field is an error, so

@@ -20,7 +20,8 @@ TEST(CloneFormTest, ParsesEveryField) {
                            Part("description", "calm narration") + Part("labels", "a, b,,c ") +
                            Part("labels", R"(["d"])") + Part("files", "RIFF1", "one.wav") +
                            Part("files[]", "RIFF2", "two.wav") +
-                           Part("consent_audio", "OggS", "consent.ogg") + kEnd;
+                           Part("consent_audio", "OggS", "consent.ogg") +
+                           Part("challenge_id", "chl_abc") + kEnd;
   auto form = ParseCloneForm(body, kType);
   ASSERT_TRUE(form) << form.error().ToString();
   EXPECT_EQ(form->name, "My voice");
@@ -32,6 +33,7 @@ TEST(CloneFormTest, ParsesEveryField) {
   EXPECT_EQ(form->files[1].bytes, "RIFF2");
   ASSERT_TRUE(form->consent_audio);
   EXPECT_EQ(form->consent_audio->bytes, "OggS");
+  EXPECT_EQ(form->challenge_id, "chl_abc");
 }
 
 TEST(CloneFormTest, ErrorsNameTheField) {
@@ -49,6 +51,8 @@ TEST(CloneFormTest, ErrorsNameTheField) {
       {Part("name", "x") + files + Part("consent_audio", "a", "c.wav") +
            Part("consent_audio", "b", "d.wav") + kEnd,
        kType, "consent_audio"},
+      {Part("name", "x") + files + Part("challenge_id", "a") + Part("challenge_id", "b") + kEnd,
+       kType, "challenge_id"},
       {Part("name", "x") + files + Part("voice", "slt") + kEnd, kType, "voice"},
       {Part("name", "x") + files + Part("labels", "[1, 2]") + kEnd, kType, "labels"},
       {Part("name", "x") + files + Part("labels", "[unclosed") + kEnd, kType, "labels"},
@@ -62,16 +66,15 @@ TEST(CloneFormTest, ErrorsNameTheField) {
 }
 
 TEST(CloneFormTest, ProtectedVoiceForm) {
-  auto form = ParseProtectedVoiceForm(Part("name", "Someone Famous") +
-                                          Part("files", "A", "1.wav") + Part("files", "B", "2.wav") +
-                                          kEnd,
+  auto form = ParseProtectedVoiceForm(Part("name", "Someone Famous") + Part("files", "A", "1.wav") +
+                                          Part("files", "B", "2.wav") + kEnd,
                                       kType);
   ASSERT_TRUE(form) << form.error().ToString();
   EXPECT_EQ(form->name, "Someone Famous");
   EXPECT_EQ(form->files.size(), 2u);
-  auto extra = ParseProtectedVoiceForm(Part("name", "x") + Part("files", "A", "1.wav") +
-                                           Part("consent_audio", "C", "c.wav") + kEnd,
-                                       kType);
+  auto extra = ParseProtectedVoiceForm(
+      Part("name", "x") + Part("files", "A", "1.wav") + Part("consent_audio", "C", "c.wav") + kEnd,
+      kType);
   ASSERT_FALSE(extra);
   EXPECT_EQ(extra.error().field, "consent_audio");
 }

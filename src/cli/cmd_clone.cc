@@ -13,6 +13,7 @@
 #include "cli/platform.h"
 #include "cloning/clone_metadata.h"
 #include "common/clock.h"
+#include "common/utc_time.h"
 #include "engines/engine_registry.h"
 #include "store/store.h"
 #include "voice/consent.h"
@@ -31,6 +32,7 @@ struct CloneOptions {
   std::string name;
   std::string speaker_name;
   std::string consent;
+  std::string challenge_id;
   std::string description;
   std::vector<std::string> labels;
   std::string owner;
@@ -105,6 +107,7 @@ Status RunClone(CloneOptions& o) {
   input.speaker_name = o.speaker_name;
   input.description = o.description;
   input.labels = o.labels;
+  input.challenge_id = o.challenge_id;
   for (const auto& path : o.files) {
     VOX_ASSIGN_OR_RETURN(contents.emplace_back(),
                          ReadAudioFile(path, o.config.max_upload_bytes, "files"));
@@ -128,6 +131,39 @@ Status RunClone(CloneOptions& o) {
     std::cout << out.dump(2) << std::endl;
   } else {
     std::cout << voice.id << std::endl;
+  }
+  return {};
+}
+
+// Issues a one-time challenge in the data directory's store, as the API's
+// GET /v1/voice/consent-statement does, for the voice's future owner: the
+// statement (ending with the challenge) on stdout, the challenge's id for
+// `vox clone --challenge-id` on stderr (or all of it as JSON).
+Status RunConsentStatement(CloneOptions& o) {
+  VOX_ASSIGN_OR_RETURN(Offline off, OpenOffline(o.config));
+  const auto& cloner = *off.kit.cloner;
+  if (!cloner.config().require_consent || !cloner.config().require_challenge) {
+    VOX_ASSIGN_OR_RETURN(std::string text, cloner.ConsentStatement(o.speaker_name));
+    std::cout << (o.json_output ? json{{"statement", text}}.dump(2) : text) << std::endl;
+    return {};
+  }
+  VOX_ASSIGN_OR_RETURN(std::string owner, OwnerId(*off.store, o.owner));
+  VOX_ASSIGN_OR_RETURN(store::ConsentChallenge issued,
+                       cloner.IssueChallenge(o.speaker_name, {owner, std::nullopt, "", "cli"}));
+  VOX_ASSIGN_OR_RETURN(std::string text, cloner.ConsentStatement(o.speaker_name, issued.challenge));
+  if (o.json_output) {
+    std::cout << json{{"statement", text},
+                      {"speaker_name", o.speaker_name},
+                      {"challenge_id", issued.id},
+                      {"challenge", issued.challenge},
+                      {"expires_at", Iso8601(issued.expires_at)},
+                      {"owner", owner}}
+                     .dump(2)
+              << std::endl;
+  } else {
+    std::cout << text << std::endl;
+    std::cerr << "challenge id " << issued.id << " (vox clone --challenge-id), valid until "
+              << Iso8601(issued.expires_at) << std::endl;
   }
   return {};
 }
@@ -180,6 +216,8 @@ void AddCloneCommand(CLI::App& app) {
   c->add_option("--speaker-name", clone->speaker_name, "The speaker's full name")->required();
   c->add_option("--consent", clone->consent,
                 "Recording of the speaker reading the consent statement");
+  c->add_option("--challenge-id", clone->challenge_id,
+                "The id `vox consent-statement` printed with the statement that was read");
   c->add_option("--description", clone->description, "Free text");
   c->add_option("--label", clone->labels, "A label (repeatable)");
   c->add_option("--owner", clone->owner, "User id owning the voice (default: the local user)");
@@ -190,15 +228,17 @@ void AddCloneCommand(CLI::App& app) {
       ->required();
   c->callback([clone] { ExitOnError("clone", RunClone(*clone)); });
 
-  CLI::App* statement =
-      app.add_subcommand("consent-statement", "Print the consent statement a speaker must read.");
-  auto speaker = std::make_shared<std::string>();
-  statement->add_option("name", *speaker, "The speaker's full name")->required();
-  statement->callback([speaker] {
-    auto text = voice::ConsentStatement(*speaker);
-    if (!text) Fail("consent-statement", text.error());
-    std::cout << *text << std::endl;
-  });
+  auto statement = std::make_shared<CloneOptions>();
+  CLI::App* st = app.add_subcommand(
+      "consent-statement",
+      "Print the consent statement a speaker must read, ending with a one-time challenge "
+      "issued for the voice's owner (its id goes to stderr; `vox clone --challenge-id`).");
+  statement->config.AddOptions(*st);
+  st->add_option("name", statement->speaker_name, "The speaker's full name")->required();
+  st->add_option("--owner", statement->owner, "User id that will own the voice (default: local)");
+  st->add_flag("--json", statement->json_output,
+               "Print statement, challenge_id, challenge and expires_at as JSON");
+  st->callback([statement] { ExitOnError("consent-statement", RunConsentStatement(*statement)); });
 
   CLI::App* protect = app.add_subcommand("protected", "Manage voices that must never be cloned.");
   protect->require_subcommand(1);

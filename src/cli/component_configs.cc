@@ -71,6 +71,8 @@ Result<ComponentConfigs> MapSettings(const PlatformConfig& config) {
 
   c.cloner.require_consent = config.clone_require_consent;
   c.cloner.check_protected = config.clone_check_protected;
+  c.cloner.require_challenge = config.consent_challenge;
+  c.cloner.challenge_ttl_s = config.consent_challenge_ttl_s;
   c.cloner.max_concurrent = config.clone_concurrency;
   c.cloner.max_file_bytes = config.max_upload_bytes;
   VOX_RETURN_IF_ERROR(c.cloner.Validate());

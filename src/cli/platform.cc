@@ -187,6 +187,8 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
   auto cloning_kit = MakeCloningKit(*store, *blobs, *engines, config);
   if (!cloning_kit) spdlog::warn("voice cloning disabled: {}", cloning_kit.error().message);
   cloning::VoiceCloner* cloner = cloning_kit ? cloning_kit->cloner.get() : nullptr;
+  // Vox's own output (its watermark) is refused as consent or samples.
+  if (cloner) cloner->UseWatermarkDetector(watermarker.get());
   std::unique_ptr<worker::WorkerMetrics> worker_metrics;
   std::unique_ptr<worker::JobRunner> runner;
   std::unique_ptr<worker::WorkerPool> pool;

@@ -192,6 +192,15 @@ void PlatformConfig::AddOptions(CLI::App& cmd) {
                  "Require a verified consent recording for every cloned voice")
       ->envname("VOX_CLONE_REQUIRE_CONSENT")
       ->capture_default_str();
+  cmd.add_option("--consent-challenge", consent_challenge,
+                 "Require consent recordings to end with a one-time challenge from "
+                 "GET /v1/voice/consent-statement")
+      ->envname("VOX_CONSENT_CHALLENGE")
+      ->capture_default_str();
+  cmd.add_option("--consent-challenge-ttl-s", consent_challenge_ttl_s,
+                 "Seconds a consent challenge stays valid (60..86400)")
+      ->envname("VOX_CONSENT_CHALLENGE_TTL_S")
+      ->capture_default_str();
   cmd.add_option("--clone-check-protected", clone_check_protected,
                  "Refuse uploads that match a protected voice")
       ->envname("VOX_CLONE_CHECK_PROTECTED")
@@ -317,6 +326,8 @@ std::string PlatformConfig::ToString() const {
                         {"audit_verify_interval_s", audit_verify_interval_s},
                         {"clone_require_consent", clone_require_consent},
                         {"clone_check_protected", clone_check_protected},
+                        {"consent_challenge", consent_challenge},
+                        {"consent_challenge_ttl_s", consent_challenge_ttl_s},
                         {"wyoming_listen", wyoming_listen},
                         {"metrics_listen", metrics_listen}}
       .dump();

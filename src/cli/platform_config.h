@@ -67,6 +67,8 @@ struct PlatformConfig {
   // Voice cloning.
   bool clone_require_consent = true;    // VOX_CLONE_REQUIRE_CONSENT
   bool clone_check_protected = true;    // VOX_CLONE_CHECK_PROTECTED
+  bool consent_challenge = true;        // VOX_CONSENT_CHALLENGE: a one-time challenge in consent
+  int consent_challenge_ttl_s = 600;    // VOX_CONSENT_CHALLENGE_TTL_S: how long one is valid
   int clone_concurrency = 2;            // VOX_CLONE_CONCURRENCY: creations at once per process
   int clone_user_concurrency = 1;       // VOX_CLONE_USER_CONCURRENCY: per user, all workers
   int clone_max_pending = 10;           // VOX_CLONE_MAX_PENDING: per user, waiting or running

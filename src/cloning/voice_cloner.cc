@@ -7,6 +7,7 @@
 #include "audio/encode.h"
 #include "cloning/clone_metadata.h"
 #include "cloning/voice_resolver.h"
+#include "common/crypto.h"
 #include "common/uuid.h"
 #include "text/utf8.h"
 #include "voice/voice_profile.h"
@@ -118,8 +119,77 @@ VoiceCloner::VoiceCloner(store::Store& store, blob::BlobStore& blobs,
       config_(std::move(config)),
       clock_(clock) {}
 
-Result<std::string> VoiceCloner::ConsentStatement(std::string_view speaker_name) const {
-  return voice::ConsentStatement(speaker_name, config_.platform_name);
+Result<std::string> VoiceCloner::ConsentStatement(std::string_view speaker_name,
+                                                  std::string_view challenge) const {
+  return voice::ConsentStatement(speaker_name, config_.platform_name, challenge);
+}
+
+Result<store::ConsentChallenge> VoiceCloner::IssueChallenge(std::string_view speaker_name,
+                                                            const Actor& actor) const {
+  VOX_RETURN_IF_ERROR(ConsentStatement(speaker_name));  // the name is valid
+  store::ConsentChallenge c;
+  c.user_id = actor.user_id;
+  c.key_id = actor.key_id;
+  c.speaker_name = std::string(speaker_name);
+  c.challenge = voice::NewConsentChallenge();
+  c.created_at = clock_.NowMs();
+  c.expires_at = c.created_at + int64_t{config_.challenge_ttl_s} * 1000;
+  return store_.CreateConsentChallenge(std::move(c));
+}
+
+Status VoiceCloner::UseChallenge(CloneInput& input, const Actor& actor,
+                                 const std::string& voice_id) const {
+  if (!config_.require_consent || !config_.require_challenge || !input.consent_audio) return {};
+  auto issued = store_.GetConsentChallenge(input.challenge_id, actor.user_id);
+  if (!issued && issued.error().code == ErrorCode::kNotFound) {
+    return NotFound("no consent challenge '" + input.challenge_id +
+                        "' was issued to you: get one with GET /v1/voice/consent-statement",
+                    "challenge_id");
+  }
+  if (!issued) return std::unexpected(issued.error());
+  // The statement read names the speaker the challenge was issued for.
+  if (*ConsentStatement(issued->speaker_name) != ConsentStatement(input.speaker_name)) {
+    return InvalidArgument("consent challenge '" + issued->id + "' was issued for speaker '" +
+                               issued->speaker_name + "', not for this speaker_name",
+                           "speaker_name");
+  }
+  store::ConsentUse use{input.challenge_id, actor.user_id, voice_id,
+                        Sha256Hex(input.consent_audio->bytes), clock_.NowMs()};
+  auto used = store_.UseConsent(use);
+  if (!used) {
+    Error e = used.error();
+    if (e.code == ErrorCode::kAlreadyExists) {
+      e.field = "consent_audio";
+    } else if (e.code == ErrorCode::kNotFound || e.code == ErrorCode::kFailedPrecondition) {
+      e.field = "challenge_id";
+    }
+    return std::unexpected(e);
+  }
+  input.challenge = used->challenge;
+  return {};
+}
+
+Status VoiceCloner::CheckNotVoxOutput(const std::vector<audio::PcmBuffer>& decoded,
+                                      std::string_view field, const CloneInput& input,
+                                      const Actor& actor) {
+  if (!watermark_) return {};
+  for (std::size_t i = 0; i < decoded.size(); ++i) {
+    VOX_ASSIGN_OR_RETURN(const watermark::Detection found, watermark_->Detect(decoded[i]));
+    if (!found.watermarked) continue;
+    Audit(actor, "voice.create.refused_watermark", "",
+          {{"field", field},
+           {"file", i},
+           {"name", input.name},
+           {"sync_z", found.sync_z},
+           {"confidence", found.confidence}});
+    return MakeError(
+        ErrorCode::kUnprocessable,
+        std::string(field == "consent_audio" ? "the consent recording" : "an uploaded sample") +
+            " carries this platform's watermark: it is audio Vox synthesized, not "
+            "a recording of the speaker",
+        std::string(field));
+  }
+  return {};
 }
 
 void VoiceCloner::Audit(const Actor& actor, std::string action, const std::string& target_id,
@@ -225,23 +295,43 @@ Status VoiceCloner::CheckInput(const CloneInput& input) const {
           "consent statement (GET /v1/voice/consent-statement)",
           "consent_audio");
     }
+    if (config_.require_challenge && input.challenge_id.empty()) {
+      return InvalidArgument(
+          "challenge_id is required: the id GET /v1/voice/consent-statement returned with the "
+          "statement (and its challenge) that the consent recording reads",
+          "challenge_id");
+    }
   } else if (!input.speaker_name.empty()) {
     VOX_RETURN_IF_ERROR(ConsentStatement(input.speaker_name));  // still validate the name
   }
   return {};
 }
 
-Result<store::Voice> VoiceCloner::Create(const CloneInput& input, const Actor& actor) {
-  VOX_RETURN_IF_ERROR(CheckInput(input));
+Result<store::Voice> VoiceCloner::Create(const CloneInput& in, const Actor& actor) {
+  VOX_RETURN_IF_ERROR(CheckInput(in));
   Slot slot(running_, config_.max_concurrent);
   if (!slot.acquired()) {
     return MakeError(ErrorCode::kResourceExhausted,
                      "voice creation is at capacity; retry in a few seconds");
   }
-  VOX_ASSIGN_OR_RETURN(store::Voice built, Build(NewUuid(), input, actor, nullptr));
-  auto created = store_.CreateVoice(built);
+  // The challenge is spent when the creation starts, and stays spent once the consent was
+  // judged: refused, or the speaker found protected. Any other failure (samples that cannot
+  // be cloned, an error) leaves it for another try.
+  CloneInput input = in;
+  const std::string id = NewUuid();
+  VOX_RETURN_IF_ERROR(UseChallenge(input, actor, id));
+  auto built = Build(id, input, actor, nullptr);
+  if (!built) {
+    const Error& e = built.error();
+    const bool judged = e.code == ErrorCode::kPermissionDenied ||
+                        (e.code == ErrorCode::kUnprocessable && e.field == "consent_audio");
+    if (!judged) ReleaseConsent(id);
+  }
+  if (!built) return std::unexpected(built.error());
+  auto created = store_.CreateVoice(*built);
   if (!created) {
-    RemoveBlobs(built.id);
+    RemoveBlobs(built->id);
+    ReleaseConsent(id);
     return created;
   }
   return created;
@@ -271,6 +361,12 @@ Result<store::Voice> VoiceCloner::Complete(const std::string& voice_id, const Cl
   return ready;
 }
 
+void VoiceCloner::ReleaseConsent(const std::string& voice_id) {
+  if (auto s = store_.ReleaseConsent(voice_id); !s) {
+    spdlog::error("voice {}: consent challenge not released: {}", voice_id, s.error().message);
+  }
+}
+
 void VoiceCloner::RemoveBlobs(const std::string& voice_id) {
   for (const std::string& key : {SampleKey(voice_id), ConsentKey(voice_id)}) {
     if (auto s = blobs_.Delete(key); !s) {
@@ -285,12 +381,16 @@ Result<store::Voice> VoiceCloner::Build(const std::string& id, const CloneInput&
   const auto started = std::chrono::steady_clock::now();
   std::string statement;  // CheckInput validated the speaker's name
   if (config_.require_consent) {
-    VOX_ASSIGN_OR_RETURN(statement, ConsentStatement(input.speaker_name));
+    if (config_.require_challenge && input.challenge.empty()) {
+      return Internal("the creation's consent challenge was not used (UseChallenge)");
+    }
+    VOX_ASSIGN_OR_RETURN(statement, ConsentStatement(input.speaker_name, input.challenge));
   }
 
   // 2. Decode and preprocess the samples.
   VOX_RETURN_IF_ERROR(announce(CreationStep::kDecoding));
   VOX_ASSIGN_OR_RETURN(auto decoded, DecodeUploads(input.files, "files", Limits("files")));
+  VOX_RETURN_IF_ERROR(CheckNotVoxOutput(decoded, "files", input, actor));
   auto sample = voice::PreprocessVoiceSample(decoded, config_.preprocess);
   if (!sample) return std::unexpected(AudioError(sample.error(), "files", "files"));
   decoded.clear();
@@ -311,6 +411,7 @@ Result<store::Voice> VoiceCloner::Build(const std::string& id, const CloneInput&
     VOX_ASSIGN_OR_RETURN(
         auto consent_decoded,
         DecodeUploads({&*input.consent_audio, 1}, "consent_audio", Limits("consent_audio")));
+    VOX_RETURN_IF_ERROR(CheckNotVoxOutput(consent_decoded, "consent_audio", input, actor));
     auto consent =
         voice::PreprocessVoiceSample(consent_decoded, voice::PreprocessOptions::ForConsent());
     if (!consent) {
@@ -329,6 +430,8 @@ Result<store::Voice> VoiceCloner::Build(const std::string& id, const CloneInput&
                              voice::SecondSpeakerModel{source_encoder_, *source_embedding}));
     consent_record.update(
         {{"statement", statement},
+         {"challenge_id", input.challenge_id},
+         {"challenge_missed", check.challenge_missed ? json(*check.challenge_missed) : json()},
          {"transcript", check.transcript},
          {"wer", check.wer},
          {"similarity", check.similarity ? json(*check.similarity) : json()},
@@ -447,6 +550,9 @@ Status ClonerConfig::Validate() const {
     return InvalidArgument("must be 1..64", "VOX_CLONE_CONCURRENCY");
   }
   if (max_file_bytes < 1024) return InvalidArgument("must be >= 1024", "VOX_MAX_UPLOAD_BYTES");
+  if (challenge_ttl_s < 60 || challenge_ttl_s > 86400) {
+    return InvalidArgument("must be 60..86400", "VOX_CONSENT_CHALLENGE_TTL_S");
+  }
   return {};
 }
 

@@ -12,15 +12,24 @@
 //   3. speaker embedding; protected-voice check, normalised for pitch and
 //      formant shifts (kPermissionDenied, audited);
 //   4. consent: decode (its own budget: the consent preprocessing's one
-//      minute), preprocess, VerifyConsent against the statement for
-//      speaker_name, by both the encoder's and source/1's similarity to the
-//      samples (kUnprocessable "consent_audio", audited with the scores);
+//      minute), refuse Vox's own output (the watermark detector, when one is
+//      set: kUnprocessable "consent_audio", audited), preprocess,
+//      VerifyConsent against the statement for speaker_name ending with the
+//      one-time challenge, by both the encoder's and source/1's similarity to
+//      the samples (kUnprocessable "consent_audio", audited with the scores);
 //   5. voice profile and conversion fit (seconds of CPU, with the ASR guard);
 //      the clone synthesized at pitch 0.5 and 2.0 passes the protected check;
 //   6. blobs (processed sample, consent recording), then the voice row, ready.
 // A failure after step 6 began deletes the blobs written, so a refusal or an
 // error never leaves an orphan blob. Nothing of a refused person's voice is
 // kept but the audit event.
+//
+// The challenge: IssueChallenge stores one for a caller and a speaker's name
+// (GET /v1/voice/consent-statement, `vox clone consent-statement`); UseChallenge
+// spends it and records the consent recording's SHA-256, atomically in the
+// store, when a creation is accepted (cloning/voice_creation.h; Create for the
+// CLI). So a challenge makes one voice, a recording is used once across users
+// and processes, and another user's challenge is not found.
 //
 // Two entry points run steps 1-6: Create (`vox clone`: synchronous, inserts
 // the row at the end) and Complete (the worker's voice creation job: the API
@@ -52,12 +61,17 @@
 #include "voice/protected_voices.h"
 #include "voice/source_speaker_encoder.h"
 #include "voice/speaker_encoder.h"
+#include "watermark/watermarker.h"
 
 namespace vox::cloning {
 
 struct ClonerConfig {
   bool require_consent = true;  // VOX_CLONE_REQUIRE_CONSENT; off only for trusted offline use
   bool check_protected = true;  // VOX_CLONE_CHECK_PROTECTED
+  // With consent: the recording must end with a one-time challenge (VOX_CONSENT_CHALLENGE;
+  // off only for trusted offline use), issued for this long (VOX_CONSENT_CHALLENGE_TTL_S).
+  bool require_challenge = true;
+  int challenge_ttl_s = 600;
   double protected_threshold = voice::kProtectedVoiceThreshold;
   std::string platform_name = "Vox";  // named in the consent statement
   int max_concurrent = 2;             // VOX_CLONE_CONCURRENCY: creations at once per process
@@ -86,6 +100,10 @@ struct CloneInput {
   std::vector<std::string> labels;
   std::vector<UploadedAudio> files;
   std::optional<UploadedAudio> consent_audio;
+  // The one-time challenge: its id as the client sent it (required with consent when
+  // config.require_challenge), and its words, filled by UseChallenge from the store.
+  std::string challenge_id;
+  std::string challenge;
 };
 
 // The steps of a creation, announced as each begins: the worker shows them as
@@ -101,8 +119,30 @@ class VoiceCloner {
               asr::Transcriber* transcriber, voice::SpeakerEncoder& encoder, ClonerConfig config,
               const Clock& clock = Clock::System());
 
-  // The statement `speaker_name` must read (field "speaker_name" when invalid).
-  Result<std::string> ConsentStatement(std::string_view speaker_name) const;
+  // The statement `speaker_name` must read, ending with `challenge` when given
+  // (field "speaker_name" when invalid).
+  Result<std::string> ConsentStatement(std::string_view speaker_name,
+                                       std::string_view challenge = {}) const;
+
+  // A new challenge for `actor.user_id` and `speaker_name`, stored to expire in
+  // config.challenge_ttl_s (field "speaker_name" for an invalid name).
+  Result<store::ConsentChallenge> IssueChallenge(std::string_view speaker_name,
+                                                 const Actor& actor) const;
+
+  // Spends input.challenge_id on `voice_id` and records the consent
+  // recording's SHA-256 (of its bytes as uploaded), atomically; fills
+  // input.challenge with its words. Errors, nothing spent: kNotFound
+  // ("challenge_id") for an unknown challenge or another user's;
+  // kFailedPrecondition ("challenge_id") when it expired or was used;
+  // kInvalidArgument ("speaker_name") when it was issued for another name;
+  // kAlreadyExists ("consent_audio") when the recording was used before. A
+  // no-op without consent or challenges. The caller calls
+  // store.ReleaseConsent(voice_id) if it then cannot accept the creation.
+  Status UseChallenge(CloneInput& input, const Actor& actor, const std::string& voice_id) const;
+
+  // Refuse recordings that carry Vox's watermark (its own output) as consent
+  // or samples. Set once, before use; null (the default) checks nothing.
+  void UseWatermarkDetector(const watermark::Watermarker* detector) { watermark_ = detector; }
 
   // Step 1: kInvalidArgument naming the field that is missing or malformed;
   // kUnavailable when consent is required and no recognizer was loaded.
@@ -154,12 +194,17 @@ class VoiceCloner {
   Status CheckProtected(const audio::PcmBuffer& samples, const Actor& actor);
   // The fitted clone at the request pitch range's ends (voice/clone_protected_check.h).
   Status CheckCloneOutput(const engines::VoiceConversion& conversion, const Actor& actor);
+  // kUnprocessable (`field`) when a recording carries Vox's watermark; audited.
+  Status CheckNotVoxOutput(const std::vector<audio::PcmBuffer>& decoded, std::string_view field,
+                           const CloneInput& input, const Actor& actor);
   // Steps 2-6 up to the row: the voice as it will be stored (ready), its blobs
   // written. On error nothing of it remains in the blob store.
   Result<store::Voice> Build(const std::string& voice_id, const CloneInput& input,
                              const Actor& actor, const StepCallback& step);
   // Removes a built voice's blobs when its row could not be written.
   void RemoveBlobs(const std::string& voice_id);
+  // Undoes UseChallenge when a creation did not run (logged when it fails).
+  void ReleaseConsent(const std::string& voice_id);
   void Audit(const Actor& actor, std::string action, const std::string& target_id,
              nlohmann::json detail);
 
@@ -172,6 +217,7 @@ class VoiceCloner {
   voice::SourceSpeakerEncoder source_encoder_;
   const ClonerConfig config_;
   const Clock& clock_;
+  const watermark::Watermarker* watermark_ = nullptr;
   std::atomic<int> running_{0};
 };
 

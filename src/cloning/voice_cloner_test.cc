@@ -10,11 +10,14 @@
 
 #include <filesystem>
 
+#include "audio/decode.h"
 #include "audio/encode.h"
 #include "audio/testing/test_bombs.h"
 #include "cloning/clone_metadata.h"
 #include "cloning/voice_creation.h"
 #include "cloning/voice_resolver.h"
+#include "common/clock.h"
+#include "common/uuid.h"
 #include "engines/flite_engine.h"
 #include "engines/synthesizer.h"
 #include "voice/stats_speaker_encoder.h"
@@ -30,6 +33,14 @@ using nlohmann::json;
 const char* kTarget = "flite-slt-f0x1.2";  // slt's spectrum with a 20% higher pitch
 const char* kOtherSpeaker = "flite-rms";
 const char* kSpeakerName = "Jane Doe";
+// Fixed challenges, so the consent readings are synthesized once and cached; each test has
+// its own database, so a reading is new to each.
+const std::vector<std::string> kChallenges = {"seven two nine four one six",
+                                              "three eight zero five two nine"};
+
+std::string Statement(const std::string& challenge) {
+  return *voice::ConsentStatement(kSpeakerName, "Vox", challenge);
+}
 
 audio::PcmBuffer Speak(const std::string& speaker_id, const std::vector<std::string>& sentences) {
   auto pcm = voice::testing::SynthesizeAll(voice::testing::SpeakerById(speaker_id), sentences,
@@ -55,7 +66,8 @@ class VoiceClonerTest : public ::testing::Test {
     flite_ = std::move(*flite).release();
     // Ten Harvard sentences: ~20 s of speech, over the 10 s minimum.
     samples_ = new std::string(Wav(Speak(kTarget, voice::testing::EvaluationSentences())));
-    consent_ = new std::string(Wav(Speak(kTarget, {*voice::ConsentStatement(kSpeakerName)})));
+    consent_ = new std::string(Wav(Speak(kTarget, {Statement(kChallenges[0])})));
+    consent2_ = new std::string(Wav(Speak(kTarget, {Statement(kChallenges[1])})));
   }
 
   void SetUp() override {
@@ -81,13 +93,30 @@ class VoiceClonerTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  CloneInput Input(std::string_view samples, std::optional<std::string_view> consent) const {
+  // A challenge issued to `actor` (alice by default) now, for kSpeakerName.
+  std::string Challenge(const std::string& words, const Actor* actor = nullptr,
+                        int64_t ttl_ms = 600'000) {
+    store::ConsentChallenge c;
+    c.user_id = (actor ? *actor : actor_).user_id;
+    c.speaker_name = kSpeakerName;
+    c.challenge = words;
+    c.created_at = NowMs() - 1000;
+    c.expires_at = c.created_at + ttl_ms;
+    auto created = store_->CreateConsentChallenge(c);
+    EXPECT_TRUE(created) << created.error().ToString();
+    return created ? created->id : std::string();
+  }
+
+  // An upload with a fresh challenge of `words` (the words consent_ reads by default).
+  CloneInput Input(std::string_view samples, std::optional<std::string_view> consent,
+                   const std::string& words = kChallenges[0]) {
     CloneInput in;
     in.name = "my voice";
     in.speaker_name = kSpeakerName;
     in.labels = {"test"};
     in.files = {{"sample.wav", samples}};
     if (consent) in.consent_audio = UploadedAudio{"consent.wav", *consent};
+    in.challenge_id = Challenge(words);
     return in;
   }
 
@@ -112,7 +141,8 @@ class VoiceClonerTest : public ::testing::Test {
   static inline asr::Transcriber* transcriber_ = nullptr;
   static inline engines::FliteEngine* flite_ = nullptr;
   static inline std::string* samples_ = nullptr;
-  static inline std::string* consent_ = nullptr;
+  static inline std::string* consent_ = nullptr;   // reads kChallenges[0]
+  static inline std::string* consent2_ = nullptr;  // reads kChallenges[1]
   voice::StatsSpeakerEncoder encoder_;
   fs::path dir_;
   std::unique_ptr<store::Store> store_;
@@ -130,7 +160,8 @@ TEST_F(VoiceClonerTest, CreatesAReadyVoiceThatSynthesizesAndDeletesCleanly) {
 
   const json metadata = json::parse(voice->metadata);
   EXPECT_EQ(metadata["speaker_name"], kSpeakerName);
-  EXPECT_EQ(metadata["consent"]["statement"], *voice::ConsentStatement(kSpeakerName));
+  EXPECT_EQ(metadata["consent"]["statement"], Statement(kChallenges[0]));
+  EXPECT_LE(metadata["consent"]["challenge_missed"].get<int>(), 1);
   EXPECT_LT(metadata["consent"]["wer"].get<double>(), 0.5);
   EXPECT_GT(metadata["consent"]["similarity"].get<double>(), 0.88);
   // The second opinion, which the conversion does not optimise (voice/source_speaker_encoder.h).
@@ -218,7 +249,7 @@ TEST_F(VoiceClonerTest, CreatesAReadyVoiceThatSynthesizesAndDeletesCleanly) {
 }
 
 TEST_F(VoiceClonerTest, ConsentInAnotherVoiceIsRefusedAndAudited) {
-  const std::string other = Wav(Speak(kOtherSpeaker, {*voice::ConsentStatement(kSpeakerName)}));
+  const std::string other = Wav(Speak(kOtherSpeaker, {Statement(kChallenges[0])}));
   auto voice = cloner_->Create(Input(*samples_, other), actor_);
   ASSERT_FALSE(voice);
   EXPECT_EQ(voice.error().code, ErrorCode::kUnprocessable);
@@ -441,8 +472,8 @@ TEST_F(VoiceClonerTest, TheSweepSettlesCreationsWhoseJobEndedWithoutAWorker) {
   auto accepted =
       AcceptVoiceCreation(*store_, *blobs_, *cloner_, Input(*samples_, *consent_), actor_, 3);
   ASSERT_TRUE(accepted) << accepted.error().ToString();
-  auto waiting =
-      AcceptVoiceCreation(*store_, *blobs_, *cloner_, Input(*samples_, *consent_), actor_, 3);
+  auto waiting = AcceptVoiceCreation(*store_, *blobs_, *cloner_,
+                                     Input(*samples_, *consent2_, kChallenges[1]), actor_, 3);
   ASSERT_TRUE(waiting);
   // The queue failed the first job after its workers kept dying.
   store::JobTransition failed;
@@ -487,6 +518,148 @@ TEST_F(VoiceClonerTest, TheSweepDeletesRecordingsLeftBehindByAVoiceThatEnded) {
   EXPECT_EQ(blobs_->List("uploads/not-yet-a-row/")->size(), 1u);
   EXPECT_EQ(store_->GetVoice(accepted->voice.id)->status, store::VoiceStatus::kRejected);
   EXPECT_EQ(SweepVoiceCreations(*store_, *blobs_, 100).value_or(-1), 0);
+}
+
+// --- the one-time challenge, replays and Vox's own output -------------------------
+
+// An acceptance refused: the error's code and field, and nothing of it left (no row, no
+// staged recording, no job).
+void ExpectRefusedAtAcceptance(const Result<AcceptedCreation>& r, ErrorCode code,
+                               const std::string& field, const std::string& says) {
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, code) << r.error().ToString();
+  EXPECT_EQ(r.error().field, field) << r.error().ToString();
+  EXPECT_NE(r.error().message.find(says), std::string::npos) << r.error().message;
+}
+
+TEST_F(VoiceClonerTest, AChallengeIsSpentOnceAndBoundToItsUser) {
+  CloneInput first = Input(*samples_, *consent_);
+  auto accepted = AcceptVoiceCreation(*store_, *blobs_, *cloner_, first, actor_, 3);
+  ASSERT_TRUE(accepted) << accepted.error().ToString();
+  auto params = CreationParams::FromJson(accepted->job.params);
+  ASSERT_TRUE(params) << params.error().ToString();
+  EXPECT_EQ(params->challenge_id, first.challenge_id);  // the worker checks these words
+  EXPECT_EQ(params->challenge, kChallenges[0]);
+  const auto staged = blobs_->List("uploads/")->size();
+
+  // The same challenge again, with another (genuine) reading: refused, nothing added.
+  CloneInput again = Input(*samples_, *consent2_, kChallenges[1]);
+  again.challenge_id = first.challenge_id;
+  ExpectRefusedAtAcceptance(AcceptVoiceCreation(*store_, *blobs_, *cloner_, again, actor_, 3),
+                            ErrorCode::kFailedPrecondition, "challenge_id", "already used");
+
+  // Another user's challenge is not found for bob.
+  store::User bob_user;
+  bob_user.name = "bob";
+  auto bob_row = store_->CreateUser(bob_user);
+  ASSERT_TRUE(bob_row);
+  const Actor bob{bob_row->id, std::nullopt, "req-2", "api"};
+  CloneInput foreign = Input(*samples_, *consent2_, kChallenges[1]);  // alice's challenge
+  ExpectRefusedAtAcceptance(AcceptVoiceCreation(*store_, *blobs_, *cloner_, foreign, bob, 3),
+                            ErrorCode::kNotFound, "challenge_id", "was issued to you");
+
+  // Expired.
+  CloneInput expired = Input(*samples_, *consent2_, kChallenges[1]);
+  expired.challenge_id = Challenge(kChallenges[1], nullptr, /*ttl_ms=*/500);
+  ExpectRefusedAtAcceptance(AcceptVoiceCreation(*store_, *blobs_, *cloner_, expired, actor_, 3),
+                            ErrorCode::kFailedPrecondition, "challenge_id", "expired");
+
+  // Issued for another speaker's name.
+  CloneInput renamed = Input(*samples_, *consent2_, kChallenges[1]);
+  renamed.speaker_name = "John Roe";
+  ExpectRefusedAtAcceptance(AcceptVoiceCreation(*store_, *blobs_, *cloner_, renamed, actor_, 3),
+                            ErrorCode::kInvalidArgument, "speaker_name", "issued for speaker");
+
+  // Without a challenge id.
+  CloneInput none = Input(*samples_, *consent2_, kChallenges[1]);
+  none.challenge_id.clear();
+  ExpectRefusedAtAcceptance(AcceptVoiceCreation(*store_, *blobs_, *cloner_, none, actor_, 3),
+                            ErrorCode::kInvalidArgument, "challenge_id",
+                            "challenge_id is required");
+
+  EXPECT_EQ(store_->ListVoices(actor_.user_id, false)->size(), 1u);
+  EXPECT_TRUE(store_->ListVoices(bob.user_id, false)->empty());
+  EXPECT_EQ(blobs_->List("uploads/")->size(), staged);
+}
+
+TEST_F(VoiceClonerTest, AReplayedRecordingIsRefusedAcrossUsers) {
+  ASSERT_TRUE(
+      AcceptVoiceCreation(*store_, *blobs_, *cloner_, Input(*samples_, *consent_), actor_, 3));
+  const auto staged = blobs_->List("uploads/")->size();
+  // The same bytes with a fresh challenge, by alice and by bob: refused, and the fresh
+  // challenges stay unspent.
+  store::User bob_user;
+  bob_user.name = "bob";
+  const Actor bob{store_->CreateUser(bob_user)->id, std::nullopt, "req-2", "api"};
+  for (const Actor& who : {actor_, bob}) {
+    CloneInput replay = Input(*samples_, *consent_);
+    replay.challenge_id = Challenge(kChallenges[0], &who);
+    ExpectRefusedAtAcceptance(AcceptVoiceCreation(*store_, *blobs_, *cloner_, replay, who, 3),
+                              ErrorCode::kAlreadyExists, "consent_audio", "already used");
+    EXPECT_FALSE(store_->GetConsentChallenge(replay.challenge_id, who.user_id)->used_at);
+  }
+  EXPECT_EQ(store_->ListVoices(actor_.user_id, false)->size(), 1u);
+  EXPECT_TRUE(store_->ListVoices(bob.user_id, false)->empty());
+  EXPECT_EQ(blobs_->List("uploads/")->size(), staged);
+}
+
+TEST_F(VoiceClonerTest, ARecordingWithoutItsChallengeIsRefused) {
+  // consent_ reads kChallenges[0]; the challenge issued is kChallenges[1].
+  CloneInput stale = Input(*samples_, *consent_, kChallenges[1]);
+  auto voice = cloner_->Create(stale, actor_);
+  ASSERT_FALSE(voice);
+  EXPECT_EQ(voice.error().code, ErrorCode::kUnprocessable);
+  EXPECT_EQ(voice.error().field, "consent_audio");
+  EXPECT_NE(voice.error().message.find("challenge was not heard"), std::string::npos)
+      << voice.error().message;
+  ExpectNothingCreated();
+  // The consent was judged: its challenge stays spent.
+  EXPECT_TRUE(store_->GetConsentChallenge(stale.challenge_id, actor_.user_id)->used_at);
+}
+
+TEST_F(VoiceClonerTest, VoxOutputIsRefusedAsConsentAndAsSamples) {
+  auto marker = watermark::Watermarker::Create({});
+  ASSERT_TRUE(marker) << marker.error().ToString();
+  cloner_->UseWatermarkDetector(marker->get());
+  // Consent: the genuine reading (kChallenges[1]), as a job of Vox's would have produced it.
+  const audio::PcmBuffer reading = Speak(kTarget, {Statement(kChallenges[1])});
+  const audio::PcmBuffer marked = (*marker)->MarkAll(NewUuid(), reading);
+  auto plain = (*marker)->Detect(reading);
+  auto found = (*marker)->Detect(marked);
+  ASSERT_TRUE(plain && found);
+  std::printf("consent reading %.1f s: watermark sync z %.2f marked, %.2f unmarked\n",
+              reading.duration_s(), found->sync_z, plain->sync_z);
+  EXPECT_TRUE(found->watermarked);
+  EXPECT_FALSE(plain->watermarked);
+  // Shorter consent recordings: the mark needs a few seconds (a cycle is 2.56 s).
+  for (const double seconds : {4.0, 6.0, 8.0}) {
+    audio::PcmBuffer head = marked;
+    head.samples.resize(static_cast<size_t>(seconds * head.sample_rate) * head.channels);
+    auto short_found = (*marker)->Detect(head);
+    ASSERT_TRUE(short_found);
+    std::printf("  first %.0f s: sync z %.2f, %s\n", seconds, short_found->sync_z,
+                short_found->watermarked ? "marked" : "not found");
+    if (seconds >= 6.0) EXPECT_TRUE(short_found->watermarked) << seconds << " s";
+  }
+
+  const std::string marked_wav = Wav(marked);
+  auto voice = cloner_->Create(Input(*samples_, marked_wav, kChallenges[1]), actor_);
+  ASSERT_FALSE(voice);
+  EXPECT_EQ(voice.error().code, ErrorCode::kUnprocessable);
+  EXPECT_EQ(voice.error().field, "consent_audio");
+  EXPECT_NE(voice.error().message.find("watermark"), std::string::npos) << voice.error().message;
+  ExpectNothingCreated();
+  ASSERT_EQ(Audit("voice.create.refused_watermark").size(), 1u);
+
+  // Samples: Vox's output of the target's sentences.
+  auto decoded = audio::Decode(*samples_);
+  ASSERT_TRUE(decoded) << decoded.error().ToString();
+  const std::string marked_samples = Wav((*marker)->MarkAll(NewUuid(), *decoded));
+  voice = cloner_->Create(Input(marked_samples, *consent2_, kChallenges[1]), actor_);
+  ASSERT_FALSE(voice);
+  EXPECT_EQ(voice.error().field, "files");
+  EXPECT_NE(voice.error().message.find("watermark"), std::string::npos) << voice.error().message;
+  ExpectNothingCreated();
 }
 
 }  // namespace

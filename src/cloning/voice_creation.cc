@@ -46,6 +46,7 @@ std::string CreationParams::ToJson() const {
               {"via", actor.via}}}};
   for (const auto& f : files) j["files"].push_back(StagedJson(f));
   if (consent_audio) j["consent_audio"] = StagedJson(*consent_audio);
+  if (!challenge_id.empty()) j["consent_challenge"] = {{"id", challenge_id}, {"words", challenge}};
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -60,6 +61,10 @@ Result<CreationParams> CreationParams::FromJson(const std::string& text) {
     p.labels = j.at("labels").get<std::vector<std::string>>();
     for (const auto& f : j.at("files")) p.files.push_back(StagedFromJson(f));
     if (j.contains("consent_audio")) p.consent_audio = StagedFromJson(j["consent_audio"]);
+    if (j.contains("consent_challenge")) {  // absent in jobs accepted before challenges
+      p.challenge_id = j["consent_challenge"].at("id").get<std::string>();
+      p.challenge = j["consent_challenge"].at("words").get<std::string>();
+    }
     const json& a = j.at("actor");
     p.actor.user_id = a.at("user_id").get<std::string>();
     if (!a.at("key_id").is_null()) p.actor.key_id = a["key_id"].get<std::string>();
@@ -72,12 +77,19 @@ Result<CreationParams> CreationParams::FromJson(const std::string& text) {
 }
 
 Result<AcceptedCreation> AcceptVoiceCreation(store::Store& store, blob::BlobStore& blobs,
-                                             const VoiceCloner& cloner, const CloneInput& input,
+                                             const VoiceCloner& cloner, const CloneInput& upload,
                                              const Actor& actor, int max_attempts) {
-  VOX_RETURN_IF_ERROR(cloner.CheckInput(input));
+  VOX_RETURN_IF_ERROR(cloner.CheckInput(upload));
   const std::string voice_id = NewUuid();
   const int64_t now = NowMs();
+  // The challenge is spent and the recording's hash recorded first: a reused challenge or a
+  // replayed recording is refused before anything is written. Released again below if the
+  // upload is not accepted after all.
+  CloneInput input = upload;
+  VOX_RETURN_IF_ERROR(cloner.UseChallenge(input, actor, voice_id));
   CreationParams params;
+  params.challenge_id = input.challenge_id;
+  params.challenge = input.challenge;
   params.name = input.name;
   params.speaker_name = input.speaker_name;
   params.description = input.description;
@@ -138,6 +150,9 @@ Result<AcceptedCreation> AcceptVoiceCreation(store::Store& store, blob::BlobStor
     if (auto s = RemoveStagedUploads(blobs, voice_id); !s) {
       spdlog::error("voice {}: staged recordings not removed: {}", voice_id, s.error().message);
     }
+    if (auto s = store.ReleaseConsent(voice_id); !s) {
+      spdlog::error("voice {}: consent challenge not released: {}", voice_id, s.error().message);
+    }
     return std::unexpected(staged ? created.error() : staged.error());
   }
   return AcceptedCreation{std::move(voice), std::move(created->job)};
@@ -163,6 +178,8 @@ Result<CloneInput> LoadCreationInput(blob::BlobStore& blobs, const CreationParam
   input.speaker_name = params.speaker_name;
   input.description = params.description;
   input.labels = params.labels;
+  input.challenge_id = params.challenge_id;
+  input.challenge = params.challenge;
   for (const auto& f : params.files) {
     VOX_ASSIGN_OR_RETURN(UploadedAudio audio, load(f));
     input.files.push_back(audio);
@@ -276,6 +293,12 @@ Result<int> SweepVoiceCreations(store::Store& store, blob::BlobStore& blobs, int
     ++settled;
   }
   VOX_ASSIGN_OR_RETURN(const int orphans, RemoveOrphanUploads(store, blobs, limit));
+  // Consent challenges nobody used: kept a day past their expiry (for the audit trail of a
+  // late upload's refusal), then deleted. Spent ones stay with their voice.
+  constexpr int64_t kDayMs = 24 * 3600 * 1000;
+  if (auto expired = store.DeleteExpiredConsentChallenges(NowMs() - kDayMs); !expired) {
+    spdlog::warn("consent challenges not swept: {}", expired.error().message);
+  }
   return settled + orphans;
 }
 

@@ -37,6 +37,8 @@ struct CreationParams {
   std::string speaker_name;
   std::string description;
   std::vector<std::string> labels;
+  std::string challenge_id;  // the consent challenge spent on this creation, and its words
+  std::string challenge;
   Actor actor;  // who asked, for the audit log
 
   std::string ToJson() const;
@@ -48,9 +50,11 @@ struct AcceptedCreation {
   store::Job job;      // queued; the caller enqueues job.id
 };
 
-// Checks `input`, stages its recordings and inserts the voice and its job.
-// Errors: CheckInput's; the store's and the blob store's. On any error
-// nothing of the upload remains (no row, no blob).
+// Checks `input`, spends its consent challenge and records its consent
+// recording's hash (VoiceCloner::UseChallenge), stages its recordings and
+// inserts the voice and its job. Errors: CheckInput's, UseChallenge's; the
+// store's and the blob store's. On any error nothing of the upload remains (no
+// row, no blob, the challenge unspent).
 Result<AcceptedCreation> AcceptVoiceCreation(store::Store& store, blob::BlobStore& blobs,
                                              const VoiceCloner& cloner, const CloneInput& input,
                                              const Actor& actor, int max_attempts);
@@ -80,8 +84,8 @@ Status SettleVoiceCreation(store::Store& store, blob::BlobStore& blobs, const st
 
 // Settles up to `limit` processing voices whose creation job has ended (or
 // never existed), and deletes the staged recordings of up to `limit` voices
-// that are no longer processing; returns how many voices it settled or
-// cleaned.
+// that are no longer processing, and consent challenges that expired unused
+// a day ago; returns how many voices it settled or cleaned.
 Result<int> SweepVoiceCreations(store::Store& store, blob::BlobStore& blobs, int limit);
 
 }  // namespace vox::cloning

@@ -1,8 +1,8 @@
 // Store: Vox's metadata database, as the aggregate of focused interfaces.
 //
 // New code should depend on the narrow interface it needs (JobStore,
-// AccountStore, VoiceStore, ModelStore, CacheStore, UsageStore); Store bundles them with
-// the schema operations for the one place that opens the database.
+// AccountStore, VoiceStore, ModelStore, CacheStore, UsageStore, ConsentStore); Store bundles them
+// with the schema operations for the one place that opens the database.
 //
 // Backends: SQLite (embedded, src/store/sqlite) and PostgreSQL (scale-out,
 // src/store/postgres), both behind one backend-neutral implementation of the
@@ -24,6 +24,7 @@
 #include "common/status.h"
 #include "store/account_store.h"
 #include "store/cache_store.h"
+#include "store/consent_store.h"
 #include "store/job_store.h"
 #include "store/model_store.h"
 #include "store/types.h"
@@ -37,7 +38,8 @@ class Store : public JobStore,
               public VoiceStore,
               public ModelStore,
               public CacheStore,
-              public UsageStore {
+              public UsageStore,
+              public ConsentStore {
  public:
   ~Store() override = default;
 

@@ -9,8 +9,9 @@ TEST_P(StoreConformance, MigrateIsVersionedAndIdempotent) {
   VOX_ASSERT_OK_AND_ASSIGN(int version, store_->SchemaVersion());
   EXPECT_EQ(version, store_->LatestSchemaVersion());
   // 2: voice cloning, 3: voice creation jobs, 4: scopes, clients, 5: hash-chained audit,
-  // 6: usage, 7: model versions, 8: consent revocation, 9: fair claims and audio retention
-  EXPECT_EQ(version, 9);
+  // 6: usage, 7: model versions, 8: consent revocation, 9: fair claims and audio retention,
+  // 10: consent challenges and used recordings
+  EXPECT_EQ(version, 10);
   VOX_ASSERT_OK(store_->Migrate());
   VOX_ASSERT_OK(store_->Migrate());
   VOX_ASSERT_OK_AND_ASSIGN(int again, store_->SchemaVersion());

@@ -1,12 +1,17 @@
 // Consent for voice cloning: the statement a speaker reads aloud, and the check that a
 // recording of it is (1) that statement and (2) the voice of the samples to be cloned.
 //
+// A statement may end with a one-time challenge ("... of my voice. My code is seven two nine
+// four one six."): words the server issued minutes before (cloning/consent_challenges.h), so a
+// recording of it cannot have been made earlier, for another request, or by someone else.
+//
 // The check is only as strong as its two instruments, both measured in consent_test.cc:
 // pocketsphinx (a small 2016 US-English model) mishears synthetic and accented speech, and the
 // stats/1 speaker embedding has an EER near 4% on synthetic speakers. It stops the obvious
 // abuses -- uploading someone else's consent, or a recording that says something else -- not a
-// determined attacker with a voice-cloning tool of their own (replay and synthesis detection are
-// out of scope).
+// determined attacker with a voice-cloning tool of their own (synthesis detection is out of
+// scope; the challenge, the store's one use per recording and the watermark check on Vox's
+// own output are the cloner's, cloning/voice_cloner.h).
 #pragma once
 
 #include <optional>
@@ -24,9 +29,22 @@ namespace vox::voice {
 // version of my voice." The name is trimmed and inner runs of spaces collapsed; it must then be
 // 1..100 characters of letters (ASCII or Latin accented), spaces, hyphens, apostrophes and
 // periods, with at least one letter (InvalidArgument, field "speaker_name"). The platform name
-// follows the same rules plus digits (field "platform_name").
+// follows the same rules plus digits (field "platform_name"). A non-empty `challenge` is
+// appended as " My code is CHALLENGE." (ValidateConsentChallenge's rules).
 Result<std::string> ConsentStatement(std::string_view speaker_name,
-                                     std::string_view platform_name = "Vox");
+                                     std::string_view platform_name = "Vox",
+                                     std::string_view challenge = {});
+
+// A challenge is 1..80 characters of lower-case ASCII words separated by single spaces
+// (InvalidArgument, field "challenge").
+Status ValidateConsentChallenge(std::string_view challenge);
+
+// `words` digits spelled out ("seven two nine four one six"), drawn from the OS CSPRNG.
+// Digits are what pocketsphinx hears best of the kinds measured (consent_challenge_eval_test):
+// six of them are 10^6 values, for a challenge that is also bound to its caller, expires in
+// minutes and is used once.
+inline constexpr int kConsentChallengeWords = 6;
+std::string NewConsentChallenge(int words = kConsentChallengeWords);
 
 // source/1 cosine consent requires besides stats/1's. Measured (src/voice/README.md, "A second
 // encoder", single held-out sentences): Vox clones of the diphone voices (a human's excitation)
@@ -51,8 +69,12 @@ struct ConsentOptions {
   // Cosine of the second encoder (source/1, source_speaker_encoder.h) when VerifyConsent is
   // given one: the voice conversion maximises stats/1, not this. See kMinSourceSimilarity.
   double min_source_similarity = kMinSourceSimilarity;
+  // Challenge words the transcript may miss (the rest heard in order after the platform's
+  // name). Measured in consent_challenge_eval_test.cc; see the README.
+  int max_challenge_misses = 1;
 
-  Status Validate() const;  // each in (0, 1]; errors name the field
+  // similarities and max_wer in (0, 1], max_challenge_misses 0..2; errors name the field
+  Status Validate() const;
 };
 
 struct ConsentCheck {
@@ -60,6 +82,9 @@ struct ConsentCheck {
   double wer = 1.0;                         // against the statement, the name not counted
   std::optional<double> similarity;         // nullopt when the recording had too little speech
   std::optional<double> source_similarity;  // the second encoder's, when one was given
+  // Challenge words not heard in order after the platform's name; nullopt without a
+  // challenge, or when "agree" or the platform's name was not heard first.
+  std::optional<int> challenge_missed;
   bool passed = false;
   std::string reason;  // why not, with the measured values; empty when passed
 };
@@ -68,8 +93,12 @@ struct ConsentCheck {
 // (text::Normalize, then asr::WordsForScoring). When it has the shape ConsentStatement makes,
 // the speaker's name is a free slot: names are mostly outside the ASR's vocabulary and come
 // back as any few words, so up to 2 x (name words) + 2 recognized words there cost nothing and
-// the WER is over the other words. A transcript that adds a negation the statement lacks
-// ("not", "never", "don't", ...) fails whatever its WER: "I do not agree ..." is 2 words off.
+// the WER is over the other words -- as long as they hold about as many letters as the name
+// (a clause slipped in beside the name is not free). A transcript that adds a word of
+// refusal or coercion the statement lacks ("not", "never", "object", "forbid", "reject",
+// "revoke", "withdraw", "forced", "coerced", "against", ...) fails whatever its WER: "I do not
+// agree ..." is 2 words off. So does one that misses an anchor: "agree", then the platform's
+// name, then the challenge (up to max_challenge_misses of its words missed), in that order.
 //
 // Errors are for unusable inputs, not for a failed check: an empty or malformed recording
 // (field "audio"), an empty statement ("statement"), a sample embedding from another encoder
@@ -88,6 +117,13 @@ Result<ConsentCheck> VerifyConsent(const audio::PcmBuffer& recording, std::strin
                                    const Embedding& sample_embedding, asr::Transcriber& transcriber,
                                    SpeakerEncoder& encoder, const ConsentOptions& options = {},
                                    std::optional<SecondSpeakerModel> second = std::nullopt);
+
+// The transcript's side of VerifyConsent on its own (for tests and tuning, on transcripts the
+// ASR produced): `passed`, `reason`, `wer` and `challenge_missed` as VerifyConsent sets them
+// from the words alone; `similarity` stays empty. Errors as VerifyConsent's for the statement
+// and options.
+Result<ConsentCheck> CheckConsentTranscript(std::string_view statement, std::string_view transcript,
+                                            const ConsentOptions& options = {});
 
 // The scoring step on its own (for tests and tuning): word errors of `transcript` against
 // `statement` as VerifyConsent counts them.

@@ -1,7 +1,9 @@
 // Drives Vox's OpenAI custom-voice routes with the official `openai` npm SDK:
 //   node voices_sdk.mjs BASE_URL API_KEY OTHER_USER_KEY READ_ONLY_KEY CONSENT_FILE SAMPLE_FILE
-//     SPEAKER OUT_DIR
-// (API_KEY's user has one voice slot; READ_ONLY_KEY has the voices:read scope only.)
+//     SPEAKER OUT_DIR CHALLENGE_ID SPARE_CONSENT_FILE SPARE_CHALLENGE_ID
+// (API_KEY's user has one voice slot; READ_ONLY_KEY has the voices:read scope only. The two
+// consent files read the statements GET /v1/voice/consent-statement returned to API_KEY with
+// the two challenges: Vox's `challenge_id` form field, beside OpenAI's.)
 // The pinned SDK (6.49.0) has no audio.voices / audio.voiceConsents resources, so the script
 // uses the SDK's own generic client.post/get/delete with its multipart helper
 // (multipartFormRequestOptions, as its transcriptions.create does) and toFile: the requests,
@@ -20,8 +22,8 @@ const OpenAI = require(sdk).default;
 const { toFile } = require(sdk);
 const { multipartFormRequestOptions } = require(path.join(sdk, 'internal/uploads.js'));
 
-const [baseURL, apiKey, otherKey, readKey, consentFile, sampleFile, speaker, outDir] =
-  process.argv.slice(2);
+const [baseURL, apiKey, otherKey, readKey, consentFile, sampleFile, speaker, outDir, challengeId,
+  spareFile, spareChallengeId] = process.argv.slice(2);
 const client = new OpenAI({ baseURL, apiKey, maxRetries: 0, timeout: 120000 });
 const other = new OpenAI({ baseURL, apiKey: otherKey, maxRetries: 0, timeout: 120000 });
 const TEXT = 'The quick brown fox jumps over the lazy dog.';
@@ -33,8 +35,10 @@ async function createConsent(c, fields) {
   return post(c, '/audio/voice_consents', fields);
 }
 
-async function consentFields(name = speaker, recording = fs.readFileSync(consentFile)) {
-  return { name, language: 'en-US', recording: await file(recording, 'consent.flac') };
+async function consentFields(name = speaker, recording = fs.readFileSync(consentFile),
+                             challenge = challengeId) {
+  return { name, language: 'en-US', recording: await file(recording, 'consent.flac'),
+           challenge_id: challenge };
 }
 
 async function voiceFields(consent, sample = fs.readFileSync(sampleFile), name = 'Jane via OpenAI') {
@@ -81,7 +85,8 @@ if (waited.voice && waited.voice.status === 'ready') {
 }
 
 // A second consent of the same speaker, kept unused through the bad inputs below.
-const spare = await createConsent(client, await consentFields());
+const spare = await createConsent(client,
+  await consentFields(speaker, fs.readFileSync(spareFile), spareChallengeId));
 const notAudio = Buffer.from('this is a text file, not a recording\n'.repeat(20));
 const errors = [
   await errorCase('consent_reused', async () => post(client, '/audio/voices',
@@ -102,6 +107,12 @@ const errors = [
     { name: speaker, language: 'en-US' })),
   await errorCase('consent_in_german', async () => createConsent(client,
     { ...(await consentFields()), language: 'de-DE' })),
+  await errorCase('consent_without_challenge', async () => createConsent(client,
+    { name: speaker, language: 'en-US', recording: await file(fs.readFileSync(consentFile), 'c.flac') })),
+  await errorCase('consent_with_unknown_challenge', async () => createConsent(client,
+    await consentFields(speaker, fs.readFileSync(consentFile), 'chl_unknown'))),
+  await errorCase('consent_with_other_users_challenge', async () => createConsent(other,
+    await consentFields(speaker, fs.readFileSync(spareFile), spareChallengeId))),
   await errorCase('unknown_consent_get', async () =>
     client.get('/audio/voice_consents/cons_00000000000000000000000000000000')),
   await errorCase('other_users_consent_get', async () =>

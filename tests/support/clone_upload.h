@@ -72,6 +72,40 @@ inline std::string Multipart(const std::vector<Part>& parts, const std::string& 
   return body + "--" + boundary + "--\r\n";
 }
 
+// A consent the API accepts once: a fresh one-time challenge for `api`'s user (GET
+// /v1/voice/consent-statement?name=…) and `speaker_id` reading the statement it returned
+// (a new reading each time: the challenge's words are new).
+struct ConsentReading {
+  std::string challenge_id;
+  std::string statement;
+  std::string audio;  // encoded in the format asked for
+};
+
+inline ConsentReading ReadConsent(ApiClient& api, const std::string& speaker_id,
+                                  const std::string& speaker_name,
+                                  audio::Format format = audio::Format::kWav) {
+  std::string query;
+  for (char c : speaker_name) {
+    if (c == ' ') {
+      query += "%20";
+    } else if (c == '\'') {
+      query += "%27";
+    } else {
+      query += c;
+    }
+  }
+  auto r = api.Call("GET", "/v1/voice/consent-statement?name=" + query);
+  EXPECT_TRUE(r && r->status == 200) << (r ? r->body : r.error().ToString());
+  if (!r || r->status != 200) return {};
+  const auto body = r->JsonBody();
+  ConsentReading out;
+  out.challenge_id = body.value("challenge_id", "");
+  out.statement = body.value("statement", "");
+  EXPECT_FALSE(out.challenge_id.empty()) << r->body;
+  out.audio = Encode(Speak(speaker_id, {out.statement}), format);
+  return out;
+}
+
 // POSTs `parts` as multipart/form-data to `target`.
 inline Result<http::ClientResponse> Upload(ApiClient& api, const std::string& target,
                                            const std::vector<Part>& parts) {

@@ -1,8 +1,11 @@
 // Drives the web playground at "/" in Debian's chromium (headless) with playwright-core:
 //   node playground.mjs CONFIG_FILE
 // CONFIG_FILE holds JSON: {url, key, chromium, dir, samples, consent_wav, consent_seconds, speaker,
-//               statement, timeout_ms}
-// consent_wav is what the fake microphone hears. On any failure a screenshot is written to
+//               issued, timeout_ms}
+// consent_wav is what the fake microphone hears: the reading of `issued`, a statement with its
+// one-time challenge that the server issued to `key` before the browser started (Chrome reads
+// the fake microphone's file at launch). The page's own request for a statement is answered
+// with it, so what the page shows, uploads and the server checks is that real challenge. On any failure a screenshot is written to
 // DIR/failure.png (its path printed on stderr) and the exit code is 1. On success one JSON
 // summary goes to stdout for the C++ test (web_e2e_test.cc) to judge.
 import fs from 'node:fs';
@@ -177,6 +180,8 @@ try {
   await page.getByLabel('Name', { exact: true }).fill('Playground voice');
   await page.getByLabel('Speaker name').fill(config.speaker);
   await page.getByLabel('Samples').setInputFiles(config.samples);
+  await page.route('**/v1/voice/consent-statement*',
+                   (route) => route.fulfill({ json: config.issued }));
   await page.getByRole('button', { name: 'Record consent' }).click();
   await page.locator('#stop:not([disabled])').waitFor();
   summary.statement = await page.locator('#consent-statement').textContent();

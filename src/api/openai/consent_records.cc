@@ -35,6 +35,7 @@ Result<ConsentRecord> FromJson(std::string_view text) {
     r.language = j.at("language").get<std::string>();
     r.created_at = j.at("created_at").get<int64_t>();
     if (j.contains("voice_id")) r.voice_id = j["voice_id"].get<std::string>();
+    if (j.contains("challenge_id")) r.challenge_id = j["challenge_id"].get<std::string>();
     return r;
   } catch (const json::exception& e) {
     return Internal(std::string("a consent record is malformed: ") + e.what());
@@ -53,16 +54,19 @@ bool IsConsentId(std::string_view id) {
 Status ConsentRecords::Write(const std::string& user_id, const ConsentRecord& r) {
   json j = {{"id", r.id}, {"name", r.name}, {"language", r.language}, {"created_at", r.created_at}};
   if (r.voice_id) j["voice_id"] = *r.voice_id;
+  if (r.challenge_id) j["challenge_id"] = *r.challenge_id;
   return blobs_.Put(RecordKey(user_id, r.id), j.dump(), "application/json");
 }
 
 Result<ConsentRecord> ConsentRecords::Create(const std::string& user_id, std::string name,
                                              std::string language, std::string_view recording,
-                                             int64_t now_ms) {
+                                             int64_t now_ms,
+                                             std::optional<std::string> challenge_id) {
   std::string hex = NewUuid();
   std::erase(hex, '-');
-  ConsentRecord record{std::string(kPrefix) + hex, std::move(name), std::move(language), now_ms,
-                       std::nullopt};
+  ConsentRecord record{
+      std::string(kPrefix) + hex, std::move(name), std::move(language), now_ms, std::nullopt,
+      std::move(challenge_id)};
   VOX_RETURN_IF_ERROR(
       blobs_.Put(AudioKey(user_id, record.id), recording, "application/octet-stream"));
   if (auto written = Write(user_id, record); !written) {

@@ -4,16 +4,18 @@
 // Vox verifies consent together with the voice's sample (the worker's VoiceCloner), so a
 // consent is only held here until a voice uses it. Per consent, under the owner's prefix
 // openai/consents/<user_id>/:
-//   <id>.json   {"id","name","language","created_at" (unix ms),"voice_id" (once used)}
+//   <id>.json   {"id","name","language","created_at" (unix ms),"voice_id" (once used),
+//                "challenge_id" (the consent challenge the recording reads)}
 //   <id>.audio  the recording, until a voice creation is accepted with it
 // A consent makes one voice: once used, its recording is deleted (the voice's creation job
 // keeps its own copy, and the voice keeps the consent it was verified with, so a revocation
 // of that voice leaves no copy behind here) and it cannot be used again.
 // Keys carry the owner, so another user's consent id is simply not found.
 //
-// Thread-safe. The one-use rule holds within a process (Claim); two API processes racing
-// with the same consent could both accept a voice — both verified against the same
-// speaker's consent by the worker.
+// Thread-safe. Claim keeps two creations of this process from racing for one consent; across
+// processes the store decides: accepting a creation spends the consent's challenge and
+// records its recording's hash in one transaction (store::ConsentStore::UseConsent), so of
+// two API processes racing with the same consent only one accepts a voice.
 #pragma once
 
 #include <mutex>
@@ -38,6 +40,9 @@ struct ConsentRecord {
   std::string language;
   int64_t created_at = 0;               // unix ms
   std::optional<std::string> voice_id;  // the voice it made
+  // The consent challenge (store/consent_store.h) the recording reads; spent when a voice
+  // creation using this consent is accepted.
+  std::optional<std::string> challenge_id;
 };
 
 class ConsentRecords {
@@ -47,7 +52,8 @@ class ConsentRecords {
   // Stores a new consent (recording first, then the record: a record never lacks its
   // recording). On error nothing remains.
   Result<ConsentRecord> Create(const std::string& user_id, std::string name, std::string language,
-                               std::string_view recording, int64_t now_ms);
+                               std::string_view recording, int64_t now_ms,
+                               std::optional<std::string> challenge_id = std::nullopt);
   // kNotFound (field "consent") for an unknown id, a malformed one or another user's.
   Result<ConsentRecord> Get(const std::string& user_id, std::string_view id);
   // The user's consents, newest first.

@@ -99,8 +99,9 @@ bool IsEnglishTag(std::string_view tag) {
 }  // namespace
 
 Result<ConsentForm> ParseConsentForm(std::string_view body, std::string_view content_type) {
-  VOX_ASSIGN_OR_RETURN(auto fields,
-                       ReadForm(body, content_type, {{"name", "language"}, {"recording"}}));
+  VOX_ASSIGN_OR_RETURN(
+      auto fields,
+      ReadForm(body, content_type, {{"name", "language", "challenge_id"}, {"recording"}}));
   ConsentForm form;
   VOX_ASSIGN_OR_RETURN(form.name, RequiredText(fields, "name", kMaxVoiceNameChars));
   VOX_ASSIGN_OR_RETURN(form.language, RequiredText(fields, "language", 35));  // BCP 47's bound
@@ -111,6 +112,9 @@ Result<ConsentForm> ParseConsentForm(std::string_view body, std::string_view con
                             form.language + "'.");
   }
   VOX_ASSIGN_OR_RETURN(form.recording, RequiredFile(fields, "recording"));
+  if (fields.text.contains("challenge_id")) {
+    VOX_ASSIGN_OR_RETURN(form.challenge_id, RequiredText(fields, "challenge_id", 64));
+  }
   return form;
 }
 

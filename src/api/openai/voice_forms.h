@@ -27,6 +27,7 @@ inline constexpr size_t kMaxVoiceNameChars = 256;
 struct ConsentForm {
   std::string name;
   std::string language;
+  std::string challenge_id;  // Vox's: the consent challenge the recording reads (optional here)
   cloning::UploadedAudio recording;
 };
 

@@ -82,7 +82,9 @@ Response CloningUnavailable() {
 // The native cloning errors in the OpenAI form's terms.
 Error InFormTerms(Error e) {
   if (e.field == "files") e.field = "audio_sample";
-  if (e.field == "consent_audio" || e.field == "speaker_name") e.field = "consent";
+  if (e.field == "consent_audio" || e.field == "speaker_name" || e.field == "challenge_id") {
+    e.field = "consent";
+  }
   return e;
 }
 
@@ -172,8 +174,44 @@ void VoicesRoute::CreateConsent(Request& request, Responder respond) {
     if (auto audio = CheckAudio(*d_.cloner, form->recording, "recording", max_seconds); !audio) {
       return OpenAiErrorResponse(audio.error());
     }
-    auto created =
-        consents_.Create(who.user_id, form->name, form->language, form->recording.bytes, NowMs());
+    // The recording reads a statement that ends with a one-time challenge issued to this
+    // caller for this name (GET /v1/voice/consent-statement?name=…); it is spent when a voice
+    // uses this consent.
+    const auto& config = d_.cloner->config();
+    if (config.require_consent && config.require_challenge) {
+      if (form->challenge_id.empty()) {
+        return OpenAiErrorResponse(OpenAiInvalid(
+            "challenge_id", "missing_required_parameter",
+            "Missing required parameter: 'challenge_id' (Vox: the id GET "
+            "/v1/voice/consent-statement?name=… returned with the statement the recording "
+            "reads)."));
+      }
+      auto issued = d_.store.GetConsentChallenge(form->challenge_id, who.user_id);
+      if (!issued && issued.error().code == ErrorCode::kNotFound) {
+        return OpenAiErrorResponse(
+            OpenAiInvalid("challenge_id", "challenge_not_found", issued.error().message));
+      }
+      if (!issued) return OpenAiErrorResponse(issued.error());
+      if (issued->used_at) {
+        return OpenAiErrorResponse(OpenAiInvalid(
+            "challenge_id", "challenge_already_used",
+            "Consent challenge '" + issued->id + "' was already used; request a new one."));
+      }
+      if (issued->expires_at <= NowMs()) {
+        return OpenAiErrorResponse(
+            OpenAiInvalid("challenge_id", "challenge_expired",
+                          "Consent challenge '" + issued->id + "' expired; request a new one."));
+      }
+      if (*d_.cloner->ConsentStatement(issued->speaker_name) !=
+          *d_.cloner->ConsentStatement(form->name)) {
+        return OpenAiErrorResponse(OpenAiInvalid(
+            "name", "invalid_value",
+            "Consent challenge '" + issued->id + "' was issued for another speaker's name."));
+      }
+    }
+    auto created = consents_.Create(
+        who.user_id, form->name, form->language, form->recording.bytes, NowMs(),
+        form->challenge_id.empty() ? std::nullopt : std::optional(form->challenge_id));
     if (!created) return OpenAiErrorResponse(created.error());
     Audit(who, request.request_id, "voice_consent.create", created->id,
           {{"route", "/v1/audio/voice_consents"},
@@ -281,6 +319,7 @@ Response VoicesRoute::SubmitVoice(const Principal& who, const std::string& reque
   input.speaker_name = consent->name;
   input.files.push_back(form->audio_sample);
   input.consent_audio = cloning::UploadedAudio{consent->id, *recording};
+  input.challenge_id = consent->challenge_id.value_or("");
   auto accepted = d_.jobs.SubmitVoiceCreation(
       *d_.cloner, input, cloning::Actor{who.user_id, who.key_id, request_id, "api"});
   if (!accepted) return refuse(accepted.error());

@@ -128,6 +128,14 @@ class SqlStore final : public Store {
                                 const std::string& to_day) override;
   Result<int64_t> CountJobsInFlight(const std::string& user_id) override;
 
+  // Consent challenges and used recordings (sql_consent.cc).
+  Result<ConsentChallenge> CreateConsentChallenge(ConsentChallenge challenge) override;
+  Result<ConsentChallenge> GetConsentChallenge(const std::string& id,
+                                               const std::string& user_id) override;
+  Result<ConsentChallenge> UseConsent(const ConsentUse& use) override;
+  Status ReleaseConsent(const std::string& voice_id) override;
+  Result<int64_t> DeleteExpiredConsentChallenges(int64_t before) override;
+
  private:
   // Runs `fn(Session&) -> Result<T>` on a reader (Read) or where writes may
   // run (Write), and returns its result.

@@ -292,6 +292,32 @@ CREATE INDEX jobs_audio_kept ON jobs(finished_at)
 CREATE INDEX jobs_audio_key ON jobs(audio_key) WHERE audio_key IS NOT NULL;
 )sql";
 
+// One-time consent challenges (store/consent_store.h) and the consent recordings already
+// used, by the SHA-256 of their bytes: the primary key makes a replay fail in every process.
+constexpr const char* kMigration10 = R"sql(
+CREATE TABLE consent_challenges (
+  id           TEXT PRIMARY KEY,
+  user_id      TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  key_id       TEXT,
+  speaker_name TEXT NOT NULL,
+  challenge    TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL,
+  used_at      INTEGER,
+  voice_id     TEXT
+) STRICT;
+CREATE INDEX consent_challenges_unused ON consent_challenges(expires_at) WHERE used_at IS NULL;
+CREATE INDEX consent_challenges_voice ON consent_challenges(voice_id) WHERE voice_id IS NOT NULL;
+CREATE TABLE consent_recordings (
+  sha256       TEXT PRIMARY KEY,
+  user_id      TEXT NOT NULL,
+  voice_id     TEXT NOT NULL,
+  challenge_id TEXT NOT NULL,
+  used_at      INTEGER NOT NULL
+) STRICT;
+CREATE INDEX consent_recordings_voice ON consent_recordings(voice_id);
+)sql";
+
 }  // namespace
 
 const sql::Schema& SqliteSchema() {
@@ -304,7 +330,8 @@ const sql::Schema& SqliteSchema() {
                      {6, "plans and usage", kMigration6},
                      {7, "model versions and canaries", kMigration7},
                      {8, "consent revocation", kMigration8},
-                     {9, "fair claims and audio retention", kMigration9}},
+                     {9, "fair claims and audio retention", kMigration9},
+                     {10, "consent challenges and used recordings", kMigration10}},
       .create_version_table =
           "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
           "name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT",

@@ -19,6 +19,7 @@ export class Cloner {
                    //  create, progress, status}
     this.errors = errors;
     this.consent = null;  // the recorded Blob
+    this.challengeId = null;  // the one-time challenge the statement ends with
     this.recorder = null;
   }
 
@@ -28,8 +29,10 @@ export class Cloner {
       throw Object.assign(new Error('Type the speaker\u2019s name first: the statement names them.'),
                           { control: 'speaker-name' });
     }
-    const { statement } =
+    // A new statement each time: it ends with a one-time challenge, spent by one upload.
+    const { statement, challenge_id: challengeId } =
         await callJson(`/v1/voice/consent-statement?name=${encodeURIComponent(speaker)}`);
+    this.challengeId = challengeId ?? null;
     this.ui.statement.textContent = statement;
     this.ui.statement.classList.remove('hidden');
     if (!navigator.mediaDevices || !window.MediaRecorder) {
@@ -91,6 +94,7 @@ export class Cloner {
     for (const file of this.ui.samples.files) form.append('files', file, file.name);
     const extension = this.consent.type.includes('ogg') ? 'ogg' : 'webm';
     form.append('consent_audio', this.consent, `consent.${extension}`);
+    if (this.challengeId) form.append('challenge_id', this.challengeId);
     this.ui.progress.classList.remove('hidden');
     this.ui.status.textContent = 'Uploading…';
     try {

@@ -1,0 +1,199 @@
+// Integration: the one-time challenge and twisted statements, on flite speakers transcribed by
+// pocketsphinx (audio cached under the build tree, see test_corpus.cc). The printed tables are
+// where kConsentChallengeWords, the digit vocabulary and max_challenge_misses come from.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <memory>
+
+#include "asr/wer.h"
+#include "voice/consent.h"
+#include "voice/stats_speaker_encoder.h"
+#include "voice/testing/test_corpus.h"
+
+namespace vox::voice {
+namespace {
+
+const std::vector<std::string> kVoices = {"flite-slt", "flite-rms", "flite-awb"};
+
+class ConsentChallengeEvalTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto t = asr::Transcriber::Create({});
+    ASSERT_TRUE(t) << t.error().ToString() << " (scripts/install-deps.sh installs pocketsphinx)";
+    transcriber_ = std::move(*t);
+  }
+  static void TearDownTestSuite() { transcriber_.reset(); }
+
+  static audio::PcmBuffer Speak(const std::string& speaker_id, const std::string& text) {
+    const testing::TestSpeaker speaker = testing::SpeakerById(speaker_id);
+    if (!testing::ToolsAvailable(speaker)) {
+      ADD_FAILURE() << speaker_id << " needs " << ::testing::PrintToString(speaker.tools);
+      return {};
+    }
+    auto pcm = testing::Synthesize(speaker, text, testing::DefaultCacheDir());
+    EXPECT_TRUE(pcm) << pcm.error().ToString();
+    return pcm ? *pcm : audio::PcmBuffer{};
+  }
+
+  Embedding Enrol(const std::string& speaker_id) {
+    std::vector<Embedding> all;
+    for (int i = 0; i < 4; ++i) {
+      auto e = encoder_.Embed(Speak(speaker_id, testing::EvaluationSentences()[i]));
+      EXPECT_TRUE(e) << e.error().ToString();
+      if (e) all.push_back(*e);
+    }
+    auto mean = AverageEmbeddings(all);
+    EXPECT_TRUE(mean) << mean.error().ToString();
+    return mean ? *mean : Embedding{};
+  }
+
+  ConsentCheck Verify(const audio::PcmBuffer& recording, const std::string& statement,
+                      const Embedding& samples) {
+    auto check = VerifyConsent(recording, statement, samples, *transcriber_, encoder_);
+    EXPECT_TRUE(check) << check.error().ToString();
+    return check ? *check : ConsentCheck{};
+  }
+
+  static inline std::unique_ptr<asr::Transcriber> transcriber_;
+  StatsSpeakerEncoder encoder_;
+};
+
+std::string Statement(const std::string& name, const std::string& challenge = {}) {
+  auto s = ConsentStatement(name, "Vox", challenge);
+  EXPECT_TRUE(s) << s.error().ToString();
+  return s ? *s : std::string();
+}
+
+// Fixed challenges (not NewConsentChallenge's) so the synthesized audio is cached and the
+// table is the same on every run.
+const std::vector<std::string> kDigitChallenges = {
+    "seven two nine four one six", "three eight zero five two nine",
+    "one four six eight three seven", "nine zero two five six one"};
+const std::vector<std::string> kWordChallenges = {
+    "purple river candle mountain", "orange garden pencil thunder", "silver window rabbit forest",
+    "yellow basket dragon winter"};
+
+// How many challenge words pocketsphinx hears in order after "Vox", per kind: digits against
+// common nouns and colours. Digits won (see the README's table), so NewConsentChallenge spells
+// digits.
+TEST_F(ConsentChallengeEvalTest, DigitsAreHeardBetterThanWords) {
+  auto heard_share = [&](const std::vector<std::string>& challenges) {
+    int words = 0, missed = 0, passed = 0, readings = 0;
+    for (const std::string& voice : kVoices) {
+      const Embedding self = Enrol(voice);
+      for (const std::string& challenge : challenges) {
+        const std::string statement = Statement("Jane Doe", challenge);
+        const ConsentCheck c = Verify(Speak(voice, statement), statement, self);
+        const auto n = static_cast<int>(asr::WordsForScoring(challenge).size());
+        const int miss = c.challenge_missed.value_or(n);
+        std::printf("%-10s %-32s missed %d  %s  \"%s\"\n", voice.c_str(), challenge.c_str(), miss,
+                    c.passed ? "pass" : "FAIL", c.transcript.c_str());
+        words += n, missed += std::min(miss, n), passed += c.passed, ++readings;
+      }
+    }
+    std::printf("  -> %d of %d words missed, %d of %d readings passed\n", missed, words, passed,
+                readings);
+    return std::pair{1.0 - static_cast<double>(missed) / words, passed};
+  };
+  const auto [digits_heard, digits_passed] = heard_share(kDigitChallenges);
+  const auto [words_heard, words_passed] = heard_share(kWordChallenges);
+  std::printf("challenge words heard: digits %.3f, common words %.3f\n", digits_heard, words_heard);
+  EXPECT_GE(digits_heard, words_heard);
+  // Every genuine reading with a digit challenge passes with the defaults.
+  EXPECT_EQ(digits_passed, static_cast<int>(kVoices.size() * kDigitChallenges.size()));
+}
+
+TEST_F(ConsentChallengeEvalTest, AnotherChallengeIsRefused) {
+  // A recording made for one challenge (an earlier request, or someone else's) does not carry
+  // the challenge issued now.
+  const Embedding slt = Enrol("flite-slt");
+  const std::string spoken = Statement("Jane Doe", kDigitChallenges[0]);
+  for (std::size_t k = 1; k < kDigitChallenges.size(); ++k) {
+    const std::string issued = Statement("Jane Doe", kDigitChallenges[k]);
+    const ConsentCheck c = Verify(Speak("flite-slt", spoken), issued, slt);
+    std::printf("issued %-30s spoken %s: wer %.2f -> %s\n", kDigitChallenges[k].c_str(),
+                kDigitChallenges[0].c_str(), c.wer, c.reason.c_str());
+    EXPECT_FALSE(c.passed);
+    EXPECT_NE(c.reason.find("the challenge was not heard"), std::string::npos) << c.reason;
+  }
+  // And a statement read without its challenge.
+  const ConsentCheck bare = Verify(Speak("flite-slt", Statement("Jane Doe")),
+                                   Statement("Jane Doe", kDigitChallenges[1]), slt);
+  EXPECT_FALSE(bare.passed);
+  EXPECT_NE(bare.reason.find("the challenge was not heard"), std::string::npos) << bare.reason;
+}
+
+// Statements twisted into refusal or coercion, read by the speaker of the samples: each has a
+// low WER against the statement (the twist is a word or two, or hides in the name slot) and
+// each is refused.
+TEST_F(ConsentChallengeEvalTest, TwistedStatementsAreRefused) {
+  const std::string challenge = kDigitChallenges[0];
+  const std::string issued = Statement("Jane Doe", challenge);
+  const std::string tail =
+      " that recordings of my voice will be used by Vox to create a synthetic version of my "
+      "voice. My code is " +
+      challenge + ".";
+  const std::vector<std::string> twisted = {
+      "I, Jane Doe, object" + tail,
+      "I, Jane Doe, forbid" + tail,
+      "I, Jane Doe, reject" + tail,
+      "I, Jane Doe, oppose" + tail,
+      "I, Jane Doe, revoke my consent" + tail,
+      "I, Jane Doe, withdraw my agreement" + tail,
+      "I, Jane Doe, am being forced to agree" + tail,
+      "I, Jane Doe, was coerced to agree" + tail,
+      "I, Jane Doe, agree under duress" + tail,
+      "I, Jane Doe, do not agree" + tail,
+      "I, Jane Doe, am against it" + tail,
+  };
+  for (const std::string& voice : kVoices) {
+    const Embedding self = Enrol(voice);
+    for (const std::string& text : twisted) {
+      const ConsentCheck c = Verify(Speak(voice, text), issued, self);
+      std::printf("%-10s wer %.2f %-44.44s -> %s\n   \"%s\"\n", voice.c_str(), c.wer,
+                  text.c_str() + 3, c.reason.c_str(), c.transcript.c_str());
+      EXPECT_FALSE(c.passed) << voice << ": " << text << " heard as \"" << c.transcript << "\"";
+    }
+  }
+}
+
+TEST_F(ConsentChallengeEvalTest, GenuineStatementsWithAChallengePass) {
+  const std::vector<std::string> names = {"Jane Doe", "Siobhan Nguyen", "Mary O'Neil",
+                                          "Bartholomew Oyelaran-Whitfield"};
+  for (const std::string& voice : kVoices) {
+    const Embedding self = Enrol(voice);
+    for (std::size_t k = 0; k < names.size(); ++k) {
+      const std::string statement =
+          Statement(names[k], kDigitChallenges[k % kDigitChallenges.size()]);
+      const ConsentCheck c = Verify(Speak(voice, statement), statement, self);
+      std::printf("%-10s %-32s wer %.2f sim %.3f %s \"%s\"\n", voice.c_str(), names[k].c_str(),
+                  c.wer, c.similarity.value_or(-9), c.passed ? "pass" : c.reason.c_str(),
+                  c.transcript.c_str());
+      EXPECT_TRUE(c.passed) << voice << " " << names[k] << ": " << c.reason;
+    }
+  }
+}
+
+// The speaker the end-to-end tests clone (slt with a 20% higher pitch) reading challenges that
+// put every digit in several positions, as NewConsentChallenge's random ones do.
+TEST_F(ConsentChallengeEvalTest, EveryDigitIsHeardFromTheEndToEndSpeaker) {
+  const std::vector<std::string> challenges = {
+      "eight eight zero three six two", "five one nine seven four zero",
+      "two six eight one three five",   "zero seven four four nine eight",
+      "six three one two eight seven",  "four nine five zero one three"};
+  const Embedding self = Enrol("flite-slt-f0x1.2");
+  int passed = 0;
+  for (const std::string& challenge : challenges) {
+    const std::string statement = Statement("Jane Doe", challenge);
+    const ConsentCheck c = Verify(Speak("flite-slt-f0x1.2", statement), statement, self);
+    std::printf("slt-f0x1.2 %-32s missed %d %s \"%s\"\n", challenge.c_str(),
+                c.challenge_missed.value_or(-1), c.passed ? "pass" : c.reason.c_str(),
+                c.transcript.c_str());
+    passed += c.passed;
+  }
+  EXPECT_EQ(passed, static_cast<int>(challenges.size()));
+}
+
+}  // namespace
+}  // namespace vox::voice
