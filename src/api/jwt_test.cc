@@ -250,5 +250,19 @@ TEST(Jwt, LoadPublicKeysRefusesWhatItCannotUse) {
   EXPECT_FALSE(LoadPublicKeys(PublicPem(p384.get()), "X"));
 }
 
+// Found by api_fuzz_jwt: a member of the wrong type threw json's type_error out of
+// LoadPublicKeys (the server died at start-up instead of naming the setting).
+TEST(Jwt, JwksMembersOfTheWrongTypeAreAnErrorNotAnException) {
+  for (const char* jwks : {R"({"keys":[{"kty":"EC","use":1}]})", R"({"keys":[{"kty":["RSA"]}]})",
+                           R"({"keys":[{"kty":"RSA","kid":7}]})",
+                           R"({"keys":[{"kty":"EC","crv":256,"x":"AA","y":"AA"}]})",
+                           R"({"keys":[{"kty":"RSA","alg":null}]})"}) {
+    auto keys = LoadPublicKeys(jwks, "VOX_JWT_PUBLIC_KEY_FILE");
+    ASSERT_FALSE(keys) << jwks;
+    EXPECT_EQ(keys.error().code, ErrorCode::kInvalidArgument) << jwks;
+    EXPECT_EQ(keys.error().field, "VOX_JWT_PUBLIC_KEY_FILE") << jwks;
+  }
+}
+
 }  // namespace
 }  // namespace vox::api
