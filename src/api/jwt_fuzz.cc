@@ -33,6 +33,7 @@
 
 #include "api/jwt.h"
 #include "api/jwt_fuzz_keys.h"
+#include "api/testing/jwt_signing.h"
 #include "common/crypto.h"
 
 namespace {
@@ -41,6 +42,7 @@ using nlohmann::json;
 using vox::api::JwtAlg;
 using vox::api::JwtKey;
 using vox::api::JwtVerifier;
+using vox::api::testing::PublicPem;
 
 constexpr int64_t kNow = 1'800'000'000;
 constexpr std::string_view kHsSecret = "fuzz-hs256-test-secret";
@@ -67,36 +69,10 @@ std::shared_ptr<EVP_PKEY> PrivateKey(const char* pem) {
   return std::shared_ptr<EVP_PKEY>(key, EVP_PKEY_free);
 }
 
-std::string PublicPem(EVP_PKEY* key) {
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PUBKEY(bio, key);
-  char* data = nullptr;
-  const long n = BIO_get_mem_data(bio, &data);
-  std::string pem(data, static_cast<size_t>(n));
-  BIO_free(bio);
-  return pem;
-}
-
-// EVP SHA-256 signature; ES256's DER form becomes JWS's r||s.
 std::string Sign(EVP_PKEY* key, std::string_view data) {
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  size_t n = 0;
-  const auto* in = reinterpret_cast<const unsigned char*>(data.data());
-  Check(EVP_DigestSignInit(ctx, nullptr, EVP_sha256(), nullptr, key) == 1);
-  Check(EVP_DigestSign(ctx, nullptr, &n, in, data.size()) == 1);
-  std::string sig(n, '\0');
-  Check(EVP_DigestSign(ctx, reinterpret_cast<unsigned char*>(sig.data()), &n, in, data.size()) ==
-        1);
-  EVP_MD_CTX_free(ctx);
-  sig.resize(n);
-  if (!EVP_PKEY_is_a(key, "EC")) return sig;
-  const auto* p = reinterpret_cast<const unsigned char*>(sig.data());
-  ECDSA_SIG* es = d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(sig.size()));
-  std::string raw(64, '\0');
-  BN_bn2binpad(ECDSA_SIG_get0_r(es), reinterpret_cast<unsigned char*>(raw.data()), 32);
-  BN_bn2binpad(ECDSA_SIG_get0_s(es), reinterpret_cast<unsigned char*>(raw.data()) + 32, 32);
-  ECDSA_SIG_free(es);
-  return raw;
+  std::string sig = vox::api::testing::SignSha256(key, data);
+  Check(!sig.empty());
+  return sig;
 }
 
 std::string SignedPart(std::string_view alg, std::string_view kid, const json& claims) {
