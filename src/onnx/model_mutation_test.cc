@@ -19,19 +19,15 @@
 #include <vector>
 
 #include "onnx/model.h"
+#include "onnx/testing/model_protos.h"
 
 namespace vox::onnx {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-void AddInfo(::onnx::ValueInfoProto* v, const std::string& name, int type,
-             std::vector<int64_t> dims) {
-  v->set_name(name);
-  auto* tt = v->mutable_type()->mutable_tensor_type();
-  tt->set_elem_type(type);
-  for (int64_t d : dims) tt->mutable_shape()->add_dim()->set_dim_value(d);
-}
+using testing::AddTensorInfo;
+using testing::Bytes;
 
 ::onnx::TensorProto* AddInit(::onnx::GraphProto* g, const std::string& name, int type,
                              std::vector<int64_t> dims) {
@@ -55,15 +51,10 @@ void AddInfo(::onnx::ValueInfoProto* v, const std::string& name, int type,
 // Y = Relu(Reshape(Transpose(X @ W), [4]) + Gather(B, idx)) for X float [1, 4]: initializers
 // in raw and typed form, an int64 shape, attributes, index input — what a loader reads.
 ::onnx::ModelProto SmallModel() {
-  ::onnx::ModelProto m;
-  m.set_ir_version(8);
-  auto* opset = m.add_opset_import();
-  opset->set_domain("");
-  opset->set_version(15);
+  ::onnx::ModelProto m = testing::EmptyModel();
   auto* g = m.mutable_graph();
-  g->set_name("g");
-  AddInfo(g->add_input(), "X", ::onnx::TensorProto::FLOAT, {1, 4});
-  AddInfo(g->add_output(), "Y", ::onnx::TensorProto::FLOAT, {4});
+  AddTensorInfo(g->add_input(), "X", ::onnx::TensorProto::FLOAT, {1, 4});
+  AddTensorInfo(g->add_output(), "Y", ::onnx::TensorProto::FLOAT, {4});
   auto* w = AddInit(g, "W", ::onnx::TensorProto::FLOAT, {4, 4});
   std::string raw(16 * sizeof(float), '\0');
   for (int i = 0; i < 16; ++i) {
@@ -93,12 +84,6 @@ void AddInfo(::onnx::ValueInfoProto* v, const std::string& name, int type,
   AddNode(g, "Add", "add", {"R", "G"}, {"S"});
   AddNode(g, "Relu", "relu", {"S"}, {"Y"});
   return m;
-}
-
-std::string Bytes(const ::onnx::ModelProto& m) {
-  std::string s;
-  m.SerializeToString(&s);
-  return s;
 }
 
 struct Tally {
