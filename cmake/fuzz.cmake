@@ -19,6 +19,28 @@ if(VOX_FUZZ AND CMAKE_CXX_COMPILER_ID MATCHES Clang)
   unset(CMAKE_REQUIRED_FLAGS)
 endif()
 
+# The flags every fuzz compile shares (sanitizers, coverage, the C++ library).
+function(vox_fuzz_flags target)
+  set(flags -fsanitize=fuzzer,address,undefined)
+  if(NOT VOX_FUZZ_STDLIB_HAS_EXPECTED)
+    list(APPEND flags -stdlib=libc++)
+  endif()
+  target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/src)
+  target_compile_options(${target} PRIVATE ${flags})
+endfunction()
+
+# vox_fuzz_objects(NAME SOURCES a.cc ...): an OBJECT library compiled as fuzz targets are, for
+# sources several targets share (a module's whole source list): compiled once, used as
+# SOURCES $<TARGET_OBJECTS:NAME>.
+function(vox_fuzz_objects name)
+  if(NOT VOX_FUZZ OR NOT CMAKE_CXX_COMPILER_ID MATCHES Clang)
+    return()
+  endif()
+  cmake_parse_arguments(F "" "" "SOURCES" ${ARGN})
+  add_library(${name} OBJECT ${F_SOURCES})
+  vox_fuzz_flags(${name})
+endfunction()
+
 function(vox_fuzz_target name)
   if(NOT VOX_FUZZ)
     return()
@@ -33,8 +55,7 @@ function(vox_fuzz_target name)
     list(APPEND flags -stdlib=libc++)
   endif()
   add_executable(${name} ${F_SOURCES} ${PROJECT_SOURCE_DIR}/src/common/status.cc)
-  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/src)
-  target_compile_options(${name} PRIVATE ${flags})
+  vox_fuzz_flags(${name})
   target_link_options(${name} PRIVATE ${flags})
   target_link_libraries(${name} PRIVATE ${F_LIBS})
   if(NOT VOX_FUZZ_STDLIB_HAS_EXPECTED)

@@ -44,6 +44,15 @@ std::shared_ptr<EVP_PKEY> FromParams(const char* type, OSSL_PARAM_BLD* bld) {
   return pkey ? Own(pkey) : nullptr;
 }
 
+// A string member, `fallback` when absent, nullopt when present but not a string (json's
+// value() would throw there).
+std::optional<std::string> Text(const json& jwk, const char* name, const char* fallback) {
+  auto it = jwk.find(name);
+  if (it == jwk.end()) return fallback;
+  if (!it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+
 std::optional<std::string> Member(const json& jwk, const char* name) {
   auto it = jwk.find(name);
   if (it == jwk.end() || !it->is_string()) return std::nullopt;
@@ -69,7 +78,7 @@ std::shared_ptr<EVP_PKEY> RsaFromJwk(const json& jwk) {
 }
 
 std::shared_ptr<EVP_PKEY> EcFromJwk(const json& jwk) {
-  if (jwk.value("crv", "") != "P-256") return nullptr;
+  if (Text(jwk, "crv", "") != "P-256") return nullptr;
   auto x = Member(jwk, "x");
   auto y = Member(jwk, "y");
   if (!x || !y || x->size() != 32 || y->size() != 32) return nullptr;
@@ -97,14 +106,16 @@ Result<std::vector<JwtKey>> FromJwks(std::string_view text, std::string_view set
   std::vector<JwtKey> keys;
   for (const json& jwk : doc["keys"]) {
     if (!jwk.is_object()) return bad("a key is not an object");
-    if (jwk.value("use", "sig") != "sig") continue;  // encryption keys are not ours
-    const std::string kty = jwk.value("kty", "");
+    const auto use = Text(jwk, "use", "sig"), kty = Text(jwk, "kty", "");
+    const auto kid = Text(jwk, "kid", ""), alg = Text(jwk, "alg", "");
+    if (!use || !kty || !kid || !alg) return bad("a key's use, kty, kid and alg must be strings");
+    if (*use != "sig") continue;  // encryption keys are not ours
     JwtKey key;
-    key.kid = jwk.value("kid", "");
-    if (kty == "RSA") {
+    key.kid = *kid;
+    if (*kty == "RSA") {
       key.alg = JwtAlg::kRs256;
       key.pkey = RsaFromJwk(jwk);
-    } else if (kty == "EC") {
+    } else if (*kty == "EC") {
       key.alg = JwtAlg::kEs256;
       key.pkey = EcFromJwk(jwk);
     } else {
@@ -113,7 +124,7 @@ Result<std::vector<JwtKey>> FromJwks(std::string_view text, std::string_view set
     if (!key.pkey || AlgOf(key.pkey.get()) != key.alg) {
       return bad("key '" + key.kid + "' is not a valid RSA (2048+ bits) or P-256 public key");
     }
-    if (jwk.contains("alg") && jwk.value("alg", "") != JwtAlgName(key.alg)) continue;
+    if (jwk.contains("alg") && *alg != JwtAlgName(key.alg)) continue;
     keys.push_back(std::move(key));
   }
   if (keys.empty()) return bad("no RS256 or ES256 signing key");

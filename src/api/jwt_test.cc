@@ -10,12 +10,14 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include "api/testing/jwt_signing.h"
 #include "common/crypto.h"
 
 namespace vox::api {
 namespace {
 
 using nlohmann::json;
+using testing::PublicPem;
 constexpr int64_t kNow = 1'800'000'000;
 
 std::shared_ptr<EVP_PKEY> NewRsa() {
@@ -27,16 +29,6 @@ std::shared_ptr<EVP_PKEY> NewP256() {
                                    EVP_PKEY_free);
 }
 
-std::string PublicPem(EVP_PKEY* pkey) {
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PUBKEY(bio, pkey);
-  char* data = nullptr;
-  long n = BIO_get_mem_data(bio, &data);
-  std::string pem(data, static_cast<size_t>(n));
-  BIO_free(bio);
-  return pem;
-}
-
 std::string BnParam(EVP_PKEY* pkey, const char* name, size_t pad = 0) {
   BIGNUM* bn = nullptr;
   EVP_PKEY_get_bn_param(pkey, name, &bn);
@@ -46,31 +38,9 @@ std::string BnParam(EVP_PKEY* pkey, const char* name, size_t pad = 0) {
   return out;
 }
 
-// EVP signature over `data` with SHA-256; ES256's DER signature becomes r||s.
-std::string Sign(EVP_PKEY* pkey, std::string_view data) {
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  size_t n = 0;
-  EVP_DigestSignInit(ctx, nullptr, EVP_sha256(), nullptr, pkey);
-  EVP_DigestSign(ctx, nullptr, &n, reinterpret_cast<const unsigned char*>(data.data()),
-                 data.size());
-  std::string sig(n, '\0');
-  EVP_DigestSign(ctx, reinterpret_cast<unsigned char*>(sig.data()), &n,
-                 reinterpret_cast<const unsigned char*>(data.data()), data.size());
-  EVP_MD_CTX_free(ctx);
-  sig.resize(n);
-  if (!EVP_PKEY_is_a(pkey, "EC")) return sig;
-  const unsigned char* p = reinterpret_cast<const unsigned char*>(sig.data());
-  ECDSA_SIG* es = d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(sig.size()));
-  std::string raw(64, '\0');
-  BN_bn2binpad(ECDSA_SIG_get0_r(es), reinterpret_cast<unsigned char*>(raw.data()), 32);
-  BN_bn2binpad(ECDSA_SIG_get0_s(es), reinterpret_cast<unsigned char*>(raw.data()) + 32, 32);
-  ECDSA_SIG_free(es);
-  return raw;
-}
-
 std::string Mint(const json& header, const json& claims, EVP_PKEY* pkey) {
   std::string part = Base64UrlEncode(header.dump()) + "." + Base64UrlEncode(claims.dump());
-  return part + "." + Base64UrlEncode(Sign(pkey, part));
+  return part + "." + Base64UrlEncode(testing::SignSha256(pkey, part));
 }
 std::string MintHs(const json& header, const json& claims, std::string_view secret) {
   std::string part = Base64UrlEncode(header.dump()) + "." + Base64UrlEncode(claims.dump());
@@ -248,6 +218,20 @@ TEST(Jwt, LoadPublicKeysRefusesWhatItCannotUse) {
   auto p384 =
       std::shared_ptr<EVP_PKEY>(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384"), EVP_PKEY_free);
   EXPECT_FALSE(LoadPublicKeys(PublicPem(p384.get()), "X"));
+}
+
+// Found by api_fuzz_jwt: a member of the wrong type threw json's type_error out of
+// LoadPublicKeys (the server died at start-up instead of naming the setting).
+TEST(Jwt, JwksMembersOfTheWrongTypeAreAnErrorNotAnException) {
+  for (const char* jwks : {R"({"keys":[{"kty":"EC","use":1}]})", R"({"keys":[{"kty":["RSA"]}]})",
+                           R"({"keys":[{"kty":"RSA","kid":7}]})",
+                           R"({"keys":[{"kty":"EC","crv":256,"x":"AA","y":"AA"}]})",
+                           R"({"keys":[{"kty":"RSA","alg":null}]})"}) {
+    auto keys = LoadPublicKeys(jwks, "VOX_JWT_PUBLIC_KEY_FILE");
+    ASSERT_FALSE(keys) << jwks;
+    EXPECT_EQ(keys.error().code, ErrorCode::kInvalidArgument) << jwks;
+    EXPECT_EQ(keys.error().field, "VOX_JWT_PUBLIC_KEY_FILE") << jwks;
+  }
 }
 
 }  // namespace

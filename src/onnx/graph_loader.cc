@@ -6,6 +6,7 @@
 #include <c10/core/InferenceMode.h>
 #include <fmt/format.h>
 #include <onnx/checker.h>
+#include <onnx/defs/schema.h>
 #include <onnx/onnx_pb.h>
 
 #include <climits>
@@ -208,6 +209,15 @@ Result<std::unique_ptr<Model::Impl>> CompileModel(std::string_view bytes,
       return InvalidArgument(
           fmt::format("node '{}' ({}): {}", step.name, step.op_type, ErrorText(e)));
     };
+    // Kernels index their inputs by position: a node with more or fewer than its operator
+    // takes must not reach one (libonnx's checker refuses it too, but may be switched off).
+    if (const auto* schema = ::onnx::OpSchemaRegistry::Schema(node.op_type(), opset);
+        schema != nullptr &&
+        (node.input_size() < schema->min_input() || node.input_size() > schema->max_input() ||
+         node.output_size() < schema->min_output() || node.output_size() > schema->max_output())) {
+      return InvalidArgument(fmt::format("node '{}' ({}) has {} inputs and {} outputs", step.name,
+                                         step.op_type, node.input_size(), node.output_size()));
+    }
     OpDef def;
     try {
       def = Operators().at(node.op_type())(NodeInfo(node, opset));

@@ -10,27 +10,18 @@
 #include <fstream>
 
 #include "onnx/blas_info.h"
+#include "onnx/testing/model_protos.h"
 
 namespace vox::onnx {
 namespace {
 
-void AddTensorInfo(::onnx::ValueInfoProto* v, const std::string& name, int type,
-                   std::vector<int64_t> dims) {
-  v->set_name(name);
-  auto* tt = v->mutable_type()->mutable_tensor_type();
-  tt->set_elem_type(type);
-  for (int64_t d : dims) tt->mutable_shape()->add_dim()->set_dim_value(d);
-}
+using testing::AddTensorInfo;
+using testing::Bytes;
 
 // Y = op(X) for X float32 [2]; the node is named `node_name`.
 ::onnx::ModelProto OneNode(const std::string& op, const std::string& node_name = "the_node") {
-  ::onnx::ModelProto m;
-  m.set_ir_version(8);
-  auto* opset = m.add_opset_import();
-  opset->set_domain("");
-  opset->set_version(15);
+  ::onnx::ModelProto m = testing::EmptyModel();
   auto* g = m.mutable_graph();
-  g->set_name("g");
   auto* n = g->add_node();
   n->set_op_type(op);
   n->set_name(node_name);
@@ -39,12 +30,6 @@ void AddTensorInfo(::onnx::ValueInfoProto* v, const std::string& name, int type,
   AddTensorInfo(g->add_input(), "X", ::onnx::TensorProto::FLOAT, {2});
   AddTensorInfo(g->add_output(), "Y", ::onnx::TensorProto::FLOAT, {2});
   return m;
-}
-
-std::string Bytes(const ::onnx::ModelProto& m) {
-  std::string s;
-  m.SerializeToString(&s);
-  return s;
 }
 
 Result<std::vector<Tensor>> RunOn(const Model& model, std::vector<float> x) {

@@ -110,6 +110,9 @@ Status ParseLanguage(const Reader& r, const Json& root, VoiceConfig& config) {
   if (info.code.empty()) info.code = config.espeak_voice;
   if (info.code.empty()) return r.Fail("language.code", "is missing (and so is espeak.voice)");
   if (info.family.empty()) info.family = info.code.substr(0, info.code.find_first_of("_-"));
+  // "_US" or "-x": no language to normalize text for or to match a request's against.
+  if (info.family.empty())
+    return r.Fail("language.code", "\"" + info.code + "\" names no language");
   return {};
 }
 

@@ -109,6 +109,12 @@ TEST(VoiceConfig, BadFieldsAreErrorsNamingTheFileAndTheField) {
       {"unknown phoneme type", [](json& j) { j["phoneme_type"] = "pinyin"; }, "phoneme_type"},
       {"dataset number", [](json& j) { j["dataset"] = 5; }, "dataset"},
       {"language not object", [](json& j) { j["language"] = "en"; }, "language"},
+      // Found by piper_fuzz_voice_config: accepted with an empty language family.
+      {"code without a language",
+       [](json& j) {
+         j["language"] = {{"code", "_US"}};
+       },
+       "language.code"},
       {"root array", [](json& j) { j = json::array(); }, "(root)"},
   };
   for (const BadCase& c : cases) {

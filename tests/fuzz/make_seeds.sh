@@ -1,13 +1,23 @@
 #!/usr/bin/env bash
 # Regenerates the committed seed corpora of the fuzz test; rerun only to change them.
-#   make_seeds.sh [all|audio|multipart]
+#   make_seeds.sh [all|audio|multipart|jwt]
 # audio: one tiny valid file per container and codec Decode() accepts (0.1 s, so
 #   the fuzzer runs thousands of mutants a second). Needs the ffmpeg and sox CLIs.
 # multipart: valid multipart/form-data inputs for http_fuzz_multipart, each
 #   "Content-Type line\n" + body (see src/http/multipart_fuzz.cc). Needs nothing.
+# jwt: tokens signed with the fixed test keys of src/api/jwt_fuzz_keys.h, refusals (alg none,
+#   algorithm confusion, crit) and key sets, written by the fuzz binary itself (it signs them
+#   at start-up): needs the clang fuzz build (FUZZ_BUILD, default build/fuzz-clang).
 set -euo pipefail
 what=${1:-all}
 here="$(dirname "$0")"
+
+if [ "$what" = jwt ]; then  # not in "all": it needs the fuzz build
+  out="$here/corpus/jwt"
+  mkdir -p "$out"
+  VOX_FUZZ_WRITE_SEEDS="$out" "${FUZZ_BUILD:-$here/../../build/fuzz-clang}/src/api/api_fuzz_jwt" \
+    -runs=0 >/dev/null 2>&1
+fi
 
 if [ "$what" = all ] || [ "$what" = multipart ]; then
   out="$here/corpus/multipart"

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Bounded fuzzing inside the test suite (CTest label "fuzz").
 #
-# Configures a separate clang build (libFuzzer needs clang; see the VOX_FUZZ
-# blocks in src/audio, src/text, src/http, src/wyoming, src/ssml and src/api), builds only the fuzz targets,
-# and runs each for a fixed time on a seed corpus. Any crash, sanitizer report
-# (ASan, UBSan, LeakSanitizer), timeout or out-of-memory fails the test, and
-# the input that caused it is kept under <build>/artifacts/.
+# Configures a separate clang build (libFuzzer needs clang; see the VOX_FUZZ blocks in
+# src/audio, src/text, src/http, src/wyoming, src/ssml, src/api and src/piper), builds only
+# the fuzz targets (VOX_FUZZ_JOBS parallel jobs, default nproc), and runs each for a fixed
+# time on a seed corpus. Any crash, sanitizer report (ASan, UBSan, LeakSanitizer), timeout
+# or out-of-memory fails the test, and the input that caused it is kept under
+# <build>/artifacts/.
 #
 #   run_fuzz.sh SOURCE_DIR FUZZ_BUILD_DIR [SECONDS_PER_TARGET]
 set -euo pipefail
@@ -30,8 +31,8 @@ cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVOX_FUZZ=ON -DVO
   exit 1
 }
 targets=(audio_fuzz_decode text_fuzz_normalize http_fuzz_multipart wyoming_fuzz_event ssml_fuzz_parse
-  api_fuzz_stream_input)
-cmake --build "$build" --target "${targets[@]}" -j "$(nproc)"
+  api_fuzz_stream_input http_fuzz_request api_fuzz_bodies api_fuzz_jwt piper_fuzz_voice_config)
+cmake --build "$build" --target "${targets[@]}" -j "${VOX_FUZZ_JOBS:-$(nproc)}"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -78,4 +79,10 @@ run wyoming_event "$build/src/wyoming/wyoming_fuzz_event" 8192 "$src/tests/fuzz/
 run ssml_parse "$build/src/ssml/ssml_fuzz_parse" 4096 "$src/tests/fuzz/corpus/ssml" \
   -dict="$src/tests/fuzz/ssml.dict"
 run stream_input "$build/src/api/api_fuzz_stream_input" 4096 "$src/tests/fuzz/corpus/stream_input"
+run http_request "$build/src/http/http_fuzz_request" 4096 "$src/tests/fuzz/corpus/http_request" \
+  -dict="$src/tests/fuzz/http_request.dict"
+run bodies "$build/src/api/api_fuzz_bodies" 4096 "$src/tests/fuzz/corpus/bodies" \
+  -dict="$src/tests/fuzz/bodies.dict"
+run jwt "$build/src/api/api_fuzz_jwt" 4096 "$src/tests/fuzz/corpus/jwt"
+run piper_config "$build/src/piper/piper_fuzz_voice_config" 4096 "$src/tests/fuzz/corpus/piper_config"
 exit $status
