@@ -1,8 +1,10 @@
 // SSML through the native API of a real `vox serve`: a job's audio carries
 // its 2 s break and its marks; malformed SSML is a 400 with the position and
-// creates no job; the stream route speaks SSML too.
+// creates no job; the stream route speaks SSML too, and reports its marks and word
+// timestamps (on the document's text) with its job; <phoneme> on a Piper voice speaks its IPA.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <regex>
 
 #include "audio/decode.h"
@@ -154,6 +156,100 @@ TEST_F(SsmlApi, StreamSpeaksSsml) {
   const double paused = stream("<speak>Streaming works.<break time=\"1500ms\"/>Really.</speak>");
   EXPECT_GT(plain, 0.3);
   EXPECT_NEAR(paused - plain, 1.5, 0.05);
+}
+
+// A stream's job reports the marks its audio reached, and the word timestamps of an SSML
+// job (streamed or not) point into the document the client sent.
+TEST_F(SsmlApi, MarksAndTimestampsOfStreamsAndJobsAreOnTheDocument) {
+  ApiClient api = Client();
+  const std::string ssml =
+      "<speak>Good <sub alias=\"morning\">AM</sub>.<break time=\"1s\"/>"
+      "<mark name=\"later\"/>See you at <say-as interpret-as=\"cardinal\">7</say-as>."
+      "<mark name=\"end\"/></speak>";
+  const json body = {
+      {"text", ssml}, {"text_type", "ssml"}, {"voice_id", "flite-slt"}, {"format", "wav"}};
+  auto streamed =
+      api.Call("POST", "/v1/tts/stream", body.dump(), {{"Content-Type", "application/json"}});
+  ASSERT_TRUE(streamed && streamed->status == 200) << (streamed ? streamed->body : "");
+  auto pcm = audio::Decode(streamed->body);
+  ASSERT_TRUE(pcm.has_value());
+  const std::string stream_id(streamed->Header("X-Vox-Job-Id").value_or(""));
+  json stream_job = api.WaitForFinal(stream_id);  // recorded as the stream ended
+  ASSERT_EQ(stream_job.value("status", ""), "done") << stream_job.dump();
+  ASSERT_TRUE(stream_job.contains("marks")) << stream_job.dump();
+  ASSERT_EQ(stream_job["marks"].size(), 2u);
+  EXPECT_EQ(stream_job["marks"][0]["name"], "later");
+  EXPECT_EQ(stream_job["marks"][1]["name"], "end");
+  EXPECT_GT(stream_job["marks"][0]["time"].get<double>(), 1.0);  // after the break
+  EXPECT_NEAR(stream_job["marks"][1]["time"].get<double>(), pcm->duration_s(), 0.05);
+
+  auto submitted = api.Submit(body);
+  ASSERT_TRUE(submitted && submitted->status == 202);
+  json job = api.WaitForFinal(submitted->JsonBody().value("job_id", ""));
+  ASSERT_EQ(job.value("status", ""), "done");
+  // Same audio, same marks (to the millisecond the stream's own clock allows).
+  ASSERT_EQ(job["marks"].size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_NEAR(job["marks"][i]["time"].get<double>(), stream_job["marks"][i]["time"].get<double>(),
+                0.01);
+  }
+
+  for (const json& described : {stream_job, job}) {
+    SCOPED_TRACE(described.value("job_id", ""));
+    auto got = api.Call("GET", "/v1/tts/job/" + described.value("job_id", "") + "/timestamps");
+    ASSERT_TRUE(got && got->status == 200) << (got ? got->body : "");
+    const json timestamps = got->JsonBody()["timestamps"];
+    std::vector<std::string> words;
+    for (const json& w : timestamps) {
+      words.push_back(w["word"]);
+      // Code points of the document: the word is the document's text there.
+      const size_t b = w["char_start"], e = w["char_end"];
+      EXPECT_EQ(ssml.substr(b, e - b), w["word"].get<std::string>());
+    }
+    EXPECT_EQ(words, (std::vector<std::string>{"Good", "AM", "See", "you", "at", "7"}));
+    EXPECT_EQ(got->JsonBody()["marks"], described["marks"]);
+    EXPECT_EQ(described["timestamps"], timestamps);
+  }
+}
+
+// A generated random-weight Piper voice takes <phoneme>'s IPA: the job completes, and other
+// IPA for the same text is other audio (the engine read the phonemes, not the text).
+TEST(SsmlPiper, PhonemeOnAPiperVoiceSpeaksItsIpa) {
+  namespace fs = std::filesystem;
+  TempDir dir;
+  const fs::path models = dir.path() / "data" / "models";
+  fs::create_directories(models);
+  for (const char* file : {"vox-test-medium.onnx", "vox-test-medium.onnx.json"}) {
+    fs::copy_file(fs::path(VOX_PIPER_TESTDATA) / file, models / file);
+  }
+  ServerProcess server(dir.path() / "data", {"--workers", "1"});
+  ASSERT_TRUE(server.Start()) << server.output();
+  ApiClient api(server.port(), server.admin_key());
+  auto speak = [&](const std::string& ipa) -> std::pair<json, std::string> {
+    auto submitted =
+        api.Submit({{"text", "<speak>Say <phoneme alphabet=\"ipa\" ph=\"" + ipa +
+                                 "\">tomato</phoneme><mark name=\"after\"/> now.</speak>"},
+                    {"text_type", "ssml"},
+                    {"voice_id", "piper-vox-test-medium"},
+                    {"format", "wav"}});
+    EXPECT_TRUE(submitted && submitted->status == 202) << (submitted ? submitted->body : "");
+    if (!submitted || submitted->status != 202) return {};
+    json job = api.WaitForFinal(submitted->JsonBody().value("job_id", ""));
+    EXPECT_EQ(job.value("status", ""), "done") << job.dump();
+    auto wav = ApiClient(server.port(), "").Call("GET", job.value("audio_url", ""));
+    EXPECT_TRUE(wav && wav->status == 200);
+    return {job, wav ? wav->body : ""};
+  };
+  auto [tomato, tomato_wav] = speak("təˈmeɪɾoʊ");
+  auto [other, other_wav] = speak("təˈmɑːtoʊ");
+  auto pcm = audio::Decode(tomato_wav);
+  ASSERT_TRUE(pcm.has_value());
+  EXPECT_GT(pcm->duration_s(), 0.5);
+  EXPECT_FALSE(other["cache_hit"].get<bool>());
+  EXPECT_NE(tomato_wav, other_wav);
+  ASSERT_EQ(tomato["marks"].size(), 1u) << tomato.dump();
+  EXPECT_GT(tomato["marks"][0]["time"].get<double>(), 0.2);
+  EXPECT_EQ(server.Terminate(), 0);
 }
 
 }  // namespace

@@ -195,8 +195,12 @@ TEST_F(StreamE2e, NativeStreamEveryFormatFirstAudioLongBeforeTheEnd) {
                                          {"ulaw", "audio/basic", "mulaw", 8000},
                                          {"alaw", "audio/x-alaw-basic", "alaw", 8000}};
   for (const auto& c : cases) {
-    Streamed s = Stream({{"text", text}, {"voice_id", "flite-slt"}, {"format", c.format}});
+    // Other text for each format: the same speech again would come from the audio cache.
+    Streamed s = Stream({{"text", text + " In " + c.format + "."},
+                         {"voice_id", "flite-slt"},
+                         {"format", c.format}});
     ASSERT_EQ(s.status, 200) << c.format << " " << s.body.substr(0, 300);
+    EXPECT_EQ(s.Header("X-Vox-Cache"), "miss");
     EXPECT_EQ(s.Header("Content-Type"), c.content_type);
     EXPECT_EQ(s.Header("Transfer-Encoding"), "chunked");
     std::printf("[stream] %-5s first audio %.3f s, total %.3f s, %zu bytes\n", c.format.c_str(),

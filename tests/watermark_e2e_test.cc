@@ -1,12 +1,14 @@
 // End-to-end: every route's audio carries the watermark, through the real binary. A job's
 // audio downloaded from the API is named by POST /v1/watermark/detect and by
 // `vox watermark detect`; the same text again (a cache hit) is marked with the new job's id;
-// a stream is marked; a detection is audited; an upload that is not audio is a 400.
+// a stream is marked, and a repeated stream (a cache hit, on any streamed route) is marked with
+// its own job's id; a detection is audited; an upload that is not audio is a 400.
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <thread>
 
+#include "audio/decode.h"
 #include "support/api_client.h"
 #include "support/clone_upload.h"
 #include "support/vox_process.h"
@@ -119,6 +121,54 @@ TEST_F(WatermarkE2e, AStreamIsMarked) {
   EXPECT_EQ(found["job_id"], std::string(stream->Header("X-Vox-Job-Id").value_or("")))
       << found.dump();
   EXPECT_EQ(found["identified_by"], "candidates") << found.dump();
+}
+
+TEST_F(WatermarkE2e, ARepeatedStreamIsACacheHitMarkedWithItsOwnId) {
+  ApiClient api = Api();
+  const std::string text = LongText() + "Streamed twice.";
+  auto stream = [&]() {
+    auto r = api.Call("POST", "/v1/tts/stream",
+                      json{{"text", text}, {"voice_id", "flite-kal"}, {"format", "wav"}}.dump(),
+                      {{"Content-Type", "application/json"}});
+    EXPECT_TRUE(r && r->status == 200) << (r ? r->body : "");
+    return r ? *r : http::ClientResponse{};
+  };
+  const http::ClientResponse first = stream();
+  EXPECT_EQ(first.Header("X-Vox-Cache").value_or(""), "miss");
+  const http::ClientResponse second = stream();
+  EXPECT_EQ(second.Header("X-Vox-Cache").value_or(""), "hit");
+  const std::string second_id(second.Header("X-Vox-Job-Id").value_or(""));
+  ASSERT_NE(second_id, std::string(first.Header("X-Vox-Job-Id").value_or("")));
+  // The same speech (the master is lossless), marked for each stream.
+  auto a = audio::Decode(first.body), b = audio::Decode(second.body);
+  ASSERT_TRUE(a && b);
+  EXPECT_NEAR(b->duration_s(), a->duration_s(), 0.01);
+  EXPECT_NE(first.body, second.body);
+  json found = Detect(second.body);
+  EXPECT_TRUE(found["watermarked"].get<bool>()) << found.dump();
+  EXPECT_EQ(found["job_id"], second_id) << found.dump();
+  json job = api.WaitForFinal(second_id);
+  EXPECT_EQ(job["status"], "done") << job.dump();
+  EXPECT_TRUE(job["cache_hit"].get<bool>()) << job.dump();
+  EXPECT_NEAR(job["duration_s"].get<double>(), a->duration_s(), 0.05);
+
+  // Another streamed route with the same speech is a hit too (ElevenLabs', as MP3).
+  auto eleven =
+      ApiClient(server_->port(), "")
+          .Call("POST", "/v1/text-to-speech/flite-kal/stream", json{{"text", text}}.dump(),
+                {{"Content-Type", "application/json"}, {"xi-api-key", server_->admin_key()}});
+  ASSERT_TRUE(eleven && eleven->status == 200) << (eleven ? eleven->body.substr(0, 300) : "");
+  EXPECT_EQ(eleven->Header("X-Vox-Cache").value_or(""), "hit");
+  auto mp3 = audio::Decode(eleven->body);
+  ASSERT_TRUE(mp3.has_value());
+  EXPECT_NEAR(mp3->duration_s(), a->duration_s(), 0.1);
+  // Other speech is not a hit.
+  auto other = api.Call(
+      "POST", "/v1/tts/stream",
+      json{{"text", "Not heard before."}, {"voice_id", "flite-kal"}, {"format", "wav"}}.dump(),
+      {{"Content-Type", "application/json"}});
+  ASSERT_TRUE(other && other->status == 200);
+  EXPECT_EQ(other->Header("X-Vox-Cache").value_or(""), "miss");
 }
 
 TEST_F(WatermarkE2e, UnmarkedAudioIsNotWatermarkedAndNotAudioIsA400) {

@@ -91,6 +91,7 @@ ApiServer::ApiServer(ApiServerConfig config, JobService& jobs, Authenticator& au
       synthesizer_(engines),
       streams_(std::make_unique<StreamService>(store, &blobs, synthesizer_, metrics, config_.stream,
                                                jobs.limits())) {
+  streams_->UseCache(&jobs.cache());  // streams are cached like jobs (stream_cache.h)
   auto voices = openai::VoiceTable::Create(config_.openai_voices);  // Validate() checked it
   openai_speech_ = std::make_unique<openai::SpeechRoute>(
       *streams_, auth_, scopes_, limiter_, voices ? std::move(*voices) : openai::VoiceTable(),
@@ -105,7 +106,13 @@ ApiServer::ApiServer(ApiServerConfig config, JobService& jobs, Authenticator& au
   elevenlabs_catalog_ =
       std::make_unique<elevenlabs::CatalogRoute>(auth_, limiter_, engines_, store_, cloner_, post);
   elevenlabs_stream_input_ = std::make_unique<elevenlabs::StreamInputRoute>(
-      elevenlabs::StreamInputDeps{*streams_, auth_, limiter_, post, {}});
+      elevenlabs::StreamInputDeps{*streams_,
+                                  auth_,
+                                  limiter_,
+                                  post,
+                                  // A reader that stops reading is let go when any response's
+                                  // would be (VOX_HTTP_WRITE_TIMEOUT_MS).
+                                  {.write_timeout = config_.http.write_timeout}});
   auto observe = [this](const http::RequestLog& log) {
     std::string method(log.method.empty() ? "-" : log.method);
     std::string route(log.route);
@@ -438,8 +445,7 @@ void ApiServer::GetAudio(Request& request, Responder respond) {
       return r;
     }
     bool partial = range.kind == http::RangeKind::kSatisfiable;
-    auto bytes = partial ? blobs_.GetRange(*job->audio_key, range.range.first,
-                                           range.range.length())
+    auto bytes = partial ? blobs_.GetRange(*job->audio_key, range.range.first, range.range.length())
                          : blobs_.Get(*job->audio_key);
     if (!bytes) return FromError(bytes.error());
     Response r = http::Text(partial ? 206 : 200, std::move(*bytes), info->content_type);

@@ -330,6 +330,9 @@ Result<json> JobService::DescribeJob(const store::Job& job) {
     // A stream (StreamService): its audio went to the client and nothing was kept.
     out["duration_s"] = job.duration_s.value_or(0);
     out["audio_bytes"] = *job.audio_bytes;
+    if (job.status == JobStatus::kDone) {
+      if (auto marks = Marks(job)) out["marks"] = std::move(*marks);
+    }
   }
   if (job.status == JobStatus::kDone && !job.audio_expired_at) {
     VOX_ASSIGN_OR_RETURN(auto timestamps, WordTimestamps(job));
@@ -349,6 +352,14 @@ Result<json> JobService::DescribeJob(const store::Job& job) {
 }
 
 std::optional<json> JobService::Marks(const store::Job& job) {
+  if (!job.audio_key) {
+    // A stream keeps its marks in its timestamps side file (it has no audio to sit beside).
+    auto doc = SideFile(job);
+    if (!doc || !*doc || !(**doc).contains("marks") || !(**doc)["marks"].is_array()) {
+      return std::nullopt;
+    }
+    return std::move((**doc)["marks"]);
+  }
   auto params = store::JobParams::FromJson(job.params);
   if (!params || params->styles.is_null()) return std::nullopt;
   auto styles = engines::PlanStyles::FromJson(params->styles, params->sentences.size());
@@ -379,7 +390,7 @@ Result<json> JobService::ListRecent(const Principal& who, int limit) {
   return out;
 }
 
-Result<std::optional<json>> JobService::WordTimestamps(const store::Job& job) {
+Result<std::optional<json>> JobService::SideFile(const store::Job& job) {
   // Beside the audio of the job that made it: a cache hit's audio (and
   // timestamps) belong to an earlier job, a stream's to the stream itself.
   const std::string owner = job.audio_key ? store::AudioOwner(*job.audio_key, job.id) : job.id;
@@ -391,21 +402,34 @@ Result<std::optional<json>> JobService::WordTimestamps(const store::Job& job) {
   json doc = json::parse(*body, nullptr, false);
   // Offsets count characters of the text they were made for: another text
   // that normalized the same (a cache hit for "$3" from "3 dollars") gets none.
-  if (doc.is_discarded() || !doc.contains("timestamps") ||
+  if (doc.is_discarded() || !doc.is_object() ||
       doc.value("text_sha256", "") != Sha256Hex(job.text)) {
     return std::nullopt;
   }
-  return std::move(doc["timestamps"]);
+  return doc;
+}
+
+Result<std::optional<json>> JobService::WordTimestamps(const store::Job& job) {
+  VOX_ASSIGN_OR_RETURN(auto doc, SideFile(job));
+  // A stream with marks but no timed words keeps an empty list: no timestamps.
+  if (!doc || !doc->contains("timestamps") || !(*doc)["timestamps"].is_array() ||
+      (*doc)["timestamps"].empty()) {
+    return std::nullopt;
+  }
+  return std::move((*doc)["timestamps"]);
 }
 
 Result<json> JobService::Timestamps(const Principal& who, const std::string& job_id) {
   VOX_ASSIGN_OR_RETURN(store::Job job, OwnedJob(who, job_id));
-  std::optional<json> timestamps;
-  if (job.status == JobStatus::kDone) {
-    VOX_ASSIGN_OR_RETURN(timestamps, WordTimestamps(job));
+  if (job.status != JobStatus::kDone || job.audio_expired_at) {
+    return NotFound("this job has no word timestamps", "job_id");
   }
-  if (!timestamps) return NotFound("this job has no word timestamps", "job_id");
-  return json{{"job_id", job.id}, {"timestamps", std::move(*timestamps)}};
+  VOX_ASSIGN_OR_RETURN(std::optional<json> timestamps, WordTimestamps(job));
+  std::optional<json> marks = Marks(job);
+  if (!timestamps && !marks) return NotFound("this job has no word timestamps", "job_id");
+  json out = {{"job_id", job.id}, {"timestamps", timestamps ? *timestamps : json::array()}};
+  if (marks) out["marks"] = std::move(*marks);  // SSML marks, on the same clock
+  return out;
 }
 
 Result<json> JobService::Cancel(const Principal& who, const std::string& job_id,

@@ -94,8 +94,9 @@ class JobService {
   // The caller's newest `limit` jobs (their own, admins included), newest first, each as
   // Describe shows it plus "characters": the length of its text in code points.
   Result<nlohmann::json> ListRecent(const Principal& who, int limit);
-  // {"job_id","timestamps"}: the word timestamps of a done job whose engine
-  // timed its words (engines/timeline.h); kNotFound when it has none.
+  // {"job_id","timestamps","marks"?}: the word timestamps of a done job whose engine
+  // timed its words (engines/timeline.h; empty when it did not) and its SSML marks when
+  // it has any; kNotFound when it has neither.
   Result<nlohmann::json> Timestamps(const Principal& who, const std::string& job_id);
 
   // Cancels a queued or running job; kFailedPrecondition when it already ended.
@@ -113,17 +114,22 @@ class JobService {
   void AnnounceEnded(const store::Job& job);
 
   const UrlSigner& signer() const { return signer_; }
+  cache::AudioCache& cache() { return cache_; }  // shared with the streamed routes
 
  private:
   // VOX_MAX_QUEUED_JOBS_PER_USER refused a job (the store holds the cap).
   Error TooManyQueued() const;
   Result<store::Job> OwnedJob(const Principal& who, const std::string& job_id);
   Result<nlohmann::json> DescribeJob(const store::Job& job);
-  // An SSML job's marks ([{"name","time"}]), when it has any and they were stored.
+  // An SSML job's marks ([{"name","time"}]), when it has any and they were stored (a
+  // stream's in its timestamps side file).
   std::optional<nlohmann::json> Marks(const store::Job& job);
   Result<std::string> AudioUrl(const store::Job& job);
   // The job's word timestamps from their side file, when it has one for its text.
   Result<std::optional<nlohmann::json>> WordTimestamps(const store::Job& job);
+  // That side file ({"job_id","text_sha256","timestamps","marks"?}), when there is one for
+  // the job's text.
+  Result<std::optional<nlohmann::json>> SideFile(const store::Job& job);
   // Hands a stored, queued job to the queue; when the queue is down the job is
   // failed at once (never an accepted-looking job no worker will see).
   Status EnqueueOrFail(const store::Job& job);

@@ -32,6 +32,7 @@ struct PreparedStream {
   std::optional<double> first_audio_s;
   StreamUsage usage;
   std::vector<text::WordTime> words;  // when the engine timed them; kept if the stream ends done
+  json marks = json::array();         // SSML marks reached: {"name","time"}; kept with the words
   store::UsageTags usage_tags;        // the usage row it charges
   // For the next piece of a TextSource stream: the resolved voice and its parameters, and
   // where the piece starts in the job's text (code points) and audio (seconds).
@@ -40,6 +41,11 @@ struct PreparedStream {
   size_t text_chars_before = 0;
   double audio_s_before = 0;
   double audio_s_spoken = 0;  // all pieces so far
+  // The audio cache (stream_cache.h): the key (empty: not cached), the entry of a hit, and
+  // the master written while a miss is sent.
+  std::string cache_key;
+  std::optional<store::CacheEntry> cached;
+  std::unique_ptr<StreamMaster> master;
 };
 
 struct StreamService::Output {
@@ -82,6 +88,10 @@ StreamService::StreamService(store::Store& store, blob::BlobStore* blobs,
       streams_(metrics.AddCounter(
           "vox_streams_total", "Streamed syntheses by route and outcome (done, canceled, failed).",
           {"route", "outcome"})),
+      cache_lookups_(metrics.AddCounter(
+          "vox_stream_cache_total",
+          "Streams looked up in the audio cache, by route and result (hit, miss).",
+          {"route", "result"})),
       pool_(static_cast<size_t>(std::max(1, config.threads))) {}
 
 StreamService::~StreamService() { Stop(); }
@@ -99,7 +109,14 @@ Result<std::shared_ptr<PreparedStream>> StreamService::Prepare(const Principal& 
                                                                const StreamSpec& spec,
                                                                const std::string& request_id) {
   VOX_RETURN_IF_ERROR(CheckCapacity());
-  return PrepareSpec(who, spec, request_id);
+  VOX_ASSIGN_OR_RETURN(auto s, PrepareSpec(who, spec, request_id));
+  if (cache_ != nullptr && blobs_ != nullptr) {
+    s->cache_key = StreamCacheKey(who, s->plan, s->job.model_version,
+                                  s->job.voice_id == s->plan.voice.id ? "" : s->job.voice_id);
+    s->job.cache_key = s->cache_key;  // so revoking a clone's consent also drops the entry
+    s->cached = FindStreamMaster(*blobs_, *cache_, s->cache_key);
+  }
+  return s;
 }
 
 Result<std::shared_ptr<PreparedStream>> StreamService::PrepareSpec(const Principal& who,
@@ -179,6 +196,13 @@ http::Response StreamService::Start(std::shared_ptr<PreparedStream> s, StreamFra
   r.headers.Set("X-Vox-Job-Id", s->job.id);
   r.headers.Set("X-Vox-Model-Version", s->job.model_version);
   r.headers.Set("Cache-Control", "no-store");
+  // Pieces with alignments (ElevenLabs' with-timestamps) come from the engine's timings as
+  // the audio is made: those are synthesized, and still leave their audio for later hits.
+  if (framing.piece) s->cached.reset();
+  if (!s->cache_key.empty()) {
+    r.headers.Set("X-Vox-Cache", s->cached ? "hit" : "miss");
+    cache_lookups_.With({s->route, s->cached ? "hit" : "miss"}).Inc();
+  }
   r.stream = out;
   r.log_principal = s->who.key_id;
   ++in_flight_;
@@ -261,9 +285,47 @@ void StreamService::RunPieces(const Principal& who, StreamSpec spec, const std::
 }
 
 void StreamService::Run(PreparedStream& s, const StreamFraming& framing, http::BodyStream& out) {
-  s.events.push_back({0, "", JobStatus::kInference, NowMs(), 1, "streaming"});
   Output o{s, framing, out};
+  if (s.cached) {
+    if (Status replayed = Replay(s, o); replayed || s.usage.bytes > 0) return End(s, replayed, o);
+    s.cached.reset();  // the master could not be read: synthesize after all
+    s.job.cache_hit = false;
+  }
+  s.events.push_back({0, "", JobStatus::kInference, NowMs(), 1, "streaming"});
+  if (!s.cache_key.empty()) {
+    auto master = StreamMaster::Open(s.job.id, s.plan.voice.sample_rate);
+    if (master) {
+      s.master = std::move(*master);
+    } else {
+      spdlog::warn("stream {}: not cached: {}", s.job.id, master.error().ToString());
+    }
+  }
   End(s, Speak(s, s.job.text, o), o);
+}
+
+Status StreamService::Replay(PreparedStream& s, Output& o) {
+  auto pcm = ReadStreamMaster(*blobs_, *s.cached);
+  if (!pcm) {
+    spdlog::warn("stream {}: cached audio unreadable: {}", s.job.id, pcm.error().ToString());
+    return std::unexpected(pcm.error());
+  }
+  s.job.cache_hit = true;
+  s.events.push_back({0, "", JobStatus::kInference, NowMs(), 1, "cache hit"});
+  // Sent as the engine would, in pieces, each through the stream's watermark and encoder.
+  const size_t step = static_cast<size_t>(pcm->sample_rate) / 2;
+  for (size_t at = 0; at < pcm->samples.size() && !o.out.canceled(); at += step) {
+    audio::PcmBuffer piece;
+    piece.sample_rate = pcm->sample_rate;
+    piece.channels = 1;
+    piece.samples.assign(
+        pcm->samples.begin() + static_cast<ptrdiff_t>(at),
+        pcm->samples.begin() + static_cast<ptrdiff_t>(std::min(at + step, pcm->samples.size())));
+    std::string bytes;
+    VOX_RETURN_IF_ERROR(s.encoder->Write(s.mark->Process(piece), bytes));
+    VOX_RETURN_IF_ERROR(Send(o, std::move(bytes), false));
+  }
+  if (o.out.canceled()) return MakeError(ErrorCode::kCanceled, "the client went away");
+  return {};
 }
 
 Status StreamService::Send(Output& o, std::string&& bytes, bool last) {
@@ -315,11 +377,15 @@ Status StreamService::Speak(PreparedStream& s, const std::string& text, Output& 
           text::Append(o.pending, raw_aligner.Advance(words.raw));
           text::Append(o.pending_normalized, normalized_aligner.Advance(words.normalized));
         }
+        if (s.master && !s.master->Write(chunk.pcm)) s.master.reset();  // unmarked, for hits
         std::string bytes;
         VOX_RETURN_IF_ERROR(s.encoder->Write(s.mark->Process(chunk.pcm), bytes));
         return Send(o, std::move(bytes), false);
       },
-      [&] { return o.out.canceled(); });
+      [&] { return o.out.canceled(); },
+      [&](const std::string& name, double time_s) {
+        s.marks.push_back({{"name", name}, {"time", s.audio_s_before + time_s}});
+      });
   if (ran && o.framing.piece) {
     text::Append(o.pending, raw_aligner.Finish(audio_s));
     text::Append(o.pending_normalized, normalized_aligner.Finish(audio_s));
@@ -352,6 +418,9 @@ void StreamService::End(PreparedStream& s, Status ran, Output& o) {
     ran = MakeError(ErrorCode::kCanceled, "the client went away");
   }
   if (ran) {
+    // Before the body ends: a client that asks again once it has the audio finds its
+    // timestamps, marks and cached audio.
+    if (blobs_ != nullptr) KeepSideFiles(s);
     out.Finish();
     return Record(s, JobStatus::kDone, "");
   }
@@ -364,6 +433,33 @@ void StreamService::End(PreparedStream& s, Status ran, Output& o) {
   }
   spdlog::error("stream failed: {}", ran.error().ToString());
   Record(s, JobStatus::kFailed, ran.error().message);
+}
+
+void StreamService::KeepSideFiles(PreparedStream& s) {
+  const store::Job& job = s.job;
+  std::string doc;
+  if (!s.words.empty() || !s.marks.empty()) {
+    doc = engines::TimestampsDocument(job.id, job.text, s.words, s.marks);
+  } else if (s.cached) {
+    // A hit's come with its master (they say which text they are on: JobService checks it).
+    if (auto kept = blobs_->Get(cache::MasterTimestampsKey(s.cache_key))) doc = std::move(*kept);
+  }
+  if (!doc.empty()) {
+    if (auto kept = blobs_->Put(engines::TimestampsKey(job.id), doc, "application/json"); !kept) {
+      spdlog::warn("stream {}: timestamps not kept: {}", job.id, kept.error().ToString());
+    }
+  }
+  // A miss leaves its audio for the next identical stream; a long one is not kept (a hit
+  // decodes its master whole).
+  if (!s.master || s.usage.audio_seconds > kMaxCachedStreamSeconds) return;
+  if (!doc.empty()) {
+    (void)blobs_->Put(cache::MasterTimestampsKey(s.cache_key), doc, "application/json");
+  }
+  if (auto kept = s.master->Keep(*blobs_, *cache_, s.cache_key, s.usage.audio_seconds, NowMs());
+      !kept) {
+    spdlog::warn("stream {}: not cached: {}", job.id, kept.error().ToString());
+  }
+  s.master.reset();
 }
 
 void StreamService::Record(PreparedStream& s, JobStatus status, const std::string& reason) {
@@ -384,15 +480,6 @@ void StreamService::Record(PreparedStream& s, JobStatus status, const std::strin
   s.events.push_back({0, "", status, now, 1, message});
   const std::string outcome(store::JobStatusName(status));
   streams_.With({s.route, outcome}).Inc();
-  if (status == JobStatus::kDone && blobs_ != nullptr && !s.words.empty()) {
-    // Before the row: whoever sees the job done also finds its timestamps.
-    if (auto kept =
-            blobs_->Put(engines::TimestampsKey(job.id),
-                        engines::TimestampsDocument(job.id, job.text, s.words), "application/json");
-        !kept) {
-      spdlog::warn("stream {}: timestamps not kept: {}", job.id, kept.error().ToString());
-    }
-  }
   if (auto created = store_.CreateJob(job, s.events); !created) {
     spdlog::error("stream {} not recorded: {}", job.id, created.error().ToString());
   }

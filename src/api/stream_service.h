@@ -9,12 +9,16 @@
 // cancels the synthesis (the BodyStream's cancel flag is the engine's cancel check, polled
 // inside sentences); a full buffer holds it back.
 //
+// A stream identical to an earlier one is answered from the audio cache (stream_cache.h:
+// X-Vox-Cache hit or miss, the job's cache_hit), marked with its own job id.
+//
 // Every stream is recorded like a job, once it ends: a job row in a final status (done,
 // canceled when the client left, failed), its received/preprocessing/inference events with
 // their times, audio seconds and bytes sent, no audio kept; plus an audit event. When the
 // engine times its words, a stream that ends done also leaves its word timestamps beside
-// where its audio would be (engines::TimestampsKey), shown with the job. The row is
-// written whole at the end, so no stream is ever a running job another process could
+// where its audio would be (engines::TimestampsKey), shown with the job; an SSML stream's
+// marks (their times in the audio sent) are kept in the same file and shown with the job too. The
+// row is written whole at the end, so no stream is ever a running job another process could
 // requeue, and it is visible from then on under the id sent in X-Vox-Job-Id.
 #pragma once
 
@@ -26,6 +30,7 @@
 #include <string>
 
 #include "api/authenticator.h"
+#include "api/stream_cache.h"
 #include "api/usage_meter.h"
 #include "audio/stream_encoder.h"
 #include "blob/blob_store.h"
@@ -56,7 +61,7 @@ struct StreamServiceConfig {
 // What to synthesize, protocol-neutral.
 struct StreamSpec {
   std::string text;
-  bool ssml = false;     // `text` is an SSML document (marks are not reported on a stream)
+  bool ssml = false;     // `text` is an SSML document (its marks are kept with the timestamps)
   std::string voice_id;  // a built-in voice or the caller's clone; empty: the language's default
   std::string language;
   double speed = 1.0;
@@ -137,6 +142,9 @@ class StreamService {
   // Marks every stream's audio with its job id, chunk by chunk (null: unmarked). Not owned;
   // set before serving.
   void UseWatermarker(const watermark::Watermarker* watermarker) { watermarker_ = watermarker; }
+  // Answers repeated streams from `cache` (stream_cache.h; null, or no blob store: never).
+  // Not owned; set before serving.
+  void UseCache(cache::AudioCache* cache) { cache_ = cache; }
 
  private:
   struct Output;  // stream_service.cc: what is being sent, and its timings
@@ -150,10 +158,15 @@ class StreamService {
                  TextSource& source, const StreamFraming& framing, http::BodyStream& out);
   // The plan's audio (its text `text`) encoded and sent; the encoder stays open.
   Status Speak(PreparedStream& s, const std::string& text, Output& o);
+  // A cache hit: the master's audio sent through the stream's own watermark and encoder.
+  Status Replay(PreparedStream& s, Output& o);
   Status Send(Output& o, std::string&& bytes, bool last);
   // The encoder's tail and the framing's end, then Finish or Abort and Record.
   void End(PreparedStream& s, Status ran, Output& o);
   void Record(PreparedStream& s, store::JobStatus status, const std::string& reason);
+  // A done stream's timestamps and marks (its own, or its master's on a hit), and a miss's
+  // audio as the master of its cache key; before its body ends and its row is written.
+  void KeepSideFiles(PreparedStream& s);
 
   store::Store& store_;
   blob::BlobStore* const blobs_;
@@ -166,6 +179,8 @@ class StreamService {
   obs::Family<obs::Counter>& streams_;
   UsageMeter* meter_ = nullptr;
   const watermark::Watermarker* watermarker_ = nullptr;
+  cache::AudioCache* cache_ = nullptr;
+  obs::Family<obs::Counter>& cache_lookups_;
   std::atomic<int> in_flight_{0};  // accepted by Start(), not yet ended
   boost::asio::thread_pool pool_;
 };

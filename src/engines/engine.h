@@ -39,6 +39,10 @@ struct SynthesisParams {
   // (voice_conversion.h); nullptr = none. Engines that cannot apply it refuse
   // the request (kUnprocessable, "voice"); Validate() does not look inside it.
   std::shared_ptr<const VoiceConversion> conversion;
+  // IPA to speak instead of the text (SSML <phoneme>), on engines that take phonemes
+  // (capabilities().phoneme_input); the text stays what the audio is timed against.
+  // Other engines ignore it and speak the text.
+  std::string phonemes;
 
   // Names the bad field. Out of range ("speed", "pitch"): kUnprocessable (well-formed but
   // not servable); a malformed "language" tag: kInvalidArgument.
@@ -62,6 +66,8 @@ struct EngineCapabilities {
   StreamingGranularity streaming = StreamingGranularity::kSentence;
   // Cancellation is checked inside a sentence, not only between calls.
   bool cancel_within_sentence = false;
+  // Speaks SynthesisParams::phonemes (IPA) when given, instead of reading the text.
+  bool phoneme_input = false;
 };
 
 // One timed unit of a chunk's audio.

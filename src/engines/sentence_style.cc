@@ -17,6 +17,7 @@ json StyleJson(const SentenceStyle& s) {
   if (s.silent) j["silent"] = true;
   if (!s.language.empty()) j["language"] = s.language;
   if (!s.marks.empty()) j["marks"] = s.marks;
+  if (!s.phonemes.empty()) j["phonemes"] = s.phonemes;
   return j;
 }
 
@@ -29,6 +30,7 @@ SentenceStyle StyleFrom(const json& j) {
   s.silent = j.value("silent", false);
   s.language = j.value("language", "");
   if (j.contains("marks")) s.marks = j.at("marks").get<std::vector<std::string>>();
+  s.phonemes = j.value("phonemes", "");
   return s;
 }
 

@@ -22,6 +22,7 @@ struct SentenceStyle {
   bool silent = false;             // the sentence's time passes in silence
   std::string language;            // empty: the plan's; set only where the voice speaks it
   std::vector<std::string> marks;  // named positions at the sentence's start, after the pause
+  std::string phonemes;            // IPA spoken instead of the text where the engine takes phonemes
 
   bool IsDefault() const;
   bool operator==(const SentenceStyle&) const = default;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 #include "engines/speech_length.h"
 #include "ssml/ssml_parser.h"
@@ -53,11 +54,14 @@ Status CheckTextLength(std::string_view raw_text, const TextLimits& limits, size
 
 // Splits and normalizes `raw_text` onto the end of the plan; offsets are where
 // each sentence starts in `raw_text`. Returns how many sentences it added.
+// Without `split` the whole text is one sentence.
 Result<size_t> AppendSentences(std::string_view raw_text, const text::NormalizeOptions& options,
-                               SynthesisPlan& plan) {
+                               SynthesisPlan& plan, bool split = true) {
   const size_t before = plan.sentences.size();
   size_t cursor = 0;
-  for (const std::string& sentence : text::SplitSentences(raw_text)) {
+  const std::vector<std::string> sentences =
+      split ? text::SplitSentences(raw_text) : std::vector<std::string>{std::string(raw_text)};
+  for (const std::string& sentence : sentences) {
     // The splitter only trims and cuts, so each sentence is verbatim in the raw text.
     const size_t found = raw_text.find(sentence, cursor);
     const size_t offset = found == std::string_view::npos ? cursor : found;
@@ -102,17 +106,36 @@ Result<SynthesisPlan> Synthesizer::Prepare(std::string_view raw_text, const std:
   return plan;
 }
 
-Result<SynthesisPlan> Synthesizer::PrepareSsml(std::string_view ssml, const std::string& voice_id,
-                                               const SynthesisParams& params,
-                                               const TextLimits& limits) const {
-  VOX_ASSIGN_OR_RETURN(SynthesisPlan plan, StartWithText(ssml, voice_id, params, limits));
-  ssml::ParseLimits parse_limits;
-  parse_limits.max_bytes = limits.MaxUtf8Bytes();
-  VOX_ASSIGN_OR_RETURN(ssml::Document doc, ssml::Parse(ssml, parse_limits));
+namespace {
 
+// The runs an engine speaks: a <phoneme>'s run on its own where the engine takes phonemes;
+// elsewhere its text joined to the runs around it (nothing but the element parted them).
+std::vector<ssml::Segment> EngineRuns(const ssml::Document& doc, bool phoneme_input) {
+  std::vector<ssml::Segment> runs;
+  for (const ssml::Segment& segment : doc.segments) {
+    if (!phoneme_input && segment.joins_previous && !runs.empty()) {
+      ssml::Segment& last = runs.back();
+      for (text::AlignedSpan piece : segment.source) {
+        piece.begin += last.text.size();
+        piece.end += last.text.size();
+        last.source.push_back(piece);
+      }
+      last.text += segment.text;
+      continue;
+    }
+    runs.push_back(segment);
+    if (!phoneme_input) runs.back().phonemes.clear();
+  }
+  return runs;
+}
+
+// The document's runs onto the end of the plan (which has none yet): each run split and
+// normalized on its own, with its style; breaks and marks land before the next sentence
+// (or in the tail). Sentence sources are moved from the run's text onto the document.
+Status AppendDocument(const ssml::Document& doc, SynthesisPlan& plan) {
   // Pauses and marks of runs that say nothing (all punctuation) move on to the next one.
   SentenceStyle carried;
-  for (const ssml::Segment& segment : doc.segments) {
+  for (const ssml::Segment& segment : EngineRuns(doc, plan.engine->capabilities().phoneme_input)) {
     SentenceStyle style;
     style.rate = segment.prosody.rate;
     style.pitch = segment.prosody.pitch;
@@ -122,9 +145,20 @@ Result<SynthesisPlan> Synthesizer::PrepareSsml(std::string_view ssml, const std:
     if (!segment.language.empty() && plan.engine->SupportsLanguage(plan.voice, segment.language)) {
       style.language = segment.language;
     }
+    style.phonemes = segment.phonemes;
     text::NormalizeOptions options;
     options.language = style.language.empty() ? plan.params.language : style.language;
-    VOX_ASSIGN_OR_RETURN(size_t added, AppendSentences(segment.text, options, plan));
+    // A phoneme run is one sentence whatever its text: its IPA is said once.
+    VOX_ASSIGN_OR_RETURN(size_t added, AppendSentences(segment.text, options, plan,
+                                                       /*split=*/segment.phonemes.empty()));
+    for (size_t i = plan.sources.size() - added; i < plan.sources.size(); ++i) {
+      SynthesisPlan::SentenceSource& source = plan.sources[i];
+      for (text::AlignedSpan& span : source.spans) {
+        std::tie(span.source_begin, span.source_end) = ssml::DocumentRange(
+            segment, source.offset + span.source_begin, source.offset + span.source_end);
+      }
+      source.offset = 0;  // the spans are on the whole document now
+    }
     carried.pause_before_s += segment.pause_before_s;
     carried.marks.insert(carried.marks.end(), segment.marks.begin(), segment.marks.end());
     for (size_t i = 0; i < added; ++i) {
@@ -140,11 +174,22 @@ Result<SynthesisPlan> Synthesizer::PrepareSsml(std::string_view ssml, const std:
   plan.styles.tail.marks = std::move(carried.marks);
   plan.styles.tail.marks.insert(plan.styles.tail.marks.end(), doc.tail_marks.begin(),
                                 doc.tail_marks.end());
-  // Offsets are into each run's text, not the document: no alignment to report.
-  plan.sources.clear();
+  if (plan.styles.IsDefault()) plan.styles = {};
+  return {};
+}
+
+}  // namespace
+
+Result<SynthesisPlan> Synthesizer::PrepareSsml(std::string_view ssml, const std::string& voice_id,
+                                               const SynthesisParams& params,
+                                               const TextLimits& limits) const {
+  VOX_ASSIGN_OR_RETURN(SynthesisPlan plan, StartWithText(ssml, voice_id, params, limits));
+  ssml::ParseLimits parse_limits;
+  parse_limits.max_bytes = limits.MaxUtf8Bytes();
+  VOX_ASSIGN_OR_RETURN(ssml::Document doc, ssml::Parse(ssml, parse_limits));
+  VOX_RETURN_IF_ERROR(AppendDocument(doc, plan));
   if (plan.sentences.empty()) return InvalidArgument("the SSML has nothing to speak", "text");
   VOX_RETURN_IF_ERROR(CheckSpeechSeconds(EstimateSpeechSeconds(plan), limits));
-  if (plan.styles.IsDefault()) plan.styles = {};
   return plan;
 }
 
@@ -179,6 +224,7 @@ SynthesisParams StyledParams(const SynthesisPlan& plan, const SentenceStyle& sty
   p.pitch =
       std::clamp(p.pitch * style.pitch, SynthesisParams::kMinPitch, SynthesisParams::kMaxPitch);
   if (!style.language.empty()) p.language = style.language;
+  p.phonemes = style.phonemes;
   return p;
 }
 
@@ -192,10 +238,28 @@ void ApplyVolume(const SentenceStyle& style, audio::PcmBuffer& pcm) {
 
 Status Synthesizer::Align(SynthesisPlan& plan, std::string_view raw_text) const {
   SynthesisPlan aligned;
+  aligned.engine = plan.engine;
+  aligned.voice = plan.voice;
+  aligned.params = plan.params;
   text::NormalizeOptions options;
   options.language = plan.params.language;
-  if (!plan.styles.sentences.empty() || !text::ValidateUtf8(raw_text) ||
-      !AppendSentences(raw_text, options, aligned) || aligned.sentences != plan.sentences) {
+  bool same = false;
+  if (text::ValidateUtf8(raw_text)) {
+    // Plain text, else an SSML document (its styles may all be the default, so a plan without
+    // styles can be either).
+    if (plan.styles.sentences.empty() && AppendSentences(raw_text, options, aligned)) {
+      same = aligned.sentences == plan.sentences;
+    }
+    if (!same && plan.engine != nullptr) {
+      aligned.sentences.clear();
+      aligned.sources.clear();
+      ssml::ParseLimits limits;
+      limits.max_bytes = raw_text.size();
+      auto doc = ssml::Parse(raw_text, limits);
+      same = doc && AppendDocument(*doc, aligned) && aligned.sentences == plan.sentences;
+    }
+  }
+  if (!same) {
     return MakeError(ErrorCode::kFailedPrecondition,
                      "the prepared sentences are not what the text normalizes to now", "text");
   }

@@ -70,7 +70,8 @@ class Synthesizer {
   // text run is split and normalized on its own, its sentences carry the run's
   // prosody, and breaks and marks land before the next sentence (or after the
   // last). Malformed SSML is kInvalidArgument ("text") naming line and column.
-  // The sentences have no source alignment (timings stay sentence-relative).
+  // The sentences' sources are on the document: timings point at the SSML's own
+  // text (a say-as or sub word at the element's content, an entity at itself).
   Result<SynthesisPlan> PrepareSsml(std::string_view ssml, const std::string& voice_id,
                                     const SynthesisParams& params, const TextLimits& limits) const;
 
@@ -90,8 +91,9 @@ class Synthesizer {
   Status Run(const SynthesisPlan& plan, const ChunkSink& sink,
              const std::function<bool()>& canceled = {}, const MarkSink& marks = {}) const;
 
-  // Attaches the source alignment to a plan made by Resume() from `raw_text`,
-  // when the text still prepares to exactly those sentences (same normalizer);
+  // Attaches the source alignment to a plan made by Resume() from `raw_text`
+  // (plain text or an SSML document), when the text still prepares to exactly
+  // those sentences (same normalizer);
   // kFailedPrecondition, and the plan unchanged, when it does not.
   Status Align(SynthesisPlan& plan, std::string_view raw_text) const;
 

@@ -1,5 +1,6 @@
 // SSML plans spoken by a real engine (flite): breaks are silence of their
-// length, prosody changes duration and level, marks land where the audio is.
+// length, prosody changes duration and level, marks land where the audio is;
+// <phoneme> runs reach an engine that takes phonemes as IPA, others read the text.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -8,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "engines/engine_registry.h"
 #include "engines/synthesizer.h"
 #include "engines/testing/shared_registry.h"
 
@@ -138,6 +140,70 @@ TEST(SynthesizerSsml, SayAsIsNormalizedAndStylesSurviveTheJobParams) {
   EXPECT_TRUE(Plan("<speak>Plain.</speak>").styles.ToJson().is_null());
   EXPECT_TRUE(PlanStyles::FromJson(nullptr, 3)->sentences.empty());
   EXPECT_FALSE(PlanStyles::FromJson(stored, 5).has_value());
+}
+
+// Takes phonemes and writes down what each call was given (text, phonemes); a
+// tenth of a second of silence per call.
+class PhonemeTakingEngine final : public Engine {
+ public:
+  PhonemeTakingEngine() {
+    VoiceInfo voice;
+    voice.id = "ipa-test";
+    voice.engine = "ipa";
+    voice.engine_version = "1";
+    voice.language = "en-US";
+    voice.sample_rate = 16000;
+    voices_.push_back(voice);
+  }
+  std::string name() const override { return "ipa"; }
+  std::string version() const override { return "1"; }
+  const std::vector<VoiceInfo>& voices() const override { return voices_; }
+  EngineCapabilities capabilities() const override {
+    EngineCapabilities caps = Engine::capabilities();
+    caps.phoneme_input = true;
+    return caps;
+  }
+  Result<audio::PcmBuffer> Synthesize(std::string_view text, const VoiceInfo& voice,
+                                      const SynthesisParams& params) override {
+    calls.emplace_back(std::string(text), params.phonemes);
+    audio::PcmBuffer pcm;
+    pcm.sample_rate = voice.sample_rate;
+    pcm.samples.assign(1600, 0.f);
+    return pcm;
+  }
+  std::vector<std::pair<std::string, std::string>> calls;
+  std::vector<VoiceInfo> voices_;
+};
+
+TEST(SynthesizerSsml, PhonemeRunsReachEnginesThatTakePhonemes) {
+  const std::string ssml =
+      "<speak>Say <phoneme alphabet=\"ipa\" ph=\"təˈmeɪɾoʊ\">tomato</phoneme>"
+      " now. <phoneme ph=\"j\">Yes.</phoneme> <phoneme ph=\"n\">No.</phoneme></speak>";
+  auto engine = std::make_unique<PhonemeTakingEngine>();
+  PhonemeTakingEngine& taking = *engine;
+  std::vector<std::unique_ptr<Engine>> engines;
+  engines.push_back(std::move(engine));
+  auto registry = EngineRegistry::FromEngines(std::move(engines));
+  ASSERT_TRUE(registry.has_value());
+  Synthesizer synth(**registry);
+  auto plan = synth.PrepareSsml(ssml, "ipa-test", {}, {});
+  ASSERT_TRUE(plan.has_value()) << plan.error().ToString();
+  ASSERT_TRUE(synth.Run(*plan, [](const audio::PcmBuffer&) -> Status { return {}; }).has_value());
+  using Call = std::pair<std::string, std::string>;
+  EXPECT_EQ(taking.calls,
+            (std::vector<Call>{
+                {"Say", ""}, {"tomato", "təˈmeɪɾoʊ"}, {"now.", ""}, {"Yes.", "j"}, {"No.", "n"}}));
+  // Stored with the job's styles, so the worker speaks the same IPA.
+  auto restored = PlanStyles::FromJson(nlohmann::json::parse(plan->styles.ToJson().dump()),
+                                       plan->sentences.size());
+  ASSERT_TRUE(restored.has_value());
+  EXPECT_EQ(restored->sentences[1].phonemes, "təˈmeɪɾoʊ");
+
+  // flite reads text: the element's text is spoken in its sentence, in one engine call.
+  SynthesisPlan flite = Plan(ssml);
+  EXPECT_EQ(flite.sentences, (std::vector<std::string>{"Say tomato now.", "Yes.", "No."}));
+  EXPECT_TRUE(flite.styles.sentences.empty()) << flite.styles.ToJson().dump();
+  EXPECT_EQ(Speak(flite).pcm.samples, Speak("<speak>Say tomato now. Yes. No.</speak>").pcm.samples);
 }
 
 TEST(SynthesizerSsml, LangSwitchesOnlyWhereTheVoiceSpeaksIt) {

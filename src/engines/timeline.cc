@@ -62,10 +62,12 @@ std::string TimestampsKey(const std::string& job_id) {
 }
 
 std::string TimestampsDocument(const std::string& job_id, std::string_view text,
-                               const std::vector<text::WordTime>& words) {
+                               const std::vector<text::WordTime>& words,
+                               const nlohmann::json& marks) {
   nlohmann::json doc = {{"job_id", job_id},
                         {"text_sha256", Sha256Hex(text)},
                         {"timestamps", WordTimestampsJson(words)}};
+  if (marks.is_array() && !marks.empty()) doc["marks"] = marks;
   return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

@@ -53,9 +53,11 @@ nlohmann::json WordTimestampsJson(const std::vector<text::WordTime>& words);
 
 // The side file kept beside a job's audio: its key in the blob store, and its
 // body {"job_id","text_sha256","timestamps"} (the hash of the text the offsets
-// refer to: a cache hit may reuse it only for the same text).
+// refer to: a cache hit may reuse it only for the same text). A stream, which
+// keeps no audio, also keeps its SSML marks here ([{"name","time"}], when any).
 std::string TimestampsKey(const std::string& job_id);
 std::string TimestampsDocument(const std::string& job_id, std::string_view text,
-                               const std::vector<text::WordTime>& words);
+                               const std::vector<text::WordTime>& words,
+                               const nlohmann::json& marks = nullptr);
 
 }  // namespace vox::engines

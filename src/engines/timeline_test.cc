@@ -72,6 +72,45 @@ TEST(Timeline, ResumedPlansAreAlignedAgainWhenTheTextStillPreparesTheSame) {
   EXPECT_TRUE(other->sources.empty());
 }
 
+TEST(Timeline, SsmlWordsPointIntoTheDocument) {
+  Synthesizer synth(testing::SharedRegistry());
+  const std::string ssml =
+      "<speak><p>Hello <sub alias=\"doctor\">Dr.</sub> Smith.</p>"
+      "<break time=\"300ms\"/>It costs <say-as interpret-as=\"cardinal\">12</say-as> "
+      "&amp; more.</speak>";
+  auto prepared = synth.PrepareSsml(ssml, "flite-slt", {}, {});
+  ASSERT_TRUE(prepared.has_value());
+  Timeline timeline = Collect(synth, *prepared, ssml);
+  ASSERT_TRUE(timeline.timed());
+  EXPECT_EQ(Words(timeline.words()), (std::vector<std::string>{"Hello", "Dr.", "Smith", "It",
+                                                               "costs", "12", "&amp;", "more"}));
+  const auto json = WordTimestampsJson(timeline.words());
+  // Offsets in code points of the document itself.
+  EXPECT_EQ(json[0]["char_start"], ssml.find("Hello"));
+  EXPECT_EQ(json[5]["char_start"], ssml.find(">12<") + 1);
+  EXPECT_EQ(json[5]["char_end"], ssml.find(">12<") + 3);
+  for (size_t i = 1; i < timeline.words().size(); ++i) {
+    EXPECT_GE(timeline.words()[i].start_s, timeline.words()[i - 1].end_s);
+  }
+  // The break is in the times: "It" starts at least 0.3 s after "Smith" ends.
+  EXPECT_GE(timeline.words()[3].start_s - timeline.words()[2].end_s, 0.3);
+
+  // The worker's path: sentences and styles resumed, then aligned to the document again.
+  auto resumed = synth.Resume("flite-slt", {}, prepared->sentences, prepared->styles);
+  ASSERT_TRUE(resumed.has_value());
+  ASSERT_TRUE(synth.Align(*resumed, ssml).has_value());
+  EXPECT_EQ(Words(Collect(synth, *resumed, ssml).words()), Words(timeline.words()));
+  // A document whose styles are all the default aligns too (its plan has no styles).
+  const std::string plain_ssml = "<speak>Good day.</speak>";
+  auto plain = synth.PrepareSsml(plain_ssml, "flite-slt", {}, {});
+  ASSERT_TRUE(plain.has_value());
+  auto plain_resumed = synth.Resume("flite-slt", {}, plain->sentences);
+  ASSERT_TRUE(synth.Align(*plain_resumed, plain_ssml).has_value());
+  EXPECT_EQ(Words(Collect(synth, *plain_resumed, plain_ssml).words()),
+            (std::vector<std::string>{"Good", "day"}));
+  EXPECT_FALSE(synth.Align(*resumed, "<speak>Other words.</speak>").has_value());
+}
+
 TEST(Timeline, NormalizedWordsAreOnTheSpokenText) {
   Synthesizer synth(testing::SharedRegistry());
   const std::string raw = "It costs $3.50. Bye.";

@@ -166,6 +166,7 @@ Result<PiperRun> PiperEngine::RunPhrase(const onnx::Model& graph, const piper::V
 engines::EngineCapabilities PiperEngine::capabilities() const {
   engines::EngineCapabilities caps = Engine::capabilities();
   caps.timing = engines::TimingGranularity::kWord;
+  caps.phoneme_input = true;
   return caps;
 }
 
@@ -200,7 +201,9 @@ Status PiperEngine::SynthesizeStream(std::string_view text, const VoiceInfo& voi
   if (!text::ValidateUtf8(text)) return InvalidArgument("text is not valid UTF-8", "text");
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return {};
   if (canceled && canceled()) return MakeError(ErrorCode::kCanceled, "synthesis canceled");
-  auto phonemized = piper::Phonemize(config, text, {.prepare = false});
+  // SSML <phoneme>: the given IPA, else espeak's reading of the text.
+  auto phonemized = params.phonemes.empty() ? piper::Phonemize(config, text, {.prepare = false})
+                                            : piper::PhonemizeIpa(config, text, params.phonemes);
   // Valid text with nothing espeak reads ("?!."): no audio, as the other engines.
   if (!phonemized && phonemized.error().code == ErrorCode::kInvalidArgument) return {};
   VOX_ASSIGN_OR_RETURN(piper::Phonemization phonemes, std::move(phonemized));

@@ -61,27 +61,20 @@ TEST(PiperEngine, ListsEveryPackageAndSpeaker) {
   }
 }
 
-TEST(PiperEngine, AudioIsTheGraphsOutputForPipersIdsPlusSentenceSilence) {
-  const std::string text = "The quick brown fox jumps over the lazy dog.";
-  const auto& voice = Voice("piper-vox-test-medium");
-  audio::PcmBuffer pcm = Speak(voice.id, text);
-  ASSERT_FALSE(pcm.empty());
-  EXPECT_EQ(pcm.sample_rate, 22050);
-
-  // The same ids through the graph directly.
+// `pcm` is one sentence's audio: the graph's output for `ids`, peak-normalized as Piper
+// does, then the sentence silence.
+void ExpectGraphOutputFor(const audio::PcmBuffer& pcm, const engines::VoiceInfo& voice,
+                          const std::vector<int64_t>& ids) {
   auto resolved = Engine().directory().Resolve(voice.id);
   ASSERT_TRUE(resolved);
   const auto& config = resolved->package->config;
-  auto phonemes = piper::Phonemize(config, text, {.prepare = false});
-  ASSERT_TRUE(phonemes) << phonemes.error().ToString();
-  ASSERT_EQ(phonemes->sentences.size(), 1u);
   auto graph = Engine().Graph(*resolved->package);
   ASSERT_TRUE(graph);
-  auto run = RunPiperGraph(**graph, config, phonemes->sentences[0].ids, 0, 1.0);
+  auto run = RunPiperGraph(**graph, config, ids, 0, 1.0);
   ASSERT_TRUE(run) << run.error().ToString();
-  EXPECT_EQ(run->frames.size(), phonemes->sentences[0].ids.size()) << "the graph's durations";
+  EXPECT_EQ(run->frames.size(), ids.size()) << "the graph's durations";
   const std::vector<float>* direct = &run->audio;
-  const size_t silence = std::lround(piper::kSentenceSilenceSeconds * 22050);
+  const size_t silence = std::lround(piper::kSentenceSilenceSeconds * voice.sample_rate);
   ASSERT_EQ(pcm.samples.size(), direct->size() + silence);
   float peak = 0;
   for (float s : *direct) peak = std::max(peak, std::fabs(s));
@@ -92,8 +85,52 @@ TEST(PiperEngine, AudioIsTheGraphsOutputForPipersIdsPlusSentenceSilence) {
   }
   EXPECT_LT(max_diff, 1e-5);
   for (size_t i = direct->size(); i < pcm.samples.size(); ++i) ASSERT_EQ(pcm.samples[i], 0.f);
+}
+
+TEST(PiperEngine, AudioIsTheGraphsOutputForPipersIdsPlusSentenceSilence) {
+  const std::string text = "The quick brown fox jumps over the lazy dog.";
+  const auto& voice = Voice("piper-vox-test-medium");
+  audio::PcmBuffer pcm = Speak(voice.id, text);
+  ASSERT_FALSE(pcm.empty());
+  EXPECT_EQ(pcm.sample_rate, 22050);
+
+  // The same ids through the graph directly.
+  auto resolved = Engine().directory().Resolve(voice.id);
+  ASSERT_TRUE(resolved);
+  auto phonemes = piper::Phonemize(resolved->package->config, text, {.prepare = false});
+  ASSERT_TRUE(phonemes) << phonemes.error().ToString();
+  ASSERT_EQ(phonemes->sentences.size(), 1u);
+  ExpectGraphOutputFor(pcm, voice, phonemes->sentences[0].ids);
   // Deterministic: the cache serves identical requests with identical audio.
   EXPECT_EQ(Speak(voice.id, text).samples, pcm.samples);
+}
+
+// SSML <phoneme>: the IPA given, not espeak's reading of the text, is what the graph reads:
+// ^ _ then each code point's ids and _, then $ (the generated voices have no phoneme_map).
+TEST(PiperEngine, GivenPhonemesAreTheIdsTheGraphReads) {
+  const auto& voice = Voice("piper-vox-test-medium");
+  EXPECT_TRUE(Engine().capabilities().phoneme_input);
+  auto resolved = Engine().directory().Resolve(voice.id);
+  ASSERT_TRUE(resolved);
+  const auto& map = resolved->package->config.phoneme_id_map;
+  ASSERT_TRUE(resolved->package->config.phoneme_map.empty());
+  const std::u32string ipa = U"həˈloʊ";  // həˈloʊ
+  std::vector<int64_t> ids = map.at(U'^');
+  ids.insert(ids.end(), map.at(U'_').begin(), map.at(U'_').end());
+  for (char32_t p : ipa) {
+    ASSERT_TRUE(map.contains(p)) << static_cast<uint32_t>(p);
+    ids.insert(ids.end(), map.at(p).begin(), map.at(p).end());
+    ids.insert(ids.end(), map.at(U'_').begin(), map.at(U'_').end());
+  }
+  ids.insert(ids.end(), map.at(U'$').begin(), map.at(U'$').end());
+  engines::SynthesisParams params;
+  params.phonemes = "həˈloʊ";
+  audio::PcmBuffer pcm = Speak(voice.id, "tomato", params);
+  ExpectGraphOutputFor(pcm, voice, ids);
+  EXPECT_NE(pcm.samples, Speak(voice.id, "tomato").samples);
+  // A symbol the voice has no id for is skipped (and warned about), as in espeak's output.
+  params.phonemes += "☃";  // a snowman
+  EXPECT_EQ(Speak(voice.id, "tomato", params).samples, pcm.samples);
 }
 
 TEST(PiperEngine, SpeakersAndSpeedChangeTheAudio) {

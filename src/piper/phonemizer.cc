@@ -35,8 +35,7 @@ class Assembler {
   Assembler(const VoiceConfig& voice, Phonemization& out) : voice_(voice), out_(out) {}
 
   Status Espeak(std::string_view text, const std::string& data_dir) {
-    const PhonemeMap& map =
-        voice_.phoneme_map.empty() ? DefaultPhonemeMap(voice_.espeak_voice) : voice_.phoneme_map;
+    const PhonemeMap& map = EspeakMap();
     VOX_ASSIGN_OR_RETURN(std::vector<EspeakClause> clauses,
                          ReadClauses(text, voice_.espeak_voice, data_dir));
     SentenceBuilder sentence;
@@ -52,6 +51,12 @@ class Assembler {
     return {};
   }
 
+  // The same steps on IPA the caller gave for the whole of `text`.
+  void Ipa(std::string_view text, std::string_view ipa) {
+    SentenceBuilder sentence{ApplyPhonemeMap(NfdCodePoints(ipa), EspeakMap()), 0, text.size()};
+    Finish(text, sentence);
+  }
+
   void Codepoints(std::string_view text) {
     SentenceBuilder sentence{ApplyPhonemeMap(NfdCodePoints(text), voice_.phoneme_map), 0,
                              text.size()};
@@ -59,6 +64,10 @@ class Assembler {
   }
 
  private:
+  const PhonemeMap& EspeakMap() const {
+    return voice_.phoneme_map.empty() ? DefaultPhonemeMap(voice_.espeak_voice) : voice_.phoneme_map;
+  }
+
   void Finish(std::string_view text, SentenceBuilder& sentence) {
     if (!sentence.phonemes.empty()) {
       PhonemizedSentence done;
@@ -143,6 +152,16 @@ Result<Phonemization> Phonemize(const VoiceConfig& voice, std::string_view text,
       VOX_RETURN_IF_ERROR(assembler.Espeak(piece, options.espeak_data_dir));
     }
   }
+  return out;
+}
+
+Result<Phonemization> PhonemizeIpa(const VoiceConfig& voice, std::string_view text,
+                                   std::string_view ipa) {
+  VOX_RETURN_IF_ERROR(text::ValidateUtf8(text));
+  VOX_RETURN_IF_ERROR(text::ValidateUtf8(ipa));
+  if (Trim(ipa).empty()) return InvalidArgument("the phonemes are blank", "text");
+  Phonemization out;
+  Assembler(voice, out).Ipa(text, Trim(ipa));
   return out;
 }
 

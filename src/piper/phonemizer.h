@@ -29,8 +29,8 @@
 namespace vox::piper {
 
 struct PhonemizedSentence {
-  std::string text;            // what espeak read for this sentence
-  std::string phonemes;        // UTF-8, after phoneme_map and flag removal, missing ones included
+  std::string text;      // what espeak read for this sentence
+  std::string phonemes;  // UTF-8, after phoneme_map and flag removal, missing ones included
   std::vector<int64_t> ids;
   std::size_t text_begin = 0;  // where `text` starts in the text given (bytes; without prepare)
 };
@@ -70,5 +70,12 @@ std::vector<PhonemePhrase> SplitPhrases(const PhonemizedSentence& sentence,
 // the caller to warn about once (per request, not per phoneme).
 Result<Phonemization> Phonemize(const VoiceConfig& voice, std::string_view text,
                                 const PhonemizeOptions& options = {});
+
+// Given IPA (SSML <phoneme ph>) instead of espeak's: one sentence of `text` (what the IPA
+// reads, for timings) whose phonemes are `ipa` as Piper takes espeak's: NFD, one token per
+// code point, the voice's phoneme_map, ids from its phoneme_id_map, symbols without ids
+// skipped and counted in `missing`. InvalidArgument ("text") for malformed UTF-8 or blank IPA.
+Result<Phonemization> PhonemizeIpa(const VoiceConfig& voice, std::string_view text,
+                                   std::string_view ipa);
 
 }  // namespace vox::piper

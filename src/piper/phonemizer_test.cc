@@ -151,6 +151,31 @@ TEST(Phonemizer, AppliesTheVoicesPhonemeMap) {
   EXPECT_EQ(result->sentences.at(0).phonemes, "haij.");
 }
 
+TEST(Phonemizer, GivenIpaIsTakenAsEspeaksWouldBe) {
+  json root = testing::MinimalConfig();
+  root["phoneme_id_map"]["t"] = {20};
+  root["phoneme_id_map"]["ə"] = {21};
+  root["phoneme_id_map"]["ˈ"] = {22};
+  root["phoneme_id_map"]["m"] = {23, 24};
+  root["phoneme_id_map"]["c"] = {25};
+  root["phoneme_id_map"]["̧"] = {26};  // the cedilla NFD takes off "ç"
+  root["phoneme_id_map"]["i"] = {27};
+  root["phoneme_map"] = {{"ɪ", {"i"}}};
+  // "x" has no id: skipped and counted, as with espeak's output.
+  auto result = PhonemizeIpa(VoiceFrom(root), "tomato", " təˈmɪçx ");
+  ASSERT_TRUE(result) << result.error().ToString();
+  ASSERT_EQ(result->sentences.size(), 1u);
+  const PhonemizedSentence& s = result->sentences[0];
+  EXPECT_EQ(s.text, "tomato");  // what the timings are on
+  EXPECT_EQ(s.phonemes, "təˈmiçx");
+  EXPECT_EQ(s.ids,
+            (std::vector<int64_t>{1, 0, 20, 0, 21, 0, 22, 0, 23, 24, 0, 27, 0, 25, 0, 26, 0, 2}));
+  EXPECT_EQ(result->missing.at(U'x'), 1u);
+  EXPECT_EQ(result->missing.size(), 1u);
+  EXPECT_FALSE(PhonemizeIpa(VoiceFrom(root), "tomato", "  "));
+  EXPECT_FALSE(PhonemizeIpa(VoiceFrom(root), "tomato", "\xff"));
+}
+
 TEST(Phonemizer, PhonemeSilenceSplitsSentencesIntoPhrasesAsPiper) {
   json root = testing::MinimalConfig();
   root["phoneme_type"] = "text";

@@ -96,19 +96,44 @@ class Parser {
   }
 
   // --- segments --------------------------------------------------------------
-  void Flush() {
-    if (!IsBlank(text_)) {
+  // Ends the run being collected. `soft`: only at a <phoneme>'s edge (see Segment); a run of
+  // its text carries its `phonemes`.
+  void Flush(bool soft = false, std::string phonemes = {}) {
+    if (IsBlank(text_)) {
+      soft_ = soft_ && soft;
+      // Spaces between two soft edges stay: they separate the words when the runs are joined.
+      if (soft) return;
+    } else {
       Segment segment;
       segment.text = std::move(text_);
       segment.prosody = stack_.empty() ? Prosody{} : stack_.back().prosody;
       segment.language = stack_.empty() ? std::string() : stack_.back().language;
       segment.pause_before_s = pending_pause_;
       segment.marks = std::move(pending_marks_);
+      segment.source = std::move(source_);
+      segment.phonemes = std::move(phonemes);
+      segment.joins_previous =
+          soft_ && pending_pause_ == 0 && pending_marks_.empty() && !doc_.segments.empty();
       doc_.segments.push_back(std::move(segment));
       pending_pause_ = 0;
       pending_marks_.clear();
+      soft_ = soft;
     }
     text_.clear();
+    source_.clear();
+  }
+
+  // `spoken` joins the run, read from document bytes [begin, end).
+  void Append(std::string_view spoken, size_t begin, size_t end) {
+    if (spoken.empty()) return;
+    source_.push_back({text_.size(), text_.size() + spoken.size(), begin, end});
+    text_.append(spoken);
+  }
+
+  // The current event's bytes in the document (expat counts from the start of the input).
+  size_t EventBegin() const { return static_cast<size_t>(XML_GetCurrentByteIndex(parser_)); }
+  size_t EventEnd() const {
+    return EventBegin() + static_cast<size_t>(XML_GetCurrentByteCount(parser_));
   }
 
   // --- attributes ------------------------------------------------------------
@@ -277,7 +302,10 @@ class Parser {
       if (!CheckAttributes(name, attrs, {"alphabet", "ph"})) return;
       auto alphabet = Attr(attrs, "alphabet").value_or("ipa");
       if (alphabet != "ipa") return BadValue(name, "alphabet", alphabet, "\"ipa\"");
-      if (!Required(name, attrs, "ph")) return;
+      auto ph = Required(name, attrs, "ph");
+      if (!ph) return;
+      Flush(/*soft=*/true);
+      phonemes_ = std::string(*ph);
       capture_ = Capture::kPhoneme;
     } else if (name == "emphasis") {
       if (!CheckAttributes(name, attrs, {"level"})) return;
@@ -293,6 +321,10 @@ class Parser {
       return Stop("unknown element <" + std::string(name.substr(0, 64)) + ">");
     }
     captured_.clear();
+    if (capture_ != Capture::kNone) {
+      element_begin_ = EventBegin();
+      content_begin_ = EventEnd();
+    }
     stack_.push_back(std::move(frame));
   }
 
@@ -306,9 +338,17 @@ class Parser {
       } else if (capture_ == Capture::kSub) {
         spoken = sub_alias_;
       } else {
-        spoken = captured_;  // phoneme: no engine reads IPA yet, so the text is spoken
+        spoken = captured_;  // phoneme: the text, read where the engine takes no IPA
       }
-      text_ += spoken;
+      // The expansion is read from the element's content, or from the whole element when it
+      // has none (<sub alias="..."/>).
+      const size_t content_end = EventBegin();
+      if (IsBlank(captured_) || content_end <= content_begin_) {
+        Append(spoken, element_begin_, std::max(content_begin_, EventEnd()));
+      } else {
+        Append(spoken, content_begin_, content_end);
+      }
+      if (capture_ == Capture::kPhoneme) Flush(/*soft=*/true, std::move(phonemes_));
       capture_ = Capture::kNone;
       captured_.clear();
     }
@@ -325,7 +365,11 @@ class Parser {
       if (!IsBlank(s)) Stop("<" + stack_.back().name + "> must be empty");
       return;
     }
-    (capture_ != Capture::kNone ? captured_ : text_).append(s);
+    if (capture_ != Capture::kNone) {
+      captured_.append(s);
+    } else {
+      Append(s, EventBegin(), EventEnd());  // an entity's few bytes read as its one character
+    }
   }
 
   // --- expat callbacks -------------------------------------------------------
@@ -357,12 +401,15 @@ class Parser {
   std::vector<Frame> stack_;
   bool seen_root_ = false;
   size_t elements_ = 0;
-  std::string text_;  // the run being collected
+  std::string text_;                              // the run being collected
+  std::vector<text::AlignedSpan> source_;         // where text_ came from
+  size_t element_begin_ = 0, content_begin_ = 0;  // of the say-as, sub or phoneme being read
   double pending_pause_ = 0;
   double total_pause_s_ = 0;
   std::vector<std::string> pending_marks_;
   Capture capture_ = Capture::kNone;
-  std::string captured_, say_as_kind_, say_as_format_, sub_alias_;
+  std::string captured_, say_as_kind_, say_as_format_, sub_alias_, phonemes_;
+  bool soft_ = false;  // the run being collected starts at a <phoneme>'s edge
 };
 
 }  // namespace

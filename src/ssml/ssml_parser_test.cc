@@ -139,8 +139,16 @@ TEST(SsmlParserTest, SayAsSubAndPhonemeBecomeText) {
          "<sub alias=\"World Wide Web Consortium\">W3C</sub> says "
          "<phoneme alphabet=\"ipa\" ph=\"t\u0259\u02c8me\u026a\u027eo\u028a\">tomato</phoneme>"
          "<emphasis level=\"strong\">now</emphasis>.</speak>");
-  ASSERT_EQ(doc.segments.size(), 1u);
-  const std::string& t = doc.segments[0].text;
+  // The phoneme element is a run of its own, joined to its neighbours where IPA is not read.
+  ASSERT_EQ(doc.segments.size(), 3u);
+  EXPECT_EQ(doc.segments[1].text, "tomato");
+  EXPECT_EQ(doc.segments[1].phonemes, "t\u0259\u02c8me\u026a\u027eo\u028a");
+  EXPECT_FALSE(doc.segments[0].joins_previous);
+  EXPECT_TRUE(doc.segments[1].joins_previous);
+  EXPECT_TRUE(doc.segments[2].joins_previous);
+  EXPECT_TRUE(doc.segments[0].phonemes.empty());
+  EXPECT_TRUE(doc.segments[2].phonemes.empty());
+  const std::string t = doc.segments[0].text + doc.segments[1].text + doc.segments[2].text;
   EXPECT_THAT(t, HasSubstr("one thousand two hundred four"));
   EXPECT_THAT(t, HasSubstr("third floor"));
   EXPECT_THAT(t, HasSubstr("A B one"));
@@ -171,6 +179,21 @@ TEST(SsmlParserTest, DateFormats) {
               HasSubstr("format 'qq'"));
 }
 
+TEST(SsmlParserTest, PhonemeEdgesAreSoftOnlyWithNothingBetween) {
+  Document doc =
+      Ok("<speak><p><phoneme ph=\"a\">A</phoneme></p> <phoneme ph=\"b\">B</phoneme> "
+         "<phoneme ph=\"c\">C</phoneme><break/><phoneme ph=\"d\">D</phoneme>"
+         "<mark name=\"m\"/> after</speak>");
+  EXPECT_EQ(Texts(doc), "[A][ B][ C][D][ after]");
+  std::vector<bool> joins;
+  for (const auto& s : doc.segments) joins.push_back(s.joins_previous);
+  // A after <p> (hard); B after </p> (hard); C after B (soft, the space kept); D after a
+  // break, "after" after a mark.
+  EXPECT_EQ(joins, (std::vector<bool>{false, false, true, false, false}));
+  EXPECT_EQ(doc.segments[3].phonemes, "d");
+  EXPECT_TRUE(doc.segments[4].phonemes.empty());
+}
+
 TEST(SsmlParserTest, MarksAttachToTheNextRunOrTheTail) {
   Document doc =
       Ok("<speak><mark name=\"start\"/>One <mark name=\"a\"/><mark name=\"b\"/>two"
@@ -191,6 +214,55 @@ TEST(SsmlParserTest, LangSetsTheRunsLanguage) {
 TEST(SsmlParserTest, PredefinedAndCharacterEntitiesAreText) {
   Document doc = Ok("<speak>A &amp; B &lt;3 &#x263A;</speak>");
   EXPECT_EQ(doc.segments.at(0).text, "A & B <3 \u263A");
+}
+
+// The document text behind the first run text that holds `what`.
+std::string FromDocument(const std::string& ssml, const Document& doc, std::string_view what) {
+  for (const Segment& segment : doc.segments) {
+    const size_t at = segment.text.find(what);
+    if (at == std::string::npos) continue;
+    const auto [b, e] = DocumentRange(segment, at, at + what.size());
+    return ssml.substr(b, e - b);
+  }
+  ADD_FAILURE() << what << " is in no run";
+  return {};
+}
+
+TEST(SsmlParserTest, SegmentsSayWhereTheirTextIsInTheDocument) {
+  const std::string ssml =
+      "<speak>Hello &amp; <sub alias=\"World Wide Web\">W3C</sub> friends,\r\n"
+      "<p>room <say-as interpret-as=\"cardinal\">1,204</say-as> at "
+      "<phoneme ph=\"təˈmeɪɾoʊ\">tomato</phoneme> "
+      "<sub alias=\"Doctor\"/> &#x263A; café</p></speak>";
+  Document doc = Ok(ssml);
+  ASSERT_EQ(doc.segments.size(), 4u);  // the phoneme's run is its own
+  EXPECT_EQ(FromDocument(ssml, doc, "Hello"), "Hello");
+  EXPECT_EQ(FromDocument(ssml, doc, "&"), "&amp;");
+  EXPECT_EQ(FromDocument(ssml, doc, "Wide"), "W3C");  // the alias reads the element's text
+  EXPECT_EQ(FromDocument(ssml, doc, "Hello & World"),
+            "Hello &amp; <sub alias=\"World Wide Web\">W3C");
+  EXPECT_EQ(FromDocument(ssml, doc, "friends"), "friends");
+  EXPECT_EQ(FromDocument(ssml, doc, "room"), "room");
+  EXPECT_EQ(FromDocument(ssml, doc, "two hundred"), "1,204");
+  EXPECT_EQ(FromDocument(ssml, doc, "tomato"), "tomato");
+  EXPECT_EQ(FromDocument(ssml, doc, "Doctor"), "<sub alias=\"Doctor\"/>");  // no content
+  EXPECT_EQ(FromDocument(ssml, doc, "☺"), "&#x263A;");
+  EXPECT_EQ(FromDocument(ssml, doc, "café"), "café");
+  const Segment& first = doc.segments[0];
+  // The pieces cover the text, in order.
+  for (const Segment& segment : doc.segments) {
+    size_t at = 0;
+    for (const auto& piece : segment.source) {
+      EXPECT_EQ(piece.begin, at);
+      EXPECT_LE(piece.source_end, ssml.size());
+      at = piece.end;
+    }
+    EXPECT_EQ(at, segment.text.size());
+  }
+  // An empty range maps to an empty range where it stands.
+  const auto [b, e] = DocumentRange(first, 0, 0);
+  EXPECT_EQ(b, ssml.find("Hello"));
+  EXPECT_EQ(e, b);
 }
 
 TEST(SsmlParserTest, ErrorsNameLineColumnAndProblem) {
