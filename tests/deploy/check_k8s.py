@@ -83,6 +83,10 @@ def check_deployment(dep, ctx, errors):
                 errors.append(f"{cw}: {var} takes a secret from the environment; mount it as a file")
             if var.endswith("_FILE"):
                 check_secret_file(cw, var, e.get("value", ""), mounts, volumes, ctx, errors)
+        # Without these a deployment marks with the public development key and stores in clear.
+        for var in ("VOX_WATERMARK_KEY_FILE", "VOX_ENCRYPTION_KEY_FILE"):
+            if var not in env:
+                errors.append(f"{cw}: needs {var} (a secret file)")
         gpu = c.get("resources", {}).get("limits", {}).get("nvidia.com/gpu")
         if gpu and not env.get("VOX_DEVICE", {}).get("value", "").startswith("cuda"):
             errors.append(f"{cw}: asks for a GPU but VOX_DEVICE is not cuda")
