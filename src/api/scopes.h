@@ -4,8 +4,9 @@
 //
 //   tts:read      read jobs and their audio metadata, list models
 //   tts:write     submit jobs, stream, cancel (OpenAI's /v1/audio/speech too)
-//   voices:read   list and read voices, the consent statement
-//   voices:write  create (clone) and delete voices
+//   voices:read   list and read voices
+//   voices:write  create (clone) and delete voices, the consent statement (it issues a
+//                 one-time challenge for a creation)
 //   admin         the /v1/admin routes; honoured only for an admin user's keys
 //
 // Written as names separated by spaces (OAuth2 "scope", the store) or commas
