@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Runs every benchmark and prints machine-readable results (JSON) on stdout.
 # Usage: bench/run.sh [BUILD_DIR] [which...]
-#   which: synth, platform, scaleout, clone, uploads, streams, tls, neural, watermark (default: all)
+#   which: synth, platform, scaleout, clone, uploads, streams, tls, auth, neural, watermark
+#   (default: all)
 set -euo pipefail
 build_dir=${1:-build}
 shift || true
-which=${*:-synth platform scaleout clone uploads streams tls neural watermark}
+which=${*:-synth platform scaleout clone uploads streams tls auth neural watermark}
 for b in $which; do
   case "$b" in
     synth) "$build_dir/bench/vox_synth_bench" "$build_dir/src/cli/vox" "${VOX_BENCH_REPEATS:-5}" ;;
@@ -15,6 +16,7 @@ for b in $which; do
     uploads) bash "$(dirname "$0")/uploads.sh" "$build_dir" ;;
     streams) bash "$(dirname "$0")/streams.sh" "$build_dir" ;;
     tls) bash "$(dirname "$0")/tls.sh" "$build_dir" ;;
+    auth) bash "$(dirname "$0")/auth.sh" "$build_dir" ;;
     neural) bash "$(dirname "$0")/neural/run.sh" "$build_dir" ;;
     watermark) "$build_dir/bench/vox_watermark_bench" ;;
     *) echo "unknown benchmark: $b" >&2; exit 2 ;;
