@@ -73,15 +73,24 @@ std::string Statement(const std::string& name) {
   return s ? *s : std::string();
 }
 
+// The anchors are strict (DECISIONS #77), so a mishearing can refuse a genuine reading: slt
+// reading "Dr. Amara Okafor, agree" is heard "... to for degree", and "agree" is not matched
+// by sound (that would let "this degree" stand for "disagree"). One of the eight names is
+// refused that way; the speaker records again. More would be a regression.
 TEST_F(ConsentEvalTest, SltReadingTheStatementPasses) {
   const Embedding slt = Enrol("flite-slt");
+  int refused = 0;
   for (const std::string& name : kNames) {
     const ConsentCheck c = Verify(Speak("flite-slt", Statement(name)), Statement(name), slt);
-    std::printf("slt  %-32s wer %.2f sim %.3f  \"%s\"\n", name.c_str(), c.wer,
-                c.similarity.value_or(-9), c.transcript.c_str());
-    EXPECT_TRUE(c.passed) << name << ": " << c.reason;
-    EXPECT_TRUE(c.reason.empty());
+    std::printf("slt  %-32s wer %.2f sim %.3f  \"%s\"  %s\n", name.c_str(), c.wer,
+                c.similarity.value_or(-9), c.transcript.c_str(), c.reason.c_str());
+    EXPECT_EQ(c.passed, c.reason.empty()) << name;
+    refused += !c.passed;
+    if (!c.passed) {
+      EXPECT_EQ(c.reason, "'agree' was not heard") << name;
+    }
   }
+  EXPECT_LE(refused, 1);
 }
 
 TEST_F(ConsentEvalTest, AnotherVoiceReadingTheStatementFailsSimilarity) {
