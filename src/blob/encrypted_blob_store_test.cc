@@ -2,13 +2,14 @@
 // (an edited byte, a cut, chunks swapped, another blob's header, a missing key) is an error
 // rather than wrong audio. The BlobStore contract itself is the conformance suite's
 // ("encrypted_file" instance).
+#include "blob/encrypted_blob_store.h"
+
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
 
-#include "blob/encrypted_blob_store.h"
 #include "common/base64.h"
 
 namespace vox::blob {
@@ -40,7 +41,9 @@ class EncryptedBlobStoreTest : public ::testing::Test {
     EXPECT_TRUE(keys) << keys.error().ToString();
     return std::make_unique<EncryptedBlobStore>(Plain(), std::move(*keys), kChunk);
   }
-  std::unique_ptr<BlobStore> Plain() { return std::move(*OpenBlobStore("file://" + dir_.string())); }
+  std::unique_ptr<BlobStore> Plain() {
+    return std::move(*OpenBlobStore("file://" + dir_.string()));
+  }
   std::string Stored(const std::string& key) { return *Plain()->Get(key); }
   void Store(const std::string& key, const std::string& bytes) {
     ASSERT_TRUE(Plain()->Put(key, bytes, "audio/wav"));
@@ -69,9 +72,14 @@ TEST_F(EncryptedBlobStoreTest, WhatIsStoredIsNotThePlaintextAndReadsBack) {
 TEST_F(EncryptedBlobStoreTest, RangesAcrossChunkBoundariesMatchThePlaintext) {
   const std::string data = Pattern(3 * kChunk + 17);
   ASSERT_TRUE(store_->Put("r.bin", data, "x/y"));
-  for (auto [offset, length] : std::vector<std::pair<uint64_t, uint64_t>>{
-           {0, 1}, {999, 2}, {1000, 1000}, {10, 2990}, {2999, 100}, {3000, 17}, {3010, 500},
-           {0, 1 << 20}}) {
+  for (auto [offset, length] : std::vector<std::pair<uint64_t, uint64_t>>{{0, 1},
+                                                                          {999, 2},
+                                                                          {1000, 1000},
+                                                                          {10, 2990},
+                                                                          {2999, 100},
+                                                                          {3000, 17},
+                                                                          {3010, 500},
+                                                                          {0, 1 << 20}}) {
     EXPECT_EQ(*store_->GetRange("r.bin", offset, length), data.substr(offset, length))
         << offset << "+" << length;
   }
@@ -107,18 +115,21 @@ TEST_F(EncryptedBlobStoreTest, EveryTamperingIsAnErrorNeverOtherBytes) {
   expect_refused("a flipped byte", flipped);
   expect_refused("cut short", good.substr(0, good.size() - 1));
   expect_refused("last chunk dropped", good.substr(0, good.size() - sealed));
-  std::string swapped = good.substr(0, kEncryptedHeaderBytes) +
-                        good.substr(kEncryptedHeaderBytes + sealed, sealed) +
-                        good.substr(kEncryptedHeaderBytes, sealed) +
-                        good.substr(kEncryptedHeaderBytes + 2 * sealed);
+  std::string swapped =
+      good.substr(0, kEncryptedHeaderBytes) + good.substr(kEncryptedHeaderBytes + sealed, sealed) +
+      good.substr(kEncryptedHeaderBytes, sealed) + good.substr(kEncryptedHeaderBytes + 2 * sealed);
   expect_refused("chunks swapped", swapped);
   ASSERT_TRUE(store_->Put("other.bin", data, "x/y"));
-  expect_refused("another blob's header",
-                 Stored("other.bin").substr(0, kEncryptedHeaderBytes) +
-                     good.substr(kEncryptedHeaderBytes));
+  expect_refused("another blob's header", Stored("other.bin").substr(0, kEncryptedHeaderBytes) +
+                                              good.substr(kEncryptedHeaderBytes));
   std::string bigger = good;
   bigger[24] ^= 1;
   expect_refused("size edited", bigger);
+  for (int i : {0, 3, 7}) {  // a damaged magic is not read as plaintext
+    std::string magic = good;
+    magic[i] ^= 0x20;
+    expect_refused("magic byte " + std::to_string(i), magic);
+  }
 }
 
 TEST_F(EncryptedBlobStoreTest, AMissingKeyIsNamedAndRotationMovesEveryBlobToTheNewKey) {
@@ -172,9 +183,9 @@ TEST_F(EncryptedBlobStoreTest, PutFileEncryptsWithoutLeavingTheClearCopyBehind) 
 }
 
 TEST(EncryptionKeys, BadKeyFilesAreClearErrorsThatNeverQuoteTheSecret) {
-  for (const std::string bad : {std::string(""), std::string("# only a comment\n"),
-                                std::string("c2hvcnQ="), std::string("not base64 at all!"),
-                                NewEncryptionKeyBase64() + "x"}) {
+  for (const std::string bad :
+       {std::string(""), std::string("# only a comment\n"), std::string("c2hvcnQ="),
+        std::string("not base64 at all!"), NewEncryptionKeyBase64() + "x"}) {
     auto keys = EncryptionKeys::Parse(bad, "VOX_ENCRYPTION_KEY_FILE");
     ASSERT_FALSE(keys) << bad;
     EXPECT_EQ(keys.error().field, "VOX_ENCRYPTION_KEY_FILE");

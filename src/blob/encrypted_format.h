@@ -28,11 +28,13 @@ inline constexpr uint32_t kDefaultEncryptionChunk = 64 * 1024;
 struct EncryptedHeader {
   std::string key_id;  // 16 hex characters
   uint32_t chunk = kDefaultEncryptionChunk;
-  uint64_t size = 0;   // plaintext bytes
-  std::string nonce;   // 24 bytes
+  uint64_t size = 0;  // plaintext bytes
+  std::string nonce;  // 24 bytes
 
   uint64_t chunks() const { return size == 0 ? 1 : (size + chunk - 1) / chunk; }
-  uint64_t encrypted_size() const { return kEncryptedHeaderBytes + size + chunks() * kEncryptionTagBytes; }
+  uint64_t encrypted_size() const {
+    return kEncryptedHeaderBytes + size + chunks() * kEncryptionTagBytes;
+  }
   // Where chunk i starts in the encrypted blob.
   uint64_t chunk_offset(uint64_t i) const {
     return kEncryptedHeaderBytes + i * (uint64_t{chunk} + kEncryptionTagBytes);
@@ -40,8 +42,9 @@ struct EncryptedHeader {
   std::string Serialize() const;
 };
 
-// True when `bytes` starts with the magic (blobs written before encryption was turned on
-// do not, and are read as they are).
+// True when `bytes` starts with the magic, or with something within 3 bytes of it (a damaged
+// header, refused by ParseEncryptedHeader rather than served as plaintext). Blobs written
+// before encryption was turned on do not, and are read as they are.
 bool LooksEncrypted(std::string_view bytes);
 // kInternal when the header is malformed (the blob is damaged, or not Vox's).
 Result<EncryptedHeader> ParseEncryptedHeader(std::string_view bytes, std::string_view blob_key);
