@@ -116,11 +116,13 @@ TEST_F(WatermarkE2e, AStreamIsMarked) {
   ASSERT_TRUE(stream && stream->status == 200) << (stream ? stream->body : "");
   json found = Detect(stream->body);
   EXPECT_TRUE(found["watermarked"].get<bool>()) << found.dump();
-  // About 25 s of speech: too short to decode the payload, long enough to name the stream's
-  // job among this server's jobs (watermark/identify.h).
+  // About 25 s of speech: the job is named, by its payload when every bit reads right (it
+  // did here at sync z 17.9), else among this server's jobs (watermark/identify.h; the
+  // candidates path alone is shown on shorter cuts in watermark_speech_test).
   EXPECT_EQ(found["job_id"], std::string(stream->Header("X-Vox-Job-Id").value_or("")))
       << found.dump();
-  EXPECT_EQ(found["identified_by"], "candidates") << found.dump();
+  EXPECT_TRUE(found["identified_by"] == "payload" || found["identified_by"] == "candidates")
+      << found.dump();
 }
 
 TEST_F(WatermarkE2e, ARepeatedStreamIsACacheHitMarkedWithItsOwnId) {
