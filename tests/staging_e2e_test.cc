@@ -210,14 +210,14 @@ TEST_F(StagingE2E, JudgesACloneSimilarityAgainstItsBound) {
   ApiClient admin(server_.port(), server_.admin_key());
   const std::string samples =
       Encode(Speak("flite-slt-f0x1.2", voice::testing::EvaluationSentences()));
+  const ConsentReading consent =
+      ReadConsent(admin, "flite-slt-f0x1.2", "Jane Doe", audio::Format::kFlac);
   auto created = Upload(admin, "/v1/voice/create",
                         {{"name", "staging clone"},
                          {"speaker_name", "Jane Doe"},
+                         {"challenge_id", consent.challenge_id},
                          {"files", samples, "jane.wav"},
-                         {"consent_audio",
-                          Encode(Speak("flite-slt-f0x1.2", {*voice::ConsentStatement("Jane Doe")}),
-                                 audio::Format::kFlac),
-                          "consent.flac"}});
+                         {"consent_audio", consent.audio, "consent.flac"}});
   ASSERT_TRUE(created);
   ASSERT_EQ(created->status, 202) << created->body;
   const std::string clone = created->JsonBody()["voice_id"];

@@ -3,6 +3,7 @@
 // where kConsentChallengeWords, the digit vocabulary and max_challenge_misses come from.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
@@ -77,10 +78,12 @@ const std::vector<std::string> kWordChallenges = {
 // How many challenge words pocketsphinx hears in order after "Vox", per kind: digits against
 // common nouns and colours. Digits won (see the README's table), so NewConsentChallenge spells
 // digits.
+// In the suite one voice reads them (the table in the README came from all three: digits
+// missed 0 of 72 words, common words 18 of 48).
 TEST_F(ConsentChallengeEvalTest, DigitsAreHeardBetterThanWords) {
   auto heard_share = [&](const std::vector<std::string>& challenges) {
     int words = 0, missed = 0, passed = 0, readings = 0;
-    for (const std::string& voice : kVoices) {
+    for (const std::string& voice : {kVoices[0]}) {
       const Embedding self = Enrol(voice);
       for (const std::string& challenge : challenges) {
         const std::string statement = Statement("Jane Doe", challenge);
@@ -101,7 +104,7 @@ TEST_F(ConsentChallengeEvalTest, DigitsAreHeardBetterThanWords) {
   std::printf("challenge words heard: digits %.3f, common words %.3f\n", digits_heard, words_heard);
   EXPECT_GE(digits_heard, words_heard);
   // Every genuine reading with a digit challenge passes with the defaults.
-  EXPECT_EQ(digits_passed, static_cast<int>(kVoices.size() * kDigitChallenges.size()));
+  EXPECT_EQ(digits_passed, static_cast<int>(kDigitChallenges.size()));
 }
 
 TEST_F(ConsentChallengeEvalTest, AnotherChallengeIsRefused) {
@@ -147,9 +150,17 @@ TEST_F(ConsentChallengeEvalTest, TwistedStatementsAreRefused) {
       "I, Jane Doe, do not agree" + tail,
       "I, Jane Doe, am against it" + tail,
   };
+  // Every twist read by slt; the three that hide best (coercion after "agree", a plain
+  // negation) by every voice (awb's "agree under duress" once passed as "agree on guard the
+  // rest of"). The ASR's transcripts of all 33 readings are replayed in consent_test.cc.
+  const std::vector<std::size_t> hardest = {6, 8, 9};
   for (const std::string& voice : kVoices) {
     const Embedding self = Enrol(voice);
-    for (const std::string& text : twisted) {
+    for (std::size_t k = 0; k < twisted.size(); ++k) {
+      if (voice != kVoices[0] && std::find(hardest.begin(), hardest.end(), k) == hardest.end()) {
+        continue;
+      }
+      const std::string& text = twisted[k];
       const ConsentCheck c = Verify(Speak(voice, text), issued, self);
       std::printf("%-10s wer %.2f %-44.44s -> %s\n   \"%s\"\n", voice.c_str(), c.wer,
                   text.c_str() + 3, c.reason.c_str(), c.transcript.c_str());
