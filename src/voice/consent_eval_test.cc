@@ -12,60 +12,19 @@
 #include "voice/protected_voices.h"
 #include "voice/source_speaker_encoder.h"
 #include "voice/stats_speaker_encoder.h"
+#include "voice/testing/consent_eval_fixture.h"
 #include "voice/testing/test_corpus.h"
 
 namespace vox::voice {
 namespace {
 
-constexpr int kEnrollSentences = 4;  // as in speaker_eval_test.cc
+constexpr int kEnrollSentences = testing::kConsentEnrollSentences;
 const std::vector<std::string> kNames = {
     "Jane Doe",         "Siobhan Nguyen",   "Bartholomew Oyelaran-Whitfield",
     "Mary O'Neil",      "Zoltan Kowalczyk", "Li Wei",
     "Dr. Amara Okafor", "Jean-Luc Picard"};
 
-class ConsentEvalTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    auto t = asr::Transcriber::Create({});
-    ASSERT_TRUE(t) << t.error().ToString() << " (scripts/install-deps.sh installs pocketsphinx)";
-    transcriber_ = std::move(*t);
-  }
-  static void TearDownTestSuite() { transcriber_.reset(); }
-
-  static audio::PcmBuffer Speak(const std::string& speaker_id, const std::string& text) {
-    const testing::TestSpeaker speaker = testing::SpeakerById(speaker_id);
-    if (!testing::ToolsAvailable(speaker)) {
-      ADD_FAILURE() << speaker_id << " needs " << ::testing::PrintToString(speaker.tools);
-      return {};
-    }
-    auto pcm = testing::Synthesize(speaker, text, testing::DefaultCacheDir());
-    EXPECT_TRUE(pcm) << pcm.error().ToString();
-    return pcm ? *pcm : audio::PcmBuffer{};
-  }
-
-  // The "uploaded samples": the averaged embedding of the first evaluation sentences.
-  Embedding Enrol(const std::string& speaker_id) {
-    std::vector<Embedding> all;
-    for (int i = 0; i < kEnrollSentences; ++i) {
-      auto e = encoder_.Embed(Speak(speaker_id, testing::EvaluationSentences()[i]));
-      EXPECT_TRUE(e) << e.error().ToString();
-      if (e) all.push_back(*e);
-    }
-    auto mean = AverageEmbeddings(all);
-    EXPECT_TRUE(mean) << mean.error().ToString();
-    return mean ? *mean : Embedding{};
-  }
-
-  ConsentCheck Verify(const audio::PcmBuffer& recording, const std::string& statement,
-                      const Embedding& samples) {
-    auto check = VerifyConsent(recording, statement, samples, *transcriber_, encoder_);
-    EXPECT_TRUE(check) << check.error().ToString();
-    return check ? *check : ConsentCheck{};
-  }
-
-  static inline std::unique_ptr<asr::Transcriber> transcriber_;
-  StatsSpeakerEncoder encoder_;
-};
+class ConsentEvalTest : public testing::ConsentEvalFixture {};
 
 std::string Statement(const std::string& name) {
   auto s = ConsentStatement(name);
