@@ -58,6 +58,14 @@ struct Transform {
   std::function<PcmBuffer(const PcmBuffer&)> apply;
 };
 
+// kCandidates job ids other than kId (an LCG from `seed`: the same on every run).
+constexpr size_t kCandidates = 100'000;
+std::vector<uint64_t> CandidateIds(uint64_t seed) {
+  std::vector<uint64_t> ids(kCandidates);
+  for (auto& id : ids) id = seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+  return ids;
+}
+
 PcmBuffer MarkAll(const vox::watermark::Pattern& pattern, const PcmBuffer& pcm) {
   auto embedder = vox::watermark::Embedder::Create(pattern, kId, pcm.sample_rate, 1);
   PcmBuffer marked{pcm.sample_rate, 1, {}};
@@ -69,10 +77,7 @@ PcmBuffer MarkAll(const vox::watermark::Pattern& pattern, const PcmBuffer& pcm) 
 // The job named from short cuts: the payload decoded (CRC) against the id matched among
 // 100,000 candidates (identify.h), per cut length, plain and through MP3 at 128 kbit/s.
 nlohmann::json IdentificationTable(const vox::watermark::Pattern& pattern) {
-  constexpr size_t kCandidates = 100'000;
-  std::vector<uint64_t> candidates(kCandidates);
-  uint64_t state = 99;
-  for (auto& c : candidates) c = state = state * 6364136223846793005ull + 1442695040888963407ull;
+  std::vector<uint64_t> candidates = CandidateIds(99);
   candidates[kCandidates / 2] = kId;
   std::vector<PcmBuffer> speech;  // 60 s of each speaker, marked
   const auto& sentences = corpus::EvaluationSentences();
@@ -123,9 +128,7 @@ nlohmann::json IdentificationTable(const vox::watermark::Pattern& pattern) {
 // sentences, 5 s and 10 s windows every 0.5 s (overlapping, so not independent trials), also
 // through MP3 at 128 kbit/s; each window is also matched against 100,000 candidate ids.
 nlohmann::json UnmarkedWindows(const vox::watermark::Pattern& pattern) {
-  std::vector<uint64_t> candidates(100'000);
-  uint64_t state = 17;
-  for (auto& c : candidates) c = state = state * 6364136223846793005ull + 1442695040888963407ull;
+  const std::vector<uint64_t> candidates = CandidateIds(17);
   int windows = 0, detected = 0, named = 0;
   double max_z = 0;
   for (const auto& speaker : corpus::EvaluationSpeakers()) {
