@@ -221,7 +221,8 @@ TEST_F(StagingE2E, JudgesACloneSimilarityAgainstItsBound) {
   ASSERT_TRUE(created);
   ASSERT_EQ(created->status, 202) << created->body;
   const std::string clone = created->JsonBody()["voice_id"];
-  ASSERT_EQ(admin.WaitForVoice(clone)["status"], "ready");
+  const json voice = admin.WaitForVoice(clone);
+  ASSERT_EQ(voice["status"], "ready") << voice.dump() << "\nconsent read: " << consent.statement;
   std::ofstream(dir_.path() / "reference.wav", std::ios::binary) << samples;
 
   // No word error rates: every built-in voice's engine is skipped, so only the clone speaks.

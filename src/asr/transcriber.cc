@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <vector>
 
@@ -14,6 +15,7 @@ namespace vox::asr {
 namespace {
 
 constexpr int kAsrSampleRate = 16000;
+constexpr const char* kGrammarSearch = "vox_grammar";
 
 std::vector<int16_t> ToInt16Mono16k(const audio::PcmBuffer& mono16k) {
   std::vector<int16_t> out(mono16k.samples.size());
@@ -50,6 +52,12 @@ std::string CleanHypothesis(const char* hyp) {
   return out;
 }
 
+Result<std::vector<int16_t>> AsrSamples(const audio::PcmBuffer& input) {
+  audio::PcmBuffer mono = audio::ToMono(input);
+  VOX_ASSIGN_OR_RETURN(audio::PcmBuffer resampled, audio::Resample(mono, kAsrSampleRate));
+  return ToInt16Mono16k(resampled);
+}
+
 }  // namespace
 
 Status TranscriberConfig::Validate() const {
@@ -81,11 +89,35 @@ Result<std::unique_ptr<Transcriber>> Transcriber::Create(const TranscriberConfig
 Transcriber::~Transcriber() { ps_free(decoder_); }
 
 Result<std::string> Transcriber::Transcribe(const audio::PcmBuffer& input) {
-  audio::PcmBuffer mono = audio::ToMono(input);
-  VOX_ASSIGN_OR_RETURN(audio::PcmBuffer resampled, audio::Resample(mono, kAsrSampleRate));
-  std::vector<int16_t> pcm = ToInt16Mono16k(resampled);
-
+  VOX_ASSIGN_OR_RETURN(const std::vector<int16_t> pcm, AsrSamples(input));
   std::lock_guard lock(mutex_);
+  return Decode(pcm);
+}
+
+Result<std::string> Transcriber::TranscribeWithGrammar(const audio::PcmBuffer& input,
+                                                       const std::string& jsgf) {
+  VOX_ASSIGN_OR_RETURN(const std::vector<int16_t> pcm, AsrSamples(input));
+  std::lock_guard lock(mutex_);
+  const std::string language_model = ps_get_search(decoder_);
+  if (ps_set_jsgf_string(decoder_, kGrammarSearch, jsgf.c_str()) < 0) {
+    return InvalidArgument("pocketsphinx rejected the grammar (a word outside its dictionary?)",
+                           "grammar");
+  }
+  ps_set_search(decoder_, kGrammarSearch);
+  Result<std::string> words = Decode(pcm);
+  ps_set_search(decoder_, language_model.c_str());
+  ps_unset_search(decoder_, kGrammarSearch);
+  return words;
+}
+
+bool Transcriber::Knows(const std::string& word) {
+  std::lock_guard lock(mutex_);
+  char* phones = ps_lookup_word(decoder_, word.c_str());
+  std::free(phones);  // allocated by pocketsphinx with malloc (ckd_salloc)
+  return phones != nullptr;
+}
+
+Result<std::string> Transcriber::Decode(const std::vector<int16_t>& pcm) {
   if (ps_start_utt(decoder_) < 0) return Internal("pocketsphinx could not start an utterance");
   ps_process_raw(decoder_, pcm.data(), pcm.size(), FALSE, TRUE);
   ps_end_utt(decoder_);

@@ -7,9 +7,11 @@
 // comparisons and gross mismatches, not for exact transcripts.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "audio/pcm_buffer.h"
 #include "common/status.h"
@@ -35,8 +37,19 @@ class Transcriber {
   // Returns lower-case words separated by single spaces; empty for silence.
   Result<std::string> Transcribe(const audio::PcmBuffer& audio);
 
+  // The same, decoded against a JSGF grammar instead of the language model: the words are a
+  // sentence of the grammar, or empty when no path through it fits. Every word of the grammar
+  // must be one the dictionary Knows (an InvalidArgument names the grammar otherwise).
+  Result<std::string> TranscribeWithGrammar(const audio::PcmBuffer& audio,
+                                            const std::string& jsgf);
+
+  // Whether the pronunciation dictionary has `word` (lower case).
+  bool Knows(const std::string& word);
+
  private:
   explicit Transcriber(ps_decoder_s* decoder) : decoder_(decoder) {}
+  // One utterance through the active search; the caller holds mutex_.
+  Result<std::string> Decode(const std::vector<int16_t>& pcm);
 
   std::mutex mutex_;
   ps_decoder_s* decoder_;

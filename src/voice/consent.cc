@@ -338,8 +338,11 @@ InOrder MatchInOrder(const std::vector<std::string>& expected, const std::vector
 // (the ASR splits a word now and then): "agree under duress that ..." heard as "agree on guard
 // the rest of recordings ..." slips a clause in where the statement has none. Empty when
 // heard; otherwise why not.
+// `grammar_missed` is the challenge words the grammar pass missed (ChallengeMissedByGrammar),
+// when one ran: it stands in when the transcript misses more.
 std::string MissingAnchor(const ScoringReference& ref, const std::vector<std::string>& hyp,
-                          int max_challenge_misses, std::optional<int>& challenge_missed) {
+                          int max_challenge_misses, std::optional<std::size_t> grammar_missed,
+                          std::optional<int>& challenge_missed) {
   if (!ref.has_name_slot) return {};
   const InOrder agree = MatchInOrder({"agree"}, hyp, 0);
   if (agree.matched == 0) return "'agree' was not heard";
@@ -358,16 +361,72 @@ std::string MissingAnchor(const ScoringReference& ref, const std::vector<std::st
   if (ref.challenge.empty()) return {};
   const InOrder challenge = MatchInOrder(ref.challenge, hyp, platform.end);
   const std::size_t missed = ref.challenge.size() - challenge.matched;
+  const auto allowed = static_cast<std::size_t>(std::max(0, max_challenge_misses));
   challenge_missed = static_cast<int>(missed);
-  if (missed > static_cast<std::size_t>(std::max(0, max_challenge_misses))) {
-    return "the challenge was not heard after the platform's name (" + std::to_string(missed) +
-           " of its " + std::to_string(ref.challenge.size()) + " words missing)";
+  if (missed > allowed && grammar_missed) {
+    // The grammar puts the code right after "my code is": no gap to measure.
+    challenge_missed = static_cast<int>(std::min(missed, *grammar_missed));
+    if (*grammar_missed <= allowed) return {};
+  }
+  if (missed > allowed) {
+    return "the challenge was not heard after the platform's name (" +
+           std::to_string(*challenge_missed) + " of its " + std::to_string(ref.challenge.size()) +
+           " words missing)";
   }
   // The first challenge word may be the one missed: count from where its match starts, less
   // the words missed before it.
   const std::size_t gap = challenge.start - platform.end;
   if (gap > ref.words_to_challenge + missed + 1) return added(gap, ref.words_to_challenge);
   return {};
+}
+
+bool IsChallengeWord(std::string_view word) {
+  return std::ranges::find(kChallengeVocabulary, word) != kChallengeVocabulary.end();
+}
+
+// The challenge words a second pass misses: the recording decoded against the grammar "any of
+// the statement's other words, then 'my code is' and as many digits as the challenge has", so
+// the code can only be heard as digits. The language model alone hears runs of digits as other
+// words ("two two" as "tube", "four eight" as "for a", "one one" as "won won"): a fifth of
+// genuine readings by flite slt failed on that (consent_challenge_eval_test.cc). The grammar
+// makes up no code: a reading of another code decodes as that code. nullopt without a
+// challenge or when no path through the grammar fits.
+Result<std::optional<std::size_t>> ChallengeMissedByGrammar(const ScoringReference& ref,
+                                                            const audio::PcmBuffer& recording,
+                                                            asr::Transcriber& transcriber) {
+  if (ref.challenge.empty()) return std::optional<std::size_t>();
+  std::set<std::string> words;
+  for (const auto* part : {&ref.before, &ref.after, &ref.platform}) {
+    for (const std::string& w : *part) {
+      const bool plain = std::ranges::all_of(w, [](char c) { return c >= 'a' && c <= 'z'; });
+      if (plain && !IsChallengeWord(w) && transcriber.Knows(w)) words.insert(w);
+    }
+  }
+  std::string jsgf = "#JSGF V1.0;\ngrammar consent;\npublic <reading> = ";
+  if (!words.empty()) jsgf += "<word>* ";
+  jsgf += "my code is";
+  for (std::size_t i = 0; i < ref.challenge.size(); ++i) jsgf += " <digit>";
+  jsgf += ";\n<digit> = ";
+  for (std::size_t i = 0; i < kChallengeVocabulary.size(); ++i) {
+    jsgf += (i == 0 ? "" : " | ") + std::string(kChallengeVocabulary[i]);
+  }
+  jsgf += ";\n";
+  if (!words.empty()) {
+    std::string alternatives;
+    for (const std::string& w : words) alternatives += (alternatives.empty() ? "" : " | ") + w;
+    jsgf += "<word> = " + alternatives + ";\n";
+  }
+  auto heard = transcriber.TranscribeWithGrammar(recording, jsgf);
+  if (!heard && heard.error().code == ErrorCode::kInvalidArgument) {
+    return std::optional<std::size_t>();  // a grammar the decoder refused: the transcript decides
+  }
+  if (!heard) return std::unexpected(heard.error());
+  const std::vector<std::string> hyp = asr::WordsForScoring(*heard);
+  if (hyp.size() < ref.challenge.size()) return std::optional<std::size_t>();
+  const std::vector<std::string> code(hyp.end() - static_cast<std::ptrdiff_t>(ref.challenge.size()),
+                                      hyp.end());
+  return std::optional<std::size_t>(ref.challenge.size() -
+                                    MatchInOrder(ref.challenge, code, 0).matched);
 }
 
 std::string Fixed(double v) {
@@ -386,7 +445,9 @@ std::string Joined(const std::vector<std::string>& failures) {
 // The transcript's side of the check; fills check.wer and check.challenge_missed.
 std::vector<std::string> TranscriptFailures(const ScoringReference& ref,
                                             const std::vector<std::string>& hyp,
-                                            const ConsentOptions& options, ConsentCheck& check) {
+                                            const ConsentOptions& options,
+                                            std::optional<std::size_t> grammar_missed,
+                                            ConsentCheck& check) {
   check.wer = static_cast<double>(SlotErrors(ref, hyp)) /
               static_cast<double>(ref.before.size() + ref.after.size());
   std::vector<std::string> failures;
@@ -402,7 +463,8 @@ std::vector<std::string> TranscriptFailures(const ScoringReference& ref,
     failures.push_back("transcript contains '" + refusal + "', which the statement does not");
   }
   if (const std::string missing =
-          MissingAnchor(ref, hyp, options.max_challenge_misses, check.challenge_missed);
+          MissingAnchor(ref, hyp, options.max_challenge_misses, grammar_missed,
+                        check.challenge_missed);
       !missing.empty()) {
     failures.push_back(missing);
   }
@@ -525,8 +587,10 @@ Result<ConsentCheck> VerifyConsent(const audio::PcmBuffer& recording, std::strin
   ConsentCheck check;
   VOX_ASSIGN_OR_RETURN(check.transcript, transcriber.Transcribe(recording));
   const std::vector<std::string> hyp = asr::WordsForScoring(check.transcript);
+  VOX_ASSIGN_OR_RETURN(const auto grammar_missed,
+                       ChallengeMissedByGrammar(ref, recording, transcriber));
 
-  std::vector<std::string> failures = TranscriptFailures(ref, hyp, options, check);
+  std::vector<std::string> failures = TranscriptFailures(ref, hyp, options, grammar_missed, check);
 
   VOX_ASSIGN_OR_RETURN(check.similarity, ScoreVoice(recording, encoder, sample_embedding,
                                                     options.min_similarity, "", failures));
@@ -549,7 +613,7 @@ Result<ConsentCheck> CheckConsentTranscript(std::string_view statement, std::str
   ConsentCheck check;
   check.transcript = std::string(transcript);
   const std::vector<std::string> failures =
-      TranscriptFailures(ref, asr::WordsForScoring(transcript), options, check);
+      TranscriptFailures(ref, asr::WordsForScoring(transcript), options, std::nullopt, check);
   check.passed = failures.empty();
   check.reason = Joined(failures);
   return check;

@@ -99,6 +99,8 @@ struct ConsentCheck {
 // "revoke", "withdraw", "forced", "coerced", "against", ...) fails whatever its WER: "I do not
 // agree ..." is 2 words off. So does one that misses an anchor: "agree", then the platform's
 // name, then the challenge (up to max_challenge_misses of its words missed), in that order.
+// The challenge is also heard by a second pass constrained to "... my code is" and digits
+// (the language model hears "two two" as "tube"); it counts when the transcript misses more.
 //
 // Errors are for unusable inputs, not for a failed check: an empty or malformed recording
 // (field "audio"), an empty statement ("statement"), a sample embedding from another encoder
@@ -120,7 +122,7 @@ Result<ConsentCheck> VerifyConsent(const audio::PcmBuffer& recording, std::strin
 
 // The transcript's side of VerifyConsent on its own (for tests and tuning, on transcripts the
 // ASR produced): `passed`, `reason`, `wer` and `challenge_missed` as VerifyConsent sets them
-// from the words alone; `similarity` stays empty. Errors as VerifyConsent's for the statement
+// from the words alone (no grammar pass); `similarity` stays empty. Errors as VerifyConsent's for the statement
 // and options.
 Result<ConsentCheck> CheckConsentTranscript(std::string_view statement, std::string_view transcript,
                                             const ConsentOptions& options = {});
