@@ -15,8 +15,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 die() { echo "release.sh: $*" >&2; exit 1; }
 namespace() { echo "vox-$1"; }
 
-# The overlay with IMAGE for `vox`, through a throw-away kustomization beside
-# the overlays (kustomize takes only relative resource paths).
+# The overlay with IMAGE for `vox` and IMAGE's `-gpu` sibling (same tag, as
+# .github/workflows/deploy.yaml pushes it) for `vox-gpu`, through a throw-away
+# kustomization beside the overlays (kustomize takes only relative resource paths).
 render() {
   local tmp
   tmp=$(mktemp -d "$here/.release.XXXXXX")
@@ -26,6 +27,9 @@ resources:
 images:
   - name: ghcr.io/example/vox
     newName: ${2%:*}
+    newTag: ${2##*:}
+  - name: ghcr.io/example/vox-gpu
+    newName: ${2%:*}-gpu
     newTag: ${2##*:}
 EOK
   kubectl kustomize "$tmp"

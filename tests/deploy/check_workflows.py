@@ -99,8 +99,33 @@ def check_release(wf):
     return errors
 
 
+def check_images(wf, src):
+    """Every Dockerfile under deploy/docker is built and pushed by the images job."""
+    steps = wf.get("jobs", {}).get("images", {}).get("steps", [])
+    built = {s.get("with", {}).get("file") for s in steps
+             if s.get("uses", "").startswith("docker/build-push-action@")}
+    return [f"deploy.yaml: images does not build {f.relative_to(src)}"
+            for f in sorted((src / "deploy" / "docker").glob("Dockerfile*"))
+            if str(f.relative_to(src)) not in built]
+
+
+def overlay_images(src):
+    """The registry names the Kubernetes overlays give their images."""
+    names = set()
+    for k in (src / "deploy" / "k8s" / "overlays").glob("*/kustomization.yaml"):
+        for image in yaml.safe_load(k.read_text()).get("images", []):
+            names.add(image["newName"])
+    return names
+
+
+def check_release_images(release_text, names):
+    """release.sh's render rewrites every image an overlay names, not only `vox`."""
+    return [f"release.sh does not set the image {n}" for n in sorted(names)
+            if not re.search(rf"^\s+- name: {re.escape(n)}$", release_text, re.M)]
+
+
 def check_all(workflows, texts, src):
-    errors = []
+    errors = check_images(workflows.get("deploy.yaml", {}), src)
     for name, wf in workflows.items():
         errors += check_workflow(name, wf, texts[name], src)
     errors += check_release(workflows.get("deploy.yaml", {}))
@@ -122,6 +147,7 @@ MUTATIONS = {
     "step with run and uses": lambda w: w["ci.yaml"]["jobs"]["test"]["steps"][1].update(run="true"),
     "cycle": lambda w: w["deploy.yaml"]["jobs"]["test"].update(needs="production"),
     "CI without .ci/run": lambda w: w["ci.yaml"]["jobs"]["test"]["steps"][2].update(run="make"),
+    "GPU image not built": lambda w: w["deploy.yaml"]["jobs"]["images"]["steps"].pop(),
 }
 
 
@@ -132,6 +158,13 @@ def main(src):
     report = Report()
     report.check(", ".join(texts), check_all(workflows, texts, src))
     report.controls("", workflows, MUTATIONS, lambda broken: check_all(broken, texts, src))
+    release = (src / "deploy" / "k8s" / "release.sh").read_text()
+    names = overlay_images(src)
+    report.check("release.sh images", check_release_images(release, names))
+    gpu_dropped = re.sub(r"^\s+- name: \S+-gpu\n(\s+new\w+: .*\n)+", "", release, flags=re.M)
+    report.check("release.sh images rejects: vox-gpu not set",
+                 [] if gpu_dropped != release and check_release_images(gpu_dropped, names)
+                 else ["a release.sh without the vox-gpu image passed"])
     return report.finish()
 
 if __name__ == "__main__":
