@@ -12,13 +12,13 @@
 namespace vox::audio::internal {
 namespace {
 
-struct Reader {
+struct VorbisMemoryReader {
   std::string_view bytes;
   std::size_t pos = 0;
 };
 
 size_t Read(void* ptr, size_t size, size_t nmemb, void* source) {
-  auto* r = static_cast<Reader*>(source);
+  auto* r = static_cast<VorbisMemoryReader*>(source);
   if (size == 0) return 0;
   const std::size_t items = std::min(nmemb, (r->bytes.size() - r->pos) / size);
   std::memcpy(ptr, r->bytes.data() + r->pos, items * size);
@@ -26,7 +26,7 @@ size_t Read(void* ptr, size_t size, size_t nmemb, void* source) {
   return items;
 }
 
-long Tell(void* source) { return static_cast<long>(static_cast<Reader*>(source)->pos); }
+long Tell(void* source) { return static_cast<long>(static_cast<VorbisMemoryReader*>(source)->pos); }
 
 std::string VorbisError(int code) {
   switch (code) {
@@ -87,7 +87,7 @@ OggCodec ClassifyOgg(std::string_view bytes) {
 }
 
 Result<PcmBuffer> DecodeVorbis(std::string_view bytes, const DecodeOptions& options) {
-  Reader reader{bytes, 0};
+  VorbisMemoryReader reader{bytes, 0};
   // No seek callback: in seekable mode libvorbisfile 1.3.7 bisects the file for
   // chained links and leaks its serial-number list on some malformed inputs
   // (found by fuzz_decode). We read start to end anyway, and the sink enforces

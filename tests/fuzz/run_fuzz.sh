@@ -25,7 +25,7 @@ done
 
 # Configured every time (seconds once done): a build directory made before a
 # target was added would otherwise not know its rule ("No rule to make target").
-cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVOX_FUZZ=ON -DVOX_UNITY_BUILD=OFF \
+cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVOX_FUZZ=ON -DVOX_UNITY_BUILD=ON \
   -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" >"$build.configure.log" 2>&1 || {
   cat "$build.configure.log" >&2
   exit 1

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "api/elevenlabs/json_fields.h"
 #include "api/elevenlabs/tts_request.h"
 #include "common/base64.h"
 
@@ -12,14 +13,6 @@ namespace {
 
 using nlohmann::json;
 using nlohmann::ordered_json;
-
-std::unexpected<Error> Invalid(std::string field, std::string message) {
-  return std::unexpected(Error{ErrorCode::kInvalidArgument, std::move(message), std::move(field)});
-}
-
-bool Present(const json& object, const char* name) {
-  return object.contains(name) && !object.at(name).is_null();
-}
 
 Result<bool> QueryBool(const http::Request& request, const char* name) {
   auto value = request.Query(name);

@@ -2,20 +2,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/elevenlabs/json_fields.h"
 #include "text/utf8.h"
 
 namespace vox::api::elevenlabs {
 namespace {
 
 using nlohmann::json;
-
-std::unexpected<Error> Invalid(std::string field, std::string message) {
-  return std::unexpected(Error{ErrorCode::kInvalidArgument, std::move(message), std::move(field)});
-}
-
-bool Present(const json& object, const char* name) {
-  return object.contains(name) && !object.at(name).is_null();
-}
 
 // A number in [lo, hi], or absent.
 Status CheckNumber(const json& object, const char* name, const std::string& field, double lo,
