@@ -2,29 +2,15 @@
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
-#include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
 #include <map>
+
+#include "common/testing/secret_file_fixture.h"
 
 namespace vox {
 namespace {
 
-class SecretFileTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/vox-secret-XXXXXX";
-    dir_ = mkdtemp(pattern);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::string Write(const std::string& name, const std::string& content) {
-    std::string path = dir_ + "/" + name;
-    std::ofstream(path, std::ios::binary) << content;
-    return path;
-  }
-  std::string dir_;
-};
+using SecretFileTest = vox::testing::SecretFileFixture;
 
 TEST_F(SecretFileTest, ReadsTheFileWithoutItsTrailingNewline) {
   EXPECT_EQ(ReadSecretFile(Write("a", "s3cret\n"), "X_FILE").value(), "s3cret");

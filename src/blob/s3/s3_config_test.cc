@@ -1,11 +1,10 @@
 #include "blob/s3/s3_config.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
 #include <map>
+
+#include "common/testing/secret_file_fixture.h"
 
 namespace vox::blob {
 namespace {
@@ -145,20 +144,7 @@ TEST(S3Config, AnEmptySseAsksForNoServerSideEncryption) {
 }
 
 // The credentials follow every secret's rules (common/secret_file.h): NAME or NAME_FILE.
-class S3CredentialFiles : public ::testing::Test {
- protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/vox-s3-creds-XXXXXX";
-    dir_ = mkdtemp(pattern);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::string Write(const std::string& name, const std::string& content) {
-    std::string path = dir_ + "/" + name;
-    std::ofstream(path, std::ios::binary) << content;
-    return path;
-  }
-  std::string dir_;
-};
+using S3CredentialFiles = vox::testing::SecretFileFixture;
 
 TEST_F(S3CredentialFiles, ReadsEachCredentialFromItsFileWithoutTheNewline) {
   auto config = S3Config::FromUrl(
