@@ -21,7 +21,11 @@ inline std::string OptionFor(const std::string& field) {
   if (field == "consent_audio") return "--consent";
   if (field == "speaker_name") return "--speaker-name";
   if (field == "files") return "FILES";
-  if (field.empty() || field.starts_with("--") || field.starts_with("VOX_")) return field;
+  // Environment variables are named as they are (AWS_*: the S3 credentials).
+  if (field.empty() || field.starts_with("--") || field.starts_with("VOX_") ||
+      field.starts_with("AWS_")) {
+    return field;
+  }
   return "--" + field;
 }
 

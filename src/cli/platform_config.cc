@@ -28,17 +28,16 @@ void PlatformConfig::AddOptions(CLI::App& cmd) {
       ->capture_default_str();
   AddSecretOption(cmd, "--database-url", database_url, database_url_file, "VOX_DATABASE_URL",
                   "sqlite://PATH or postgresql://...");
-  cmd.add_option("--queue-url", queue_url, "local:// or redis://host:port/db")
-      ->envname("VOX_QUEUE_URL")
-      ->capture_default_str();
-  cmd.add_option(
-         "--cache-url", cache_url,
-         "Cache of identical requests: database or redis://... (default: follows the queue)")
-      ->envname("VOX_CACHE_URL");
-  cmd.add_option("--rate-limit-url", rate_limit_url,
-                 "Rate-limit buckets: local (per process) or redis://... shared by every API "
-                 "process (default: follows the queue)")
-      ->envname("VOX_RATE_LIMIT_URL");
+  // The Redis URLs are secrets too: redis://:PASSWORD@host:port/db.
+  AddSecretOption(cmd, "--queue-url", queue_url, queue_url_file, "VOX_QUEUE_URL",
+                  "local:// or redis://host:port/db (default: local://)");
+  AddSecretOption(
+      cmd, "--cache-url", cache_url, cache_url_file, "VOX_CACHE_URL",
+      "Cache of identical requests: database or redis://... (default: follows the queue)");
+  AddSecretOption(cmd, "--rate-limit-url", rate_limit_url, rate_limit_url_file,
+                  "VOX_RATE_LIMIT_URL",
+                  "Rate-limit buckets: local (per process) or redis://... shared by every API "
+                  "process (default: follows the queue)");
   cmd.add_option("--storage-url", storage_url, "file://DIR or s3://bucket?endpoint=...")
       ->envname("VOX_STORAGE_URL");
   cmd.add_option("--encryption-key-file", encryption_key_file,
@@ -254,15 +253,22 @@ Status PlatformConfig::Finalize() {
   VOX_ASSIGN_OR_RETURN(database_url,
                        ResolveSecret(database_url, database_url_file, "VOX_DATABASE_URL"));
   VOX_ASSIGN_OR_RETURN(jwt_secret, ResolveSecret(jwt_secret, jwt_secret_file, "VOX_JWT_SECRET"));
-  signing_secret_file.clear();  // read once: a second Finalize() must not see both
-  database_url_file.clear();
-  jwt_secret_file.clear();
+  VOX_ASSIGN_OR_RETURN(queue_url, ResolveSecret(queue_url, queue_url_file, "VOX_QUEUE_URL"));
+  VOX_ASSIGN_OR_RETURN(cache_url, ResolveSecret(cache_url, cache_url_file, "VOX_CACHE_URL"));
+  VOX_ASSIGN_OR_RETURN(rate_limit_url,
+                       ResolveSecret(rate_limit_url, rate_limit_url_file, "VOX_RATE_LIMIT_URL"));
+  // Read once: a second Finalize() must not see both.
+  for (std::string* file : {&signing_secret_file, &database_url_file, &jwt_secret_file,
+                            &queue_url_file, &cache_url_file, &rate_limit_url_file}) {
+    file->clear();
+  }
   if (!jwt_public_key_file.empty()) {
     VOX_ASSIGN_OR_RETURN(jwt_public_keys,
                          ReadSecretFile(jwt_public_key_file, "VOX_JWT_PUBLIC_KEY_FILE"));
   }
   if (database_url.empty()) database_url = "sqlite://" + data_dir + "/vox.db";
   if (storage_url.empty()) storage_url = "file://" + data_dir + "/blobs";
+  if (queue_url.empty()) queue_url = "local://";
   if (cache_url.empty()) {
     // The queue's server, without the queue's own options.
     cache_url =

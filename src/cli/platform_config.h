@@ -15,7 +15,7 @@ namespace vox::cli {
 struct PlatformConfig {
   std::string data_dir = "data";       // VOX_DATA_DIR
   std::string database_url;            // VOX_DATABASE_URL; default sqlite://DATA/vox.db
-  std::string queue_url = "local://";  // VOX_QUEUE_URL
+  std::string queue_url;               // VOX_QUEUE_URL; empty: local://
   // VOX_CACHE_URL: "database" or redis://...; empty: Redis when the queue is
   // in Redis (the same server), else the database.
   std::string cache_url;
@@ -95,6 +95,10 @@ struct PlatformConfig {
   std::string signing_secret_file;  // VOX_SIGNING_SECRET_FILE
   std::string database_url_file;    // VOX_DATABASE_URL_FILE (the URL may carry a password)
   std::string jwt_secret_file;      // VOX_JWT_SECRET_FILE
+  // The Redis URLs may carry a password (redis://:PASSWORD@host:port/db).
+  std::string queue_url_file;       // VOX_QUEUE_URL_FILE
+  std::string cache_url_file;       // VOX_CACHE_URL_FILE
+  std::string rate_limit_url_file;  // VOX_RATE_LIMIT_URL_FILE
 
   // Registers the options on `cmd` (flags override environment variables).
   void AddOptions(CLI::App& cmd);

@@ -36,12 +36,17 @@ Result<std::string> ResolveSecret(const std::string& value, const std::string& f
   return ReadSecretFile(file, file_setting);
 }
 
-Result<std::optional<std::string>> SecretFromEnv(const std::string& name) {
-  if (const char* v = std::getenv(name.c_str()); v != nullptr) return std::string(v);
-  const std::string file_setting = name + "_FILE";
-  const char* file = std::getenv(file_setting.c_str());
-  if (file == nullptr || *file == '\0') return std::optional<std::string>();
-  VOX_ASSIGN_OR_RETURN(std::string secret, ReadSecretFile(file, file_setting));
+std::optional<std::string> ProcessEnvLookup(const std::string& name) {
+  const char* v = std::getenv(name.c_str());
+  if (v == nullptr) return std::nullopt;
+  return std::string(v);
+}
+
+Result<std::optional<std::string>> SecretFromEnv(const std::string& name, const EnvLookup& getenv) {
+  VOX_ASSIGN_OR_RETURN(
+      std::string secret,
+      ResolveSecret(getenv(name).value_or(""), getenv(name + "_FILE").value_or(""), name));
+  if (secret.empty()) return std::optional<std::string>();
   return std::optional<std::string>(std::move(secret));
 }
 

@@ -3,6 +3,7 @@
 // so the secret need not sit in the environment or on a command line.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,9 +23,15 @@ Result<std::string> ReadSecretFile(const std::string& path, std::string_view set
 Result<std::string> ResolveSecret(const std::string& value, const std::string& file,
                                   std::string_view name);
 
+// Looks up an environment variable (tests pass their own); nullopt when unset.
+using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
+std::optional<std::string> ProcessEnvLookup(const std::string& name);
+
 // For secrets read from the environment directly (AWS_SECRET_ACCESS_KEY…):
-// the variable `name`, else the content of the file that `name`_FILE names,
-// else nullopt.
-Result<std::optional<std::string>> SecretFromEnv(const std::string& name);
+// ResolveSecret() of the variable `name` and the file `name`_FILE names, with
+// the same rules (both set, or an unreadable file: an error naming
+// `name`_FILE); nullopt when neither is set.
+Result<std::optional<std::string>> SecretFromEnv(const std::string& name,
+                                                 const EnvLookup& getenv = ProcessEnvLookup);
 
 }  // namespace vox

@@ -2,28 +2,15 @@
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
-#include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
+#include <map>
+
+#include "common/testing/secret_file_fixture.h"
 
 namespace vox {
 namespace {
 
-class SecretFileTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/vox-secret-XXXXXX";
-    dir_ = mkdtemp(pattern);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::string Write(const std::string& name, const std::string& content) {
-    std::string path = dir_ + "/" + name;
-    std::ofstream(path, std::ios::binary) << content;
-    return path;
-  }
-  std::string dir_;
-};
+using SecretFileTest = vox::testing::SecretFileFixture;
 
 TEST_F(SecretFileTest, ReadsTheFileWithoutItsTrailingNewline) {
   EXPECT_EQ(ReadSecretFile(Write("a", "s3cret\n"), "X_FILE").value(), "s3cret");
@@ -59,12 +46,41 @@ TEST_F(SecretFileTest, SecretFromEnvFallsBackToTheFileVariant) {
   EXPECT_FALSE(SecretFromEnv("VOX_TEST_SECRET").value().has_value());
   ::setenv("VOX_TEST_SECRET_FILE", Write("env", "key-from-file\n").c_str(), 1);
   EXPECT_EQ(SecretFromEnv("VOX_TEST_SECRET").value(), "key-from-file");
+  ::unsetenv("VOX_TEST_SECRET_FILE");
   ::setenv("VOX_TEST_SECRET", "key-from-env", 1);
   EXPECT_EQ(SecretFromEnv("VOX_TEST_SECRET").value(), "key-from-env");
   ::unsetenv("VOX_TEST_SECRET");
-  ::setenv("VOX_TEST_SECRET_FILE", (dir_ + "/missing").c_str(), 1);
-  EXPECT_FALSE(SecretFromEnv("VOX_TEST_SECRET"));
-  ::unsetenv("VOX_TEST_SECRET_FILE");
+}
+
+TEST_F(SecretFileTest, SecretFromEnvRefusesBothFormsAndAnUnreadableFile) {
+  const std::string file = Write("f", "key-from-file\n");
+  std::map<std::string, std::string> env = {{"AWS_SECRET_ACCESS_KEY", "key-from-env"},
+                                            {"AWS_SECRET_ACCESS_KEY_FILE", file}};
+  auto lookup = [&env](const std::string& name) -> std::optional<std::string> {
+    auto it = env.find(name);
+    return it == env.end() ? std::nullopt : std::optional<std::string>(it->second);
+  };
+  // Both forms: neither wins silently; the error names both variables, never the values.
+  auto both = SecretFromEnv("AWS_SECRET_ACCESS_KEY", lookup);
+  ASSERT_FALSE(both);
+  EXPECT_EQ(both.error().field, "AWS_SECRET_ACCESS_KEY_FILE");
+  EXPECT_NE(both.error().message.find("AWS_SECRET_ACCESS_KEY or AWS_SECRET_ACCESS_KEY_FILE"),
+            std::string::npos)
+      << both.error().message;
+  EXPECT_EQ(both.error().message.find("key-from"), std::string::npos);
+
+  // A file that cannot be read: an error naming the variable and the path.
+  env.erase("AWS_SECRET_ACCESS_KEY");
+  env["AWS_SECRET_ACCESS_KEY_FILE"] = dir_ + "/missing";
+  auto unreadable = SecretFromEnv("AWS_SECRET_ACCESS_KEY", lookup);
+  ASSERT_FALSE(unreadable);
+  EXPECT_EQ(unreadable.error().field, "AWS_SECRET_ACCESS_KEY_FILE");
+  EXPECT_NE(unreadable.error().message.find(dir_ + "/missing"), std::string::npos);
+
+  // An empty variable counts as unset, as for the flags.
+  env["AWS_SECRET_ACCESS_KEY"] = "";
+  env["AWS_SECRET_ACCESS_KEY_FILE"] = file;
+  EXPECT_EQ(SecretFromEnv("AWS_SECRET_ACCESS_KEY", lookup).value(), "key-from-file");
 }
 
 }  // namespace

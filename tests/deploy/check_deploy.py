@@ -242,6 +242,7 @@ def check_compose(resolved_path, raw_path):
         fail(f"compose: no init job creates the bucket {m.group(1)} of VOX_STORAGE_URL")
     if services["worker"].get("environment", {}).get("VOX_SIGNING_SECRET") != env.get("VOX_SIGNING_SECRET"):
         fail("compose: api and worker must share VOX_SIGNING_SECRET")
+    check_compose_key_files(config, services)
 
     # Secrets come from the .env file: the raw file holds only ${...} references.
     def walk(node, path=""):
@@ -256,6 +257,39 @@ def check_compose(resolved_path, raw_path):
             for v in node:
                 walk(v, path)
     walk(raw)
+
+
+# Without these a deployment marks with the public development key and stores in clear
+# (as check_k8s.py requires of the Kubernetes manifests).
+KEY_FILE_SETTINGS = ("VOX_WATERMARK_KEY_FILE", "VOX_ENCRYPTION_KEY_FILE")
+
+
+def check_compose_key_files(config, services):
+    """api and worker read each key from a file that a Compose secret (`file:`) mounts,
+    the same secret for both."""
+    defined = config.get("secrets") or {}
+    sources = {}
+    for name in ("api", "worker"):
+        mounted = {}  # path in the container -> secret name
+        for ref in services[name].get("secrets") or []:
+            source = ref if isinstance(ref, str) else ref.get("source", "")
+            target = source if isinstance(ref, str) else ref.get("target") or source
+            mounted[target if target.startswith("/") else f"/run/secrets/{target}"] = source
+        env = services[name].get("environment") or {}
+        for var in KEY_FILE_SETTINGS:
+            path = str(env.get(var, ""))
+            if not path:
+                fail(f"compose: {name} needs {var} (a Compose secret file)")
+            elif path not in mounted:
+                fail(f"compose: {name} {var}={path} is not a secret it mounts")
+            elif "file" not in (defined.get(mounted[path]) or {}):
+                fail(f"compose: secret {mounted[path]} ({name} {var}) has no file")
+            else:
+                sources[(name, var)] = mounted[path]
+    for var in KEY_FILE_SETTINGS:
+        api, worker = sources.get(("api", var)), sources.get(("worker", var))
+        if api and worker and api != worker:
+            fail(f"compose: api and worker must read {var} from the same secret")
 
 
 def main(argv):

@@ -85,6 +85,11 @@ broken_compose "one worker" 's/replicas: 2/replicas: 1/'
 broken_compose "redis without AOF" 's/"--appendonly", "yes"/"--appendonly", "no"/'
 broken_compose "a committed secret" 's/^      POSTGRES_PASSWORD: .*/      POSTGRES_PASSWORD: hunter2/'
 broken_compose "a service without healthcheck" '/^  redis:$/,/^  minio:$/{/healthcheck:/,/retries:/d}'
+broken_compose "a worker without the watermark key" '/^  worker:$/,/^  migrate:$/{/VOX_WATERMARK_KEY_FILE/d}'
+broken_compose "the encryption keys not mounted" 's/\[watermark-key, encryption-keys\]/[watermark-key]/'
+broken_compose "a key file that is no secret" 's|VOX_ENCRYPTION_KEY_FILE: /run/secrets/|VOX_ENCRYPTION_KEY_FILE: /data/|'
+broken_compose "api and worker on different keys" \
+  '/^  worker:$/,/^  migrate:$/{s|secrets: \*vox-key-secrets|secrets: [watermark-key, other-keys]|;s|/run/secrets/encryption-keys|/run/secrets/other-keys|};s|^  encryption-keys:$|  other-keys:\n    file: ./secrets/other-keys\n  encryption-keys:|'
 
 cpu=$src/deploy/docker/Dockerfile
 broken_dockerfile "a root runtime user" "$cpu" --cpu 's/^USER vox$/USER root/'

@@ -1,9 +1,7 @@
 #include "blob/s3/s3_config.h"
 
-#include <spdlog/spdlog.h>
-
 #include <charconv>
-#include <cstdlib>
+#include <utility>
 #include <vector>
 
 #include "blob/blob_store.h"
@@ -81,13 +79,6 @@ Status ValidateBucket(std::string_view b) {
 
 }  // namespace
 
-std::optional<std::string> S3Config::ProcessEnv(const std::string& name) {
-  // NAME, or the file NAME_FILE names (AWS_SECRET_ACCESS_KEY_FILE, …).
-  auto value = SecretFromEnv(name);
-  if (!value) spdlog::error("s3: {}", value.error().ToString());
-  return value.value_or(std::nullopt);
-}
-
 Result<S3Config> S3Config::FromUrl(const std::string& url, const GetEnv& getenv) {
   if (!url.starts_with(kScheme)) return InvalidArgument("s3 URL must start with s3://", kUrlField);
   S3Config config;
@@ -149,9 +140,14 @@ Result<S3Config> S3Config::FromUrl(const std::string& url, const GetEnv& getenv)
   }
   config.path_style = path_style.value_or(!config.endpoint.empty());
 
-  config.credentials.access_key_id = getenv("AWS_ACCESS_KEY_ID").value_or("");
-  config.credentials.secret_access_key = getenv("AWS_SECRET_ACCESS_KEY").value_or("");
-  config.credentials.session_token = getenv("AWS_SESSION_TOKEN").value_or("");
+  // Each is NAME or the file NAME_FILE names, as every secret (both: an error).
+  for (auto [name, out] :
+       {std::pair{"AWS_ACCESS_KEY_ID", &config.credentials.access_key_id},
+        std::pair{"AWS_SECRET_ACCESS_KEY", &config.credentials.secret_access_key},
+        std::pair{"AWS_SESSION_TOKEN", &config.credentials.session_token}}) {
+    VOX_ASSIGN_OR_RETURN(std::optional<std::string> value, SecretFromEnv(name, getenv));
+    *out = value.value_or("");
+  }
   return config;
 }
 
@@ -196,12 +192,15 @@ Status S3Config::Validate() const {
     return InvalidArgument("s3 sse must be AES256 or aws:kms, got '" + sse + "'", kUrlField);
   }
   if (credentials.access_key_id.empty()) {
-    return InvalidArgument("S3 storage needs credentials: AWS_ACCESS_KEY_ID is not set",
-                           "AWS_ACCESS_KEY_ID");
+    return InvalidArgument(
+        "S3 storage needs credentials: neither AWS_ACCESS_KEY_ID nor AWS_ACCESS_KEY_ID_FILE is set",
+        "AWS_ACCESS_KEY_ID");
   }
   if (credentials.secret_access_key.empty()) {
-    return InvalidArgument("S3 storage needs credentials: AWS_SECRET_ACCESS_KEY is not set",
-                           "AWS_SECRET_ACCESS_KEY");
+    return InvalidArgument(
+        "S3 storage needs credentials: neither AWS_SECRET_ACCESS_KEY nor "
+        "AWS_SECRET_ACCESS_KEY_FILE is set",
+        "AWS_SECRET_ACCESS_KEY");
   }
   if (connect_timeout_ms <= 0 || request_timeout_ms <= 0) {
     return InvalidArgument("s3 timeouts must be positive milliseconds", kUrlField);

@@ -4,7 +4,9 @@
 //       &path_style=1&sse=AES256&connect_timeout_ms=5000&timeout_ms=120000&max_attempts=4
 //
 // Credentials come from the standard AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY
-// / AWS_SESSION_TOKEN variables (never from the URL, which ends up in logs);
+// / AWS_SESSION_TOKEN variables or their …_FILE variants, with the rules of every
+// secret (common/secret_file.h: both set or an unreadable file is an error), and
+// never from the URL, which ends up in logs;
 // the region falls back to AWS_REGION, then AWS_DEFAULT_REGION, then us-east-1.
 // Without `endpoint` the bucket is on AWS (https, virtual-host style); with one,
 // path style is the default because most S3-compatible servers want it.
@@ -17,6 +19,7 @@
 #include <string_view>
 
 #include "blob/s3/sigv4.h"
+#include "common/secret_file.h"
 #include "common/status.h"
 
 namespace vox::blob {
@@ -37,11 +40,11 @@ struct S3Config {
   int64_t backoff_max_ms = 5000;
   int list_page_size = 1000;  // ListObjectsV2 max-keys (tests shrink it to exercise paging)
 
-  using GetEnv = std::function<std::optional<std::string>(const std::string& name)>;
-  static std::optional<std::string> ProcessEnv(const std::string& name);
+  using GetEnv = EnvLookup;
 
-  // Parses an s3:// URL; errors name VOX_STORAGE_URL. Does not Validate().
-  static Result<S3Config> FromUrl(const std::string& url, const GetEnv& getenv = ProcessEnv);
+  // Parses an s3:// URL and reads the credentials; errors name VOX_STORAGE_URL or
+  // the credential's variable. Does not Validate().
+  static Result<S3Config> FromUrl(const std::string& url, const GetEnv& getenv = ProcessEnvLookup);
 
   // Checks every setting; the error's field names the URL or the variable at fault.
   Status Validate() const;

@@ -4,6 +4,8 @@
 
 #include <map>
 
+#include "common/testing/secret_file_fixture.h"
+
 namespace vox::blob {
 namespace {
 
@@ -131,6 +133,63 @@ TEST(S3Config, ErrorsNameTheSettingAtFault) {
     EXPECT_EQ(config.error().field, "VOX_STORAGE_URL");
   }
   EXPECT_TRUE(S3Config::FromUrl("s3://b.with.dots?path_style=1", Env(kCreds))->Validate());
+}
+
+TEST(S3Config, AnEmptySseAsksForNoServerSideEncryption) {
+  // deploy/compose.yaml relies on it: MinIO without a KMS refuses sse=AES256.
+  auto config = S3Config::FromUrl("s3://vox-audio?endpoint=http://minio:9000&sse=", Env(kCreds));
+  ASSERT_TRUE(config) << config.error().ToString();
+  EXPECT_EQ(config->sse, "");
+  EXPECT_TRUE(config->Validate());
+}
+
+// The credentials follow every secret's rules (common/secret_file.h): NAME or NAME_FILE.
+using S3CredentialFiles = vox::testing::SecretFileFixture;
+
+TEST_F(S3CredentialFiles, ReadsEachCredentialFromItsFileWithoutTheNewline) {
+  auto config = S3Config::FromUrl(
+      "s3://vox-audio", Env({{"AWS_ACCESS_KEY_ID_FILE", Write("id", "AKIDFROMFILE\n")},
+                             {"AWS_SECRET_ACCESS_KEY_FILE", Write("key", "file-secret\r\n")},
+                             {"AWS_SESSION_TOKEN_FILE", Write("token", "file-token\n")}}));
+  ASSERT_TRUE(config) << config.error().ToString();
+  EXPECT_EQ(config->credentials.access_key_id, "AKIDFROMFILE");
+  EXPECT_EQ(config->credentials.secret_access_key, "file-secret");
+  EXPECT_EQ(config->credentials.session_token, "file-token");
+  EXPECT_TRUE(config->Validate());
+  for (const char* secret : {"AKIDFROMFILE", "file-secret", "file-token"}) {
+    EXPECT_EQ(config->ToString().find(secret), std::string::npos) << secret;
+  }
+}
+
+TEST_F(S3CredentialFiles, BothFormsOfOneCredentialAreRefusedNamingBoth) {
+  for (const std::string name :
+       {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"}) {
+    auto env = kCreds;
+    env[name + "_FILE"] = Write("both", "from-the-file\n");
+    auto config = S3Config::FromUrl("s3://vox-audio", Env(env));
+    ASSERT_FALSE(config) << name << " plain silently won";
+    EXPECT_EQ(config.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(config.error().field, name + "_FILE");
+    EXPECT_NE(config.error().message.find(name + " or " + name + "_FILE"), std::string::npos)
+        << config.error().message;
+    EXPECT_EQ(config.error().message.find("from-the-file"), std::string::npos);
+    EXPECT_EQ(config.error().message.find(env.at(name)), std::string::npos);
+  }
+}
+
+TEST_F(S3CredentialFiles, AnUnreadableFileIsAnErrorNamingVariableAndPath) {
+  auto no_id = kCreds;
+  no_id.erase("AWS_ACCESS_KEY_ID");
+  const std::string missing = dir_ + "/no-such-file";
+  const std::string empty = Write("empty", "\n");
+  for (const std::string& path : {missing, empty, dir_}) {
+    auto env = no_id;
+    env["AWS_ACCESS_KEY_ID_FILE"] = path;
+    auto config = S3Config::FromUrl("s3://vox-audio", Env(env));
+    ASSERT_FALSE(config) << path;
+    EXPECT_EQ(config.error().field, "AWS_ACCESS_KEY_ID_FILE") << path;
+    EXPECT_NE(config.error().message.find(path), std::string::npos) << config.error().message;
+  }
 }
 
 }  // namespace
