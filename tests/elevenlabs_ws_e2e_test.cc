@@ -150,7 +150,8 @@ TEST(ElevenLabsWebSocketE2E, TextInPiecesAudioOutAndBadInputClosedClearly) {
 }
 
 // A small schedule speaks while the text is still arriving; the largest waits for the end
-// (the text is one sentence under 500 characters); both speak the whole text. A schedule out
+// (the text is one sentence under 500 characters) unless auto_mode is on; each speaks the
+// whole text. A schedule out
 // of range closes 1008 in the protocol's shape and speaks nothing, records nothing.
 TEST(ElevenLabsWebSocketE2E, ChunkLengthScheduleDecidesWhenAudioStarts) {
   TempDir dir;
@@ -159,7 +160,7 @@ TEST(ElevenLabsWebSocketE2E, ChunkLengthScheduleDecidesWhenAudioStarts) {
   const json s = RunScript(server, "chunk_schedule.mjs", "");
   ASSERT_FALSE(s.is_null());
   const std::string text = s["text"];
-  for (const char* name : {"small", "large"}) {
+  for (const char* name : {"small", "large", "auto"}) {
     const json& r = s[name];
     SCOPED_TRACE(std::string(name) + ": " + r.dump().substr(0, 600));
     EXPECT_EQ(r["close"]["code"], 1000);
@@ -173,6 +174,7 @@ TEST(ElevenLabsWebSocketE2E, ChunkLengthScheduleDecidesWhenAudioStarts) {
   EXPECT_GT(s["small"]["audio_messages"].get<int>(), 2) << "[50]: not spoken in pieces";
   EXPECT_EQ(s["large"]["audio_before_end"].get<int>(), 0)
       << "[500]: audio before the end of the text";
+  EXPECT_GT(s["auto"]["audio_before_end"].get<int>(), 0) << "auto_mode=true: the schedule held";
   std::printf(
       "[50]: first audio %s ms after the first word (sending took %s ms), %s messages; "
       "[500]: none in %s ms of waiting, %s messages after the end\n",
@@ -192,13 +194,13 @@ TEST(ElevenLabsWebSocketE2E, ChunkLengthScheduleDecidesWhenAudioStarts) {
     auto listed = api.Call("GET", "/v1/tts/jobs?limit=20");
     ASSERT_TRUE(listed);
     jobs = listed->JsonBody()["jobs"];
-    if (jobs.size() >= 2) break;
+    if (jobs.size() >= 3) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // anything late would show
   auto listed = api.Call("GET", "/v1/tts/jobs?limit=20");
   ASSERT_TRUE(listed);
-  EXPECT_EQ(listed->JsonBody()["jobs"].size(), 2u) << "not one job per spoken session";
+  EXPECT_EQ(listed->JsonBody()["jobs"].size(), 3u) << "not one job per spoken session";
 }
 
 }  // namespace

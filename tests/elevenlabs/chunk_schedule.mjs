@@ -3,7 +3,7 @@
 // One long sentence (no sentence end before its last word, under the 400-byte sentence
 // bound) is sent word by word, then the client waits before ending the input with
 // {"text":""}. With a small schedule ([50]) audio arrives while the client waits; with the
-// largest ([500]) none does until the end. A schedule out of range is refused in the
+// largest ([500]) none does until the end, unless auto_mode is on. A schedule out of range is refused in the
 // protocol's shape. Prints one JSON summary on stdout for tests/elevenlabs_ws_e2e_test.cc.
 import { session, summary } from './ws_session.mjs';
 
@@ -16,10 +16,10 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // Sends TEXT word by word under `schedule`, then waits up to `waitMs` for audio (returning as
 // soon as some comes) before ending the input.
-async function scheduled(schedule, waitMs) {
+async function scheduled(schedule, waitMs, query = '') {
   let audioSeen = 0, wokeUp = null, started = 0, firstAudioAt = null;
   const result = {};
-  const out = await session(wsBase, 'output_format=pcm_16000', {
+  const out = await session(wsBase, 'output_format=pcm_16000' + query, {
     onMessage: (ws, m) => {
       if (m.audio && audioSeen++ === 0) firstAudioAt = Date.now();
       if (m.audio && wokeUp) wokeUp();
@@ -49,6 +49,8 @@ const result = { text: TEXT };
 result.small = await scheduled([50], 30000);
 // The large schedule's wait: well past the time the small one took to its first audio.
 result.large = await scheduled([500], Math.max(3000, 4 * (result.small.first_audio_ms || 0)));
+// auto_mode: no schedule, no buffer: each message is spoken as it comes, even under [500].
+result.auto = await scheduled([500], 30000, '&auto_mode=true');
 result.bad = summary(await session(wsBase, '', {
   onOpen: (ws) => {
     ws.send(JSON.stringify({ text: ' ', xi_api_key: apiKey,
