@@ -2,7 +2,9 @@
 // stream-input) against `vox serve`, driven by the pinned npm `ws` client
 // (tests/elevenlabs/stream_input.mjs) and judged here: text sent in pieces comes back as
 // audio of a plausible length whose alignment characters join to the text, each session is
-// a recorded job, and bad input of every kind ends in a close with a clear code and reason.
+// a recorded job, and bad input of every kind ends in a close with a clear code and reason;
+// and the first message's chunk_length_schedule decides when audio starts
+// (tests/elevenlabs/chunk_schedule.mjs).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -56,22 +58,33 @@ void ExpectClosed(const json& s, int code, const std::string& error) {
   EXPECT_FALSE(s["close"]["reason"].get<std::string>().empty());
 }
 
-TEST(ElevenLabsWebSocketE2E, TextInPiecesAudioOutAndBadInputClosedClearly) {
+// Runs tests/elevenlabs/`script` against `server` with `args` after the base URL and key;
+// its JSON summary, or null (the test has failed).
+json RunScript(const ServerProcess& server, const std::string& script, const std::string& args) {
   const fs::path source(VOX_SOURCE_DIR);
   if (!fs::exists(source / "tests/services/node_modules/ws/package.json")) {
-    GTEST_FAIL() << "the ws package is not installed; run tests/services/install.sh";
+    ADD_FAILURE() << "the ws package is not installed; run tests/services/install.sh";
+    return nullptr;
   }
+  const CommandResult run = RunShell("node " + (source / "tests/elevenlabs" / script).string() +
+                                     " ws://127.0.0.1:" + std::to_string(server.port()) + " " +
+                                     server.admin_key() + " " + args);
+  EXPECT_EQ(run.exit_code, 0) << run.out;
+  const json s = json::parse(run.out, nullptr, false);
+  if (run.exit_code != 0 || s.is_discarded()) {
+    ADD_FAILURE() << run.out;
+    return nullptr;
+  }
+  return s;
+}
+
+TEST(ElevenLabsWebSocketE2E, TextInPiecesAudioOutAndBadInputClosedClearly) {
   TempDir dir;
   ServerProcess server(dir.path());
   ASSERT_TRUE(server.Start());
   TempDir out;
-  const CommandResult run =
-      RunShell("node " + (source / "tests/elevenlabs/stream_input.mjs").string() +
-               " ws://127.0.0.1:" + std::to_string(server.port()) + " " + server.admin_key() + " " +
-               out.path().string());
-  ASSERT_EQ(run.exit_code, 0) << run.out;
-  const json s = json::parse(run.out, nullptr, false);
-  ASSERT_FALSE(s.is_discarded()) << run.out;
+  const json s = RunScript(server, "stream_input.mjs", out.path().string());
+  ASSERT_FALSE(s.is_null());
 
   ExpectRoundTrip(s["first_message_key"], "s16le", 16000);
   ExpectRoundTrip(s["header_key"], "", 0);
@@ -134,6 +147,60 @@ TEST(ElevenLabsWebSocketE2E, TextInPiecesAudioOutAndBadInputClosedClearly) {
     last_start = w["start"].get<double>();
   }
   EXPECT_EQ(ts.back()["word"].get<std::string>().rfind("today", 0), 0u) << ts.back().dump();
+}
+
+// A small schedule speaks while the text is still arriving; the largest waits for the end
+// (the text is one sentence under 500 characters) unless auto_mode is on; each speaks the
+// whole text. A schedule out
+// of range closes 1008 in the protocol's shape and speaks nothing, records nothing.
+TEST(ElevenLabsWebSocketE2E, ChunkLengthScheduleDecidesWhenAudioStarts) {
+  TempDir dir;
+  ServerProcess server(dir.path());
+  ASSERT_TRUE(server.Start());
+  const json s = RunScript(server, "chunk_schedule.mjs", "");
+  ASSERT_FALSE(s.is_null());
+  const std::string text = s["text"];
+  for (const char* name : {"small", "large", "auto"}) {
+    const json& r = s[name];
+    SCOPED_TRACE(std::string(name) + ": " + r.dump().substr(0, 600));
+    EXPECT_EQ(r["close"]["code"], 1000);
+    EXPECT_TRUE(r["final"].get<bool>());
+    EXPECT_TRUE(r["errors"].empty());
+    EXPECT_EQ(r["chars"], text) << "the whole text is spoken, once";
+    EXPECT_GT(r["bytes"].get<int64_t>(), 16000 * 2 * 5) << "under 5 s of audio for the text";
+  }
+  EXPECT_GT(s["small"]["audio_before_end"].get<int>(), 0)
+      << "[50]: no audio before {\"text\":\"\"}";
+  EXPECT_GT(s["small"]["audio_messages"].get<int>(), 2) << "[50]: not spoken in pieces";
+  EXPECT_EQ(s["large"]["audio_before_end"].get<int>(), 0)
+      << "[500]: audio before the end of the text";
+  EXPECT_GT(s["auto"]["audio_before_end"].get<int>(), 0) << "auto_mode=true: the schedule held";
+  std::printf(
+      "[50]: first audio %s ms after the first word (sending took %s ms), %s messages; "
+      "[500]: none in %s ms of waiting, %s messages after the end\n",
+      s["small"]["first_audio_ms"].dump().c_str(), s["small"]["sent_ms"].dump().c_str(),
+      s["small"]["audio_messages"].dump().c_str(), s["large"]["waited_ms"].dump().c_str(),
+      s["large"]["audio_messages"].dump().c_str());
+
+  const json& bad = s["bad"];
+  ExpectClosed(bad, 1008, "invalid_request");
+  EXPECT_NE(bad["errors"][0]["message"].get<std::string>().find("chunk_length_schedule"),
+            std::string::npos)
+      << bad.dump();
+  EXPECT_EQ(bad["audio_messages"], 0);
+  ApiClient api(server.port(), server.admin_key());
+  json jobs;
+  for (int i = 0; i < 50; ++i) {  // the streams' rows are written as they end
+    auto listed = api.Call("GET", "/v1/tts/jobs?limit=20");
+    ASSERT_TRUE(listed);
+    jobs = listed->JsonBody()["jobs"];
+    if (jobs.size() >= 3) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // anything late would show
+  auto listed = api.Call("GET", "/v1/tts/jobs?limit=20");
+  ASSERT_TRUE(listed);
+  EXPECT_EQ(listed->JsonBody()["jobs"].size(), 3u) << "not one job per spoken session";
 }
 
 }  // namespace

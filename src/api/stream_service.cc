@@ -10,6 +10,7 @@
 #include "common/uuid.h"
 #include "engines/timeline.h"
 #include "obs/log.h"
+#include "obs/stream_latency.h"
 #include "store/job_params.h"
 
 namespace vox::api {
@@ -77,14 +78,8 @@ StreamService::StreamService(store::Store& store, blob::BlobStore* blobs,
       router_(store, synthesizer.registry()),
       config_(config),
       limits_(limits),
-      first_audio_(metrics.AddHistogram(
-          "vox_stream_time_to_first_audio_seconds",
-          "From a streaming request's arrival at the pipeline to its first audio bytes.",
-          {"route", "engine"})),
-      chunk_gap_(metrics.AddHistogram(
-          "vox_stream_chunk_gap_seconds",
-          "Time between consecutive audio pieces of a stream, as handed to the connection.",
-          {"route", "engine"})),
+      first_audio_(obs::StreamTimeToFirstAudio(metrics)),
+      chunk_gap_(obs::StreamChunkGap(metrics)),
       streams_(metrics.AddCounter(
           "vox_streams_total", "Streamed syntheses by route and outcome (done, canceled, failed).",
           {"route", "outcome"})),

@@ -116,6 +116,9 @@ Family<Histogram>& Registry::AddHistogram(const std::string& name, const std::st
                                           std::vector<std::string> labels,
                                           std::vector<double> buckets) {
   std::lock_guard lock(mutex_);
+  for (const auto& family : histograms_) {  // shared by modules (obs/stream_latency.h)
+    if (family->name() == name && family->label_names() == labels) return *family;
+  }
   histograms_.push_back(
       std::make_unique<Family<Histogram>>(name, help, std::move(labels), std::move(buckets)));
   return *histograms_.back();

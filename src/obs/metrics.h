@@ -97,6 +97,8 @@ class Registry {
                               std::vector<std::string> labels = {});
   Family<Gauge>& AddGauge(const std::string& name, const std::string& help,
                           std::vector<std::string> labels = {});
+  // A histogram already registered under `name` with these labels is handed back as it is
+  // (its help and buckets kept): modules that share one register it each.
   Family<Histogram>& AddHistogram(const std::string& name, const std::string& help,
                                   std::vector<std::string> labels,
                                   std::vector<double> buckets = DefaultLatencyBuckets());

@@ -4,6 +4,8 @@
 
 #include <thread>
 
+#include "obs/stream_latency.h"
+
 namespace vox::obs {
 namespace {
 
@@ -31,6 +33,24 @@ TEST(MetricsTest, HistogramBucketsAreCumulative) {
   EXPECT_NE(text.find("vox_latency_seconds_bucket{le=\"+Inf\"} 3\n"), std::string::npos);
   EXPECT_NE(text.find("vox_latency_seconds_sum 5.55\n"), std::string::npos);
   EXPECT_NE(text.find("vox_latency_seconds_count 3\n"), std::string::npos);
+}
+
+TEST(MetricsTest, AHistogramRegisteredTwiceIsOneFamily) {
+  Registry r;
+  auto& first = StreamTimeToFirstAudio(r);
+  auto& again = StreamTimeToFirstAudio(r);
+  EXPECT_EQ(&first, &again);
+  EXPECT_NE(&StreamChunkGap(r), &first);
+  first.With({"/v1/tts/stream", "flite"}).Observe(0.1);
+  again.With({"wyoming/synthesize", "flite"}).Observe(0.2);
+  const std::string text = r.Render();
+  const std::string help = "# HELP vox_stream_time_to_first_audio_seconds ";
+  ASSERT_NE(text.find(help), std::string::npos) << text;
+  EXPECT_EQ(text.find(help, text.find(help) + 1), std::string::npos) << "rendered twice";
+  EXPECT_NE(text.find("vox_stream_time_to_first_audio_seconds_count{route=\"wyoming/synthesize\","
+                      "engine=\"flite\"} 1\n"),
+            std::string::npos)
+      << text;
 }
 
 TEST(MetricsTest, ConcurrentIncrementsAreNotLost) {

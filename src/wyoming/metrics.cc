@@ -1,5 +1,7 @@
 #include "wyoming/metrics.h"
 
+#include "obs/stream_latency.h"
+
 namespace vox::wyoming {
 
 WyomingMetrics::WyomingMetrics(obs::Registry& registry)
@@ -11,6 +13,8 @@ WyomingMetrics::WyomingMetrics(obs::Registry& registry)
                                 "Wyoming: from a text's synthesis request (a synthesize, or a "
                                 "stream's completed sentence) to its first audio chunk.",
                                 {"route"})),
+      stream_first_audio(obs::StreamTimeToFirstAudio(registry)),
+      stream_chunk_gap(obs::StreamChunkGap(registry)),
       connections(registry.AddGauge("vox_wyoming_connections", "Open Wyoming connections.")),
       refused(registry.AddCounter("vox_wyoming_refused_total",
                                   "Wyoming connections closed by the server: over the "

@@ -1,5 +1,5 @@
 // The Wyoming listener's metrics: requests by route and outcome, time to first
-// audio, open connections. Labels come from closed sets.
+// audio and the gaps between chunks, open connections. Labels come from closed sets.
 #pragma once
 
 #include "obs/metrics.h"
@@ -13,6 +13,11 @@ struct WyomingMetrics {
   obs::Family<obs::Counter>& requests;
   // From a synthesize (or a stream's completed sentence) to its first audio-chunk, per route.
   obs::Family<obs::Histogram>& time_to_first_audio;
+  // The families every streaming route shares (obs/stream_latency.h), labelled
+  // {route: wyoming/synthesize | wyoming/stream, engine}: the same time to first audio, and
+  // the gaps between a synthesis' consecutive audio-chunks.
+  obs::Family<obs::Histogram>& stream_first_audio;
+  obs::Family<obs::Histogram>& stream_chunk_gap;
   obs::Family<obs::Gauge>& connections;
   obs::Family<obs::Counter>& refused;  // reason: connections | protocol
 };

@@ -7,6 +7,7 @@
 #include <regex>
 
 #include "engines/synthesizer.h"
+#include "support/api_client.h"
 #include "support/vox_process.h"
 #include "text/sentence_splitter.h"
 #include "wyoming/testing/wyoming_client.h"
@@ -117,6 +118,30 @@ TEST(WyomingServeE2E, ServesHomeAssistantOnThePortItPrints) {
   EXPECT_EQ(types, (std::vector<std::string>{"audio-start", "audio-stop", "audio-start",
                                              "audio-stop", "synthesize-stopped"}));
   client.Close();
+
+  // Timed in the families the HTTP streaming routes share (registered by both, one family
+  // each in the exposition): 4 syntheses, 2 streamed sentences, the chunk gaps of each.
+  vox::testing::ApiClient api(server.port(), server.admin_key());
+  auto metrics = api.Call("GET", "/metrics");
+  ASSERT_TRUE(metrics);
+  for (const std::string name :
+       {"vox_stream_time_to_first_audio_seconds", "vox_stream_chunk_gap_seconds"}) {
+    const std::string help = "# HELP " + name + " ";
+    const size_t at = metrics->body.find(help);
+    ASSERT_NE(at, std::string::npos) << metrics->body;
+    EXPECT_EQ(metrics->body.find(help, at + 1), std::string::npos) << name << " twice";
+  }
+  const std::string& text = metrics->body;
+  EXPECT_NE(text.find("vox_stream_time_to_first_audio_seconds_count{route=\"wyoming/"
+                      "synthesize\",engine=\"flite\"} 4\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("vox_stream_time_to_first_audio_seconds_count{route=\"wyoming/"
+                      "stream\",engine=\"flite\"} 2\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("vox_stream_chunk_gap_seconds_count{route=\"wyoming/synthesize\","
+                      "engine=\"flite\"}"),
+            std::string::npos);
   EXPECT_EQ(server.Terminate(), 0);
 }
 

@@ -10,6 +10,7 @@
 
 #include "asr/transcriber.h"
 #include "asr/wer.h"
+#include "obs/stream_latency.h"
 #include "wyoming/testing/wyoming_client.h"
 
 namespace vox::wyoming {
@@ -164,6 +165,40 @@ TEST_F(WyomingServerTest, SynthesizeStreamsTheVoicesAudioAndTheRecognizerHearsIt
   ASSERT_TRUE(heard);
   EXPECT_LT(asr::WordErrors(text, *heard).wer(), 0.5) << *heard;
   EXPECT_EQ(Count("synthesize", "ok"), 1);
+}
+
+// Wyoming is timed in the families every streaming route shares, under its route and the
+// voice's engine: one time to first audio per synthesis, one gap per later audio-chunk.
+TEST_F(WyomingServerTest, SynthesisMovesTheStreamLatencyHistogramsOfItsEngine) {
+  const std::string engine = Registry().FindVoice("flite-slt")->voice.engine;
+  auto count = [&](obs::Family<obs::Histogram>& family, const std::string& route) {
+    return family.With({route, engine}).Snap().count;
+  };
+  WyomingClient client(server_->port());
+  ASSERT_TRUE(client.Send("synthesize", {{"text", "Lights on in the hall. And the porch."},
+                                         {"voice", {{"name", "flite-slt"}}}}));
+  Audio audio = ReadAudio(client);
+  ASSERT_GE(audio.chunks, 2u);
+  EXPECT_EQ(count(metrics_.stream_first_audio, "wyoming/synthesize"), 1u);
+  EXPECT_EQ(count(metrics_.stream_chunk_gap, "wyoming/synthesize"), audio.chunks - 1);
+  EXPECT_GT(metrics_.stream_first_audio.With({"wyoming/synthesize", engine}).Snap().sum, 0);
+
+  // A stream: each sentence is a synthesis of its own.
+  ASSERT_TRUE(client.Send("synthesize-start", {{"voice", {{"name", "flite-slt"}}}}));
+  ASSERT_TRUE(client.Send("synthesize-chunk", {{"text", "Good night. Sleep well."}}));
+  ASSERT_TRUE(client.Send("synthesize-stop"));
+  Audio first = ReadAudio(client), second = ReadAudio(client);
+  auto stopped = client.Read();
+  ASSERT_TRUE(stopped);
+  EXPECT_EQ(stopped->type, "synthesize-stopped");
+  EXPECT_EQ(count(metrics_.stream_first_audio, "wyoming/stream"), 2u);
+  EXPECT_EQ(count(metrics_.stream_chunk_gap, "wyoming/stream"),
+            first.chunks - 1 + second.chunks - 1);
+  // The same families an HTTP stream observes: registered again, they are these.
+  EXPECT_EQ(&obs::StreamTimeToFirstAudio(registry_), &metrics_.stream_first_audio);
+  const std::string series =
+      "vox_stream_chunk_gap_seconds_count{route=\"wyoming/synthesize\",engine=\"" + engine + "\"}";
+  EXPECT_NE(registry_.Render().find(series), std::string::npos) << series;
 }
 
 TEST_F(WyomingServerTest, VoiceByLanguageThenDefault) {

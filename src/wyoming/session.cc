@@ -46,6 +46,40 @@ const nlohmann::json& VoiceOf(const Event& event) {
   return it == event.data.end() ? kNone : *it;
 }
 
+// Times one synthesis' audio-chunks as they are handed to the connection, as the HTTP
+// streams do: the first from the request (both time-to-first-audio histograms), each later
+// one from the one before (the chunk-gap histogram).
+class ChunkLatency {
+ public:
+  ChunkLatency(WyomingMetrics* metrics, const char* route, const std::string& engine,
+               Clock::time_point start)
+      : metrics_(metrics),
+        route_(route),
+        labels_{std::string("wyoming/") + route, engine},
+        last_(start) {}
+
+  void Sent() {
+    if (!metrics_) return;
+    const auto now = Clock::now();
+    const double seconds = std::chrono::duration<double>(now - last_).count();
+    if (first_) {
+      metrics_->time_to_first_audio.With({route_}).Observe(seconds);
+      metrics_->stream_first_audio.With(labels_).Observe(seconds);
+    } else {
+      metrics_->stream_chunk_gap.With(labels_).Observe(seconds);
+    }
+    first_ = false;
+    last_ = now;
+  }
+
+ private:
+  WyomingMetrics* metrics_;
+  std::string route_;
+  obs::LabelValues labels_;  // {route, engine} of the shared families
+  Clock::time_point last_;
+  bool first_ = true;
+};
+
 }  // namespace
 
 Session::Session(const SessionContext& context, Send send, Canceled canceled)
@@ -160,11 +194,11 @@ Status Session::Speak(const std::string& text, const std::string& voice_id,
     spoken.outcome = outcome;
     count(outcome);
   };
+  ChunkLatency latency(context_.metrics, route, plan->voice.engine, start);
   const int rate = plan->voice.sample_rate;
   VOX_RETURN_IF_ERROR(send_(AudioFormatEvent("audio-start", rate)));
   const size_t max_samples =
       std::max<size_t>(1, static_cast<size_t>(rate) * context_.config.chunk_ms / 1000);
-  bool first = true;
   Status sent;  // why the sink stopped, when the connection is gone
   auto mark = context_.watermarker != nullptr
                   ? context_.watermarker->ForJob(spoken.mark_id, rate, 1)
@@ -174,19 +208,13 @@ Status Session::Speak(const std::string& text, const std::string& voice_id,
       size_t end = std::min(pcm.samples.size(), begin + max_samples);
       Event chunk = AudioFormatEvent("audio-chunk", pcm.sample_rate);
       chunk.payload = ToPcm16(pcm.samples, begin, end);
+      latency.Sent();
       sent = send_(std::move(chunk));
       if (!sent) return sent;
     }
     return {};
   };
-  auto sink = [&](const audio::PcmBuffer& pcm) -> Status {
-    if (first && context_.metrics) {
-      std::chrono::duration<double> ttfa = Clock::now() - start;
-      context_.metrics->time_to_first_audio.With({route}).Observe(ttfa.count());
-    }
-    first = false;
-    return send_audio(mark->Process(pcm));
-  };
+  auto sink = [&](const audio::PcmBuffer& pcm) -> Status { return send_audio(mark->Process(pcm)); };
   auto run = context_.synthesizer.Run(*plan, sink, canceled_);
   if (run && sent) {
     if (audio::PcmBuffer held = mark->Finish(); !held.empty()) (void)send_audio(held);

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/elevenlabs/json_fields.h"
+#include "api/elevenlabs/stream_input_text.h"
 #include "api/elevenlabs/tts_request.h"
 #include "common/base64.h"
 
@@ -25,6 +26,21 @@ Result<bool> OptionalBool(const json& message, const char* name) {
   if (!Present(message, name)) return false;
   if (!message.at(name).is_boolean()) return Invalid(name, "Input should be a valid boolean");
   return message.at(name).get<bool>();
+}
+
+// 1..16 integers, each 50..500 (ElevenLabs documents the range; the count is Vox's bound).
+Result<std::vector<int>> ParseChunkLengthSchedule(const json& schedule) {
+  bool ok = schedule.is_array() && !schedule.empty() && schedule.size() <= 16;
+  for (const json& n : ok ? schedule : json::array()) {
+    ok = ok && n.is_number_integer() && n.get<int64_t>() >= kMinChunkLength &&
+         n.get<int64_t>() <= kMaxChunkLength;
+  }
+  if (!ok) {
+    return Invalid("generation_config.chunk_length_schedule",
+                   "Input should be a list of 1 to 16 integers, each between " +
+                       std::to_string(kMinChunkLength) + " and " + std::to_string(kMaxChunkLength));
+  }
+  return schedule.get<std::vector<int>>();
 }
 
 ordered_json AlignmentMessage(const text::CharacterAlignment& a, double start_s) {
@@ -87,15 +103,8 @@ Result<StreamInputMessage> ParseStreamInputMessage(std::string_view payload, boo
     const json& config = parsed.at("generation_config");
     if (!config.is_object()) return Invalid("generation_config", "Input should be a valid object");
     if (Present(config, "chunk_length_schedule")) {
-      const json& schedule = config.at("chunk_length_schedule");
-      bool ok = schedule.is_array() && schedule.size() <= 16;
-      for (const json& n : ok ? schedule : json::array()) {
-        ok = ok && n.is_number_integer() && n.get<int64_t>() >= 50 && n.get<int64_t>() <= 500;
-      }
-      if (!ok) {
-        return Invalid("generation_config.chunk_length_schedule",
-                       "Input should be a list of integers between 50 and 500");
-      }
+      VOX_ASSIGN_OR_RETURN(m.chunk_length_schedule,
+                           ParseChunkLengthSchedule(config.at("chunk_length_schedule")));
     }
   }
   for (const char* name : {"xi_api_key", "authorization"}) {

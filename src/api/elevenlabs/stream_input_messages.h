@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "api/elevenlabs/output_format.h"
 #include "common/status.h"
@@ -33,7 +34,9 @@ struct StreamInputQuery {
   std::string language_code;
   std::chrono::seconds inactivity_timeout{20};
   bool sync_alignment = false;  // accepted: audio and alignment always travel together
-  bool auto_mode = false;       // accepted: text is spoken as sentences complete anyway
+  // No schedule and no buffer: each message is spoken as it arrives (as if flushed), as
+  // ElevenLabs documents it for clients that send whole sentences or phrases.
+  bool auto_mode = false;
 };
 
 // Errors name the parameter (field "output_format", "model_id", "inactivity_timeout", ...).
@@ -44,6 +47,9 @@ struct StreamInputMessage {
   bool flush = false;
   bool try_trigger_generation = false;
   std::optional<double> speed;  // voice_settings.speed (first message)
+  // generation_config.chunk_length_schedule: 1..16 values, each kMinChunkLength..
+  // kMaxChunkLength characters (stream_input_text.h); acted on in the first message only.
+  std::optional<std::vector<int>> chunk_length_schedule;
   // xi_api_key as "Bearer <key>", or authorization as sent (first message only).
   std::optional<std::string> authorization;
 };

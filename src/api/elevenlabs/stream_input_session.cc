@@ -161,6 +161,14 @@ class Session : public std::enable_shared_from_this<Session> {
     if (first_) {
       first_ = false;
       speed_ = message->speed.value_or(1.0);
+      // auto_mode has no schedule: every message is flushed (Handle).
+      StreamInputTextOptions options;
+      if (call_.query.auto_mode) {
+        options.schedule.clear();
+      } else if (message->chunk_length_schedule) {
+        options.schedule = *message->chunk_length_schedule;
+      }
+      text_ = StreamInputText(std::move(options));
       // A blank first text only opens the stream (ElevenLabs' " ").
       if (message->text.find_first_not_of(" \t\r\n") == std::string::npos &&
           !message->text.empty()) {
@@ -219,14 +227,19 @@ class Session : public std::enable_shared_from_this<Session> {
     return true;
   }
 
-  // Text in: complete sentences go to the stream now, the rest on flush or at the end.
+  // Text in: pieces go to the stream as the schedule, a sentence end, a flush or
+  // try_trigger_generation triggers them (StreamInputText); the rest at the end.
   void Handle(const StreamInputMessage& message) {
     if (message.text.empty() && !opening_) return EndInput();
     opening_ = false;
     std::vector<std::string> pieces = text_.Add(message.text);
-    if (message.flush) {
-      for (std::string& piece : text_.Flush()) pieces.push_back(std::move(piece));
+    std::vector<std::string> more;
+    if (message.flush || call_.query.auto_mode) {
+      more = text_.Flush();
+    } else if (message.try_trigger_generation) {
+      more = text_.TryTrigger();
     }
+    for (std::string& piece : more) pieces.push_back(std::move(piece));
     for (std::string& piece : pieces) queue_->Push(std::move(piece));
     if (text_.buffered() + queue_->bytes() > deps_.limits.max_buffered_text_bytes) {
       Fail({1008, "buffer_full",

@@ -9,6 +9,7 @@
 #include "api/elevenlabs/stream_input_messages.h"
 #include "api/elevenlabs/stream_input_text.h"
 #include "common/base64.h"
+#include "text/utf8.h"
 
 namespace vox::api::elevenlabs {
 namespace {
@@ -38,6 +39,20 @@ TEST(StreamInputMessages, BadMessagesAreRefusedNamingTheField) {
        "generation_config.chunk_length_schedule"},
       {R"({"text":" ","generation_config":{"chunk_length_schedule":"120"}})", true,
        "generation_config.chunk_length_schedule"},
+      {R"({"text":" ","generation_config":{"chunk_length_schedule":[]}})", true,
+       "generation_config.chunk_length_schedule"},
+      {R"({"text":" ","generation_config":{"chunk_length_schedule":[120,49]}})", true,
+       "generation_config.chunk_length_schedule"},
+      {R"({"text":" ","generation_config":{"chunk_length_schedule":[501]}})", true,
+       "generation_config.chunk_length_schedule"},
+      {R"({"text":" ","generation_config":{"chunk_length_schedule":[120.5]}})", true,
+       "generation_config.chunk_length_schedule"},
+      {R"({"text":" ","generation_config":{"chunk_length_schedule":["120"]}})", true,
+       "generation_config.chunk_length_schedule"},
+      {R"({"text":" ","generation_config":{"chunk_length_schedule":)"
+       R"([50,50,50,50,50,50,50,50,50,50,50,50,50,50,50,50,50]}})",
+       true, "generation_config.chunk_length_schedule"},
+      {R"({"text":" ","generation_config":[120]})", true, "generation_config"},
       {R"({"text":" ","xi_api_key":7})", true, "xi_api_key"},
       {R"({"text":"hi","xi_api_key":"k"})", false, "xi_api_key"},  // only the first message
   };
@@ -61,10 +76,16 @@ TEST(StreamInputMessages, FirstMessageCarriesSettingsAndKey) {
   ASSERT_TRUE(m->speed);
   EXPECT_DOUBLE_EQ(*m->speed, 1.1);
   EXPECT_EQ(m->authorization, "Bearer vox_k");
+  EXPECT_EQ(m->chunk_length_schedule, (std::vector<int>{120, 160, 250, 290}));
+  auto bounds = ParseStreamInputMessage(
+      R"({"text":" ","generation_config":{"chunk_length_schedule":[50,500]}})", true);
+  ASSERT_TRUE(bounds) << bounds.error().ToString();
+  EXPECT_EQ(bounds->chunk_length_schedule, (std::vector<int>{50, 500}));
   auto bearer = ParseStreamInputMessage(R"({"text":" ","authorization":"Bearer t"})", true);
   ASSERT_TRUE(bearer);
   EXPECT_EQ(bearer->authorization, "Bearer t");
   EXPECT_FALSE(bearer->speed);
+  EXPECT_FALSE(bearer->chunk_length_schedule) << "no schedule sent: the default applies";
 
   auto chunk = ParseStreamInputMessage(
       R"({"text":"Hello ","try_trigger_generation":true,"flush":true,"unknown":1})", false);
@@ -145,7 +166,7 @@ TEST(StreamInputText, SentencesLeaveAsTheyCompleteAndJoinBackToTheText) {
 }
 
 TEST(StreamInputText, ALongSentenceIsCutAndNothingIsLost) {
-  StreamInputText text(64);
+  StreamInputText text({.schedule = {}, .max_sentence_bytes = 64});
   std::string input, joined;
   for (int i = 0; i < 40; ++i) input += "word" + std::to_string(i) + " ";
   for (size_t at = 0; at < input.size(); at += 7) {
@@ -156,6 +177,88 @@ TEST(StreamInputText, ALongSentenceIsCutAndNothingIsLost) {
   }
   for (auto& p : text.Flush()) joined += p;
   EXPECT_EQ(joined, input.substr(0, input.size() - 1));
+}
+
+// `words` copies of `word` fed one at a time; the pieces they trigger, in characters.
+std::vector<size_t> PieceLengths(StreamInputText& text, const std::string& word, int words,
+                                 std::string* joined) {
+  std::vector<size_t> lengths;
+  for (int i = 0; i < words; ++i) {
+    for (auto& p : text.Add(word)) {
+      lengths.push_back(text::CountCodePoints(p));
+      *joined += p;
+    }
+  }
+  return lengths;
+}
+
+TEST(StreamInputText, ScheduleThresholdsTriggerInOrderAndTheLastRepeats) {
+  StreamInputText text({.schedule = {50, 80, 100}});
+  EXPECT_EQ(text.threshold(), 50u);
+  std::string joined;
+  // "word " is 5 characters; a piece ends at its last complete word and carries the space
+  // before it: 11 words (54 characters) reach 50, then 16 (80), then 20 (100), 20, 20.
+  EXPECT_EQ(PieceLengths(text, "word ", 10, &joined), std::vector<size_t>{})
+      << "49 characters of complete words: under the first threshold";
+  EXPECT_EQ(PieceLengths(text, "word ", 1, &joined), std::vector<size_t>{54});
+  EXPECT_EQ(text.threshold(), 80u);
+  EXPECT_EQ(PieceLengths(text, "word ", 16 + 20 + 20 + 20, &joined),
+            (std::vector<size_t>{80, 100, 100, 100}));
+  EXPECT_EQ(text.threshold(), 100u) << "the last value repeats";
+  for (auto& p : text.Flush()) joined += p;
+  std::string sent;
+  for (int i = 0; i < 87; ++i) sent += "word ";
+  EXPECT_EQ(joined, sent.substr(0, sent.size() - 1));
+}
+
+TEST(StreamInputText, ThresholdsCountCharactersAndNeverCutAWord) {
+  StreamInputText text({.schedule = {50}});
+  std::string joined;
+  // "café " is 5 characters in 6 bytes: bytes would reach 50 at the 9th word.
+  EXPECT_EQ(PieceLengths(text, "café ", 10, &joined), std::vector<size_t>{});
+  EXPECT_EQ(PieceLengths(text, "café ", 1, &joined), std::vector<size_t>{54});
+  // A word with no whitespace after it may still go on: it waits however long it is.
+  EXPECT_TRUE(text.Add(std::string(80, 'x')).empty());
+  auto pieces = text.Add(" y");
+  ASSERT_EQ(pieces.size(), 1u);
+  EXPECT_EQ(pieces[0], " " + std::string(80, 'x'));
+  EXPECT_EQ(text.buffered(), 2u) << "\" y\" waits";
+}
+
+TEST(StreamInputText, SentenceEndTriggersBeforeTheThresholdAndMovesTheScheduleOn) {
+  StreamInputText text;  // ElevenLabs' default [120, 160, 250, 290]
+  EXPECT_EQ(text.threshold(), 120u);
+  EXPECT_TRUE(text.Add("Hi there").empty());
+  auto pieces = text.Add(". And then ");
+  ASSERT_EQ(pieces.size(), 1u);
+  EXPECT_EQ(pieces[0], "Hi there.");
+  EXPECT_EQ(text.threshold(), 160u);
+  // No schedule at all (auto_mode): sentences and flushes only, however long the text.
+  StreamInputText unscheduled({.schedule = {}});
+  std::string joined;
+  EXPECT_EQ(PieceLengths(unscheduled, "word ", 70, &joined), std::vector<size_t>{});
+  EXPECT_EQ(unscheduled.threshold(), 0u);
+}
+
+TEST(StreamInputText, FlushSpeaksEverythingAndTryTriggerNeedsTheMinimum) {
+  StreamInputText text({.schedule = {500}});
+  std::string joined;
+  EXPECT_EQ(PieceLengths(text, "word ", 60, &joined), std::vector<size_t>{});
+  auto flushed = text.Flush();
+  ASSERT_EQ(flushed.size(), 1u);
+  EXPECT_EQ(text::CountCodePoints(flushed[0]), 299u);
+  // try_trigger_generation: nothing under 50 characters of complete words...
+  EXPECT_TRUE(text.Add("just a few words and a half").empty());
+  EXPECT_TRUE(text.TryTrigger().empty());
+  // ... then the complete words, however far from the schedule's 500; "hal" waits.
+  EXPECT_TRUE(text.Add(" more words here to pass the minimum hal").empty());
+  auto triggered = text.TryTrigger();
+  ASSERT_EQ(triggered.size(), 1u);
+  EXPECT_EQ(triggered[0], " just a few words and a half more words here to pass the minimum");
+  EXPECT_EQ(text.buffered(), 4u);
+  auto rest = text.Flush();
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(rest[0], " hal");
 }
 
 // Mutated messages (bytes flipped, cut, duplicated) parse or fail with kInvalidArgument, and
@@ -192,11 +295,17 @@ TEST(StreamInputMessages, MutatedMessagesNeverCrashOrLoseText) {
       ASSERT_EQ(parsed.error().code, ErrorCode::kInvalidArgument) << m;
       continue;
     }
-    StreamInputText text(16 + rng() % 64);
+    StreamInputTextOptions options;
+    options.max_sentence_bytes = 16 + rng() % 64;
+    if (parsed->chunk_length_schedule) options.schedule = *parsed->chunk_length_schedule;
+    StreamInputText text(options);
     std::string joined;
     for (size_t at = 0, n = 0; at < parsed->text.size(); at += n) {
       n = 1 + rng() % 9;
       for (auto& p : text.Add(parsed->text.substr(at, n))) joined += p;
+      if (rng() % 4 == 0) {
+        for (auto& p : text.TryTrigger()) joined += p;
+      }
     }
     for (auto& p : text.Flush()) joined += p;
     const size_t end = parsed->text.find_last_not_of(" \t\r\n\f\v");
