@@ -107,10 +107,9 @@ class AuditE2e : public ::testing::Test {
       auto r = eleven.Call("POST", path, json{{"text", text}}.dump(), xi);
       ASSERT_TRUE(r && r->status == 200) << path << ": " << (r ? r->body : "");
     }
-    std::smatch m;
-    static const std::regex kWyomingLine(R"(vox: wyoming listening on tcp://[^:]+:(\d+))");
-    ASSERT_TRUE(std::regex_search(server_->output(), m, kWyomingLine)) << server_->output();
-    wyoming::testing::WyomingClient wyoming(static_cast<uint16_t>(std::stoi(m[1])));
+    const uint16_t wyoming_port = wyoming::testing::AnnouncedPort(server_->output());
+    ASSERT_NE(wyoming_port, 0) << server_->output();
+    wyoming::testing::WyomingClient wyoming(wyoming_port);
     ASSERT_TRUE(
         wyoming.Send("synthesize", {{"text", kWyoming}, {"voice", {{"name", "flite-slt"}}}}));
     for (auto e = wyoming.Read(); e && e->type != "audio-stop"; e = wyoming.Read()) {
