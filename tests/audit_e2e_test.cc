@@ -3,7 +3,8 @@
 // characters, the text's SHA-256, never the text); `vox audit export` lines recompute here
 // with an independent JCS encoding; `vox audit verify` names the row that the
 // real sqlite3 shell edited, deleted or reordered; and the server's gauge
-// vox_audit_chain_valid drops when its live database is tampered with.
+// vox_audit_chain_valid drops when its live database is tampered with; the head it verified
+// is on /metrics and follows the chain.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -274,6 +275,55 @@ TEST_F(AuditE2e, VerifyNamesTheRowTheSqliteShellEditedDeletedOrReordered) {
   r = verify(empty);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("vox migrate"), std::string::npos) << r.err;
+}
+
+// The head the server verified is on /metrics as a label (the anchor for `vox audit verify
+// --anchor`), with the row count; an audited action moves both, to what `verify` prints.
+TEST_F(AuditE2e, TheVerifiedHeadIsAMetricThatFollowsTheChain) {
+  ApiClient api(server_->port(), server_->admin_key());
+  struct Head {
+    std::string hash, row, rows;
+  };
+  auto scrape = [&] {
+    auto m = api.Call("GET", "/metrics");
+    EXPECT_TRUE(m && m->status == 200);
+    std::smatch info, rows;
+    static const std::regex kInfo(
+        R"re(\nvox_audit_chain_head_info\{hash="([0-9a-f]{64})",row="(\d+)"\} 1\n)re");
+    static const std::regex kRows(R"(\nvox_audit_chain_rows (\d+)\n)");
+    const std::string body = m ? m->body : "";
+    if (!std::regex_search(body, info, kInfo) || !std::regex_search(body, rows, kRows)) {
+      return Head{};
+    }
+    return Head{info[1], info[2], rows[1]};
+  };
+  // The server checks every second: wait until it verified `line`, the newest row.
+  auto await = [&](const json& line) {
+    Head head;
+    for (int i = 0; i < 100 && head.hash != line["hash"]; ++i) {
+      if (i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      head = scrape();
+    }
+    EXPECT_EQ(head.hash, line["hash"]);
+    EXPECT_EQ(head.row, std::to_string(line["id"].get<int64_t>()));
+    CommandResult verify = RunVox({"audit", "verify", "--data", data().string()});
+    EXPECT_EQ(verify.exit_code, 0) << verify.err;
+    EXPECT_EQ(verify.out, "audit chain intact: " + head.rows + " rows, head " + head.hash +
+                              " (row " + head.row + ")\n");
+    return head;
+  };
+  std::vector<json> lines = Export(6);
+  ASSERT_FALSE(lines.empty());
+  const Head before = await(lines.back());
+
+  auto stream = api.Call("POST", "/v1/tts/stream",
+                         json{{"text", "Audit head moves."}, {"voice_id", "flite-slt"}}.dump(),
+                         {{"Content-Type", "application/json"}});
+  ASSERT_TRUE(stream && stream->status == 200);
+  lines = Export(lines.size() + 1);
+  const Head after = await(lines.back());
+  EXPECT_NE(after.hash, before.hash);
+  EXPECT_EQ(std::stoll(after.rows), std::stoll(before.rows) + 1);
 }
 
 // Last (it breaks the live chain when the tests share one server). Editing the newest row (the
