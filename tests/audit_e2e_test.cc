@@ -62,8 +62,9 @@ class AuditE2e : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir();
+    // Info: the checks log the heads they verified.
     server_ = new ServerProcess(data(), {"--workers", "1", "--audit-verify-interval", "1",
-                                         "--wyoming-listen", "127.0.0.1:0"});
+                                         "--wyoming-listen", "127.0.0.1:0", "--log-level", "info"});
     server_->set_stderr_file(dir_->path() / "server.log");
     ASSERT_TRUE(server_->Start()) << server_->output();
   }
@@ -278,7 +279,8 @@ TEST_F(AuditE2e, VerifyNamesTheRowTheSqliteShellEditedDeletedOrReordered) {
 }
 
 // The head the server verified is on /metrics as a label (the anchor for `vox audit verify
-// --anchor`), with the row count; an audited action moves both, to what `verify` prints.
+// --anchor`) and in its log, with the row count; an audited action moves both, to what
+// `verify` prints.
 TEST_F(AuditE2e, TheVerifiedHeadIsAMetricThatFollowsTheChain) {
   ApiClient api(server_->port(), server_->admin_key());
   struct Head {
@@ -324,6 +326,11 @@ TEST_F(AuditE2e, TheVerifiedHeadIsAMetricThatFollowsTheChain) {
   const Head after = await(lines.back());
   EXPECT_NE(after.hash, before.hash);
   EXPECT_EQ(std::stoll(after.rows), std::stoll(before.rows) + 1);
+  // The check that verified it logged it too.
+  std::ifstream log(dir_->path() / "server.log");
+  std::string logged((std::istreambuf_iterator<char>(log)), {});
+  EXPECT_NE(logged.find("audit chain verified: " + after.rows + " rows, head " + after.hash),
+            std::string::npos);
 }
 
 // Last (it breaks the live chain when the tests share one server). Editing the newest row (the
