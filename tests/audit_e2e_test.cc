@@ -3,7 +3,8 @@
 // characters, the text's SHA-256, never the text); `vox audit export` lines recompute here
 // with an independent JCS encoding; `vox audit verify` names the row that the
 // real sqlite3 shell edited, deleted or reordered; and the server's gauge
-// vox_audit_chain_valid drops when its live database is tampered with.
+// vox_audit_chain_valid drops when its live database is tampered with; the head it verified
+// is on /metrics and follows the chain.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -61,8 +62,9 @@ class AuditE2e : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir();
+    // Info: the checks log the heads they verified.
     server_ = new ServerProcess(data(), {"--workers", "1", "--audit-verify-interval", "1",
-                                         "--wyoming-listen", "127.0.0.1:0"});
+                                         "--wyoming-listen", "127.0.0.1:0", "--log-level", "info"});
     server_->set_stderr_file(dir_->path() / "server.log");
     ASSERT_TRUE(server_->Start()) << server_->output();
   }
@@ -107,10 +109,9 @@ class AuditE2e : public ::testing::Test {
       auto r = eleven.Call("POST", path, json{{"text", text}}.dump(), xi);
       ASSERT_TRUE(r && r->status == 200) << path << ": " << (r ? r->body : "");
     }
-    std::smatch m;
-    static const std::regex kWyomingLine(R"(vox: wyoming listening on tcp://[^:]+:(\d+))");
-    ASSERT_TRUE(std::regex_search(server_->output(), m, kWyomingLine)) << server_->output();
-    wyoming::testing::WyomingClient wyoming(static_cast<uint16_t>(std::stoi(m[1])));
+    const uint16_t wyoming_port = wyoming::testing::AnnouncedPort(server_->output());
+    ASSERT_NE(wyoming_port, 0) << server_->output();
+    wyoming::testing::WyomingClient wyoming(wyoming_port);
     ASSERT_TRUE(
         wyoming.Send("synthesize", {{"text", kWyoming}, {"voice", {{"name", "flite-slt"}}}}));
     for (auto e = wyoming.Read(); e && e->type != "audio-stop"; e = wyoming.Read()) {
@@ -275,6 +276,61 @@ TEST_F(AuditE2e, VerifyNamesTheRowTheSqliteShellEditedDeletedOrReordered) {
   r = verify(empty);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("vox migrate"), std::string::npos) << r.err;
+}
+
+// The head the server verified is on /metrics as a label (the anchor for `vox audit verify
+// --anchor`) and in its log, with the row count; an audited action moves both, to what
+// `verify` prints.
+TEST_F(AuditE2e, TheVerifiedHeadIsAMetricThatFollowsTheChain) {
+  ApiClient api(server_->port(), server_->admin_key());
+  struct Head {
+    std::string hash, row, rows;
+  };
+  auto scrape = [&] {
+    auto m = api.Call("GET", "/metrics");
+    EXPECT_TRUE(m && m->status == 200);
+    std::smatch info, rows;
+    static const std::regex kInfo(
+        R"re(\nvox_audit_chain_head_info\{hash="([0-9a-f]{64})",row="(\d+)"\} 1\n)re");
+    static const std::regex kRows(R"(\nvox_audit_chain_rows (\d+)\n)");
+    const std::string body = m ? m->body : "";
+    if (!std::regex_search(body, info, kInfo) || !std::regex_search(body, rows, kRows)) {
+      return Head{};
+    }
+    return Head{info[1], info[2], rows[1]};
+  };
+  // The server checks every second: wait until it verified `line`, the newest row.
+  auto await = [&](const json& line) {
+    Head head;
+    for (int i = 0; i < 100 && head.hash != line["hash"]; ++i) {
+      if (i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      head = scrape();
+    }
+    EXPECT_EQ(head.hash, line["hash"]);
+    EXPECT_EQ(head.row, std::to_string(line["id"].get<int64_t>()));
+    CommandResult verify = RunVox({"audit", "verify", "--data", data().string()});
+    EXPECT_EQ(verify.exit_code, 0) << verify.err;
+    EXPECT_EQ(verify.out, "audit chain intact: " + head.rows + " rows, head " + head.hash +
+                              " (row " + head.row + ")\n");
+    return head;
+  };
+  std::vector<json> lines = Export(6);
+  ASSERT_FALSE(lines.empty());
+  const Head before = await(lines.back());
+
+  auto stream = api.Call("POST", "/v1/tts/stream",
+                         json{{"text", "Audit head moves."}, {"voice_id", "flite-slt"}}.dump(),
+                         {{"Content-Type", "application/json"}});
+  ASSERT_TRUE(stream && stream->status == 200);
+  lines = Export(lines.size() + 1);
+  const Head after = await(lines.back());
+  EXPECT_NE(after.hash, before.hash);
+  EXPECT_EQ(std::stoll(after.rows), std::stoll(before.rows) + 1);
+  // The check that verified it logged it too.
+  std::ifstream log(dir_->path() / "server.log");
+  std::string logged((std::istreambuf_iterator<char>(log)), {});
+  EXPECT_NE(logged.find("audit chain verified: " + after.rows + " rows, head " + after.hash),
+            std::string::npos);
 }
 
 // Last (it breaks the live chain when the tests share one server). Editing the newest row (the

@@ -89,9 +89,20 @@ void RegisterAuditChainMetrics(obs::Registry& metrics, const store::AuditChainMo
       "1 while the audit log's hash chain verifies (all of it at start, then the rows appended "
       "since each check); 0 once a check found a row edited, deleted or reordered.");
   auto& rows = metrics.AddGauge("vox_audit_chain_rows", "Audit rows verified in the chain.");
-  metrics.AddCollector([&valid, &rows, &monitor] {
-    if (auto ok = monitor.valid()) valid.With({}).Set(*ok ? 1 : 0);
-    rows.With({}).Set(static_cast<double>(monitor.cursor().rows));
+  // The head as a label: the anchor an operator keeps and gives to `vox audit verify --anchor`
+  // (rows cut from the end or rewritten wholesale show only against an earlier head). One series
+  // at a time, a new one per check that saw new rows (VOX_AUDIT_VERIFY_INTERVAL_S).
+  auto& head = metrics.AddInfo(
+      "vox_audit_chain_head_info",
+      "The newest audit row verified in the hash chain (its hash and id), 1; absent before the "
+      "first check. Once the chain broke, the last intact row.",
+      {"hash", "row"});
+  metrics.AddCollector([&valid, &rows, &head, &monitor] {
+    auto ok = monitor.valid();
+    if (ok) valid.With({}).Set(*ok ? 1 : 0);
+    const store::AuditCursor cursor = monitor.cursor();
+    rows.With({}).Set(static_cast<double>(cursor.rows));
+    if (ok) head.Set({cursor.head, std::to_string(cursor.last_id)});
   });
 }
 

@@ -31,8 +31,9 @@ std::vector<api::ReadinessCheck> ReadinessChecks(store::Store& store, blob::Blob
 // threads, read from the queue at each scrape.
 void RegisterQueueMetrics(obs::Registry& metrics, queue::JobQueue& queue);
 
-// vox_audit_chain_valid (1/0, absent before the first check) and
-// vox_audit_chain_rows, from the monitor's last check.
+// vox_audit_chain_valid (1/0, absent before the first check),
+// vox_audit_chain_rows and vox_audit_chain_head_info{hash,row} (absent before the
+// first check), from the monitor's last check.
 void RegisterAuditChainMetrics(obs::Registry& metrics, const store::AuditChainMonitor& monitor);
 
 }  // namespace vox::cli

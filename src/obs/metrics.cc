@@ -54,8 +54,8 @@ std::string LabelSet(const std::vector<std::string>& names, const LabelValues& v
   return out + "}";
 }
 
-template <typename T>
-void Header(std::ostringstream& os, const Family<T>& f, const char* type) {
+template <typename T>  // a Family or an Info
+void Header(std::ostringstream& os, const T& f, const char* type) {
   os << "# HELP " << f.name() << ' ' << f.help() << '\n';
   os << "# TYPE " << f.name() << ' ' << type << '\n';
 }
@@ -64,6 +64,16 @@ void Header(std::ostringstream& os, const Family<T>& f, const char* type) {
 
 void Counter::Inc(double amount) { AtomicAdd(value_, amount); }
 void Gauge::Add(double delta) { AtomicAdd(value_, delta); }
+
+void Info::Set(LabelValues values) {
+  std::lock_guard lock(mutex_);
+  values_ = std::move(values);
+}
+
+std::optional<LabelValues> Info::values() const {
+  std::lock_guard lock(mutex_);
+  return values_;
+}
 
 Histogram::Histogram(const std::vector<double>& bounds)
     : bounds_(bounds), buckets_(new std::atomic<uint64_t>[bounds.size() + 1]) {
@@ -124,6 +134,13 @@ Family<Histogram>& Registry::AddHistogram(const std::string& name, const std::st
   return *histograms_.back();
 }
 
+Info& Registry::AddInfo(const std::string& name, const std::string& help,
+                        std::vector<std::string> labels) {
+  std::lock_guard lock(mutex_);
+  infos_.push_back(std::make_unique<Info>(name, help, std::move(labels)));
+  return *infos_.back();
+}
+
 void Registry::AddCollector(std::function<void()> collect) {
   std::lock_guard lock(mutex_);
   collectors_.push_back(std::move(collect));
@@ -149,6 +166,12 @@ std::string Registry::Render() const {
     f->ForEach([&](const LabelValues& v, const Gauge& g) {
       os << f->name() << LabelSet(f->label_names(), v) << ' ' << FormatNumber(g.value()) << '\n';
     });
+  }
+  for (const auto& info : infos_) {
+    Header(os, *info, "gauge");
+    if (auto values = info->values()) {
+      os << info->name() << LabelSet(info->label_names(), *values) << " 1\n";
+    }
   }
   for (const auto& f : histograms_) {
     Header(os, *f, "histogram");

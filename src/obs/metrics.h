@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -61,12 +62,35 @@ class Histogram {
 // Latency buckets in seconds, from 0.5 ms to 60 s.
 const std::vector<double>& DefaultLatencyBuckets();
 
+// An info metric: one series whose labels carry a value that is text (a hash, a version),
+// rendered `name{labels} 1`. Set replaces the labels, so a value that keeps changing is still
+// one series, never one per value it had; nothing is rendered before the first Set.
+class Info {
+ public:
+  Info(std::string name, std::string help, std::vector<std::string> label_names)
+      : name_(std::move(name)), help_(std::move(help)), label_names_(std::move(label_names)) {}
+  void Set(LabelValues values);
+  std::optional<LabelValues> values() const;
+
+  const std::string& name() const { return name_; }
+  const std::string& help() const { return help_; }
+  const std::vector<std::string>& label_names() const { return label_names_; }
+
+ private:
+  std::string name_, help_;
+  std::vector<std::string> label_names_;
+  mutable std::mutex mutex_;
+  std::optional<LabelValues> values_;
+};
+
 template <typename T>
 class Family {
  public:
   Family(std::string name, std::string help, std::vector<std::string> label_names,
          std::vector<double> buckets = {})
-      : name_(std::move(name)), help_(std::move(help)), label_names_(std::move(label_names)),
+      : name_(std::move(name)),
+        help_(std::move(help)),
+        label_names_(std::move(label_names)),
         buckets_(std::move(buckets)) {}
 
   // Returns the series for these label values (created on first use). The
@@ -103,6 +127,9 @@ class Registry {
                                   std::vector<std::string> labels,
                                   std::vector<double> buckets = DefaultLatencyBuckets());
 
+  // Prometheus has no info type: rendered as a gauge (name it `…_info`).
+  Info& AddInfo(const std::string& name, const std::string& help, std::vector<std::string> labels);
+
   // Runs before every Render(): for gauges read on demand (queue depth).
   void AddCollector(std::function<void()> collect);
 
@@ -115,6 +142,7 @@ class Registry {
   std::vector<std::unique_ptr<Family<Counter>>> counters_;
   std::vector<std::unique_ptr<Family<Gauge>>> gauges_;
   std::vector<std::unique_ptr<Family<Histogram>>> histograms_;
+  std::vector<std::unique_ptr<Info>> infos_;
 };
 
 template <typename T>

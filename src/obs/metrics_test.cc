@@ -74,5 +74,16 @@ TEST(MetricsTest, GaugeSetsAndAdds) {
   EXPECT_NE(r.Render().find("vox_queue_depth 3\n"), std::string::npos);
 }
 
+TEST(MetricsTest, InfoIsOneSeriesWhateverItsLabelsWere) {
+  Registry r;
+  auto& head = r.AddInfo("vox_head_info", "Head.", {"hash", "row"});
+  EXPECT_EQ(r.Render(), "# HELP vox_head_info Head.\n# TYPE vox_head_info gauge\n");
+  head.Set({"ab\"c", "1"});
+  head.Set({"def", "2"});
+  EXPECT_EQ(r.Render(),
+            "# HELP vox_head_info Head.\n# TYPE vox_head_info gauge\n"
+            "vox_head_info{hash=\"def\",row=\"2\"} 1\n");
+}
+
 }  // namespace
 }  // namespace vox::obs

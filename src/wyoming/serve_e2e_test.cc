@@ -4,8 +4,6 @@
 // in-process synthesis of its first sentence (the figure issue 12 asks for).
 #include <gtest/gtest.h>
 
-#include <regex>
-
 #include "engines/synthesizer.h"
 #include "support/api_client.h"
 #include "support/vox_process.h"
@@ -28,12 +26,6 @@ const char* kHundredWords =
     "There is a package waiting on the porch that arrived this afternoon. "
     "The thermostat is set to twenty degrees for the night, and the garage door is closed. "
     "Let me know if you would like me to read your messages or play some music.";
-
-uint16_t WyomingPort(const std::string& output) {
-  std::smatch m;
-  static const std::regex kLine(R"(vox: wyoming listening on tcp://[^:]+:(\d+))");
-  return std::regex_search(output, m, kLine) ? static_cast<uint16_t>(std::stoi(m[1])) : 0;
-}
 
 // Seconds from sending `synthesize` to the first audio-chunk; reads to audio-stop.
 double TimeToFirstAudio(WyomingClient& client, const std::string& text, size_t* bytes) {
@@ -59,7 +51,7 @@ TEST(WyomingServeE2E, ServesHomeAssistantOnThePortItPrints) {
   vox::testing::ServerProcess server(dir.path() / "data",
                                      {"--wyoming-listen", "127.0.0.1:0", "--workers", "1"});
   ASSERT_TRUE(server.Start()) << server.output();
-  uint16_t port = WyomingPort(server.output());
+  uint16_t port = testing::AnnouncedPort(server.output());
   ASSERT_NE(port, 0) << server.output();
 
   WyomingClient client(port);

@@ -6,7 +6,15 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <regex>
+
 namespace vox::wyoming::testing {
+
+uint16_t AnnouncedPort(const std::string& server_output) {
+  static const std::regex kLine(R"(vox: wyoming listening on tcp://[^:]+:(\d+))");
+  std::smatch m;
+  return std::regex_search(server_output, m, kLine) ? static_cast<uint16_t>(std::stoi(m[1])) : 0;
+}
 
 WyomingClient::WyomingClient(uint16_t port, const std::string& host) {
   fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

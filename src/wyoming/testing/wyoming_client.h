@@ -13,6 +13,10 @@
 
 namespace vox::wyoming::testing {
 
+// The port `vox serve --wyoming-listen …` announced in `server_output` ("vox: wyoming
+// listening on tcp://HOST:PORT"); 0 when it announced none.
+uint16_t AnnouncedPort(const std::string& server_output);
+
 class WyomingClient {
  public:
   explicit WyomingClient(uint16_t port, const std::string& host = "127.0.0.1");
