@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <functional>
 #include <set>
 #include <sstream>
 #include <vector>
@@ -338,10 +339,11 @@ InOrder MatchInOrder(const std::vector<std::string>& expected, const std::vector
 // (the ASR splits a word now and then): "agree under duress that ..." heard as "agree on guard
 // the rest of recordings ..." slips a clause in where the statement has none. Empty when
 // heard; otherwise why not.
-// `grammar_missed` is the challenge words the grammar pass missed (ChallengeMissedByGrammar),
-// when one ran: it stands in when the transcript misses more.
+// `grammar_pass` (ChallengeMissedByGrammar; may be empty) runs only when the transcript misses
+// too much of the challenge: its count stands in then.
+using GrammarPass = std::function<std::optional<std::size_t>()>;
 std::string MissingAnchor(const ScoringReference& ref, const std::vector<std::string>& hyp,
-                          int max_challenge_misses, std::optional<std::size_t> grammar_missed,
+                          int max_challenge_misses, const GrammarPass& grammar_pass,
                           std::optional<int>& challenge_missed) {
   if (!ref.has_name_slot) return {};
   const InOrder agree = MatchInOrder({"agree"}, hyp, 0);
@@ -363,10 +365,12 @@ std::string MissingAnchor(const ScoringReference& ref, const std::vector<std::st
   const std::size_t missed = ref.challenge.size() - challenge.matched;
   const auto allowed = static_cast<std::size_t>(std::max(0, max_challenge_misses));
   challenge_missed = static_cast<int>(missed);
-  if (missed > allowed && grammar_missed) {
-    // The grammar puts the code right after "my code is": no gap to measure.
-    challenge_missed = static_cast<int>(std::min(missed, *grammar_missed));
-    if (*grammar_missed <= allowed) return {};
+  if (missed > allowed && grammar_pass) {
+    if (const std::optional<std::size_t> grammar_missed = grammar_pass()) {
+      // The grammar puts the code right after "my code is": no gap to measure.
+      challenge_missed = static_cast<int>(std::min(missed, *grammar_missed));
+      if (*grammar_missed <= allowed) return {};
+    }
   }
   if (missed > allowed) {
     return "the challenge was not heard after the platform's name (" +
@@ -446,7 +450,7 @@ std::string Joined(const std::vector<std::string>& failures) {
 std::vector<std::string> TranscriptFailures(const ScoringReference& ref,
                                             const std::vector<std::string>& hyp,
                                             const ConsentOptions& options,
-                                            std::optional<std::size_t> grammar_missed,
+                                            const GrammarPass& grammar_pass,
                                             ConsentCheck& check) {
   check.wer = static_cast<double>(SlotErrors(ref, hyp)) /
               static_cast<double>(ref.before.size() + ref.after.size());
@@ -463,7 +467,7 @@ std::vector<std::string> TranscriptFailures(const ScoringReference& ref,
     failures.push_back("transcript contains '" + refusal + "', which the statement does not");
   }
   if (const std::string missing =
-          MissingAnchor(ref, hyp, options.max_challenge_misses, grammar_missed,
+          MissingAnchor(ref, hyp, options.max_challenge_misses, grammar_pass,
                         check.challenge_missed);
       !missing.empty()) {
     failures.push_back(missing);
@@ -587,10 +591,15 @@ Result<ConsentCheck> VerifyConsent(const audio::PcmBuffer& recording, std::strin
   ConsentCheck check;
   VOX_ASSIGN_OR_RETURN(check.transcript, transcriber.Transcribe(recording));
   const std::vector<std::string> hyp = asr::WordsForScoring(check.transcript);
-  VOX_ASSIGN_OR_RETURN(const auto grammar_missed,
-                       ChallengeMissedByGrammar(ref, recording, transcriber));
+  Status grammar_status;
+  const GrammarPass grammar_pass = [&]() -> std::optional<std::size_t> {
+    auto missed = ChallengeMissedByGrammar(ref, recording, transcriber);
+    if (!missed) grammar_status = std::unexpected(missed.error());
+    return missed.value_or(std::nullopt);
+  };
 
-  std::vector<std::string> failures = TranscriptFailures(ref, hyp, options, grammar_missed, check);
+  std::vector<std::string> failures = TranscriptFailures(ref, hyp, options, grammar_pass, check);
+  VOX_RETURN_IF_ERROR(grammar_status);
 
   VOX_ASSIGN_OR_RETURN(check.similarity, ScoreVoice(recording, encoder, sample_embedding,
                                                     options.min_similarity, "", failures));
@@ -613,7 +622,7 @@ Result<ConsentCheck> CheckConsentTranscript(std::string_view statement, std::str
   ConsentCheck check;
   check.transcript = std::string(transcript);
   const std::vector<std::string> failures =
-      TranscriptFailures(ref, asr::WordsForScoring(transcript), options, std::nullopt, check);
+      TranscriptFailures(ref, asr::WordsForScoring(transcript), options, GrammarPass(), check);
   check.passed = failures.empty();
   check.reason = Joined(failures);
   return check;
