@@ -17,7 +17,7 @@ struct EngineSetup {
   engines::EnginesConfig builtin;
   std::string models_flag;  // --models; empty: VOX_MODEL_DIR, else data_dir/models
   std::string data_dir;
-  int neural_threads = 0;      // VOX_NEURAL_THREADS; 0: LibTorch's default
+  int neural_threads = 0;      // VOX_NEURAL_THREADS (the servers derive it); 0: LibTorch's default
   std::string device = "cpu";  // VOX_DEVICE
   int batch_max = 1;           // VOX_BATCH_MAX: Piper phrases per graph run; 1 = off
   int batch_wait_ms = 5;       // VOX_BATCH_WAIT_MS

@@ -108,6 +108,8 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
     VOX_ASSIGN_OR_RETURN(lock_fd, LockDataDir(config.data_dir));
   }
   spdlog::info("vox starting: {}", config.ToString());
+  spdlog::info("neural threads: {} per synthesis ({})", config.neural_threads,
+               config.neural_threads_origin);
 
   VOX_ASSIGN_OR_RETURN(auto store, OpenConfiguredStore(config));
   VOX_RETURN_IF_ERROR(store->Migrate());

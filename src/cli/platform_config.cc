@@ -1,9 +1,12 @@
 #include "cli/platform_config.h"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "cli/component_configs.h"
+#include "cli/cpu_budget.h"
 #include "common/redact.h"
 #include "common/secret_file.h"
 #include "obs/log.h"
@@ -18,6 +21,20 @@ void AddSecretOption(CLI::App& cmd, const std::string& flag, std::string& value,
   cmd.add_option(flag, value, help)->envname(name);
   cmd.add_option(flag + "-file", file, "File holding " + name + " (Docker/Kubernetes secrets)")
       ->envname(name + "_FILE");
+}
+
+// VOX_WORKERS and VOX_NEURAL_THREADS left at 0 follow the cores this process
+// may use (cli/cpu_budget.h). Once: a second Finalize() keeps the choice.
+void ChooseThreads(PlatformConfig& c) {
+  if (!c.neural_threads_origin.empty()) return;
+  const CpuBudget cpus = ProbeCpuBudget();
+  if (c.workers == 0) c.workers = std::min(cpus.available(), 256);  // the pool's bound
+  if (c.neural_threads != 0) {  // a bad value is the engine's to refuse
+    c.neural_threads_origin = "set by VOX_NEURAL_THREADS";
+    return;
+  }
+  c.neural_threads = DefaultNeuralThreads(cpus.cores(), cpus.quota, c.workers);
+  c.neural_threads_origin = fmt::format("{} / {} worker(s)", cpus.Describe(), c.workers);
 }
 
 }  // namespace
@@ -48,7 +65,8 @@ void PlatformConfig::AddOptions(CLI::App& cmd) {
                  "Directory of Piper voices: NAME.onnx + NAME.onnx.json (default: DATA/models)")
       ->envname("VOX_MODEL_DIR");
   cmd.add_option("--neural-threads", neural_threads,
-                 "Intra-op threads of neural voices (0: LibTorch's default, one per core)")
+                 "Intra-op threads of each neural synthesis (0: the cores available to the "
+                 "process, affinity mask and cgroup quota included, divided by --workers)")
       ->envname("VOX_NEURAL_THREADS")
       ->capture_default_str();
   cmd.add_option("--device", device, "Where neural voices run: cpu, or cuda[:N]")
@@ -76,7 +94,8 @@ void PlatformConfig::AddOptions(CLI::App& cmd) {
                  "HOST:PORT of a plain-HTTP listener for operators: /metrics, /readyz with "
                  "details and /v1/admin/* move there (404 on --listen). Empty: all on --listen")
       ->envname("VOX_INTERNAL_LISTEN");
-  cmd.add_option("--workers", workers, "Synthesis worker threads (0: number of cores)")
+  cmd.add_option("--workers", workers,
+                 "Synthesis worker threads (0: the cores available to the process)")
       ->envname("VOX_WORKERS")
       ->capture_default_str();
   cmd.add_option("--io-threads", io_threads, "Network threads")
@@ -281,7 +300,7 @@ Status PlatformConfig::Finalize() {
   if (rate_limit_url != "local" && !rate_limit_url.starts_with("redis://")) {
     return InvalidArgument("must be local or redis://...", "VOX_RATE_LIMIT_URL");
   }
-  if (workers == 0) workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  ChooseThreads(*this);
   VOX_RETURN_IF_ERROR(obs::ParseLogLevel(log_level));
   VOX_RETURN_IF_ERROR(obs::ParseLogFormat(log_format));
   if (drain_grace_s < 0) return InvalidArgument("must be >= 0", "VOX_DRAIN_GRACE_S");
@@ -316,6 +335,7 @@ std::string PlatformConfig::ToString() const {
                         {"tls_key", tls_key},
                         {"internal_listen", internal_listen},
                         {"workers", workers},
+                        {"neural_threads", neural_threads},
                         {"io_threads", io_threads},
                         {"signing_secret", signing_secret.empty() ? "(generated)" : "(set)"},
                         {"jwt_secret", jwt_secret.empty() ? "(none)" : "(set)"},

@@ -25,7 +25,10 @@ struct PlatformConfig {
   std::string storage_url;                // VOX_STORAGE_URL; default file://DATA/blobs
   std::string encryption_key_file;  // VOX_ENCRYPTION_KEY_FILE: encryption at rest (blob/)
   std::string model_dir;                  // VOX_MODEL_DIR: Piper voices; empty: DATA/models
-  int neural_threads = 0;                 // VOX_NEURAL_THREADS: intra-op threads; 0: per core
+  // VOX_NEURAL_THREADS: intra-op threads of each neural synthesis; 0: the
+  // cores available to the process shared by the workers (cli/cpu_budget.h).
+  int neural_threads = 0;
+  std::string neural_threads_origin;      // how Finalize() chose it, for the start-up log
   std::string device = "cpu";             // VOX_DEVICE: cpu, or cuda[:N] with a CUDA LibTorch
   int batch_max = 1;                      // VOX_BATCH_MAX: Piper phrases per run; 1 = off
   int batch_wait_ms = 5;                  // VOX_BATCH_WAIT_MS: a first phrase's wait
@@ -33,7 +36,7 @@ struct PlatformConfig {
   std::string tls_cert;                   // VOX_TLS_CERT: PEM chain; with tls_key, HTTPS on listen
   std::string tls_key;                    // VOX_TLS_KEY: PEM private key (re-read on SIGHUP)
   std::string internal_listen;  // VOX_INTERNAL_LISTEN: HOST:PORT for /metrics, /readyz, admin
-  int workers = 0;                        // VOX_WORKERS; 0 = number of cores
+  int workers = 0;                        // VOX_WORKERS; 0 = the cores available (cpu_budget.h)
   int io_threads = 1;                     // VOX_IO_THREADS
   int handler_threads = 4;                // VOX_API_HANDLER_THREADS
   int header_timeout_ms = 10'000;         // VOX_HTTP_HEADER_TIMEOUT_MS: slow clients are cut off

@@ -1,6 +1,7 @@
 // PlatformConfig's secrets from files: the Redis URLs (VOX_QUEUE_URL, VOX_CACHE_URL,
 // VOX_RATE_LIMIT_URL) follow the rules of every secret (common/secret_file.h), given by
-// flag or by environment variable, and never show in --help or ToString().
+// flag or by environment variable, and never show in --help or ToString(). And the thread
+// settings left at 0: VOX_WORKERS and VOX_NEURAL_THREADS follow the cores the process may use.
 #include "cli/platform_config.h"
 
 #include <gtest/gtest.h>
@@ -8,6 +9,7 @@
 
 #include <vector>
 
+#include "cli/cpu_budget.h"
 #include "common/testing/secret_file_fixture.h"
 
 namespace vox::cli {
@@ -125,6 +127,33 @@ TEST_F(PlatformConfigSecrets, HelpListsTheFileVariantsAndNoValue) {
   }
   EXPECT_NE(help.find("--queue-url-file"), std::string::npos) << help;
   EXPECT_EQ(help.find("help-must-not-show"), std::string::npos) << help;
+}
+
+TEST_F(PlatformConfigSecrets, ThreadsDefaultToTheAvailableCoresSharedByTheWorkers) {
+  const CpuBudget cpus = ProbeCpuBudget();
+  ASSERT_TRUE(Parse({"--data", dir_}));
+  EXPECT_EQ(config_.workers, cpus.available());
+  EXPECT_EQ(config_.neural_threads, 1);  // one worker per core: a thread each
+  config_ = PlatformConfig();
+  ASSERT_TRUE(Parse({"--data", dir_, "--workers", "1"}));
+  EXPECT_EQ(config_.neural_threads, cpus.available());
+  EXPECT_NE(config_.neural_threads_origin.find(cpus.Describe() + " / 1 worker(s)"),
+            std::string::npos)
+      << config_.neural_threads_origin;
+  // Finalize() again keeps the choice.
+  ASSERT_TRUE(config_.Finalize());
+  EXPECT_EQ(config_.neural_threads, cpus.available());
+}
+
+TEST_F(PlatformConfigSecrets, AnExplicitNeuralThreadsWins) {
+  ::setenv("VOX_NEURAL_THREADS", "3", 1);
+  auto r = Parse({"--data", dir_, "--workers", "64"});
+  ::unsetenv("VOX_NEURAL_THREADS");
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_EQ(config_.neural_threads, 3);
+  EXPECT_EQ(config_.workers, 64);
+  EXPECT_EQ(config_.neural_threads_origin, "set by VOX_NEURAL_THREADS");
+  EXPECT_NE(config_.ToString().find("\"neural_threads\":3"), std::string::npos);
 }
 
 }  // namespace
