@@ -6,6 +6,8 @@
 // plan's rate shared by two `vox api` processes through one real redis-server.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <thread>
 
@@ -213,6 +215,56 @@ TEST_F(SharedLimitsE2e, ConcurrencyBoundsJobsInFlightAcrossProcesses) {
   auto third = on_b.Submit({{"text", "Third."}, {"voice_id", "flite-slt"}});
   ASSERT_TRUE(third);
   EXPECT_EQ(third->status, 202) << third->body;
+}
+
+// `n` submissions of `text` at once, alternating between the two processes: the
+// status of each (0 when the request itself failed).
+std::vector<int> Burst(uint16_t port_a, uint16_t port_b, const std::string& key,
+                       const std::string& text, int n, std::vector<json>* refusals) {
+  std::vector<int> statuses(static_cast<size_t>(n));
+  std::vector<json> bodies(static_cast<size_t>(n));
+  std::atomic<bool> go{false};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < n; ++i) {
+    threads.emplace_back([&, i] {
+      ApiClient api(i % 2 ? port_b : port_a, key);
+      while (!go.load()) std::this_thread::yield();
+      auto r = api.Submit({{"text", text}, {"voice_id", "flite-slt"}});
+      statuses[static_cast<size_t>(i)] = r ? r->status : 0;
+      if (r && r->status != 202) bodies[static_cast<size_t>(i)] = r->JsonBody();
+    });
+  }
+  go = true;
+  for (auto& t : threads) t.join();
+  for (auto& b : bodies) {
+    if (!b.is_null()) refusals->push_back(std::move(b));
+  }
+  return statuses;
+}
+
+TEST_F(SharedLimitsE2e, ABurstStopsAtThePlansConcurrency) {
+  const std::string key = KeyOnPlan(data_, "three", {"--concurrency", "3"});
+  std::vector<json> refusals;
+  auto statuses = Burst(a_->port(), b_->port(), key, "Burst.", 40, &refusals);
+  EXPECT_EQ(std::ranges::count(statuses, 202), 3);  // checked apart from the insert: more
+  EXPECT_EQ(std::ranges::count(statuses, 429), 37);
+  for (const json& r : refusals) EXPECT_EQ(r["error"]["code"], "rate_limited") << r.dump();
+  ApiClient api(a_->port(), key);
+  EXPECT_EQ(Get(api, "/v1/tts/jobs?limit=100")["jobs"].size(), 3u);  // refused: no job
+  EXPECT_EQ(Get(api, "/v1/usage")["characters"], 3 * 6);             // nor a charge
+}
+
+TEST_F(SharedLimitsE2e, ABurstStopsAtTheMonthsQuota) {
+  // 10 characters each, 35 a month: 3 fit.
+  const std::string key = KeyOnPlan(data_, "small", {"--monthly-chars", "35"});
+  std::vector<json> refusals;
+  auto statuses = Burst(a_->port(), b_->port(), key, "Burst ten.", 40, &refusals);
+  EXPECT_EQ(std::ranges::count(statuses, 202), 3);
+  EXPECT_EQ(std::ranges::count(statuses, 429), 37);
+  for (const json& r : refusals) EXPECT_EQ(r["error"]["code"], "quota_exceeded") << r.dump();
+  ApiClient api(a_->port(), key);
+  EXPECT_EQ(Get(api, "/v1/usage")["characters"], 30);
+  EXPECT_EQ(Get(api, "/v1/tts/jobs?limit=100")["jobs"].size(), 3u);
 }
 
 // A multipart voice upload: the form is checked at acceptance, the audio by a

@@ -119,10 +119,6 @@ Result<SubmitResult> JobService::Submit(const Principal& who, const SynthesizeRe
     }
   }
 
-  // Over the plan: refused before anything is stored.
-  if (meter_ != nullptr) {
-    VOX_RETURN_IF_ERROR(meter_->CheckSubmit(who, plan->text_chars, /*job=*/true));
-  }
   const store::UsageTags usage_tags = UsageMeter::Tags(
       who, "/v1/tts/synthesize", store::VoiceKindOf(voice->is_clone(), plan->voice.engine));
 
@@ -182,10 +178,26 @@ Result<SubmitResult> JobService::Submit(const Principal& who, const SynthesizeRe
     events.push_back({0, "", JobStatus::kQueued, now, 0, ""});
   }
 
-  // VOX_MAX_QUEUED_JOBS_PER_USER, counted and held in the insert's transaction:
-  // concurrent submissions (threads or API processes) cannot pass it together.
-  auto stored = store_.CreateJobCapped(job, events, config_.max_queued_per_user);
+  // The plan's quota and concurrency and VOX_MAX_QUEUED_JOBS_PER_USER, counted
+  // and taken in the insert's transaction: concurrent submissions (threads or
+  // API processes) cannot pass them together, and a refused one leaves nothing.
+  // Characters are charged at acceptance; a cache hit's audio is made already,
+  // so its seconds too.
+  std::optional<UsageMeter::Admission> admission;
+  if (meter_ != nullptr) {
+    VOX_ASSIGN_OR_RETURN(admission, meter_->Admit(who, usage_tags, plan->text_chars,
+                                                  cached ? cached->duration_s : 0));
+  }
+  const int64_t server_cap = config_.max_queued_per_user;
+  auto stored = store_.CreateJobCapped(job, events,
+                                       admission ? admission->MaxInFlight(server_cap) : server_cap,
+                                       admission ? std::optional(admission->charge) : std::nullopt);
   if (!stored && stored.error().code == ErrorCode::kResourceExhausted) {
+    if (admission) {
+      if (auto refusal = meter_->Refusal(*admission, stored.error(), server_cap)) {
+        return std::unexpected(*refusal);
+      }
+    }
     return std::unexpected(TooManyQueued());
   }
   VOX_ASSIGN_OR_RETURN(store::CreateJobResult created, std::move(stored));
@@ -201,14 +213,11 @@ Result<SubmitResult> JobService::Submit(const Principal& who, const SynthesizeRe
     (void)cache_.Touch(job.cache_key, now);
     cache_hits_.With({}).Inc();
     AnnounceEnded(created.job);  // ended here: no worker will announce it
-  } else {
-    VOX_RETURN_IF_ERROR(EnqueueOrFail(created.job));
+  } else if (auto enqueued = EnqueueOrFail(created.job); !enqueued) {
+    if (admission) meter_->Refund(*admission);  // failed at once: nothing was served
+    return std::unexpected(enqueued.error());
   }
   submitted_.With({cached ? "hit" : "miss"}).Inc();
-  // Characters at acceptance; a cache hit's audio is made already, so its seconds too.
-  if (meter_ != nullptr) {
-    meter_->Charge(who, usage_tags, plan->text_chars, cached ? cached->duration_s : 0);
-  }
 
   store::AuditEvent audit;
   audit.at = now;

@@ -138,9 +138,6 @@ Result<std::shared_ptr<PreparedStream>> StreamService::PrepareSpec(const Princip
                        audio::StreamEncoder::Create(spec.encode, s->plan.voice.sample_rate));
   s->mark = watermarker_ != nullptr ? watermarker_->ForJob(job_id, s->plan.voice.sample_rate, 1)
                                     : std::make_unique<watermark::JobMark>(nullptr);
-  if (meter_ != nullptr) {
-    VOX_RETURN_IF_ERROR(meter_->CheckSubmit(who, s->plan.text_chars, /*job=*/false));
-  }
   s->engine_voice = engine_voice;
   s->params = params;
   s->who = who;
@@ -174,10 +171,13 @@ Result<std::shared_ptr<PreparedStream>> StreamService::PrepareSpec(const Princip
   job.started_at = received_at;
   s->events = {{0, "", JobStatus::kReceived, received_at, 1, "stream via " + spec.route},
                {0, "", JobStatus::kPreprocessing, prepare_at, 1, ""}};
-  // Accepted: its characters are charged now, its audio seconds when it ends.
+  // Accepted when its characters fit the plan's quota: charged now (the check
+  // and the charge one step of the store), its audio seconds when it ends.
   s->usage_tags = UsageMeter::Tags(who, spec.route,
                                    store::VoiceKindOf(voice->is_clone(), s->plan.voice.engine));
-  if (meter_ != nullptr) meter_->Charge(who, s->usage_tags, s->plan.text_chars, 0);
+  if (meter_ != nullptr) {
+    VOX_RETURN_IF_ERROR(meter_->Charge(who, s->usage_tags, s->plan.text_chars));
+  }
   return s;
 }
 
@@ -239,8 +239,7 @@ Status StreamService::Continue(PreparedStream& s, const std::string& text) {
   s.audio_s_before = s.audio_s_spoken;
   VOX_ASSIGN_OR_RETURN(s.plan, synthesizer_.Prepare(text, s.engine_voice, s.params, limits_));
   if (meter_ != nullptr) {  // each piece is accepted, and charged, as it comes
-    VOX_RETURN_IF_ERROR(meter_->CheckSubmit(s.who, s.plan.text_chars, /*job=*/false));
-    meter_->Charge(s.who, s.usage_tags, s.plan.text_chars, 0);
+    VOX_RETURN_IF_ERROR(meter_->Charge(s.who, s.usage_tags, s.plan.text_chars));
   }
   s.job.text += text;
   s.usage.input_chars += s.plan.text_chars;

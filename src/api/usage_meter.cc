@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <ctime>
 #include <map>
 
@@ -77,29 +78,67 @@ Result<std::optional<store::Plan>> UsageMeter::PlanOf(const std::string& user_id
   return plan;
 }
 
-Status UsageMeter::CheckSubmit(const Principal& who, int64_t characters, bool job) {
-  VOX_ASSIGN_OR_RETURN(auto plan, PlanOf(who.user_id));
-  if (!plan) return {};
-  if (plan->monthly_chars > 0) {
-    const UsagePeriod period = UsagePeriod::Of(clock_.NowMs());
-    VOX_ASSIGN_OR_RETURN(int64_t used,
-                         store_.SumCharacters(who.user_id, period.first_day, period.last_day));
-    if (used + characters > plan->monthly_chars) {
-      return std::unexpected(QuotaExceeded(
-          "this request's " + std::to_string(characters) + " characters would exceed the " +
-          std::to_string(plan->monthly_chars) + " characters a month of plan '" + plan->name +
-          "' (" + std::to_string(used) + " used); it resets at " + Iso8601(period.resets_ms)));
-    }
+int64_t UsageMeter::Admission::MaxInFlight(int64_t server_cap) const {
+  if (concurrency <= 0) return server_cap;
+  return server_cap > 0 ? std::min(server_cap, concurrency) : concurrency;
+}
+
+Result<UsageMeter::Admission> UsageMeter::Admit(const Principal& who, const store::UsageTags& tags,
+                                                int64_t characters, double audio_seconds) {
+  const std::string& user_id = who.user_id;
+  VOX_ASSIGN_OR_RETURN(auto plan, PlanOf(user_id));
+  const int64_t now = clock_.NowMs();
+  const UsagePeriod period = UsagePeriod::Of(now);
+  Admission a;
+  a.charge.delta = store::UsageDeltaOf(user_id, tags, now, characters, audio_seconds, 1);
+  a.charge.from_day = period.first_day;
+  a.charge.to_day = period.last_day;
+  if (plan) {
+    a.plan = plan->name;
+    a.charge.max_characters = plan->monthly_chars;
+    a.concurrency = plan->concurrency;
   }
-  if (job && plan->concurrency > 0) {
-    VOX_ASSIGN_OR_RETURN(int64_t in_flight, store_.CountJobsInFlight(who.user_id));
-    if (in_flight >= plan->concurrency) {
-      return std::unexpected(RateLimited("you have " + std::to_string(in_flight) +
-                                         " jobs queued or running, the most plan '" + plan->name +
-                                         "' allows; retry when one has finished"));
-    }
+  return a;
+}
+
+Error UsageMeter::OverQuota(const Admission& a) {
+  const store::QuotaCharge& c = a.charge;
+  const int64_t used = store_.SumCharacters(c.delta.user_id, c.from_day, c.to_day).value_or(0);
+  return QuotaExceeded("this request's " + std::to_string(c.delta.characters) +
+                       " characters would exceed the " + std::to_string(c.max_characters) +
+                       " characters a month of plan '" + a.plan + "' (" + std::to_string(used) +
+                       " used); it resets at " +
+                       Iso8601(UsagePeriod::Of(clock_.NowMs()).resets_ms));
+}
+
+std::optional<Error> UsageMeter::Refusal(const Admission& a, const Error& refused,
+                                         int64_t server_cap) {
+  if (refused.field == store::kQuotaRefusalField) return OverQuota(a);
+  if (a.concurrency <= 0 || (server_cap > 0 && server_cap < a.concurrency)) return std::nullopt;
+  const int64_t in_flight =
+      store_.CountJobsInFlight(a.charge.delta.user_id).value_or(a.concurrency);
+  return RateLimited("you have " + std::to_string(in_flight) +
+                     " jobs queued or running, the most plan '" + a.plan +
+                     "' allows; retry when one has finished");
+}
+
+void UsageMeter::Refund(const Admission& a) {
+  store::UsageDelta back = a.charge.delta;
+  back.characters = -back.characters;
+  back.audio_seconds = -back.audio_seconds;
+  back.requests = -back.requests;
+  if (auto s = store_.AddUsage(back); !s) {
+    spdlog::error("usage of {} not refunded: {}", back.user_id, s.error().ToString());
   }
-  return {};
+}
+
+Status UsageMeter::Charge(const Principal& who, const store::UsageTags& tags, int64_t characters) {
+  VOX_ASSIGN_OR_RETURN(Admission a, Admit(who, tags, characters, 0));
+  auto charged = store_.AddUsageCapped(a.charge);
+  if (!charged && charged.error().code == ErrorCode::kResourceExhausted) {
+    return std::unexpected(OverQuota(a));
+  }
+  return charged;
 }
 
 Status UsageMeter::CheckVoiceSlot(const std::string& user_id, int64_t held) {
@@ -113,15 +152,6 @@ Status UsageMeter::CheckVoiceSlot(const std::string& user_id, int64_t held) {
 store::UsageTags UsageMeter::Tags(const Principal& who, std::string route,
                                   std::string_view voice_kind) {
   return {who.project.value_or(""), who.key_id, std::move(route), std::string(voice_kind)};
-}
-
-void UsageMeter::Charge(const Principal& who, const store::UsageTags& tags, int64_t characters,
-                        double audio_seconds) {
-  if (auto s =
-          store::Charge(store_, who.user_id, tags, clock_.NowMs(), characters, audio_seconds, 1);
-      !s) {
-    spdlog::error("usage of {} not recorded: {}", who.user_id, s.error().ToString());
-  }
 }
 
 void UsageMeter::ChargeAudio(const std::string& user_id, const store::UsageTags& tags,

@@ -2,14 +2,15 @@
 //
 // A user's plan is the `plans` row named by users.plan; a user whose plan has
 // no row is not limited (the "free" and "admin" plans of existing users). A
-// limit of 0 is no limit. Checks happen at acceptance, before anything is
-// stored: over the month's characters is quota_exceeded, over the plan's
-// concurrency (queued + running synthesis jobs) is rate_limited.
+// limit of 0 is no limit. Over the month's characters is quota_exceeded, over
+// the plan's concurrency (queued + running synthesis jobs) is rate_limited, and
+// either leaves nothing stored.
 //
-// The check and the charge are two steps, so requests racing the limit may all
-// pass: the month never exceeds the quota by more than the requests in flight
-// at that moment. Users and plans are cached for `cache_ttl_ms` (a plan change
-// reaches every process within that time).
+// Each limit is checked and taken in one step of the store, at acceptance: a
+// job's charge and place are taken by its insert (JobStore::CreateJobCapped), a
+// stream's characters by UsageStore::AddUsageCapped, so a burst of requests
+// through any number of API processes never passes a limit. Users and plans are
+// cached for `cache_ttl_ms` (a plan change reaches every process within that time).
 #pragma once
 
 #include <mutex>
@@ -42,10 +43,28 @@ class UsageMeter {
   // The plan of `user_id`; nullopt when it has no limits.
   Result<std::optional<store::Plan>> PlanOf(const std::string& user_id);
 
-  // Refuses (QuotaExceeded) `characters` more this month over the plan's
-  // monthly characters, and (RateLimited) one more job over its concurrency
-  // when `job` is set.
-  Status CheckSubmit(const Principal& who, int64_t characters, bool job);
+  // What a job of `who` is accepted under: its charge (characters, and the
+  // audio seconds of a cache hit, on `tags`' row) under the plan's monthly
+  // characters, and the plan's concurrency. The store holds both in the job's
+  // insert (JobStore::CreateJobCapped).
+  struct Admission {
+    store::QuotaCharge charge;
+    std::string plan;         // its name, for the messages; "" when unlimited
+    int64_t concurrency = 0;  // the plan's bound on jobs in flight; 0: none
+    // The bound the store holds: the tighter of the plan's and `server_cap`
+    // (VOX_MAX_QUEUED_JOBS_PER_USER); <= 0: none.
+    int64_t MaxInFlight(int64_t server_cap) const;
+  };
+  Result<Admission> Admit(const Principal& who, const store::UsageTags& tags, int64_t characters,
+                          double audio_seconds);
+  // The 429 of a job the store refused (kResourceExhausted) under
+  // admission.MaxInFlight(server_cap): QuotaExceeded over the quota,
+  // RateLimited over the plan's concurrency; nullopt when the server's own
+  // bound was the one (the caller's 429).
+  std::optional<Error> Refusal(const Admission& admission, const Error& refused,
+                               int64_t server_cap);
+  // Takes back a job's charge (its job failed at once: the queue was down).
+  void Refund(const Admission& admission);
   // Refuses (QuotaExceeded) one more cloned voice over the plan's voice slots;
   // `held` is how many the user keeps now (processing or ready).
   Status CheckVoiceSlot(const std::string& user_id, int64_t held);
@@ -53,10 +72,9 @@ class UsageMeter {
   // The tags of a request by `who` on `route` in a voice of `voice_kind`.
   static store::UsageTags Tags(const Principal& who, std::string route,
                                std::string_view voice_kind);
-  // Charges accepted characters (and audio already made, for a cache hit);
-  // a failure is logged, never refused: the work was accepted.
-  void Charge(const Principal& who, const store::UsageTags& tags, int64_t characters,
-              double audio_seconds);
+  // Charges a stream's `characters` under the plan's monthly characters, in one
+  // step of the store: QuotaExceeded over them, and nothing charged.
+  Status Charge(const Principal& who, const store::UsageTags& tags, int64_t characters);
   void ChargeAudio(const std::string& user_id, const store::UsageTags& tags, double audio_seconds);
 
   // GET /v1/usage: the current period's figures for `who`'s user.
@@ -69,6 +87,8 @@ class UsageMeter {
     int64_t at = 0;
   };
   Result<std::string> PlanName(const std::string& user_id);
+  // QuotaExceeded for a charge the store refused.
+  Error OverQuota(const Admission& admission);
 
   store::Store& store_;
   const Clock& clock_;

@@ -53,43 +53,92 @@ TEST_F(UsageMeterTest, PeriodIsTheCalendarMonthInUtc) {
 
 TEST_F(UsageMeterTest, RefusesCharactersOverTheMonthsQuota) {
   UsageMeter meter(*store_, clock_);
-  ASSERT_TRUE(meter.CheckSubmit(who_, 100, false));  // exactly the quota is allowed
-  meter.Charge(who_, UsageMeter::Tags(who_, "/v1/tts/synthesize", "builtin"), 60, 0);
-  ASSERT_TRUE(meter.CheckSubmit(who_, 40, false));
-  auto over = meter.CheckSubmit(who_, 41, false);
+  const auto tags = UsageMeter::Tags(who_, "/v1/tts/stream", "builtin");
+  ASSERT_TRUE(meter.Charge(who_, tags, 60));
+  auto over = meter.Charge(who_, tags, 41);
   ASSERT_FALSE(over);
   EXPECT_TRUE(IsQuotaExceeded(over.error())) << over.error().ToString();
+  EXPECT_NE(over.error().message.find("41 characters would exceed the 100"), std::string::npos)
+      << over.error().message;
+  EXPECT_NE(over.error().message.find("plan 'small' (60 used)"), std::string::npos);
   EXPECT_NE(over.error().message.find("2027-01-01T00:00:00.000Z"), std::string::npos);
+  ASSERT_TRUE(meter.Charge(who_, tags, 40));  // exactly the quota is allowed
+  auto report = meter.Report(who_);
+  ASSERT_TRUE(report);
+  EXPECT_EQ((*report)["characters"], 100);  // the refused 41 were not charged
   // Last month's characters do not count: the quota resets with the month.
   clock_.Set(UsagePeriod::Of(kDec6).resets_ms);
-  EXPECT_TRUE(meter.CheckSubmit(who_, 100, false));
+  EXPECT_TRUE(meter.Charge(who_, tags, 100));
 }
 
 TEST_F(UsageMeterTest, UsersWithoutAPlanRowAreNotLimited) {
   UsageMeter meter(*store_, clock_);
   Principal free = Add("free");
-  meter.Charge(free, UsageMeter::Tags(free, "/v1/tts/stream", "builtin"), 1'000'000, 0);
-  EXPECT_TRUE(meter.CheckSubmit(free, 1'000'000, true));
+  const auto tags = UsageMeter::Tags(free, "/v1/tts/stream", "builtin");
+  EXPECT_TRUE(meter.Charge(free, tags, 1'000'000));
+  EXPECT_TRUE(meter.Charge(free, tags, 1'000'000));
+  auto admission = meter.Admit(free, tags, 1'000'000, 0);
+  ASSERT_TRUE(admission);
+  EXPECT_EQ(admission->charge.max_characters, 0);
+  EXPECT_EQ(admission->MaxInFlight(0), 0);
+  EXPECT_EQ(admission->MaxInFlight(100), 100);  // only the server's own bound
   EXPECT_TRUE(meter.CheckVoiceSlot(free.user_id, 50));
   auto plan = meter.PlanOf(free.user_id);
   ASSERT_TRUE(plan);
   EXPECT_FALSE(plan->has_value());
 }
 
-TEST_F(UsageMeterTest, ConcurrencyCountsQueuedAndRunningJobs) {
+// The store holds an admission in the job's insert; the meter names its refusals.
+TEST_F(UsageMeterTest, JobsAreAdmittedUnderTheQuotaAndTheConcurrency) {
   UsageMeter meter(*store_, clock_);
-  ASSERT_TRUE(meter.CheckSubmit(who_, 1, true));
-  store::Job job;
-  job.user_id = who_.user_id;
-  job.status = store::JobStatus::kQueued;
-  job.voice_id = "flite-slt";
-  job.text = "x";
-  job.format = "wav";
-  ASSERT_TRUE(store_->CreateJob(job, {}));
-  auto busy = meter.CheckSubmit(who_, 1, true);
+  const auto tags = UsageMeter::Tags(who_, "/v1/tts/synthesize", "builtin");
+  auto admission = meter.Admit(who_, tags, 10, 0);
+  ASSERT_TRUE(admission) << admission.error().ToString();
+  EXPECT_EQ(admission->charge.max_characters, 100);
+  EXPECT_EQ(admission->charge.delta.day, "2026-12-06");
+  EXPECT_EQ(admission->charge.from_day, "2026-12-01");
+  EXPECT_EQ(admission->MaxInFlight(0), 1);
+  EXPECT_EQ(admission->MaxInFlight(100), 1);
+  auto job = [&] {
+    store::Job j;
+    j.user_id = who_.user_id;
+    j.status = store::JobStatus::kQueued;
+    j.voice_id = "flite-slt";
+    j.text = "x";
+    j.format = "wav";
+    return j;
+  };
+  ASSERT_TRUE(store_->CreateJobCapped(job(), {}, admission->MaxInFlight(100), admission->charge));
+  auto busy = store_->CreateJobCapped(job(), {}, admission->MaxInFlight(100), admission->charge);
   ASSERT_FALSE(busy);
-  EXPECT_TRUE(IsRateLimited(busy.error())) << busy.error().ToString();
-  EXPECT_TRUE(meter.CheckSubmit(who_, 1, false));  // streams are not jobs in flight
+  auto refusal = meter.Refusal(*admission, busy.error(), 100);
+  ASSERT_TRUE(refusal);
+  EXPECT_TRUE(IsRateLimited(*refusal)) << refusal->ToString();
+  EXPECT_NE(refusal->message.find("you have 1 jobs queued or running, the most plan 'small'"),
+            std::string::npos)
+      << refusal->message;
+  // A server bound tighter than the plan's is the caller's to name.
+  UsageMeter::Admission wide = *admission;
+  wide.concurrency = 5;
+  EXPECT_EQ(wide.MaxInFlight(2), 2);
+  EXPECT_FALSE(meter.Refusal(wide, busy.error(), 2));
+  // Over the month's characters: quota_exceeded, no job, no charge.
+  auto big = meter.Admit(who_, tags, 91, 0);
+  ASSERT_TRUE(big);
+  auto over = store_->CreateJobCapped(job(), {}, 0, big->charge);
+  ASSERT_FALSE(over);
+  refusal = meter.Refusal(*big, over.error(), 0);
+  ASSERT_TRUE(refusal);
+  EXPECT_TRUE(IsQuotaExceeded(*refusal)) << refusal->ToString();
+  EXPECT_NE(refusal->message.find("(10 used)"), std::string::npos) << refusal->message;
+  auto jobs = store_->ListUserJobs(who_.user_id, 10);
+  ASSERT_TRUE(jobs);
+  EXPECT_EQ(jobs->size(), 1u);
+  // A refund takes a charge back whole.
+  meter.Refund(*admission);
+  auto report = meter.Report(who_);
+  ASSERT_TRUE(report);
+  EXPECT_EQ((*report)["characters"], 0);
 }
 
 TEST_F(UsageMeterTest, VoiceSlotsBoundClonesKept) {
@@ -102,12 +151,14 @@ TEST_F(UsageMeterTest, VoiceSlotsBoundClonesKept) {
 
 TEST_F(UsageMeterTest, ReportsThisMonthByProject) {
   UsageMeter meter(*store_, clock_);
-  meter.Charge(who_, UsageMeter::Tags(who_, "/v1/tts/synthesize", "builtin"), 12, 0);
+  ASSERT_TRUE(meter.Charge(who_, UsageMeter::Tags(who_, "/v1/tts/synthesize", "builtin"), 12));
   meter.ChargeAudio(who_.user_id, UsageMeter::Tags(who_, "/v1/tts/synthesize", "builtin"), 1.5);
   Principal other_key = who_;
   other_key.key_id = "another";
   other_key.project.reset();
-  meter.Charge(other_key, UsageMeter::Tags(other_key, "/v1/audio/speech", "piper"), 8, 0.25);
+  const auto speech = UsageMeter::Tags(other_key, "/v1/audio/speech", "piper");
+  ASSERT_TRUE(meter.Charge(other_key, speech, 8));
+  meter.ChargeAudio(other_key.user_id, speech, 0.25);
   auto report = meter.Report(who_);
   ASSERT_TRUE(report) << report.error().ToString();
   EXPECT_EQ((*report)["period_start"], "2026-12-01T00:00:00.000Z");

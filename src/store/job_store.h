@@ -11,6 +11,7 @@
 
 #include "common/status.h"
 #include "store/types.h"
+#include "store/usage_types.h"
 
 namespace vox::store {
 
@@ -33,8 +34,13 @@ class JobStore {
   // one step for every process sharing the database (SQLite: BEGIN IMMEDIATE;
   // PostgreSQL: the user's row locked first), so concurrent submissions cannot
   // pass the bound together. max_in_flight <= 0: no bound, as CreateJob.
+  // With `charge` (the job's user's), a created job (queued or done) also adds
+  // it to the usage table in the same transaction, under its quota
+  // (UsageStore::AddUsageCapped): over it, kResourceExhausted with field
+  // kQuotaRefusalField and nothing written; a replay charges nothing.
   virtual Result<CreateJobResult> CreateJobCapped(Job job, std::vector<JobEvent> events,
-                                                  int64_t max_in_flight) = 0;
+                                                  int64_t max_in_flight,
+                                                  const std::optional<QuotaCharge>& charge) = 0;
   // Inserts `voice` (a clone, usually processing) and `job` (kind
   // voice_creation, voice_id = voice.id) with its events in one transaction:
   // a voice being made always has its job. kInvalidArgument when they do not

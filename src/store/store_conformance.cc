@@ -47,6 +47,13 @@ void StoreConformance::Reopen() {
   store_ = std::move(*opened);
 }
 
+std::unique_ptr<Store> StoreConformance::OpenSecond() {
+  if (!GetParam().persistent) return nullptr;
+  auto opened = GetParam().open(dir_);
+  EXPECT_TRUE(opened) << opened.error().ToString();
+  return opened ? std::move(*opened) : nullptr;
+}
+
 User StoreConformance::AddUser(const std::string& name) {
   User u;
   u.name = name;

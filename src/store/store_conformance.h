@@ -62,6 +62,9 @@ class StoreConformance : public ::testing::TestWithParam<StoreBackend> {
 
   // Drops the open store and opens the same database again.
   void Reopen();
+  // A second handle on the same database (a second process's connections) where
+  // the backend can give one; null otherwise.
+  std::unique_ptr<Store> OpenSecond();
 
   // A user for jobs, keys and voices to belong to.
   User AddUser(const std::string& name = "alice");

@@ -28,6 +28,11 @@ class UsageStore {
   // project, key, route, voice kind), creating the row at zero first. Atomic:
   // concurrent adds from several processes all count.
   virtual Status AddUsage(const UsageDelta& delta) = 0;
+  // AddUsage of charge.delta when it fits its quota; otherwise kResourceExhausted
+  // (field kQuotaRefusalField) and nothing is written. The sum and the add are
+  // one step for every process sharing the database (the user's lock, as
+  // JobStore::CreateJobCapped), so a burst of charges cannot pass it together.
+  virtual Status AddUsageCapped(const QuotaCharge& charge) = 0;
   // `user_id`'s rows for days in [from_day, to_day] ("YYYY-MM-DD"), by day then
   // project, key, route, voice kind.
   virtual Result<std::vector<UsageRow>> ListUsage(const std::string& user_id,

@@ -29,17 +29,22 @@ std::string_view VoiceKindOf(bool is_clone, std::string_view engine) {
 
 std::string UsageDay(int64_t unix_ms) { return UtcDay(unix_ms); }
 
+UsageDelta UsageDeltaOf(const std::string& user_id, const UsageTags& tags, int64_t at,
+                        int64_t characters, double audio_seconds, int64_t requests) {
+  return {.day = UsageDay(at),
+          .user_id = user_id,
+          .project = tags.project,
+          .key_id = tags.key_id,
+          .route = tags.route,
+          .voice_kind = tags.voice_kind,
+          .characters = characters,
+          .audio_seconds = audio_seconds,
+          .requests = requests};
+}
+
 Status Charge(UsageStore& store, const std::string& user_id, const UsageTags& tags, int64_t at,
               int64_t characters, double audio_seconds, int64_t requests) {
-  return store.AddUsage({.day = UsageDay(at),
-                         .user_id = user_id,
-                         .project = tags.project,
-                         .key_id = tags.key_id,
-                         .route = tags.route,
-                         .voice_kind = tags.voice_kind,
-                         .characters = characters,
-                         .audio_seconds = audio_seconds,
-                         .requests = requests});
+  return store.AddUsage(UsageDeltaOf(user_id, tags, at, characters, audio_seconds, requests));
 }
 
 Status ChargeJobAudio(UsageStore& store, const Job& job, double audio_seconds, int64_t at) {

@@ -35,8 +35,12 @@ std::string_view VoiceKindOf(bool is_clone, std::string_view engine);
 // "YYYY-MM-DD" of `unix_ms` in UTC.
 std::string UsageDay(int64_t unix_ms);
 
-// Adds `characters`, `audio_seconds` and `requests` to the tags' row of `user_id` for the day
-// of `at`.
+// `characters`, `audio_seconds` and `requests` for the tags' row of `user_id` on the day of
+// `at`.
+UsageDelta UsageDeltaOf(const std::string& user_id, const UsageTags& tags, int64_t at,
+                        int64_t characters, double audio_seconds, int64_t requests);
+
+// Adds UsageDeltaOf(...) to the usage table.
 Status Charge(UsageStore& store, const std::string& user_id, const UsageTags& tags, int64_t at,
               int64_t characters, double audio_seconds, int64_t requests);
 

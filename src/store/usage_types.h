@@ -33,4 +33,17 @@ struct UsageDelta {
 // A row of usage_daily: the sums of every delta with its key.
 using UsageRow = UsageDelta;
 
+// A charge under the plan's monthly characters (UsageStore::AddUsageCapped,
+// JobStore::CreateJobCapped): `delta` is added only when the user's characters
+// in [from_day, to_day], its own included, stay within max_characters.
+struct QuotaCharge {
+  UsageDelta delta;
+  std::string from_day, to_day;  // the quota's period, "YYYY-MM-DD", inclusive
+  int64_t max_characters = 0;    // <= 0: no bound
+};
+
+// The field of the kResourceExhausted that refuses a QuotaCharge over its bound
+// (a bound on jobs in flight refuses with no field).
+inline constexpr const char* kQuotaRefusalField = "characters";
+
 }  // namespace vox::store

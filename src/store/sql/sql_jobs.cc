@@ -66,8 +66,19 @@ Result<CreateJobResult> SqlStore::CreateJob(Job job, std::vector<JobEvent> event
 }
 
 Result<CreateJobResult> SqlStore::CreateJobCapped(Job job, std::vector<JobEvent> events,
-                                                  int64_t max_in_flight) {
-  return CreateJobWith(std::move(job), std::move(events), nullptr, max_in_flight);
+                                                  int64_t max_in_flight,
+                                                  const std::optional<QuotaCharge>& charge) {
+  if (charge && charge->delta.user_id != job.user_id) {
+    return InvalidArgument("a job's charge is its own user's");
+  }
+  return CreateJobWith(std::move(job), std::move(events), nullptr, max_in_flight,
+                       charge ? &*charge : nullptr);
+}
+
+DbStatus SqlStore::LockUser(Session& s, const string& user_id) const {
+  if (*dialect().lock_user == '\0') return {};  // SQLite: BEGIN IMMEDIATE serializes writers
+  VOX_RETURN_IF_ERROR(s.Query(dialect().lock_user, Params().Text(user_id)));
+  return {};
 }
 
 Result<CreateJobResult> SqlStore::CreateVoiceCreationJob(Voice voice, Job job,
@@ -82,7 +93,8 @@ Result<CreateJobResult> SqlStore::CreateVoiceCreationJob(Voice voice, Job job,
 }
 
 Result<CreateJobResult> SqlStore::CreateJobWith(Job job, std::vector<JobEvent> events,
-                                                const Voice* voice, int64_t max_in_flight) {
+                                                const Voice* voice, int64_t max_in_flight,
+                                                const QuotaCharge* charge) {
   FillNewJob(job, NowMs());
   const bool capped =
       max_in_flight > 0 && job.kind == JobKind::kSynthesis && !IsTerminal(job.status);
@@ -92,13 +104,13 @@ Result<CreateJobResult> SqlStore::CreateJobWith(Job job, std::vector<JobEvent> e
       VOX_ASSIGN_OR_RETURN(Txn txn, Txn::Begin(s));
       // First, so a racing submission of the same user (or the same key) is
       // counted (or found) once it commits.
-      if (capped && *dialect().lock_user != '\0') {
-        VOX_RETURN_IF_ERROR(s.Query(dialect().lock_user, Params().Text(job.user_id)));
-      }
+      if (capped || charge) VOX_RETURN_IF_ERROR(LockUser(s, job.user_id));
       if (job.idempotency_key) {
         VOX_ASSIGN_OR_RETURN(auto existing, FindByIdempotencyKey(s, job));
         if (existing) return CreateJobResult{std::move(*existing), false};
       }
+      // The quota before the bound on jobs in flight: over both, waiting does not help.
+      if (charge) VOX_RETURN_IF_ERROR(ChargeWithin(s, *charge));
       if (capped) {
         VOX_ASSIGN_OR_RETURN(int64_t in_flight, CountInFlight(s, job.user_id));
         if (in_flight >= max_in_flight) {

@@ -53,7 +53,8 @@ class SqlStore final : public Store {
 
   Result<CreateJobResult> CreateJob(Job job, std::vector<JobEvent> events) override;
   Result<CreateJobResult> CreateJobCapped(Job job, std::vector<JobEvent> events,
-                                          int64_t max_in_flight) override;
+                                          int64_t max_in_flight,
+                                          const std::optional<QuotaCharge>& charge) override;
   Result<CreateJobResult> CreateVoiceCreationJob(Voice voice, Job job,
                                                  std::vector<JobEvent> events) override;
   Result<int64_t> CountRunningJobs(const std::string& user_id, JobKind kind,
@@ -122,6 +123,7 @@ class SqlStore final : public Store {
   Result<Plan> GetPlan(const std::string& name) override;
   Result<std::vector<Plan>> ListPlans() override;
   Status AddUsage(const UsageDelta& delta) override;
+  Status AddUsageCapped(const QuotaCharge& charge) override;
   Result<std::vector<UsageRow>> ListUsage(const std::string& user_id, const std::string& from_day,
                                           const std::string& to_day) override;
   Result<int64_t> SumCharacters(const std::string& user_id, const std::string& from_day,
@@ -170,12 +172,20 @@ class SqlStore final : public Store {
   static DbStatus InsertEvent(Session& s, const std::string& job_id, JobStatus status, int64_t at,
                               int attempt, const std::string& message);
   DbStatus InsertVoice(Session& s, const Voice& voice) const;  // seals its metadata
-  // CreateJob, inserting `voice` first in the same transaction when given, and
-  // bounded by `max_in_flight` (CreateJobCapped; <= 0: no bound).
+  // CreateJob, inserting `voice` first in the same transaction when given,
+  // bounded by `max_in_flight` (CreateJobCapped; <= 0: no bound) and charging
+  // `charge` when given.
   Result<CreateJobResult> CreateJobWith(Job job, std::vector<JobEvent> events, const Voice* voice,
-                                        int64_t max_in_flight = 0);
+                                        int64_t max_in_flight = 0,
+                                        const QuotaCharge* charge = nullptr);
   // The user's synthesis jobs in flight, read through `s` (CountJobsInFlight).
   static DbResult<int64_t> CountInFlight(Session& s, const std::string& user_id);
+  // The per-user lock (Dialect::lock_user) in the caller's write transaction:
+  // what is counted after it (jobs in flight, the month's characters) cannot
+  // change under the caller until it commits.
+  DbStatus LockUser(Session& s, const std::string& user_id) const;
+  // AddUsageCapped's check and add, in the caller's transaction after LockUser.
+  static Status ChargeWithin(Session& s, const QuotaCharge& charge);
 
   std::unique_ptr<Backend> backend_;
   std::shared_ptr<const FieldCipher> cipher_;  // null: fields are written as they are

@@ -36,6 +36,41 @@ Status ValidatePlan(const Plan& p) {
   return {};
 }
 
+Status ValidateDelta(const UsageDelta& d) {
+  if (d.day.size() != 10 || d.user_id.empty() || d.route.empty() || d.voice_kind.empty()) {
+    return InvalidArgument("a usage row needs its day, user, route and voice kind");
+  }
+  return {};
+}
+
+// Adds `d` to its row in one statement: the row's sums grow atomically however
+// many processes add.
+Status UpsertUsage(Session& s, const UsageDelta& d) {
+  Params p;
+  p.Text(d.day).Text(d.user_id).Text(d.project).Text(d.key_id).Text(d.route);
+  p.Text(d.voice_kind).Int(d.characters).Real(d.audio_seconds).Int(d.requests);
+  auto run = s.Query(string("INSERT INTO usage_daily (") + kUsageColumns +
+                         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (user_id, "
+                         "day, project, key_id, route, voice_kind) DO UPDATE SET characters = "
+                         "usage_daily.characters + excluded.characters, audio_seconds = "
+                         "usage_daily.audio_seconds + excluded.audio_seconds, requests = "
+                         "usage_daily.requests + excluded.requests",
+                     p);
+  if (!run && run.error().code == DbErrc::kForeignKeyViolation) {
+    return InvalidArgument("no user '" + d.user_id + "' to charge");
+  }
+  if (!run) return std::unexpected(run.error());
+  return {};
+}
+
+DbResult<int64_t> SumChars(Session& s, const string& user_id, const string& from_day,
+                           const string& to_day) {
+  VOX_ASSIGN_OR_RETURN(Rows rows, s.Query("SELECT COALESCE(SUM(characters), 0) FROM usage_daily "
+                                          "WHERE user_id = ?1 AND day >= ?2 AND day <= ?3",
+                                          Params().Text(user_id).Text(from_day).Text(to_day)));
+  return rows.empty() ? 0 : rows.Int(0, 0);
+}
+
 }  // namespace
 
 Result<Plan> SqlStore::UpsertPlan(Plan plan) {
@@ -81,25 +116,30 @@ Result<std::vector<Plan>> SqlStore::ListPlans() {
 }
 
 Status SqlStore::AddUsage(const UsageDelta& d) {
-  if (d.day.size() != 10 || d.user_id.empty() || d.route.empty() || d.voice_kind.empty()) {
-    return InvalidArgument("a usage row needs its day, user, route and voice kind");
-  }
-  return Write([&](Session& s) -> Status {
-    Params p;
-    p.Text(d.day).Text(d.user_id).Text(d.project).Text(d.key_id).Text(d.route);
-    p.Text(d.voice_kind).Int(d.characters).Real(d.audio_seconds).Int(d.requests);
-    // One statement: the row's sums grow atomically however many processes add.
-    auto run = s.Query(string("INSERT INTO usage_daily (") + kUsageColumns +
-                           ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (user_id, "
-                           "day, project, key_id, route, voice_kind) DO UPDATE SET characters = "
-                           "usage_daily.characters + excluded.characters, audio_seconds = "
-                           "usage_daily.audio_seconds + excluded.audio_seconds, requests = "
-                           "usage_daily.requests + excluded.requests",
-                       p);
-    if (!run && run.error().code == DbErrc::kForeignKeyViolation) {
-      return InvalidArgument("no user '" + d.user_id + "' to charge");
+  VOX_RETURN_IF_ERROR(ValidateDelta(d));
+  return Write([&](Session& s) { return UpsertUsage(s, d); });
+}
+
+Status SqlStore::ChargeWithin(Session& s, const QuotaCharge& c) {
+  VOX_RETURN_IF_ERROR(ValidateDelta(c.delta));
+  if (c.max_characters > 0) {
+    VOX_ASSIGN_OR_RETURN(int64_t used, SumChars(s, c.delta.user_id, c.from_day, c.to_day));
+    if (used + c.delta.characters > c.max_characters) {
+      return MakeError(ErrorCode::kResourceExhausted,
+                       "user '" + c.delta.user_id + "' has used " + std::to_string(used) + " of " +
+                           std::to_string(c.max_characters) + " characters",
+                       kQuotaRefusalField);
     }
-    if (!run) return std::unexpected(run.error());
+  }
+  return UpsertUsage(s, c.delta);
+}
+
+Status SqlStore::AddUsageCapped(const QuotaCharge& c) {
+  return Write([&](Session& s) -> Status {
+    VOX_ASSIGN_OR_RETURN(Txn txn, Txn::Begin(s));
+    VOX_RETURN_IF_ERROR(LockUser(s, c.delta.user_id));
+    VOX_RETURN_IF_ERROR(ChargeWithin(s, c));
+    VOX_RETURN_IF_ERROR(txn.Commit());
     return {};
   });
 }
@@ -124,10 +164,8 @@ Result<std::vector<UsageRow>> SqlStore::ListUsage(const string& user_id, const s
 Result<int64_t> SqlStore::SumCharacters(const string& user_id, const string& from_day,
                                         const string& to_day) {
   return Read([&](Session& s) -> Result<int64_t> {
-    VOX_ASSIGN_OR_RETURN(Rows rows, s.Query("SELECT COALESCE(SUM(characters), 0) FROM usage_daily "
-                                            "WHERE user_id = ?1 AND day >= ?2 AND day <= ?3",
-                                            Params().Text(user_id).Text(from_day).Text(to_day)));
-    return rows.empty() ? 0 : rows.Int(0, 0);
+    VOX_ASSIGN_OR_RETURN(int64_t n, SumChars(s, user_id, from_day, to_day));
+    return n;
   });
 }
 
