@@ -17,6 +17,7 @@
 #include "piper/testing/espeak_cli.h"
 #include "piper/testing/test_voice.h"
 #include "support/api_client.h"
+#include "support/piper_voices.h"
 #include "support/vox_process.h"
 
 namespace vox::testing {
@@ -224,10 +225,7 @@ TEST(PiperVoices, SpeakThroughTheCliAndAJobThroughTheApi) {
   TempDir dir;
   const fs::path data = dir.path() / "data";
   const fs::path models = data / "models";
-  fs::create_directories(models);
-  for (const char* file : {"vox-test-medium.onnx", "vox-test-medium.onnx.json"}) {
-    fs::copy_file(fs::path(VOX_PIPER_TESTDATA) / file, models / file);
-  }
+  vox::testing::InstallGeneratedVoice(models, "vox-test-medium");
   auto voices = RunVox({"voices", "--models", models.string(), "--json"});
   ASSERT_EQ(voices.exit_code, 0) << voices.err;
   EXPECT_NE(voices.out.find("\"piper-vox-test-medium\""), std::string::npos) << voices.out;
@@ -270,11 +268,8 @@ TEST(PiperVoices, AReloadAddsAndRemovesVoicesWhileAJobRuns) {
   TempDir dir;
   const fs::path data = dir.path() / "data";
   const fs::path models = data / "models";
-  fs::create_directories(models);
   auto install = [&](const std::string& name) {
-    for (const std::string ext : {".onnx", ".onnx.json"}) {
-      fs::copy_file(fs::path(VOX_PIPER_TESTDATA) / (name + ext), models / (name + ext));
-    }
+    vox::testing::InstallGeneratedVoice(models, name);
   };
   install("vox-test-medium");
   ServerProcess server(data);

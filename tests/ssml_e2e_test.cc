@@ -9,6 +9,7 @@
 
 #include "audio/decode.h"
 #include "support/api_client.h"
+#include "support/piper_voices.h"
 #include "support/vox_process.h"
 
 namespace vox::testing {
@@ -218,10 +219,7 @@ TEST(SsmlPiper, PhonemeOnAPiperVoiceSpeaksItsIpa) {
   namespace fs = std::filesystem;
   TempDir dir;
   const fs::path models = dir.path() / "data" / "models";
-  fs::create_directories(models);
-  for (const char* file : {"vox-test-medium.onnx", "vox-test-medium.onnx.json"}) {
-    fs::copy_file(fs::path(VOX_PIPER_TESTDATA) / file, models / file);
-  }
+  vox::testing::InstallGeneratedVoice(models, "vox-test-medium");
   ServerProcess server(dir.path() / "data", {"--workers", "1"});
   ASSERT_TRUE(server.Start()) << server.output();
   ApiClient api(server.port(), server.admin_key());
