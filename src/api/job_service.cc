@@ -257,23 +257,27 @@ Result<cloning::AcceptedCreation> JobService::SubmitVoiceCreation(
     const cloning::VoiceCloner& cloner, const cloning::CloneInput& input,
     const cloning::Actor& actor) {
   VOX_RETURN_IF_ERROR(cloner.CheckInput(input));
-  VOX_ASSIGN_OR_RETURN(auto voices, store_.ListVoices(actor.user_id, /*include_builtin=*/false));
+  // The plan's voice slots (a slot is a clone kept: processing or ready; rejected ones hold
+  // none) and the creations in progress, counted in the insert: concurrent uploads cannot
+  // pass them together.
+  store::VoiceCreationLimits limits;
+  limits.max_pending = config_.max_pending_creations;
   if (meter_ != nullptr) {
-    // A slot is a voice kept: ready or still being made (rejected ones hold none).
-    const auto held = std::ranges::count_if(voices, [](const store::Voice& v) {
-      return v.status == store::VoiceStatus::kProcessing || v.status == store::VoiceStatus::kReady;
-    });
-    VOX_RETURN_IF_ERROR(meter_->CheckVoiceSlot(actor.user_id, held));
+    VOX_ASSIGN_OR_RETURN(limits.max_kept, meter_->VoiceSlots(actor.user_id));
   }
-  const auto pending = std::ranges::count_if(
-      voices, [](const store::Voice& v) { return v.status == store::VoiceStatus::kProcessing; });
-  if (pending >= config_.max_pending_creations) {
-    return MakeError(ErrorCode::kResourceExhausted,
-                     "you have " + std::to_string(pending) +
-                         " voice creations in progress; wait for one to finish");
+  auto created = cloning::AcceptVoiceCreation(store_, blobs_, cloner, input, actor,
+                                              config_.max_attempts, limits);
+  if (!created && created.error().code == ErrorCode::kResourceExhausted) {
+    if (created.error().field == store::kVoiceSlotsField && meter_ != nullptr) {
+      return std::unexpected(meter_->VoiceSlotsFull(actor.user_id, limits.max_kept));
+    }
+    if (created.error().field == store::kPendingCreationsField) {
+      return MakeError(ErrorCode::kResourceExhausted,
+                       "you have " + std::to_string(limits.max_pending) +
+                           " voice creations in progress; wait for one to finish");
+    }
   }
-  VOX_ASSIGN_OR_RETURN(auto accepted, cloning::AcceptVoiceCreation(store_, blobs_, cloner, input,
-                                                                   actor, config_.max_attempts));
+  VOX_ASSIGN_OR_RETURN(auto accepted, std::move(created));
   if (auto enqueued = EnqueueOrFail(accepted.job); !enqueued) {
     if (auto failed = store_.GetJob(accepted.job.id)) {
       (void)cloning::SettleVoiceCreation(store_, blobs_, *failed);

@@ -141,12 +141,16 @@ Status UsageMeter::Charge(const Principal& who, const store::UsageTags& tags, in
   return charged;
 }
 
-Status UsageMeter::CheckVoiceSlot(const std::string& user_id, int64_t held) {
+Result<int64_t> UsageMeter::VoiceSlots(const std::string& user_id) {
   VOX_ASSIGN_OR_RETURN(auto plan, PlanOf(user_id));
-  if (!plan || plan->voice_slots == 0 || held < plan->voice_slots) return {};
-  return std::unexpected(QuotaExceeded("plan '" + plan->name + "' keeps " +
-                                       std::to_string(plan->voice_slots) +
-                                       " cloned voices; delete one to make another"));
+  return plan ? plan->voice_slots : 0;
+}
+
+Error UsageMeter::VoiceSlotsFull(const std::string& user_id, int64_t slots) {
+  auto plan = PlanOf(user_id);
+  const std::string name = plan && *plan ? (*plan)->name : std::string("?");
+  return QuotaExceeded("plan '" + name + "' keeps " + std::to_string(slots) +
+                       " cloned voices; delete one to make another");
 }
 
 store::UsageTags UsageMeter::Tags(const Principal& who, std::string route,

@@ -65,9 +65,10 @@ class UsageMeter {
                                int64_t server_cap);
   // Takes back a job's charge (its job failed at once: the queue was down).
   void Refund(const Admission& admission);
-  // Refuses (QuotaExceeded) one more cloned voice over the plan's voice slots;
-  // `held` is how many the user keeps now (processing or ready).
-  Status CheckVoiceSlot(const std::string& user_id, int64_t held);
+  // The cloned voices the user's plan keeps (processing or ready); 0: no bound.
+  Result<int64_t> VoiceSlots(const std::string& user_id);
+  // The QuotaExceeded of a voice creation the store refused at `slots`.
+  Error VoiceSlotsFull(const std::string& user_id, int64_t slots);
 
   // The tags of a request by `who` on `route` in a voice of `voice_kind`.
   static store::UsageTags Tags(const Principal& who, std::string route,

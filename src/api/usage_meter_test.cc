@@ -82,7 +82,9 @@ TEST_F(UsageMeterTest, UsersWithoutAPlanRowAreNotLimited) {
   EXPECT_EQ(admission->charge.max_characters, 0);
   EXPECT_EQ(admission->MaxInFlight(0), 0);
   EXPECT_EQ(admission->MaxInFlight(100), 100);  // only the server's own bound
-  EXPECT_TRUE(meter.CheckVoiceSlot(free.user_id, 50));
+  auto slots = meter.VoiceSlots(free.user_id);
+  ASSERT_TRUE(slots);
+  EXPECT_EQ(*slots, 0);  // no plan: no bound
   auto plan = meter.PlanOf(free.user_id);
   ASSERT_TRUE(plan);
   EXPECT_FALSE(plan->has_value());
@@ -143,10 +145,12 @@ TEST_F(UsageMeterTest, JobsAreAdmittedUnderTheQuotaAndTheConcurrency) {
 
 TEST_F(UsageMeterTest, VoiceSlotsBoundClonesKept) {
   UsageMeter meter(*store_, clock_);
-  EXPECT_TRUE(meter.CheckVoiceSlot(who_.user_id, 0));
-  auto full = meter.CheckVoiceSlot(who_.user_id, 1);
-  ASSERT_FALSE(full);
-  EXPECT_TRUE(IsQuotaExceeded(full.error()));
+  auto slots = meter.VoiceSlots(who_.user_id);
+  ASSERT_TRUE(slots);
+  EXPECT_EQ(*slots, 1);
+  const Error full = meter.VoiceSlotsFull(who_.user_id, *slots);
+  EXPECT_TRUE(IsQuotaExceeded(full));
+  EXPECT_NE(full.message.find("keeps 1 cloned voices"), std::string::npos) << full.message;
 }
 
 TEST_F(UsageMeterTest, ReportsThisMonthByProject) {

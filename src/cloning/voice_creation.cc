@@ -78,7 +78,8 @@ Result<CreationParams> CreationParams::FromJson(const std::string& text) {
 
 Result<AcceptedCreation> AcceptVoiceCreation(store::Store& store, blob::BlobStore& blobs,
                                              const VoiceCloner& cloner, const CloneInput& upload,
-                                             const Actor& actor, int max_attempts) {
+                                             const Actor& actor, int max_attempts,
+                                             const store::VoiceCreationLimits& limits) {
   VOX_RETURN_IF_ERROR(cloner.CheckInput(upload));
   const std::string voice_id = NewUuid();
   const int64_t now = NowMs();
@@ -144,7 +145,8 @@ Result<AcceptedCreation> AcceptVoiceCreation(store::Store& store, blob::BlobStor
   if (staged) {
     created = store.CreateVoiceCreationJob(voice, job,
                                            {{0, "", JobStatus::kReceived, now, 0, ""},
-                                            {0, "", JobStatus::kQueued, now, 0, "voice creation"}});
+                                            {0, "", JobStatus::kQueued, now, 0, "voice creation"}},
+                                           limits);
   }
   if (!staged || !created) {
     if (auto s = RemoveStagedUploads(blobs, voice_id); !s) {

@@ -52,12 +52,14 @@ struct AcceptedCreation {
 
 // Checks `input`, spends its consent challenge and records its consent
 // recording's hash (VoiceCloner::UseChallenge), stages its recordings and
-// inserts the voice and its job. Errors: CheckInput's, UseChallenge's; the
+// inserts the voice and its job, `limits` counted in the insert
+// (JobStore::CreateVoiceCreationJob). Errors: CheckInput's, UseChallenge's; the
 // store's and the blob store's. On any error nothing of the upload remains (no
 // row, no blob, the challenge unspent).
 Result<AcceptedCreation> AcceptVoiceCreation(store::Store& store, blob::BlobStore& blobs,
                                              const VoiceCloner& cloner, const CloneInput& input,
-                                             const Actor& actor, int max_attempts);
+                                             const Actor& actor, int max_attempts,
+                                             const store::VoiceCreationLimits& limits = {});
 
 // The creation's input read back from its staged recordings; the audio views
 // point into `storage`, which must outlive the result. kFailedPrecondition

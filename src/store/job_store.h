@@ -44,9 +44,13 @@ class JobStore {
   // Inserts `voice` (a clone, usually processing) and `job` (kind
   // voice_creation, voice_id = voice.id) with its events in one transaction:
   // a voice being made always has its job. kInvalidArgument when they do not
-  // belong together; kAlreadyExists when an id is taken.
+  // belong together; kAlreadyExists when an id is taken. `limits` are counted
+  // in that transaction under the user's lock, so concurrent uploads (threads
+  // or API processes) cannot pass them together: kResourceExhausted with field
+  // kVoiceSlotsField or kPendingCreationsField, and nothing written.
   virtual Result<CreateJobResult> CreateVoiceCreationJob(Voice voice, Job job,
-                                                         std::vector<JobEvent> events) = 0;
+                                                         std::vector<JobEvent> events,
+                                                         const VoiceCreationLimits& limits = {}) = 0;
   // Jobs of `kind` that `user_id` has running now (picked .. uploading),
   // other than `except_job_id`: the per-user bound on concurrent work.
   virtual Result<int64_t> CountRunningJobs(const std::string& user_id, JobKind kind,

@@ -46,4 +46,14 @@ struct QuotaCharge {
 // (a bound on jobs in flight refuses with no field).
 inline constexpr const char* kQuotaRefusalField = "characters";
 
+// Bounds on a user's clones at a new voice creation (JobStore::CreateVoiceCreationJob),
+// each <= 0 for none: the clones kept (processing or ready: the plan's voice slots) and
+// those still being made.
+struct VoiceCreationLimits {
+  int64_t max_kept = 0;
+  int64_t max_pending = 0;
+};
+inline constexpr const char* kVoiceSlotsField = "voice_slots";
+inline constexpr const char* kPendingCreationsField = "pending_creations";
+
 }  // namespace vox::store

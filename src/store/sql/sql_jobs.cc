@@ -82,29 +82,58 @@ DbStatus SqlStore::LockUser(Session& s, const string& user_id) const {
 }
 
 Result<CreateJobResult> SqlStore::CreateVoiceCreationJob(Voice voice, Job job,
-                                                         std::vector<JobEvent> events) {
+                                                         std::vector<JobEvent> events,
+                                                         const VoiceCreationLimits& limits) {
   if (voice.kind != VoiceKind::kClone || !voice.user_id || voice.id.empty() ||
       voice.id != job.voice_id || job.kind != JobKind::kVoiceCreation) {
     return InvalidArgument("a voice creation job needs its clone's id and owner");
   }
   if (voice.created_at == 0) voice.created_at = NowMs();
   if (voice.updated_at == 0) voice.updated_at = voice.created_at;
-  return CreateJobWith(std::move(job), std::move(events), &voice);
+  return CreateJobWith(std::move(job), std::move(events), &voice, 0, nullptr, limits);
+}
+
+Status SqlStore::CheckCloneLimits(Session& s, const string& user_id,
+                                  const VoiceCreationLimits& limits) {
+  VOX_ASSIGN_OR_RETURN(Rows rows, s.Query("SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = "
+                                          "'processing' THEN 1 ELSE 0 END), 0) FROM voices "
+                                          "WHERE user_id = ?1 AND kind = 'clone' AND status IN "
+                                          "('processing', 'ready')",
+                                          Params().Text(user_id)));
+  const int64_t kept = rows.empty() ? 0 : rows.Int(0, 0);
+  const int64_t pending = rows.empty() ? 0 : rows.Int(0, 1);
+  auto refuse = [&](const char* field, const std::string& what, int64_t n, int64_t bound) {
+    return MakeError(ErrorCode::kResourceExhausted,
+                     "user '" + user_id + "' has " + std::to_string(n) + " " + what +
+                         ", the most allowed (" + std::to_string(bound) + ")",
+                     field);
+  };
+  if (limits.max_kept > 0 && kept >= limits.max_kept) {
+    return refuse(kVoiceSlotsField, "cloned voices", kept, limits.max_kept);
+  }
+  if (limits.max_pending > 0 && pending >= limits.max_pending) {
+    return refuse(kPendingCreationsField, "voice creations in progress", pending,
+                  limits.max_pending);
+  }
+  return {};
 }
 
 Result<CreateJobResult> SqlStore::CreateJobWith(Job job, std::vector<JobEvent> events,
                                                 const Voice* voice, int64_t max_in_flight,
-                                                const QuotaCharge* charge) {
+                                                const QuotaCharge* charge,
+                                                const VoiceCreationLimits& voice_limits) {
   FillNewJob(job, NowMs());
   const bool capped =
       max_in_flight > 0 && job.kind == JobKind::kSynthesis && !IsTerminal(job.status);
+  const bool clone_limited =
+      voice != nullptr && (voice_limits.max_kept > 0 || voice_limits.max_pending > 0);
   return Write([&](Session& s) -> Result<CreateJobResult> {
     DbStatus inserted;
     {
       VOX_ASSIGN_OR_RETURN(Txn txn, Txn::Begin(s));
       // First, so a racing submission of the same user (or the same key) is
       // counted (or found) once it commits.
-      if (capped || charge) VOX_RETURN_IF_ERROR(LockUser(s, job.user_id));
+      if (capped || charge || clone_limited) VOX_RETURN_IF_ERROR(LockUser(s, job.user_id));
       if (job.idempotency_key) {
         VOX_ASSIGN_OR_RETURN(auto existing, FindByIdempotencyKey(s, job));
         if (existing) return CreateJobResult{std::move(*existing), false};
@@ -120,6 +149,7 @@ Result<CreateJobResult> SqlStore::CreateJobWith(Job job, std::vector<JobEvent> e
                                std::to_string(max_in_flight) + ")");
         }
       }
+      if (clone_limited) VOX_RETURN_IF_ERROR(CheckCloneLimits(s, job.user_id, voice_limits));
       if (voice) inserted = InsertVoice(s, *voice);
       if (inserted) inserted = InsertJob(s, job);
       if (inserted && job.status == JobStatus::kQueued) {

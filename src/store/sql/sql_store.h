@@ -56,7 +56,8 @@ class SqlStore final : public Store {
                                           int64_t max_in_flight,
                                           const std::optional<QuotaCharge>& charge) override;
   Result<CreateJobResult> CreateVoiceCreationJob(Voice voice, Job job,
-                                                 std::vector<JobEvent> events) override;
+                                                 std::vector<JobEvent> events,
+                                                 const VoiceCreationLimits& limits = {}) override;
   Result<int64_t> CountRunningJobs(const std::string& user_id, JobKind kind,
                                    const std::string& except_job_id) override;
   Result<Job> GetJob(const std::string& id) override;
@@ -177,7 +178,11 @@ class SqlStore final : public Store {
   // `charge` when given.
   Result<CreateJobResult> CreateJobWith(Job job, std::vector<JobEvent> events, const Voice* voice,
                                         int64_t max_in_flight = 0,
-                                        const QuotaCharge* charge = nullptr);
+                                        const QuotaCharge* charge = nullptr,
+                                        const VoiceCreationLimits& voice_limits = {});
+  // kResourceExhausted when the user's clones, read through `s`, are at a bound.
+  static Status CheckCloneLimits(Session& s, const std::string& user_id,
+                                   const VoiceCreationLimits& limits);
   // The user's synthesis jobs in flight, read through `s` (CountJobsInFlight).
   static DbResult<int64_t> CountInFlight(Session& s, const std::string& user_id);
   // The per-user lock (Dialect::lock_user) in the caller's write transaction:
