@@ -78,7 +78,8 @@ class JobService {
   // Accepts a voice creation: checks the upload (VoiceCloner::CheckInput),
   // stores the voice (processing) with its job and enqueues it; a worker
   // makes it ready or rejected (cloning/voice_creation.h). kResourceExhausted
-  // when the user already has max_pending_creations in progress.
+  // when the user already has max_pending_creations in progress, QuotaExceeded
+  // when the plan's voice slots are full: both counted in the voice's insert.
   Result<cloning::AcceptedCreation> SubmitVoiceCreation(const cloning::VoiceCloner& cloner,
                                                         const cloning::CloneInput& input,
                                                         const cloning::Actor& actor);
