@@ -11,7 +11,7 @@ build_dir=${1:-build}
 threads=${2:-${VOX_NEURAL_THREADS:-1}}
 repeats=${VOX_BENCH_REPEATS:-3}
 phonemes=${VOX_BENCH_PHONEMES:-100}
-parts=${VOX_BENCH_PARTS:-rtf,throughput}
+parts=${VOX_BENCH_PARTS:-rtf,ttfa,throughput}
 jobs=${VOX_BENCH_JOBS:-8}
 phrases=${VOX_BENCH_PHRASES:-4}
 wait_ms=${VOX_BENCH_BATCH_WAIT_MS:-10}
@@ -19,7 +19,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 python=/usr/bin/python3  # Debian's, with python3-torch
 models="$build_dir/bench/neural/models"
 names=(vox-test-x_low vox-test-medium vox-test-high)
-[[ $parts == *rtf* ]] || names=(vox-test-medium)  # the throughput part's one model
+[[ $parts == *rtf* || $parts == *ttfa* ]] || names=(vox-test-medium)  # throughput's one model
 missing=()
 for name in "${names[@]}"; do [ -f "$models/$name.onnx" ] || missing+=("$name"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -37,6 +37,15 @@ for name in "${names[@]}"; do
   results+=("{\"model\":\"$name\",\"vox\":$vox,\"pytorch\":$torch}")
 done
 joined=$(IFS=,; echo "${results[*]}")
+# Time to first audio: the 100-word text, sentence by sentence, as a stream makes it.
+ttfa=()
+for name in "${names[@]}"; do
+  [[ $parts == *ttfa* ]] || break
+  echo "neural bench: time to first audio, $name" >&2
+  ttfa+=("$("$build_dir/bench/vox_neural_ttfa" "$models/$name.onnx" "$threads" \
+    "$here/ttfa_text.txt" "$repeats")")
+done
+ttfa_joined=$(IFS=,; echo "${ttfa[*]}")
 # Throughput of the medium model: the same phrases at 1 job and at $jobs jobs, batching
 # off (max 1 row) and on (max $jobs rows, $wait_ms ms wait).
 runs=()
@@ -55,11 +64,14 @@ rows = json.loads('[' + '''$joined''' + ']')
 for r in rows:
     r["rtf_ratio_vox_over_pytorch"] = r["vox"]["rtf"] / r["pytorch"]["rtf"]
 runs = json.loads('[' + '''$throughput''' + ']')
+ttfa = json.loads('[' + '''$ttfa_joined''' + ']')
 out = {"benchmark": "neural", "threads": int(sys.argv[1]), "phonemes": int(sys.argv[2])}
 if rows:
     out["blas"] = rows[0]["vox"]["blas"]
     out["blas_warning"] = out["blas"] == "reference"
     out["models"] = rows
+if ttfa:
+    out["time_to_first_audio"] = ttfa
 if runs:
     rate = {(r["jobs"], r["batch_max"] > 1): r["audio_s_per_s"] for r in runs}
     n = max(r["jobs"] for r in runs)

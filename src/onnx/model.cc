@@ -148,13 +148,16 @@ Result<std::vector<Tensor>> Model::Run(const NamedTensors& inputs,
         if (id >= 0) ins[k] = slots[id].defined() ? slots[id] : g.constants[id];
       }
       outs.assign(step.outputs.size(), at::Tensor());
-      const auto start = options.op_seconds ? std::chrono::steady_clock::now()
-                                            : std::chrono::steady_clock::time_point();
+      const bool timed = options.op_seconds || options.node_seconds;
+      const auto start =
+          timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
       try {
         step.kernel(state, ins, outs);
-        if (options.op_seconds) {
-          (*options.op_seconds)[step.op_type] +=
+        if (timed) {
+          const double took =
               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+          if (options.op_seconds) (*options.op_seconds)[step.op_type] += took;
+          if (options.node_seconds) (*options.node_seconds)[step.name] += took;
         }
       } catch (const std::exception& e) {
         return Internal(fmt::format("node '{}' ({}): {}", step.name, step.op_type, ErrorText(e)));

@@ -35,6 +35,9 @@ struct RunOptions {
   // When set, receives the seconds spent per operator type in this run (added to what it
   // holds): where the time goes, for benchmarks. Costs two clock reads per node.
   std::map<std::string, double>* op_seconds = nullptr;
+  // The same per node, by node name ("#index" for a node the file leaves unnamed): which
+  // part of a graph takes the time (a Piper export names its vocoder's nodes "/dec/...").
+  std::map<std::string, double>* node_seconds = nullptr;
   // Intermediate values to return too, after the graph's outputs and in this
   // order (names from OutputsOf): what a graph computes on the way, e.g. the
   // durations a Piper voice gives its phonemes.

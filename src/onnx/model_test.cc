@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "onnx/blas_info.h"
 #include "onnx/testing/model_protos.h"
@@ -213,6 +214,31 @@ TEST(OnnxModel, ReturnsTappedIntermediateValuesAfterTheOutputs) {
   auto unknown = (*model)->Run({{"X", Tensor::Float32({2}, x)}}, {.taps = {"nope"}});
   ASSERT_FALSE(unknown);
   EXPECT_EQ(unknown.error().code, ErrorCode::kInvalidArgument);
+}
+
+TEST(OnnxModel, ProfilesTimeByOperatorAndByNode) {
+  // X -> Ceil ("ceil") -> C -> Exp ("exp") -> Y: each node timed under its own name.
+  auto m = OneNode("Exp", "exp");
+  auto* g = m.mutable_graph();
+  g->mutable_node(0)->set_input(0, "C");
+  auto* ceil = g->add_node();
+  ceil->set_op_type("Ceil");
+  ceil->set_name("ceil");
+  ceil->add_input("X");
+  ceil->add_output("C");
+  auto model = Model::LoadFromBytes(Bytes(m), {.check = false});
+  ASSERT_TRUE(model) << model.error().ToString();
+  std::map<std::string, double> by_op, by_node;
+  const std::vector<float> x = {0.2f, 1.5f};
+  for (int run = 0; run < 2; ++run) {  // added to what the maps hold
+    ASSERT_TRUE((*model)->Run({{"X", Tensor::Float32({2}, x)}},
+                              {.op_seconds = &by_op, .node_seconds = &by_node, .taps = {}}));
+  }
+  EXPECT_EQ(by_op.size(), 2u);
+  ASSERT_EQ(by_node.size(), 2u);
+  EXPECT_GT(by_node.at("ceil"), 0.0);
+  EXPECT_DOUBLE_EQ(by_node.at("exp"), by_op.at("Exp"));
+  EXPECT_DOUBLE_EQ(by_node.at("ceil"), by_op.at("Ceil"));
 }
 
 TEST(OnnxModel, KernelFailureNamesTheNode) {
