@@ -19,6 +19,11 @@ import vox_names  # noqa: E402
 from report import Report  # noqa: E402
 
 OVERLAYS = ("staging", "production")
+# Settings whose value is or carries a secret (a password in a URL, a key): only
+# ever through their `…_FILE` variant, never in a ConfigMap or an env value.
+SECRET_SETTINGS = {"VOX_DATABASE_URL", "VOX_QUEUE_URL", "VOX_CACHE_URL", "VOX_RATE_LIMIT_URL",
+                   "VOX_SIGNING_SECRET", "VOX_JWT_SECRET", "VOX_WATERMARK_KEY",
+                   "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}
 
 
 def _index(objects):
@@ -81,6 +86,8 @@ def check_deployment(dep, ctx, errors):
                 errors.append(f"{cw}: {var} is not a setting Vox reads")
             if "valueFrom" in e and "secretKeyRef" in e["valueFrom"]:
                 errors.append(f"{cw}: {var} takes a secret from the environment; mount it as a file")
+            if var in SECRET_SETTINGS:
+                errors.append(f"{cw}: {var} is a secret; set {var}_FILE to a mounted secret file")
             if var.endswith("_FILE"):
                 check_secret_file(cw, var, e.get("value", ""), mounts, volumes, ctx, errors)
         # Without these a deployment marks with the public development key and stores in clear.
@@ -123,6 +130,9 @@ def check_objects(objects, ctx, errors):
             for var in o.get("data", {}):
                 if not vox_names.env_name_known(var, ctx["env_names"]):
                     errors.append(f"ConfigMap {name}: {var} is not a setting Vox reads")
+                if var in SECRET_SETTINGS:
+                    errors.append(f"ConfigMap {name}: {var} is a secret; mount it as a file "
+                                  f"through {var}_FILE")
         elif kind == "Service":
             deps = _deployment_for(o["spec"].get("selector"), objects)
             if not deps:
@@ -225,6 +235,10 @@ MUTATIONS = {
     "scaler metric": lambda o: next(x for x in o if x["kind"] == "ScaledObject")["spec"]["triggers"][0]
     ["metadata"].update(query='max(vox_queue_backlog)'),
     "untagged image": lambda o: _pod(_dep(o, "vox-api"))["containers"][0].update(image="vox"),
+    "queue URL in the ConfigMap": lambda o: next(x for x in o if x["kind"] == "ConfigMap")["data"]
+    .update(VOX_QUEUE_URL="redis://:pw@redis:6379/0"),
+    "database URL as an env value": lambda o: _env(o, "vox-worker", "VOX_DATABASE_URL_FILE")
+    .update(name="VOX_DATABASE_URL", value="postgresql://vox:pw@db/vox"),
 }
 
 
