@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates the committed seed corpora of the fuzz test; rerun only to change them.
-#   make_seeds.sh [all|audio|multipart|jwt]
+#   make_seeds.sh [all|audio|multipart|jwt|ws_frames]
 # audio: one tiny valid file per container and codec Decode() accepts (0.1 s, so
 #   the fuzzer runs thousands of mutants a second). Needs the ffmpeg and sox CLIs.
 # multipart: valid multipart/form-data inputs for http_fuzz_multipart, each
@@ -8,6 +8,7 @@
 # jwt: tokens signed with the fixed test keys of src/api/jwt_fuzz_keys.h, refusals (alg none,
 #   algorithm confusion, crit) and key sets, written by the fuzz binary itself (it signs them
 #   at start-up): needs the clang fuzz build (FUZZ_BUILD, default build/fuzz-clang).
+# ws_frames: WebSocket frames a stream-input client sends (ws_frame_seeds.py). Needs python3.
 set -euo pipefail
 what=${1:-all}
 here="$(dirname "$0")"
@@ -17,6 +18,10 @@ if [ "$what" = jwt ]; then  # not in "all": it needs the fuzz build
   mkdir -p "$out"
   VOX_FUZZ_WRITE_SEEDS="$out" "${FUZZ_BUILD:-$here/../../build/fuzz-clang}/src/api/api_fuzz_jwt" \
     -runs=0 >/dev/null 2>&1
+fi
+
+if [ "$what" = all ] || [ "$what" = ws_frames ]; then
+  python3 "$here/ws_frame_seeds.py" "$here/corpus/ws_frames"
 fi
 
 if [ "$what" = all ] || [ "$what" = multipart ]; then

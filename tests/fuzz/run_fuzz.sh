@@ -31,7 +31,8 @@ cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVOX_FUZZ=ON -DVO
   exit 1
 }
 targets=(audio_fuzz_decode text_fuzz_normalize http_fuzz_multipart wyoming_fuzz_event ssml_fuzz_parse
-  api_fuzz_stream_input http_fuzz_request api_fuzz_bodies api_fuzz_jwt piper_fuzz_voice_config)
+  api_fuzz_stream_input api_fuzz_ws_frames http_fuzz_request api_fuzz_bodies api_fuzz_jwt
+  piper_fuzz_voice_config)
 cmake --build "$build" --target "${targets[@]}" -j "${VOX_FUZZ_JOBS:-$(nproc)}"
 
 work=$(mktemp -d)
@@ -79,6 +80,7 @@ run wyoming_event "$build/src/wyoming/wyoming_fuzz_event" 8192 "$src/tests/fuzz/
 run ssml_parse "$build/src/ssml/ssml_fuzz_parse" 4096 "$src/tests/fuzz/corpus/ssml" \
   -dict="$src/tests/fuzz/ssml.dict"
 run stream_input "$build/src/api/api_fuzz_stream_input" 4096 "$src/tests/fuzz/corpus/stream_input"
+run ws_frames "$build/src/api/api_fuzz_ws_frames" 4096 "$src/tests/fuzz/corpus/ws_frames"
 run http_request "$build/src/http/http_fuzz_request" 4096 "$src/tests/fuzz/corpus/http_request" \
   -dict="$src/tests/fuzz/http_request.dict"
 run bodies "$build/src/api/api_fuzz_bodies" 4096 "$src/tests/fuzz/corpus/bodies" \
