@@ -34,8 +34,8 @@ void ApiServer::DetectWatermark(http::Request& request, http::Responder respond)
         audit.actor_user_id = who.user_id;
         audit.actor_key_id = who.key_id;
         audit.action = "watermark.detect";
-        audit.target_type = "job";
-        audit.target_id = report->job_id.value_or("");
+        audit.target_type = report->mark_id ? "wyoming" : "job";
+        audit.target_id = report->mark_id ? *report->mark_id : report->job_id.value_or("");
         audit.request_id = request.request_id;
         nlohmann::json detail = body;
         detail["file_sha256"] = Sha256Hex(file->content);

@@ -35,6 +35,7 @@
 #include "rollout/seed_models.h"
 #include "store/audit_monitor.h"
 #include "store/store.h"
+#include "watermark/detect_audio.h"
 #include "webhook/webhook_dispatcher.h"
 #include "worker/audio_sweeper.h"
 #include "worker/worker_pool.h"
@@ -264,14 +265,13 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
       // No user to name: the event is the listener's, with what was spoken.
       wyoming_server->SetSpokenSink([&store](const wyoming::SpokenRecord& r) {
         store::AuditEvent audit;
-        audit.action = "wyoming.synthesize";
+        audit.action = std::string(watermark::kWyomingAuditAction);
+        // The mark's id as the target: the detect route names the synthesis by it.
         audit.target_type = "wyoming";
-        nlohmann::json detail = {{"route", r.route},
-                                 {"voice_id", r.voice_id},
-                                 {"chars", r.chars},
-                                 {"text_sha256", r.text_sha256},
-                                 {"outcome", r.outcome},
-                                 {"mark_id", r.mark_id}};
+        audit.target_id = r.mark_id;
+        nlohmann::json detail = {{"route", r.route},     {"voice_id", r.voice_id},
+                                 {"chars", r.chars},     {"text_sha256", r.text_sha256},
+                                 {"outcome", r.outcome}, {"mark_id", r.mark_id}};
         audit.detail = detail.dump();
         (void)store->AppendAudit(audit);
       });

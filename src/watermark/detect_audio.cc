@@ -6,6 +6,42 @@
 #include "watermark/payload.h"
 
 namespace vox::watermark {
+namespace {
+
+// Who a mark can name: a job (its id) or a Wyoming synthesis (its mark id and audit row).
+struct Candidate {
+  std::string id;
+  std::optional<int64_t> audit_id;  // set for a Wyoming synthesis
+};
+
+Result<std::vector<Candidate>> RecentCandidates(store::Store& store) {
+  VOX_ASSIGN_OR_RETURN(auto job_ids, store.ListRecentJobIds(kRecentJobCandidates));
+  std::vector<Candidate> candidates;
+  candidates.reserve(job_ids.size());
+  for (auto& id : job_ids) candidates.push_back({std::move(id), std::nullopt});
+  store::AuditQuery query;
+  query.action = std::string(kWyomingAuditAction);
+  query.limit = kRecentWyomingCandidates;
+  VOX_ASSIGN_OR_RETURN(auto events, store.ListAudit(query));
+  for (auto& e : events) {
+    if (!e.target_id.empty()) candidates.push_back({std::move(e.target_id), e.id});
+  }
+  return candidates;
+}
+
+void Name(DetectReport& report, const Candidate& c, const char* how) {
+  report.identified_by = how;
+  if (c.audit_id) {
+    report.source = "wyoming";
+    report.mark_id = c.id;
+    report.audit_id = c.audit_id;
+  } else {
+    report.source = "job";
+    report.job_id = c.id;
+  }
+}
+
+}  // namespace
 
 nlohmann::json DetectReport::ToJson() const {
   nlohmann::json j = {
@@ -14,12 +50,15 @@ nlohmann::json DetectReport::ToJson() const {
       {"job_id", job_id ? nlohmann::json(*job_id) : nlohmann::json()},
       {"job_id_prefix", detection.id ? nlohmann::json(IdPrefix(*detection.id)) : nlohmann::json()},
       {"identified_by", identified_by.empty() ? nlohmann::json() : nlohmann::json(identified_by)},
+      {"source", source.empty() ? nlohmann::json() : nlohmann::json(source)},
       {"sync_z", std::round(detection.sync_z * 100) / 100},
       {"audio_seconds", std::round(audio_seconds * 100) / 100}};
+  if (mark_id) j["mark_id"] = *mark_id;
+  if (audit_id) j["audit_id"] = *audit_id;
   return j;
 }
 
-Result<DetectReport> DetectAudio(const Watermarker& watermarker, store::JobStore* jobs,
+Result<DetectReport> DetectAudio(const Watermarker& watermarker, store::Store* store,
                                  std::string_view bytes) {
   audio::DecodeOptions options;
   options.max_seconds = 600;
@@ -34,24 +73,28 @@ Result<DetectReport> DetectAudio(const Watermarker& watermarker, store::JobStore
   DetectReport report;
   report.audio_seconds = pcm->duration_s();
   VOX_ASSIGN_OR_RETURN(report.detection, watermarker.Detect(*pcm));
-  if (jobs == nullptr) return report;
+  if (store == nullptr || !report.detection.watermarked) return report;
   if (report.detection.id) {
-    VOX_ASSIGN_OR_RETURN(auto ids, jobs->FindJobIdsByPrefix(IdPrefix(*report.detection.id), 2));
+    VOX_ASSIGN_OR_RETURN(auto ids, store->FindJobIdsByPrefix(IdPrefix(*report.detection.id), 2));
     if (ids.size() == 1) {
-      report.job_id = ids.front();
-      report.identified_by = "payload";
+      Name(report, {ids.front(), std::nullopt}, "payload");
+      return report;
     }
-  } else if (report.detection.watermarked) {
-    VOX_ASSIGN_OR_RETURN(auto ids, jobs->ListRecentJobIds(kRecentJobCandidates));
-    std::vector<uint64_t> candidates;
-    candidates.reserve(ids.size());
-    for (const auto& id : ids) candidates.push_back(PayloadId(id));
-    const Identification found = IdentifyAmong(report.detection.evidence, candidates);
-    if (found.index) {
-      report.job_id = ids[*found.index];
-      report.identified_by = "candidates";
+    if (!ids.empty()) return report;  // two jobs share the prefix: name neither
+    VOX_ASSIGN_OR_RETURN(auto candidates, RecentCandidates(*store));
+    std::vector<const Candidate*> matches;
+    for (const Candidate& c : candidates) {
+      if (c.audit_id && PayloadId(c.id) == *report.detection.id) matches.push_back(&c);
     }
+    if (matches.size() == 1) Name(report, *matches.front(), "payload");
+    return report;
   }
+  VOX_ASSIGN_OR_RETURN(auto candidates, RecentCandidates(*store));
+  std::vector<uint64_t> ids;
+  ids.reserve(candidates.size());
+  for (const Candidate& c : candidates) ids.push_back(PayloadId(c.id));
+  const Identification found = IdentifyAmong(report.detection.evidence, ids);
+  if (found.index) Name(report, candidates[*found.index], "candidates");
   return report;
 }
 
