@@ -3,9 +3,11 @@
 # a context for it), kept here so they can be run by hand too:
 #   release.sh apply OVERLAY IMAGE        apply overlays/OVERLAY with IMAGE, wait for the rollout
 #   release.sh smoke URL KEY              /readyz, one job to done, its audio downloads
-#   release.sh canary-up OVERLAY IMAGE    one API pod of IMAGE beside the stable ones
+#   release.sh canary-up OVERLAY IMAGE    one API and one worker pod of IMAGE beside the
+#                                         stable ones (canary.py)
 #   release.sh canary-judge OVERLAY PROMETHEUS_URL MINUTES MAX_ERROR_RATIO
-#                                         fail if the canary's 5xx share exceeds the bound
+#                                         fail if the API canary's 5xx share or the worker
+#                                         canary's share of failed jobs exceeds the bound
 #   release.sh canary-down OVERLAY        remove the canary
 # Every process migrates the schema when it starts (src/cli/platform.cc), so a
 # release needs no separate migration step; schema changes must stay readable
@@ -65,36 +67,36 @@ case "$cmd" in
     ;;
   canary-up)
     [[ $# == 3 && $3 == *:* ]] || die "usage: canary-up OVERLAY REGISTRY/IMAGE:TAG"
-    # The stable Deployment, renamed, one replica, its own track label: the
-    # Service (which ignores the track) sends it about 1/(N+1) of the requests.
-    render "$2" "$3" | python3 -c '
-import sys, yaml
-for doc in yaml.safe_load_all(sys.stdin):
-    if doc and doc["kind"] == "Deployment" and doc["metadata"]["name"] == "vox-api":
-        doc["metadata"]["name"] = "vox-api-canary"
-        doc["spec"]["replicas"] = 1
-        for labels in (doc["spec"]["selector"]["matchLabels"], doc["spec"]["template"]["metadata"]["labels"]):
-            labels["app.kubernetes.io/track"] = "canary"
-        print(yaml.safe_dump(doc))
-' | kubectl apply -f -
-    kubectl -n "$(namespace "$2")" rollout status deployment/vox-api-canary --timeout=10m
+    render "$2" "$3" | python3 "$here/canary.py" | kubectl apply -f -
+    for d in vox-api-canary vox-worker-canary; do
+      kubectl -n "$(namespace "$2")" rollout status "deployment/$d" --timeout=10m
+    done
     ;;
   canary-judge)
     [[ $# == 5 ]] || die "usage: canary-judge OVERLAY PROMETHEUS_URL MINUTES MAX_ERROR_RATIO"
     ns=$(namespace "$2") prom=$3 minutes=$4 bound=$5
     sleep $((minutes * 60))
-    sel="namespace=\"$ns\",pod=~\"vox-api-canary-.*\""
-    query="sum(rate(vox_http_requests_total{$sel,status=~\"5..\"}[${minutes}m])) / sum(rate(vox_http_requests_total{$sel}[${minutes}m]))"
-    ratio=$(curl -fsS --get "$prom/api/v1/query" --data-urlencode "query=$query" |
-      jq -r '.data.result[0].value[1] // "none"')
-    [[ $ratio != none && $ratio != NaN ]] || die "the canary served no requests in $minutes min"
-    echo "canary 5xx share over $minutes min: $ratio (bound $bound)"
-    python3 -c "import sys; sys.exit(0 if float('$ratio') <= float('$bound') else 1)" ||
-      die "canary error share $ratio is above $bound"
+    # share NAME QUERY: the query's value, or death when the canary saw nothing to judge
+    # (no request or no job: the denominator has no series). A counter that never moved
+    # has no series either, hence "or vector(0)" on the failures.
+    share() {
+      local value
+      value=$(curl -fsS --get "$prom/api/v1/query" --data-urlencode "query=$2" |
+        jq -r '.data.result[0].value[1] // "none"')
+      [[ $value != none && $value != NaN ]] || die "the $1 canary saw no traffic in $minutes min"
+      echo "$1 canary over $minutes min: $value (bound $bound)" >&2
+      python3 -c "import sys; sys.exit(0 if float('$value') <= float('$bound') else 1)" ||
+        die "the $1 canary's share $value is above $bound"
+    }
+    api="namespace=\"$ns\",pod=~\"vox-api-canary-.*\""
+    share api "(sum(rate(vox_http_requests_total{$api,status=~\"5..\"}[${minutes}m])) or vector(0)) / sum(rate(vox_http_requests_total{$api}[${minutes}m]))"
+    worker="namespace=\"$ns\",pod=~\"vox-worker-canary-.*\""
+    share worker "(sum(rate(vox_jobs_finished_total{$worker,status=\"failed\"}[${minutes}m])) or vector(0)) / sum(rate(vox_jobs_finished_total{$worker}[${minutes}m]))"
     ;;
   canary-down)
     [[ $# == 2 ]] || die "usage: canary-down OVERLAY"
-    kubectl -n "$(namespace "$2")" delete deployment vox-api-canary --ignore-not-found
+    kubectl -n "$(namespace "$2")" delete deployment vox-api-canary vox-worker-canary \
+      --ignore-not-found
     ;;
   *) die "usage: release.sh apply|smoke|canary-up|canary-judge|canary-down ..." ;;
 esac

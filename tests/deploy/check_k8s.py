@@ -6,6 +6,7 @@ variables name, selectors and ports that meet, settings and metrics that Vox
 really reads and exports. Then broken copies must be rejected.
 Usage: check_k8s.py SOURCE_DIR   (exit 0: all good)
 """
+import copy
 import pathlib
 import shutil
 import subprocess
@@ -14,6 +15,8 @@ import sys
 import yaml
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
+sys.path.insert(0, str(pathlib.Path(__file__).parents[2] / "deploy" / "k8s"))
+import canary  # noqa: E402  (deploy/k8s/canary.py, what release.sh canary-up applies)
 import kustomize_lite  # noqa: E402
 import vox_names  # noqa: E402
 from report import Report  # noqa: E402
@@ -173,11 +176,33 @@ def check_objects(objects, ctx, errors):
             errors.append(f"Deployment {target} has two autoscalers: {kinds}")
 
 
+def check_canary(objects, ctx, errors):
+    """release.sh canary-up's Deployments: one pod each, their own track, still sound and
+    still behind the API's Service."""
+    canaries = canary.canary(copy.deepcopy(objects))
+    names = sorted(d["metadata"]["name"] for d in canaries)
+    if names != sorted(f"{n}-canary" for n in canary.CANARIED):
+        errors.append(f"canary: got {names}, wants one of each of {canary.CANARIED}")
+    for d in canaries:
+        where = f"canary {d['metadata']['name']}"
+        if d["spec"].get("replicas") != 1:
+            errors.append(f"{where}: wants exactly one replica")
+        if d["spec"]["selector"]["matchLabels"].get("app.kubernetes.io/track") != "canary":
+            errors.append(f"{where}: its selector does not pick the canary track")
+        check_deployment(d, ctx, errors)
+        api = d["metadata"]["name"] == "vox-api-canary"
+        if api and not any(o["kind"] == "Service" and _labels_match(
+                o["spec"].get("selector"), d["spec"]["template"]["metadata"]["labels"])
+                for o in objects):
+            errors.append(f"{where}: no Service sends it requests")
+
+
 def check_overlay(name, objects, ctx):
     errors = []
     index = _index(objects)
     ctx = dict(ctx, objects=index)
     check_objects(index, ctx, errors)
+    check_canary(objects, ctx, errors)
     kinds = {k for k, _ in index}
     for needed in ("Deployment", "Service", "Ingress", "ConfigMap", "PodDisruptionBudget",
                    "HorizontalPodAutoscaler", "ScaledObject"):
@@ -235,6 +260,9 @@ MUTATIONS = {
     "scaler metric": lambda o: next(x for x in o if x["kind"] == "ScaledObject")["spec"]["triggers"][0]
     ["metadata"].update(query='max(vox_queue_backlog)'),
     "untagged image": lambda o: _pod(_dep(o, "vox-api"))["containers"][0].update(image="vox"),
+    "no worker to canary": lambda o: _dep(o, "vox-worker")["metadata"].update(name="vox-workers"),
+    "service picks the track": lambda o: next(x for x in o if x["kind"] == "Service")["spec"]
+    ["selector"].update({"app.kubernetes.io/track": "stable"}),
     "queue URL in the ConfigMap": lambda o: next(x for x in o if x["kind"] == "ConfigMap")["data"]
     .update(VOX_QUEUE_URL="redis://:pw@redis:6379/0"),
     "database URL as an env value": lambda o: _env(o, "vox-worker", "VOX_DATABASE_URL_FILE")
