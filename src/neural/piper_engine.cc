@@ -60,14 +60,10 @@ std::string PackageStamp(const piper::VoicePackage& package) {
 Status PiperEngineConfig::Validate() const {
   if (threads < 0 || threads > 256) return InvalidArgument("must be 0..256", "VOX_NEURAL_THREADS");
   VOX_RETURN_IF_ERROR(batch.Validate());
-  if (device != "cpu" && !device.starts_with("cuda")) {
-    return InvalidArgument("must be cpu or cuda[:N]", "VOX_DEVICE");
-  }
-  if (device != "cpu") {
-    return MakeError(ErrorCode::kUnprocessable,
-                     "this build's LibTorch has no CUDA: use VOX_DEVICE=cpu (the GPU image "
-                     "carries a CUDA build)",
-                     "VOX_DEVICE");
+  if (auto usable = onnx::CheckDevice(device); !usable) {
+    Error e = usable.error();
+    e.field = "VOX_DEVICE";
+    return std::unexpected(e);
   }
   return {};
 }
@@ -113,6 +109,7 @@ Result<std::shared_ptr<const onnx::Model>> PiperEngine::Graph(const piper::Voice
   const std::string stamp = PackageStamp(package);  // before reading: the files as loaded
   onnx::LoadOptions options;
   options.max_file_bytes = config_.max_model_bytes;
+  options.device = config_.device;
   auto graph = onnx::Model::Load(package.model_path.string(), options);
   if (!graph) {
     Error e = graph.error();

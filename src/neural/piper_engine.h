@@ -33,7 +33,8 @@ namespace vox::neural {
 struct PiperEngineConfig {
   std::filesystem::path model_dir;  // VOX_MODEL_DIR / --models
   int threads = 0;                  // VOX_NEURAL_THREADS: intra-op threads; 0 = LibTorch's default
-  std::string device = "cpu";       // VOX_DEVICE: cpu (cuda needs a CUDA LibTorch build)
+  std::string device = "cpu";       // VOX_DEVICE: cpu, cuda or cuda:N (CUDA needs a CUDA
+                                    // LibTorch build and a GPU: the GPU image)
   uint64_t max_model_bytes = 1u << 30;  // a graph larger than this is refused
   PiperBatchConfig batch;               // VOX_BATCH_MAX, VOX_BATCH_WAIT_MS
 

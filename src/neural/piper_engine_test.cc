@@ -161,6 +161,42 @@ TEST(PiperEngine, RefusesWhatItCannotDo) {
   EXPECT_FALSE(Engine().Synthesize("Hello.", traversal, {}));
 }
 
+// VOX_DEVICE: cpu runs (explicitly named, the same audio as the default); a malformed name
+// is refused; CUDA runs only where LibTorch has it and a GPU is visible, else a clear error
+// at start naming the setting (this build's case unless a GPU is there).
+TEST(PiperEngine, TheDeviceIsCpuOrAVisibleCuda) {
+  PiperEngineConfig config;
+  config.model_dir = VOX_PIPER_TESTDATA;
+  config.device = "cpu";
+  auto cpu = PiperEngine::Create(config);
+  ASSERT_TRUE(cpu) << cpu.error().ToString();
+  const auto& voice = Voice("piper-vox-test-x_low");
+  auto on_cpu = (*cpu)->Synthesize("Hello there.", voice, {});
+  ASSERT_TRUE(on_cpu) << on_cpu.error().ToString();
+  EXPECT_EQ(on_cpu->samples, Speak(voice.id, "Hello there.").samples);
+
+  for (const char* bad : {"gpu", "cuda:x", "", "cpu:0:1"}) {
+    config.device = bad;
+    auto refused = PiperEngine::Create(config);
+    ASSERT_FALSE(refused) << bad;
+    EXPECT_EQ(refused.error().code, ErrorCode::kInvalidArgument) << bad;
+    EXPECT_EQ(refused.error().field, "VOX_DEVICE") << bad;
+  }
+  for (const char* cuda : {"cuda", "cuda:0"}) {
+    config.device = cuda;
+    auto engine = PiperEngine::Create(config);
+    if (onnx::CheckDevice("cuda")) {  // a CUDA build with a GPU: it must run there
+      ASSERT_TRUE(engine) << engine.error().ToString();
+      EXPECT_TRUE((*engine)->Synthesize("Hello there.", voice, {}));
+      continue;
+    }
+    ASSERT_FALSE(engine) << cuda;
+    EXPECT_EQ(engine.error().code, ErrorCode::kUnprocessable) << cuda;
+    EXPECT_EQ(engine.error().field, "VOX_DEVICE") << cuda;
+    EXPECT_NE(engine.error().message.find("CUDA"), std::string::npos);
+  }
+}
+
 TEST(PiperEngine, ABrokenGraphIsAClearErrorAndTheOtherVoicesServe) {
   const fs::path dir =
       fs::temp_directory_path() / ("vox-piper-broken-" + std::to_string(::getpid()));

@@ -82,6 +82,7 @@ Status CheckOperators(const ::onnx::GraphProto& graph) {
 
 Result<std::unique_ptr<Model::Impl>> CompileModel(std::string_view bytes,
                                                   const LoadOptions& options) {
+  VOX_RETURN_IF_ERROR(CheckDevice(options.device));
   ::onnx::ModelProto model;
   if (bytes.size() > static_cast<size_t>(INT_MAX) ||
       !model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
@@ -110,6 +111,7 @@ Result<std::unique_ptr<Model::Impl>> CompileModel(std::string_view bytes,
   }
 
   auto impl = std::make_unique<Model::Impl>();
+  impl->device = at::Device(options.device);  // well-formed: CheckDevice passed
   std::unordered_map<std::string, int> ids;
   auto id_of = [&](const std::string& name) {
     auto [it, inserted] = ids.try_emplace(name, impl->num_values);
@@ -282,6 +284,10 @@ Result<std::unique_ptr<Model::Impl>> CompileModel(std::string_view bytes,
     for (int id : step.outputs) {
       if (id >= 0) impl->outputs_by_op[step.op_type].push_back(value_names[id]);
     }
+  }
+  // Folded on the CPU above; the weights and folded values move to the device once.
+  for (at::Tensor& c : impl->constants) {
+    if (c.defined()) c = c.to(impl->device);
   }
   impl->value_ids = std::move(ids);
   impl->stats.nodes = n;

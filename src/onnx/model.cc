@@ -45,7 +45,7 @@ Status CheckInput(const ValueInfo& want, const Tensor& got) {
 Result<Tensor> ToHost(const at::Tensor& t, const std::string& name) {
   auto dtype = DTypeOf(t.scalar_type());
   if (!dtype) return Internal(fmt::format("output '{}' has an unsupported type", name));
-  const auto c = t.contiguous();
+  const auto c = t.to(at::kCPU).contiguous();
   std::vector<std::byte> bytes(c.nbytes());
   if (!bytes.empty()) std::memcpy(bytes.data(), c.data_ptr(), bytes.size());
   return Tensor(*dtype, std::vector<int64_t>(c.sizes().begin(), c.sizes().end()), std::move(bytes));
@@ -117,10 +117,10 @@ Result<std::vector<Tensor>> Model::Run(const NamedTensors& inputs,
       if (i == g.inputs.size())
         return InvalidArgument(fmt::format("unknown input '{}'", name), name);
       VOX_RETURN_IF_ERROR(CheckInput(g.inputs[i], tensor));
-      // No copy: kernels never write into their inputs.
-      slots[g.input_ids[i]] =
-          at::from_blob(const_cast<std::byte*>(tensor.data()), tensor.shape(),
-                        at::TensorOptions().dtype(ScalarTypeOf(tensor.dtype())));
+      // No copy on the CPU: kernels never write into their inputs. Elsewhere, one copy.
+      slots[g.input_ids[i]] = at::from_blob(const_cast<std::byte*>(tensor.data()), tensor.shape(),
+                                            at::TensorOptions().dtype(ScalarTypeOf(tensor.dtype())))
+                                  .to(g.device);
       bound[i] = true;
     }
     for (size_t i = 0; i < bound.size(); ++i) {
@@ -139,7 +139,7 @@ Result<std::vector<Tensor>> Model::Run(const NamedTensors& inputs,
       tap_ids.push_back(it->second);
       tapped[it->second] = true;
     }
-    RunState state{at::make_generator<at::CPUGeneratorImpl>(options.seed)};
+    RunState state{at::make_generator<at::CPUGeneratorImpl>(options.seed), g.device};
     std::vector<at::Tensor> ins, outs;
     for (const PlanStep& step : g.plan) {
       ins.assign(step.inputs.size(), at::Tensor());
@@ -186,6 +186,28 @@ Result<std::vector<Tensor>> Model::Run(const NamedTensors& inputs,
   } catch (const std::exception& e) {
     return Internal(fmt::format("model run failed: {}", ErrorText(e)));
   }
+}
+
+Status CheckDevice(const std::string& device) {
+  std::optional<at::Device> parsed;
+  try {
+    parsed = at::Device(device);
+  } catch (const std::exception&) {
+    return InvalidArgument(fmt::format("'{}' is not a device: use cpu, cuda or cuda:N", device),
+                           "device");
+  }
+  if (parsed->is_cpu()) return {};
+  if (!parsed->is_cuda()) {
+    return InvalidArgument(fmt::format("'{}' is not a device: use cpu, cuda or cuda:N", device),
+                           "device");
+  }
+  if (!at::hasCUDA()) {
+    return MakeError(ErrorCode::kUnprocessable,
+                     "this build's LibTorch has no CUDA, or no GPU is visible: use cpu (the GPU "
+                     "image carries a CUDA build)",
+                     "device");
+  }
+  return {};
 }
 
 void SetIntraOpThreads(int n) {

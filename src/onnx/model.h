@@ -27,6 +27,9 @@ struct LoadOptions {
   uint64_t max_file_bytes = uint64_t{1} << 30;
   // Run libonnx's model checker (structure, types, operator schemas).
   bool check = true;
+  // Where the weights live and runs compute (VOX_DEVICE): "cpu", "cuda" or "cuda:N".
+  // CUDA needs a LibTorch built with it (the GPU image's); here it is a load error.
+  std::string device = "cpu";
 };
 
 struct RunOptions {
@@ -86,6 +89,11 @@ class Model {
   explicit Model(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// Whether `device` ("cpu", "cuda", "cuda:N") names a device this process can run on:
+// kInvalidArgument for a malformed name, kUnprocessable for CUDA without CUDA (LibTorch
+// built without it, or no GPU).
+Status CheckDevice(const std::string& device);
 
 // Intra-op threads of every kernel (process-wide, LibTorch's pool): set once before the
 // first Run(). n <= 0 leaves LibTorch's default (the number of cores).

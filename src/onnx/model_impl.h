@@ -23,6 +23,7 @@ struct PlanStep {
 };
 
 struct Model::Impl {
+  at::Device device = at::kCPU;  // of every constant, input and intermediate (LoadOptions)
   int num_values = 0;
   std::vector<at::Tensor> constants;  // by value id; defined() for initializers and folded values
   std::vector<int> input_ids;         // graph inputs, in inputs() order

@@ -241,6 +241,29 @@ TEST(OnnxModel, ProfilesTimeByOperatorAndByNode) {
   EXPECT_DOUBLE_EQ(by_node.at("ceil"), by_op.at("Ceil"));
 }
 
+// The device is named at load: its weights move there and every run computes there (the
+// CPU here; a CUDA device where LibTorch has one), and the outputs come back to the host.
+TEST(OnnxModel, LoadsOntoANamedDevice) {
+  auto model = Model::LoadFromBytes(Bytes(OneNode("Exp")), {.device = "cpu"});
+  ASSERT_TRUE(model) << model.error().ToString();
+  const std::vector<float> x = {0.0f, 1.0f};
+  auto out = (*model)->Run({{"X", Tensor::Float32({2}, x)}}, {});
+  ASSERT_TRUE(out) << out.error().ToString();
+  EXPECT_FLOAT_EQ((*out)[0].floats()[1], std::exp(1.0f));
+
+  auto malformed = Model::LoadFromBytes(Bytes(OneNode("Exp")), {.device = "tpu:0"});
+  ASSERT_FALSE(malformed);
+  EXPECT_EQ(malformed.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(malformed.error().field, "device");
+  EXPECT_FALSE(CheckDevice("cuda:zero"));
+  EXPECT_TRUE(CheckDevice("cpu"));
+  if (!CheckDevice("cuda")) {  // no CUDA in this LibTorch, or no GPU
+    auto cuda = Model::LoadFromBytes(Bytes(OneNode("Exp")), {.device = "cuda"});
+    ASSERT_FALSE(cuda);
+    EXPECT_EQ(cuda.error().code, ErrorCode::kUnprocessable);
+  }
+}
+
 TEST(OnnxModel, KernelFailureNamesTheNode) {
   auto m = OneNode("Reshape", "reshaper");
   m.mutable_graph()->mutable_node(0)->add_input("S");

@@ -36,7 +36,10 @@ struct OpError : std::runtime_error {
 
 // Per-run state a kernel may use.
 struct RunState {
-  at::Generator generator;
+  at::Generator generator;  // CPU: draws are the same whatever the device
+  // Where the run's tensors live (LoadOptions::device): a tensor a kernel makes from
+  // nothing (a shape, a range, a fill) is made there, so no kernel mixes devices.
+  at::Device device = at::kCPU;
 };
 
 using Inputs = std::span<const at::Tensor>;  // an omitted optional input is undefined()

@@ -76,7 +76,7 @@ int64_t NormalizeAxis(int64_t axis, int64_t rank) {
 std::vector<int64_t> ToInts(const at::Tensor& t) {
   if (!t.defined()) return {};
   if (t.dim() > 1) Fail(fmt::format("expected a 0-d or 1-d tensor, got rank {}", t.dim()));
-  auto c = t.to(at::kLong).contiguous();
+  auto c = t.to(at::kCPU).to(at::kLong).contiguous();
   const int64_t* p = c.data_ptr<int64_t>();
   return {p, p + c.numel()};
 }

@@ -48,7 +48,7 @@ c10::List<c10::optional<at::Tensor>> NdIndex(const at::Tensor& data, const at::T
     // batch axis b: its own position, broadcast against the index tensors
     std::vector<int64_t> view(idx.dim() - 1, 1);
     view[b] = data.size(b);
-    list.push_back(at::arange(data.size(b), at::kLong).view(view));
+    list.push_back(at::arange(data.size(b), data.options().dtype(at::kLong)).view(view));
   }
   for (int64_t j = 0; j < k; ++j) {
     list.push_back(WrapNegative(idx.select(-1, j), data.size(batch + j)));

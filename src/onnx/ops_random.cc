@@ -33,7 +33,7 @@ OpDef RandomOp(const NodeInfo& node) {
                  } else {
                    r.uniform_(a, b, state.generator);
                  }
-                 out[0] = r.to(type);
+                 out[0] = r.to(state.device, type);
                },
                /*deterministic=*/false};
 }

@@ -12,25 +12,25 @@
 namespace vox::onnx {
 namespace {
 
-at::Tensor LongVector(std::vector<int64_t> values) {
-  return at::tensor(values, at::TensorOptions().dtype(at::kLong));
+at::Tensor LongVector(std::vector<int64_t> values, at::Device device = at::kCPU) {
+  return at::tensor(values, at::TensorOptions().dtype(at::kLong)).to(device);
 }
 
 OpDef Shape(const NodeInfo& node) {
   const int64_t start = node.Int("start", 0);
   const int64_t end = node.Int("end", std::numeric_limits<int64_t>::max());
-  return {[start, end](RunState&, Inputs in, Outputs out) {
+  return {[start, end](RunState& state, Inputs in, Outputs out) {
     const auto sizes = in[0].sizes();
     const int64_t rank = static_cast<int64_t>(sizes.size());
     auto clampi = [rank](int64_t v) { return std::clamp(v < 0 ? v + rank : v, int64_t{0}, rank); };
     const int64_t s = clampi(start), e = std::max(clampi(end), clampi(start));
-    out[0] = LongVector({sizes.begin() + s, sizes.begin() + e});
+    out[0] = LongVector({sizes.begin() + s, sizes.begin() + e}, state.device);
   }};
 }
 
 OpDef Size(const NodeInfo&) {
-  return {[](RunState&, Inputs in, Outputs out) {
-    out[0] = at::scalar_tensor(in[0].numel(), at::kLong);
+  return {[](RunState& state, Inputs in, Outputs out) {
+    out[0] = at::scalar_tensor(in[0].numel(), at::TensorOptions(at::kLong).device(state.device));
   }};
 }
 
@@ -163,7 +163,7 @@ at::Tensor SliceAxis(const at::Tensor& x, int64_t axis, int64_t start, int64_t e
   start = std::clamp<int64_t>(start, 0, dim - 1);
   end = std::clamp<int64_t>(end, -1, dim - 1);
   if (start <= end) return x.narrow(axis, 0, 0);
-  auto index = at::arange(start, end, step, at::TensorOptions().dtype(at::kLong));
+  auto index = at::arange(start, end, step, at::TensorOptions(at::kLong).device(x.device()));
   return x.index_select(axis, index);
 }
 
@@ -267,7 +267,7 @@ OpDef Pad(const NodeInfo& node) {
       if (n == 0) Fail("Pad: cannot pad an empty axis in mode " + mode);
       std::vector<int64_t> index;
       for (int64_t i = -pb; i < n + pe; ++i) index.push_back(PadSource(i, n, mode));
-      x = x.index_select(d, LongVector(index));
+      x = x.index_select(d, LongVector(index, x.device()));
     }
     out[0] = x;
   }};
@@ -277,8 +277,9 @@ OpDef ConstantOfShape(const NodeInfo& node) {
   at::Tensor value = at::zeros({1}, at::kFloat);
   if (const auto* t = node.TensorAttr("value")) value = FromTensorProto(*t);
   if (value.numel() != 1) Fail("ConstantOfShape: 'value' must hold one element");
-  return {[value](RunState&, Inputs in, Outputs out) {
-    out[0] = at::full(ToInts(in[0]), value.reshape({}).item(), value.options());
+  return {[value](RunState& state, Inputs in, Outputs out) {
+    out[0] =
+        at::full(ToInts(in[0]), value.reshape({}).item(), value.options().device(state.device));
   }};
 }
 
@@ -298,13 +299,14 @@ OpDef Constant(const NodeInfo& node) {
   } else {
     Fail("Constant: no supported value attribute (strings and sparse tensors are not)");
   }
-  return {[value](RunState&, Inputs, Outputs out) { out[0] = value; }};
+  return {[value](RunState& state, Inputs, Outputs out) { out[0] = value.to(state.device); }};
 }
 
 // Range: start + i * delta for i in [0, max(ceil((limit - start) / delta), 0)).
 OpDef Range(const NodeInfo&) {
-  return {[](RunState&, Inputs in, Outputs out) {
+  return {[](RunState& state, Inputs in, Outputs out) {
     const auto type = in[0].scalar_type();
+    const auto longs = at::TensorOptions(at::kLong).device(state.device);
     if (at::isIntegralType(type, false)) {
       const int64_t start = in[0].item<int64_t>(), limit = in[1].item<int64_t>(),
                     delta = in[2].item<int64_t>();
@@ -312,14 +314,14 @@ OpDef Range(const NodeInfo&) {
       const int64_t span = limit - start;
       int64_t count = span / delta + ((span % delta != 0) && ((span < 0) == (delta < 0)) ? 1 : 0);
       count = std::max<int64_t>(count, 0);
-      out[0] = (at::arange(count, at::kLong) * delta + start).to(type);
+      out[0] = (at::arange(count, longs) * delta + start).to(type);
       return;
     }
     const double start = in[0].item<double>(), limit = in[1].item<double>(),
                  delta = in[2].item<double>();
     if (delta == 0) Fail("Range: a delta of 0");
     const auto count = static_cast<int64_t>(std::max(std::ceil((limit - start) / delta), 0.0));
-    out[0] = at::arange(count, at::TensorOptions().dtype(type)) * in[2] + in[0];
+    out[0] = at::arange(count, longs.dtype(type)) * in[2] + in[0];
   }};
 }
 
@@ -327,7 +329,7 @@ OpDef Range(const NodeInfo&) {
 OpDef Dropout(const NodeInfo&) {
   return {[](RunState&, Inputs in, Outputs out) {
     out[0] = in[0];
-    if (out.size() > 1) out[1] = at::ones(in[0].sizes(), at::kBool);
+    if (out.size() > 1) out[1] = at::ones(in[0].sizes(), in[0].options().dtype(at::kBool));
   }};
 }
 
