@@ -95,14 +95,15 @@ ApiServer::ApiServer(ApiServerConfig config, JobService& jobs, Authenticator& au
   auto voices = openai::VoiceTable::Create(config_.openai_voices);  // Validate() checked it
   openai_speech_ = std::make_unique<openai::SpeechRoute>(
       *streams_, auth_, scopes_, limiter_, voices ? std::move(*voices) : openai::VoiceTable(),
-      [this](std::function<void()> work) { boost::asio::post(handler_pool_, std::move(work)); });
+      [this](std::function<void()> work) { boost::asio::post(handler_pool_, std::move(work)); },
+      config_.compat_ssml);
   auto post = [this](std::function<void()> work) {
     boost::asio::post(handler_pool_, std::move(work));
   };
   openai_voices_ = std::make_unique<openai::VoicesRoute>(openai::VoicesRouteDeps{
       auth_, scopes_, limiter_, jobs_, store_, blobs_, cloner_, voice_creations_, post});
-  elevenlabs_tts_ =
-      std::make_unique<elevenlabs::TextToSpeechRoute>(*streams_, auth_, limiter_, post);
+  elevenlabs_tts_ = std::make_unique<elevenlabs::TextToSpeechRoute>(*streams_, auth_, limiter_,
+                                                                    post, config_.compat_ssml);
   elevenlabs_catalog_ =
       std::make_unique<elevenlabs::CatalogRoute>(auth_, limiter_, engines_, store_, cloner_, post);
   elevenlabs_stream_input_ = std::make_unique<elevenlabs::StreamInputRoute>(

@@ -43,6 +43,7 @@ struct ApiServerConfig {
   size_t max_upload_bytes = 50u << 20;  // VOX_MAX_UPLOAD_BYTES: a voice upload, all parts
   StreamServiceConfig stream;           // /v1/tts/stream and /v1/audio/speech
   std::string openai_voices;            // VOX_OPENAI_VOICES (openai/voice_table.h)
+  bool compat_ssml = false;             // VOX_COMPAT_SSML: <speak> bodies (compat_ssml.h)
   AuthConfig auth;                      // bearer tokens (the caller builds the verifier)
 
   // The HTTP core's checks (fields named as in HttpServerConfig), then these

@@ -18,6 +18,8 @@
 // characters, speed 0.25..4, a known model, seed 0..2^32-1; synthesize: text within the
 // limits, finite speed and pitch, its canonical JSON (the Idempotency-Key hash)
 // serializable; forms: names within bounds, file parts non-empty views into the body).
+// OpenAI and ElevenLabs bodies are parsed again with VOX_COMPAT_SSML on: SSML exactly when
+// the text opens with <speak, errors in the same shape.
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -27,6 +29,7 @@
 #include <string_view>
 
 #include "api/clone_form.h"
+#include "api/compat_ssml.h"
 #include "api/elevenlabs/tts_request.h"
 #include "api/openai/speech_request.h"
 #include "api/openai/voice_forms.h"
@@ -109,6 +112,10 @@ void OpenAiSpeech(std::string_view body) {
   bool known = false;
   for (auto f : kFormats) known = known || f == r->response_format;
   Check(known && (r->stream_format == "audio" || r->stream_format == "sse"));
+  Check(!r->ssml);
+  auto ssml = vox::api::openai::ParseSpeechRequest(body, true);
+  CheckError(ssml, body, true);
+  if (ssml) Check(ssml->ssml == vox::api::StartsAsSsml(ssml->input));
 }
 
 void ElevenLabsTts(std::string_view body) {
@@ -121,6 +128,10 @@ void ElevenLabsTts(std::string_view body) {
   Check(r->speed >= 0.25 && r->speed <= 4.0);
   Check(vox::api::elevenlabs::CheckModelId(r->model_id).has_value());
   Check(!r->seed || (*r->seed >= 0 && *r->seed <= 4294967295LL));
+  Check(!r->ssml);
+  auto ssml = vox::api::elevenlabs::ParseTtsRequest(body, true);
+  CheckError(ssml, body, true);
+  if (ssml) Check(ssml->ssml == vox::api::StartsAsSsml(ssml->text));
 }
 
 void VoiceSettings(std::string_view body) {

@@ -39,6 +39,7 @@ Result<ComponentConfigs> MapSettings(const PlatformConfig& config) {
   c.api.max_upload_bytes = config.max_upload_bytes;
   c.api.stream.threads = config.stream_threads;
   c.api.openai_voices = config.openai_voices;
+  c.api.compat_ssml = config.compat_ssml;
   c.api.auth.jwt_secret = config.jwt_secret;
   c.api.auth.jwt_public_keys = config.jwt_public_keys;
   c.api.auth.jwt_issuer = config.jwt_issuer;

@@ -186,6 +186,12 @@ void PlatformConfig::AddOptions(CLI::App& cmd) {
   cmd.add_option("--openai-voices", openai_voices,
                  "OpenAI voice names to Vox voices, e.g. alloy=flite-slt,echo=espeak-en-us")
       ->envname("VOX_OPENAI_VOICES");
+  // Off by default: a plain-text client may send text that starts with "<speak".
+  cmd.add_option("--compat-ssml", compat_ssml,
+                 "on: an OpenAI `input` or ElevenLabs `text` that is an SSML document (starts "
+                 "with <speak after whitespace) is spoken as SSML; off: read as text")
+      ->envname("VOX_COMPAT_SSML")
+      ->capture_default_str();
   cmd.add_option("--drain-grace", drain_grace_s, "Seconds to finish jobs on SIGTERM")
       ->envname("VOX_DRAIN_GRACE_S")
       ->capture_default_str();
@@ -348,6 +354,7 @@ std::string PlatformConfig::ToString() const {
                         {"audio_retention", audio_retention.empty() ? "forever" : audio_retention},
                         {"min_free_disk_mb", min_free_disk_mb},
                         {"rate_limit", rate_limit},
+                        {"compat_ssml", compat_ssml},
                         {"drain_grace_s", drain_grace_s},
                         {"audit_verify_interval_s", audit_verify_interval_s},
                         {"clone_require_consent", clone_require_consent},

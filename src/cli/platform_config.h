@@ -53,6 +53,7 @@ struct PlatformConfig {
   double rate_limit = 100;                // VOX_RATE_LIMIT: submissions/s per key; 0 = off
   int stream_threads = 32;                // VOX_STREAM_THREADS: streams synthesized at once
   std::string openai_voices;              // VOX_OPENAI_VOICES: alloy=flite-slt,...
+  bool compat_ssml = false;               // VOX_COMPAT_SSML: <speak> bodies on OpenAI/ElevenLabs
   int drain_grace_s = 30;                 // VOX_DRAIN_GRACE_S
   int audit_verify_interval_s = 60;       // VOX_AUDIT_VERIFY_INTERVAL_S: audit chain tail check
   double target_lufs = 0;                 // VOX_TARGET_LUFS; 0 = no loudness normalization

@@ -156,5 +156,34 @@ TEST_F(PlatformConfigSecrets, AnExplicitNeuralThreadsWins) {
   EXPECT_NE(config_.ToString().find("\"neural_threads\":3"), std::string::npos);
 }
 
+// VOX_COMPAT_SSML: off unless asked, the words CLI11 takes for a bool, the flag over the
+// variable, and shown in the start-up log.
+TEST_F(PlatformConfigSecrets, CompatSsmlIsOffByDefaultAndTakesOnOffFromVariableOrFlag) {
+  ::unsetenv("VOX_COMPAT_SSML");
+  ASSERT_TRUE(Parse({"--data", dir_}));
+  EXPECT_FALSE(config_.compat_ssml);
+  EXPECT_NE(config_.ToString().find("\"compat_ssml\":false"), std::string::npos);
+  for (const char* on : {"on", "1", "true"}) {
+    config_ = PlatformConfig();
+    ::setenv("VOX_COMPAT_SSML", on, 1);
+    ASSERT_TRUE(Parse({"--data", dir_}));
+    EXPECT_TRUE(config_.compat_ssml) << on;
+    EXPECT_NE(config_.ToString().find("\"compat_ssml\":true"), std::string::npos);
+  }
+  config_ = PlatformConfig();
+  ASSERT_TRUE(Parse({"--data", dir_, "--compat-ssml", "off"}));  // the flag wins
+  EXPECT_FALSE(config_.compat_ssml);
+  for (const char* off : {"off", "0", "false"}) {
+    config_ = PlatformConfig();
+    ::setenv("VOX_COMPAT_SSML", off, 1);
+    ASSERT_TRUE(Parse({"--data", dir_}));
+    EXPECT_FALSE(config_.compat_ssml) << off;
+  }
+  config_ = PlatformConfig();
+  ::setenv("VOX_COMPAT_SSML", "sometimes", 1);
+  EXPECT_THROW((void)Parse({"--data", dir_}), CLI::ParseError);
+  ::unsetenv("VOX_COMPAT_SSML");
+}
+
 }  // namespace
 }  // namespace vox::cli

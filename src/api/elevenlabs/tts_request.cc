@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/compat_ssml.h"
 #include "api/elevenlabs/json_fields.h"
 #include "text/utf8.h"
 
@@ -69,7 +70,7 @@ Status CheckModelId(const std::string& model_id) {
                                  "' does not exist; GET /v1/models lists them");
 }
 
-Result<TtsRequest> ParseTtsRequest(std::string_view body) {
+Result<TtsRequest> ParseTtsRequest(std::string_view body, bool compat_ssml) {
   const json parsed = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded() || !parsed.is_object()) {
     return Invalid("", "JSON decode error: the body must be a JSON object");
@@ -87,6 +88,8 @@ Result<TtsRequest> ParseTtsRequest(std::string_view body) {
     return Invalid("text", "String should have at most " + std::to_string(kMaxTextChars) +
                                " characters, got " + std::to_string(chars));
   }
+  // The parser's error is already field "text" with "SSML line L, column C: ...".
+  VOX_ASSIGN_OR_RETURN(r.ssml, CompatTextIsSsml(r.text, compat_ssml));
   VOX_ASSIGN_OR_RETURN(r.model_id, OptionalString(parsed, "model_id"));
   if (r.model_id.empty()) r.model_id = std::string(Models().front().id);
   VOX_RETURN_IF_ERROR(CheckModelId(r.model_id));

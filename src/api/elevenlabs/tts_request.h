@@ -7,7 +7,10 @@
 // use_speaker_boost, seed (0..4294967295; Vox's engines are deterministic anyway).
 // Other fields of ElevenLabs' schema (previous_text, pronunciation dictionaries, ...) are
 // ignored, as newer SDKs may send them. Errors: kInvalidArgument naming the field
-// ("voice_settings.speed"), shown as a 422 by elevenlabs_errors.h.
+// ("voice_settings.speed"), shown as a 422 by elevenlabs_errors.h. With `compat_ssml`
+// (VOX_COMPAT_SSML) a `text` that is an SSML document is spoken as SSML (api/compat_ssml.h;
+// markup counts towards the characters); a malformed one is a 422 on body.text naming its
+// position.
 #pragma once
 
 #include <nlohmann/json_fwd.hpp>
@@ -28,9 +31,10 @@ struct TtsRequest {
   double speed = 1.0;
   std::string language_code;
   std::optional<int64_t> seed;
+  bool ssml = false;  // `text` is an SSML document (only with compat_ssml)
 };
 
-Result<TtsRequest> ParseTtsRequest(std::string_view body);
+Result<TtsRequest> ParseTtsRequest(std::string_view body, bool compat_ssml = false);
 
 // The `voice_settings` object as above (shared with the WebSocket's first message): speed
 // into `*speed` when present.

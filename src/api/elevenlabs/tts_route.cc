@@ -94,13 +94,14 @@ http::Response TextToSpeechRoute::Serve(const Call& call) {
   }
   auto format = ParseOutputFormat(call.output_format);
   if (!format) return ErrorResponse(format.error());
-  auto parsed = ParseTtsRequest(call.body);
+  auto parsed = ParseTtsRequest(call.body, compat_ssml_);
   if (!parsed) return ErrorResponse(parsed.error());
   if (!PlausibleVoiceId(call.voice_id)) {
     return DetailError(404, "voice_not_found", "A voice with this voice_id was not found.");
   }
   StreamSpec spec;
   spec.text = parsed->text;
+  spec.ssml = parsed->ssml;
   spec.voice_id = call.voice_id;
   spec.language = parsed->language_code;
   spec.speed = parsed->speed;

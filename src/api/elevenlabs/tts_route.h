@@ -12,7 +12,9 @@
 // route gate before the body is read; the per-key rate limit is the native API's; every
 // synthesis is recorded as a job (StreamService), with its word timestamps. Alignments are
 // on the request's own text (characters joined are the text) and on the text the engine
-// spoke. Errors in ElevenLabs' shape (elevenlabs_errors.h).
+// spoke. With VOX_COMPAT_SSML a `text` that is an SSML document streams as native SSML does
+// (api/compat_ssml.h); its `alignment` is then on the document, markup included. Errors in
+// ElevenLabs' shape (elevenlabs_errors.h).
 #pragma once
 
 #include <functional>
@@ -42,8 +44,14 @@ class TextToSpeechRoute {
   enum class Kind { kConvert, kStream, kWithTimestamps, kStreamWithTimestamps };
   using Post = std::function<void(std::function<void()>)>;  // runs work on the handler pool
 
-  TextToSpeechRoute(StreamService& streams, Authenticator& auth, RateLimiter& limiter, Post post)
-      : streams_(streams), auth_(auth), limiter_(limiter), post_(std::move(post)) {}
+  // `compat_ssml`: VOX_COMPAT_SSML, a `text` that is an SSML document spoken as SSML.
+  TextToSpeechRoute(StreamService& streams, Authenticator& auth, RateLimiter& limiter, Post post,
+                    bool compat_ssml)
+      : streams_(streams),
+        auth_(auth),
+        limiter_(limiter),
+        post_(std::move(post)),
+        compat_ssml_(compat_ssml) {}
 
   void Handle(Kind kind, http::Request& request, http::Responder respond);
 
@@ -59,6 +67,7 @@ class TextToSpeechRoute {
   Authenticator& auth_;
   RateLimiter& limiter_;
   Post post_;
+  const bool compat_ssml_;
 };
 
 }  // namespace vox::api::elevenlabs

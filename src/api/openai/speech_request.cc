@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/compat_ssml.h"
 #include "api/openai/openai_errors.h"
 #include "text/utf8.h"
 
@@ -29,7 +30,7 @@ Result<std::string> StringParam(const json& body, const std::string& name, bool 
 
 }  // namespace
 
-Result<SpeechRequest> ParseSpeechRequest(std::string_view body) {
+Result<SpeechRequest> ParseSpeechRequest(std::string_view body, bool compat_ssml) {
   json parsed = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded() || !parsed.is_object()) {
     return InvalidParam(
@@ -53,6 +54,13 @@ Result<SpeechRequest> ParseSpeechRequest(std::string_view body) {
                         "Invalid 'input': empty string. Expected a string with minimum length 1, "
                         "but got an empty string instead.");
   }
+  auto ssml = CompatTextIsSsml(r.input, compat_ssml);
+  if (!ssml) {
+    // OpenAI names a well-typed value it cannot take "invalid_value"; the message keeps the
+    // parser's "SSML line L, column C: ...".
+    return InvalidParam("input", "invalid_value", "Invalid 'input': " + ssml.error().message);
+  }
+  r.ssml = *ssml;
   if (!parsed.contains("voice") || parsed.at("voice").is_null()) {
     return InvalidParam("voice", "missing_required_parameter",
                         "Missing required parameter: 'voice'.");

@@ -5,7 +5,10 @@
 // response_format (mp3 | opus | aac | flac | wav | pcm; default mp3), speed (0.25..4.0,
 // default 1), stream_format (audio | sse; default audio). Unknown fields are ignored, as
 // OpenAI's SDKs may send newer ones. Errors are kInvalidArgument with `field` = OpenAI's
-// param name and a message in OpenAI's wording; `code` is in OpenAiCode().
+// param name and a message in OpenAI's wording; `code` is in OpenAiCode(). With `compat_ssml`
+// (VOX_COMPAT_SSML) an `input` that is an SSML document is spoken as SSML (api/compat_ssml.h;
+// its markup counts towards the 4,096 characters); a malformed one is param "input", code
+// "invalid_value", its message naming the position.
 #pragma once
 
 #include <optional>
@@ -27,10 +30,11 @@ struct SpeechRequest {
   std::string response_format = "mp3";
   double speed = 1.0;
   std::string stream_format = "audio";
+  bool ssml = false;  // `input` is an SSML document (only with compat_ssml)
 };
 
 // An OpenAI error code for a parse error ("string_above_max_length",
 // "decimal_above_max_value", ...), carried in the Error's message prefix "code:".
-Result<SpeechRequest> ParseSpeechRequest(std::string_view body);
+Result<SpeechRequest> ParseSpeechRequest(std::string_view body, bool compat_ssml = false);
 
 }  // namespace vox::api::openai

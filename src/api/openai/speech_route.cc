@@ -53,7 +53,7 @@ http::Response SpeechRoute::Serve(const std::optional<std::string>& authorizatio
   auto who = auth_.Authorize(authorization, scope);
   if (!who) return OpenAiRefusal(who.error());
   if (auto limited = OpenAiRateCheck(limiter_, *who)) return std::move(*limited);
-  auto parsed = ParseSpeechRequest(body);
+  auto parsed = ParseSpeechRequest(body, compat_ssml_);
   if (!parsed) return OpenAiErrorResponse(parsed.error());
   if (!IsKnownModel(parsed->model)) {
     return OpenAiError(404, "invalid_request_error", "model_not_found", "model",
@@ -62,6 +62,7 @@ http::Response SpeechRoute::Serve(const std::optional<std::string>& authorizatio
   }
   StreamSpec spec;
   spec.text = parsed->input;
+  spec.ssml = parsed->ssml;
   spec.voice_id = parsed->voice_is_id ? parsed->voice : voices_.Resolve(parsed->voice);
   spec.speed = parsed->speed;
   spec.encode.format = *audio::ParseStreamFormat(parsed->response_format);

@@ -7,7 +7,8 @@
 // {"type":"speech.audio.delta","audio":"<base64>"}` per piece, then `data:
 // {"type":"speech.audio.done","usage":{...}}`. Every output is 24 kHz mono (pcm: s16le, no header,
 // as OpenAI's). Usage: input_tokens = input characters / 4 rounded up (OpenAI's rule of thumb for
-// English), output_tokens = 20 ms audio frames.
+// English), output_tokens = 20 ms audio frames. With VOX_COMPAT_SSML an `input` that is an SSML
+// document streams as native SSML does (api/compat_ssml.h).
 #pragma once
 
 #include <functional>
@@ -26,14 +27,16 @@ inline constexpr int kOutputRate = 24000;
 class SpeechRoute {
  public:
   using Post = std::function<void(std::function<void()>)>;  // runs work on the handler pool
+  // `compat_ssml`: VOX_COMPAT_SSML, an `input` that is an SSML document spoken as SSML.
   SpeechRoute(StreamService& streams, Authenticator& auth, const RouteScopes& scopes,
-              RateLimiter& limiter, VoiceTable voices, Post post)
+              RateLimiter& limiter, VoiceTable voices, Post post, bool compat_ssml)
       : streams_(streams),
         auth_(auth),
         scopes_(scopes),
         limiter_(limiter),
         voices_(std::move(voices)),
-        post_(std::move(post)) {}
+        post_(std::move(post)),
+        compat_ssml_(compat_ssml) {}
 
   http::Gate Gate();
   void Handle(http::Request& request, http::Responder respond);
@@ -48,6 +51,7 @@ class SpeechRoute {
   RateLimiter& limiter_;
   const VoiceTable voices_;
   Post post_;
+  const bool compat_ssml_;
 };
 
 }  // namespace vox::api::openai
