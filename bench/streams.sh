@@ -4,11 +4,13 @@
 # first audio and total for a long text, then CONCURRENT native streams and the gaps between
 # the chunks each client receives, against `vox serve` (HTTP and Wyoming) on loopback.
 # Prints one JSON object. Needs python3 and node with tests/services/node_modules (ws).
-# Usage: bench/streams.sh [BUILD_DIR] [CONCURRENT=16] [REPEATS=$VOX_BENCH_REPEATS or 5]
+# Usage: bench/streams.sh [BUILD_DIR] [CONCURRENT=16] [REPEATS=$VOX_BENCH_REPEATS or 15]
 set -euo pipefail
 build_dir=${1:-build}
 concurrent=${2:-16}
-repeats=${3:-${VOX_BENCH_REPEATS:-5}}
+# 15 rounds (about 80 s): with 5, at a load average of 4-5 on the shared 2 cores, a route's
+# best run still moved by 5-20 ms from one run of the bench to the next; 15 settle within ~3 ms.
+repeats=${3:-${VOX_BENCH_REPEATS:-15}}
 here=$(dirname "$0")
 vox="$build_dir/src/cli/vox"
 text="$here/streams_text_100.txt"
