@@ -11,6 +11,7 @@ concurrent=${2:-16}
 # 15 rounds (about 80 s): with 5, at a load average of 4-5 on the shared 2 cores, a route's
 # best run still moved by 5-20 ms from one run of the bench to the next; 15 settle within ~3 ms.
 repeats=${3:-${VOX_BENCH_REPEATS:-15}}
+[[ "$repeats" =~ ^[1-9][0-9]*$ ]] || { echo "streams.sh: REPEATS must be a count >= 1" >&2; exit 2; }
 here=$(dirname "$0")
 vox="$build_dir/src/cli/vox"
 text="$here/streams_text_100.txt"
