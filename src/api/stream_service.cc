@@ -371,10 +371,13 @@ Status StreamService::Speak(PreparedStream& s, const std::string& text, Output& 
           text::Append(o.pending, raw_aligner.Advance(words.raw));
           text::Append(o.pending_normalized, normalized_aligner.Advance(words.normalized));
         }
-        if (s.master && !s.master->Write(chunk.pcm)) s.master.reset();  // unmarked, for hits
         std::string bytes;
         VOX_RETURN_IF_ERROR(s.encoder->Write(s.mark->Process(chunk.pcm), bytes));
-        return Send(o, std::move(bytes), false);
+        VOX_RETURN_IF_ERROR(Send(o, std::move(bytes), false));
+        // The cache's copy (unmarked, for hits) after the client's: its FLAC encoding and
+        // file write would otherwise delay every chunk, the first audio included.
+        if (s.master && !s.master->Write(chunk.pcm)) s.master.reset();
+        return {};
       },
       [&] { return o.out.canceled(); },
       [&](const std::string& name, double time_s) {
