@@ -115,6 +115,39 @@ TEST(EncryptionAtRest, AudioIsStoredEncryptedServedInRangesAndRotatedToANewKey) 
   EXPECT_EQ(server.Terminate(), 0);
 }
 
+// VOX_ENCRYPTION_PLAINTEXT=refuse: a job's encrypted audio replaced wholesale by valid
+// plaintext (its own decrypted bytes) is refused, not served, and the server says why.
+TEST(EncryptionAtRest, RefusedPlaintextReplacingAnEncryptedBlobIsNotServed) {
+  TempDir dir;
+  fs::path data = dir.path() / "data", keys = dir.path() / "keys";
+  std::ofstream(keys) << NewKey();
+  ServerProcess server(data, {"--workers", "1", "--encryption-key-file", keys.string(),
+                              "--encryption-plaintext", "refuse"});
+  const fs::path log = dir.path() / "server.log";
+  server.set_stderr_file(log);
+  ASSERT_TRUE(server.Start()) << server.output();
+  ApiClient api(server.port(), server.admin_key());
+  json job = Speak(api, "Only what Vox encrypted is served.");
+  ASSERT_EQ(job.value("status", ""), "done") << job.dump();
+  ApiClient anonymous(server.port(), "");
+  auto served = anonymous.Call("GET", job.value("audio_url", ""));
+  ASSERT_TRUE(served && served->status == 200);
+
+  int replaced = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(data / "blobs" / "audio")) {
+    if (!entry.is_regular_file() || !entry.path().string().ends_with(".wav")) continue;
+    std::ofstream(entry.path(), std::ios::binary | std::ios::trunc) << served->body;
+    ++replaced;
+  }
+  ASSERT_EQ(replaced, 1);
+  auto forged = anonymous.Call("GET", job.value("audio_url", ""));
+  ASSERT_TRUE(forged);
+  EXPECT_EQ(forged->status, 500);
+  EXPECT_EQ(forged->body.find("RIFF"), std::string::npos);
+  EXPECT_EQ(server.Terminate(), 0);
+  EXPECT_NE(ReadFile(log).find("has no encryption header"), std::string::npos) << ReadFile(log);
+}
+
 // Biometric data in the database (a protected voice's embedding here; a clone's metadata goes
 // the same way, store_sealed_fields_test): sealed on write, unreadable without the key, and
 // moved to a new key by the same rotation as the blobs.

@@ -6,6 +6,9 @@
 // object. Driven by run.sh.
 //
 //   vox_neural_ttfa MODEL.onnx THREADS TEXT_FILE REPEATS
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -50,7 +53,8 @@ vox::Result<double> VocoderShare(const std::filesystem::path& model, const std::
   namespace piper = vox::piper;
   VOX_ASSIGN_OR_RETURN(auto config, piper::LoadVoiceConfig(model.string() + ".json"));
   VOX_ASSIGN_OR_RETURN(auto graph, vox::onnx::Model::Load(model.string(), {}));
-  VOX_ASSIGN_OR_RETURN(auto phonemes, piper::Phonemize(config, sentence, {.prepare = false, .espeak_data_dir = {}}));
+  VOX_ASSIGN_OR_RETURN(
+      auto phonemes, piper::Phonemize(config, sentence, {.prepare = false, .espeak_data_dir = {}}));
   std::vector<int64_t> ids;
   for (const auto& s : phonemes.sentences) ids.insert(ids.end(), s.ids.begin(), s.ids.end());
   const auto scales = piper::ScalesFor(config, 1.0);
@@ -83,6 +87,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   namespace engines = vox::engines;
+  spdlog::set_default_logger(spdlog::stderr_logger_mt("bench"));  // stdout is the JSON
   const std::filesystem::path model = argv[1];
   const int threads = std::stoi(argv[2]), repeats = std::max(1, std::stoi(argv[4]));
   std::stringstream text_stream;

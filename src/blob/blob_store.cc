@@ -7,7 +7,8 @@
 namespace vox::blob {
 
 Status ValidateKey(std::string_view key) {
-  if (key.empty() || key.size() > 512) return InvalidArgument("blob key must be 1..512 bytes", "key");
+  if (key.empty() || key.size() > 512)
+    return InvalidArgument("blob key must be 1..512 bytes", "key");
   size_t segment_start = 0;
   for (size_t i = 0; i <= key.size(); ++i) {
     if (i == key.size() || key[i] == '/') {
@@ -30,7 +31,8 @@ Result<std::unique_ptr<BlobStore>> OpenBlobStore(const std::string& url) {
   constexpr std::string_view kFile = "file://";
   if (url.starts_with(kFile)) {
     std::string path = url.substr(kFile.size());
-    if (path.empty()) return InvalidArgument("file:// storage URL needs a directory", "VOX_STORAGE_URL");
+    if (path.empty())
+      return InvalidArgument("file:// storage URL needs a directory", "VOX_STORAGE_URL");
     VOX_ASSIGN_OR_RETURN(auto store, FileBlobStore::Open(path));
     return std::unique_ptr<BlobStore>(std::move(store));
   }

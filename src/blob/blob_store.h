@@ -47,7 +47,7 @@ class BlobStore {
   // A URL clients can GET directly for `ttl_s` seconds (S3 presigned GET);
   // nullopt when the backend has none and the API must serve the bytes itself.
   virtual Result<std::optional<std::string>> PresignedGetUrl(const std::string& key,
-                                                              int64_t ttl_s) = 0;
+                                                             int64_t ttl_s) = 0;
 
   // Checks the backend is reachable and writable (for /readyz).
   virtual Status Ping() = 0;

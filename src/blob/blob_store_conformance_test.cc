@@ -100,8 +100,9 @@ TEST_P(BlobStoreConformance, ListsByPrefix) {
 }
 
 TEST_P(BlobStoreConformance, HostileKeysAreRejected) {
-  for (const std::string& key : std::vector<std::string>{"", "../escape", "a/../../b", "/abs", "a//b", "a\nb", "sp ace",
-                          std::string("nul\0x", 5), std::string(600, 'a')}) {
+  for (const std::string& key :
+       std::vector<std::string>{"", "../escape", "a/../../b", "/abs", "a//b", "a\nb", "sp ace",
+                                std::string("nul\0x", 5), std::string(600, 'a')}) {
     auto s = store_->Put(key, "x", "text/plain");
     ASSERT_FALSE(s) << "accepted key: " << key;
     EXPECT_EQ(s.error().code, ErrorCode::kInvalidArgument);

@@ -1,5 +1,6 @@
 #include "blob/encrypted_blob_store.h"
 
+#include <spdlog/spdlog.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -57,6 +58,19 @@ Status EncryptedBlobStore::PutFile(const std::string& key, const std::string& lo
   return inner_->PutFile(key, tmpl, content_type);
 }
 
+Result<std::string> EncryptedBlobStore::Plaintext(const std::string& key,
+                                                  std::string stored) const {
+  if (!refuse_plaintext_) return stored;
+  spdlog::error("blob {} has no encryption header and plaintext is refused: replaced outside Vox?",
+                key);
+  return MakeError(ErrorCode::kInternal,  // as a damaged blob: tampering, never the client's fault
+                   "blob " + key +
+                       " is not encrypted (VOX_ENCRYPTION_PLAINTEXT=refuse): it was replaced "
+                       "outside Vox, or stored before encryption and not yet rotated "
+                       "(vox encryption rotate)",
+                   "VOX_ENCRYPTION_PLAINTEXT");
+}
+
 Result<std::optional<EncryptedHeader>> EncryptedBlobStore::ReadHeader(const std::string& key) {
   VOX_ASSIGN_OR_RETURN(std::string head, inner_->GetRange(key, 0, kEncryptedHeaderBytes));
   if (!LooksEncrypted(head)) return std::optional<EncryptedHeader>();
@@ -69,7 +83,7 @@ Result<std::string> EncryptedBlobStore::Get(const std::string& key) {
   Result<std::string> plain = Internal("unreachable");
   for (int attempt = 0; attempt < kReadAttempts; ++attempt) {
     VOX_ASSIGN_OR_RETURN(std::string stored, inner_->Get(key));
-    if (!LooksEncrypted(stored)) return stored;
+    if (!LooksEncrypted(stored)) return Plaintext(key, std::move(stored));
     plain = DecryptBlob(stored, keys_, key);
     if (plain || plain.error().code != ErrorCode::kInternal) return plain;
   }
@@ -105,7 +119,10 @@ Result<std::string> EncryptedBlobStore::GetRange(const std::string& key, uint64_
   Result<std::string> range = Internal("unreachable");
   for (int attempt = 0; attempt < kReadAttempts; ++attempt) {
     VOX_ASSIGN_OR_RETURN(auto header, ReadHeader(key));
-    if (!header) return inner_->GetRange(key, offset, length);
+    if (!header) {
+      VOX_ASSIGN_OR_RETURN(std::string range, inner_->GetRange(key, offset, length));
+      return Plaintext(key, std::move(range));
+    }
     range = ReadRange(key, *header, offset, length);
     if (range || range.error().code != ErrorCode::kInternal) return range;
   }
@@ -115,7 +132,11 @@ Result<std::string> EncryptedBlobStore::GetRange(const std::string& key, uint64_
 Result<BlobInfo> EncryptedBlobStore::Head(const std::string& key) {
   VOX_ASSIGN_OR_RETURN(BlobInfo info, inner_->Head(key));
   VOX_ASSIGN_OR_RETURN(auto header, ReadHeader(key));
-  if (header) info.size = header->size;
+  if (header) {
+    info.size = header->size;
+  } else {
+    VOX_RETURN_IF_ERROR(Plaintext(key, {}));
+  }
   return info;
 }
 
@@ -129,7 +150,8 @@ Result<RotationReport> EncryptedBlobStore::Rotate(
       VOX_ASSIGN_OR_RETURN(auto header, ReadHeader(key));
       if (header && header->key_id == keys_.current().id) return false;
       VOX_ASSIGN_OR_RETURN(BlobInfo info, inner_->Head(key));
-      VOX_ASSIGN_OR_RETURN(std::string plain, Get(key));
+      // Plaintext from before encryption is what rotation is for, refused or not.
+      VOX_ASSIGN_OR_RETURN(std::string plain, header ? Get(key) : inner_->Get(key));
       VOX_RETURN_IF_ERROR(Put(key, plain, info.content_type));
       ++(header ? report.rewritten : report.encrypted);
       return true;
@@ -148,7 +170,8 @@ Result<RotationReport> EncryptedBlobStore::Rotate(
 namespace vox::blob {
 
 Result<std::unique_ptr<BlobStore>> OpenBlobStore(const std::string& url,
-                                                 const std::string& key_file) {
+                                                 const std::string& key_file,
+                                                 bool refuse_plaintext) {
   if (key_file.empty()) return OpenBlobStore(url);
   VOX_ASSIGN_OR_RETURN(EncryptionKeys keys,
                        EncryptionKeys::Load(key_file, "VOX_ENCRYPTION_KEY_FILE"));
@@ -157,8 +180,9 @@ Result<std::unique_ptr<BlobStore>> OpenBlobStore(const std::string& url,
     with_sse += (url.find('?') == std::string::npos ? "?" : "&") + std::string("sse=AES256");
   }
   VOX_ASSIGN_OR_RETURN(auto inner, OpenBlobStore(with_sse));
-  return std::unique_ptr<BlobStore>(
-      std::make_unique<EncryptedBlobStore>(std::move(inner), std::move(keys)));
+  auto encrypted = std::make_unique<EncryptedBlobStore>(std::move(inner), std::move(keys));
+  if (refuse_plaintext) encrypted->RefusePlaintext();
+  return std::unique_ptr<BlobStore>(std::move(encrypted));
 }
 
 }  // namespace vox::blob

@@ -162,6 +162,35 @@ TEST_F(EncryptedBlobStoreTest, AMissingKeyIsNamedAndRotationMovesEveryBlobToTheN
   EXPECT_EQ(both->Rotate("audio/")->current, 3u);
 }
 
+// VOX_ENCRYPTION_PLAINTEXT=refuse: a blob without the header, whether stored before
+// encryption or put there wholesale in place of an encrypted one, is never served (read,
+// range or head); rotation still encrypts the old ones, which are then served.
+TEST_F(EncryptedBlobStoreTest, RefusedPlaintextIsNeverServedButStillRotated) {
+  ASSERT_TRUE(store_->Put("audio/job.wav", "the job's audio", "audio/wav"));
+  Store("audio/legacy.wav", "RIFF stored before encryption was on");
+  auto strict = Open(key_a_);
+  strict->RefusePlaintext();
+  EXPECT_EQ(*strict->Get("audio/job.wav"), "the job's audio");
+  auto expect_refused = [&](const std::string& key) {
+    SCOPED_TRACE(key);
+    auto whole = strict->Get(key);
+    ASSERT_FALSE(whole);
+    EXPECT_EQ(whole.error().code, ErrorCode::kInternal);
+    EXPECT_EQ(whole.error().field, "VOX_ENCRYPTION_PLAINTEXT");
+    EXPECT_FALSE(strict->GetRange(key, 0, 4));
+    EXPECT_FALSE(strict->Head(key));
+  };
+  expect_refused("audio/legacy.wav");
+  Store("audio/job.wav", "RIFF valid audio put in place of the encrypted blob");
+  expect_refused("audio/job.wav");
+  EXPECT_TRUE(store_->Get("audio/job.wav"));  // served where plaintext is (the default)
+
+  auto report = strict->Rotate("audio/");
+  ASSERT_TRUE(report) << report.error().ToString();
+  EXPECT_EQ(report->encrypted, 2u);
+  EXPECT_EQ(*strict->Get("audio/legacy.wav"), "RIFF stored before encryption was on");
+}
+
 TEST_F(EncryptedBlobStoreTest, PutFileEncryptsWithoutLeavingTheClearCopyBehind) {
   fs::path local = dir_ / "upload.bin";
   const std::string data = Pattern(2 * kChunk + 3);

@@ -59,7 +59,8 @@ Result<std::unique_ptr<FileBlobStore>> FileBlobStore::Open(const fs::path& root,
 Status FileBlobStore::WriteAtomically(const fs::path& target, std::string_view data) {
   std::error_code ec;
   fs::create_directories(target.parent_path(), ec);
-  if (ec) return Unavailable("cannot create " + target.parent_path().string() + ": " + ec.message());
+  if (ec)
+    return Unavailable("cannot create " + target.parent_path().string() + ": " + ec.message());
   fs::path tmp = target;
   tmp += ".tmp-" + RandomToken(8);
   {
@@ -106,7 +107,8 @@ Status FileBlobStore::PutFile(const std::string& key, const std::string& local_p
   fs::path tmp = target;
   tmp += ".tmp-" + RandomToken(8);
   fs::copy_file(local_path, tmp, fs::copy_options::overwrite_existing, ec);
-  if (ec) return Unavailable("failed copying " + local_path + " into the blob store: " + ec.message());
+  if (ec)
+    return Unavailable("failed copying " + local_path + " into the blob store: " + ec.message());
   fs::rename(tmp, target, ec);
   if (ec) {
     fs::remove(tmp, ec);

@@ -17,7 +17,8 @@ class FileBlobStore : public BlobStore {
   static Result<std::unique_ptr<FileBlobStore>> Open(
       const std::filesystem::path& root, std::chrono::seconds stale_after = std::chrono::hours(1));
 
-  Status Put(const std::string& key, std::string_view data, const std::string& content_type) override;
+  Status Put(const std::string& key, std::string_view data,
+             const std::string& content_type) override;
   Status PutFile(const std::string& key, const std::string& local_path,
                  const std::string& content_type) override;
   Result<std::string> Get(const std::string& key) override;
@@ -26,7 +27,8 @@ class FileBlobStore : public BlobStore {
   Status Delete(const std::string& key) override;
   Result<std::vector<std::string>> List(const std::string& prefix) override;
   std::optional<std::string> LocalPath(const std::string& key) const override;
-  Result<std::optional<std::string>> PresignedGetUrl(const std::string& key, int64_t ttl_s) override {
+  Result<std::optional<std::string>> PresignedGetUrl(const std::string& key,
+                                                     int64_t ttl_s) override {
     return std::nullopt;
   }
   Status Ping() override;

@@ -54,8 +54,8 @@ Result<Offline> OpenOffline(PlatformConfig& config) {
   VOX_RETURN_IF_ERROR(MigrateDatabase(config));
   Offline o;
   VOX_ASSIGN_OR_RETURN(o.store, OpenConfiguredStore(config));
-  VOX_ASSIGN_OR_RETURN(o.blobs,
-                       blob::OpenBlobStore(config.storage_url, config.encryption_key_file));
+  VOX_ASSIGN_OR_RETURN(o.blobs, blob::OpenBlobStore(config.storage_url, config.encryption_key_file,
+                                                    config.encryption_plaintext == "refuse"));
   engines::EnginesConfig engines_config;
   engines_config.espeak = false;  // conversions start from flite voices only
   VOX_ASSIGN_OR_RETURN(o.engines, engines::EngineRegistry::Create(engines_config));

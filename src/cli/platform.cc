@@ -139,7 +139,8 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
     }
   };
   VOX_ASSIGN_OR_RETURN(auto blobs,
-                       blob::OpenBlobStore(config.storage_url, config.encryption_key_file));
+                       blob::OpenBlobStore(config.storage_url, config.encryption_key_file,
+                                           config.encryption_plaintext == "refuse"));
   VOX_ASSIGN_OR_RETURN(auto queue, queue::OpenQueue(config.queue_url, *store));
   VOX_ASSIGN_OR_RETURN(auto cache, cache::OpenAudioCache(config.cache_url, *store));
   VOX_ASSIGN_OR_RETURN(auto watermarker, StartWatermarker(*store));

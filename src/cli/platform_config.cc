@@ -61,6 +61,13 @@ void PlatformConfig::AddOptions(CLI::App& cmd) {
                  "Encrypt stored audio, samples and consent recordings with the keys in this "
                  "file (base64, one per line, the first encrypts; see `vox encryption`)")
       ->envname("VOX_ENCRYPTION_KEY_FILE");
+  cmd.add_option("--encryption-plaintext", encryption_plaintext,
+                 "With encryption at rest, blobs without its header: serve (stored before "
+                 "encryption was on) or refuse (every blob is encrypted: one without it was "
+                 "replaced outside Vox). Run `vox encryption rotate` before refusing")
+      ->envname("VOX_ENCRYPTION_PLAINTEXT")
+      ->check(CLI::IsMember({"serve", "refuse"}))
+      ->capture_default_str();
   cmd.add_option("--models,--model-dir", model_dir,
                  "Directory of Piper voices: NAME.onnx + NAME.onnx.json (default: DATA/models)")
       ->envname("VOX_MODEL_DIR");
@@ -334,6 +341,7 @@ std::string PlatformConfig::ToString() const {
                         {"queue_url", RedactUrl(queue_url)},
                         {"storage_url", RedactUrl(storage_url)},
                         {"encryption_key_file", encryption_key_file},
+                        {"encryption_plaintext", encryption_plaintext},
                         {"cache_url", RedactUrl(cache_url)},
                         {"rate_limit_url", RedactUrl(rate_limit_url)},
                         {"listen", listen},

@@ -13,18 +13,21 @@
 namespace vox::cli {
 
 struct PlatformConfig {
-  std::string data_dir = "data";       // VOX_DATA_DIR
-  std::string database_url;            // VOX_DATABASE_URL; default sqlite://DATA/vox.db
-  std::string queue_url;               // VOX_QUEUE_URL; empty: local://
+  std::string data_dir = "data";  // VOX_DATA_DIR
+  std::string database_url;       // VOX_DATABASE_URL; default sqlite://DATA/vox.db
+  std::string queue_url;          // VOX_QUEUE_URL; empty: local://
   // VOX_CACHE_URL: "database" or redis://...; empty: Redis when the queue is
   // in Redis (the same server), else the database.
   std::string cache_url;
   // VOX_RATE_LIMIT_URL: "local" (each process its own buckets) or redis://...;
   // empty: Redis when the queue is in Redis, so API processes share the limits.
   std::string rate_limit_url;
-  std::string storage_url;                // VOX_STORAGE_URL; default file://DATA/blobs
+  std::string storage_url;          // VOX_STORAGE_URL; default file://DATA/blobs
   std::string encryption_key_file;  // VOX_ENCRYPTION_KEY_FILE: encryption at rest (blob/)
-  std::string model_dir;                  // VOX_MODEL_DIR: Piper voices; empty: DATA/models
+  // VOX_ENCRYPTION_PLAINTEXT: "serve" blobs without the encryption header (stored before
+  // encryption was on) as they are, or "refuse" them as replaced outside Vox.
+  std::string encryption_plaintext = "serve";
+  std::string model_dir;  // VOX_MODEL_DIR: Piper voices; empty: DATA/models
   // VOX_NEURAL_THREADS: intra-op threads of each neural synthesis; 0: the
   // cores available to the process shared by the workers (cli/cpu_budget.h).
   int neural_threads = 0;
@@ -35,31 +38,31 @@ struct PlatformConfig {
   std::string listen = "127.0.0.1:8080";  // VOX_LISTEN
   std::string tls_cert;                   // VOX_TLS_CERT: PEM chain; with tls_key, HTTPS on listen
   std::string tls_key;                    // VOX_TLS_KEY: PEM private key (re-read on SIGHUP)
-  std::string internal_listen;  // VOX_INTERNAL_LISTEN: HOST:PORT for /metrics, /readyz, admin
-  int workers = 0;                        // VOX_WORKERS; 0 = the cores available (cpu_budget.h)
-  int io_threads = 1;                     // VOX_IO_THREADS
-  int handler_threads = 4;                // VOX_API_HANDLER_THREADS
-  int header_timeout_ms = 10'000;         // VOX_HTTP_HEADER_TIMEOUT_MS: slow clients are cut off
-  int write_timeout_ms = 30'000;          // VOX_HTTP_WRITE_TIMEOUT_MS: a reader that stops reading
-  std::string signing_secret;             // VOX_SIGNING_SECRET; default: generated into DATA/secret
-  bool webhook_allow_private = false;     // VOX_WEBHOOK_ALLOW_PRIVATE
-  int webhook_max_attempts = 5;           // VOX_WEBHOOK_MAX_ATTEMPTS
-  int webhook_timeout_ms = 5000;          // VOX_WEBHOOK_TIMEOUT_MS: one attempt, connect included
-  int webhook_threads = 4;                // VOX_WEBHOOK_THREADS: sender threads per process
-  int webhook_per_host = 2;               // VOX_WEBHOOK_PER_HOST: attempts at once to one host:port
-  size_t max_text_chars = 1'000'000;      // VOX_MAX_TEXT_CHARS
-  int job_max_attempts = 3;               // VOX_JOB_MAX_ATTEMPTS
-  int64_t job_retry_base_ms = 1000;       // VOX_JOB_RETRY_BASE_MS
-  double rate_limit = 100;                // VOX_RATE_LIMIT: submissions/s per key; 0 = off
-  int stream_threads = 32;                // VOX_STREAM_THREADS: streams synthesized at once
-  std::string openai_voices;              // VOX_OPENAI_VOICES: alloy=flite-slt,...
-  bool compat_ssml = false;               // VOX_COMPAT_SSML: <speak> bodies on OpenAI/ElevenLabs
-  int drain_grace_s = 30;                 // VOX_DRAIN_GRACE_S
-  int audit_verify_interval_s = 60;       // VOX_AUDIT_VERIFY_INTERVAL_S: audit chain tail check
-  double target_lufs = 0;                 // VOX_TARGET_LUFS; 0 = no loudness normalization
-  int64_t audio_url_ttl_s = 3600;         // VOX_AUDIO_URL_TTL_S
-  std::string log_level = "info";         // VOX_LOG_LEVEL
-  std::string log_format = "text";        // VOX_LOG_FORMAT: text or json (one object per line)
+  std::string internal_listen;     // VOX_INTERNAL_LISTEN: HOST:PORT for /metrics, /readyz, admin
+  int workers = 0;                 // VOX_WORKERS; 0 = the cores available (cpu_budget.h)
+  int io_threads = 1;              // VOX_IO_THREADS
+  int handler_threads = 4;         // VOX_API_HANDLER_THREADS
+  int header_timeout_ms = 10'000;  // VOX_HTTP_HEADER_TIMEOUT_MS: slow clients are cut off
+  int write_timeout_ms = 30'000;   // VOX_HTTP_WRITE_TIMEOUT_MS: a reader that stops reading
+  std::string signing_secret;      // VOX_SIGNING_SECRET; default: generated into DATA/secret
+  bool webhook_allow_private = false;  // VOX_WEBHOOK_ALLOW_PRIVATE
+  int webhook_max_attempts = 5;        // VOX_WEBHOOK_MAX_ATTEMPTS
+  int webhook_timeout_ms = 5000;       // VOX_WEBHOOK_TIMEOUT_MS: one attempt, connect included
+  int webhook_threads = 4;             // VOX_WEBHOOK_THREADS: sender threads per process
+  int webhook_per_host = 2;            // VOX_WEBHOOK_PER_HOST: attempts at once to one host:port
+  size_t max_text_chars = 1'000'000;   // VOX_MAX_TEXT_CHARS
+  int job_max_attempts = 3;            // VOX_JOB_MAX_ATTEMPTS
+  int64_t job_retry_base_ms = 1000;    // VOX_JOB_RETRY_BASE_MS
+  double rate_limit = 100;             // VOX_RATE_LIMIT: submissions/s per key; 0 = off
+  int stream_threads = 32;             // VOX_STREAM_THREADS: streams synthesized at once
+  std::string openai_voices;           // VOX_OPENAI_VOICES: alloy=flite-slt,...
+  bool compat_ssml = false;            // VOX_COMPAT_SSML: <speak> bodies on OpenAI/ElevenLabs
+  int drain_grace_s = 30;              // VOX_DRAIN_GRACE_S
+  int audit_verify_interval_s = 60;    // VOX_AUDIT_VERIFY_INTERVAL_S: audit chain tail check
+  double target_lufs = 0;              // VOX_TARGET_LUFS; 0 = no loudness normalization
+  int64_t audio_url_ttl_s = 3600;      // VOX_AUDIO_URL_TTL_S
+  std::string log_level = "info";      // VOX_LOG_LEVEL
+  std::string log_format = "text";     // VOX_LOG_FORMAT: text or json (one object per line)
 
   // Fairness between tenants and audio retention (worker/audio_sweeper.h).
   double max_audio_seconds = 3600;           // VOX_MAX_AUDIO_SECONDS: per request; 0 = no cap

@@ -185,5 +185,22 @@ TEST_F(PlatformConfigSecrets, CompatSsmlIsOffByDefaultAndTakesOnOffFromVariableO
   ::unsetenv("VOX_COMPAT_SSML");
 }
 
+// VOX_ENCRYPTION_PLAINTEXT: serve (blobs from before encryption keep working) unless the
+// operator refuses plaintext; nothing else is a value, and the choice is in the start-up log.
+TEST_F(PlatformConfigSecrets, EncryptionPlaintextIsServeOrRefuse) {
+  ::unsetenv("VOX_ENCRYPTION_PLAINTEXT");
+  ASSERT_TRUE(Parse({"--data", dir_}));
+  EXPECT_EQ(config_.encryption_plaintext, "serve");
+  config_ = PlatformConfig();
+  ::setenv("VOX_ENCRYPTION_PLAINTEXT", "refuse", 1);
+  ASSERT_TRUE(Parse({"--data", dir_}));
+  EXPECT_EQ(config_.encryption_plaintext, "refuse");
+  EXPECT_NE(config_.ToString().find("\"encryption_plaintext\":\"refuse\""), std::string::npos);
+  config_ = PlatformConfig();
+  ::setenv("VOX_ENCRYPTION_PLAINTEXT", "maybe", 1);
+  EXPECT_THROW((void)Parse({"--data", dir_}), CLI::ParseError);
+  ::unsetenv("VOX_ENCRYPTION_PLAINTEXT");
+}
+
 }  // namespace
 }  // namespace vox::cli
