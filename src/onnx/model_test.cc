@@ -188,8 +188,8 @@ TEST(OnnxModel, FoldsConstantSubgraphs) {
   EXPECT_FLOAT_EQ((*out)[0].floats()[1], 36.0f);
 }
 
-TEST(OnnxModel, ReturnsTappedIntermediateValuesAfterTheOutputs) {
-  // X -> Ceil -> C -> Exp -> Y: C is freed after Exp unless tapped.
+// X -> Ceil ("ceil") -> C -> Exp ("exp") -> Y, the Ceil node listed after the Exp one.
+::onnx::ModelProto CeilThenExp() {
   auto m = OneNode("Exp", "exp");
   auto* g = m.mutable_graph();
   g->mutable_node(0)->set_input(0, "C");
@@ -198,7 +198,12 @@ TEST(OnnxModel, ReturnsTappedIntermediateValuesAfterTheOutputs) {
   ceil->set_name("ceil");
   ceil->add_input("X");
   ceil->add_output("C");
-  auto model = Model::LoadFromBytes(Bytes(m), {.check = false});
+  return m;
+}
+
+TEST(OnnxModel, ReturnsTappedIntermediateValuesAfterTheOutputs) {
+  // C is freed after Exp unless tapped.
+  auto model = Model::LoadFromBytes(Bytes(CeilThenExp()), {.check = false});
   ASSERT_TRUE(model) << model.error().ToString();
   EXPECT_EQ((*model)->OutputsOf("Ceil"), std::vector<std::string>{"C"});
   EXPECT_TRUE((*model)->OutputsOf("Conv").empty());
@@ -217,16 +222,8 @@ TEST(OnnxModel, ReturnsTappedIntermediateValuesAfterTheOutputs) {
 }
 
 TEST(OnnxModel, ProfilesTimeByOperatorAndByNode) {
-  // X -> Ceil ("ceil") -> C -> Exp ("exp") -> Y: each node timed under its own name.
-  auto m = OneNode("Exp", "exp");
-  auto* g = m.mutable_graph();
-  g->mutable_node(0)->set_input(0, "C");
-  auto* ceil = g->add_node();
-  ceil->set_op_type("Ceil");
-  ceil->set_name("ceil");
-  ceil->add_input("X");
-  ceil->add_output("C");
-  auto model = Model::LoadFromBytes(Bytes(m), {.check = false});
+  // Each node is timed under its own name.
+  auto model = Model::LoadFromBytes(Bytes(CeilThenExp()), {.check = false});
   ASSERT_TRUE(model) << model.error().ToString();
   std::map<std::string, double> by_op, by_node;
   const std::vector<float> x = {0.2f, 1.5f};
