@@ -23,8 +23,9 @@ build: configure
 test: build
 	bash scripts/run-tests.sh $(BUILD_DIR)
 
+# OMP_WAIT_POLICY: see deploy/docker/Dockerfile (neural threads sleep, not spin, when waiting).
 serve: build
-	$(BUILD_DIR)/src/cli/vox serve --listen $(LISTEN) --data $(DATA)
+	OMP_WAIT_POLICY=$${OMP_WAIT_POLICY:-PASSIVE} $(BUILD_DIR)/src/cli/vox serve --listen $(LISTEN) --data $(DATA)
 
 # The staging suite against a running Vox (deploy/staging/README.md): builds only `vox`.
 # The key goes through the environment (exported), never onto a command line.

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -111,6 +112,11 @@ Status RunPlatform(const PlatformConfig& config, Role role) {
   spdlog::info("vox starting: {}", config.ToString());
   spdlog::info("neural threads: {} per synthesis ({})", config.neural_threads,
                config.neural_threads_origin);
+  if (config.neural_threads > 1 && std::getenv("OMP_WAIT_POLICY") == nullptr) {
+    // libgomp reads it as it loads, before main: only the environment can set it.
+    spdlog::info("OMP_WAIT_POLICY is not set: the neural threads spin while they wait; where "
+                 "cores are shared, set OMP_WAIT_POLICY=PASSIVE (the images do)");
+  }
 
   VOX_ASSIGN_OR_RETURN(auto store, OpenConfiguredStore(config));
   VOX_RETURN_IF_ERROR(store->Migrate());
