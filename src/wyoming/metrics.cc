@@ -8,11 +8,6 @@ WyomingMetrics::WyomingMetrics(obs::Registry& registry)
     : requests(registry.AddCounter("vox_wyoming_requests_total",
                                    "Wyoming syntheses by route and outcome.",
                                    {"route", "outcome"})),
-      time_to_first_audio(
-          registry.AddHistogram("vox_wyoming_time_to_first_audio_seconds",
-                                "Wyoming: from a text's synthesis request (a synthesize, or a "
-                                "stream's completed sentence) to its first audio chunk.",
-                                {"route"})),
       stream_first_audio(obs::StreamTimeToFirstAudio(registry)),
       stream_chunk_gap(obs::StreamChunkGap(registry)),
       connections(registry.AddGauge("vox_wyoming_connections", "Open Wyoming connections.")),

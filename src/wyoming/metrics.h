@@ -11,11 +11,10 @@ struct WyomingMetrics {
 
   // route: synthesize | stream (one sentence of a stream); outcome: ok | error | canceled
   obs::Family<obs::Counter>& requests;
-  // From a synthesize (or a stream's completed sentence) to its first audio-chunk, per route.
-  obs::Family<obs::Histogram>& time_to_first_audio;
   // The families every streaming route shares (obs/stream_latency.h), labelled
-  // {route: wyoming/synthesize | wyoming/stream, engine}: the same time to first audio, and
-  // the gaps between a synthesis' consecutive audio-chunks.
+  // {route: wyoming/synthesize | wyoming/stream, engine}: from a synthesize (or a stream's
+  // completed sentence) to its first audio-chunk, and the gaps between a synthesis'
+  // consecutive audio-chunks.
   obs::Family<obs::Histogram>& stream_first_audio;
   obs::Family<obs::Histogram>& stream_chunk_gap;
   obs::Family<obs::Gauge>& connections;

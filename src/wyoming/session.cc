@@ -47,23 +47,19 @@ const nlohmann::json& VoiceOf(const Event& event) {
 }
 
 // Times one synthesis' audio-chunks as they are handed to the connection, as the HTTP
-// streams do: the first from the request (both time-to-first-audio histograms), each later
+// streams do: the first from the request (the time-to-first-audio histogram), each later
 // one from the one before (the chunk-gap histogram).
 class ChunkLatency {
  public:
   ChunkLatency(WyomingMetrics* metrics, const char* route, const std::string& engine,
                Clock::time_point start)
-      : metrics_(metrics),
-        route_(route),
-        labels_{std::string("wyoming/") + route, engine},
-        last_(start) {}
+      : metrics_(metrics), labels_{std::string("wyoming/") + route, engine}, last_(start) {}
 
   void Sent() {
     if (!metrics_) return;
     const auto now = Clock::now();
     const double seconds = std::chrono::duration<double>(now - last_).count();
     if (first_) {
-      metrics_->time_to_first_audio.With({route_}).Observe(seconds);
       metrics_->stream_first_audio.With(labels_).Observe(seconds);
     } else {
       metrics_->stream_chunk_gap.With(labels_).Observe(seconds);
@@ -74,7 +70,6 @@ class ChunkLatency {
 
  private:
   WyomingMetrics* metrics_;
-  std::string route_;
   obs::LabelValues labels_;  // {route, engine} of the shared families
   Clock::time_point last_;
   bool first_ = true;
