@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "neural/piper_batch.h"
+#include "onnx/host_allocator.h"
 #include "onnx/model.h"
 #include "piper/model_directory.h"
 
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   vox::onnx::SetIntraOpThreads(threads);
+  vox::onnx::KeepLargeAllocationsOnTheHeap();  // as the servers run it
   auto model = vox::onnx::Model::Load(path, {});
   auto config = vox::piper::LoadVoiceConfig(path + ".json");
   if (!model || !config) {

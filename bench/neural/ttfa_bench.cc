@@ -23,6 +23,7 @@
 #include "engines/engine_registry.h"
 #include "engines/synthesizer.h"
 #include "neural/piper_engine.h"
+#include "onnx/host_allocator.h"
 #include "onnx/model.h"
 #include "piper/model_directory.h"
 #include "piper/phonemizer.h"
@@ -88,6 +89,7 @@ int main(int argc, char** argv) {
   }
   namespace engines = vox::engines;
   spdlog::set_default_logger(spdlog::stderr_logger_mt("bench"));  // stdout is the JSON
+  vox::onnx::KeepLargeAllocationsOnTheHeap();                     // as the servers run it
   const std::filesystem::path model = argv[1];
   const int threads = std::stoi(argv[2]), repeats = std::max(1, std::stoi(argv[4]));
   std::stringstream text_stream;

@@ -7,6 +7,7 @@
 
 #include "neural/piper_engine.h"
 #include "onnx/blas_info.h"
+#include "onnx/host_allocator.h"
 #include "piper/model_directory.h"
 
 namespace vox::cli {
@@ -21,6 +22,7 @@ Result<std::vector<std::unique_ptr<engines::Engine>>> OpenModelEngines(const Eng
   piper.device = setup.device;
   piper.batch = {.max_rows = setup.batch_max, .wait_ms = setup.batch_wait_ms};
   if (piper.model_dir.empty()) return extra;
+  onnx::KeepLargeAllocationsOnTheHeap();  // before any run; voices may come with a reload
   VOX_ASSIGN_OR_RETURN(auto engine, neural::PiperEngine::Create(piper));
   if (engine->voices().empty()) return extra;
   const onnx::BlasInfo blas = onnx::LoadedBlas();

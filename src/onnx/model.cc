@@ -13,6 +13,7 @@
 #include <fstream>
 #include <optional>
 
+#include "onnx/host_allocator.h"
 #include "onnx/model_impl.h"
 
 namespace vox::onnx {
@@ -89,6 +90,7 @@ Result<std::shared_ptr<const Model>> Model::LoadFromBytes(std::string_view bytes
   }
   try {
     VOX_ASSIGN_OR_RETURN(auto impl, CompileModel(bytes, options));
+    ReleaseFreeHeapMemory();  // the parse's buffers, as large as the model
     return std::shared_ptr<const Model>(new Model(std::move(impl)));
   } catch (const std::exception& e) {  // a library failure we did not anticipate
     return InvalidArgument(fmt::format("cannot load the model: {}", ErrorText(e)));
