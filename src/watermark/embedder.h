@@ -26,8 +26,11 @@
 
 namespace vox::watermark {
 
-// Log-magnitude modulation in nepers: 0.10 is ±0.87 dB per tile, an SNR of
-// the mark against the speech of about 25 dB.
+// Log-magnitude modulation in nepers: 0.20 is ±1.74 dB per tile; the mark
+// against the speech measured 17.7 dB SNR on average, 15.2 dB at worst
+// (docs/BENCHMARKS.md, Watermark). At 8 kHz, where the 300..3500 Hz band is
+// nearly all the speech, it also moves what a recogniser hears (tests/
+// formats_asr_e2e_test.cc's header).
 inline constexpr float kDefaultStrength = 0.20f;
 
 class Embedder {
