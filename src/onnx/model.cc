@@ -142,6 +142,7 @@ Result<std::vector<Tensor>> Model::Run(const NamedTensors& inputs,
       tapped[it->second] = true;
     }
     RunState state{at::make_generator<at::CPUGeneratorImpl>(options.seed), g.device};
+    const bool timed = options.op_seconds || options.node_seconds;
     std::vector<at::Tensor> ins, outs;
     for (const PlanStep& step : g.plan) {
       ins.assign(step.inputs.size(), at::Tensor());
@@ -150,7 +151,6 @@ Result<std::vector<Tensor>> Model::Run(const NamedTensors& inputs,
         if (id >= 0) ins[k] = slots[id].defined() ? slots[id] : g.constants[id];
       }
       outs.assign(step.outputs.size(), at::Tensor());
-      const bool timed = options.op_seconds || options.node_seconds;
       const auto start =
           timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
       try {
@@ -194,15 +194,13 @@ Status CheckDevice(const std::string& device) {
   std::optional<at::Device> parsed;
   try {
     parsed = at::Device(device);
-  } catch (const std::exception&) {
+  } catch (const std::exception&) {  // not a device name at all: refused below
+  }
+  if (!parsed || (!parsed->is_cpu() && !parsed->is_cuda())) {
     return InvalidArgument(fmt::format("'{}' is not a device: use cpu, cuda or cuda:N", device),
                            "device");
   }
   if (parsed->is_cpu()) return {};
-  if (!parsed->is_cuda()) {
-    return InvalidArgument(fmt::format("'{}' is not a device: use cpu, cuda or cuda:N", device),
-                           "device");
-  }
   if (!at::hasCUDA()) {
     return MakeError(ErrorCode::kUnprocessable,
                      "this build's LibTorch has no CUDA, or no GPU is visible: use cpu (the GPU "

@@ -14,18 +14,27 @@ struct Candidate {
   std::optional<int64_t> audit_id;  // set for a Wyoming synthesis
 };
 
-Result<std::vector<Candidate>> RecentCandidates(store::Store& store) {
-  VOX_ASSIGN_OR_RETURN(auto job_ids, store.ListRecentJobIds(kRecentJobCandidates));
-  std::vector<Candidate> candidates;
-  candidates.reserve(job_ids.size());
-  for (auto& id : job_ids) candidates.push_back({std::move(id), std::nullopt});
+// The newest Wyoming syntheses (their mark ids, kept as their audit events' targets).
+Result<std::vector<Candidate>> RecentWyomingMarks(store::Store& store) {
   store::AuditQuery query;
   query.action = std::string(kWyomingAuditAction);
   query.limit = kRecentWyomingCandidates;
   VOX_ASSIGN_OR_RETURN(auto events, store.ListAudit(query));
+  std::vector<Candidate> marks;
   for (auto& e : events) {
-    if (!e.target_id.empty()) candidates.push_back({std::move(e.target_id), e.id});
+    if (!e.target_id.empty()) marks.push_back({std::move(e.target_id), e.id});
   }
+  return marks;
+}
+
+// The newest jobs, then the newest Wyoming syntheses.
+Result<std::vector<Candidate>> RecentCandidates(store::Store& store) {
+  VOX_ASSIGN_OR_RETURN(auto job_ids, store.ListRecentJobIds(kRecentJobCandidates));
+  VOX_ASSIGN_OR_RETURN(auto marks, RecentWyomingMarks(store));
+  std::vector<Candidate> candidates;
+  candidates.reserve(job_ids.size() + marks.size());
+  for (auto& id : job_ids) candidates.push_back({std::move(id), std::nullopt});
+  for (auto& m : marks) candidates.push_back(std::move(m));
   return candidates;
 }
 
@@ -81,10 +90,10 @@ Result<DetectReport> DetectAudio(const Watermarker& watermarker, store::Store* s
       return report;
     }
     if (!ids.empty()) return report;  // two jobs share the prefix: name neither
-    VOX_ASSIGN_OR_RETURN(auto candidates, RecentCandidates(*store));
+    VOX_ASSIGN_OR_RETURN(auto marks, RecentWyomingMarks(*store));
     std::vector<const Candidate*> matches;
-    for (const Candidate& c : candidates) {
-      if (c.audit_id && PayloadId(c.id) == *report.detection.id) matches.push_back(&c);
+    for (const Candidate& c : marks) {
+      if (PayloadId(c.id) == *report.detection.id) matches.push_back(&c);
     }
     if (matches.size() == 1) Name(report, *matches.front(), "payload");
     return report;
