@@ -1,9 +1,9 @@
 // Time to first audio of one Piper-shaped voice for a whole text, through the pipeline a
-// stream runs (Synthesizer: sentences, normalization, the Piper engine, one chunk per
-// sentence): when the first chunk is handed over, when the last one is, and what share of
-// the first sentence's graph run the vocoder (HiFi-GAN, from the first ConvTranspose on)
-// takes, the part that decoding in windows of the latent could shorten. Prints one JSON
-// object. Driven by run.sh.
+// stream runs (Synthesizer: sentences, normalization, the Piper engine): when the first
+// chunk is handed over and when the last one is, with the vocoder in windows of the latent
+// (the default: chunks leave word by word) and with whole sentences (one chunk each), in
+// the same run; and what share of the first sentence's graph run the vocoder (HiFi-GAN)
+// takes, the part windows shorten. Prints one JSON object. Driven by run.sh.
 //
 //   vox_neural_ttfa MODEL.onnx THREADS TEXT_FILE REPEATS
 #include <spdlog/sinks/stdout_sinks.h>
@@ -96,77 +96,87 @@ int main(int argc, char** argv) {
   text_stream << std::ifstream(argv[3]).rdbuf();
   const std::string text = text_stream.str();
 
-  vox::neural::PiperEngineConfig config;
-  config.model_dir = model.parent_path();
-  config.threads = threads;
-  auto engine = vox::neural::PiperEngine::Create(config);
-  if (!engine) {
-    std::cerr << engine.error().ToString() << "\n";
-    return 1;
-  }
-  std::vector<std::unique_ptr<engines::Engine>> list;
-  list.push_back(std::move(*engine));
-  auto registry = engines::EngineRegistry::FromEngines(std::move(list));
-  if (!registry) {
-    std::cerr << registry.error().ToString() << "\n";
-    return 1;
-  }
-  const engines::Synthesizer synthesizer(**registry);
-  const std::string voice = "piper-" + model.stem().string();
-  auto plan = synthesizer.Prepare(text, voice, {}, {});
-  auto warm = synthesizer.Prepare("Warm up.", voice, {}, {});
-  if (!plan || !warm) {
-    std::cerr << (plan ? warm.error() : plan.error()).ToString() << "\n";
-    return 1;
-  }
-  // The first run loads the graph: a cold start, reported apart.
-  const auto cold = Clock::now();
-  if (!synthesizer.Run(*warm, [](const vox::audio::PcmBuffer&) { return vox::Status(); })) {
-    return 1;
-  }
-  const double cold_ms = MsSince(cold);
-
-  std::vector<double> first_ms, total_ms;
-  double audio_s = 0, first_audio_s = 0;
-  size_t chunks = 0;
-  for (int r = 0; r < repeats; ++r) {
-    const auto start = Clock::now();
-    double first = -1;
-    audio_s = 0;
-    chunks = 0;
-    const auto status = synthesizer.Run(*plan, [&](const vox::audio::PcmBuffer& pcm) {
-      if (pcm.samples.empty()) return vox::Status();
-      if (first < 0) first = MsSince(start), first_audio_s = pcm.duration_s();
-      audio_s += pcm.duration_s();
-      ++chunks;
-      return vox::Status();
-    });
-    if (!status) {
-      std::cerr << status.error().ToString() << "\n";
-      return 1;
+  struct Timing {
+    double cold_ms = 0, first_ms = 0, total_ms = 0, first_audio_s = 0, audio_s = 0;
+    size_t chunks = 0, sentences = 0;
+    std::string first_sentence;
+  };
+  // The same text with the vocoder in windows of the latent (the default) and whole.
+  const auto measure = [&](bool windows) -> vox::Result<Timing> {
+    vox::neural::PiperEngineConfig config;
+    config.model_dir = model.parent_path();
+    config.threads = threads;
+    config.latent_windows = windows;
+    VOX_ASSIGN_OR_RETURN(auto engine, vox::neural::PiperEngine::Create(config));
+    std::vector<std::unique_ptr<engines::Engine>> list;
+    list.push_back(std::move(engine));
+    VOX_ASSIGN_OR_RETURN(auto registry, engines::EngineRegistry::FromEngines(std::move(list)));
+    const engines::Synthesizer synthesizer(*registry);
+    const std::string voice = "piper-" + model.stem().string();
+    VOX_ASSIGN_OR_RETURN(auto plan, synthesizer.Prepare(text, voice, {}, {}));
+    VOX_ASSIGN_OR_RETURN(auto warm, synthesizer.Prepare(
+                                        "Warm up with a sentence long enough to be windowed, "
+                                        "so that the voice's level is measured too.",
+                                        voice, {}, {}));
+    Timing t;
+    t.sentences = plan.sentences.size();
+    t.first_sentence = plan.sentences.front();
+    // The first run loads the graph: a cold start, reported apart.
+    const auto cold = Clock::now();
+    VOX_RETURN_IF_ERROR(
+        synthesizer.Run(warm, [](const vox::audio::PcmBuffer&) { return vox::Status(); }));
+    t.cold_ms = MsSince(cold);
+    std::vector<double> first_ms, total_ms;
+    for (int r = 0; r < repeats; ++r) {
+      const auto start = Clock::now();
+      double first = -1;
+      t.audio_s = 0;
+      t.chunks = 0;
+      VOX_RETURN_IF_ERROR(synthesizer.Run(plan, [&](const vox::audio::PcmBuffer& pcm) {
+        if (pcm.samples.empty()) return vox::Status();
+        if (first < 0) first = MsSince(start), t.first_audio_s = pcm.duration_s();
+        t.audio_s += pcm.duration_s();
+        ++t.chunks;
+        return vox::Status();
+      }));
+      first_ms.push_back(first);
+      total_ms.push_back(MsSince(start));
     }
-    first_ms.push_back(first);
-    total_ms.push_back(MsSince(start));
+    t.first_ms = Median(first_ms);
+    t.total_ms = Median(total_ms);
+    return t;
+  };
+  auto windowed = measure(true);
+  auto whole = windowed ? measure(false) : windowed;
+  if (!windowed || !whole) {
+    std::cerr << (windowed ? whole : windowed).error().ToString() << "\n";
+    return 1;
   }
 
-  auto vocoder_share = VocoderShare(model, plan->sentences.front());
+  auto vocoder_share = VocoderShare(model, windowed->first_sentence);
   if (!vocoder_share) {
     std::cerr << vocoder_share.error().ToString() << "\n";
     return 1;
   }
+  const auto describe = [](const Timing& t) {
+    return nlohmann::json{{"cold_first_synthesis_ms", t.cold_ms},
+                          {"first_audio_ms_median", t.first_ms},
+                          {"total_ms_median", t.total_ms},
+                          {"first_chunk_audio_s", t.first_audio_s},
+                          {"audio_s", t.audio_s},
+                          {"chunks", t.chunks},
+                          {"first_audio_share_of_total", t.first_ms / t.total_ms}};
+  };
   nlohmann::json result{{"model", model.stem().string()},
                         {"threads", threads},
                         {"words", Words(text)},
-                        {"sentences", plan->sentences.size()},
-                        {"first_sentence_words", Words(plan->sentences.front())},
+                        {"sentences", windowed->sentences},
+                        {"first_sentence_words", Words(windowed->first_sentence)},
                         {"repeats", repeats},
-                        {"cold_first_synthesis_ms", cold_ms},
-                        {"first_audio_ms_median", Median(first_ms)},
-                        {"total_ms_median", Median(total_ms)},
-                        {"first_chunk_audio_s", first_audio_s},
-                        {"audio_s", audio_s},
-                        {"chunks", chunks},
-                        {"first_audio_share_of_total", Median(first_ms) / Median(total_ms)},
+                        {"latent_windows", describe(*windowed)},
+                        {"whole_sentences", describe(*whole)},
+                        {"first_audio_ratio_windows_to_whole", windowed->first_ms / whole->first_ms},
+                        {"total_ratio_windows_to_whole", windowed->total_ms / whole->total_ms},
                         {"first_sentence_vocoder_share", *vocoder_share}};
   std::cout << result.dump() << "\n";
   return 0;

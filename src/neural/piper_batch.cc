@@ -19,22 +19,8 @@ Status PiperBatchConfig::Validate() const {
   return {};
 }
 
-Result<std::vector<PiperRun>> RunPiperBatch(const onnx::Model& graph,
-                                            const piper::VoiceConfig& voice,
-                                            std::span<const PiperRow> rows, double speed) {
-  std::vector<PiperRun> runs;
-  if (rows.empty()) return runs;
-  // VITS rounds its predicted durations up (torch.ceil): the one Ceil of the
-  // graph gives each id its frames, which both time the words and cut a
-  // batch's rows. A graph with another shape gives no timings and no batches.
-  const auto ceils = graph.OutputsOf("Ceil");
-  if (rows.size() > 1 && ceils.size() != 1) {
-    for (const PiperRow& row : rows) {
-      VOX_ASSIGN_OR_RETURN(auto one, RunPiperBatch(graph, voice, {&row, 1}, speed));
-      runs.push_back(std::move(one[0]));
-    }
-    return runs;
-  }
+onnx::NamedTensors PiperGraphInputs(const onnx::Model& graph, const piper::VoiceConfig& voice,
+                                    std::span<const PiperRow> rows, double speed) {
   const auto batch = static_cast<int64_t>(rows.size());
   size_t width = 0;
   for (const PiperRow& row : rows) width = std::max(width, row.ids.size());
@@ -53,7 +39,34 @@ Result<std::vector<PiperRun>> RunPiperBatch(const onnx::Model& graph,
   const bool multi = std::any_of(graph.inputs().begin(), graph.inputs().end(),
                                  [](const onnx::ValueInfo& v) { return v.name == "sid"; });
   if (multi) inputs.emplace_back("sid", onnx::Tensor::Int64({batch}, sids));
-  onnx::RunOptions options{.seed = 0x5eed};
+  return inputs;
+}
+
+Result<std::vector<PiperRun>> RunPiperBatch(const onnx::Model& graph,
+                                            const piper::VoiceConfig& voice,
+                                            std::span<const PiperRow> rows, double speed) {
+  std::vector<PiperRun> runs;
+  if (rows.empty()) return runs;
+  // VITS rounds its predicted durations up (torch.ceil): the one Ceil of the
+  // graph gives each id its frames, which both time the words and cut a
+  // batch's rows. A graph with another shape gives no timings and no batches.
+  const auto ceils = graph.OutputsOf("Ceil");
+  if (rows.size() > 1 && ceils.size() != 1) {
+    for (const PiperRow& row : rows) {
+      VOX_ASSIGN_OR_RETURN(auto one, RunPiperBatch(graph, voice, {&row, 1}, speed));
+      runs.push_back(std::move(one[0]));
+    }
+    return runs;
+  }
+  const auto batch = static_cast<int64_t>(rows.size());
+  size_t width = 0;
+  std::vector<int64_t> lengths;
+  for (const PiperRow& row : rows) {
+    width = std::max(width, row.ids.size());
+    lengths.push_back(static_cast<int64_t>(row.ids.size()));
+  }
+  const onnx::NamedTensors inputs = PiperGraphInputs(graph, voice, rows, speed);
+  onnx::RunOptions options{.seed = kPiperSeed};
   if (ceils.size() == 1) options.taps = ceils;
   VOX_ASSIGN_OR_RETURN(auto outputs, graph.Run(inputs, options));
   if (outputs.empty() || outputs[0].dtype() != onnx::DType::kFloat32) {
@@ -63,7 +76,7 @@ Result<std::vector<PiperRun>> RunPiperBatch(const onnx::Model& graph,
   const auto samples = outputs[0].floats();
   std::span<const float> frames;
   if (outputs.size() == 2 && outputs[1].dtype() == onnx::DType::kFloat32 &&
-      outputs[1].floats().size() == ids.size()) {
+      outputs[1].floats().size() == static_cast<size_t>(batch) * width) {
     frames = outputs[1].floats();
   }
   if (batch > 1 && frames.empty()) return Internal("the graph gives no durations to cut a batch");

@@ -44,11 +44,20 @@ struct PiperRun {
   std::vector<float> frames;  // per id, from the graph's Ceil (durations); empty if none
 };
 
+// Seeds every Piper graph run's random draws: identical requests, identical audio.
+inline constexpr uint64_t kPiperSeed = 0x5eed;
+
 // One phrase of a batch.
 struct PiperRow {
   std::vector<int64_t> ids;
   int speaker_id = 0;  // ignored by single-speaker graphs
 };
+
+// A Piper graph's inputs for rows: `input` padded with Piper's pad id (0) to
+// the longest row, `input_lengths`, `scales` (from the voice and the speed),
+// and `sid` when the graph takes one.
+onnx::NamedTensors PiperGraphInputs(const onnx::Model& graph, const piper::VoiceConfig& voice,
+                                    std::span<const PiperRow> rows, double speed);
 
 // Runs rows through a Piper graph in one run (a graph without exactly one
 // Ceil cannot cut its rows: it runs them one by one). One result per row,

@@ -8,27 +8,23 @@
 #include <filesystem>
 #include <functional>
 
+#include "neural/piper_sentence.h"
 #include "neural/piper_timings.h"
+#include "neural/piper_vocoder.h"
 #include "piper/phonemizer.h"
 #include "text/utf8.h"
 
 namespace vox::neural {
 namespace {
 
-using engines::AudioChunk;
-
 // One call's text, like flite and espeak-ng: the pipeline feeds sentences.
 constexpr size_t kMaxChunkBytes = 16 * 1024;
 using engines::VoiceInfo;
 
-// Piper's int16 conversion scales each phrase's peak to full scale (never
-// amplifying more than 100x); in float that is a peak of 1.0.
-void NormalizePeak(std::vector<float>& audio) {
-  float peak = 0;
-  for (float s : audio) peak = std::max(peak, std::fabs(s));
-  const float gain = 0.98f / std::max(0.01f, peak);
-  for (float& s : audio) s *= gain;
-}
+// What a voice's windowed phrases are scaled by is measured on this sentence
+// (piper_sentence.h): long enough to hold loud vowels, read in any language.
+constexpr char kLevelText[] =
+    "The birch canoe slid on the smooth planks, and the boy was there when the sun rose.";
 
 std::string Describe(const piper::PiperVoice& v) {
   const auto& c = v.package->config;
@@ -103,9 +99,14 @@ Result<std::unique_ptr<PiperEngine>> PiperEngine::Create(const PiperEngineConfig
 }
 
 Result<std::shared_ptr<const onnx::Model>> PiperEngine::Graph(const piper::VoicePackage& package) {
+  VOX_ASSIGN_OR_RETURN(LoadedGraph loaded, Load(package));
+  return loaded.model;
+}
+
+Result<PiperEngine::LoadedGraph> PiperEngine::Load(const piper::VoicePackage& package) {
   std::lock_guard lock(mu_);  // one load per package, even when many requests start at once
   const std::string key = package.model_path.string();  // versions share a name
-  if (auto it = graphs_.find(key); it != graphs_.end()) return it->second.model;
+  if (auto it = graphs_.find(key); it != graphs_.end()) return it->second;
   const std::string stamp = PackageStamp(package);  // before reading: the files as loaded
   onnx::LoadOptions options;
   options.max_file_bytes = config_.max_model_bytes;
@@ -120,8 +121,37 @@ Result<std::shared_ptr<const onnx::Model>> PiperEngine::Graph(const piper::Voice
   spdlog::info("piper: loaded {}{} ({} nodes, {} folded)", package.name,
                package.version.empty() ? "" : "@" + package.version, (*graph)->stats().nodes,
                (*graph)->stats().folded_nodes);
-  graphs_[key] = {stamp, *graph};
-  return *graph;
+  LoadedGraph loaded{stamp, *graph, FindVocoderInput(**graph)};
+  if (!loaded.vocoder_input) {
+    spdlog::info("piper: {}: no vocoder input found; its sentences stream whole", package.name);
+  }
+  graphs_[key] = loaded;
+  return loaded;
+}
+
+Result<float> PiperEngine::WindowedGain(const piper::VoicePackage& package,
+                                        const onnx::Model& graph, int speaker_id) {
+  const std::string key = package.model_path.string() + "#" + std::to_string(speaker_id);
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = window_gains_.find(key); it != window_gains_.end()) return it->second;
+  }
+  // Measured outside the lock: two requests may both measure, and agree.
+  const piper::VoiceConfig& config = package.config;
+  VOX_ASSIGN_OR_RETURN(piper::Phonemization level, piper::Phonemize(config, kLevelText));
+  float peak = 0;
+  for (const piper::PhonemizedSentence& sentence : level.sentences) {
+    for (const piper::PhonemePhrase& phrase : piper::SplitPhrases(sentence, config)) {
+      VOX_ASSIGN_OR_RETURN(PiperRun run, RunPiperGraph(graph, config, phrase.ids, speaker_id, 1.0));
+      for (float s : run.audio) peak = std::max(peak, std::fabs(s));
+    }
+  }
+  const float gain = PeakGain(peak);
+  spdlog::info("piper: {} (speaker {}): windowed phrases scaled by {:.3f}", package.name,
+               speaker_id, gain);
+  std::lock_guard lock(mu_);
+  window_gains_[key] = gain;
+  return gain;
 }
 
 size_t PiperEngine::AdoptGraphs(PiperEngine& previous) {
@@ -163,6 +193,11 @@ Result<PiperRun> PiperEngine::RunPhrase(const onnx::Model& graph, const piper::V
 engines::EngineCapabilities PiperEngine::capabilities() const {
   engines::EngineCapabilities caps = Engine::capabilities();
   caps.timing = engines::TimingGranularity::kWord;
+  // Long phrases decode in windows and leave word by word (piper_sentence.h); batched ones
+  // run whole.
+  if (config_.latent_windows && batcher_.config().max_rows <= 1) {
+    caps.streaming = engines::StreamingGranularity::kSubSentence;
+  }
   caps.phoneme_input = true;
   return caps;
 }
@@ -208,37 +243,30 @@ Status PiperEngine::SynthesizeStream(std::string_view text, const VoiceInfo& voi
     spdlog::warn("piper voice {}: phonemes without ids skipped: {}", resolved.package->name,
                  phonemes.MissingSummary());
   }
-  VOX_ASSIGN_OR_RETURN(auto graph, Graph(*resolved.package));
-  double offset_s = 0;
-  const auto silence = [&](double seconds) {
-    return static_cast<size_t>(std::lround(seconds * config.sample_rate));
-  };
+  VOX_ASSIGN_OR_RETURN(LoadedGraph loaded, Load(*resolved.package));
+  const onnx::Model& graph = *loaded.model;
   const PhonemeClasses classes(config);
+  const SentenceVoice sentence_voice{graph, config, classes, resolved.speaker_id, params.speed};
+  // Batched phrases run whole: a batch decodes its rows together.
+  const bool windows =
+      config_.latent_windows && loaded.vocoder_input && batcher_.config().max_rows <= 1;
+  const auto run_whole = [&](const std::vector<int64_t>& ids) {
+    return RunPhrase(graph, config, ids, resolved.speaker_id, params.speed);
+  };
+  const auto windowed_gain = [&] {
+    return WindowedGain(*resolved.package, graph, resolved.speaker_id);
+  };
+  double offset_s = 0;
   for (const piper::PhonemizedSentence& sentence : phonemes.sentences) {
-    AudioChunk chunk;
-    chunk.pcm.sample_rate = config.sample_rate;
-    chunk.pcm.channels = 1;
-    chunk.offset_s = offset_s;
-    std::vector<PhraseRun> runs;
-    for (const piper::PhonemePhrase& phrase : piper::SplitPhrases(sentence, config)) {
-      if (canceled && canceled()) return MakeError(ErrorCode::kCanceled, "synthesis canceled");
-      VOX_ASSIGN_OR_RETURN(
-          PiperRun run, RunPhrase(*graph, config, phrase.ids, resolved.speaker_id, params.speed));
-      NormalizePeak(run.audio);
-      runs.push_back(
-          {phrase.ids, std::move(run.frames), chunk.pcm.samples.size(), run.audio.size()});
-      chunk.pcm.samples.insert(chunk.pcm.samples.end(), run.audio.begin(), run.audio.end());
-      chunk.pcm.samples.resize(chunk.pcm.samples.size() + silence(phrase.silence_after_s), 0.f);
-    }
-    chunk.timings = WordTimings(sentence.text, runs, classes, config.sample_rate);
-    for (engines::TimingItem& item : chunk.timings) {
-      item.text_begin += sentence.text_begin;
-      item.text_end += sentence.text_begin;
-    }
-    chunk.pcm.samples.resize(chunk.pcm.samples.size() + silence(piper::kSentenceSilenceSeconds),
-                             0.f);
-    offset_s += chunk.pcm.duration_s();
-    VOX_RETURN_IF_ERROR(sink(std::move(chunk)));
+    const std::vector<piper::PhonemePhrase> phrases = piper::SplitPhrases(sentence, config);
+    VOX_ASSIGN_OR_RETURN(
+        double duration,
+        windows && !phrases.empty()
+            ? StreamSentenceInWindows(sentence_voice, *loaded.vocoder_input, windowed_gain,
+                                      sentence, phrases, offset_s, sink, canceled)
+            : StreamSentenceWhole(sentence_voice, sentence, phrases, offset_s, run_whole, sink,
+                                  canceled));
+    offset_s += duration;
   }
   return {};
 }

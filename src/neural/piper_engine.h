@@ -3,13 +3,15 @@
 // (src/onnx) with Piper's own phonemes (src/piper).
 //
 // Each sentence is phonemized (espeak-ng, clause by clause), cut into the
-// voice's phoneme_silence phrases, and each phrase runs the graph once:
-// inputs `input` (ids), `input_lengths`, `scales` (noise_scale, length_scale
-// divided by the speed, noise_w), `sid` for multi-speaker voices; output
-// `output`, the waveform at the voice's rate. Like Piper, the audio of each
-// phrase is peak-normalized and each sentence is followed by 0.2 s of silence.
-// Random draws inside the graph use a fixed seed, so identical requests give
-// identical audio (the cache relies on it).
+// voice's phoneme_silence phrases, and each phrase runs the graph: inputs
+// `input` (ids), `input_lengths`, `scales` (noise_scale, length_scale divided
+// by the speed, noise_w), `sid` for multi-speaker voices; output `output`,
+// the waveform at the voice's rate. A long phrase's vocoder runs in windows
+// of its latent, so a sentence streams word by word (piper_sentence.h,
+// piper_vocoder.h). Like Piper, the audio of each phrase is peak-normalized
+// and each sentence is followed by 0.2 s of silence. Random draws inside the
+// graph use a fixed seed, so identical requests give identical audio (the
+// cache relies on it).
 //
 // Graphs load on first use and stay loaded (shared, immutable: any number of
 // threads run one at once). Phrases of concurrent requests may share one graph
@@ -20,6 +22,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +40,9 @@ struct PiperEngineConfig {
                                     // LibTorch build and a GPU: the GPU image)
   uint64_t max_model_bytes = 1u << 30;  // a graph larger than this is refused
   PiperBatchConfig batch;               // VOX_BATCH_MAX, VOX_BATCH_WAIT_MS
+  // Long phrases' vocoder in windows of the latent (piper_sentence.h); false: whole
+  // sentences, one chunk each (the benchmark's comparison).
+  bool latent_windows = true;
 
   Status Validate() const;  // errors name the VOX_* setting
 };
@@ -53,7 +59,7 @@ class PiperEngine final : public engines::Engine {
   const std::vector<engines::VoiceInfo>& voices() const override { return voices_; }
   Result<audio::PcmBuffer> Synthesize(std::string_view text, const engines::VoiceInfo& voice,
                                       const engines::SynthesisParams& params) override;
-  // Word timings (from the graph's phoneme durations), one chunk per sentence.
+  // Word timings (from the graph's phoneme durations); chunks end between words.
   engines::EngineCapabilities capabilities() const override;
   Status SynthesizeStream(std::string_view text, const engines::VoiceInfo& voice,
                           const engines::SynthesisParams& params,
@@ -78,12 +84,19 @@ class PiperEngine final : public engines::Engine {
   const PiperEngineConfig config_;
   const piper::ModelDirectory directory_;
   std::vector<engines::VoiceInfo> voices_;
-  std::mutex mu_;  // guards graphs_ (loading); runs need no lock
+  std::mutex mu_;  // guards graphs_ (loading) and window_gains_; runs need no lock
   struct LoadedGraph {
     std::string stamp;  // PackageStamp of the files it was loaded from
     std::shared_ptr<const onnx::Model> model;
+    std::optional<std::string> vocoder_input;  // FindVocoderInput: sentences stream in windows
   };
-  std::map<std::string, LoadedGraph> graphs_;  // by model path
+  Result<LoadedGraph> Load(const piper::VoicePackage& package);
+  // The level a voice's windowed phrases are scaled to (piper_sentence.h): measured on a
+  // calibration sentence once per graph and speaker.
+  Result<float> WindowedGain(const piper::VoicePackage& package, const onnx::Model& graph,
+                             int speaker_id);
+  std::map<std::string, LoadedGraph> graphs_;    // by model path
+  std::map<std::string, float> window_gains_;    // by model path and speaker
   PiperBatcher batcher_;
 };
 

@@ -278,11 +278,16 @@ Result<std::unique_ptr<Model::Impl>> CompileModel(std::string_view bytes,
     }
   }
 
-  std::vector<std::string> value_names(impl->num_values);
+  std::vector<std::string>& value_names = impl->value_names;
+  value_names.resize(impl->num_values);
   for (const auto& [name, id] : ids) value_names[id] = name;
-  for (const PlanStep& step : impl->plan) {
+  impl->producer.assign(impl->num_values, -1);
+  for (int s = 0; s < static_cast<int>(impl->plan.size()); ++s) {
+    const PlanStep& step = impl->plan[s];
     for (int id : step.outputs) {
-      if (id >= 0) impl->outputs_by_op[step.op_type].push_back(value_names[id]);
+      if (id < 0) continue;
+      impl->outputs_by_op[step.op_type].push_back(value_names[id]);
+      impl->producer[id] = s;
     }
   }
   // Folded on the CPU above; the weights and folded values move to the device once.

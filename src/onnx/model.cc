@@ -52,6 +52,32 @@ Result<Tensor> ToHost(const at::Tensor& t, const std::string& name) {
   return Tensor(*dtype, std::vector<int64_t>(c.sizes().begin(), c.sizes().end()), std::move(bytes));
 }
 
+// The plan steps that computing `targets` needs, given the values marked in `known`: a walk
+// back from each target through the steps producing what it reads, stopping at known values,
+// constants and graph inputs (which no step produces).
+std::vector<bool> NeededSteps(const Model::Impl& g, std::vector<int> targets,
+                              const std::vector<bool>& known) {
+  std::vector<bool> needed(g.plan.size(), false);
+  while (!targets.empty()) {
+    const int id = targets.back();
+    targets.pop_back();
+    if (id < 0 || known[id]) continue;
+    const int step = g.producer[id];
+    if (step < 0 || needed[step]) continue;
+    needed[step] = true;
+    targets.insert(targets.end(), g.plan[step].inputs.begin(), g.plan[step].inputs.end());
+  }
+  return needed;
+}
+
+// A tensor of the caller's on the model's device: no copy on the CPU (kernels never write
+// into their inputs); elsewhere, one copy.
+at::Tensor OnDevice(const Tensor& tensor, at::Device device) {
+  return at::from_blob(const_cast<std::byte*>(tensor.data()), tensor.shape(),
+                       at::TensorOptions().dtype(ScalarTypeOf(tensor.dtype())))
+      .to(device);
+}
+
 }  // namespace
 
 Model::Model(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -106,6 +132,19 @@ std::vector<std::string> Model::OutputsOf(std::string_view op_type) const {
   return it == impl_->outputs_by_op.end() ? std::vector<std::string>() : it->second;
 }
 
+std::vector<Model::NodeView> Model::Nodes() const {
+  const auto names = [this](const std::vector<int>& ids) {
+    std::vector<std::string> out;
+    for (int id : ids) out.push_back(id < 0 ? std::string() : impl_->value_names[id]);
+    return out;
+  };
+  std::vector<NodeView> nodes;
+  for (const PlanStep& step : impl_->plan) {
+    nodes.push_back({step.name, step.op_type, names(step.inputs), names(step.outputs)});
+  }
+  return nodes;
+}
+
 Result<std::vector<Tensor>> Model::Run(const NamedTensors& inputs,
                                        const RunOptions& options) const {
   const Impl& g = *impl_;
@@ -119,10 +158,7 @@ Result<std::vector<Tensor>> Model::Run(const NamedTensors& inputs,
       if (i == g.inputs.size())
         return InvalidArgument(fmt::format("unknown input '{}'", name), name);
       VOX_RETURN_IF_ERROR(CheckInput(g.inputs[i], tensor));
-      // No copy on the CPU: kernels never write into their inputs. Elsewhere, one copy.
-      slots[g.input_ids[i]] = at::from_blob(const_cast<std::byte*>(tensor.data()), tensor.shape(),
-                                            at::TensorOptions().dtype(ScalarTypeOf(tensor.dtype())))
-                                  .to(g.device);
+      slots[g.input_ids[i]] = OnDevice(tensor, g.device);
       bound[i] = true;
     }
     for (size_t i = 0; i < bound.size(); ++i) {
@@ -141,10 +177,30 @@ Result<std::vector<Tensor>> Model::Run(const NamedTensors& inputs,
       tap_ids.push_back(it->second);
       tapped[it->second] = true;
     }
+    std::vector<bool> given(g.num_values, false);
+    for (const auto& [name, tensor] : options.given) {
+      const auto it = g.value_ids.find(name);
+      if (it == g.value_ids.end() || g.producer[it->second] < 0) {
+        return InvalidArgument(
+            fmt::format("'{}' is not a value the graph computes: it cannot be given", name),
+            "given");
+      }
+      slots[it->second] = OnDevice(tensor, g.device);
+      given[it->second] = true;
+    }
+    // Every step, unless only some values are wanted or some are given.
+    std::vector<bool> runs(g.plan.size(), true);
+    if (!options.outputs || !options.given.empty()) {
+      std::vector<int> targets = tap_ids;
+      if (options.outputs) targets.insert(targets.end(), g.output_ids.begin(), g.output_ids.end());
+      runs = NeededSteps(g, std::move(targets), given);
+    }
     RunState state{at::make_generator<at::CPUGeneratorImpl>(options.seed), g.device};
     const bool timed = options.op_seconds || options.node_seconds;
     std::vector<at::Tensor> ins, outs;
-    for (const PlanStep& step : g.plan) {
+    for (size_t s = 0; s < g.plan.size(); ++s) {
+      if (!runs[s]) continue;
+      const PlanStep& step = g.plan[s];
       ins.assign(step.inputs.size(), at::Tensor());
       for (size_t k = 0; k < step.inputs.size(); ++k) {
         const int id = step.inputs[k];
@@ -165,7 +221,8 @@ Result<std::vector<Tensor>> Model::Run(const NamedTensors& inputs,
         return Internal(fmt::format("node '{}' ({}): {}", step.name, step.op_type, ErrorText(e)));
       }
       for (size_t k = 0; k < step.outputs.size(); ++k) {
-        if (step.outputs[k] >= 0) slots[step.outputs[k]] = std::move(outs[k]);
+        const int id = step.outputs[k];
+        if (id >= 0 && !given[id]) slots[id] = std::move(outs[k]);
       }
       for (int id : step.release) {
         if (!tapped[id]) slots[id].reset();
@@ -179,7 +236,7 @@ Result<std::vector<Tensor>> Model::Run(const NamedTensors& inputs,
       result.push_back(std::move(host));
       return {};
     };
-    for (size_t k = 0; k < g.output_ids.size(); ++k) {
+    for (size_t k = 0; options.outputs && k < g.output_ids.size(); ++k) {
       VOX_RETURN_IF_ERROR(take(g.output_ids[k], g.outputs[k].name));
     }
     for (size_t k = 0; k < tap_ids.size(); ++k)

@@ -32,6 +32,8 @@ struct LoadOptions {
   std::string device = "cpu";
 };
 
+using NamedTensors = std::vector<std::pair<std::string, Tensor>>;
+
 struct RunOptions {
   // Seeds this run's random generator (RandomNormalLike, ...): equal seeds, equal results.
   uint64_t seed = 0;
@@ -45,6 +47,14 @@ struct RunOptions {
   // order (names from OutputsOf): what a graph computes on the way, e.g. the
   // durations a Piper voice gives its phonemes.
   std::vector<std::string> taps;
+  // false: the graph's outputs are neither computed nor returned, only the taps, and only
+  // the nodes the taps need run (e.g. a Piper graph up to its vocoder's input).
+  bool outputs = true;
+  // Intermediate values given instead of computed, by name (on the model's device, as the
+  // graph would compute them: nothing checks their type or shape before the kernels do).
+  // Nodes needed only to compute them do not run: e.g. a Piper graph's vocoder alone, on a
+  // window of its input. Graph inputs must still all be bound.
+  NamedTensors given;
 };
 
 struct ValueInfo {
@@ -59,8 +69,6 @@ struct ModelStats {
   int run_nodes = 0;                  // nodes each Run() executes
   std::vector<std::string> op_types;  // distinct operator types in the file, sorted
 };
-
-using NamedTensors = std::vector<std::pair<std::string, Tensor>>;
 
 class Model {
  public:
@@ -80,9 +88,19 @@ class Model {
   // The values computed by the nodes of one operator type, in execution order.
   std::vector<std::string> OutputsOf(std::string_view op_type) const;
 
+  // The nodes each Run() executes, in execution order (folded ones are not among them),
+  // with the names of the values they read ("" for an omitted input) and write: for
+  // callers that find a part of a graph by its structure.
+  struct NodeView {
+    std::string name, op_type;
+    std::vector<std::string> inputs, outputs;
+  };
+  std::vector<NodeView> Nodes() const;
+
   // Runs the graph on the named inputs (every graph input, nothing else) and returns the
-  // graph's outputs in order. Thread-safe. Errors: kInvalidArgument for a missing, unknown
-  // or ill-typed input; kInternal when a kernel fails (names the node).
+  // graph's outputs in order (unless options.outputs is false), then the taps. Thread-safe.
+  // Errors: kInvalidArgument for a missing, unknown or ill-typed input, an unknown tap or a
+  // given value the graph does not compute; kInternal when a kernel fails (names the node).
   Result<std::vector<Tensor>> Run(const NamedTensors& inputs, const RunOptions& options) const;
 
  private:

@@ -31,6 +31,8 @@ struct Model::Impl {
   std::vector<ValueInfo> inputs, outputs;
   std::vector<PlanStep> plan;
   std::unordered_map<std::string, int> value_ids;  // every named value
+  std::vector<std::string> value_names;            // by value id
+  std::vector<int> producer;  // by value id: the plan step computing it, -1 for none
   // Model::OutputsOf, worked out once at load: runs ask for it (Piper's taps).
   std::unordered_map<std::string, std::vector<std::string>> outputs_by_op;
   ModelStats stats;

@@ -221,6 +221,55 @@ TEST(OnnxModel, ReturnsTappedIntermediateValuesAfterTheOutputs) {
   EXPECT_EQ(unknown.error().code, ErrorCode::kInvalidArgument);
 }
 
+// A graph in two parts around one value: the first part alone (its taps, no outputs), then
+// the second part from that value given, or from any other value of the caller's.
+TEST(OnnxModel, RunsAGraphInTwoPartsAroundOneValue) {
+  auto model = Model::LoadFromBytes(Bytes(CeilThenExp()), {.check = false});
+  ASSERT_TRUE(model) << model.error().ToString();
+  const std::vector<float> x = {0.2f, 1.5f};
+  std::map<std::string, double> ran;
+  auto first = (*model)->Run({{"X", Tensor::Float32({2}, x)}},
+                             {.node_seconds = &ran, .taps = {"C"}, .outputs = false});
+  ASSERT_TRUE(first) << first.error().ToString();
+  ASSERT_EQ(first->size(), 1u);  // the tap alone
+  EXPECT_FLOAT_EQ((*first)[0].floats()[1], 2.0f);
+  EXPECT_EQ(ran.size(), 1u);
+  EXPECT_TRUE(ran.contains("ceil"));
+
+  ran.clear();
+  const std::vector<float> c = {3.0f, -1.0f};
+  auto second = (*model)->Run({{"X", Tensor::Float32({2}, x)}},
+                              {.node_seconds = &ran, .given = {{"C", Tensor::Float32({2}, c)}}});
+  ASSERT_TRUE(second) << second.error().ToString();
+  ASSERT_EQ(second->size(), 1u);
+  EXPECT_FLOAT_EQ((*second)[0].floats()[0], std::exp(3.0f));
+  EXPECT_FLOAT_EQ((*second)[0].floats()[1], std::exp(-1.0f));
+  EXPECT_EQ(ran.size(), 1u);  // Ceil did not run: its value was given
+  EXPECT_TRUE(ran.contains("exp"));
+
+  // Only values some node computes can be given: not an input, not an unknown name.
+  for (const char* name : {"X", "nope"}) {
+    auto refused = (*model)->Run({{"X", Tensor::Float32({2}, x)}},
+                                 {.given = {{name, Tensor::Float32({2}, c)}}});
+    ASSERT_FALSE(refused) << name;
+    EXPECT_EQ(refused.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_NE(refused.error().message.find(name), std::string::npos) << refused.error().message;
+  }
+}
+
+TEST(OnnxModel, ListsTheNodesItRunsWithTheirValues) {
+  auto model = Model::LoadFromBytes(Bytes(CeilThenExp()), {.check = false});
+  ASSERT_TRUE(model) << model.error().ToString();
+  const auto nodes = (*model)->Nodes();
+  ASSERT_EQ(nodes.size(), 2u);  // in execution order, not the file's
+  EXPECT_EQ(nodes[0].name, "ceil");
+  EXPECT_EQ(nodes[0].op_type, "Ceil");
+  EXPECT_EQ(nodes[0].inputs, std::vector<std::string>{"X"});
+  EXPECT_EQ(nodes[0].outputs, std::vector<std::string>{"C"});
+  EXPECT_EQ(nodes[1].inputs, std::vector<std::string>{"C"});
+  EXPECT_EQ(nodes[1].outputs, std::vector<std::string>{"Y"});
+}
+
 TEST(OnnxModel, ProfilesTimeByOperatorAndByNode) {
   // Each node is timed under its own name.
   auto model = Model::LoadFromBytes(Bytes(CeilThenExp()), {.check = false});

@@ -103,7 +103,9 @@ std::string Phonemization::MissingSummary() const {
 
 std::vector<PhonemePhrase> SplitPhrases(const PhonemizedSentence& sentence,
                                         const VoiceConfig& voice) {
-  if (voice.phoneme_silence.empty()) return {PhonemePhrase{sentence.ids, 0}};
+  if (voice.phoneme_silence.empty() && sentence.phonemes.size() <= kMaxPhrasePhonemes) {
+    return {PhonemePhrase{sentence.ids, 0}};  // bytes >= code points: surely short enough
+  }
   std::vector<PhonemePhrase> phrases;
   std::map<char32_t, std::size_t> missing;  // Phonemize() reported them already
   std::u32string phrase;
@@ -118,6 +120,8 @@ std::vector<PhonemePhrase> SplitPhrases(const PhonemizedSentence& sentence,
     phrase.push_back(p);
     if (auto it = voice.phoneme_silence.find(p); it != voice.phoneme_silence.end()) {
       flush(it->second);
+    } else if (p == U' ' && phrase.size() > kMaxPhrasePhonemes) {
+      flush(0);
     }
   }
   flush(0);

@@ -61,6 +61,13 @@ struct PhonemePhrase {
 // phoneme that has a silence, each non-empty piece gets its own ids and is
 // followed by that many seconds of silence. Without phoneme_silence: one
 // phrase with the sentence's ids.
+//
+// Unlike Piper, a phrase is also cut (without silence) at the first word
+// space past kMaxPhrasePhonemes: VITS's text encoder is quadratic in its
+// input (relative-position attention), so one run of a long unpunctuated
+// sentence took 63 s and 1.2 GB where its 400-phoneme pieces take a few
+// seconds, and a model never heard phrases that long in training.
+inline constexpr std::size_t kMaxPhrasePhonemes = 400;
 std::vector<PhonemePhrase> SplitPhrases(const PhonemizedSentence& sentence,
                                         const VoiceConfig& voice);
 

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <thread>
 
@@ -194,6 +195,26 @@ TEST(Phonemizer, PhonemeSilenceSplitsSentencesIntoPhrasesAsPiper) {
   EXPECT_DOUBLE_EQ(phrases[0].silence_after_s, 0.25);
   EXPECT_EQ(phrases[1].ids, (std::vector<int64_t>{1, 0, 22, 0, 8, 0, 2}));
   EXPECT_DOUBLE_EQ(phrases[1].silence_after_s, 0.25);
+}
+
+TEST(Phonemizer, ALongPhraseIsCutAtAWordSpaceWithoutSilence) {
+  json root = testing::MinimalConfig();
+  root["phoneme_type"] = "text";
+  root["phoneme_id_map"]["a"] = {20};
+  std::string phonemes;
+  for (int word = 0; word < 300; ++word) phonemes += "aa ";  // 900 code points
+  PhonemizedSentence sentence{"", phonemes, {}};
+  auto phrases = SplitPhrases(sentence, VoiceFrom(root));
+  ASSERT_EQ(phrases.size(), 3u);  // cut at the first space past 400 and past 800
+  size_t spoken = 0;
+  for (const PhonemePhrase& phrase : phrases) {
+    EXPECT_DOUBLE_EQ(phrase.silence_after_s, 0);
+    EXPECT_EQ(phrase.ids.front(), 1);  // each its own ^ ... $
+    EXPECT_EQ(phrase.ids.back(), 2);
+    spoken += std::count(phrase.ids.begin(), phrase.ids.end(), 20);
+  }
+  EXPECT_EQ(spoken, 600u);  // nothing lost, nothing doubled
+  EXPECT_EQ(std::count(phrases[0].ids.begin(), phrases[0].ids.end(), 3), 134);  // 134 words and their spaces
 }
 
 TEST(Phonemizer, TextVoicesUseCodePoints) {
