@@ -1,10 +1,11 @@
 #include "onnx/blas_info.h"
+#include "onnx/model_impl.h"
 
 #include <dlfcn.h>
 
 #include <filesystem>
 
-namespace vox::onnx {
+namespace vox::onnx::aten {
 
 BlasInfo LoadedBlas() {
   // The library that provides sgemm_ to the process: the one LibTorch's calls bind to. (Both
@@ -23,4 +24,4 @@ BlasInfo LoadedBlas() {
   return {"unknown", path};
 }
 
-}  // namespace vox::onnx
+}  // namespace vox::onnx::aten

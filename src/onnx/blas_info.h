@@ -15,7 +15,8 @@ struct BlasInfo {
   bool slow() const { return name == "reference"; }
 };
 
-// Asks the dynamic linker which library provides sgemm_; LibTorch is linked, so it is loaded.
+// Asks the dynamic linker which library provides sgemm_ to LibTorch (loading the runtime
+// plugin, runtime_loader.h, when it is not yet: "unknown" when it cannot be).
 BlasInfo LoadedBlas();
 
 }  // namespace vox::onnx

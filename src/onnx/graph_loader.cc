@@ -80,9 +80,9 @@ Status CheckOperators(const ::onnx::GraphProto& graph) {
 
 }  // namespace
 
-Result<std::unique_ptr<Model::Impl>> CompileModel(std::string_view bytes,
+Result<std::unique_ptr<CompiledGraph>> CompileModel(std::string_view bytes,
                                                   const LoadOptions& options) {
-  VOX_RETURN_IF_ERROR(CheckDevice(options.device));
+  VOX_RETURN_IF_ERROR(aten::CheckDevice(options.device));
   ::onnx::ModelProto model;
   if (bytes.size() > static_cast<size_t>(INT_MAX) ||
       !model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
@@ -110,7 +110,7 @@ Result<std::unique_ptr<Model::Impl>> CompileModel(std::string_view bytes,
     }
   }
 
-  auto impl = std::make_unique<Model::Impl>();
+  auto impl = std::make_unique<CompiledGraph>();
   impl->device = at::Device(options.device);  // well-formed: CheckDevice passed
   std::unordered_map<std::string, int> ids;
   auto id_of = [&](const std::string& name) {

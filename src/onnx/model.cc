@@ -1,4 +1,5 @@
-// Model: loading (file size limit, then graph_loader.cc) and the executor.
+// The runtime plugin's Model (AtenModel: a compiled graph and its executor), and its
+// device and thread settings (runtime_entry.cc exports them).
 #include "onnx/model.h"
 
 #include <ATen/ATen.h>
@@ -55,7 +56,7 @@ Result<Tensor> ToHost(const at::Tensor& t, const std::string& name) {
 // The plan steps that computing `targets` needs, given the values marked in `known`: a walk
 // back from each target through the steps producing what it reads, stopping at known values,
 // constants and graph inputs (which no step produces).
-std::vector<bool> NeededSteps(const Model::Impl& g, std::vector<int> targets,
+std::vector<bool> NeededSteps(const CompiledGraph& g, std::vector<int> targets,
                               const std::vector<bool>& known) {
   std::vector<bool> needed(g.plan.size(), false);
   while (!targets.empty()) {
@@ -80,74 +81,58 @@ at::Tensor OnDevice(const Tensor& tensor, at::Device device) {
 
 }  // namespace
 
-Model::Model(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-Model::~Model() = default;
+namespace aten {
+namespace {
 
-Result<std::shared_ptr<const Model>> Model::Load(const std::string& path,
-                                                 const LoadOptions& options) {
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(path, ec);
-  if (ec) return NotFound(fmt::format("cannot read model '{}': {}", path, ec.message()));
-  if (size > options.max_file_bytes) {
-    return MakeError(ErrorCode::kResourceExhausted,
-                     fmt::format("model '{}' is {} bytes, over the limit of {}", path, size,
-                                 options.max_file_bytes));
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::string bytes(size, '\0');
-  if (!in.read(bytes.data(), static_cast<std::streamsize>(size))) {
-    return Unavailable(fmt::format("cannot read model '{}'", path));
-  }
-  auto model = LoadFromBytes(bytes, options);
-  if (!model) {
-    auto error = model.error();
-    error.message = fmt::format("{}: {}", path, error.message);
-    return std::unexpected(std::move(error));
-  }
-  return model;
-}
+// The Model of the runtime plugin: a compiled graph and its executor.
+class AtenModel final : public Model {
+ public:
+  explicit AtenModel(std::unique_ptr<CompiledGraph> graph) : graph_(std::move(graph)) {}
 
-Result<std::shared_ptr<const Model>> Model::LoadFromBytes(std::string_view bytes,
-                                                          const LoadOptions& options) {
-  if (bytes.size() > options.max_file_bytes) {
-    return MakeError(ErrorCode::kResourceExhausted,
-                     fmt::format("model is {} bytes, over the limit of {}", bytes.size(),
-                                 options.max_file_bytes));
+  const std::vector<ValueInfo>& inputs() const override { return graph_->inputs; }
+  const std::vector<ValueInfo>& outputs() const override { return graph_->outputs; }
+  const ModelStats& stats() const override { return graph_->stats; }
+  std::vector<std::string> OutputsOf(std::string_view op_type) const override {
+    const auto it = graph_->outputs_by_op.find(std::string(op_type));
+    return it == graph_->outputs_by_op.end() ? std::vector<std::string>() : it->second;
   }
+  std::vector<NodeView> Nodes() const override;
+  Result<std::vector<Tensor>> Run(const NamedTensors& inputs,
+                                  const RunOptions& options) const override;
+
+ private:
+  std::unique_ptr<CompiledGraph> graph_;
+};
+
+}  // namespace
+
+Result<std::shared_ptr<const Model>> LoadFromBytes(std::string_view bytes,
+                                                   const LoadOptions& options) {
   try {
-    VOX_ASSIGN_OR_RETURN(auto impl, CompileModel(bytes, options));
+    VOX_ASSIGN_OR_RETURN(auto graph, CompileModel(bytes, options));
     ReleaseFreeHeapMemory();  // the parse's buffers, as large as the model
-    return std::shared_ptr<const Model>(new Model(std::move(impl)));
+    return std::shared_ptr<const Model>(std::make_shared<AtenModel>(std::move(graph)));
   } catch (const std::exception& e) {  // a library failure we did not anticipate
     return InvalidArgument(fmt::format("cannot load the model: {}", ErrorText(e)));
   }
 }
 
-const std::vector<ValueInfo>& Model::inputs() const { return impl_->inputs; }
-const std::vector<ValueInfo>& Model::outputs() const { return impl_->outputs; }
-const ModelStats& Model::stats() const { return impl_->stats; }
-
-std::vector<std::string> Model::OutputsOf(std::string_view op_type) const {
-  const auto it = impl_->outputs_by_op.find(std::string(op_type));
-  return it == impl_->outputs_by_op.end() ? std::vector<std::string>() : it->second;
-}
-
-std::vector<Model::NodeView> Model::Nodes() const {
+std::vector<Model::NodeView> AtenModel::Nodes() const {
   const auto names = [this](const std::vector<int>& ids) {
     std::vector<std::string> out;
-    for (int id : ids) out.push_back(id < 0 ? std::string() : impl_->value_names[id]);
+    for (int id : ids) out.push_back(id < 0 ? std::string() : graph_->value_names[id]);
     return out;
   };
   std::vector<NodeView> nodes;
-  for (const PlanStep& step : impl_->plan) {
+  for (const PlanStep& step : graph_->plan) {
     nodes.push_back({step.name, step.op_type, names(step.inputs), names(step.outputs)});
   }
   return nodes;
 }
 
-Result<std::vector<Tensor>> Model::Run(const NamedTensors& inputs,
-                                       const RunOptions& options) const {
-  const Impl& g = *impl_;
+Result<std::vector<Tensor>> AtenModel::Run(const NamedTensors& inputs,
+                                           const RunOptions& options) const {
+  const CompiledGraph& g = *graph_;
   std::vector<at::Tensor> slots(g.num_values);
   std::vector<bool> bound(g.inputs.size(), false);
   try {
@@ -273,4 +258,5 @@ void SetIntraOpThreads(int n) {
 
 int IntraOpThreads() { return at::get_num_threads(); }
 
+}  // namespace aten
 }  // namespace vox::onnx

@@ -1,4 +1,4 @@
-// An ONNX model executed with ATen (LibTorch) kernels.
+// An ONNX model executed with ATen (LibTorch) kernels, in a plugin loaded on first use.
 //
 // Load() parses and checks the file (libonnx), refuses operators it cannot run (naming the
 // node), folds constant subgraphs and plans the execution order once. The loaded Model is
@@ -70,23 +70,25 @@ struct ModelStats {
   std::vector<std::string> op_types;  // distinct operator types in the file, sorted
 };
 
+// A loaded graph. The implementation (ATen kernels) lives in the runtime plugin,
+// libvox_onnx_runtime.so (runtime_loader.h): LibTorch is loaded with it, on the first
+// Load or LoadFromBytes, never by a process that runs no neural voice.
 class Model {
  public:
-  struct Impl;
-
   // Errors: kNotFound (no file), kResourceExhausted (over max_file_bytes), kInvalidArgument
-  // (not a valid ONNX model, an unsupported operator: the message names it and the node).
+  // (not a valid ONNX model, an unsupported operator: the message names it and the node),
+  // kUnavailable (the runtime plugin cannot be loaded: the message says why).
   static Result<std::shared_ptr<const Model>> Load(const std::string& path,
                                                    const LoadOptions& options);
   static Result<std::shared_ptr<const Model>> LoadFromBytes(std::string_view bytes,
                                                             const LoadOptions& options);
-  ~Model();
+  virtual ~Model() = default;
 
-  const std::vector<ValueInfo>& inputs() const;
-  const std::vector<ValueInfo>& outputs() const;
-  const ModelStats& stats() const;
+  virtual const std::vector<ValueInfo>& inputs() const = 0;
+  virtual const std::vector<ValueInfo>& outputs() const = 0;
+  virtual const ModelStats& stats() const = 0;
   // The values computed by the nodes of one operator type, in execution order.
-  std::vector<std::string> OutputsOf(std::string_view op_type) const;
+  virtual std::vector<std::string> OutputsOf(std::string_view op_type) const = 0;
 
   // The nodes each Run() executes, in execution order (folded ones are not among them),
   // with the names of the values they read ("" for an omitted input) and write: for
@@ -95,26 +97,24 @@ class Model {
     std::string name, op_type;
     std::vector<std::string> inputs, outputs;
   };
-  std::vector<NodeView> Nodes() const;
+  virtual std::vector<NodeView> Nodes() const = 0;
 
   // Runs the graph on the named inputs (every graph input, nothing else) and returns the
   // graph's outputs in order (unless options.outputs is false), then the taps. Thread-safe.
   // Errors: kInvalidArgument for a missing, unknown or ill-typed input, an unknown tap or a
   // given value the graph does not compute; kInternal when a kernel fails (names the node).
-  Result<std::vector<Tensor>> Run(const NamedTensors& inputs, const RunOptions& options) const;
-
- private:
-  explicit Model(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
+  virtual Result<std::vector<Tensor>> Run(const NamedTensors& inputs,
+                                          const RunOptions& options) const = 0;
 };
 
 // Whether `device` ("cpu", "cuda", "cuda:N") names a device this process can run on:
 // kInvalidArgument for a malformed name, kUnprocessable for CUDA without CUDA (LibTorch
-// built without it, or no GPU).
+// built without it, or no GPU). "cpu" is answered without loading the runtime.
 Status CheckDevice(const std::string& device);
 
 // Intra-op threads of every kernel (process-wide, LibTorch's pool): set once before the
-// first Run(). n <= 0 leaves LibTorch's default (the number of cores).
+// first Run(); kept until the runtime loads when it has not yet. n <= 0 leaves LibTorch's
+// default (the number of cores). IntraOpThreads() loads the runtime (0 when it cannot).
 void SetIntraOpThreads(int n);
 int IntraOpThreads();
 

@@ -1,4 +1,4 @@
-// The compiled graph behind a Model (internal to src/onnx).
+// The compiled graph behind the runtime plugin's Model (internal to src/onnx: the plugin).
 #pragma once
 
 #include <ATen/core/Tensor.h>
@@ -7,12 +7,13 @@
 #include <unordered_map>
 #include <vector>
 
+#include "onnx/blas_info.h"
 #include "onnx/model.h"
 #include "onnx/op.h"
 
 namespace vox::onnx {
 
-// One node of the execution plan. Value ids index Model::Impl's value table.
+// One node of the execution plan. Value ids index CompiledGraph's value table.
 struct PlanStep {
   std::string name;  // node name (or "#index" when the file gives none), for errors
   std::string op_type;
@@ -22,7 +23,7 @@ struct PlanStep {
   std::vector<int> release;  // values whose last consumer this step is: freed after it
 };
 
-struct Model::Impl {
+struct CompiledGraph {
   at::Device device = at::kCPU;  // of every constant, input and intermediate (LoadOptions)
   int num_values = 0;
   std::vector<at::Tensor> constants;  // by value id; defined() for initializers and folded values
@@ -38,8 +39,19 @@ struct Model::Impl {
   ModelStats stats;
 };
 
-// Builds the Impl from the bytes of an .onnx file (graph_loader.cc).
-Result<std::unique_ptr<Model::Impl>> CompileModel(std::string_view bytes,
-                                                  const LoadOptions& options);
+// Builds the graph from the bytes of an .onnx file (graph_loader.cc).
+Result<std::unique_ptr<CompiledGraph>> CompileModel(std::string_view bytes,
+                                                    const LoadOptions& options);
+
+// What the runtime plugin exports (runtime_entry.cc); model.h's functions of the same
+// names forward to these.
+namespace aten {
+Result<std::shared_ptr<const Model>> LoadFromBytes(std::string_view bytes,
+                                                   const LoadOptions& options);
+Status CheckDevice(const std::string& device);
+void SetIntraOpThreads(int n);
+int IntraOpThreads();
+BlasInfo LoadedBlas();  // blas_info.cc
+}  // namespace aten
 
 }  // namespace vox::onnx

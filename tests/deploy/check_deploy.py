@@ -6,7 +6,7 @@ what stands between a typo and a broken `docker compose up`.
 
   check_deploy.py dockerfile FILE [--cpu]
   check_deploy.py compose RESOLVED_YAML RAW_YAML
-  check_deploy.py runtime-libs DOCKERFILE VOX_BINARY
+  check_deploy.py runtime-libs DOCKERFILE BINARY...   (vox and its neural runtime plugin)
 Exit status 1 with one line per problem; 0 when clean.
 """
 import os
@@ -143,7 +143,12 @@ def package_owners(paths):
     return owners
 
 
-def check_runtime_libs(dockerfile, binary):
+def check_runtime_libs(dockerfile, binaries):
+    for binary in binaries:
+        check_runtime_libs_of(dockerfile, binary)
+
+
+def check_runtime_libs_of(dockerfile, binary):
     installed = runtime_packages(dockerfile)
     needed = re.findall(r"\(NEEDED\).*\[(.+)\]",
                         subprocess.run(["readelf", "-d", binary], capture_output=True,
@@ -155,6 +160,8 @@ def check_runtime_libs(dockerfile, binary):
             resolved[m.group(1)] = m.group(2)
     wanted = {}  # lib -> (resolved path, real path)
     for lib in needed:
+        if lib.startswith("ld-linux"):  # the dynamic loader itself (libc6): ldd lists no path
+            continue
         path = resolved.get(lib)
         if not path or path == "not":
             fail(f"{binary}: {lib} does not resolve on this machine")
@@ -297,8 +304,8 @@ def main(argv):
         check_dockerfile(argv[1], "--cpu" in argv[2:])
     elif len(argv) == 3 and argv[0] == "compose":
         check_compose(argv[1], argv[2])
-    elif len(argv) == 3 and argv[0] == "runtime-libs":
-        check_runtime_libs(argv[1], argv[2])
+    elif len(argv) >= 3 and argv[0] == "runtime-libs":
+        check_runtime_libs(argv[1], argv[2:])
     else:
         print(__doc__, file=sys.stderr)
         return 2

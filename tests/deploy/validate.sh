@@ -47,8 +47,11 @@ else flunk "deploy/docker/Dockerfile"; fi
 if $check dockerfile "$src/deploy/docker/Dockerfile.gpu"; then pass "deploy/docker/Dockerfile.gpu"
 else flunk "deploy/docker/Dockerfile.gpu"; fi
 if [ -n "$vox" ] && [ -x "$vox" ]; then
-  if $check runtime-libs "$src/deploy/docker/Dockerfile" "$vox"; then pass "runtime libraries of $vox"
-  else flunk "runtime libraries of $vox"; fi
+  # vox and the neural runtime plugin it loads on first use (src/onnx/runtime_loader.h).
+  runtime="$(dirname "$vox")/../onnx/libvox_onnx_runtime.so"
+  if $check runtime-libs "$src/deploy/docker/Dockerfile" "$vox" "$runtime"; then
+    pass "runtime libraries of $vox and $runtime"
+  else flunk "runtime libraries of $vox and $runtime"; fi
 else
   echo "skip runtime-library check: vox is not built${vox:+ at $vox}"
 fi
