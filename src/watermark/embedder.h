@@ -28,9 +28,11 @@ namespace vox::watermark {
 
 // Log-magnitude modulation in nepers: 0.20 is ±1.74 dB per tile; the mark
 // against the speech measured 17.7 dB SNR on average, 15.2 dB at worst
-// (docs/BENCHMARKS.md, Watermark). At 8 kHz, where the 300..3500 Hz band is
-// nearly all the speech, it also moves what a recogniser hears (tests/
-// formats_asr_e2e_test.cc's header).
+// (docs/BENCHMARKS.md, Watermark). The same at 8 kHz, where the 300..3500 Hz
+// band is nearly all the speech: pocketsphinx heard G.711 speech marked at
+// 0.05..0.20 no worse than the unmarked speech shifted by 1.25..3.75 ms, and half
+// the strength needs 4x the audio to be found (bench/run.sh
+// watermark_narrowband; DECISIONS #95).
 inline constexpr float kDefaultStrength = 0.20f;
 
 class Embedder {

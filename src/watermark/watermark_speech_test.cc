@@ -1,6 +1,6 @@
 // The mark on real speech (flite, eSpeak NG and Festival through the voice test corpus):
-// read back after every transformation the brief names, and never read from unmarked
-// recordings.
+// read back after every transformation the brief names and after G.711 at 8 kHz, and never
+// read from unmarked recordings.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -9,10 +9,12 @@
 #include "audio/dsp.h"
 #include "audio/encode.h"
 #include "audio/resampler.h"
+#include "audio/stream_encoder.h"
 #include "voice/testing/test_corpus.h"
 #include "watermark/detector.h"
 #include "watermark/embedder.h"
 #include "watermark/identify.h"
+#include "watermark/watermarker.h"
 
 namespace vox::watermark {
 namespace {
@@ -172,6 +174,65 @@ TEST(WatermarkSpeechTest, NamesTheJobAmongCandidatesFrom20Seconds) {
   EXPECT_EQ(found.index, 31'337u) << "z " << found.best_z << " threshold " << found.threshold;
   const Detection clean = Read(Cut(speech, 2.5, 20));
   EXPECT_FALSE(IdentifyAmong(clean.evidence, candidates).index.has_value());
+}
+
+// G.711 mu-law as a `ulaw` answer carries it: the routes' stream encoder resamples to 8 kHz
+// and codes; decoded back here (ITU-T G.711).
+audio::PcmBuffer ThroughUlaw(const audio::PcmBuffer& pcm) {
+  auto encoder = audio::StreamEncoder::Create({audio::StreamFormat::kUlaw}, pcm.sample_rate);
+  EXPECT_TRUE(encoder.has_value());
+  std::string bytes;
+  EXPECT_TRUE((*encoder)->Write(pcm, bytes).has_value());
+  EXPECT_TRUE((*encoder)->Finish(bytes).has_value());
+  audio::PcmBuffer out{8000, 1, {}};
+  for (char b : bytes) {
+    const auto u = static_cast<uint8_t>(~static_cast<uint8_t>(b));
+    int t = (((u & 0x0F) << 3) + 0x84) << ((u & 0x70) >> 4);
+    out.samples.push_back(static_cast<float>((u & 0x80) ? (0x84 - t) : (t - 0x84)) / 32768.0f);
+  }
+  return out;
+}
+
+// An 8 kHz answer (`ulaw`, `ulaw_8000`) is marked at the voice's rate before its encoder
+// resamples and codes it, as the routes do; after G.711 the mark is present in 10 s and names
+// the job among 100,000 candidates from 20 s (bench/run.sh watermark_narrowband: 123 of 123
+// and 107 of 109 cuts); the same speech unmarked gives neither.
+TEST(WatermarkSpeechTest, AMarkIsReadAfterG711At8kHz) {
+  auto watermarker = Watermarker::Create(WatermarkConfig{});
+  ASSERT_TRUE(watermarker.has_value());
+  const audio::PcmBuffer once = Speech("flite-slt", 0, 10);  // 16 kHz, the e2e tests' voice
+  audio::PcmBuffer speech = once;
+  while (speech.duration_s() < 25) {
+    speech.samples.insert(speech.samples.end(), once.samples.begin(), once.samples.end());
+  }
+  const std::string job = "5a0e2b7c-91d4-4f3e-8c6a-1b2d3e4f5a6b";
+  auto mark = (*watermarker)->ForJob(job, speech.sample_rate, 1);
+  audio::PcmBuffer marked = mark->Process(speech);
+  const audio::PcmBuffer tail = mark->Finish();
+  marked.samples.insert(marked.samples.end(), tail.samples.begin(), tail.samples.end());
+  const audio::PcmBuffer heard = ThroughUlaw(marked);
+  const audio::PcmBuffer clean = ThroughUlaw(speech);
+
+  std::vector<uint64_t> candidates(100'000);
+  uint64_t state = 11;
+  for (auto& c : candidates) c = state = state * 6364136223846793005ull + 1442695040888963407ull;
+  candidates[4'242] = PayloadId(job);
+  for (double from : {0.7, 3.1}) {
+    auto present = (*watermarker)->Detect(Cut(heard, from, 10));
+    ASSERT_TRUE(present.has_value());
+    EXPECT_TRUE(present->watermarked) << "from " << from << " z " << present->sync_z;
+    auto none = (*watermarker)->Detect(Cut(clean, from, 10));
+    ASSERT_TRUE(none.has_value());
+    EXPECT_FALSE(none->watermarked) << "from " << from << " z " << none->sync_z;
+
+    auto named = (*watermarker)->Detect(Cut(heard, from, 20));
+    ASSERT_TRUE(named.has_value());
+    const Identification found = IdentifyAmong(named->evidence, candidates);
+    EXPECT_EQ(found.index, 4'242u) << "z " << found.best_z << " threshold " << found.threshold;
+    auto unmarked = (*watermarker)->Detect(Cut(clean, from, 20));
+    ASSERT_TRUE(unmarked.has_value());
+    EXPECT_FALSE(IdentifyAmong(unmarked->evidence, candidates).index.has_value());
+  }
 }
 
 }  // namespace
