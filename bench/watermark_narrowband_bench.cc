@@ -61,16 +61,8 @@ PcmBuffer Mark(const wm::Pattern& pattern, const PcmBuffer& pcm, uint64_t id, fl
   return marked;
 }
 
-// G.711 mu-law decoding (ITU-T), the inverse of the stream encoder's table.
-float MuLawToFloat(uint8_t u) {
-  u = static_cast<uint8_t>(~u);
-  int t = ((u & 0x0F) << 3) + 0x84;
-  t <<= (u & 0x70) >> 4;
-  return static_cast<float>((u & 0x80) ? (0x84 - t) : (t - 0x84)) / 32768.0f;
-}
-
 // What a `ulaw` (or ElevenLabs `ulaw_8000`) answer carries: the route's stream encoder
-// resamples to 8 kHz (soxr) and codes mu-law; decoded back to 8 kHz floats.
+// resamples to 8 kHz (soxr) and codes mu-law; decoded back by libsndfile.
 PcmBuffer ThroughUlaw(const PcmBuffer& pcm) {
   auto encoder = vox::audio::StreamEncoder::Create({vox::audio::StreamFormat::kUlaw},
                                                    pcm.sample_rate);
@@ -79,10 +71,13 @@ PcmBuffer ThroughUlaw(const PcmBuffer& pcm) {
     std::fprintf(stderr, "ulaw encoding failed\n");
     std::exit(1);
   }
-  PcmBuffer out{8000, 1, {}};
-  out.samples.reserve(bytes.size());
-  for (char b : bytes) out.samples.push_back(MuLawToFloat(static_cast<uint8_t>(b)));
-  return out;
+  auto decoded = vox::audio::DecodeG711(bytes, vox::audio::G711Law::kMu, 8000,
+                                        {.max_seconds = 3600});
+  if (!decoded) {
+    std::fprintf(stderr, "ulaw decoding failed: %s\n", decoded.error().ToString().c_str());
+    std::exit(1);
+  }
+  return *decoded;
 }
 
 // `original` plus only the part of the mark (marked - original) in [lo_hz, hi_hz): the same

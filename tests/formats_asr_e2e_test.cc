@@ -7,15 +7,15 @@
 // bound per format family (set from measurements, with margin: the figures are printed).
 //
 // The server runs with VOX_WATERMARK=off: the recognizer must get the same samples every time.
-// At 8 kHz pocketsphinx's reading depends on where its 10 ms frames fall: this sentence in
-// this voice (`vox synth`, unmarked), moved by 1.25 to 25 ms, goes over the G.711 bound for
-// 12 of 20 shifts, and marked (each job's mark differs) for 3 to 8 of 20 ids at every
-// strength from 0.05 to 0.20 Np (bench/run.sh watermark_narrowband; DECISIONS #95). Served
-// with marks on, 6 of 20 G.711 answers went over the bound at the default strength (4 of 5
-// runs failed) and 7 of 20 at 0.10 (5 of 5); unmarked, the answer is always the same
-// samples, heard at 0.11. The mark is made before every encoder alike, so it changes nothing else this test
-// judges, and it is judged elsewhere (watermark_ tests, after G.711 too; the stream and
-// ElevenLabs e2e tests hear marked speech).
+// At 8 kHz pocketsphinx's reading depends on where its 10 ms frames fall: this sentence in this
+// voice (`vox synth`, unmarked), moved by 1.25 to 25 ms, goes over the G.711 bound for 12 of 20
+// shifts, and marked (each job's mark differs) for 3 to 8 of 20 ids at every strength from 0.05
+// to 0.20 Np (bench/run.sh watermark_narrowband; DECISIONS #97). Served with marks on, 6 of 20
+// G.711 answers went over the bound at the default strength (4 of 5 runs failed) and 7 of 20 at
+// 0.10 (5 of 5); unmarked, the answer is always the same samples, heard at 0.11. The mark is
+// made before every encoder alike, so it changes nothing else this test judges, and it is judged
+// elsewhere (watermark_ tests, after G.711 too; the stream and ElevenLabs e2e tests hear marked
+// speech).
 #include <gtest/gtest.h>
 
 #include <chrono>

@@ -218,4 +218,30 @@ Result<PcmBuffer> DecodeRawPcm(std::string_view bytes, int sample_rate, int chan
   return std::move(sink).Finish();
 }
 
+Result<PcmBuffer> DecodeG711(std::string_view bytes, G711Law law, int sample_rate,
+                             const DecodeOptions& options) {
+  if (sample_rate <= 0) return InvalidArgument("sample rate must be positive", "sample_rate");
+  std::string wav;
+  const auto le = [&wav](uint32_t v, int bytes) {
+    for (int i = 0; i < bytes; ++i) wav.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+  };
+  const auto rate = static_cast<uint32_t>(sample_rate);
+  const auto size = static_cast<uint32_t>(bytes.size());
+  wav += "RIFF";
+  le(38 + size, 4);
+  wav += "WAVEfmt ";
+  le(18, 4);
+  le(law == G711Law::kMu ? 7 : 6, 2);  // WAVE_FORMAT_MULAW, WAVE_FORMAT_ALAW
+  le(1, 2);                            // channels
+  le(rate, 4);                         // samples per second
+  le(rate, 4);                         // bytes per second
+  le(1, 2);                            // block align
+  le(8, 2);                            // bits per sample
+  le(0, 2);                            // no extension
+  wav += "data";
+  le(size, 4);
+  wav.append(bytes);
+  return Decode(wav, options);
+}
+
 }  // namespace vox::audio

@@ -91,4 +91,10 @@ Result<PcmBuffer> DecodeFile(const std::string& path, const DecodeOptions& optio
 Result<PcmBuffer> DecodeRawPcm(std::string_view bytes, int sample_rate, int channels = 1,
                                const DecodeOptions& options = {});
 
+// Interprets headerless 8-bit G.711 mono at `sample_rate` (what `ulaw`/`alaw` answers carry):
+// libsndfile reads it behind a canonical WAV header.
+enum class G711Law { kMu, kA };
+Result<PcmBuffer> DecodeG711(std::string_view bytes, G711Law law, int sample_rate,
+                             const DecodeOptions& options = {});
+
 }  // namespace vox::audio

@@ -32,7 +32,7 @@ namespace vox::watermark {
 // band is nearly all the speech: pocketsphinx heard G.711 speech marked at
 // 0.05..0.20 no worse than the unmarked speech shifted by 1.25..3.75 ms, and half
 // the strength needs 4x the audio to be found (bench/run.sh
-// watermark_narrowband; DECISIONS #95).
+// watermark_narrowband; DECISIONS #97).
 inline constexpr float kDefaultStrength = 0.20f;
 
 class Embedder {

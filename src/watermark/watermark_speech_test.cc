@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "audio/decode.h"
+#include "audio/decode.h"
 #include "audio/dsp.h"
 #include "audio/encode.h"
 #include "audio/resampler.h"
@@ -177,20 +178,16 @@ TEST(WatermarkSpeechTest, NamesTheJobAmongCandidatesFrom20Seconds) {
 }
 
 // G.711 mu-law as a `ulaw` answer carries it: the routes' stream encoder resamples to 8 kHz
-// and codes; decoded back here (ITU-T G.711).
+// and codes; decoded back by libsndfile.
 audio::PcmBuffer ThroughUlaw(const audio::PcmBuffer& pcm) {
   auto encoder = audio::StreamEncoder::Create({audio::StreamFormat::kUlaw}, pcm.sample_rate);
   EXPECT_TRUE(encoder.has_value());
   std::string bytes;
   EXPECT_TRUE((*encoder)->Write(pcm, bytes).has_value());
   EXPECT_TRUE((*encoder)->Finish(bytes).has_value());
-  audio::PcmBuffer out{8000, 1, {}};
-  for (char b : bytes) {
-    const auto u = static_cast<uint8_t>(~static_cast<uint8_t>(b));
-    int t = (((u & 0x0F) << 3) + 0x84) << ((u & 0x70) >> 4);
-    out.samples.push_back(static_cast<float>((u & 0x80) ? (0x84 - t) : (t - 0x84)) / 32768.0f);
-  }
-  return out;
+  auto decoded = audio::DecodeG711(bytes, audio::G711Law::kMu, 8000);
+  EXPECT_TRUE(decoded.has_value());
+  return decoded ? *decoded : audio::PcmBuffer{};
 }
 
 // An 8 kHz answer (`ulaw`, `ulaw_8000`) is marked at the voice's rate before its encoder
