@@ -22,9 +22,9 @@ constexpr size_t kMaxChunkBytes = 16 * 1024;
 using engines::VoiceInfo;
 
 // What a voice's windowed phrases are scaled by is measured on this sentence
-// (piper_sentence.h): long enough to hold loud vowels, read in any language.
-constexpr char kLevelText[] =
-    "The birch canoe slid on the smooth planks, and the boy was there when the sun rose.";
+// (piper_sentence.h), read in any language: long enough to hold loud vowels, short because
+// the first windowed request of each voice and speaker waits for it (the high model: 2 s).
+constexpr char kLevelText[] = "The birch canoe slid on the smooth planks.";
 
 std::string Describe(const piper::PiperVoice& v) {
   const auto& c = v.package->config;

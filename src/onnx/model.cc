@@ -10,8 +10,6 @@
 
 #include <chrono>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <optional>
 
 #include "onnx/host_allocator.h"
