@@ -9,39 +9,21 @@
 
 #include <chrono>
 #include <cmath>
-#include <filesystem>
 #include <thread>
 
 #include "audio/pcm_buffer.h"
 #include "neural/piper_engine.h"
+#include "neural/testing/test_voices.h"
 #include "piper/voice_config.h"
 
 namespace vox::neural {
 namespace {
 
-namespace fs = std::filesystem;
 
-struct TestVoice {
-  std::shared_ptr<const onnx::Model> graph;
-  piper::VoiceConfig config;
-};
+using testing::TestVoice;
 
-TestVoice LoadVoice(const std::string& name) {
-  const fs::path dir = VOX_PIPER_TESTDATA;
-  auto graph = onnx::Model::Load((dir / (name + ".onnx")).string(), {});
-  EXPECT_TRUE(graph) << graph.error().ToString();
-  auto config = piper::LoadVoiceConfig(dir / (name + ".onnx.json"));
-  EXPECT_TRUE(config) << config.error().ToString();
-  config->inference.noise_scale = 0;  // deterministic: no random draws matter
-  config->inference.noise_w = 0;
-  return {graph ? *graph : nullptr, config ? *config : piper::VoiceConfig{}};
-}
-
-std::vector<int64_t> Ids(size_t n, int64_t seed) {
-  std::vector<int64_t> ids(n);
-  for (size_t i = 0; i < n; ++i) ids[i] = (seed + 37 * static_cast<int64_t>(i)) % 150;
-  return ids;
-}
+TestVoice LoadVoice(const std::string& name) { return testing::LoadTestVoice(name, true); }
+std::vector<int64_t> Ids(size_t n, int64_t seed) { return testing::TestIds(n, seed); }
 
 // Piper's decoder has no mask: a padded row's last frames hear the padding.
 // Past its receptive field (7 frames for Piper's decoders: the difference falls from

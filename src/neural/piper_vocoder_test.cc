@@ -8,35 +8,19 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <filesystem>
 
 #include "neural/piper_engine.h"
+#include "neural/testing/test_voices.h"
 #include "piper/voice_config.h"
 
 namespace vox::neural {
 namespace {
 
-namespace fs = std::filesystem;
 
-struct TestVoice {
-  std::shared_ptr<const onnx::Model> graph;
-  piper::VoiceConfig config;
-};
+using testing::TestVoice;
 
-TestVoice LoadVoice(const std::string& name) {
-  const fs::path dir = VOX_PIPER_TESTDATA;
-  auto graph = onnx::Model::Load((dir / (name + ".onnx")).string(), {});
-  EXPECT_TRUE(graph) << graph.error().ToString();
-  auto config = piper::LoadVoiceConfig(dir / (name + ".onnx.json"));
-  EXPECT_TRUE(config) << config.error().ToString();
-  return {graph ? *graph : nullptr, config ? *config : piper::VoiceConfig{}};
-}
-
-std::vector<int64_t> Ids(size_t n, int64_t seed) {
-  std::vector<int64_t> ids(n);
-  for (size_t i = 0; i < n; ++i) ids[i] = (seed + 37 * static_cast<int64_t>(i)) % 150;
-  return ids;
-}
+TestVoice LoadVoice(const std::string& name) { return testing::LoadTestVoice(name, false); }
+std::vector<int64_t> Ids(size_t n, int64_t seed) { return testing::TestIds(n, seed); }
 
 TEST(PiperVocoder, WindowsOfTheLatentGiveTheWholeRunsAudio) {
   for (const char* name : {"vox-test-x_low", "vox-test-medium", "vox-test-high", "vox-test-multi"}) {
