@@ -23,7 +23,8 @@ using engines::VoiceInfo;
 
 // What a voice's windowed phrases are scaled by is measured on this sentence
 // (piper_sentence.h), read in any language: long enough to hold loud vowels, short because
-// the first windowed request of each voice and speaker waits for it (the high model: 2 s).
+// the first windowed request of each voice and speaker waits for it (0.9 to 3 s, x_low to
+// high: docs/BENCHMARKS.md).
 constexpr char kLevelText[] = "The birch canoe slid on the smooth planks.";
 
 std::string Describe(const piper::PiperVoice& v) {
