@@ -3,6 +3,9 @@
 // the eager PyTorch side do identical work). Prints one JSON object. Driven by run.sh.
 //
 //   vox_neural_bench MODEL.onnx THREADS REPEATS PHONEMES
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -56,8 +59,17 @@ int main(int argc, char** argv) {
   const int threads = std::stoi(argv[2]), repeats = std::stoi(argv[3]);
   const int64_t phonemes = std::stoll(argv[4]);
   namespace onnx = vox::onnx;
+  spdlog::set_default_logger(spdlog::stderr_logger_mt("bench"));  // stdout is the JSON
   onnx::SetIntraOpThreads(threads);
   onnx::KeepLargeAllocationsOnTheHeap();  // as the servers run it
+  // The runtime plugin (LibTorch) loads first, measured apart from the model.
+  const double rss_start = StatusMiB("VmRSS");
+  const double runtime_t0 = Now();
+  if (onnx::IntraOpThreads() == 0) {
+    std::cerr << "the neural runtime does not load\n";
+    return 1;
+  }
+  const double runtime_load_s = Now() - runtime_t0;
   const double rss_before = StatusMiB("VmRSS");
 
   const double t0 = Now();
@@ -106,6 +118,8 @@ int main(int argc, char** argv) {
   const auto blas = onnx::LoadedBlas();
   nlohmann::json result{{"runtime", "vox"},
                         {"threads", onnx::IntraOpThreads()},
+                        {"runtime_load_ms", runtime_load_s * 1000},
+                        {"runtime_rss_mb", rss_before - rss_start},
                         {"cold_load_ms", load_s * 1000},
                         {"model_rss_mb", rss_loaded - rss_before},
                         {"peak_rss_mb", StatusMiB("VmHWM")},

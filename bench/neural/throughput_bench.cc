@@ -5,6 +5,9 @@
 // run.sh.
 //
 //   vox_neural_throughput MODEL.onnx THREADS JOBS PHRASES BATCH_MAX WAIT_MS
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <chrono>
 #include <iostream>
@@ -43,6 +46,7 @@ int main(int argc, char** argv) {
     std::cerr << (valid ? "JOBS and PHRASES must be positive" : valid.error().ToString()) << "\n";
     return 2;
   }
+  spdlog::set_default_logger(spdlog::stderr_logger_mt("bench"));  // stdout is the JSON
   vox::onnx::SetIntraOpThreads(threads);
   vox::onnx::KeepLargeAllocationsOnTheHeap();  // as the servers run it
   auto model = vox::onnx::Model::Load(path, {});
