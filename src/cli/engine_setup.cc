@@ -6,7 +6,6 @@
 #include <map>
 
 #include "neural/piper_engine.h"
-#include "onnx/blas_info.h"
 #include "onnx/host_allocator.h"
 #include "piper/model_directory.h"
 
@@ -25,14 +24,8 @@ Result<std::vector<std::unique_ptr<engines::Engine>>> OpenModelEngines(const Eng
   onnx::KeepLargeAllocationsOnTheHeap();  // before any run; voices may come with a reload
   VOX_ASSIGN_OR_RETURN(auto engine, neural::PiperEngine::Create(piper));
   if (engine->voices().empty()) return extra;
-  const onnx::BlasInfo blas = onnx::LoadedBlas();
-  spdlog::info("piper: {} voice(s) in {}; BLAS: {} {}", engine->voices().size(),
-               piper.model_dir.string(), blas.name, blas.path);
-  if (blas.slow()) {
-    spdlog::warn(
-        "the reference BLAS is loaded: neural voices run about 30x slower; "
-        "install libopenblas0-pthread (scripts/install-deps.sh does)");
-  }
+  // The runtime (and with it LibTorch and its BLAS, logged then) loads with the first graph.
+  spdlog::info("piper: {} voice(s) in {}", engine->voices().size(), piper.model_dir.string());
   extra.push_back(std::move(engine));
   return extra;
 }

@@ -40,7 +40,13 @@ Result<const RuntimeApi*> LoadOnce() {
     if (api) {
       if (const int n = pending_threads.load(); n > 0) (*api)->set_intra_op_threads(n);
       loaded = true;
-      spdlog::info("neural runtime loaded: {}", path);
+      const BlasInfo blas = (*api)->loaded_blas();
+      spdlog::info("neural runtime loaded: {}; BLAS: {} {}", path, blas.name, blas.path);
+      if (blas.slow()) {
+        spdlog::warn(
+            "the reference BLAS is loaded: neural voices run about 30x slower; "
+            "install libopenblas0-pthread (scripts/install-deps.sh does)");
+      }
       return api;
     }
     tried += (tried.empty() ? "" : "; ") + api.error().message;
