@@ -39,14 +39,6 @@ PcmBuffer Codec(const PcmBuffer& in, vox::audio::Format format, int kbps) {
   return decoded ? *decoded : PcmBuffer{};
 }
 
-PcmBuffer Cut(const PcmBuffer& in, double from_s, double seconds) {
-  PcmBuffer out{in.sample_rate, in.channels, {}};
-  const auto from = std::min(in.samples.size(), static_cast<size_t>(from_s * in.sample_rate));
-  const auto to = std::min(in.samples.size(), from + static_cast<size_t>(seconds * in.sample_rate));
-  out.samples.assign(in.samples.begin() + from, in.samples.begin() + to);
-  return out;
-}
-
 PcmBuffer Gain(PcmBuffer x, double gain) {
   vox::audio::ApplyGain(x, gain);
   for (float& s : x.samples) s = std::clamp(s, -1.0f, 1.0f);
@@ -99,7 +91,7 @@ nlohmann::json IdentificationTable(const vox::watermark::Pattern& pattern) {
       for (const PcmBuffer& marked : speech) {
         const PcmBuffer source = mp3 ? Codec(marked, vox::audio::Format::kMp3, 128) : marked;
         for (double from = 0.37; from + seconds <= 60; from += std::max(seconds, 7.9)) {
-          auto d = vox::watermark::Detect(pattern, Cut(source, from, seconds));
+          auto d = vox::watermark::Detect(pattern, vox::audio::Excerpt(source, from, seconds));
           if (!d) continue;
           ++cuts;
           detected += d->watermarked;
@@ -141,7 +133,7 @@ nlohmann::json UnmarkedWindows(const vox::watermark::Pattern& pattern) {
       for (double seconds : {5.0, 10.0}) {
         if (mp3 && seconds > 5) continue;
         for (double from = 0; from + seconds <= source.duration_s(); from += 0.5) {
-          auto d = vox::watermark::Detect(pattern, Cut(source, from, seconds));
+          auto d = vox::watermark::Detect(pattern, vox::audio::Excerpt(source, from, seconds));
           if (!d) continue;
           ++windows;
           detected += d->watermarked;
@@ -169,11 +161,11 @@ int main() {
       {"resample_16k", [](const PcmBuffer& x) { return *vox::audio::Resample(x, 16000); }},
       {"gain_+6dB", [](const PcmBuffer& x) { return Gain(x, 2.0); }},
       {"gain_-6dB", [](const PcmBuffer& x) { return Gain(x, 0.5); }},
-      {"cut_5s", [](const PcmBuffer& x) { return Cut(x, 1.7, 5.0); }},
+      {"cut_5s", [](const PcmBuffer& x) { return vox::audio::Excerpt(x, 1.7, 5.0); }},
       {"mp3_128k_16k_cut_5s",
        [](const PcmBuffer& x) {
-         return Cut(*vox::audio::Resample(Codec(x, vox::audio::Format::kMp3, 128), 16000), 2.3,
-                    5.0);
+         return vox::audio::Excerpt(
+             *vox::audio::Resample(Codec(x, vox::audio::Format::kMp3, 128), 16000), 2.3, 5.0);
        }},
   };
   struct Row {

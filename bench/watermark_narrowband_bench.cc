@@ -26,6 +26,7 @@
 #include "asr/transcriber.h"
 #include "asr/wer.h"
 #include "audio/decode.h"
+#include "audio/dsp.h"
 #include "audio/resampler.h"
 #include "audio/stream_encoder.h"
 #include "voice/testing/test_corpus.h"
@@ -64,15 +65,15 @@ PcmBuffer Mark(const wm::Pattern& pattern, const PcmBuffer& pcm, uint64_t id, fl
 // What a `ulaw` (or ElevenLabs `ulaw_8000`) answer carries: the route's stream encoder
 // resamples to 8 kHz (soxr) and codes mu-law; decoded back by libsndfile.
 PcmBuffer ThroughUlaw(const PcmBuffer& pcm) {
-  auto encoder = vox::audio::StreamEncoder::Create({vox::audio::StreamFormat::kUlaw},
-                                                   pcm.sample_rate);
+  auto encoder =
+      vox::audio::StreamEncoder::Create({vox::audio::StreamFormat::kUlaw}, pcm.sample_rate);
   std::string bytes;
   if (!encoder || !(*encoder)->Write(pcm, bytes) || !(*encoder)->Finish(bytes)) {
     std::fprintf(stderr, "ulaw encoding failed\n");
     std::exit(1);
   }
-  auto decoded = vox::audio::DecodeG711(bytes, vox::audio::G711Law::kMu, 8000,
-                                        {.max_seconds = 3600});
+  auto decoded =
+      vox::audio::DecodeG711(bytes, vox::audio::G711Law::kMu, 8000, {.max_seconds = 3600});
   if (!decoded) {
     std::fprintf(stderr, "ulaw decoding failed: %s\n", decoded.error().ToString().c_str());
     std::exit(1);
@@ -107,14 +108,6 @@ PcmBuffer KeepMarkBand(const PcmBuffer& original, const PcmBuffer& marked, doubl
   return result;
 }
 
-PcmBuffer Cut(const PcmBuffer& in, double from_s, double seconds) {
-  PcmBuffer out{in.sample_rate, in.channels, {}};
-  const auto from = std::min(in.samples.size(), static_cast<size_t>(from_s * in.sample_rate));
-  const auto to = std::min(in.samples.size(), from + static_cast<size_t>(seconds * in.sample_rate));
-  out.samples.assign(in.samples.begin() + from, in.samples.begin() + to);
-  return out;
-}
-
 double Round(double x, double unit = 0.001) { return std::round(x / unit) * unit; }
 
 // tests/formats_asr_e2e_test.cc's bound on a G.711 answer's WER.
@@ -127,7 +120,7 @@ constexpr double kWellHeard = 0.25;
 
 struct WerStats {
   std::vector<double> wers;
-  std::vector<double> deltas;  // marked WER minus the same recording's unmarked WER
+  std::vector<double> deltas;   // marked WER minus the same recording's unmarked WER
   std::vector<double> changes;  // WER of the marked transcript against the unmarked one
   nlohmann::json Json() const {
     auto mean = [](const std::vector<double>& v) {
@@ -318,7 +311,8 @@ constexpr size_t kCandidates = 100'000;
 // Detection after G.711: per speaker 90 s of its sentences, marked with its own id, through
 // mu-law at 8 kHz, cut every 2.9 s (overlapping cuts: not independent trials); the same cuts
 // of the unmarked audio for false positives.
-nlohmann::json DetectionTable(const wm::Pattern& pattern, const std::vector<std::string>& speakers) {
+nlohmann::json DetectionTable(const wm::Pattern& pattern,
+                              const std::vector<std::string>& speakers) {
   uint64_t seed = 99;
   std::vector<uint64_t> candidates(kCandidates);
   for (auto& id : candidates) id = Lcg(seed);
@@ -346,7 +340,7 @@ nlohmann::json DetectionTable(const wm::Pattern& pattern, const std::vector<std:
         const uint64_t id = candidates[1000 * (s + 1)];  // one of the candidates
         const PcmBuffer heard = ThroughUlaw(Mark(pattern, speech[s], id, strength));
         for (double from = 0.37; from + seconds <= heard.duration_s(); from += 2.9) {
-          auto d = wm::Detect(pattern, Cut(heard, from, seconds));
+          auto d = wm::Detect(pattern, vox::audio::Excerpt(heard, from, seconds));
           if (!d) continue;
           ++cuts;
           present += d->watermarked;
@@ -416,8 +410,8 @@ int main() {
   }
   if (const char* file = std::getenv("VOX_NB_FILE"); file != nullptr && *file != '\0') {
     const char* text = std::getenv("VOX_NB_TEXT");
-    out["one_recording"] = OneRecording(pattern, **transcriber, file, text ? text : "",
-                                        EnvInt("VOX_NB_FILE_IDS", 20));
+    out["one_recording"] =
+        OneRecording(pattern, **transcriber, file, text ? text : "", EnvInt("VOX_NB_FILE_IDS", 20));
   }
   if (parts.empty() || parts.find("detection") != std::string::npos) {
     out["detection"] = {{"speakers", detect_speakers},

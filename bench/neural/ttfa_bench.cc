@@ -58,17 +58,9 @@ vox::Result<double> VocoderShare(const std::filesystem::path& model, const std::
       auto phonemes, piper::Phonemize(config, sentence, {.prepare = false, .espeak_data_dir = {}}));
   std::vector<int64_t> ids;
   for (const auto& s : phonemes.sentences) ids.insert(ids.end(), s.ids.begin(), s.ids.end());
-  const auto scales = piper::ScalesFor(config, 1.0);
-  const int64_t n = static_cast<int64_t>(ids.size());
-  vox::onnx::NamedTensors inputs{
-      {"input", vox::onnx::Tensor::Int64({1, n}, ids)},
-      {"input_lengths", vox::onnx::Tensor::Int64({1}, std::vector<int64_t>{n})},
-      {"scales",
-       vox::onnx::Tensor::Float32(
-           {3}, std::vector<float>{scales.noise_scale, scales.length_scale, scales.noise_w})}};
-  if (config.num_speakers > 1) {
-    inputs.emplace_back("sid", vox::onnx::Tensor::Int64({1}, std::vector<int64_t>{0}));
-  }
+  const vox::neural::PiperRow row{ids, 0};
+  const vox::onnx::NamedTensors inputs =
+      vox::neural::PiperGraphInputs(*graph, config, {&row, 1}, 1.0);
   VOX_RETURN_IF_ERROR(graph->Run(inputs, {}));  // warm
   std::map<std::string, double> nodes;
   VOX_RETURN_IF_ERROR(graph->Run(inputs, {.node_seconds = &nodes, .taps = {}}));

@@ -38,6 +38,18 @@ PcmBuffer Sine(int sample_rate, double hz, double seconds, double amplitude) {
   return out;
 }
 
+PcmBuffer Excerpt(const PcmBuffer& pcm, double from_s, double seconds) {
+  PcmBuffer out{pcm.sample_rate, pcm.channels, {}};
+  const auto channels = static_cast<std::size_t>(std::max(1, pcm.channels));
+  const std::size_t frames = pcm.samples.size() / channels;
+  const auto from =
+      std::min(frames, static_cast<std::size_t>(std::max(0.0, from_s) * pcm.sample_rate));
+  const auto to =
+      std::min(frames, from + static_cast<std::size_t>(std::max(0.0, seconds) * pcm.sample_rate));
+  out.samples.assign(pcm.samples.begin() + from * channels, pcm.samples.begin() + to * channels);
+  return out;
+}
+
 PcmBuffer ToMono(const PcmBuffer& pcm) {
   if (pcm.channels <= 1) return pcm;
   PcmBuffer out;

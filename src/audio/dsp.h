@@ -23,6 +23,9 @@ PcmBuffer Sine(int sample_rate, double hz, double seconds, double amplitude);
 // Averages the channels into one; mono input is returned as a copy.
 PcmBuffer ToMono(const PcmBuffer& pcm);
 
+// The `seconds` of audio from `from_s` on (whole frames; clipped to what there is).
+PcmBuffer Excerpt(const PcmBuffer& pcm, double from_s, double seconds);
+
 // Multiplies every sample by `gain` (linear) and clamps to [-1, 1].
 void ApplyGain(PcmBuffer& pcm, double gain);
 

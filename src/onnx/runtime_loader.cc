@@ -6,8 +6,6 @@
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
-#include <mutex>
-#include <optional>
 #include <vector>
 
 namespace vox::onnx {
@@ -16,11 +14,14 @@ namespace {
 std::atomic<bool> loaded{false};
 std::atomic<int> pending_threads{0};  // RememberIntraOpThreads: applied when it loads
 
-std::vector<std::string> Candidates() {
-  std::vector<std::string> paths;
+// Where the plugin may be, in order; `explicit_choice`: VOX_ONNX_RUNTIME names the one path.
+std::vector<std::string> Candidates(bool& explicit_choice) {
   if (const char* given = std::getenv("VOX_ONNX_RUNTIME"); given && *given) {
-    return {given};  // an explicit choice: nothing else is tried
+    explicit_choice = true;
+    return {given};
   }
+  explicit_choice = false;
+  std::vector<std::string> paths;
   std::error_code ec;
   const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
   if (!ec) {
@@ -32,10 +33,11 @@ std::vector<std::string> Candidates() {
 }
 
 Result<const RuntimeApi*> LoadOnce() {
+  bool explicit_choice = false;
   std::string tried;
-  for (const std::string& path : Candidates()) {
+  for (const std::string& path : Candidates(explicit_choice)) {
     std::error_code ec;
-    if (!std::getenv("VOX_ONNX_RUNTIME") && !std::filesystem::exists(path, ec)) continue;
+    if (!explicit_choice && !std::filesystem::exists(path, ec)) continue;
     auto api = LoadRuntimeFrom(path);
     if (api) {
       if (const int n = pending_threads.load(); n > 0) (*api)->set_intra_op_threads(n);

@@ -6,7 +6,6 @@
 #include <cmath>
 
 #include "audio/decode.h"
-#include "audio/decode.h"
 #include "audio/dsp.h"
 #include "audio/encode.h"
 #include "audio/resampler.h"
@@ -58,15 +57,6 @@ audio::PcmBuffer Codec(const audio::PcmBuffer& in, audio::Format format, int kbp
   return *decoded;
 }
 
-audio::PcmBuffer Cut(const audio::PcmBuffer& in, double from_s, double seconds) {
-  audio::PcmBuffer out{in.sample_rate, in.channels, {}};
-  const auto from = static_cast<size_t>(from_s * in.sample_rate) * in.channels;
-  const auto n = static_cast<size_t>(seconds * in.sample_rate) * in.channels;
-  out.samples.assign(in.samples.begin() + from,
-                     in.samples.begin() + std::min(in.samples.size(), from + n));
-  return out;
-}
-
 Detection Read(const audio::PcmBuffer& pcm) {
   auto d = Detect(TestPattern(), pcm);
   EXPECT_TRUE(d.has_value()) << d.error().ToString();
@@ -94,10 +84,11 @@ std::vector<Transform> Transforms() {
          audio::ApplyGain(x, 0.5);
          return x;
        }},
-      {"cut_5s", [](const auto& x) { return Cut(x, 3.37, 5.0); }},
+      {"cut_5s", [](const auto& x) { return audio::Excerpt(x, 3.37, 5.0); }},
       {"mp3_128k_16k_cut_5s",
        [](const auto& x) {
-         return Cut(*audio::Resample(Codec(x, audio::Format::kMp3, 128), 16000), 2.11, 5.0);
+         return audio::Excerpt(*audio::Resample(Codec(x, audio::Format::kMp3, 128), 16000), 2.11,
+                               5.0);
        }},
   };
 }
@@ -169,11 +160,12 @@ TEST(WatermarkSpeechTest, NamesTheJobAmongCandidatesFrom20Seconds) {
   uint64_t state = 5;
   for (auto& c : candidates) c = state = state * 6364136223846793005ull + 1442695040888963407ull;
   candidates[31'337] = kId;
-  const Detection marked = Read(Cut(Codec(Mark(speech), audio::Format::kMp3, 128), 2.5, 20));
+  const Detection marked =
+      Read(audio::Excerpt(Codec(Mark(speech), audio::Format::kMp3, 128), 2.5, 20));
   ASSERT_TRUE(marked.watermarked);
   const Identification found = IdentifyAmong(marked.evidence, candidates);
   EXPECT_EQ(found.index, 31'337u) << "z " << found.best_z << " threshold " << found.threshold;
-  const Detection clean = Read(Cut(speech, 2.5, 20));
+  const Detection clean = Read(audio::Excerpt(speech, 2.5, 20));
   EXPECT_FALSE(IdentifyAmong(clean.evidence, candidates).index.has_value());
 }
 
@@ -215,18 +207,18 @@ TEST(WatermarkSpeechTest, AMarkIsReadAfterG711At8kHz) {
   for (auto& c : candidates) c = state = state * 6364136223846793005ull + 1442695040888963407ull;
   candidates[4'242] = PayloadId(job);
   for (double from : {0.7, 3.1}) {
-    auto present = (*watermarker)->Detect(Cut(heard, from, 10));
+    auto present = (*watermarker)->Detect(audio::Excerpt(heard, from, 10));
     ASSERT_TRUE(present.has_value());
     EXPECT_TRUE(present->watermarked) << "from " << from << " z " << present->sync_z;
-    auto none = (*watermarker)->Detect(Cut(clean, from, 10));
+    auto none = (*watermarker)->Detect(audio::Excerpt(clean, from, 10));
     ASSERT_TRUE(none.has_value());
     EXPECT_FALSE(none->watermarked) << "from " << from << " z " << none->sync_z;
 
-    auto named = (*watermarker)->Detect(Cut(heard, from, 20));
+    auto named = (*watermarker)->Detect(audio::Excerpt(heard, from, 20));
     ASSERT_TRUE(named.has_value());
     const Identification found = IdentifyAmong(named->evidence, candidates);
     EXPECT_EQ(found.index, 4'242u) << "z " << found.best_z << " threshold " << found.threshold;
-    auto unmarked = (*watermarker)->Detect(Cut(clean, from, 20));
+    auto unmarked = (*watermarker)->Detect(audio::Excerpt(clean, from, 20));
     ASSERT_TRUE(unmarked.has_value());
     EXPECT_FALSE(IdentifyAmong(unmarked->evidence, candidates).index.has_value());
   }
